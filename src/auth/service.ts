@@ -1,0 +1,189 @@
+// The auth core: registration, login, who-am-I, logout, sessions and password change, as plain
+// functions over injected stores, token signer, hasher, limits and clock. No HTTP, no SQL.
+import { v7 as uuidv7 } from 'uuid';
+import { AuthError } from './errors.js';
+import { checkPasswordPolicy } from './password-policy.js';
+import { normalizeEmail, normalizeUsername } from './user-rules.js';
+import { signTokenPair, type TokenLifetimes, type TokenPair } from './token-pair.js';
+import { createRefresher } from './refresh.js';
+import type { Clock } from './clock.js';
+import type { PasswordHasher } from './passwords.js';
+import type { RateLimits } from './rate-limits.js';
+import type { AccessTokenClaims, Tokens } from './tokens.js';
+import { DuplicateUserError, type SessionRecord, type SessionStore, type UserRecord, type UserStore } from '../storage/types.js';
+
+export interface AuthSettings extends TokenLifetimes {
+  refreshGraceSeconds: number;
+  /** Design §5: a refresh needs the access token too; false relaxes it for plain OAuth2 clients. */
+  refreshRequiresAccessToken: boolean;
+}
+
+export interface SecurityEvent {
+  event: 'refresh_token_reused' | 'login_failed' | 'session_revoked_inactive_user';
+  userId?: string;
+  sessionId?: string;
+  ip: string;
+}
+
+export interface AuthDeps {
+  users: UserStore;
+  sessions: SessionStore;
+  tokens: Tokens;
+  hasher: PasswordHasher;
+  limits: RateLimits;
+  clock: Clock;
+  settings: AuthSettings;
+  onSecurityEvent?: (event: SecurityEvent) => void;
+}
+
+export interface RequestContext {
+  ip: string;
+  userAgent: string | null;
+}
+
+export interface Registration {
+  username: string;
+  email: string;
+  password: string;
+  fullName?: string | null;
+  role?: string;
+}
+
+export type LogoutScope = 'local' | 'others' | 'global';
+
+export interface Authenticated {
+  user: UserRecord;
+  claims: AccessTokenClaims;
+}
+
+export type AuthService = ReturnType<typeof createAuthService>;
+
+export function createAuthService(deps: AuthDeps) {
+  const { users, sessions, tokens, hasher, limits, clock, settings } = deps;
+  const now = () => new Date(clock.now());
+
+  async function startSession(user: UserRecord, ctx: RequestContext): Promise<TokenPair> {
+    const createdAt = now();
+    const base = { id: uuidv7(), generation: 0, rotatedAt: createdAt, createdAt };
+    const { pair, refreshHash, refreshExpiresAt } = await signTokenPair(tokens, settings, user, base, clock.now());
+    await sessions.create({
+      ...base, userId: user.id, currentHash: refreshHash, previousHash: null, expiresAt: refreshExpiresAt,
+      lastUsedAt: createdAt, revokedAt: null, ip: ctx.ip, userAgent: ctx.userAgent?.slice(0, 512) ?? null,
+    });
+    return pair;
+  }
+
+  /** Creates a user (no session): the CLI's `user create` and the first half of register. */
+  async function createUser(input: Registration): Promise<UserRecord> {
+    const username = normalizeUsername(input.username);
+    const email = normalizeEmail(input.email);
+    checkPasswordPolicy(input.password, { username, email });
+    if (await users.findByLogin(username)) throw new AuthError('username_taken', 'This username is taken.');
+    if (await users.findByLogin(email)) throw new AuthError('email_taken', 'This email is already registered.');
+    const passwordHash = await hasher.hash(input.password);
+    try {
+      return await users.create({
+        id: uuidv7(), username, email, passwordHash, fullName: input.fullName ?? null,
+        role: input.role ?? 'user', disabled: false, createdAt: now(),
+      });
+    } catch (error) {
+      if (!(error instanceof DuplicateUserError)) throw error;
+      throw error.field === 'username'
+        ? new AuthError('username_taken', 'This username is taken.')
+        : new AuthError('email_taken', 'This email is already registered.');
+    }
+  }
+
+  async function register(input: Registration, ctx: RequestContext): Promise<{ user: UserRecord; tokens: TokenPair }> {
+    await limits.consume('credentialsPerIp', ctx.ip);
+    const user = await createUser({ ...input, role: 'user' });
+    return { user, tokens: await startSession(user, ctx) };
+  }
+
+  /** Checks a password against a user (or a dummy), counting failures per account. */
+  async function checkPassword(user: UserRecord | null, login: string, password: string): Promise<UserRecord> {
+    const accountKey = user ? user.id : login.toLowerCase();
+    await limits.check('failedLoginsPerAccount', accountKey);
+    if (!user) {
+      await hasher.verifyDummy(password); // same time as a real check: no enumeration (design §6)
+    } else {
+      const { ok, needsRehash } = await hasher.verify(user.passwordHash, password);
+      if (ok) {
+        await limits.reset('failedLoginsPerAccount', accountKey);
+        if (needsRehash) await users.update(user.id, { passwordHash: await hasher.hash(password) }, now());
+        return user;
+      }
+    }
+    await limits.consume('failedLoginsPerAccount', accountKey).catch(() => undefined);
+    throw new AuthError('invalid_credentials', 'Incorrect username, email or password.');
+  }
+
+  async function login(input: { login: string; password: string }, ctx: RequestContext): Promise<TokenPair> {
+    await limits.consume('credentialsPerIp', ctx.ip);
+    const login = input.login.trim();
+    const user = await checkPassword(await users.findByLogin(login), login, input.password);
+    if (user.disabled) throw new AuthError('user_disabled', 'This account is disabled.');
+    return startSession(user, ctx);
+  }
+
+  /** Verifies a bearer token for the server's own endpoints: its session must still be live. */
+  async function authenticate(accessToken: string): Promise<Authenticated> {
+    const claims = await tokens.verifyAccessToken(accessToken, { nowMs: clock.now() });
+    const [session, user] = await Promise.all([sessions.findById(claims.sid), users.findById(claims.sub)]);
+    if (!session || session.revokedAt || session.userId !== claims.sub) {
+      throw new AuthError('session_revoked', 'This session has been logged out.');
+    }
+    if (!user) throw new AuthError('invalid_token', 'The user of this token no longer exists.');
+    if (user.disabled) throw new AuthError('user_disabled', 'This account is disabled.');
+    return { user, claims };
+  }
+
+  async function logout(input: { accessToken?: string; refreshToken?: string; scope: LogoutScope }): Promise<void> {
+    const nowMs = clock.now();
+    let who: { sub: string; sid: string };
+    if (input.accessToken) {
+      // "local" stays idempotent: a token whose session is already gone may still log it out.
+      who = input.scope === 'local'
+        ? await tokens.verifyAccessToken(input.accessToken, { nowMs })
+        : (await authenticate(input.accessToken)).claims;
+    } else if (input.refreshToken) {
+      who = await tokens.verifyRefreshToken(input.refreshToken, { nowMs });
+    } else {
+      throw new AuthError('missing_token', 'Send the access token as a bearer token, or the refresh token.');
+    }
+    if (input.scope === 'global') await sessions.revokeAllForUser(who.sub, now());
+    else if (input.scope === 'others') await sessions.revokeAllForUser(who.sub, now(), who.sid);
+    else await sessions.revoke(who.sid, now());
+  }
+
+  async function listSessions(userId: string): Promise<SessionRecord[]> {
+    return sessions.listActiveForUser(userId, now());
+  }
+
+  async function revokeSession(userId: string, sessionId: string): Promise<void> {
+    const session = await sessions.findById(sessionId);
+    if (!session || session.userId !== userId || session.revokedAt) {
+      throw new AuthError('session_not_found', 'No such session.');
+    }
+    await sessions.revoke(sessionId, now());
+  }
+
+  async function changePassword(auth: Authenticated, input: { currentPassword: string; newPassword: string }): Promise<void> {
+    const { user, claims } = auth;
+    try {
+      await checkPassword(user, user.username, input.currentPassword);
+    } catch (error) {
+      if (error instanceof AuthError && error.code === 'invalid_credentials') {
+        throw new AuthError('invalid_current_password', 'The current password is incorrect.');
+      }
+      throw error;
+    }
+    checkPasswordPolicy(input.newPassword, { username: user.username, email: user.email });
+    await users.update(user.id, { passwordHash: await hasher.hash(input.newPassword) }, now());
+    await sessions.revokeAllForUser(user.id, now(), claims.sid);
+  }
+
+  const refresh = createRefresher(deps);
+
+  return { register, createUser, login, authenticate, refresh, logout, listSessions, revokeSession, changePassword };
+}

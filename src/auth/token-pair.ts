@@ -1,0 +1,67 @@
+// The token pair of a session at one generation. Every claim is a function of the session's
+// stored state (id, generation, rotatedAt, createdAt) and the user, and HS256 is deterministic,
+// so the pair can be minted again identically: that is how a refresh inside the grace window
+// answers "the same successor pair" without storing tokens (design §5, step 3).
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { Tokens } from './tokens.js';
+import type { SessionRecord, UserRecord } from '../storage/types.js';
+
+export interface TokenLifetimes {
+  accessTokenTtlSeconds: number;
+  refreshTokenTtlSeconds: number;
+  /** Absolute cap on a session, however often it is refreshed. */
+  sessionMaxAgeSeconds: number;
+}
+
+export interface TokenPair {
+  access_token: string;
+  token_type: 'bearer';
+  expires_in: number;
+  refresh_token: string;
+  refresh_expires_in: number;
+}
+
+/** SHA-256 of a refresh token, base64url: the only form in which stores keep it. */
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token).digest('base64url');
+}
+
+export function sameHash(a: string, b: string | null): boolean {
+  if (b === null || a.length !== b.length) return false;
+  return timingSafeEqual(Buffer.from(a), Buffer.from(b));
+}
+
+/** When the refresh token issued at `issuedAtMs` for a session created at `createdAt` expires. */
+export function refreshExpiry(issuedAtMs: number, createdAt: Date, lifetimes: TokenLifetimes): Date {
+  const iat = Math.floor(issuedAtMs / 1000);
+  const capped = Math.min(iat + lifetimes.refreshTokenTtlSeconds, Math.floor(createdAt.getTime() / 1000) + lifetimes.sessionMaxAgeSeconds);
+  return new Date(capped * 1000);
+}
+
+/** Signs the pair for `session` as it stands (its generation and rotatedAt). */
+export async function signTokenPair(
+  tokens: Tokens, lifetimes: TokenLifetimes, user: UserRecord,
+  session: Pick<SessionRecord, 'id' | 'generation' | 'rotatedAt' | 'createdAt'>, nowMs: number,
+): Promise<{ pair: TokenPair; refreshHash: string; refreshExpiresAt: Date }> {
+  const iat = Math.floor(session.rotatedAt.getTime() / 1000);
+  const accessExp = iat + lifetimes.accessTokenTtlSeconds;
+  const refreshExpiresAt = refreshExpiry(session.rotatedAt.getTime(), session.createdAt, lifetimes);
+  const refreshExp = Math.floor(refreshExpiresAt.getTime() / 1000);
+  const jti = `${session.id}.${session.generation}`;
+  const [accessToken, refreshToken] = await Promise.all([
+    tokens.signAccessToken({ sub: user.id, sid: session.id, name: user.username, role: user.role, jti, iat, exp: accessExp }),
+    tokens.signRefreshToken({ sub: user.id, sid: session.id, jti, iat, exp: refreshExp }),
+  ]);
+  const nowSeconds = nowMs / 1000;
+  return {
+    pair: {
+      access_token: accessToken,
+      token_type: 'bearer',
+      expires_in: Math.max(0, Math.round(accessExp - nowSeconds)),
+      refresh_token: refreshToken,
+      refresh_expires_in: Math.max(0, Math.round(refreshExp - nowSeconds)),
+    },
+    refreshHash: hashToken(refreshToken),
+    refreshExpiresAt,
+  };
+}

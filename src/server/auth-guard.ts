@@ -1,0 +1,34 @@
+// The route guard: reads `Authorization: Bearer <token>` (RFC 6750 §2.1) and puts the user on the
+// request. Routes opt in through `onRequest: app.requireUser`, never by URL matching.
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { AuthError } from '../auth/errors.js';
+import type { AuthService, Authenticated } from '../auth/service.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    auth: Authenticated | null;
+  }
+}
+
+/** The token of an Authorization header; undefined when there is none, an error when malformed. */
+export function readBearerToken(request: FastifyRequest): string | undefined {
+  const header = request.headers.authorization;
+  if (header === undefined || header === '') return undefined;
+  const match = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i.exec(header);
+  if (!match) throw new AuthError('invalid_token', 'The Authorization header must be "Bearer <token>".');
+  return match[1];
+}
+
+export function createRequireUser(auth: AuthService) {
+  return async function requireUser(request: FastifyRequest, _reply: FastifyReply): Promise<void> {
+    const token = readBearerToken(request);
+    if (!token) throw new AuthError('missing_token', 'This endpoint needs a bearer access token.');
+    request.auth = await auth.authenticate(token);
+  };
+}
+
+/** The authenticated user of a guarded route. */
+export function currentAuth(request: FastifyRequest): Authenticated {
+  if (!request.auth) throw new AuthError('missing_token', 'This endpoint needs a bearer access token.');
+  return request.auth;
+}

@@ -1,0 +1,143 @@
+// Every setting, read from the environment (and a .env file) once at start, checked, and frozen.
+// The only module that reads process.env (design §8). A bad value stops the start with a message
+// that names the variable.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { RateLimitRule, RateLimitRules } from '../auth/rate-limits.js';
+
+export class ConfigError extends Error {
+  constructor(variable: string, problem: string) {
+    super(`${variable}: ${problem}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export interface Config {
+  nodeEnv: 'development' | 'production' | 'test';
+  host: string;
+  port: number;
+  dataDir: string;
+  databaseUrl: string;
+  /** From GATEHOUSE_SECRET; undefined means "use the development secret file" (see secret.ts). */
+  secret: string | undefined;
+  issuer: string;
+  audience: string | undefined;
+  accessTokenTtlSeconds: number;
+  refreshTokenTtlSeconds: number;
+  sessionMaxAgeSeconds: number;
+  refreshGraceSeconds: number;
+  clockToleranceSeconds: number;
+  /** Design §5: the refresh grant needs the access token too, unless relaxed for plain OAuth2 clients. */
+  refreshRequiresAccessToken: boolean;
+  rateLimits: RateLimitRules;
+  hashConcurrency: number;
+  bodyLimitBytes: number;
+  trustProxy: boolean | number | string;
+  autoMigrate: boolean;
+  docs: boolean;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+}
+
+type Env = Record<string, string | undefined>;
+
+/** Reads `.env` from the working directory into process.env (existing variables win). */
+export function loadDotEnv(path = '.env'): void {
+  if (existsSync(path)) process.loadEnvFile(path);
+}
+
+export function loadConfig(env: Env = process.env): Readonly<Config> {
+  const read = reader(env);
+  const nodeEnv = read.oneOf('NODE_ENV', ['development', 'production', 'test'], 'development');
+  const dataDir = read.text('DATA_DIR', './data');
+  const accessTokenTtlSeconds = read.duration('ACCESS_TOKEN_TTL', '15m');
+  const refreshTokenTtlSeconds = read.duration('REFRESH_TOKEN_TTL', '7d');
+  if (refreshTokenTtlSeconds < accessTokenTtlSeconds) {
+    throw new ConfigError('REFRESH_TOKEN_TTL', 'must not be shorter than ACCESS_TOKEN_TTL');
+  }
+  return Object.freeze({
+    nodeEnv,
+    host: read.text('HOST', '127.0.0.1'),
+    port: read.integer('PORT', 3000, 0, 65535),
+    dataDir,
+    databaseUrl: read.text('DATABASE_URL', `sqlite:${join(dataDir, 'gatehouse.db')}`),
+    secret: env.GATEHOUSE_SECRET || undefined,
+    issuer: read.text('JWT_ISSUER', 'gatehouse'),
+    audience: env.JWT_AUDIENCE || undefined,
+    accessTokenTtlSeconds,
+    refreshTokenTtlSeconds,
+    sessionMaxAgeSeconds: Math.max(read.duration('SESSION_MAX_AGE', '30d'), refreshTokenTtlSeconds),
+    refreshGraceSeconds: read.duration('REFRESH_GRACE', '10s', 0),
+    clockToleranceSeconds: read.duration('CLOCK_TOLERANCE', '5s', 0),
+    refreshRequiresAccessToken: read.boolean('REFRESH_REQUIRES_ACCESS_TOKEN', true),
+    rateLimits: Object.freeze({
+      credentialsPerIp: read.rate('RATE_LIMIT_LOGIN_PER_IP', '30/1m'),
+      failedLoginsPerAccount: read.rate('RATE_LIMIT_FAILED_LOGINS_PER_ACCOUNT', '10/15m'),
+      refreshPerIp: read.rate('RATE_LIMIT_REFRESH_PER_IP', '120/1m'),
+      refreshPerAccount: read.rate('RATE_LIMIT_REFRESH_PER_ACCOUNT', '30/1m'),
+    }),
+    hashConcurrency: read.integer('HASH_CONCURRENCY', 4, 1, 64),
+    bodyLimitBytes: read.integer('BODY_LIMIT_BYTES', 16_384, 1024, 10_485_760),
+    trustProxy: read.trustProxy('TRUST_PROXY'),
+    autoMigrate: read.boolean('AUTO_MIGRATE', true),
+    docs: read.boolean('DOCS', true),
+    logLevel: read.oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info'),
+  });
+}
+
+const DURATION = /^(\d+)(s|m|h|d)?$/;
+const UNIT_SECONDS = { s: 1, m: 60, h: 3600, d: 86_400 } as const;
+
+/** "15m" → 900. A bare number is seconds. */
+export function parseDuration(text: string): number | undefined {
+  const match = DURATION.exec(text.trim());
+  if (!match) return undefined;
+  return Number(match[1]) * UNIT_SECONDS[(match[2] ?? 's') as keyof typeof UNIT_SECONDS];
+}
+
+function reader(env: Env) {
+  const raw = (name: string) => (env[name] === undefined || env[name] === '' ? undefined : env[name]!.trim());
+  return {
+    text: (name: string, fallback: string) => raw(name) ?? fallback,
+    oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
+      const value = raw(name) ?? fallback;
+      if (!allowed.includes(value as T)) throw new ConfigError(name, `must be one of ${allowed.join(', ')}; got "${value}"`);
+      return value as T;
+    },
+    integer(name: string, fallback: number, min: number, max: number): number {
+      const value = raw(name);
+      if (value === undefined) return fallback;
+      const n = Number(value);
+      if (!/^\d+$/.test(value) || n < min || n > max) throw new ConfigError(name, `must be a whole number from ${min} to ${max}; got "${value}"`);
+      return n;
+    },
+    boolean(name: string, fallback: boolean): boolean {
+      const value = raw(name)?.toLowerCase();
+      if (value === undefined) return fallback;
+      if (['true', '1', 'yes', 'on'].includes(value)) return true;
+      if (['false', '0', 'no', 'off'].includes(value)) return false;
+      throw new ConfigError(name, `must be true or false; got "${value}"`);
+    },
+    duration(name: string, fallback: string, min = 1): number {
+      const value = raw(name) ?? fallback;
+      const seconds = parseDuration(value);
+      if (seconds === undefined || seconds < min) throw new ConfigError(name, `must be a duration like 10s, 15m, 12h or 7d; got "${value}"`);
+      return seconds;
+    },
+    rate(name: string, fallback: string): RateLimitRule {
+      const value = raw(name) ?? fallback;
+      if (value === 'off') return { points: Number.MAX_SAFE_INTEGER, windowSeconds: 1 };
+      const [points, window] = value.split('/');
+      const windowSeconds = window === undefined ? undefined : parseDuration(window);
+      if (!/^\d+$/.test(points ?? '') || Number(points) < 1 || !windowSeconds) {
+        throw new ConfigError(name, `must be "N/window" like 30/1m, or off; got "${value}"`);
+      }
+      return { points: Number(points), windowSeconds };
+    },
+    trustProxy(name: string): boolean | number | string {
+      const value = raw(name);
+      if (value === undefined || value === 'false') return false;
+      if (value === 'true') return true;
+      return /^\d+$/.test(value) ? Number(value) : value; // hop count, or addresses/CIDRs
+    },
+  };
+}

@@ -1,0 +1,47 @@
+// GET /users/me (who am I) and POST /users/me/password (change it; other sessions end).
+import type { FastifyInstance } from 'fastify';
+import { toPublicUser } from '../../auth/user-rules.js';
+import { currentAuth } from '../auth-guard.js';
+import { bearerSecurity, ref, responses } from '../schemas.js';
+
+interface PasswordBody {
+  current_password: string;
+  new_password: string;
+}
+
+export function meRoutes(app: FastifyInstance): void {
+  app.get('/users/me', {
+    onRequest: app.requireUser,
+    schema: {
+      tags: ['users'],
+      summary: 'The user of the bearer token',
+      security: bearerSecurity,
+      response: responses({ 200: ref('User') }, [401, 403, 503]),
+    },
+  }, async (request) => toPublicUser(currentAuth(request).user));
+
+  app.post<{ Body: PasswordBody }>('/users/me/password', {
+    onRequest: app.requireUser,
+    schema: {
+      tags: ['users'],
+      summary: 'Change the password; every other session is logged out',
+      security: bearerSecurity,
+      body: {
+        type: 'object',
+        required: ['current_password', 'new_password'],
+        additionalProperties: false,
+        properties: {
+          current_password: { type: 'string', maxLength: 1024 },
+          new_password: { type: 'string', maxLength: 1024 },
+        },
+      },
+      response: responses({ 204: { type: 'null', description: 'Changed' } }, [400, 401, 403, 413, 415, 429, 503]),
+    },
+  }, async (request, reply) => {
+    await app.auth.changePassword(currentAuth(request), {
+      currentPassword: request.body.current_password,
+      newPassword: request.body.new_password,
+    });
+    return reply.status(204).send();
+  });
+}

@@ -1,0 +1,52 @@
+// The master secret (design §4): GATEHOUSE_SECRET in production; in development, when unset, one
+// generated into the data folder (mode 0600) with a warning. Short and placeholder secrets are
+// refused with a message naming the variable and `gatehouse secret`.
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ConfigError, type Config } from './config.js';
+
+const MIN_SECRET_BYTES = 32;
+const PLACEHOLDERS = ['secret', 'changeme', 'change-me', 'change_me', 'super-secret-key', 'supersecret', 'your-secret-key',
+  'your_secret_key', 'mysecret', 'jwt-secret', 'jwt_secret', 'secret-key', 'secretkey', 'password', 'development', 'test'];
+const HINT = 'generate one with `gatehouse secret` (or `openssl rand -hex 32`)';
+
+/** Returns a reason the secret is unfit, or undefined. */
+export function weakSecretReason(secret: string): string | undefined {
+  const lowered = secret.toLowerCase();
+  if (PLACEHOLDERS.some((p) => lowered === p || lowered.replaceAll(p, '') === '')) return 'is a well-known placeholder';
+  if (Buffer.byteLength(secret, 'utf8') < MIN_SECRET_BYTES) return `must be at least ${MIN_SECRET_BYTES} bytes`;
+  if (new Set(secret).size < 8) return 'has too few distinct characters to be random';
+  return undefined;
+}
+
+export function generateSecret(): string {
+  return randomBytes(32).toString('hex');
+}
+
+export interface ResolvedSecret {
+  secret: string;
+  /** Set when a development secret file was used or created: the caller warns with it. */
+  warning?: string;
+}
+
+export function resolveSecret(config: Pick<Config, 'secret' | 'nodeEnv' | 'dataDir'>): ResolvedSecret {
+  if (config.secret !== undefined) {
+    const reason = weakSecretReason(config.secret);
+    if (reason) throw new ConfigError('GATEHOUSE_SECRET', `${reason}; ${HINT}`);
+    return { secret: config.secret };
+  }
+  if (config.nodeEnv === 'production') {
+    throw new ConfigError('GATEHOUSE_SECRET', `is required when NODE_ENV=production; ${HINT}`);
+  }
+  const path = join(config.dataDir, 'secret');
+  if (!existsSync(path)) {
+    mkdirSync(config.dataDir, { recursive: true });
+    writeFileSync(path, `${generateSecret()}\n`, { mode: 0o600, flag: 'wx' });
+  }
+  chmodSync(path, 0o600);
+  const secret = readFileSync(path, 'utf8').trim();
+  const reason = weakSecretReason(secret);
+  if (reason) throw new ConfigError('GATEHOUSE_SECRET', `the development secret in ${path} ${reason}; delete it or ${HINT}`);
+  return { secret, warning: `GATEHOUSE_SECRET is not set: using the development secret in ${path}. Set GATEHOUSE_SECRET in production.` };
+}

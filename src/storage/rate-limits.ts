@@ -1,0 +1,39 @@
+// RateLimits backed by rate-limiter-flexible: counters in this process's memory.
+import { RateLimiterMemory, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { AuthError } from '../auth/errors.js';
+import type { LimitName, RateLimitRules, RateLimits } from '../auth/rate-limits.js';
+
+export function createMemoryRateLimits(rules: RateLimitRules): RateLimits {
+  const limiters = new Map<LimitName, RateLimiterAbstract>();
+  for (const [name, rule] of Object.entries(rules) as Array<[LimitName, RateLimitRules[LimitName]]>) {
+    limiters.set(name, new RateLimiterMemory({ keyPrefix: name, points: rule.points, duration: rule.windowSeconds }));
+  }
+  return wrapLimiters(limiters, rules);
+}
+
+export function wrapLimiters(limiters: Map<LimitName, RateLimiterAbstract>, rules: RateLimitRules): RateLimits {
+  const limiter = (name: LimitName) => limiters.get(name)!;
+  return {
+    async consume(name, key) {
+      try {
+        await limiter(name).consume(key);
+      } catch (error) {
+        if (error instanceof RateLimiterRes) throw limited(error);
+        throw error;
+      }
+    },
+    async check(name, key) {
+      const state = await limiter(name).get(key);
+      if (state && state.consumedPoints >= rules[name].points) throw limited(state);
+    },
+    async reset(name, key) {
+      await limiter(name).delete(key);
+    },
+  };
+}
+
+function limited(state: RateLimiterRes): AuthError {
+  return new AuthError('rate_limited', 'Too many attempts; try again later.', {
+    retryAfterSeconds: Math.max(1, Math.ceil(state.msBeforeNext / 1000)),
+  });
+}

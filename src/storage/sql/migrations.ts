@@ -1,0 +1,67 @@
+// Schema migrations, written once with the query builder so the same steps serve SQLite,
+// PostgreSQL and MySQL. Append new migrations; never edit one that has shipped.
+import { Migrator, type Kysely, type Migration, type MigrationResultSet } from 'kysely';
+
+const migrations: Record<string, Migration> = {
+  '0001_users_and_sessions': {
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable('users')
+        .addColumn('id', 'varchar(36)', (c) => c.primaryKey())
+        .addColumn('username', 'varchar(32)', (c) => c.notNull())
+        .addColumn('username_key', 'varchar(32)', (c) => c.notNull().unique())
+        .addColumn('email', 'varchar(254)', (c) => c.notNull().unique())
+        .addColumn('password_hash', 'varchar(255)', (c) => c.notNull())
+        .addColumn('full_name', 'varchar(255)')
+        .addColumn('role', 'varchar(64)', (c) => c.notNull())
+        .addColumn('disabled', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('sessions')
+        .addColumn('id', 'varchar(36)', (c) => c.primaryKey())
+        .addColumn('user_id', 'varchar(36)', (c) => c.notNull().references('users.id').onDelete('cascade'))
+        .addColumn('current_hash', 'varchar(64)', (c) => c.notNull())
+        .addColumn('previous_hash', 'varchar(64)')
+        .addColumn('generation', 'integer', (c) => c.notNull())
+        .addColumn('rotated_at', 'bigint', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('expires_at', 'bigint', (c) => c.notNull())
+        .addColumn('last_used_at', 'bigint', (c) => c.notNull())
+        .addColumn('revoked_at', 'bigint')
+        .addColumn('ip', 'varchar(64)')
+        .addColumn('user_agent', 'varchar(512)')
+        .execute();
+      await db.schema.createIndex('sessions_user_id').on('sessions').column('user_id').execute();
+      await db.schema.createIndex('sessions_expires_at').on('sessions').column('expires_at').execute();
+    },
+    async down(db: Kysely<any>) {
+      await db.schema.dropTable('sessions').execute();
+      await db.schema.dropTable('users').execute();
+    },
+  },
+};
+
+export function createMigrator(db: Kysely<any>): Migrator {
+  return new Migrator({
+    db,
+    provider: { getMigrations: async () => migrations },
+    migrationTableName: 'gatehouse_migrations',
+    migrationLockTableName: 'gatehouse_migrations_lock',
+  });
+}
+
+/** Applies every pending migration; throws with the failing migration's name. */
+export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
+  const { error, results } = await createMigrator(db).migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
+    throw new Error(`Migration ${failed} failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  }
+  return appliedNames(results);
+}
+
+function appliedNames(results: MigrationResultSet['results']): string[] {
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}

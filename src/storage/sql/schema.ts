@@ -1,0 +1,36 @@
+// Table shapes as the query layer sees them. Times are epoch milliseconds in BIGINT columns and
+// flags are 0/1 integers: the one representation SQLite, PostgreSQL and MySQL all store alike.
+
+export interface UsersTable {
+  id: string;
+  username: string;
+  /** Lowercased username: the unique key that makes names case-insensitive. */
+  username_key: string;
+  email: string;
+  password_hash: string;
+  full_name: string | null;
+  role: string;
+  disabled: number;
+  created_at: number | string;
+  updated_at: number | string;
+}
+
+export interface SessionsTable {
+  id: string;
+  user_id: string;
+  current_hash: string;
+  previous_hash: string | null;
+  generation: number;
+  rotated_at: number | string;
+  created_at: number | string;
+  expires_at: number | string;
+  last_used_at: number | string;
+  revoked_at: number | string | null;
+  ip: string | null;
+  user_agent: string | null;
+}
+
+export interface Database {
+  users: UsersTable;
+  sessions: SessionsTable;
+}

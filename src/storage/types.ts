@@ -1,0 +1,79 @@
+// The storage contract: what the auth core needs from a user store and a session store, named
+// after its use-cases. "Not found" is `null`. Implementations: SQL (SQLite, PostgreSQL, MySQL).
+
+export interface UserRecord {
+  id: string;
+  username: string;
+  email: string;
+  passwordHash: string;
+  fullName: string | null;
+  role: string;
+  disabled: boolean;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export type NewUser = Omit<UserRecord, 'createdAt' | 'updatedAt'> & { createdAt: Date };
+
+export type UserPatch = Partial<Pick<UserRecord, 'passwordHash' | 'role' | 'disabled' | 'fullName'>>;
+
+/** Thrown by `UserStore.create` when the username or email is taken. */
+export class DuplicateUserError extends Error {
+  constructor(readonly field: 'username' | 'email') {
+    super(`${field} already exists`);
+    this.name = 'DuplicateUserError';
+  }
+}
+
+export interface UserStore {
+  /** Usernames are unique ignoring case; emails are stored lowercased. */
+  create(user: NewUser): Promise<UserRecord>;
+  findById(id: string): Promise<UserRecord | null>;
+  /** By username (any case) or by email. */
+  findByLogin(usernameOrEmail: string): Promise<UserRecord | null>;
+  update(id: string, patch: UserPatch, now: Date): Promise<UserRecord | null>;
+}
+
+export interface SessionRecord {
+  id: string;
+  userId: string;
+  /** SHA-256 of the refresh token now valid; the token itself is never stored. */
+  currentHash: string;
+  /** SHA-256 of the token it replaced, honoured for the grace window only. */
+  previousHash: string | null;
+  generation: number;
+  rotatedAt: Date;
+  createdAt: Date;
+  /** When the current refresh token expires. */
+  expiresAt: Date;
+  lastUsedAt: Date;
+  revokedAt: Date | null;
+  ip: string | null;
+  userAgent: string | null;
+}
+
+export type SessionRotation = Pick<SessionRecord, 'currentHash' | 'previousHash' | 'generation' | 'rotatedAt' | 'expiresAt' | 'lastUsedAt'>;
+
+export interface SessionStore {
+  create(session: SessionRecord): Promise<void>;
+  findById(id: string): Promise<SessionRecord | null>;
+  /**
+   * Compare-and-swap: applies `next` only if the session is not revoked and its current hash is
+   * still `expectedHash`. Returns whether it did; of concurrent callers exactly one wins.
+   */
+  rotate(id: string, expectedHash: string, next: SessionRotation): Promise<boolean>;
+  /** Sessions of a user that are neither revoked nor expired, newest first. */
+  listActiveForUser(userId: string, now: Date): Promise<SessionRecord[]>;
+  revoke(id: string, now: Date): Promise<void>;
+  /** Revokes every session of the user except `exceptId`; returns how many. */
+  revokeAllForUser(userId: string, now: Date, exceptId?: string): Promise<number>;
+  deleteExpired(now: Date): Promise<number>;
+}
+
+export interface Stores {
+  users: UserStore;
+  sessions: SessionStore;
+  /** Throws when a backend cannot be reached (for /readyz). */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
