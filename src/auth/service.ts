@@ -3,14 +3,14 @@
 import { v7 as uuidv7 } from 'uuid';
 import { AuthError } from './errors.js';
 import { checkPasswordPolicy } from './password-policy.js';
-import { normalizeEmail, normalizeUsername } from './user-rules.js';
+import { createAccount, type NewAccount } from './accounts.js';
 import { signTokenPair, type TokenLifetimes, type TokenPair } from './token-pair.js';
 import { createRefresher } from './refresh.js';
 import type { Clock } from './clock.js';
 import type { PasswordHasher } from './passwords.js';
 import type { RateLimits } from './rate-limits.js';
 import type { AccessTokenClaims, Tokens } from './tokens.js';
-import { DuplicateUserError, type SessionRecord, type SessionStore, type UserRecord, type UserStore } from '../storage/types.js';
+import type { SessionRecord, SessionStore, UserRecord, UserStore } from '../storage/types.js';
 
 export interface AuthSettings extends TokenLifetimes {
   refreshGraceSeconds: number;
@@ -41,13 +41,7 @@ export interface RequestContext {
   userAgent: string | null;
 }
 
-export interface Registration {
-  username: string;
-  email: string;
-  password: string;
-  fullName?: string | null;
-  role?: string;
-}
+export type Registration = Omit<NewAccount, 'role'>;
 
 export type LogoutScope = 'local' | 'others' | 'global';
 
@@ -73,30 +67,9 @@ export function createAuthService(deps: AuthDeps) {
     return pair;
   }
 
-  /** Creates a user (no session): the CLI's `user create` and the first half of register. */
-  async function createUser(input: Registration): Promise<UserRecord> {
-    const username = normalizeUsername(input.username);
-    const email = normalizeEmail(input.email);
-    checkPasswordPolicy(input.password, { username, email });
-    if (await users.findByLogin(username)) throw new AuthError('username_taken', 'This username is taken.');
-    if (await users.findByLogin(email)) throw new AuthError('email_taken', 'This email is already registered.');
-    const passwordHash = await hasher.hash(input.password);
-    try {
-      return await users.create({
-        id: uuidv7(), username, email, passwordHash, fullName: input.fullName ?? null,
-        role: input.role ?? 'user', disabled: false, createdAt: now(),
-      });
-    } catch (error) {
-      if (!(error instanceof DuplicateUserError)) throw error;
-      throw error.field === 'username'
-        ? new AuthError('username_taken', 'This username is taken.')
-        : new AuthError('email_taken', 'This email is already registered.');
-    }
-  }
-
   async function register(input: Registration, ctx: RequestContext): Promise<{ user: UserRecord; tokens: TokenPair }> {
     await limits.consume('credentialsPerIp', ctx.ip);
-    const user = await createUser({ ...input, role: 'user' });
+    const user = await createAccount(deps, { ...input, role: 'user' });
     return { user, tokens: await startSession(user, ctx) };
   }
 
@@ -185,5 +158,5 @@ export function createAuthService(deps: AuthDeps) {
 
   const refresh = createRefresher(deps);
 
-  return { register, createUser, login, authenticate, refresh, logout, listSessions, revokeSession, changePassword };
+  return { register, login, authenticate, refresh, logout, listSessions, revokeSession, changePassword };
 }
