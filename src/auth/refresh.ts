@@ -31,14 +31,14 @@ export function createRefresher(deps: AuthDeps) {
   async function requireActiveUser(userId: string, sessionId: string, ctx: RequestContext): Promise<UserRecord> {
     const user = await users.findById(userId);
     if (user && !user.disabled) return user;
-    await sessions.revoke(sessionId, new Date(clock.now()));
+    await sessions.revoke(userId, sessionId, new Date(clock.now()));
     deps.onSecurityEvent?.({ event: 'session_revoked_inactive_user', userId, sessionId, ip: ctx.ip });
     throw user ? new AuthError('user_disabled', 'This account is disabled.') : new AuthError('session_revoked', 'This session has ended.');
   }
 
   async function loadSession(sessionId: string, userId: string): Promise<SessionRecord> {
-    const session = await sessions.findById(sessionId);
-    if (!session || session.userId !== userId || session.revokedAt) {
+    const session = await sessions.findById(userId, sessionId);
+    if (!session || session.revokedAt) {
       throw new AuthError('session_revoked', 'This session has been logged out or revoked.');
     }
     return session;
@@ -49,7 +49,7 @@ export function createRefresher(deps: AuthDeps) {
     const rotatedAt = new Date(clock.now());
     const next = { ...session, generation: session.generation + 1, rotatedAt };
     const signed = await signTokenPair(tokens, settings, user, next, clock.now());
-    const swapped = await sessions.rotate(session.id, presentedHash, {
+    const swapped = await sessions.rotate(session.userId, session.id, presentedHash, {
       currentHash: signed.refreshHash, previousHash: presentedHash, generation: next.generation,
       rotatedAt, expiresAt: signed.refreshExpiresAt, lastUsedAt: rotatedAt,
     });
@@ -80,7 +80,7 @@ export function createRefresher(deps: AuthDeps) {
       }
       const withinGrace = clock.now() - session.rotatedAt.getTime() <= settings.refreshGraceSeconds * 1000;
       if (sameHash(presentedHash, session.previousHash) && withinGrace) return replaySuccessor(user, session);
-      await sessions.revoke(sessionId, new Date(clock.now()));
+      await sessions.revoke(userId, sessionId, new Date(clock.now()));
       deps.onSecurityEvent?.({ event: 'refresh_token_reused', userId, sessionId, ip: ctx.ip });
       throw new AuthError('refresh_token_reused', 'This refresh token was already used; the session has been revoked.');
     }

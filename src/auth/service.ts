@@ -102,8 +102,8 @@ export function createAuthService(deps: AuthDeps) {
   /** Verifies a bearer token for the server's own endpoints: its session must still be live. */
   async function authenticate(accessToken: string): Promise<Authenticated> {
     const claims = await tokens.verifyAccessToken(accessToken, { nowMs: clock.now() });
-    const [session, user] = await Promise.all([sessions.findById(claims.sid), users.findById(claims.sub)]);
-    if (!session || session.revokedAt || session.userId !== claims.sub) {
+    const [session, user] = await Promise.all([sessions.findById(claims.sub, claims.sid), users.findById(claims.sub)]);
+    if (!session || session.revokedAt) {
       throw new AuthError('session_revoked', 'This session has been logged out.');
     }
     if (!user) throw new AuthError('invalid_token', 'The user of this token no longer exists.');
@@ -126,7 +126,7 @@ export function createAuthService(deps: AuthDeps) {
     }
     if (input.scope === 'global') await sessions.revokeAllForUser(who.sub, now());
     else if (input.scope === 'others') await sessions.revokeAllForUser(who.sub, now(), who.sid);
-    else await sessions.revoke(who.sid, now());
+    else await sessions.revoke(who.sub, who.sid, now());
   }
 
   async function listSessions(userId: string): Promise<SessionRecord[]> {
@@ -134,11 +134,11 @@ export function createAuthService(deps: AuthDeps) {
   }
 
   async function revokeSession(userId: string, sessionId: string): Promise<void> {
-    const session = await sessions.findById(sessionId);
-    if (!session || session.userId !== userId || session.revokedAt) {
+    const session = await sessions.findById(userId, sessionId);
+    if (!session || session.revokedAt) {
       throw new AuthError('session_not_found', 'No such session.');
     }
-    await sessions.revoke(sessionId, now());
+    await sessions.revoke(userId, sessionId, now());
   }
 
   async function changePassword(auth: Authenticated, input: { currentPassword: string; newPassword: string }): Promise<void> {

@@ -21,9 +21,9 @@ export interface TokenPair {
   refresh_expires_in: number;
 }
 
-/** SHA-256 of a refresh token, base64url: the only form in which stores keep it. */
+/** SHA-256 of a refresh token, hex (safe under case-insensitive SQL collations): the only form stores keep. */
 export function hashToken(token: string): string {
-  return createHash('sha256').update(token).digest('base64url');
+  return createHash('sha256').update(token).digest('hex');
 }
 
 export function sameHash(a: string, b: string | null): boolean {

@@ -54,17 +54,22 @@ export interface SessionRecord {
 
 export type SessionRotation = Pick<SessionRecord, 'currentHash' | 'previousHash' | 'generation' | 'rotatedAt' | 'expiresAt' | 'lastUsedAt'>;
 
+/**
+ * Sessions are always addressed with their user's id, which every caller has from a token: stores
+ * may keep a user's sessions together (Redis puts them in one Cluster slot), and a session id
+ * guessed for another user finds nothing.
+ */
 export interface SessionStore {
   create(session: SessionRecord): Promise<void>;
-  findById(id: string): Promise<SessionRecord | null>;
+  findById(userId: string, id: string): Promise<SessionRecord | null>;
   /**
    * Compare-and-swap: applies `next` only if the session is not revoked and its current hash is
    * still `expectedHash`. Returns whether it did; of concurrent callers exactly one wins.
    */
-  rotate(id: string, expectedHash: string, next: SessionRotation): Promise<boolean>;
+  rotate(userId: string, id: string, expectedHash: string, next: SessionRotation): Promise<boolean>;
   /** Sessions of a user that are neither revoked nor expired, newest first. */
   listActiveForUser(userId: string, now: Date): Promise<SessionRecord[]>;
-  revoke(id: string, now: Date): Promise<void>;
+  revoke(userId: string, id: string, now: Date): Promise<void>;
   /** Revokes every session of the user except `exceptId`; returns how many. */
   revokeAllForUser(userId: string, now: Date, exceptId?: string): Promise<number>;
   deleteExpired(now: Date): Promise<number>;

@@ -26,13 +26,13 @@ export function createSqlSessionStore(db: Kysely<Database>): SessionStore {
         }).execute();
       }),
 
-    findById: (id) =>
+    findById: (userId, id) =>
       guard(async () => {
-        const row = await db.selectFrom('sessions').selectAll().where('id', '=', id).executeTakeFirst();
+        const row = await db.selectFrom('sessions').selectAll().where('id', '=', id).where('user_id', '=', userId).executeTakeFirst();
         return row ? toSessionRecord(row) : null;
       }),
 
-    rotate: (id, expectedHash, next: SessionRotation) =>
+    rotate: (userId, id, expectedHash, next: SessionRotation) =>
       guard(async () => {
         const result = await db.updateTable('sessions')
           .set({
@@ -44,6 +44,7 @@ export function createSqlSessionStore(db: Kysely<Database>): SessionStore {
             last_used_at: next.lastUsedAt.getTime(),
           })
           .where('id', '=', id)
+          .where('user_id', '=', userId)
           .where('current_hash', '=', expectedHash)
           .where('revoked_at', 'is', null)
           .executeTakeFirst();
@@ -61,10 +62,10 @@ export function createSqlSessionStore(db: Kysely<Database>): SessionStore {
         return rows.map(toSessionRecord);
       }),
 
-    revoke: (id, now) =>
+    revoke: (userId, id, now) =>
       guard(async () => {
         await db.updateTable('sessions').set({ revoked_at: now.getTime() })
-          .where('id', '=', id).where('revoked_at', 'is', null).execute();
+          .where('id', '=', id).where('user_id', '=', userId).where('revoked_at', 'is', null).execute();
       }),
 
     revokeAllForUser: (userId, now, exceptId) =>
