@@ -1,12 +1,19 @@
-// Opens the SQL database a DATABASE_URL names and wraps it in the query layer (Kysely).
-// SQLite runs in WAL mode with synchronous=NORMAL: a killed process loses no committed write.
+// Opens the SQL database a DATABASE_URL names and wraps it in the query layer (Kysely): SQLite,
+// PostgreSQL or MySQL/MariaDB. SQLite runs in WAL mode with synchronous=NORMAL: a killed process
+// loses no committed write. Network databases get short connect timeouts so a dead server
+// answers 503 quickly instead of hanging requests.
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, SqliteDialect, type SqliteDatabase as KyselySqliteDatabase } from 'kysely';
+import pg from 'pg';
+import { createPool } from 'mysql2';
+import { Kysely, MysqlDialect, PostgresDialect, SqliteDialect, type SqliteDatabase as KyselySqliteDatabase } from 'kysely';
 import type { Database } from './schema.js';
 
-export type SqlDialectName = 'sqlite';
+export type SqlDialectName = 'sqlite' | 'postgres' | 'mysql';
+
+const CONNECT_TIMEOUT_MS = 2000;
+const POOL_SIZE = 10;
 
 export interface SqlConnection {
   db: Kysely<Database>;
@@ -15,7 +22,23 @@ export interface SqlConnection {
 
 export function connectSql(url: string): SqlConnection {
   if (url.startsWith('sqlite:')) return { db: connectSqlite(url.slice('sqlite:'.length)), dialect: 'sqlite' };
-  throw new TypeError(`DATABASE_URL: unsupported scheme in "${url.split(':')[0]}:"; use sqlite:PATH`);
+  if (/^postgres(ql)?:\/\//.test(url)) return { db: connectPostgres(url), dialect: 'postgres' };
+  if (/^(mysql|mariadb):\/\//.test(url)) return { db: connectMysql(url.replace(/^mariadb:/, 'mysql:')), dialect: 'mysql' };
+  throw new TypeError(`DATABASE_URL: unsupported scheme "${url.split(':')[0]}:"; use sqlite:PATH, postgres://… or mysql://…`);
+}
+
+function connectPostgres(url: string): Kysely<Database> {
+  const pool = new pg.Pool({
+    connectionString: url, max: POOL_SIZE, connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+    query_timeout: 10_000, idleTimeoutMillis: 30_000,
+  });
+  pool.on('error', () => undefined); // an idle client lost with the server; the next query reports it
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+}
+
+function connectMysql(url: string): Kysely<Database> {
+  const pool = createPool({ uri: url, connectionLimit: POOL_SIZE, connectTimeout: CONNECT_TIMEOUT_MS, supportBigNumbers: true });
+  return new Kysely<Database>({ dialect: new MysqlDialect({ pool }) });
 }
 
 function connectSqlite(path: string): Kysely<Database> {
