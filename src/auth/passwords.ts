@@ -19,25 +19,34 @@ export interface PasswordHasher {
   queueDepth(): number;
 }
 
+/**
+ * node-argon2 writes the parameters as m,p,t; the PHC format and libargon2 (which other
+ * languages' bindings use) expect m,t,p. Writing the standard order keeps hashes portable.
+ */
+function toStandardOrder(hash: string): string {
+  return hash.replace(/^(\$argon2id\$v=\d+\$)m=(\d+),p=(\d+),t=(\d+)\$/, '$1m=$2,t=$4,p=$3$');
+}
+
 export async function createPasswordHasher(options: { maxConcurrent: number }): Promise<PasswordHasher> {
   const slots = new Semaphore(options.maxConcurrent);
   const dummyHash = await argon2.hash(randomBytes(16).toString('hex'), ARGON2_OPTIONS);
 
   const verify = async (hash: string, password: string) => {
-    if (BCRYPT_PREFIX.test(hash)) {
-      const ok = await slots.run(() => bcrypt.compare(password, hash));
-      return { ok, needsRehash: ok };
-    }
     try {
+      if (BCRYPT_PREFIX.test(hash)) {
+        const ok = await slots.run(() => bcrypt.compare(password, hash));
+        return { ok, needsRehash: ok };
+      }
       const ok = await slots.run(() => argon2.verify(hash, password));
-      return { ok, needsRehash: ok && argon2.needsRehash(hash, ARGON2_OPTIONS) };
+      // argon2.needsRehash compares parameters only, so an argon2i/argon2d hash is caught here
+      return { ok, needsRehash: ok && (!hash.startsWith('$argon2id$') || argon2.needsRehash(hash, ARGON2_OPTIONS)) };
     } catch {
       return { ok: false, needsRehash: false }; // an unreadable stored hash never logs anyone in
     }
   };
 
   return {
-    hash: (password) => slots.run(() => argon2.hash(password, ARGON2_OPTIONS)),
+    hash: async (password) => toStandardOrder(await slots.run(() => argon2.hash(password, ARGON2_OPTIONS))),
     verify,
     verifyDummy: async (password) => {
       await verify(dummyHash, password);

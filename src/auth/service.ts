@@ -4,7 +4,7 @@ import { v7 as uuidv7 } from 'uuid';
 import { AuthError } from './errors.js';
 import { checkPasswordPolicy } from './password-policy.js';
 import { createAccount, type NewAccount } from './accounts.js';
-import { signTokenPair, type TokenLifetimes, type TokenPair } from './token-pair.js';
+import { hashToken, sameHash, signTokenPair, type TokenLifetimes, type TokenPair } from './token-pair.js';
 import { createRefresher } from './refresh.js';
 import type { Clock } from './clock.js';
 import type { PasswordHasher } from './passwords.js';
@@ -111,19 +111,30 @@ export function createAuthService(deps: AuthDeps) {
     return { user, claims };
   }
 
-  async function logout(input: { accessToken?: string; refreshToken?: string; scope: LogoutScope }): Promise<void> {
+  /**
+   * Who asks to log out. "local" stays idempotent: a token whose session is already gone may
+   * still end it. Ending other sessions needs a live session, so an old token from a logged-out
+   * device cannot log everyone out.
+   */
+  async function logoutCaller(input: { accessToken?: string; refreshToken?: string; scope: LogoutScope }) {
     const nowMs = clock.now();
-    let who: { sub: string; sid: string };
+    const local = input.scope === 'local';
     if (input.accessToken) {
-      // "local" stays idempotent: a token whose session is already gone may still log it out.
-      who = input.scope === 'local'
-        ? await tokens.verifyAccessToken(input.accessToken, { nowMs })
-        : (await authenticate(input.accessToken)).claims;
-    } else if (input.refreshToken) {
-      who = await tokens.verifyRefreshToken(input.refreshToken, { nowMs });
-    } else {
-      throw new AuthError('missing_token', 'Send the access token as a bearer token, or the refresh token.');
+      return local ? tokens.verifyAccessToken(input.accessToken, { nowMs }) : (await authenticate(input.accessToken)).claims;
     }
+    if (!input.refreshToken) throw new AuthError('missing_token', 'Send the access token as a bearer token, or the refresh token.');
+    const claims = await tokens.verifyRefreshToken(input.refreshToken, { nowMs });
+    if (local) return claims;
+    const session = await sessions.findById(claims.sub, claims.sid);
+    const hash = hashToken(input.refreshToken);
+    if (!session || session.revokedAt || !(sameHash(hash, session.currentHash) || sameHash(hash, session.previousHash))) {
+      throw new AuthError('session_revoked', 'This session has been logged out.');
+    }
+    return claims;
+  }
+
+  async function logout(input: { accessToken?: string; refreshToken?: string; scope: LogoutScope }): Promise<void> {
+    const who = await logoutCaller(input);
     if (input.scope === 'global') await sessions.revokeAllForUser(who.sub, now());
     else if (input.scope === 'others') await sessions.revokeAllForUser(who.sub, now(), who.sid);
     else await sessions.revoke(who.sub, who.sid, now());

@@ -75,25 +75,31 @@ async function verify(
   settings: TokenSettings, options: VerifyOptions, invalid: ErrorCode, expired: ErrorCode,
 ): Promise<JWTPayload> {
   try {
-    const { payload } = await jwtVerify(token, (header: JWTHeaderParameters) => refuseKeySteering(header, key), {
+    const { payload } = await jwtVerify(token, (header: JWTHeaderParameters) => refuseKeySteering(header, key, invalid), {
       algorithms: [ALG],
       typ,
       issuer: expected.issuer,
       audience: expected.audience,
       currentDate: new Date(options.nowMs),
-      clockTolerance: settings.clockToleranceSeconds + (options.allowExpiredSeconds ?? 0),
+      clockTolerance: settings.clockToleranceSeconds,
     });
     return payload;
   } catch (error) {
-    if (error instanceof joseErrors.JWTExpired) throw new AuthError(expired, 'The token has expired.');
+    if (error instanceof joseErrors.JWTExpired) {
+      // jose checks `exp` last, after the signature and every other claim: an expired token
+      // reaching here is otherwise valid, and the reissue path may accept it for a while.
+      const overdueSeconds = options.nowMs / 1000 - Number(error.payload.exp) - settings.clockToleranceSeconds;
+      if (options.allowExpiredSeconds !== undefined && overdueSeconds < options.allowExpiredSeconds) return error.payload;
+      throw new AuthError(expired, 'The token has expired.');
+    }
     if (error instanceof AuthError) throw error;
     throw new AuthError(invalid, 'The token is malformed, forged or not of the expected kind.');
   }
 }
 
-function refuseKeySteering(header: JWTHeaderParameters, key: KeyObject): KeyObject {
+function refuseKeySteering(header: JWTHeaderParameters, key: KeyObject, invalid: ErrorCode): KeyObject {
   for (const name of KEY_STEERING_HEADERS) {
-    if (header[name] !== undefined) throw new AuthError('invalid_token', `The token header must not carry "${name}".`);
+    if (header[name] !== undefined) throw new AuthError(invalid, `The token header must not carry "${name}".`);
   }
   return key;
 }

@@ -9,7 +9,6 @@ import { createAuthService, type AuthService, type SecurityEvent } from '../auth
 import { createPasswordHasher, type PasswordHasher } from '../auth/passwords.js';
 import { systemClock, type Clock } from '../auth/clock.js';
 import type { RateLimits } from '../auth/rate-limits.js';
-import { createMemoryRateLimits } from '../storage/rate-limits.js';
 import type { Stores } from '../storage/types.js';
 import type { Config } from './config.js';
 import { createRequireUser } from './auth-guard.js';
@@ -64,7 +63,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       issuer: config.issuer, audience: config.audience, clockToleranceSeconds: config.clockToleranceSeconds,
     }),
     hasher: deps.hasher ?? (await createPasswordHasher({ maxConcurrent: config.hashConcurrency })),
-    limits: deps.limits ?? createMemoryRateLimits(config.rateLimits),
+    limits: deps.limits ?? deps.stores.createRateLimits(config.rateLimits),
     clock: deps.clock ?? systemClock,
     settings: config,
     onSecurityEvent: (event: SecurityEvent) => app.log.warn({ security: event }, event.event),
@@ -78,6 +77,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.setNotFoundHandler(() => {
     throw new AuthError('not_found', 'No such route.');
   });
+  // JSON and forms only: any other body is 415, including Fastify's built-in text/plain.
+  app.removeContentTypeParser('text/plain');
   await app.register(formbody, { bodyLimit: config.bodyLimitBytes });
   for (const schema of sharedSchemas) app.addSchema(schema);
   if (config.docs) await registerDocs(app);

@@ -33,6 +33,9 @@ export interface Config {
   hashConcurrency: number;
   bodyLimitBytes: number;
   trustProxy: boolean | number | string;
+  redisUrl: string | undefined;
+  redisClusterNodes: string[] | undefined;
+  redisKeyPrefix: string;
   autoMigrate: boolean;
   docs: boolean;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -78,6 +81,9 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     hashConcurrency: read.integer('HASH_CONCURRENCY', 4, 1, 64),
     bodyLimitBytes: read.integer('BODY_LIMIT_BYTES', 16_384, 1024, 10_485_760),
     trustProxy: read.trustProxy('TRUST_PROXY'),
+    redisUrl: env.REDIS_URL || undefined,
+    redisClusterNodes: read.list('REDIS_CLUSTER_NODES'),
+    redisKeyPrefix: read.text('REDIS_KEY_PREFIX', 'gh:'),
     autoMigrate: read.boolean('AUTO_MIGRATE', true),
     docs: read.boolean('DOCS', true),
     logLevel: read.oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info'),
@@ -125,13 +131,20 @@ function reader(env: Env) {
     },
     rate(name: string, fallback: string): RateLimitRule {
       const value = raw(name) ?? fallback;
-      if (value === 'off') return { points: Number.MAX_SAFE_INTEGER, windowSeconds: 1 };
+      if (value === 'off') return Object.freeze({ points: Number.MAX_SAFE_INTEGER, windowSeconds: 1 });
       const [points, window] = value.split('/');
       const windowSeconds = window === undefined ? undefined : parseDuration(window);
       if (!/^\d+$/.test(points ?? '') || Number(points) < 1 || !windowSeconds) {
         throw new ConfigError(name, `must be "N/window" like 30/1m, or off; got "${value}"`);
       }
-      return { points: Number(points), windowSeconds };
+      return Object.freeze({ points: Number(points), windowSeconds });
+    },
+    list(name: string): string[] | undefined {
+      const value = raw(name);
+      if (value === undefined) return undefined;
+      const items = value.split(',').map((item) => item.trim()).filter(Boolean);
+      if (items.some((item) => !/^[^\s:]+:\d+$/.test(item))) throw new ConfigError(name, `must be host:port,host:port; got "${value}"`);
+      return items;
     },
     trustProxy(name: string): boolean | number | string {
       const value = raw(name);

@@ -1,26 +1,51 @@
-// The one place that picks storage backends from configuration.
+// The one place that picks storage backends from configuration: users and (by default) sessions
+// in the SQL database DATABASE_URL names; sessions and rate-limit counters in Redis or Redis
+// Cluster when one is configured.
 import { sql } from 'kysely';
+import { RateLimiterRedis } from 'rate-limiter-flexible';
+import type { LimitName, RateLimitRules } from '../auth/rate-limits.js';
 import { connectSql } from './sql/connect.js';
 import { migrateToLatest } from './sql/migrations.js';
 import { createSqlUserStore } from './sql/user-store.js';
 import { createSqlSessionStore } from './sql/session-store.js';
+import { connectRedis, type RedisClient } from './redis/client.js';
+import { createRedisSessionStore } from './redis/session-store.js';
+import { createMemoryRateLimits, wrapLimiters } from './rate-limits.js';
 import type { Stores } from './types.js';
 
 export interface StoreOptions {
   databaseUrl: string;
   /** Apply pending migrations before returning (the server does unless told not to). */
   migrate: boolean;
+  redis?: { url?: string; clusterNodes?: string[]; keyPrefix: string };
 }
 
 export async function createStores(options: StoreOptions): Promise<Stores> {
   const { db } = connectSql(options.databaseUrl);
   if (options.migrate) await migrateToLatest(db);
+  const redisTarget = options.redis && (options.redis.url || options.redis.clusterNodes?.length) ? options.redis : undefined;
+  const redis = redisTarget ? await connectRedis(redisTarget) : undefined;
+  const prefix = redisTarget?.keyPrefix ?? '';
   return {
     users: createSqlUserStore(db),
-    sessions: createSqlSessionStore(db),
+    sessions: redis ? createRedisSessionStore(redis, prefix) : createSqlSessionStore(db),
+    createRateLimits: (rules) => (redis ? createRedisRateLimits(redis, `${prefix}rl:`, rules) : createMemoryRateLimits(rules)),
     ping: async () => {
-      await sql`select 1`.execute(db);
+      await Promise.all([sql`select 1`.execute(db), redis?.ping()]);
     },
-    close: () => db.destroy(),
+    close: async () => {
+      await db.destroy();
+      await redis?.quit().catch(() => redis.disconnect());
+    },
   };
+}
+
+function createRedisRateLimits(redis: RedisClient, keyPrefix: string, rules: RateLimitRules) {
+  const limiters = new Map<LimitName, RateLimiterRedis>();
+  for (const [name, rule] of Object.entries(rules) as Array<[LimitName, RateLimitRules[LimitName]]>) {
+    limiters.set(name, new RateLimiterRedis({
+      storeClient: redis, keyPrefix: `${keyPrefix}${name}`, points: rule.points, duration: rule.windowSeconds, rejectIfRedisNotReady: true,
+    }));
+  }
+  return wrapLimiters(limiters, rules);
 }

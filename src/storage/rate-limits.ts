@@ -1,6 +1,7 @@
-// RateLimits backed by rate-limiter-flexible: counters in this process's memory.
+// RateLimits backed by rate-limiter-flexible: counters in this process's memory, or (through
+// wrapLimiters) any of its store-backed limiters. A store failure answers 503, never a 500.
 import { RateLimiterMemory, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
-import { AuthError } from '../auth/errors.js';
+import { AuthError, StoreUnavailableError } from '../auth/errors.js';
 import type { LimitName, RateLimitRules, RateLimits } from '../auth/rate-limits.js';
 
 export function createMemoryRateLimits(rules: RateLimitRules): RateLimits {
@@ -19,15 +20,19 @@ export function wrapLimiters(limiters: Map<LimitName, RateLimiterAbstract>, rule
         await limiter(name).consume(key);
       } catch (error) {
         if (error instanceof RateLimiterRes) throw limited(error);
-        throw error;
+        throw new StoreUnavailableError(error);
       }
     },
     async check(name, key) {
-      const state = await limiter(name).get(key);
+      const state = await limiter(name).get(key).catch((error: unknown) => {
+        throw new StoreUnavailableError(error);
+      });
       if (state && state.consumedPoints >= rules[name].points) throw limited(state);
     },
     async reset(name, key) {
-      await limiter(name).delete(key);
+      await limiter(name).delete(key).catch((error: unknown) => {
+        throw new StoreUnavailableError(error);
+      });
     },
   };
 }

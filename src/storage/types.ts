@@ -1,5 +1,6 @@
 // The storage contract: what the auth core needs from a user store and a session store, named
-// after its use-cases. "Not found" is `null`. Implementations: SQL (SQLite, PostgreSQL, MySQL).
+// after its use-cases. "Not found" is `null`. Implementations: SQL (SQLite, PostgreSQL, MySQL), Redis.
+import type { RateLimitRules, RateLimits } from '../auth/rate-limits.js';
 
 export interface UserRecord {
   id: string;
@@ -78,6 +79,8 @@ export interface SessionStore {
 export interface Stores {
   users: UserStore;
   sessions: SessionStore;
+  /** Brute-force counters where this deployment keeps shared state (memory or Redis). */
+  createRateLimits(rules: RateLimitRules): RateLimits;
   /** Throws when a backend cannot be reached (for /readyz). */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -37,7 +37,7 @@ test('gatehouse user create reads the password from stdin and stores an admin wi
   const user = await stores.users.findByLogin('root@example.com');
   assert.equal(user?.username, 'Root');
   assert.equal(user?.role, 'admin');
-  assert.match(user?.passwordHash ?? '', /^\$argon2id\$v=19\$m=19456,p=1,t=2\$/);
+  assert.match(user?.passwordHash ?? '', /^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
 
   const disabled = runCli(['user', 'disable', '--username', 'root'], env);
   assert.equal(disabled.status, 0, disabled.stderr);

@@ -22,7 +22,7 @@ export function registerRoute(app: FastifyInstance): void {
         required: ['username', 'email', 'password'],
         additionalProperties: false,
         properties: {
-          username: { type: 'string', minLength: 3, maxLength: 32, description: 'Letters, digits, "_", "." or "-"' },
+          username: { type: 'string', maxLength: 254, description: '3 to 32 letters, digits, "_", "." or "-"' },
           email: { type: 'string', maxLength: 254 },
           password: { type: 'string', maxLength: 1024, description: '8 to 128 characters, not a common password' },
           full_name: { type: ['string', 'null'], maxLength: 255 },

@@ -24,6 +24,7 @@ export function tokenRoute(app: FastifyInstance): void {
   const field = { type: 'string', maxLength: 4096 };
   app.post<{ Body: TokenForm }>('/token', {
     onRequest: noStore,
+    preValidation: requireForm,
     errorHandler: oauthErrorHandler,
     schema: {
       tags: ['oauth2'],
@@ -46,6 +47,14 @@ export function tokenRoute(app: FastifyInstance): void {
     if (!grant) throw new AuthError('unsupported_grant_type', `grant_type "${body.grant_type}" is not supported.`);
     return grant(app, request, body);
   });
+}
+
+/** RFC 6749 §3.2: the token endpoint takes application/x-www-form-urlencoded only. */
+async function requireForm(request: FastifyRequest): Promise<void> {
+  const type = request.headers['content-type']?.split(';')[0]?.trim().toLowerCase();
+  if (type !== 'application/x-www-form-urlencoded') {
+    throw new AuthError('unsupported_media_type', 'Send the token request as application/x-www-form-urlencoded.');
+  }
 }
 
 const oauthErrorSchema = {

@@ -1,0 +1,147 @@
+// The error surface (design §7): Fastify's own failures (body size, media type, bad JSON, unknown
+// route) answer stable codes in the one error shape, never a 500; health probes; and the OpenAPI
+// document and Swagger UI served from the package (design §3).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { STATUS_CODES } from 'node:http';
+import type { LightMyRequestResponse } from 'fastify';
+import { createTestApp, PASSWORD, type TestApp } from '../../helpers.js';
+
+async function appFor(t: { after(fn: () => Promise<void>): void }, env: Record<string, string> = {}): Promise<TestApp> {
+  const ctx = await createTestApp(env);
+  t.after(() => ctx.close());
+  return ctx;
+}
+
+/** The one error shape, exactly: {statusCode, code, error, message}, and never a 500. */
+function assertError(res: LightMyRequestResponse, status: number, code: string): void {
+  assert.notEqual(res.statusCode, 500, res.body);
+  assert.equal(res.statusCode, status, res.body);
+  assert.match(String(res.headers['content-type']), /^application\/json/);
+  const body = res.json();
+  assert.deepEqual(Object.keys(body).sort(), ['code', 'error', 'message', 'statusCode']);
+  assert.equal(typeof body.message, 'string');
+  assert.ok(body.message.length > 0);
+  assert.deepEqual(body, { statusCode: status, code, error: STATUS_CODES[status], message: body.message });
+}
+
+const registration = (extra: Record<string, unknown> = {}) =>
+  ({ username: 'erruser', email: 'erruser@example.com', password: PASSWORD, ...extra });
+
+test('a body over BODY_LIMIT_BYTES (16384 by default) answers 413 payload_too_large', async (t) => {
+  const ctx = await appFor(t);
+  const res = await ctx.app.inject({
+    method: 'POST', url: '/auth/register', payload: registration({ full_name: 'x'.repeat(17_000) }),
+  });
+  assertError(res, 413, 'payload_too_large');
+  assert.equal(await ctx.stores.users.findByLogin('erruser'), null);
+});
+
+test('BODY_LIMIT_BYTES sets the body limit', async (t) => {
+  const ctx = await appFor(t, { BODY_LIMIT_BYTES: '2048' });
+  const res = await ctx.app.inject({
+    method: 'POST', url: '/auth/login', payload: { username: 'someone', password: 'p'.repeat(3000) },
+  });
+  assertError(res, 413, 'payload_too_large');
+});
+
+test('a text/plain body to a JSON endpoint answers 415 unsupported_media_type', async (t) => {
+  const ctx = await appFor(t);
+  const res = await ctx.app.inject({
+    method: 'POST', url: '/auth/register', headers: { 'content-type': 'text/plain' }, payload: JSON.stringify(registration()),
+  });
+  assertError(res, 415, 'unsupported_media_type');
+});
+
+test('a body of a media type no parser knows answers 415 unsupported_media_type', async (t) => {
+  const ctx = await appFor(t);
+  const res = await ctx.app.inject({
+    method: 'POST', url: '/auth/login', headers: { 'content-type': 'application/xml' }, payload: '<login/>',
+  });
+  assertError(res, 415, 'unsupported_media_type');
+});
+
+test('malformed JSON answers 400 validation_failed', async (t) => {
+  const ctx = await appFor(t);
+  const res = await ctx.app.inject({
+    method: 'POST', url: '/auth/login', headers: { 'content-type': 'application/json' }, payload: '{"username": "a", ',
+  });
+  assertError(res, 400, 'validation_failed');
+});
+
+test('an empty JSON body answers 400 validation_failed', async (t) => {
+  const ctx = await appFor(t);
+  const res = await ctx.app.inject({
+    method: 'POST', url: '/auth/register', headers: { 'content-type': 'application/json' }, payload: '',
+  });
+  assertError(res, 400, 'validation_failed');
+});
+
+test('a JSON body of the wrong type answers 400 validation_failed', async (t) => {
+  const ctx = await appFor(t);
+  const res = await ctx.app.inject({ method: 'POST', url: '/auth/register', payload: registration({ username: 42 }) });
+  assertError(res, 400, 'validation_failed');
+});
+
+test('an unknown route answers 404 not_found', async (t) => {
+  const ctx = await appFor(t);
+  assertError(await ctx.app.inject({ method: 'GET', url: '/no/such/route' }), 404, 'not_found');
+  assertError(await ctx.app.inject({ method: 'POST', url: '/auth/nothing', payload: {} }), 404, 'not_found');
+  assertError(await ctx.app.inject({ method: 'GET', url: '/auth/login' }), 404, 'not_found');
+});
+
+test('GET /healthz answers 200 {status: "ok"}', async (t) => {
+  const ctx = await appFor(t);
+  const res = await ctx.app.inject({ method: 'GET', url: '/healthz' });
+  assert.equal(res.statusCode, 200);
+  assert.deepEqual(res.json(), { status: 'ok' });
+});
+
+test('GET /readyz answers 200 {status: "ready"} when the store answers', async (t) => {
+  const ctx = await appFor(t);
+  const res = await ctx.app.inject({ method: 'GET', url: '/readyz' });
+  assert.equal(res.statusCode, 200);
+  assert.deepEqual(res.json(), { status: 'ready' });
+});
+
+test('GET /docs/json is an OpenAPI 3 document whose password flow points at /token', async (t) => {
+  const ctx = await appFor(t);
+  const res = await ctx.app.inject({ method: 'GET', url: '/docs/json' });
+  assert.equal(res.statusCode, 200);
+  const doc = res.json();
+  assert.match(doc.openapi, /^3\./);
+  const scheme = doc.components?.securitySchemes?.OAuth2PasswordBearer;
+  assert.equal(scheme?.type, 'oauth2');
+  assert.equal(scheme?.flows?.password?.tokenUrl, '/token');
+  for (const path of ['/auth/register', '/auth/login', '/token', '/users/me']) {
+    assert.ok(doc.paths?.[path], `the document lists ${path}`);
+  }
+  assert.ok(doc.paths['/token'].post.requestBody.content['application/x-www-form-urlencoded'],
+    '/token is documented as form-encoded, so "Try it out" sends a form');
+  assert.deepEqual(doc.paths['/users/me'].get.security, [{ OAuth2PasswordBearer: [] }]);
+});
+
+test('GET /docs answers the Swagger UI page, and every asset it references is served by this server', async (t) => {
+  const ctx = await appFor(t);
+  const page = await ctx.app.inject({ method: 'GET', url: '/docs' });
+  assert.equal(page.statusCode, 200);
+  assert.match(String(page.headers['content-type']), /^text\/html/);
+  const refs = [...page.body.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]!);
+  assert.ok(refs.some((r) => r.endsWith('.js')), 'the page loads scripts');
+  assert.ok(refs.some((r) => r.endsWith('.css')), 'the page loads styles');
+  for (const ref of refs) {
+    assert.doesNotMatch(ref, /^(https?:)?\/\//, `${ref} must not come from another host (no CDN)`);
+    const url = new URL(ref, 'http://gatehouse.test/docs/').pathname;
+    const asset = await ctx.app.inject({ method: 'GET', url });
+    assert.equal(asset.statusCode, 200, `GET ${url}`);
+    assert.ok(asset.rawPayload.length > 0, `GET ${url} has a body`);
+  }
+});
+
+test('the Swagger UI initializer loads this server\'s OpenAPI document', async (t) => {
+  const ctx = await appFor(t);
+  const res = await ctx.app.inject({ method: 'GET', url: '/docs/static/swagger-initializer.js' });
+  assert.equal(res.statusCode, 200);
+  assert.match(res.body, /['"](\.\/json|\/docs\/json)['"]/);
+  assert.doesNotMatch(res.body, /petstore/i);
+});
