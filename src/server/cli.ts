@@ -8,8 +8,8 @@ import { AuthError } from '../auth/errors.js';
 import { createPasswordHasher } from '../auth/passwords.js';
 import { createStores } from '../storage/create-stores.js';
 import type { Stores } from '../storage/types.js';
-import { ConfigError, loadConfig, loadDotEnv } from './config.js';
-import { startServer } from './main.js';
+import { ConfigError, loadConfig, loadDotEnv, type Config } from './config.js';
+import { startServer, storeOptions } from './main.js';
 import { generateSecret } from './secret.js';
 
 const USAGE = `Usage: gatehouse <command>
@@ -47,10 +47,10 @@ export async function runCli(argv: string[]): Promise<number> {
     await startServer(config);
     return -1; // keeps running
   }
-  if (command === 'migrate') return withStores(config.databaseUrl, async () => console.log('Database is up to date.'));
-  if (command === 'user' && sub === 'create') return withStores(config.databaseUrl, (stores) => createUser(stores, values, config.hashConcurrency));
+  if (command === 'migrate') return withStores(config, async () => console.log('Database is up to date.'));
+  if (command === 'user' && sub === 'create') return withStores(config, (stores) => createUser(stores, values, config.hashConcurrency));
   if (command === 'user' && (sub === 'disable' || sub === 'enable')) {
-    return withStores(config.databaseUrl, (stores) => setDisabled(stores, values, sub === 'disable'));
+    return withStores(config, (stores) => setDisabled(stores, values, sub === 'disable'));
   }
   return usage(2);
 }
@@ -60,8 +60,8 @@ function usage(code: number): number {
   return code;
 }
 
-async function withStores(databaseUrl: string, action: (stores: Stores) => Promise<void>): Promise<number> {
-  const stores = await createStores({ databaseUrl, migrate: true });
+async function withStores(config: Readonly<Config>, action: (stores: Stores) => Promise<void>): Promise<number> {
+  const stores = await createStores(storeOptions(config, true));
   try {
     await action(stores);
     return 0;

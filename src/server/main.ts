@@ -1,6 +1,6 @@
 // Starts the server: configuration, secret, stores, app, listen; closes gracefully on SIGTERM/SIGINT.
 import { pathToFileURL } from 'node:url';
-import { createStores } from '../storage/create-stores.js';
+import { createStores, type StoreOptions } from '../storage/create-stores.js';
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig, loadDotEnv, type Config } from './config.js';
 import { resolveSecret } from './secret.js';
@@ -9,7 +9,7 @@ const CLEANUP_INTERVAL_MS = 60 * 60 * 1000;
 
 export async function startServer(config: Readonly<Config>): Promise<void> {
   const { secret, warning } = resolveSecret(config);
-  const stores = await createStores({ databaseUrl: config.databaseUrl, migrate: config.autoMigrate });
+  const stores = await createStores(storeOptions(config));
   const app = await buildApp({ config, secret, stores });
   if (warning) app.log.warn(warning);
   app.addHook('onClose', async () => stores.close());
@@ -37,6 +37,14 @@ export async function startServer(config: Readonly<Config>): Promise<void> {
   const docs = config.docs ? `, docs at ${address}/docs` : '';
   app.log.info(`Gatehouse listening at ${address}${docs}`);
   console.log(`Gatehouse is running: API at ${address}${docs}`);
+}
+
+export function storeOptions(config: Readonly<Config>, migrate = config.autoMigrate): StoreOptions {
+  return {
+    databaseUrl: config.databaseUrl,
+    migrate,
+    redis: { url: config.redisUrl, clusterNodes: config.redisClusterNodes, keyPrefix: config.redisKeyPrefix },
+  };
 }
 
 /** Entry point: prints configuration errors as one line, without a stack. */

@@ -85,3 +85,24 @@ export const sqlBackends: Array<{ backend: SqlBackend; variable?: string }> = [
   { backend: postgres, variable: 'POSTGRES_URL' },
   { backend: mysql, variable: 'MYSQL_URL' },
 ];
+
+/** A Redis target for the Redis suites: REDIS_URL or REDIS_CLUSTER_NODES, with a fresh key prefix. */
+export function redisTarget(kind: 'redis' | 'cluster') {
+  const keyPrefix = `gh_test_${randomBytes(5).toString('hex')}:`;
+  return kind === 'cluster'
+    ? { clusterNodes: process.env.REDIS_CLUSTER_NODES!.split(','), keyPrefix }
+    : { url: process.env.REDIS_URL!, keyPrefix };
+}
+
+/** Deletes every key under a prefix, on every master of a cluster. */
+export async function deleteRedisKeys(client: import('ioredis').Redis | import('ioredis').Cluster, prefix: string): Promise<void> {
+  const nodes = 'nodes' in client && typeof client.nodes === 'function' ? client.nodes('master') : [client as import('ioredis').Redis];
+  for (const node of nodes) {
+    let cursor = '0';
+    do {
+      const [next, keys] = await node.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
+      cursor = next;
+      for (const key of keys) await node.del(key);
+    } while (cursor !== '0');
+  }
+}
