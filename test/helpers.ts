@@ -7,6 +7,7 @@ import { buildApp } from '../src/server/app.js';
 import { loadConfig } from '../src/server/config.js';
 import { ManualClock } from '../src/auth/clock.js';
 import { createStores } from '../src/storage/create-stores.js';
+import { storeOptions } from '../src/server/main.js';
 import type { Stores } from '../src/storage/types.js';
 
 export const TEST_SECRET = '9f2c1e7a4b8d3f6e0a5c2b9d8e7f6a1b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f';
@@ -33,7 +34,7 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
     RATE_LIMIT_REFRESH_PER_ACCOUNT: '1000/1m',
     ...env,
   });
-  const stores = await createStores({ databaseUrl: config.databaseUrl, migrate: true });
+  const stores = await createStores(storeOptions(config, true));
   const clock = new ManualClock(Date.UTC(2026, 0, 1, 12, 0, 0));
   const app = await buildApp({ config, secret: TEST_SECRET, stores, clock });
   return {
