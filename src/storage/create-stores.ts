@@ -21,14 +21,15 @@ export interface StoreOptions {
 }
 
 export async function createStores(options: StoreOptions): Promise<Stores> {
-  const { db } = connectSql(options.databaseUrl);
+  const conn = connectSql(options.databaseUrl);
+  const { db } = conn;
   if (options.migrate) await migrateToLatest(db);
   const redisTarget = options.redis && (options.redis.url || options.redis.clusterNodes?.length) ? options.redis : undefined;
   const redis = redisTarget ? await connectRedis(redisTarget) : undefined;
   const prefix = redisTarget?.keyPrefix ?? '';
   return {
-    users: createSqlUserStore(db),
-    sessions: redis ? createRedisSessionStore(redis, prefix) : createSqlSessionStore(db),
+    users: createSqlUserStore(conn),
+    sessions: redis ? createRedisSessionStore(redis, prefix) : createSqlSessionStore(conn),
     createRateLimits: (rules) => (redis ? createRedisRateLimits(redis, `${prefix}rl:`, rules) : createMemoryRateLimits(rules)),
     ping: async () => {
       await Promise.all([sql`select 1`.execute(db), redis?.ping()]);

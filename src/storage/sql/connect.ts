@@ -18,10 +18,12 @@ const POOL_SIZE = 10;
 export interface SqlConnection {
   db: Kysely<Database>;
   dialect: SqlDialectName;
+  /** The embedded database itself, for the prepared hot-path statements (prepared.ts). */
+  sqlite?: SqliteDatabase.Database;
 }
 
 export function connectSql(url: string): SqlConnection {
-  if (url.startsWith('sqlite:')) return { db: connectSqlite(url.slice('sqlite:'.length)), dialect: 'sqlite' };
+  if (url.startsWith('sqlite:')) return connectSqlite(url.slice('sqlite:'.length));
   if (/^postgres(ql)?:\/\//.test(url)) return { db: connectPostgres(url), dialect: 'postgres' };
   if (/^(mysql|mariadb):\/\//.test(url)) return { db: connectMysql(url.replace(/^mariadb:/, 'mysql:')), dialect: 'mysql' };
   throw new TypeError(`DATABASE_URL: unsupported scheme "${url.split(':')[0]}:"; use sqlite:PATH, postgres://… or mysql://…`);
@@ -41,14 +43,15 @@ function connectMysql(url: string): Kysely<Database> {
   return new Kysely<Database>({ dialect: new MysqlDialect({ pool }) });
 }
 
-function connectSqlite(path: string): Kysely<Database> {
+function connectSqlite(path: string): SqlConnection {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const sqlite = new SqliteDatabase(path);
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('foreign_keys = ON');
-  return new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+  return { db, dialect: 'sqlite', sqlite };
 }
 
 /**

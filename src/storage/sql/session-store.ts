@@ -3,10 +3,25 @@
 // matches a row and the other matches none (design §5).
 import type { Kysely, Selectable } from 'kysely';
 import type { Database, SessionsTable } from './schema.js';
+import type { SqlConnection } from './connect.js';
+import { prepareFirst, prepareWrite } from './prepared.js';
 import { guard, toDate, toNullableDate } from './errors.js';
 import type { SessionRecord, SessionRotation, SessionStore } from '../types.js';
 
-export function createSqlSessionStore(db: Kysely<Database>): SessionStore {
+/** The two hot queries: every authenticated request reads its session, every refresh rotates. */
+function prepareHotQueries(conn: SqlConnection, db: Kysely<Database>) {
+  const selectById = prepareFirst<Selectable<SessionsTable>>(conn,
+    db.selectFrom('sessions').selectAll().where('id', '=', '?').where('user_id', '=', '?'));
+  // placeholders in parameter order: the six SET values, then id, user_id, current_hash
+  const compareAndSwap = prepareWrite(conn, db.updateTable('sessions')
+    .set({ current_hash: '?', previous_hash: '?', generation: 0, rotated_at: 0, expires_at: 0, last_used_at: 0 })
+    .where('id', '=', '?').where('user_id', '=', '?').where('current_hash', '=', '?').where('revoked_at', 'is', null));
+  return { selectById, compareAndSwap };
+}
+
+export function createSqlSessionStore(conn: SqlConnection): SessionStore {
+  const { db } = conn;
+  const hot = prepareHotQueries(conn, db);
   return {
     create: (s) =>
       guard(async () => {
@@ -28,27 +43,15 @@ export function createSqlSessionStore(db: Kysely<Database>): SessionStore {
 
     findById: (userId, id) =>
       guard(async () => {
-        const row = await db.selectFrom('sessions').selectAll().where('id', '=', id).where('user_id', '=', userId).executeTakeFirst();
+        const row = await hot.selectById(id, userId);
         return row ? toSessionRecord(row) : null;
       }),
 
     rotate: (userId, id, expectedHash, next: SessionRotation) =>
       guard(async () => {
-        const result = await db.updateTable('sessions')
-          .set({
-            current_hash: next.currentHash,
-            previous_hash: next.previousHash,
-            generation: next.generation,
-            rotated_at: next.rotatedAt.getTime(),
-            expires_at: next.expiresAt.getTime(),
-            last_used_at: next.lastUsedAt.getTime(),
-          })
-          .where('id', '=', id)
-          .where('user_id', '=', userId)
-          .where('current_hash', '=', expectedHash)
-          .where('revoked_at', 'is', null)
-          .executeTakeFirst();
-        return Number(result.numUpdatedRows) === 1;
+        const changed = await hot.compareAndSwap(next.currentHash, next.previousHash, next.generation, next.rotatedAt.getTime(),
+          next.expiresAt.getTime(), next.lastUsedAt.getTime(), id, userId, expectedHash);
+        return changed === 1;
       }),
 
     listActiveForUser: (userId, now) =>

@@ -1,10 +1,15 @@
 // UserStore on the SQL query layer.
-import type { Kysely, Selectable } from 'kysely';
-import type { Database, UsersTable } from './schema.js';
+import type { Selectable } from 'kysely';
+import type { UsersTable } from './schema.js';
+import type { SqlConnection } from './connect.js';
+import { prepareFirst } from './prepared.js';
 import { guard, isUniqueViolation, toDate } from './errors.js';
 import { DuplicateUserError, type NewUser, type UserPatch, type UserRecord, type UserStore } from '../types.js';
 
-export function createSqlUserStore(db: Kysely<Database>): UserStore {
+export function createSqlUserStore(conn: SqlConnection): UserStore {
+  const { db } = conn;
+  // every authenticated request reads its user by id: the one hot query here
+  const selectById = prepareFirst<Selectable<UsersTable>>(conn, db.selectFrom('users').selectAll().where('id', '=', '?'));
   const findBy = (column: 'id' | 'username_key' | 'email', value: string) =>
     guard(async () => {
       const row = await db.selectFrom('users').selectAll().where(column, '=', value).executeTakeFirst();
@@ -35,7 +40,11 @@ export function createSqlUserStore(db: Kysely<Database>): UserStore {
       return { ...user, updatedAt: user.createdAt };
     },
 
-    findById: (id) => findBy('id', id),
+    findById: (id) =>
+      guard(async () => {
+        const row = await selectById(id);
+        return row ? toUserRecord(row) : null;
+      }),
 
     findByLogin: (login) => (login.includes('@') ? findBy('email', login.toLowerCase()) : findBy('username_key', login.toLowerCase())),
 
