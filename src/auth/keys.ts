@@ -1,11 +1,15 @@
 // Signing keys derived from the one master secret (design §4): access key = HMAC-SHA256(secret,
 // "access"), refresh key = HMAC-SHA256(secret, "refresh"), the secret taken as its UTF-8 bytes.
-// Distinct keys mean a refresh token can never verify as an access token, or the reverse.
+// Distinct keys mean a refresh token can never verify as an access token, or the reverse. With an
+// asymmetric JWT_ALG, access tokens are signed by a key ring instead (key-set.ts); refresh stays HMAC.
 import { createHmac, createSecretKey, type KeyObject } from 'node:crypto';
+import type { AccessKeyRing } from './key-set.js';
 
 export interface SigningKeys {
   access: KeyObject;
   refresh: KeyObject;
+  /** When set, access tokens are signed with its current key (EdDSA, ES256, RS256) and carry a `kid`. */
+  accessKeyRing?: AccessKeyRing;
 }
 
 export function deriveKey(secret: string, purpose: 'access' | 'refresh'): Buffer {

@@ -2,6 +2,9 @@
 // stored state (id, generation, rotatedAt, createdAt) and the user, and HS256 is deterministic,
 // so the pair can be minted again identically: that is how a refresh inside the grace window
 // answers "the same successor pair" without storing tokens (design §5, step 3).
+// Only the refresh token (always HMAC) must come out byte for byte: it is what the stored hash
+// checks. Under ES256 (randomised signatures) the replayed access token differs in its signature
+// but carries the same claims, so either copy works (test/server/asymmetric-tokens.test.ts).
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Tokens } from './tokens.js';
 import type { SessionRecord, UserRecord } from '../storage/types.js';

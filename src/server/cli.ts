@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The `gatehouse` command: serve, secret, migrate, user create, user disable / enable.
+// The `gatehouse` command: serve, secret, migrate, user create, user disable / enable, keys rotate.
 import { parseArgs } from 'node:util';
 import { createInterface } from 'node:readline';
 import { systemClock } from '../auth/clock.js';
@@ -11,6 +11,7 @@ import type { Stores } from '../storage/types.js';
 import { ConfigError, loadConfig, loadDotEnv, type Config } from './config.js';
 import { startServer, storeOptions } from './main.js';
 import { generateSecret } from './secret.js';
+import { rotateKeySetFile } from './signing-keys.js';
 
 const USAGE = `Usage: gatehouse <command>
 
@@ -21,6 +22,8 @@ const USAGE = `Usage: gatehouse <command>
                               create a user; the password is read from a prompt or stdin
   user disable --username U   disable a user and end all their sessions (or --id ID)
   user enable --username U    enable a user again (or --id ID)
+  keys rotate                 add a new access-token signing key (JWT_ALG=EdDSA|ES256|RS256); the old
+                              one keeps verifying for ACCESS_TOKEN_TTL, then leaves the JWKS
 
 Settings come from the environment and .env (see the README).`;
 
@@ -49,6 +52,7 @@ export async function runCli(argv: string[]): Promise<number> {
   }
   if (command === 'migrate') return withStores(config, async () => console.log('Database is up to date.'));
   if (command === 'user' && sub === 'create') return withStores(config, (stores) => createUser(stores, values, config.hashConcurrency));
+  if (command === 'keys' && sub === 'rotate') return rotateKeys(config);
   if (command === 'user' && (sub === 'disable' || sub === 'enable')) {
     return withStores(config, (stores) => setDisabled(stores, values, sub === 'disable'));
   }
@@ -86,6 +90,13 @@ async function setDisabled(stores: Stores, flags: Flags, disabled: boolean): Pro
   if (!user) throw new AuthError('user_not_found', 'No such user.');
   await setAccountDisabled({ users: stores.users, sessions: stores.sessions, clock: systemClock }, user.id, disabled);
   console.log(`User ${user.username} is now ${disabled ? 'disabled; all their sessions are revoked' : 'enabled'}.`);
+}
+
+async function rotateKeys(config: Readonly<Config>): Promise<number> {
+  const { kid, retiredKid, path } = await rotateKeySetFile(config, systemClock.now());
+  console.log(`New ${config.jwtAlg} signing key ${kid} in ${path}.`);
+  if (retiredKid) console.log(`Key ${retiredKid} is retired: it verifies for ${config.accessTokenTtlSeconds + config.clockToleranceSeconds} s more, then leaves the JWKS.`);
+  return 0;
 }
 
 /** The first line of stdin, or a hidden prompt on a terminal. */

@@ -1,0 +1,85 @@
+// verifyAccessToken(token, options): checks a Gatehouse access token in another service without
+// calling the server (design §4): pinned algorithms, `typ` at+jwt, `iss`/`aud`, `exp`/`nbf` with a
+// small leeway, unknown `crit` refused, required claims present; optionally a live-session check.
+import { jwtVerify, errors as joseErrors, type JWTPayload } from 'jose';
+import { VerifyError } from './errors.js';
+import type { KeySource } from './key-sources.js';
+import type { SessionCheck } from './redis-session-check.js';
+
+export interface VerifyAccessTokenOptions {
+  /** sharedSecretKeySource(secret) or remoteJwksKeySource(url). */
+  keys: KeySource;
+  /** Expected `iss`. Default "gatehouse" (the server's JWT_ISSUER default). */
+  issuer?: string;
+  /** Expected `aud`, when the server sets JWT_AUDIENCE. */
+  audience?: string | string[];
+  /** Leeway on `exp` and `nbf`, in seconds. Default 5. */
+  clockToleranceSeconds?: number;
+  /** Milliseconds since the epoch; for tests. Default Date.now. */
+  now?: () => number;
+  /** Refuse tokens of logged-out sessions, e.g. redisSessionCheck(redis). */
+  sessionCheck?: SessionCheck;
+}
+
+export interface AccessTokenClaims {
+  iss: string;
+  sub: string;
+  sid: string;
+  name: string;
+  role: string;
+  jti: string;
+  iat: number;
+  exp: number;
+  aud?: string | string[];
+}
+
+/** Who the token speaks for. */
+export interface GatehouseUser {
+  id: string;
+  name: string;
+  role: string;
+  sessionId: string;
+  claims: AccessTokenClaims;
+}
+
+const ACCESS_TYP = 'at+jwt';
+
+export async function verifyAccessToken(token: string, options: VerifyAccessTokenOptions): Promise<GatehouseUser> {
+  if (!options?.keys || typeof options.keys.resolve !== 'function') {
+    throw new TypeError('verifyAccessToken: options.keys must be sharedSecretKeySource(...) or remoteJwksKeySource(...)');
+  }
+  if (typeof token !== 'string' || token === '') throw new VerifyError('missing_token', 'A bearer access token is required.');
+  const claims = readClaims(await verifySignedToken(token, options));
+  if (options.sessionCheck && (await options.sessionCheck(claims.sub, claims.sid))) {
+    throw new VerifyError('session_revoked', 'This session has been logged out.');
+  }
+  return { id: claims.sub, name: claims.name, role: claims.role, sessionId: claims.sid, claims };
+}
+
+async function verifySignedToken(token: string, options: VerifyAccessTokenOptions): Promise<JWTPayload> {
+  try {
+    const { payload } = await jwtVerify(token, (header, input) => options.keys.resolve(header, input), {
+      algorithms: [...options.keys.algorithms],
+      typ: ACCESS_TYP,
+      issuer: options.issuer ?? 'gatehouse',
+      audience: options.audience,
+      clockTolerance: options.clockToleranceSeconds ?? 5,
+      currentDate: options.now ? new Date(options.now()) : undefined,
+    });
+    return payload;
+  } catch (error) {
+    if (error instanceof VerifyError) throw error;
+    if (error instanceof joseErrors.JWTExpired) throw new VerifyError('token_expired', 'The token has expired.');
+    throw new VerifyError('invalid_token', 'The token is malformed, forged or not an access token of this issuer.');
+  }
+}
+
+function readClaims(payload: JWTPayload): AccessTokenClaims {
+  const { iss, sub, sid, name, role, jti, iat, exp, aud } = payload as Record<string, unknown>;
+  const texts = [iss, sub, sid, name, role, jti].every((v) => typeof v === 'string' && v.length > 0);
+  const numbers = [iat, exp].every((v) => typeof v === 'number' && Number.isFinite(v));
+  if (!texts || !numbers) throw new VerifyError('invalid_token', 'The token lacks required claims.');
+  const claims = { iss, sub, sid, name, role, jti, iat, exp } as AccessTokenClaims;
+  if (aud !== undefined) claims.aud = aud as string | string[];
+  return claims;
+}
