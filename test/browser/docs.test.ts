@@ -1,0 +1,32 @@
+// /docs in real Chromium: Swagger UI's Authorize button logs in through the OAuth2 password
+// flow (POST /token), and "Try it out" on GET /users/me then answers 200 with the user.
+import assert from 'node:assert/strict';
+import { PASSWORD } from '../helpers.js';
+import { browserTest, launchBrowser, startServer } from './harness.js';
+
+browserTest('/docs Authorize logs in through POST /token and "Try it out" on /users/me answers 200', async (t) => {
+  const server = await startServer(t);
+  const username = await server.registerUser();
+  const page = await (await launchBrowser(t)).newPage();
+  await page.goto(`${server.baseUrl}/docs`);
+
+  await page.click('button.authorize');
+  await page.fill('#oauth_username', username);
+  await page.fill('#oauth_password', PASSWORD);
+  await page.click('.auth-btn-wrapper button.authorize');
+  await page.waitForSelector('.auth-btn-wrapper button:has-text("Logout")'); // shown once /token answered a token
+  assert.equal(server.count('POST /token'), 1);
+  await page.click('.auth-btn-wrapper button.btn-done');
+
+  const operation = page.locator('#operations-users-get_users_me');
+  await operation.locator('.opblock-summary').click();
+  const tryOut = operation.locator('button.try-out__btn');
+  // docs.ts sets tryItOutEnabled, so the operation may open in "Try it out" mode already (its button then says Cancel).
+  if ((await tryOut.innerText()).trim() === 'Try it out') await tryOut.click();
+  await operation.locator('button.execute').click();
+  const status = operation.locator('.live-responses-table tr.response .response-col_status').first();
+  await status.waitFor();
+  assert.equal((await status.innerText()).trim(), '200');
+  assert.match(await operation.locator('.live-responses-table tr.response .response-col_description').first().innerText(), new RegExp(`"username": "${username}"`));
+  assert.equal(server.count('GET /users/me'), 1);
+});
