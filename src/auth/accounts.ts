@@ -5,6 +5,7 @@ import { checkPasswordPolicy } from './password-policy.js';
 import { normalizeEmail, normalizeUsername } from './user-rules.js';
 import type { Clock } from './clock.js';
 import type { PasswordHasher } from './passwords.js';
+import type { BreachedPasswords } from './breached-passwords.js';
 import { DuplicateUserError, type SessionStore, type UserRecord, type UserStore } from '../storage/types.js';
 
 export interface NewAccount {
@@ -17,11 +18,12 @@ export interface NewAccount {
 
 /** Validates, hashes and stores a new user. Taken names answer 409 naming the field. */
 export async function createAccount(
-  deps: { users: UserStore; hasher: PasswordHasher; clock: Clock }, input: NewAccount,
+  deps: { users: UserStore; hasher: PasswordHasher; clock: Clock; breachedPasswords?: BreachedPasswords }, input: NewAccount,
 ): Promise<UserRecord> {
   const username = normalizeUsername(input.username);
   const email = normalizeEmail(input.email);
   checkPasswordPolicy(input.password, { username, email });
+  await deps.breachedPasswords?.refuseIfBreached(input.password); // only when PWNED_PASSWORDS_URL is set
   // Cheap early answers; the unique indexes below stay the real guard against races.
   if (await deps.users.findByLogin(username)) throw taken('username');
   if (await deps.users.findByLogin(email)) throw taken('email');

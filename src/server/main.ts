@@ -1,5 +1,6 @@
 // Starts the server: configuration, secret, stores, app, listen; closes gracefully on SIGTERM/SIGINT.
 import { pathToFileURL } from 'node:url';
+import type { FastifyInstance } from 'fastify';
 import { createStores, type StoreOptions } from '../storage/create-stores.js';
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig, loadDotEnv, type Config } from './config.js';
@@ -13,6 +14,7 @@ export async function startServer(config: Readonly<Config>): Promise<void> {
   const app = await buildApp({ config, secret, stores });
   if (warning) app.log.warn(warning);
   app.addHook('onClose', async () => stores.close());
+  endConnectionsWhenClosing(app);
 
   const cleanup = setInterval(() => {
     stores.sessions.deleteExpired(new Date()).catch((err: unknown) => app.log.warn({ err }, 'expired-session cleanup failed'));
@@ -23,12 +25,8 @@ export async function startServer(config: Readonly<Config>): Promise<void> {
   const close = (signal: string) => {
     if (closing) return;
     closing = true;
-    app.log.info(`${signal} received: closing`);
     clearInterval(cleanup);
-    app.close().then(() => process.exit(0), (err: unknown) => {
-      app.log.error({ err }, 'close failed');
-      process.exit(1);
-    });
+    closeGracefully(app, signal, config.shutdownTimeoutMs);
   };
   process.once('SIGTERM', () => close('SIGTERM'));
   process.once('SIGINT', () => close('SIGINT'));
@@ -37,6 +35,39 @@ export async function startServer(config: Readonly<Config>): Promise<void> {
   const docs = config.docs ? `, docs at ${address}/docs` : '';
   app.log.info(`Gatehouse listening at ${address}${docs}`);
   console.log(`Gatehouse is running: API at ${address}${docs}`);
+}
+
+/**
+ * Once closing, every answer says `Connection: close` (RFC 9112 §9.6): Node's server.close only
+ * ends connections idle at that moment, so a keep-alive socket whose request was in flight would
+ * otherwise stay open, and hold the close, until its keep-alive timeout.
+ */
+export function endConnectionsWhenClosing(app: FastifyInstance): void {
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onSend', async (_request, reply) => {
+    if (closing) reply.header('connection', 'close');
+  });
+}
+
+/**
+ * Stops accepting connections, lets requests in flight finish, then closes the stores (Fastify
+ * runs onClose hooks after the server has closed) and exits 0. Past SHUTDOWN_TIMEOUT it exits 1
+ * anyway, so a stuck request or store cannot hold up a deploy forever.
+ */
+export function closeGracefully(app: FastifyInstance, signal: string, timeoutMs: number): void {
+  app.log.info(`${signal} received: closing, at most ${timeoutMs} ms`);
+  const deadline = setTimeout(() => {
+    app.log.error(`still closing after ${timeoutMs} ms (SHUTDOWN_TIMEOUT): exiting anyway`);
+    process.exit(1);
+  }, timeoutMs);
+  deadline.unref();
+  app.close().then(() => process.exit(0), (err: unknown) => {
+    app.log.error({ err }, 'close failed');
+    process.exit(1);
+  });
 }
 
 export function storeOptions(config: Readonly<Config>, migrate = config.autoMigrate): StoreOptions {

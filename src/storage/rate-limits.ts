@@ -30,11 +30,23 @@ export function wrapLimiters(limiters: Map<LimitName, RateLimiterAbstract>, rule
       if (state && state.consumedPoints >= rules[name].points) throw limited(state);
     },
     async reset(name, key) {
-      await limiter(name).delete(key).catch((error: unknown) => {
-        throw new StoreUnavailableError(error);
-      });
+      await limiter(name).delete(key).catch(unavailable);
+    },
+    async record(name, key) {
+      const state = await limiter(name).penalty(key, 1).catch(unavailable);
+      return state.consumedPoints;
+    },
+    async refund(name, key) {
+      await limiter(name).reward(key, 1).catch(unavailable);
+    },
+    async block(name, key, seconds) {
+      await limiter(name).block(key, Math.max(1, Math.ceil(seconds))).catch(unavailable);
     },
   };
+}
+
+function unavailable(error: unknown): never {
+  throw new StoreUnavailableError(error);
 }
 
 function limited(state: RateLimiterRes): AuthError {
