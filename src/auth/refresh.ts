@@ -2,12 +2,20 @@
 // together, must name the same user and session, and one compare-and-swap on the session store
 // decides between rotate, grace replay and reuse (which revokes the whole session).
 import { AuthError } from './errors.js';
+import { auditOrigin, failureReason, noAudit, refreshFailureOutcome, type RefreshOutcome } from './audit.js';
 import { hashToken, sameHash, signTokenPair, type TokenPair } from './token-pair.js';
 import type { AuthDeps, RequestContext } from './service.js';
 import type { SessionRecord, UserRecord } from '../storage/types.js';
 
 /** Rotation attempts before giving up; a lost compare-and-swap re-reads the session once. */
 const MAX_ATTEMPTS = 3;
+
+/** What one refresh learned, for its audit event. */
+interface RefreshTrail {
+  userId?: string;
+  sessionId?: string;
+  outcome?: RefreshOutcome;
+}
 
 export function createRefresher(deps: AuthDeps) {
   const { users, sessions, tokens, limits, clock, settings } = deps;
@@ -28,11 +36,10 @@ export function createRefresher(deps: AuthDeps) {
   }
 
   /** Step 4: the user must still exist and be active, else the session goes. */
-  async function requireActiveUser(userId: string, sessionId: string, ctx: RequestContext): Promise<UserRecord> {
+  async function requireActiveUser(userId: string, sessionId: string): Promise<UserRecord> {
     const user = await users.findById(userId);
     if (user && !user.disabled) return user;
     await sessions.revoke(userId, sessionId, new Date(clock.now()));
-    deps.onSecurityEvent?.({ event: 'session_revoked_inactive_user', userId, sessionId, ip: ctx.ip });
     throw user ? new AuthError('user_disabled', 'This account is disabled.') : new AuthError('session_revoked', 'This session has ended.');
   }
 
@@ -65,25 +72,47 @@ export function createRefresher(deps: AuthDeps) {
     return signed.pair;
   }
 
-  return async function refresh(input: { accessToken?: string; refreshToken: string }, ctx: RequestContext): Promise<TokenPair> {
+  async function reissue(input: { accessToken?: string; refreshToken: string }, ctx: RequestContext, trail: RefreshTrail): Promise<TokenPair> {
     await limits.consume('refreshPerIp', ctx.ip);
     const { userId, sessionId } = await readTokenPair(input.accessToken, input.refreshToken);
+    Object.assign(trail, { userId, sessionId });
     await limits.consume('refreshPerAccount', userId);
     const presentedHash = hashToken(input.refreshToken);
-    const user = await requireActiveUser(userId, sessionId, ctx);
+    const user = await requireActiveUser(userId, sessionId);
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const session = await loadSession(sessionId, userId);
       if (sameHash(presentedHash, session.currentHash)) {
         const pair = await rotate(user, session, presentedHash);
-        if (pair) return pair;
+        if (pair) {
+          trail.outcome = 'rotated';
+          return pair;
+        }
         continue; // a concurrent refresh rotated first: re-read and take the grace path
       }
       const withinGrace = clock.now() - session.rotatedAt.getTime() <= settings.refreshGraceSeconds * 1000;
-      if (sameHash(presentedHash, session.previousHash) && withinGrace) return replaySuccessor(user, session);
+      if (sameHash(presentedHash, session.previousHash) && withinGrace) {
+        trail.outcome = 'grace_replay';
+        return replaySuccessor(user, session);
+      }
       await sessions.revoke(userId, sessionId, new Date(clock.now()));
-      deps.onSecurityEvent?.({ event: 'refresh_token_reused', userId, sessionId, ip: ctx.ip });
       throw new AuthError('refresh_token_reused', 'This refresh token was already used; the session has been revoked.');
     }
     throw new AuthError('store_unavailable', 'The session kept changing under this refresh; try again.');
+  }
+
+  /** Every refresh leaves one audit event with its outcome; reuse is the one to alert on. */
+  return async function refresh(input: { accessToken?: string; refreshToken: string }, ctx: RequestContext): Promise<TokenPair> {
+    const audit = deps.audit ?? noAudit;
+    const trail: RefreshTrail = {};
+    try {
+      const pair = await reissue(input, ctx, trail);
+      audit({ type: 'refresh', outcome: trail.outcome ?? 'rotated', userId: trail.userId, sessionId: trail.sessionId, ...auditOrigin(ctx) });
+      return pair;
+    } catch (error) {
+      const outcome = refreshFailureOutcome(error);
+      const reason = outcome === 'rejected' ? failureReason(error) : undefined;
+      audit({ type: 'refresh', outcome, reason, userId: trail.userId, sessionId: trail.sessionId, ...auditOrigin(ctx) });
+      throw error;
+    }
   };
 }

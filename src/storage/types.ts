@@ -26,6 +26,15 @@ export class DuplicateUserError extends Error {
   }
 }
 
+/** A page request of the admin user list: ordered by id (UUIDv7, so by creation), after a cursor. */
+export interface UserListQuery {
+  /** Prefix of the lowercased username or of the email; empty or absent lists everyone. */
+  query?: string;
+  limit: number;
+  /** The id of the last user of the previous page. */
+  after?: string;
+}
+
 export interface UserStore {
   /** Usernames are unique ignoring case; emails are stored lowercased. */
   create(user: NewUser): Promise<UserRecord>;
@@ -33,6 +42,12 @@ export interface UserStore {
   /** By username (any case) or by email. */
   findByLogin(usernameOrEmail: string): Promise<UserRecord | null>;
   update(id: string, patch: UserPatch, now: Date): Promise<UserRecord | null>;
+  /** At most `limit` users in id order, after `after`, whose username or email starts with `query`. */
+  list(query: UserListQuery): Promise<UserRecord[]>;
+  /** Deletes a user (and, in SQL, their sessions); returns whether one was there. */
+  delete(id: string): Promise<boolean>;
+  /** Users holding `role` who are not disabled: the admin API keeps at least one admin. */
+  countActiveByRole(role: string): Promise<number>;
 }
 
 export interface SessionRecord {

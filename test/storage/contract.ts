@@ -63,6 +63,57 @@ export function describeUserStore(name: string, skip: string | false, open: () =
       assert.equal(await h.users.update(randomUUID(), { disabled: true }, at(60)), null);
     });
 
+    test('lists users whose username or email starts with the query, in id order, a page after a cursor', async () => {
+      const tag = `l${randomUUID().slice(0, 6)}`;
+      const made = [];
+      for (let i = 0; i < 5; i++) made.push(await h.users.create(newUser({ username: `${tag}_User${i}`, email: `mail${i}_${tag}@example.com` })));
+      await h.users.create(newUser({ username: `x${tag}` })); // contains the tag, does not start with it
+      const ids = made.map((u) => u.id).sort();
+      const first = await h.users.list({ query: tag.toUpperCase(), limit: 3 });
+      assert.deepEqual(first.map((u) => u.id), ids.slice(0, 3));
+      assert.deepEqual(first[0], made.find((u) => u.id === ids[0]));
+      const rest = await h.users.list({ query: tag, limit: 3, after: first[2]!.id });
+      assert.deepEqual(rest.map((u) => u.id), ids.slice(3));
+      const byEmail = await h.users.list({ query: `MAIL2_${tag}@`, limit: 10 });
+      assert.deepEqual(byEmail.map((u) => u.username), [`${tag}_User2`]);
+    });
+
+    test('treats LIKE wildcards in the query literally', async () => {
+      const tag = `w${randomUUID().slice(0, 6)}`;
+      await h.users.create(newUser({ username: `${tag}_a` }));
+      await h.users.create(newUser({ username: `${tag}ba` }));
+      assert.deepEqual((await h.users.list({ query: `${tag}_`, limit: 10 })).map((u) => u.username), [`${tag}_a`]);
+      assert.deepEqual(await h.users.list({ query: `${tag}%`, limit: 10 }), []);
+      assert.deepEqual(await h.users.list({ query: `${tag}!`, limit: 10 }), []);
+    });
+
+    test('lists everyone when there is no query, never more than the limit', async () => {
+      await h.users.create(newUser());
+      await h.users.create(newUser());
+      const page = await h.users.list({ limit: 2 });
+      assert.equal(page.length, 2);
+      assert.ok(page[0]!.id < page[1]!.id);
+    });
+
+    test('deletes a user once: true the first time, false after', async () => {
+      const user = newUser();
+      await h.users.create(user);
+      assert.equal(await h.users.delete(user.id), true);
+      assert.equal(await h.users.findById(user.id), null);
+      assert.equal(await h.users.delete(user.id), false);
+    });
+
+    test('counts the users of a role that are not disabled', async () => {
+      const role = `r${randomUUID().slice(0, 8)}`;
+      const [a, b, c] = [newUser(), newUser(), newUser()];
+      for (const u of [a, b, c]) await h.users.create({ ...u, role });
+      assert.equal(await h.users.countActiveByRole(role), 3);
+      await h.users.update(b.id, { disabled: true }, at(10));
+      await h.users.update(c.id, { role: 'user' }, at(10));
+      assert.equal(await h.users.countActiveByRole(role), 1);
+      assert.equal(await h.users.countActiveByRole(`${role}-none`), 0);
+    });
+
     test('concurrent registrations of one name leave exactly one row', async () => {
       const attempts = Array.from({ length: 20 }, (_, i) => h.users.create(newUser({ username: 'Racer', email: `racer${i}@example.com` })));
       const results = await Promise.allSettled(attempts);

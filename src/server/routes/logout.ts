@@ -3,6 +3,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { LogoutScope } from '../../auth/service.js';
 import { readBearerToken } from '../auth-guard.js';
+import { requestContext } from '../http.js';
 import { bearerSecurity, responses } from '../schemas.js';
 
 interface LogoutBody {
@@ -29,7 +30,7 @@ export function logoutRoute(app: FastifyInstance): void {
     },
   }, async (request, reply) => {
     const scope = request.body?.scope ?? request.query.scope ?? 'local';
-    await app.auth.logout({ accessToken: readBearerToken(request), refreshToken: request.body?.refresh_token, scope });
+    await app.auth.logout({ accessToken: readBearerToken(request), refreshToken: request.body?.refresh_token, scope }, requestContext(request));
     return reply.status(204).send();
   });
 }

@@ -2,6 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import { toPublicUser } from '../../auth/user-rules.js';
 import { currentAuth } from '../auth-guard.js';
+import { requestContext } from '../http.js';
 import { bearerSecurity, ref, responses } from '../schemas.js';
 
 interface PasswordBody {
@@ -41,7 +42,7 @@ export function meRoutes(app: FastifyInstance): void {
     await app.auth.changePassword(currentAuth(request), {
       currentPassword: request.body.current_password,
       newPassword: request.body.new_password,
-    });
+    }, requestContext(request));
     return reply.status(204).send();
   });
 }

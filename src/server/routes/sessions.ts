@@ -36,7 +36,7 @@ export function sessionsRoutes(app: FastifyInstance): void {
   });
 }
 
-function toPublicSession(session: SessionRecord, currentId: string) {
+export function toPublicSession(session: SessionRecord, currentId: string) {
   return {
     id: session.id,
     current: session.id === currentId,

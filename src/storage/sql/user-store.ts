@@ -1,10 +1,10 @@
 // UserStore on the SQL query layer.
-import type { Selectable } from 'kysely';
+import { sql, type Selectable } from 'kysely';
 import type { UsersTable } from './schema.js';
 import type { SqlConnection } from './connect.js';
 import { prepareFirst } from './prepared.js';
 import { guard, isUniqueViolation, toDate } from './errors.js';
-import { DuplicateUserError, type NewUser, type UserPatch, type UserRecord, type UserStore } from '../types.js';
+import { DuplicateUserError, type NewUser, type UserListQuery, type UserPatch, type UserRecord, type UserStore } from '../types.js';
 
 export function createSqlUserStore(conn: SqlConnection): UserStore {
   const { db } = conn;
@@ -58,7 +58,37 @@ export function createSqlUserStore(conn: SqlConnection): UserStore {
         await db.updateTable('users').set(values).where('id', '=', id).execute();
         return findBy('id', id);
       }),
+
+    list: (query: UserListQuery) =>
+      guard(async () => {
+        let select = db.selectFrom('users').selectAll().orderBy('id').limit(query.limit);
+        if (query.after) select = select.where('id', '>', query.after);
+        if (query.query) {
+          const pattern = `${escapeLike(query.query.toLowerCase())}%`;
+          // "!" escapes: a backslash means different things in MySQL string literals
+          select = select.where(sql<boolean>`(username_key like ${pattern} escape '!' or email like ${pattern} escape '!')`);
+        }
+        return (await select.execute()).map(toUserRecord);
+      }),
+
+    delete: (id) =>
+      guard(async () => {
+        const result = await db.deleteFrom('users').where('id', '=', id).executeTakeFirst();
+        return Number(result.numDeletedRows) === 1;
+      }),
+
+    countActiveByRole: (role) =>
+      guard(async () => {
+        const row = await db.selectFrom('users').select((eb) => eb.fn.countAll<number | string>().as('n'))
+          .where('role', '=', role).where('disabled', '=', 0).executeTakeFirstOrThrow();
+        return Number(row.n);
+      }),
   };
+}
+
+/** Makes LIKE's wildcards (and the escape character itself) match literally. */
+function escapeLike(text: string): string {
+  return text.replace(/[!%_]/g, (c) => `!${c}`);
 }
 
 function toUserRecord(row: Selectable<UsersTable>): UserRecord {

@@ -1,0 +1,66 @@
+// Audit events: one record per security-relevant action, handed to a sink the server wires to its
+// logger (and metrics). Events name who (user and session ids), from where (IP, user agent) and
+// the outcome; never a password, token, hash or secret (OWASP Logging Cheat Sheet, "Data to exclude").
+import { isAuthError } from './errors.js';
+
+/** Who acted and from where. `userId`/`sessionId` are the actor's when known. */
+export interface AuditActor {
+  userId?: string;
+  sessionId?: string;
+  ip: string;
+  userAgent: string | null;
+}
+
+export type RefreshOutcome = 'rotated' | 'grace_replay' | 'reused_revoked' | 'expired' | 'mismatch' | 'rejected';
+
+export type LogoutAuditScope = 'local' | 'others' | 'global';
+
+export type AuditEvent = AuditActor & (
+  | { type: 'register' }
+  | { type: 'login_succeeded' }
+  /** `reason` is the error code answered: invalid_credentials, user_disabled, rate_limited, … */
+  | { type: 'login_failed'; reason: string }
+  /** `reason` is set for the failure outcomes: the error code answered. */
+  | { type: 'refresh'; outcome: RefreshOutcome; reason?: string }
+  | { type: 'logout'; scope: LogoutAuditScope; revokedSessions?: number }
+  | { type: 'password_changed'; revokedSessions: number }
+  | { type: 'rate_limited'; method: string; route: string; retryAfterSeconds?: number }
+  | { type: 'admin_user_updated'; targetUserId: string; changes: { disabled?: boolean; role?: string }; revokedSessions: number }
+  | { type: 'admin_user_deleted'; targetUserId: string; revokedSessions: number }
+  | { type: 'admin_sessions_revoked'; targetUserId: string; revokedSessions: number }
+);
+
+export type AuditEventType = AuditEvent['type'];
+
+export type AuditSink = (event: AuditEvent) => void;
+
+/** The default sink: the core runs without a logger (CLI, unit tests). */
+export const noAudit: AuditSink = () => undefined;
+
+/** Longest user agent an event carries: enough to tell browsers apart, bounded against log flooding. */
+const MAX_USER_AGENT = 256;
+
+/** The "from where" part of an event, from a request context. */
+export function auditOrigin(ctx: { ip: string; userAgent: string | null } | undefined): Pick<AuditActor, 'ip' | 'userAgent'> {
+  return { ip: ctx?.ip ?? 'unknown', userAgent: ctx?.userAgent?.slice(0, MAX_USER_AGENT) ?? null };
+}
+
+/** The stable code of a failure, for `reason`; anything unexpected is internal_error. */
+export function failureReason(error: unknown): string {
+  return isAuthError(error) ? error.code : 'internal_error';
+}
+
+/** A refresh failure as one of the outcomes of design §5. */
+export function refreshFailureOutcome(error: unknown): RefreshOutcome {
+  switch (failureReason(error)) {
+    case 'refresh_token_reused':
+      return 'reused_revoked';
+    case 'refresh_token_expired':
+    case 'token_expired':
+      return 'expired';
+    case 'token_mismatch':
+      return 'mismatch';
+    default:
+      return 'rejected';
+  }
+}
