@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
-import { buildApp } from '../src/server/app.js';
+import { buildApp, type AppDeps } from '../src/server/app.js';
 import { loadConfig } from '../src/server/config.js';
 import { ManualClock } from '../src/auth/clock.js';
 import { createStores } from '../src/storage/create-stores.js';
@@ -22,7 +22,7 @@ export interface TestApp {
 }
 
 /** Builds the app on a fresh SQLite file; `env` overrides settings as environment variables would. */
-export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+export async function createTestApp(env: Record<string, string> = {}, deps: Pick<AppDeps, 'logStream'> = {}): Promise<TestApp> {
   const dir = mkdtempSync(join(tmpdir(), 'gatehouse-test-'));
   const config = loadConfig({
     NODE_ENV: 'test',
@@ -36,7 +36,7 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
   });
   const stores = await createStores(storeOptions(config, true));
   const clock = new ManualClock(Date.UTC(2026, 0, 1, 12, 0, 0));
-  const app = await buildApp({ config, secret: TEST_SECRET, stores, clock });
+  const app = await buildApp({ config, secret: TEST_SECRET, stores, clock, ...deps });
   return {
     app, clock, stores, dir,
     async close() {

@@ -6,6 +6,10 @@ import { checkPasswordPolicy } from './password-policy.js';
 import { createAccount, type NewAccount } from './accounts.js';
 import { hashToken, sameHash, signTokenPair, type TokenLifetimes, type TokenPair } from './token-pair.js';
 import { createRefresher } from './refresh.js';
+import { createLoginThrottle, type LoginDelaySettings } from './login-throttle.js';
+import type { BreachedPasswords } from './breached-passwords.js';
+import { auditOrigin, failureReason, noAudit, type AuditSink } from './audit.js';
+import { VerifiedTokenCache } from './token-cache.js';
 import type { Clock } from './clock.js';
 import type { PasswordHasher } from './passwords.js';
 import type { RateLimits } from './rate-limits.js';
@@ -16,13 +20,8 @@ export interface AuthSettings extends TokenLifetimes {
   refreshGraceSeconds: number;
   /** Design §5: a refresh needs the access token too; false relaxes it for plain OAuth2 clients. */
   refreshRequiresAccessToken: boolean;
-}
-
-export interface SecurityEvent {
-  event: 'refresh_token_reused' | 'login_failed' | 'session_revoked_inactive_user';
-  userId?: string;
-  sessionId?: string;
-  ip: string;
+  /** ASVS 2.2.1 progressive delay; absent means off (the hourly cap and the lock still hold). */
+  loginDelay?: LoginDelaySettings;
 }
 
 export interface AuthDeps {
@@ -33,7 +32,10 @@ export interface AuthDeps {
   limits: RateLimits;
   clock: Clock;
   settings: AuthSettings;
-  onSecurityEvent?: (event: SecurityEvent) => void;
+  /** The optional HIBP-style range check at register and password change (ASVS 2.1.7). */
+  breachedPasswords?: BreachedPasswords;
+  /** Where security events go (the server logs and counts them); none by default. */
+  audit?: AuditSink;
 }
 
 export interface RequestContext {
@@ -54,9 +56,11 @@ export type AuthService = ReturnType<typeof createAuthService>;
 
 export function createAuthService(deps: AuthDeps) {
   const { users, sessions, tokens, hasher, limits, clock, settings } = deps;
+  const throttle = createLoginThrottle(limits, settings.loginDelay ?? { afterFailures: 0, maxSeconds: 0 });
   const now = () => new Date(clock.now());
+  const audit = deps.audit ?? noAudit;
 
-  async function startSession(user: UserRecord, ctx: RequestContext): Promise<TokenPair> {
+  async function startSession(user: UserRecord, ctx: RequestContext, event: 'register' | 'login_succeeded'): Promise<TokenPair> {
     const createdAt = now();
     const base = { id: uuidv7(), generation: 0, rotatedAt: createdAt, createdAt };
     const { pair, refreshHash, refreshExpiresAt } = await signTokenPair(tokens, settings, user, base, clock.now());
@@ -64,44 +68,70 @@ export function createAuthService(deps: AuthDeps) {
       ...base, userId: user.id, currentHash: refreshHash, previousHash: null, expiresAt: refreshExpiresAt,
       lastUsedAt: createdAt, revokedAt: null, ip: ctx.ip, userAgent: ctx.userAgent?.slice(0, 512) ?? null,
     });
+    audit({ type: event, userId: user.id, sessionId: base.id, ...auditOrigin(ctx) });
     return pair;
   }
 
   async function register(input: Registration, ctx: RequestContext): Promise<{ user: UserRecord; tokens: TokenPair }> {
     await limits.consume('credentialsPerIp', ctx.ip);
     const user = await createAccount(deps, { ...input, role: 'user' });
-    return { user, tokens: await startSession(user, ctx) };
+    return { user, tokens: await startSession(user, ctx, 'register') };
   }
 
   /** Checks a password against a user (or a dummy), counting failures per account. */
   async function checkPassword(user: UserRecord | null, login: string, password: string): Promise<UserRecord> {
     const accountKey = user ? user.id : login.toLowerCase();
-    await limits.check('failedLoginsPerAccount', accountKey);
+    await throttle.begin(accountKey);
     if (!user) {
       await hasher.verifyDummy(password); // same time as a real check: no enumeration (design §6)
     } else {
       const { ok, needsRehash } = await hasher.verify(user.passwordHash, password);
       if (ok) {
-        await limits.reset('failedLoginsPerAccount', accountKey);
+        await throttle.succeeded(accountKey);
         if (needsRehash) await users.update(user.id, { passwordHash: await hasher.hash(password) }, now());
         return user;
       }
     }
-    await limits.consume('failedLoginsPerAccount', accountKey).catch(() => undefined);
+    await throttle.failed(accountKey).catch(() => undefined); // the answer stays invalid_credentials
     throw new AuthError('invalid_credentials', 'Incorrect username, email or password.');
   }
 
-  async function login(input: { login: string; password: string }, ctx: RequestContext): Promise<TokenPair> {
+  async function login(input: { login: string; password: string }, ctx: RequestContext, trail: { userId?: string } = {}): Promise<TokenPair> {
     await limits.consume('credentialsPerIp', ctx.ip);
     const login = input.login.trim();
-    const user = await checkPassword(await users.findByLogin(login), login, input.password);
+    const found = await users.findByLogin(login);
+    trail.userId = found?.id;
+    const user = await checkPassword(found, login, input.password);
     if (user.disabled) throw new AuthError('user_disabled', 'This account is disabled.');
-    return startSession(user, ctx);
+    return startSession(user, ctx, 'login_succeeded');
+  }
+
+  /** Every failed login leaves one audit event with its reason (success is logged by startSession). */
+  async function auditedLogin(input: { login: string; password: string }, ctx: RequestContext): Promise<TokenPair> {
+    const trail: { userId?: string } = {};
+    try {
+      return await login(input, ctx, trail);
+    } catch (error) {
+      audit({ type: 'login_failed', reason: failureReason(error), userId: trail.userId, ...auditOrigin(ctx) });
+      throw error;
+    }
   }
 
   /** Verifies a bearer token for the server's own endpoints: its session must still be live. */
+  const verified = new VerifiedTokenCache<AccessTokenClaims>();
+
+  async function verifyAccess(accessToken: string): Promise<AccessTokenClaims> {
+    const nowMs = clock.now();
+    let claims = verified.get(accessToken, nowMs);
+    if (!claims) {
+      claims = await tokens.verifyAccessToken(accessToken, { nowMs });
+      verified.set(accessToken, claims);
+    }
+    return claims;
+  }
+
   async function authenticate(accessToken: string): Promise<Authenticated> {
-    const claims = await tokens.verifyAccessToken(accessToken, { nowMs: clock.now() });
+    const claims = await verifyAccess(accessToken);
     const [session, user] = await Promise.all([sessions.findById(claims.sub, claims.sid), users.findById(claims.sub)]);
     if (!session || session.revokedAt) {
       throw new AuthError('session_revoked', 'This session has been logged out.');
@@ -133,11 +163,13 @@ export function createAuthService(deps: AuthDeps) {
     return claims;
   }
 
-  async function logout(input: { accessToken?: string; refreshToken?: string; scope: LogoutScope }): Promise<void> {
+  async function logout(input: { accessToken?: string; refreshToken?: string; scope: LogoutScope }, ctx?: RequestContext): Promise<void> {
     const who = await logoutCaller(input);
-    if (input.scope === 'global') await sessions.revokeAllForUser(who.sub, now());
-    else if (input.scope === 'others') await sessions.revokeAllForUser(who.sub, now(), who.sid);
+    let revokedSessions: number | undefined;
+    if (input.scope === 'global') revokedSessions = await sessions.revokeAllForUser(who.sub, now());
+    else if (input.scope === 'others') revokedSessions = await sessions.revokeAllForUser(who.sub, now(), who.sid);
     else await sessions.revoke(who.sub, who.sid, now());
+    audit({ type: 'logout', scope: input.scope, revokedSessions, userId: who.sub, sessionId: who.sid, ...auditOrigin(ctx) });
   }
 
   async function listSessions(userId: string): Promise<SessionRecord[]> {
@@ -152,7 +184,7 @@ export function createAuthService(deps: AuthDeps) {
     await sessions.revoke(userId, sessionId, now());
   }
 
-  async function changePassword(auth: Authenticated, input: { currentPassword: string; newPassword: string }): Promise<void> {
+  async function changePassword(auth: Authenticated, input: { currentPassword: string; newPassword: string }, ctx?: RequestContext): Promise<void> {
     const { user, claims } = auth;
     try {
       await checkPassword(user, user.username, input.currentPassword);
@@ -163,11 +195,13 @@ export function createAuthService(deps: AuthDeps) {
       throw error;
     }
     checkPasswordPolicy(input.newPassword, { username: user.username, email: user.email });
+    await deps.breachedPasswords?.refuseIfBreached(input.newPassword);
     await users.update(user.id, { passwordHash: await hasher.hash(input.newPassword) }, now());
-    await sessions.revokeAllForUser(user.id, now(), claims.sid);
+    const revokedSessions = await sessions.revokeAllForUser(user.id, now(), claims.sid);
+    audit({ type: 'password_changed', revokedSessions, userId: user.id, sessionId: claims.sid, ...auditOrigin(ctx) });
   }
 
   const refresh = createRefresher(deps);
 
-  return { register, login, authenticate, refresh, logout, listSessions, revokeSession, changePassword };
+  return { register, login: auditedLogin, authenticate, refresh, logout, listSessions, revokeSession, changePassword };
 }

@@ -1,11 +1,12 @@
 // buildApp(deps): the Fastify app with its route table, without listening. main.ts starts it;
 // tests call app.inject on it.
-import Fastify, { LogController, type FastifyInstance, type FastifyReply } from 'fastify';
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import formbody from '@fastify/formbody';
 import { AuthError } from '../auth/errors.js';
 import { deriveSigningKeys } from '../auth/keys.js';
 import { createTokens } from '../auth/tokens.js';
-import { createAuthService, type AuthService, type SecurityEvent } from '../auth/service.js';
+import type { AccessKeyRing } from '../auth/key-set.js';
+import { createAuthService, type AuthService } from '../auth/service.js';
 import { createPasswordHasher, type PasswordHasher } from '../auth/passwords.js';
 import { systemClock, type Clock } from '../auth/clock.js';
 import type { RateLimits } from '../auth/rate-limits.js';
@@ -14,6 +15,8 @@ import type { Config } from './config.js';
 import { createRequireUser } from './auth-guard.js';
 import { errorHandler } from './error-handler.js';
 import { registerDocs } from './docs.js';
+import { registerSecurity, serverOptions, trustProxyOption } from './security.js';
+import { createBreachedPasswords } from '../auth/breached-passwords.js';
 import { sharedSchemas } from './schemas.js';
 import { registerRoute } from './routes/register.js';
 import { loginRoute } from './routes/login.js';
@@ -23,6 +26,14 @@ import { logoutRoute } from './routes/logout.js';
 import { meRoutes } from './routes/me.js';
 import { sessionsRoutes } from './routes/sessions.js';
 import { healthRoutes } from './routes/health.js';
+import { demoRoutes } from './routes/demo.js';
+import { jwksRoute } from './routes/jwks.js';
+import { createAuditLog, auditRateLimits } from './audit-log.js';
+import { createMetrics } from './metrics.js';
+import { requireRole } from './role-guard.js';
+import { adminRoutes } from './routes/admin.js';
+import { metricsRoute } from './routes/metrics.js';
+import { loadAccessKeyRing } from './signing-keys.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -40,6 +51,10 @@ export interface AppDeps {
   clock?: Clock;
   hasher?: PasswordHasher;
   limits?: RateLimits;
+  /** Asymmetric access-token keys; by default loaded for config.jwtAlg (none under HS256). */
+  accessKeyRing?: AccessKeyRing;
+  /** Where log lines go instead of stdout (tests read the audit lines from it). */
+  logStream?: { write(line: string): void };
 }
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
@@ -48,37 +63,51 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     logger: {
       level: config.logLevel,
       redact: { paths: ['req.headers.authorization', 'req.headers.cookie'], censor: '[redacted]' },
+      ...(deps.logStream ? { stream: deps.logStream } : {}),
     },
     // No per-request log lines on the hot path; security events and failures are logged where they happen.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: config.bodyLimitBytes,
-    // Fastify takes a hop count too (docs: Server#trustproxy); its types list only the other forms.
-    trustProxy: config.trustProxy as boolean | string,
+    // TRUST_PROXY: X-Forwarded-For is believed only when set (security.ts explains hop counts).
+    trustProxy: trustProxyOption(config.trustProxy),
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
+    ...serverOptions(config),
   });
+  const loadedKeys = deps.accessKeyRing ? { ring: deps.accessKeyRing } : await loadAccessKeyRing(config, deps.clock ?? systemClock);
+  if (loadedKeys.warning) app.log.warn(loadedKeys.warning);
+  const metrics = createMetrics();
+  const audit = createAuditLog(app.log, metrics.observeAudit);
   const auth = createAuthService({
     users: deps.stores.users,
     sessions: deps.stores.sessions,
-    tokens: createTokens(deriveSigningKeys(deps.secret), {
+    tokens: createTokens({ ...deriveSigningKeys(deps.secret), accessKeyRing: loadedKeys.ring }, {
       issuer: config.issuer, audience: config.audience, clockToleranceSeconds: config.clockToleranceSeconds,
     }),
-    hasher: deps.hasher ?? (await createPasswordHasher({ maxConcurrent: config.hashConcurrency })),
+    hasher: metrics.instrumentHasher(deps.hasher ?? (await createPasswordHasher({ maxConcurrent: config.hashConcurrency }))),
     limits: deps.limits ?? deps.stores.createRateLimits(config.rateLimits),
     clock: deps.clock ?? systemClock,
     settings: config,
-    onSecurityEvent: (event: SecurityEvent) => app.log.warn({ security: event }, event.event),
+    breachedPasswords: config.pwnedPasswordsUrl ? createBreachedPasswords({
+      url: config.pwnedPasswordsUrl, timeoutMs: config.pwnedPasswordsTimeoutMs,
+      onUnavailable: (err: unknown) => app.log.warn({ err }, 'breached-password check unavailable: password allowed'),
+    }) : undefined,
+    audit,
   });
   app.decorate('config', config);
   app.decorate('stores', deps.stores);
   app.decorate('auth', auth);
   app.decorate('requireUser', createRequireUser(auth));
+  app.decorate('requireRole', requireRole);
   app.decorateRequest('auth', null);
+  metrics.registerHooks(app);
+  auditRateLimits(app, audit);
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler(() => {
     throw new AuthError('not_found', 'No such route.');
   });
   // JSON and forms only: any other body is 415, including Fastify's built-in text/plain.
   app.removeContentTypeParser('text/plain');
+  await registerSecurity(app, config);
   await app.register(formbody, { bodyLimit: config.bodyLimitBytes });
   for (const schema of sharedSchemas) app.addSchema(schema);
   if (config.docs) await registerDocs(app);
@@ -92,5 +121,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   meRoutes(app);
   sessionsRoutes(app);
   healthRoutes(app);
+  if (config.demo) demoRoutes(app);
+  jwksRoute(app, { ring: loadedKeys.ring, clock: deps.clock ?? systemClock });
+  adminRoutes(app, { clock: deps.clock ?? systemClock, audit });
+  metricsRoute(app, metrics.registry);
   return app;
 }

@@ -2,6 +2,7 @@
 // The only module that reads process.env (design §8). A bad value stops the start with a message
 // that names the variable.
 import { existsSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { join } from 'node:path';
 import type { RateLimitRule, RateLimitRules } from '../auth/rate-limits.js';
 
@@ -22,6 +23,10 @@ export interface Config {
   secret: string | undefined;
   issuer: string;
   audience: string | undefined;
+  /** Access-token algorithm: HS256 with the derived access key, or an asymmetric key with a kid and a JWKS. */
+  jwtAlg: 'HS256' | 'EdDSA' | 'ES256' | 'RS256';
+  /** PEM private key(s) for an asymmetric jwtAlg; unset means the key set file in dataDir. */
+  jwtPrivateKeyFile: string | undefined;
   accessTokenTtlSeconds: number;
   refreshTokenTtlSeconds: number;
   sessionMaxAgeSeconds: number;
@@ -38,7 +43,25 @@ export interface Config {
   redisKeyPrefix: string;
   autoMigrate: boolean;
   docs: boolean;
+  /** The /demo page built on gatehouse/client (DEMO); on unless NODE_ENV=production. */
+  demo: boolean;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Bearer token /metrics requires (METRICS_TOKEN); undefined = none. */
+  metricsToken: string | undefined;
+  /** IPs that may read /metrics (METRICS_ALLOW); undefined = any. */
+  metricsAllow: readonly string[] | undefined;
+  // Hardening (docs/hardening.md)
+  /** Progressive delay after repeated failed logins on one account (ASVS 2.2.1); maxSeconds 0 = off. */
+  loginDelay: { afterFailures: number; maxSeconds: number };
+  /** Browser origins allowed by CORS; undefined = no CORS headers at all. */
+  corsOrigins: readonly string[] | undefined;
+  /** HIBP-style k-anonymity range API; undefined = only the shipped list is checked. */
+  pwnedPasswordsUrl: string | undefined;
+  pwnedPasswordsTimeoutMs: number;
+  maxHeaderBytes: number;
+  requestTimeoutMs: number;
+  connectionTimeoutMs: number;
+  shutdownTimeoutMs: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -57,6 +80,10 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
   if (refreshTokenTtlSeconds < accessTokenTtlSeconds) {
     throw new ConfigError('REFRESH_TOKEN_TTL', 'must not be shorter than ACCESS_TOKEN_TTL');
   }
+  const loginDelay = Object.freeze({
+    afterFailures: read.integer('LOGIN_DELAY_AFTER_FAILURES', 5, 0, 1000),
+    maxSeconds: read.text('LOGIN_DELAY_MAX', '1m') === 'off' ? 0 : read.duration('LOGIN_DELAY_MAX', '1m', 0),
+  });
   return Object.freeze({
     nodeEnv,
     host: read.text('HOST', '127.0.0.1'),
@@ -66,6 +93,8 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     secret: env.GATEHOUSE_SECRET || undefined,
     issuer: read.text('JWT_ISSUER', 'gatehouse'),
     audience: env.JWT_AUDIENCE || undefined,
+    jwtAlg: read.oneOf('JWT_ALG', ['HS256', 'EdDSA', 'ES256', 'RS256'], 'HS256'),
+    jwtPrivateKeyFile: env.JWT_PRIVATE_KEY_FILE || undefined,
     accessTokenTtlSeconds,
     refreshTokenTtlSeconds,
     sessionMaxAgeSeconds: Math.max(read.duration('SESSION_MAX_AGE', '30d'), refreshTokenTtlSeconds),
@@ -77,6 +106,9 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
       failedLoginsPerAccount: read.rate('RATE_LIMIT_FAILED_LOGINS_PER_ACCOUNT', '10/15m'),
       refreshPerIp: read.rate('RATE_LIMIT_REFRESH_PER_IP', '120/1m'),
       refreshPerAccount: read.rate('RATE_LIMIT_REFRESH_PER_ACCOUNT', '30/1m'),
+      // ASVS 2.2.1: at most 100 failed attempts per hour per account, whatever the rule above says.
+      failedLoginsPerAccountHourly: read.rate('RATE_LIMIT_FAILED_LOGINS_PER_ACCOUNT_HOURLY', '100/1h'),
+      ...loginDelayRules(loginDelay),
     }),
     hashConcurrency: read.integer('HASH_CONCURRENCY', 4, 1, 64),
     bodyLimitBytes: read.integer('BODY_LIMIT_BYTES', 16_384, 1024, 10_485_760),
@@ -86,8 +118,26 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     redisKeyPrefix: read.text('REDIS_KEY_PREFIX', 'gh:'),
     autoMigrate: read.boolean('AUTO_MIGRATE', true),
     docs: read.boolean('DOCS', true),
+    demo: read.boolean('DEMO', nodeEnv !== 'production'),
     logLevel: read.oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info'),
+    ...readMetricsProtection(env),
+    loginDelay,
+    corsOrigins: read.origins('CORS_ORIGINS'),
+    pwnedPasswordsUrl: read.url('PWNED_PASSWORDS_URL'),
+    pwnedPasswordsTimeoutMs: read.integer('PWNED_PASSWORDS_TIMEOUT_MS', 1500, 50, 30_000),
+    maxHeaderBytes: read.integer('MAX_HEADER_BYTES', 8192, 1024, 65_536),
+    requestTimeoutMs: read.duration('REQUEST_TIMEOUT', '30s') * 1000,
+    connectionTimeoutMs: read.duration('CONNECTION_TIMEOUT', '60s') * 1000,
+    shutdownTimeoutMs: read.duration('SHUTDOWN_TIMEOUT', '10s') * 1000,
   });
+}
+
+/** The two buckets behind the progressive login delay: the failure streak and the wait itself. */
+function loginDelayRules(delay: Config['loginDelay']): Pick<RateLimitRules, 'failedLoginStreak' | 'failedLoginDelay'> {
+  return {
+    failedLoginStreak: Object.freeze({ points: Number.MAX_SAFE_INTEGER, windowSeconds: 3600 }),
+    failedLoginDelay: Object.freeze({ points: 1, windowSeconds: Math.max(delay.maxSeconds, 1) }),
+  };
 }
 
 const DURATION = /^(\d+)(s|m|h|d)?$/;
@@ -98,6 +148,16 @@ export function parseDuration(text: string): number | undefined {
   const match = DURATION.exec(text.trim());
   if (!match) return undefined;
   return Number(match[1]) * UNIT_SECONDS[(match[2] ?? 's') as keyof typeof UNIT_SECONDS];
+}
+
+const PROXY_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
+
+function isProxyAddress(item: string): boolean {
+  if (PROXY_NAMES.includes(item)) return true;
+  const [address, bits, extra] = item.split('/');
+  const family = isIP(address ?? '');
+  if (!family || extra !== undefined) return false;
+  return bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128));
 }
 
 function reader(env: Env) {
@@ -146,11 +206,46 @@ function reader(env: Env) {
       if (items.some((item) => !/^[^\s:]+:\d+$/.test(item))) throw new ConfigError(name, `must be host:port,host:port; got "${value}"`);
       return items;
     },
+    origins(name: string): readonly string[] | undefined {
+      const value = raw(name);
+      if (value === undefined) return undefined;
+      const items = value.split(',').map((item) => item.trim()).filter(Boolean);
+      // Exact origins only: a wildcard would let any site read answers (Fetch standard, CORS protocol).
+      if (!items.length || items.some((item) => !/^https?:\/\/[^\s/?#*]+$/.test(item))) {
+        throw new ConfigError(name, `must be origins like https://app.example,http://localhost:5173; got "${value}"`);
+      }
+      return Object.freeze(items);
+    },
+    url(name: string): string | undefined {
+      const value = raw(name);
+      if (value === undefined) return undefined;
+      if (!URL.canParse(value) || !/^https?:$/.test(new URL(value).protocol)) throw new ConfigError(name, `must be an http(s) URL; got "${value}"`);
+      return value.replace(/\/+$/, '');
+    },
     trustProxy(name: string): boolean | number | string {
       const value = raw(name);
-      if (value === undefined || value === 'false') return false;
-      if (value === 'true') return true;
-      return /^\d+$/.test(value) ? Number(value) : value; // hop count, or addresses/CIDRs
+      if (value === undefined || value.toLowerCase() === 'false') return false;
+      if (value.toLowerCase() === 'true') return true;
+      if (/^\d+$/.test(value)) return Number(value); // hop count
+      // Addresses or CIDRs of the proxies (proxy-addr syntax); checked here so a typo is a
+      // ConfigError naming the variable rather than a crash inside Fastify.
+      const items = value.split(',').map((item) => item.trim());
+      if (!items.every(isProxyAddress)) {
+        throw new ConfigError(name, `must be true, false, a hop count or proxy addresses/CIDRs like 10.0.0.0/8,127.0.0.1; got "${value}"`);
+      }
+      return items.join(',');
     },
   };
+}
+
+/** METRICS_TOKEN (16+ characters, sent as a bearer token) and METRICS_ALLOW (comma-separated IPs). */
+function readMetricsProtection(env: Env): Pick<Config, 'metricsToken' | 'metricsAllow'> {
+  const token = env.METRICS_TOKEN?.trim() || undefined;
+  if (token !== undefined && !/^[A-Za-z0-9\-._~+/]{16,}=*$/.test(token)) {
+    throw new ConfigError('METRICS_TOKEN', 'must be at least 16 characters usable in a bearer token (letters, digits, -._~+/)');
+  }
+  const allow = env.METRICS_ALLOW?.split(',').map((item) => item.trim()).filter(Boolean);
+  const bad = allow?.find((ip) => !isIP(ip));
+  if (bad !== undefined) throw new ConfigError('METRICS_ALLOW', `must be IP addresses separated by commas; got "${bad}"`);
+  return { metricsToken: token, metricsAllow: allow?.length ? Object.freeze(allow) : undefined };
 }

@@ -24,6 +24,8 @@ test('with no variables set, every setting takes its documented default', () => 
     secret: undefined,
     issuer: 'gatehouse',
     audience: undefined,
+    jwtAlg: 'HS256',
+    jwtPrivateKeyFile: undefined,
     accessTokenTtlSeconds: 900,
     refreshTokenTtlSeconds: 7 * 86_400,
     sessionMaxAgeSeconds: 30 * 86_400,
@@ -35,6 +37,9 @@ test('with no variables set, every setting takes its documented default', () => 
       failedLoginsPerAccount: { points: 10, windowSeconds: 900 },
       refreshPerIp: { points: 120, windowSeconds: 60 },
       refreshPerAccount: { points: 30, windowSeconds: 60 },
+      failedLoginsPerAccountHourly: { points: 100, windowSeconds: 3600 },
+      failedLoginStreak: { points: Number.MAX_SAFE_INTEGER, windowSeconds: 3600 },
+      failedLoginDelay: { points: 1, windowSeconds: 60 },
     },
     hashConcurrency: 4,
     bodyLimitBytes: 16_384,
@@ -44,7 +49,18 @@ test('with no variables set, every setting takes its documented default', () => 
     redisKeyPrefix: 'gh:',
     autoMigrate: true,
     docs: true,
+    demo: true,
     logLevel: 'info',
+    loginDelay: { afterFailures: 5, maxSeconds: 60 },
+    corsOrigins: undefined,
+    pwnedPasswordsUrl: undefined,
+    pwnedPasswordsTimeoutMs: 1500,
+    maxHeaderBytes: 8192,
+    requestTimeoutMs: 30_000,
+    connectionTimeoutMs: 60_000,
+    shutdownTimeoutMs: 10_000,
+    metricsToken: undefined,
+    metricsAllow: undefined,
   };
   assert.deepEqual({ ...loadConfig({}) }, expected);
 });
@@ -118,6 +134,44 @@ test('TRUST_PROXY reads as a boolean, a hop count or addresses', () => {
   assert.equal(loadConfig({ TRUST_PROXY: 'false' }).trustProxy, false);
   assert.equal(loadConfig({ TRUST_PROXY: '2' }).trustProxy, 2);
   assert.equal(loadConfig({ TRUST_PROXY: '10.0.0.0/8' }).trustProxy, '10.0.0.0/8');
+  assert.equal(loadConfig({ TRUST_PROXY: 'TRUE' }).trustProxy, true);
+  assert.equal(loadConfig({ TRUST_PROXY: '10.0.0.1, ::1, loopback' }).trustProxy, '10.0.0.1,::1,loopback');
+});
+
+test('a TRUST_PROXY that is neither a boolean, a hop count nor addresses is refused, naming TRUST_PROXY', () => {
+  for (const TRUST_PROXY of ['yes', '10.0.0.0/33', '10.0.0', 'proxy.example', '10.0.0.1/8/8']) refuses({ TRUST_PROXY }, 'TRUST_PROXY');
+});
+
+test('hardening settings are read: CORS origins, breached-password endpoint, limits, timeouts, login delay', () => {
+  const config = loadConfig({
+    CORS_ORIGINS: 'https://app.example, http://localhost:5173', PWNED_PASSWORDS_URL: 'https://api.pwnedpasswords.com/',
+    PWNED_PASSWORDS_TIMEOUT_MS: '500', MAX_HEADER_BYTES: '4096', REQUEST_TIMEOUT: '5s', CONNECTION_TIMEOUT: '2m',
+    SHUTDOWN_TIMEOUT: '3s', LOGIN_DELAY_AFTER_FAILURES: '2', LOGIN_DELAY_MAX: '5m', RATE_LIMIT_FAILED_LOGINS_PER_ACCOUNT_HOURLY: '50/1h',
+  });
+  assert.deepEqual(config.corsOrigins, ['https://app.example', 'http://localhost:5173']);
+  assert.equal(config.pwnedPasswordsUrl, 'https://api.pwnedpasswords.com');
+  assert.equal(config.pwnedPasswordsTimeoutMs, 500);
+  assert.equal(config.maxHeaderBytes, 4096);
+  assert.equal(config.requestTimeoutMs, 5000);
+  assert.equal(config.connectionTimeoutMs, 120_000);
+  assert.equal(config.shutdownTimeoutMs, 3000);
+  assert.deepEqual(config.loginDelay, { afterFailures: 2, maxSeconds: 300 });
+  assert.deepEqual(config.rateLimits.failedLoginDelay, { points: 1, windowSeconds: 300 });
+  assert.deepEqual(config.rateLimits.failedLoginsPerAccountHourly, { points: 50, windowSeconds: 3600 });
+  assert.equal(loadConfig({ LOGIN_DELAY_MAX: 'off' }).loginDelay.maxSeconds, 0);
+});
+
+test('malformed hardening settings are refused, naming their variable', () => {
+  for (const CORS_ORIGINS of ['*', 'app.example', 'https://app.example/path', 'https://*.example', ',']) refuses({ CORS_ORIGINS }, 'CORS_ORIGINS');
+  for (const PWNED_PASSWORDS_URL of ['not a url', 'ftp://example.com', 'file:///etc/passwd']) refuses({ PWNED_PASSWORDS_URL }, 'PWNED_PASSWORDS_URL');
+  refuses({ PWNED_PASSWORDS_TIMEOUT_MS: '0' }, 'PWNED_PASSWORDS_TIMEOUT_MS');
+  refuses({ MAX_HEADER_BYTES: '100' }, 'MAX_HEADER_BYTES');
+  refuses({ REQUEST_TIMEOUT: 'soon' }, 'REQUEST_TIMEOUT');
+  refuses({ CONNECTION_TIMEOUT: '0s' }, 'CONNECTION_TIMEOUT');
+  refuses({ SHUTDOWN_TIMEOUT: '10 seconds' }, 'SHUTDOWN_TIMEOUT');
+  refuses({ LOGIN_DELAY_AFTER_FAILURES: '-1' }, 'LOGIN_DELAY_AFTER_FAILURES');
+  refuses({ LOGIN_DELAY_MAX: 'long' }, 'LOGIN_DELAY_MAX');
+  refuses({ RATE_LIMIT_FAILED_LOGINS_PER_ACCOUNT_HOURLY: 'lots' }, 'RATE_LIMIT_FAILED_LOGINS_PER_ACCOUNT_HOURLY');
 });
 
 // Bad values name their variable
