@@ -3,7 +3,8 @@
 import { STATUS_CODES, type ServerOptions } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyInstance } from 'fastify';
-import helmet from '@fastify/helmet';
+import helmet from 'helmet';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import cors from '@fastify/cors';
 import { ERROR_STATUS, type ErrorCode } from '../auth/errors.js';
 import { errorHandler } from './error-handler.js';
@@ -78,16 +79,34 @@ export const DOCS_CSP = {
   'style-src': ["'self'"],
 };
 
-const CORS_METHODS = ['GET', 'POST', 'PATCH', 'DELETE'];
-const CORS_HEADERS = ['authorization', 'content-type'];
-
-export async function registerSecurity(app: FastifyInstance, config: Pick<Config, 'corsOrigins'>): Promise<void> {
-  await app.register(helmet, {
-    global: true,
+/**
+ * helmet decides the headers (with the policy above); they depend on nothing in the request, so
+ * they are computed once here instead of by its middleware on every request, which cost about 5%
+ * of a /users/me request in the profile (bench/ and docs/benchmarks.md).
+ */
+export function securityHeaders(): Record<string, string> {
+  const headers: Record<string, string> = {};
+  const response = {
+    setHeader: (name: string, value: string | number) => { headers[name.toLowerCase()] = String(value); },
+    removeHeader: (name: string) => { delete headers[name.toLowerCase()]; },
+  };
+  helmet({
     contentSecurityPolicy: { useDefaults: false, directives: API_CSP },
     frameguard: { action: 'deny' },
     // Served on plain http on 127.0.0.1 in development; the header is ignored there and kept on https.
     strictTransportSecurity: { maxAge: 31_536_000, includeSubDomains: true },
+  })({} as IncomingMessage, response as unknown as ServerResponse, () => undefined);
+  return headers;
+}
+
+const CORS_METHODS = ['GET', 'POST', 'PATCH', 'DELETE'];
+const CORS_HEADERS = ['authorization', 'content-type'];
+
+export async function registerSecurity(app: FastifyInstance, config: Pick<Config, 'corsOrigins'>): Promise<void> {
+  const headers = securityHeaders();
+  // The same headers on every answer; /docs and /demo replace the CSP in their own hooks.
+  app.addHook('onRequest', async (_request, reply) => {
+    reply.headers(headers);
   });
   if (config.corsOrigins) {
     await app.register(cors, {
