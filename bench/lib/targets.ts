@@ -1,0 +1,108 @@
+// The targets of issue 5 applied to one run's measurements: each case as a table row with its
+// ratio (to the ceiling, to the raw hash rate, to the unloaded p99) and whether it meets its target.
+import type { Paired } from './cases.js';
+import type { Measurement } from './load.js';
+import type { ChainStats } from './refresh-chains.js';
+import { ratio, round2, type Row } from './report.js';
+
+export interface RunResults {
+  /** Each against the ceiling measured in the slices between its own. */
+  me: Paired;
+  verifyOnly: Paired;
+  refresh: Paired & { chains: ChainStats };
+  login: { load: Measurement; argon2VerifiesPerSecond: number };
+  mixed: { me: Measurement; flood: Measurement };
+  memory: { idleMb: number; beforeMb: number; afterMb: number; load: Measurement };
+}
+
+const ceilings = (r: RunResults) => [r.me.reference, r.verifyOnly.reference, r.refresh.reference];
+
+/** The ceiling over the whole run: the mean of the three paired measurements of it. */
+export function ceilingRps(r: RunResults): number {
+  return Math.round(ceilings(r).reduce((sum, m) => sum + m.rps, 0) / 3);
+}
+
+export function buildRows(r: RunResults): Row[] {
+  return [
+    {
+      id: 'ceiling', label: 'ceiling (bare Fastify)', rps: ceilingRps(r), p50Ms: r.me.reference.p50Ms, p99Ms: r.me.reference.p99Ms,
+      measured: `paired: ${ceilings(r).map((m) => m.rps).join(', ')}`, target: 'reference',
+    },
+    vsCeiling('me', 'GET /users/me', r.me, 0.7),
+    vsCeiling('verify-only', 'verify-only (gatehouse/verify)', r.verifyOnly, 0.85),
+    vsCeiling('refresh', 'POST /auth/refresh (SQLite)', r.refresh, 0.35, { chains: r.refresh.chains }),
+    {
+      id: 'argon2', label: 'argon2id verify (raw, c=4)', rps: Math.round(r.login.argon2VerifiesPerSecond),
+      measured: 'reference', target: 'reference', extra: { verifiesPerSecond: r.login.argon2VerifiesPerSecond },
+    },
+    loginRow(r),
+    mixedRow(r),
+    memoryRow(r),
+  ];
+}
+
+/** A case against the ceiling measured in the slices between its own. */
+function vsCeiling(id: string, label: string, pair: Paired, min: number, extra?: Record<string, unknown>): Row {
+  const m = pair.subject;
+  const value = ratio(m.rps, pair.reference.rps);
+  return {
+    id, label, ...latency(m), ratio: value, measured: `${value.toFixed(2)} × ceiling`,
+    target: `≥ ${min.toFixed(2)} × ceiling`, pass: value >= min, targetRps: min * pair.reference.rps, measurement: m,
+    extra: { ceiling: pair.reference, ...extra },
+  };
+}
+
+function loginRow(r: RunResults): Row {
+  const { load, argon2VerifiesPerSecond: raw } = r.login;
+  const value = ratio(load.steadyRps, raw);
+  return {
+    id: 'login', label: 'POST /auth/login', ...latency(load), rps: Math.round(load.steadyRps), ratio: value,
+    measured: `${value.toFixed(2)} × argon2id`, target: '≥ 0.90 × argon2id', pass: value >= 0.9, targetRps: 0.9 * raw,
+    measurement: load,
+  };
+}
+
+function mixedRow(r: RunResults): Row {
+  const factor = round2(r.mixed.me.p99Ms / r.me.subject.p99Ms);
+  return {
+    id: 'mixed', label: '/users/me under login flood', ...latency(r.mixed.me), ratio: factor,
+    measured: `p99 ${factor.toFixed(2)} × unloaded`, target: 'p99 ≤ 2 × unloaded', pass: factor <= 2,
+    measurement: r.mixed.me, extra: { unloadedP99Ms: r.me.subject.p99Ms, flood: r.mixed.flood },
+  };
+}
+
+function memoryRow(r: RunResults): Row {
+  const { idleMb, beforeMb, afterMb, load } = r.memory;
+  const growth = round2(((afterMb - beforeMb) / beforeMb) * 100);
+  return {
+    id: 'memory', label: 'memory (RSS)', ratio: growth,
+    measured: `idle ${idleMb} MB; ${beforeMb} → ${afterMb} MB over 100k (${growth >= 0 ? '+' : ''}${growth}%)`,
+    target: 'idle ≤ 80 MB; growth ≤ 10%', pass: idleMb <= 80 && growth <= 10, measurement: load,
+    extra: { idleMb, beforeMb, afterMb },
+  };
+}
+
+/** Things a reader of the table should know: failed requests, a drifting ceiling, a busy machine. */
+export function runNotes(r: RunResults, rows: Row[], loadAverage: number[]): string[] {
+  const notes: string[] = [];
+  for (const row of rows) {
+    const m = row.measurement;
+    if (m && m.failures > 0) notes.push(`${row.label}: ${m.failures} failed requests (${JSON.stringify(m.statusCounts)})`);
+  }
+  if (r.mixed.flood.failures > 0) notes.push(`login flood: ${r.mixed.flood.failures} failed requests`);
+  const rates = ceilings(r).map((m) => m.rps);
+  const drift = (Math.max(...rates) - Math.min(...rates)) / Math.max(...rates);
+  if (drift > 0.15) {
+    notes.push(`the ceiling moved ${Math.round(drift * 100)}% during the run: the machine was busy `
+      + '(the paired ratios allow for it); run again if in doubt');
+  }
+  const c = r.refresh.chains;
+  notes.push(`refresh: ${c.rotations} real rotations (warm-up included), ${c.broken} broken chains, ${c.live} sessions left in the pool`);
+  notes.push(`login flood during the mixed case: ${r.mixed.flood.rps} logins/s`);
+  notes.push(`load average (1, 5, 15 min) at start: ${loadAverage.join(', ')}`);
+  return notes;
+}
+
+function latency(m: Measurement): Pick<Row, 'rps' | 'p50Ms' | 'p99Ms'> {
+  return { rps: m.rps, p50Ms: m.p50Ms, p99Ms: m.p99Ms };
+}

@@ -1,0 +1,71 @@
+// `node dist/bench/profile.js`: Gatehouse under `node --cpu-prof` while one case is loaded as in
+// the bench (BENCH_PROFILE_CASE: me, the default, or refresh), then the self time of the measured
+// window summed by area and by function. The profile stays in BENCH_PROFILE_DIR (default
+// /tmp/gatehouse-prof); it is not part of the results. `profile.js FILE` summarises a profile.
+import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { stopAll, stopChild, type Child } from './lib/children.js';
+import { loginMany, registerUser, startGatehouse } from './lib/gatehouse.js';
+import { CONNECTIONS } from './lib/cases.js';
+import { measure, timing, type LoadOptions } from './lib/load.js';
+import { RefreshChains } from './lib/refresh-chains.js';
+import { summariseProfile, type SelfTime } from './lib/cpu-profile.js';
+
+const PROFILE_DIR = process.env.BENCH_PROFILE_DIR ?? '/tmp/gatehouse-prof';
+const CASE = process.env.BENCH_PROFILE_CASE ?? 'me';
+const TOP = Number(process.env.BENCH_PROFILE_TOP ?? 25);
+
+interface ProfiledRun {
+  path: string;
+  /** The measured window, in ms after the child was started. */
+  fromMs: number;
+  toMs: number;
+  requests: number;
+}
+
+async function loadFor(gatehouse: Child): Promise<{ path: string; options: LoadOptions }> {
+  const { access_token: accessToken } = await registerUser(gatehouse.url, 'bench_user');
+  if (CASE === 'me') return { path: '/users/me', options: { headers: { authorization: `Bearer ${accessToken}` } } };
+  if (CASE !== 'refresh') throw new TypeError(`BENCH_PROFILE_CASE must be me or refresh; got "${CASE}"`);
+  const chains = new RefreshChains(await loginMany(gatehouse.url, 'bench_user', CONNECTIONS * 4));
+  return { path: '/auth/refresh', options: { requests: chains.requests() } };
+}
+
+async function profileCase(): Promise<ProfiledRun> {
+  const runDir = mkdtempSync(join(PROFILE_DIR, 'run-'));
+  const dataDir = mkdtempSync(join(tmpdir(), 'gatehouse-prof-'));
+  process.once('exit', () => rmSync(dataDir, { recursive: true, force: true })); // also when interrupted
+  const spawnedAt = performance.now();
+  let window: Omit<ProfiledRun, 'path'>;
+  try {
+    const gatehouse = await startGatehouse(dataDir, { nodeArgs: ['--cpu-prof', '--cpu-prof-dir', runDir] });
+    const { path, options } = await loadFor(gatehouse);
+    await measure(`${gatehouse.url}${path}`, { ...options, connections: CONNECTIONS, duration: timing.warmupSeconds });
+    const fromMs = performance.now() - spawnedAt;
+    const load = await measure(`${gatehouse.url}${path}`, { ...options, connections: CONNECTIONS, duration: timing.seconds });
+    window = { fromMs, toMs: performance.now() - spawnedAt, requests: load.requests };
+    console.log(`${path} under --cpu-prof: ${load.rps} req/s, p99 ${load.p99Ms} ms, ${CONNECTIONS} connections`);
+    await stopChild(gatehouse); // SIGTERM: the server closes and the profile is written on exit
+  } finally {
+    await stopAll();
+  }
+  const file = readdirSync(runDir).find((name) => name.endsWith('.cpuprofile'));
+  if (!file) throw new Error(`no .cpuprofile in ${runDir}`);
+  return { path: join(runDir, file), ...window };
+}
+
+function print(title: string, rows: SelfTime[], requests: number): void {
+  console.log(`\n${title}\n| self ms | % of busy | µs per request | |\n|---:|---:|---:|---|`);
+  for (const row of rows.slice(0, TOP)) {
+    console.log(`| ${row.ms} | ${row.percent} | ${requests ? ((row.ms * 1000) / requests).toFixed(1) : '—'} | ${row.name} |`);
+  }
+}
+
+mkdirSync(PROFILE_DIR, { recursive: true });
+const run = process.argv[2] ? { path: process.argv[2], fromMs: 0, toMs: Infinity, requests: 0 } : await profileCase();
+const summary = summariseProfile(run.path, run.fromMs, run.toMs);
+const perRequest = run.requests ? `, ${((summary.busyMs * 1000) / run.requests).toFixed(1)} µs of main-thread time per request` : '';
+console.log(`\n${run.path}: ${summary.totalMs} ms sampled in the measured window, ${summary.busyMs} ms busy${perRequest}`);
+print('Self time by area', summary.byArea, run.requests);
+print('Self time by function', summary.byFunction, run.requests);

@@ -1,0 +1,76 @@
+// `npm run bench`: Gatehouse on its embedded default (SQLite in a temp folder), the bare-Fastify
+// ceiling and a verify-only resource server, all as children on loopback; every case of issue 5
+// measured in one run and reported as ratios (bench/results/latest.json and latest.svg).
+import { mkdtempSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import { rssMb, startChild, stopAll } from './lib/children.js';
+import { fetchMe, loginMany, registerUser, startGatehouse, BENCH_SECRET } from './lib/gatehouse.js';
+import { timing } from './lib/load.js';
+import { RefreshChains } from './lib/refresh-chains.js';
+import { formatTable, machineInfo, round2, writeReport, type Report } from './lib/report.js';
+import { buildRows, ceilingRps, runNotes, type RunResults } from './lib/targets.js';
+import * as cases from './lib/cases.js';
+
+const RESULTS_DIR = fileURLToPath(new URL('../../bench/results', import.meta.url));
+const server = (name: string) => fileURLToPath(new URL(`./servers/${name}.js`, import.meta.url));
+const USERNAME = 'bench_user';
+
+async function startTargets(dataDir: string) {
+  const gatehouse = await startGatehouse(dataDir);
+  await sleep(1000);
+  const idleMb = rssMb(gatehouse.pid);
+  const { access_token: accessToken } = await registerUser(gatehouse.url, USERNAME);
+  const body = await fetchMe(gatehouse.url, accessToken);
+  const env = { BENCH_BODY: body, GATEHOUSE_SECRET: BENCH_SECRET };
+  const [ceiling, resource] = await Promise.all([
+    startChild('ceiling', server('ceiling'), { env }), startChild('resource', server('resource'), { env }),
+  ]);
+  // All three must answer the same bytes, or the ratios compare different work.
+  for (const child of [ceiling, resource]) {
+    const answer = await fetchMe(child.url, accessToken);
+    if (answer !== body) throw new Error(`${child.name} does not answer what /users/me answers`);
+  }
+  const chains = new RefreshChains(await loginMany(gatehouse.url, USERNAME, cases.REFRESH_POOL));
+  return { targets: { gatehouse, ceiling, resource, accessToken, username: USERNAME }, idleMb, chains };
+}
+
+async function runCases(dataDir: string): Promise<RunResults> {
+  const { targets: t, idleMb, chains } = await startTargets(dataDir);
+  const step = async <T>(name: string, run: () => Promise<T>): Promise<T> => {
+    process.stderr.write(`  ${name}…\n`);
+    return run();
+  };
+  const me = await step('GET /users/me, paired with the ceiling', () => cases.measureAgainstCeiling(t, cases.meSide(t)));
+  const verifyOnly = await step('verify-only route, paired with the ceiling',
+    () => cases.measureAgainstCeiling(t, cases.verifyOnlySide(t)));
+  const refresh = await step('POST /auth/refresh, paired with the ceiling', () => cases.measureRefresh(t, chains));
+  const login = await step('POST /auth/login, alternating with the raw argon2id rate', () => cases.measureLogin(t));
+  const mixed = await step('/users/me under a login flood', () => cases.measureMixed(t));
+  const memory = await step(`memory over ${cases.MEMORY_REQUESTS} requests`, () => cases.measureMemory(t));
+  return { me, verifyOnly, refresh, login, mixed, memory: { idleMb, ...memory } };
+}
+
+async function main(): Promise<void> {
+  const loadAverageAtStart = loadavg().map(round2);
+  const dataDir = mkdtempSync(join(tmpdir(), 'gatehouse-bench-'));
+  process.once('exit', () => rmSync(dataDir, { recursive: true, force: true })); // also when interrupted
+  process.stderr.write(`Gatehouse bench: ${timing.seconds} s per case after ${timing.warmupSeconds} s of warm-up\n`);
+  try {
+    const results = await runCases(dataDir);
+    const rows = buildRows(results);
+    const report: Report = {
+      title: 'Gatehouse bench', date: new Date().toISOString(), machine: machineInfo(loadAverageAtStart),
+      timing, rows, notes: runNotes(results, rows, loadAverageAtStart),
+    };
+    writeReport(RESULTS_DIR, 'latest', report, rows, ceilingRps(results));
+    console.log(`\n${formatTable(rows)}\n\n${report.notes.map((n) => `- ${n}`).join('\n')}`);
+    console.log(`\nWritten: bench/results/latest.json, bench/results/latest.svg`);
+  } finally {
+    await stopAll();
+  }
+}
+
+await main();
