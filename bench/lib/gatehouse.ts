@@ -1,12 +1,14 @@
 // Gatehouse as a bench target: the built server started as a child on a free loopback port with
 // the bench settings (rate limits off, warn-level logs, a fixed secret), and the few API calls
 // the cases need to set themselves up.
+import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { startChild, type Child } from './children.js';
 
 export const BENCH_SECRET = 'b3c1f09e6a7d4258e1f4c2a9d7b6e3f0a1c5d8e2f4b7a9c3e6d1f2a4b5c7d8e9';
 export const BENCH_PASSWORD = 'correct horse battery staple';
-export const HASH_CONCURRENCY = 4;
+// The server's default (cores − 1), so the raw argon2id rate is measured at the same concurrency.
+export const HASH_CONCURRENCY = Math.max(1, availableParallelism() - 1);
 
 const MAIN = fileURLToPath(new URL('../../src/server/main.js', import.meta.url));
 

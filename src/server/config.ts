@@ -4,6 +4,7 @@
 import { existsSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { join } from 'node:path';
+import { availableParallelism } from 'node:os';
 import type { RateLimitRule, RateLimitRules } from '../auth/rate-limits.js';
 
 export class ConfigError extends Error {
@@ -110,7 +111,8 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
       failedLoginsPerAccountHourly: read.rate('RATE_LIMIT_FAILED_LOGINS_PER_ACCOUNT_HOURLY', '100/1h'),
       ...loginDelayRules(loginDelay),
     }),
-    hashConcurrency: read.integer('HASH_CONCURRENCY', 4, 1, 64),
+    // One core stays free for the event loop, so other requests keep their latency under a login flood.
+    hashConcurrency: read.integer('HASH_CONCURRENCY', Math.max(1, availableParallelism() - 1), 1, 64),
     bodyLimitBytes: read.integer('BODY_LIMIT_BYTES', 16_384, 1024, 10_485_760),
     trustProxy: read.trustProxy('TRUST_PROXY'),
     redisUrl: env.REDIS_URL || undefined,

@@ -8,8 +8,8 @@ import { connectSql } from './sql/connect.js';
 import { migrateToLatest } from './sql/migrations.js';
 import { createSqlUserStore } from './sql/user-store.js';
 import { createSqlSessionStore } from './sql/session-store.js';
-import { connectRedis, type RedisClient } from './redis/client.js';
-import { createRedisSessionStore } from './redis/session-store.js';
+import type { RedisClient } from './redis/client.js';
+import type { SessionStore } from './types.js';
 import { createMemoryRateLimits, wrapLimiters } from './rate-limits.js';
 import type { Stores } from './types.js';
 
@@ -21,15 +21,18 @@ export interface StoreOptions {
 }
 
 export async function createStores(options: StoreOptions): Promise<Stores> {
-  const conn = connectSql(options.databaseUrl);
+  const conn = await connectSql(options.databaseUrl);
   const { db } = conn;
   if (options.migrate) await migrateToLatest(db);
   const redisTarget = options.redis && (options.redis.url || options.redis.clusterNodes?.length) ? options.redis : undefined;
-  const redis = redisTarget ? await connectRedis(redisTarget) : undefined;
+  // ioredis is loaded only when Redis is configured (idle memory on the embedded default)
+  const redis = redisTarget ? await (await import('./redis/client.js')).connectRedis(redisTarget) : undefined;
   const prefix = redisTarget?.keyPrefix ?? '';
+  const redisSessions: SessionStore | undefined = redis
+    ? (await import('./redis/session-store.js')).createRedisSessionStore(redis, prefix) : undefined;
   return {
     users: createSqlUserStore(conn),
-    sessions: redis ? createRedisSessionStore(redis, prefix) : createSqlSessionStore(conn),
+    sessions: redisSessions ?? createSqlSessionStore(conn),
     createRateLimits: (rules) => (redis ? createRedisRateLimits(redis, `${prefix}rl:`, rules) : createMemoryRateLimits(rules)),
     ping: async () => {
       await Promise.all([sql`select 1`.execute(db), redis?.ping()]);

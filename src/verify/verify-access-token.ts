@@ -1,6 +1,7 @@
 // verifyAccessToken(token, options): checks a Gatehouse access token in another service without
 // calling the server (design §4): pinned algorithms, `typ` at+jwt, `iss`/`aud`, `exp`/`nbf` with a
 // small leeway, unknown `crit` refused, required claims present; optionally a live-session check.
+import { VerifiedTokenCache } from '../auth/token-cache.js';
 import { jwtVerify, errors as joseErrors, type JWTPayload } from 'jose';
 import { VerifyError } from './errors.js';
 import type { KeySource } from './key-sources.js';
@@ -19,6 +20,12 @@ export interface VerifyAccessTokenOptions {
   now?: () => number;
   /** Refuse tokens of logged-out sessions, e.g. redisSessionCheck(redis). */
   sessionCheck?: SessionCheck;
+  /**
+   * Tokens that passed are remembered until their `exp` (at most 10 000), so a client sending
+   * the same token again costs a map lookup, not a signature check; the session check still runs
+   * every time. On by default, one cache per options object; `false` turns it off.
+   */
+  cache?: boolean;
 }
 
 export interface AccessTokenClaims {
@@ -49,11 +56,26 @@ export async function verifyAccessToken(token: string, options: VerifyAccessToke
     throw new TypeError('verifyAccessToken: options.keys must be sharedSecretKeySource(...) or remoteJwksKeySource(...)');
   }
   if (typeof token !== 'string' || token === '') throw new VerifyError('missing_token', 'A bearer access token is required.');
-  const claims = readClaims(await verifySignedToken(token, options));
+  const claims = await verifiedClaims(token, options);
   if (options.sessionCheck && (await options.sessionCheck(claims.sub, claims.sid))) {
     throw new VerifyError('session_revoked', 'This session has been logged out.');
   }
   return { id: claims.sub, name: claims.name, role: claims.role, sessionId: claims.sid, claims };
+}
+
+const caches = new WeakMap<VerifyAccessTokenOptions, VerifiedTokenCache<AccessTokenClaims>>();
+
+async function verifiedClaims(token: string, options: VerifyAccessTokenOptions): Promise<AccessTokenClaims> {
+  if (options.cache === false) return readClaims(await verifySignedToken(token, options));
+  let cache = caches.get(options);
+  if (!cache) caches.set(options, (cache = new VerifiedTokenCache<AccessTokenClaims>()));
+  const nowMs = options.now ? options.now() : Date.now();
+  let claims = cache.get(token, nowMs);
+  if (!claims) {
+    claims = readClaims(await verifySignedToken(token, options));
+    cache.set(token, claims);
+  }
+  return claims;
 }
 
 async function verifySignedToken(token: string, options: VerifyAccessTokenOptions): Promise<JWTPayload> {

@@ -3,6 +3,7 @@
 // result is frozen.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { availableParallelism } from 'node:os';
 import { ConfigError, loadConfig, parseDuration, type Config } from '../../src/server/config.js';
 
 function refuses(env: Record<string, string>, variable: string) {
@@ -41,7 +42,7 @@ test('with no variables set, every setting takes its documented default', () => 
       failedLoginStreak: { points: Number.MAX_SAFE_INTEGER, windowSeconds: 3600 },
       failedLoginDelay: { points: 1, windowSeconds: 60 },
     },
-    hashConcurrency: 4,
+    hashConcurrency: Math.max(1, availableParallelism() - 1),
     bodyLimitBytes: 16_384,
     trustProxy: false,
     redisUrl: undefined,
