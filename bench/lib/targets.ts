@@ -4,6 +4,7 @@ import type { Paired } from './cases.js';
 import type { Measurement } from './load.js';
 import type { ChainStats } from './refresh-chains.js';
 import { ratio, round2, type Row } from './report.js';
+import { HASH_CONCURRENCY } from './gatehouse.js';
 
 export interface RunResults {
   /** Each against the ceiling measured in the slices between its own. */
@@ -32,7 +33,7 @@ export function buildRows(r: RunResults): Row[] {
     vsCeiling('verify-only', 'verify-only (gatehouse/verify)', r.verifyOnly, 0.85),
     vsCeiling('refresh', 'POST /auth/refresh (SQLite)', r.refresh, 0.35, { chains: r.refresh.chains }),
     {
-      id: 'argon2', label: 'argon2id verify (raw, c=4)', rps: Math.round(r.login.argon2VerifiesPerSecond),
+      id: 'argon2', label: `argon2id verify (raw, c=${HASH_CONCURRENCY})`, rps: Math.round(r.login.argon2VerifiesPerSecond),
       measured: 'reference', target: 'reference', extra: { verifiesPerSecond: r.login.argon2VerifiesPerSecond },
     },
     loginRow(r),
