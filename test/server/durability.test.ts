@@ -65,6 +65,10 @@ test('a SIGKILL loses no acknowledged registration or refresh rotation', async (
     crashed = true;
     void first.kill();
   };
+  // Crash once both kinds of write have been acknowledged, so the check below has both to check.
+  const crashWhenBothAcknowledged = () => {
+    if (acknowledgedUsers.length >= KILL_AFTER_REGISTRATIONS && refreshesAcknowledged > 0) crash();
+  };
 
   const registrations = Array.from({ length: REGISTRATIONS }, async (_, i) => {
     const body = credentials(i, 'reg');
@@ -72,7 +76,7 @@ test('a SIGKILL loses no acknowledged registration or refresh rotation', async (
     if (!res) return; // no answer: cut off by the crash
     if (res.status === 201) acknowledgedUsers.push(body.username);
     else unexpected.push(`register ${res.status} ${JSON.stringify(res.body)}`);
-    if (acknowledgedUsers.length >= KILL_AFTER_REGISTRATIONS) crash();
+    crashWhenBothAcknowledged();
   });
   // Each chain refreshes its session's latest pair until the server is gone.
   const chains = latest.map(async (_, i) => {
@@ -85,8 +89,11 @@ test('a SIGKILL loses no acknowledged registration or refresh rotation', async (
       }
       latest[i] = pairOf(res.body);
       refreshesAcknowledged += 1;
+      crashWhenBothAcknowledged();
     }
   });
+  // The chains run until the server is gone: make sure it goes even if every registration finished.
+  void Promise.all(registrations).then(crash);
   await Promise.all([...registrations, ...chains]);
   await first.exited;
   t.diagnostic(`${acknowledgedUsers.length} registrations and ${refreshesAcknowledged} refreshes acknowledged before the crash`);
