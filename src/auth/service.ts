@@ -80,7 +80,9 @@ export function createAuthService(deps: AuthDeps) {
 
   /** Checks a password against a user (or a dummy), counting failures per account. */
   async function checkPassword(user: UserRecord | null, login: string, password: string): Promise<UserRecord> {
-    const accountKey = user ? user.id : login.toLowerCase();
+    // Keyed by what was typed, known user or not: a key by user id would tell, through the
+    // lockout, that a username and an email belong to one account (no enumeration, design §6).
+    const accountKey = login.toLowerCase();
     await throttle.begin(accountKey);
     if (!user) {
       await hasher.verifyDummy(password); // same time as a real check: no enumeration (design §6)
@@ -157,7 +159,10 @@ export function createAuthService(deps: AuthDeps) {
     if (local) return claims;
     const session = await sessions.findById(claims.sub, claims.sid);
     const hash = hashToken(input.refreshToken);
-    if (!session || session.revokedAt || !(sameHash(hash, session.currentHash) || sameHash(hash, session.previousHash))) {
+    // the token must be the session's current one, or the previous one inside the grace window
+    const live = session && !session.revokedAt && (sameHash(hash, session.currentHash)
+      || (sameHash(hash, session.previousHash) && clock.now() - session.rotatedAt.getTime() <= settings.refreshGraceSeconds * 1000));
+    if (!live) {
       throw new AuthError('session_revoked', 'This session has been logged out.');
     }
     return claims;

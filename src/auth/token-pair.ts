@@ -47,9 +47,10 @@ export async function signTokenPair(
   session: Pick<SessionRecord, 'id' | 'generation' | 'rotatedAt' | 'createdAt'>, nowMs: number,
 ): Promise<{ pair: TokenPair; refreshHash: string; refreshExpiresAt: Date }> {
   const iat = Math.floor(session.rotatedAt.getTime() / 1000);
-  const accessExp = iat + lifetimes.accessTokenTtlSeconds;
   const refreshExpiresAt = refreshExpiry(session.rotatedAt.getTime(), session.createdAt, lifetimes);
   const refreshExp = Math.floor(refreshExpiresAt.getTime() / 1000);
+  // never past the session's end: near its absolute cap the access token is cut short too
+  const accessExp = Math.min(iat + lifetimes.accessTokenTtlSeconds, refreshExp);
   const jti = `${session.id}.${session.generation}`;
   const [accessToken, refreshToken] = await Promise.all([
     tokens.signAccessToken({ sub: user.id, sid: session.id, name: user.username, role: user.role, jti, iat, exp: accessExp }),

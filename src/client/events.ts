@@ -9,7 +9,7 @@ export interface AuthEvents {
   /** The session ended: logout(), a refused refresh, or a logout in another tab. */
   logout: { reason: 'logout' | 'refresh_failed' | 'sync'; error?: AuthClientError };
   /** A refresh could not reach the server, or it answered 429/5xx; the session is kept. */
-  error: { error: unknown; during: 'refresh' | 'logout' };
+  error: { error: unknown; during: 'refresh' | 'logout' | 'sync' };
 }
 
 export type Listener<K extends keyof AuthEvents> = (event: AuthEvents[K]) => void;

@@ -62,11 +62,14 @@ export function followOtherTabs(storage: TokenStorage, storageKey: string, event
   let announced: string | null | undefined;
   events.on('tokens', (event) => void (announced = event.accessToken));
   events.on('logout', () => void (announced = null));
-  void Promise.resolve(storage.load()).then((tokens) => void (announced ??= tokens?.accessToken ?? null));
-  return createTabSync(storageKey, async () => {
-    const tokens = await storage.load();
-    if (tokens && tokens.accessToken !== announced) events.emit('tokens', { ...sessionInfo(tokens), reason: 'sync' });
-    if (!tokens && announced !== null) events.emit('logout', { reason: 'sync' });
+  // A custom storage may reject: that is an `error` event, never an unhandled rejection.
+  const reportError = (error: unknown) => events.emit('error', { error, during: 'sync' });
+  Promise.resolve(storage.load()).then((tokens) => void (announced ??= tokens?.accessToken ?? null), reportError);
+  return createTabSync(storageKey, () => {
+    Promise.resolve(storage.load()).then((tokens) => {
+      if (tokens && tokens.accessToken !== announced) events.emit('tokens', { ...sessionInfo(tokens), reason: 'sync' });
+      if (!tokens && announced !== null) events.emit('logout', { reason: 'sync' });
+    }, reportError);
   });
 }
 

@@ -4,9 +4,10 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ADMIN_ROLE, type AdminActor } from '../auth/admin.js';
 import { currentAuth } from './auth-guard.js';
 import { requestContext } from './http.js';
+import { ID_PATTERN } from './schemas.js';
 
 /** User ids are UUIDs; anything else (NUL bytes included, which PostgreSQL refuses) is a 400, not a 503. */
-export const USER_ID_PATTERN = '^[0-9A-Za-z-]{1,64}$';
+export const USER_ID_PATTERN = ID_PATTERN;
 
 export const userIdParams = {
   type: 'object',

@@ -98,7 +98,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     jwtPrivateKeyFile: env.JWT_PRIVATE_KEY_FILE || undefined,
     accessTokenTtlSeconds,
     refreshTokenTtlSeconds,
-    sessionMaxAgeSeconds: Math.max(read.duration('SESSION_MAX_AGE', '30d'), refreshTokenTtlSeconds),
+    sessionMaxAgeSeconds: read.durationAtLeast('SESSION_MAX_AGE', '30d', refreshTokenTtlSeconds, 'REFRESH_TOKEN_TTL'),
     refreshGraceSeconds: read.duration('REFRESH_GRACE', '10s', 0),
     clockToleranceSeconds: read.duration('CLOCK_TOLERANCE', '5s', 0),
     refreshRequiresAccessToken: read.boolean('REFRESH_REQUIRES_ACCESS_TOKEN', true),
@@ -189,6 +189,11 @@ function reader(env: Env) {
       const value = raw(name) ?? fallback;
       const seconds = parseDuration(value);
       if (seconds === undefined || seconds < min) throw new ConfigError(name, `must be a duration like 10s, 15m, 12h or 7d; got "${value}"`);
+      return seconds;
+    },
+    durationAtLeast(name: string, fallback: string, floorSeconds: number, floorName: string): number {
+      const seconds = this.duration(name, fallback);
+      if (seconds < floorSeconds) throw new ConfigError(name, `must not be shorter than ${floorName}`);
       return seconds;
     },
     rate(name: string, fallback: string): RateLimitRule {

@@ -1,10 +1,14 @@
 // Small helpers the routes share: the caller's context for the auth core, and the RFC 6749 §5.1
 // no-store headers every answer that carries tokens must have.
+import { isIP } from 'node:net';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { RequestContext } from '../auth/service.js';
 
 export function requestContext(request: FastifyRequest): RequestContext {
-  return { ip: request.ip, userAgent: request.headers['user-agent'] ?? null };
+  // With TRUST_PROXY the address comes from X-Forwarded-For: a value that is not an IP address
+  // (forged, or 300 characters long) is not stored, logged or used as a rate-limit key.
+  const ip = isIP(request.ip) ? request.ip : (request.socket.remoteAddress ?? 'unknown');
+  return { ip, userAgent: request.headers['user-agent'] ?? null };
 }
 
 /** onRequest hook for token endpoints: set before anything runs, so errors carry them too. */

@@ -67,4 +67,12 @@ export function responses(success: Record<number, unknown>, errorStatuses: numbe
   return out;
 }
 
+/**
+ * Text that reaches a database lookup: no control characters (PostgreSQL refuses NUL, which
+ * would otherwise answer 503 instead of 400).
+ */
+export const NO_CONTROL_CHARS = '^[^\\u0000-\\u001f]*$';
+/** Ids are UUIDs: anything else is a 400 before any store is asked. */
+export const ID_PATTERN = '^[0-9A-Za-z-]{1,64}$';
+
 export const bearerSecurity = [{ OAuth2PasswordBearer: [] }];

@@ -121,8 +121,9 @@ test('token lifetimes are read as durations', () => {
   assert.equal(loadConfig({ REFRESH_GRACE: '0s' }).refreshGraceSeconds, 0);
 });
 
-test('the session lifetime is never shorter than the refresh token lifetime', () => {
-  assert.equal(loadConfig({ REFRESH_TOKEN_TTL: '60d', SESSION_MAX_AGE: '30d' }).sessionMaxAgeSeconds, 60 * 86_400);
+test('refuses a session lifetime shorter than the refresh token lifetime, naming SESSION_MAX_AGE', () => {
+  refuses({ REFRESH_TOKEN_TTL: '60d', SESSION_MAX_AGE: '30d' }, 'SESSION_MAX_AGE');
+  assert.equal(loadConfig({ REFRESH_TOKEN_TTL: '7d', SESSION_MAX_AGE: '7d' }).sessionMaxAgeSeconds, 7 * 86_400);
 });
 
 test('rate limits are read as N/window, and off disables one', () => {

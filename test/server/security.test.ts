@@ -272,3 +272,19 @@ test('garbage instead of HTTP is answered 400 validation_failed, and the server 
   const ok = parseAnswer(await rawExchange(port, 'GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n'));
   assert.equal(ok.status, 200);
 });
+
+test('a forwarded address that is not an IP address is neither stored nor used, even with TRUST_PROXY', async (t) => {
+  const ctx = await createTestApp({ TRUST_PROXY: 'true' });
+  t.after(() => ctx.close());
+  const { username, password } = await registerUser(ctx.app);
+  const forged = 'x'.repeat(300);
+  const res = await ctx.app.inject({
+    method: 'POST', url: '/auth/login', headers: { 'x-forwarded-for': forged }, payload: { username, password },
+  });
+  assert.equal(res.statusCode, 200);
+  const sessions = await ctx.app.inject({
+    method: 'GET', url: '/users/me/sessions', headers: { authorization: `Bearer ${res.json().access_token}` },
+  });
+  const mine = sessions.json().sessions.find((s: { current: boolean }) => s.current);
+  assert.equal(mine.ip, '127.0.0.1');
+});

@@ -2,7 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import { AuthError } from '../../auth/errors.js';
 import { noStore, requestContext } from '../http.js';
-import { ref, responses } from '../schemas.js';
+import { NO_CONTROL_CHARS, ref, responses } from '../schemas.js';
 
 interface LoginBody {
   username?: string;
@@ -21,8 +21,8 @@ export function loginRoute(app: FastifyInstance): void {
         required: ['password'],
         additionalProperties: false,
         properties: {
-          username: { type: 'string', minLength: 1, maxLength: 254, description: 'Username, or an email' },
-          email: { type: 'string', minLength: 1, maxLength: 254 },
+          username: { type: 'string', minLength: 1, maxLength: 254, pattern: NO_CONTROL_CHARS, description: 'Username, or an email' },
+          email: { type: 'string', minLength: 1, maxLength: 254, pattern: NO_CONTROL_CHARS },
           password: { type: 'string', maxLength: 1024 },
         },
       },

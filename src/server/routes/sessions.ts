@@ -2,7 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { SessionRecord } from '../../storage/types.js';
 import { currentAuth } from '../auth-guard.js';
-import { bearerSecurity, ref, responses } from '../schemas.js';
+import { bearerSecurity, ID_PATTERN, ref, responses } from '../schemas.js';
 
 export function sessionsRoutes(app: FastifyInstance): void {
   app.get('/users/me/sessions', {
@@ -27,7 +27,7 @@ export function sessionsRoutes(app: FastifyInstance): void {
       tags: ['users'],
       summary: 'Log out one of the current user\'s sessions',
       security: bearerSecurity,
-      params: { type: 'object', properties: { id: { type: 'string', maxLength: 64 } }, required: ['id'] },
+      params: { type: 'object', properties: { id: { type: 'string', pattern: ID_PATTERN } }, required: ['id'] },
       response: responses({ 204: { type: 'null', description: 'Revoked' } }, [401, 403, 404, 503]),
     },
   }, async (request, reply) => {

@@ -4,7 +4,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AuthError } from '../../auth/errors.js';
 import { logFailure, toAuthError } from '../error-handler.js';
 import { noStore } from '../http.js';
-import { ref } from '../schemas.js';
+import { NO_CONTROL_CHARS, ref } from '../schemas.js';
 import { passwordGrant } from './grants/password.js';
 import { refreshTokenGrant } from './grants/refresh-token.js';
 
@@ -34,7 +34,7 @@ export function tokenRoute(app: FastifyInstance): void {
         type: 'object',
         properties: {
           grant_type: { type: 'string', maxLength: 64, description: 'password or refresh_token' },
-          username: field, password: field, refresh_token: field, access_token: field,
+          username: { ...field, maxLength: 254, pattern: NO_CONTROL_CHARS }, password: field, refresh_token: field, access_token: field,
           scope: { type: 'string', maxLength: 1024 }, client_id: { type: 'string', maxLength: 255 },
         },
       },

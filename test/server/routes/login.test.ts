@@ -156,14 +156,22 @@ test('after N failed logins for one account even the right password gets 429 rat
   assert.ok(Number.isInteger(retryAfter) && retryAfter > 0 && retryAfter <= 15 * 60, String(res.headers['retry-after']));
 });
 
-test('counts failed logins per account whether it is named by username or by email', async (t) => {
+test('counts failed logins per login name in any case, the same for known and unknown accounts (no enumeration)', async (t) => {
   const ctx = await appFor(t, { RATE_LIMIT_FAILED_LOGINS_PER_ACCOUNT: '3/15m' });
   const user = await registerUser(ctx.app);
-  await login(ctx.app, { username: user.username, password: 'wrong password 1' });
-  await login(ctx.app, { email: user.email, password: 'wrong password 2' });
-  await login(ctx.app, { username: user.username.toUpperCase(), password: 'wrong password 3' });
-  const res = await login(ctx.app, { email: user.email, password: user.password });
-  assert.deepEqual(failure(res), { status: 429, code: 'rate_limited' });
+  const outcomes = async (name: { username: string } | { email: string }, otherName: { username: string } | { email: string }) => {
+    await login(ctx.app, { ...name, password: 'wrong password 1' });
+    await login(ctx.app, { ...name, password: 'wrong password 2' });
+    await login(ctx.app, { ...name, password: 'wrong password 3' });
+    return [failure(await login(ctx.app, { ...name, password: 'wrong password 4' })),
+      failure(await login(ctx.app, { ...otherName, password: 'wrong password 5' }))];
+  };
+  // a key per account id would lock the email out after failures on the username, and tell
+  // an attacker that the two belong together; an unknown pair shows exactly the same answers
+  const known = await outcomes({ username: user.username.toUpperCase() }, { email: user.email });
+  const unknown = await outcomes({ username: 'NoSuchUser' }, { email: 'nosuchuser@example.com' });
+  assert.deepEqual(known, [{ status: 429, code: 'rate_limited' }, { status: 401, code: 'invalid_credentials' }]);
+  assert.deepEqual(unknown, known);
 });
 
 test('a successful login clears the failed-login count of the account', async (t) => {

@@ -201,3 +201,19 @@ test('refuses an unknown scope with 400 validation_failed', async (t) => {
   assert.deepEqual(failure(inQuery), { status: 400, code: 'validation_failed' });
   await assertLive(ctx.app, tokens, 'the session');
 });
+
+test('refuses scope=others with a previous refresh token once the grace window has passed', async (t) => {
+  const ctx = await createTestApp();
+  t.after(() => ctx.close());
+  const { username, password, tokens: p0 } = await registerUser(ctx.app);
+  const other = await ctx.app.inject({ method: 'POST', url: '/auth/login', payload: { username, password } });
+  const rotated = await ctx.app.inject({
+    method: 'POST', url: '/auth/refresh', payload: { access_token: p0.access_token, refresh_token: p0.refresh_token },
+  });
+  assert.equal(rotated.statusCode, 200);
+  ctx.clock.advance(60_000);
+  const res = await ctx.app.inject({ method: 'POST', url: '/auth/logout', payload: { refresh_token: p0.refresh_token, scope: 'others' } });
+  assert.deepEqual({ status: res.statusCode, code: res.json().code }, { status: 401, code: 'session_revoked' });
+  const me = await ctx.app.inject({ method: 'GET', url: '/users/me', headers: { authorization: `Bearer ${other.json().access_token}` } });
+  assert.equal(me.statusCode, 200, 'the other session is still alive');
+});
