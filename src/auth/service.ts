@@ -90,7 +90,8 @@ export function createAuthService(deps: AuthDeps) {
       const { ok, needsRehash } = await hasher.verify(user.passwordHash, password);
       if (ok) {
         await throttle.succeeded(accountKey);
-        if (needsRehash) await users.update(user.id, { passwordHash: await hasher.hash(password) }, now());
+        // only if the hash is still the one just verified: a password change in between wins
+        if (needsRehash) await users.replacePasswordHash(user.id, user.passwordHash, await hasher.hash(password), now());
         return user;
       }
     }

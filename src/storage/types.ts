@@ -42,6 +42,11 @@ export interface UserStore {
   /** By username (any case) or by email. */
   findByLogin(usernameOrEmail: string): Promise<UserRecord | null>;
   update(id: string, patch: UserPatch, now: Date): Promise<UserRecord | null>;
+  /**
+   * Compare-and-swap of the password hash: writes `next` only while the stored hash is still
+   * `expected`, so an upgrade (bcrypt → argon2id) racing a password change never undoes it.
+   */
+  replacePasswordHash(id: string, expected: string, next: string, now: Date): Promise<boolean>;
   /** At most `limit` users in id order, after `after`, whose username or email starts with `query`. */
   list(query: UserListQuery): Promise<UserRecord[]>;
   /** Deletes a user (and, in SQL, their sessions); returns whether one was there. */

@@ -114,6 +114,16 @@ export function describeUserStore(name: string, skip: string | false, open: () =
       assert.equal(await h.users.countActiveByRole(`${role}-none`), 0);
     });
 
+    test('replaces the password hash only while the stored hash is the expected one', async () => {
+      const user = newUser();
+      await h.users.create(user);
+      assert.equal(await h.users.replacePasswordHash(user.id, 'not-the-hash', '$argon2id$new', at(60)), false);
+      assert.equal((await h.users.findById(user.id))?.passwordHash, user.passwordHash);
+      assert.equal(await h.users.replacePasswordHash(user.id, user.passwordHash, '$argon2id$new', at(60)), true);
+      assert.equal((await h.users.findById(user.id))?.passwordHash, '$argon2id$new');
+      assert.equal(await h.users.replacePasswordHash(user.id, user.passwordHash, '$argon2id$again', at(61)), false);
+    });
+
     test('concurrent registrations of one name leave exactly one row', async () => {
       const attempts = Array.from({ length: 20 }, (_, i) => h.users.create(newUser({ username: 'Racer', email: `racer${i}@example.com` })));
       const results = await Promise.allSettled(attempts);

@@ -59,6 +59,13 @@ export function createSqlUserStore(conn: SqlConnection): UserStore {
         return findBy('id', id);
       }),
 
+    replacePasswordHash: (id, expected, next, now) =>
+      guard(async () => {
+        const result = await db.updateTable('users').set({ password_hash: next, updated_at: now.getTime() })
+          .where('id', '=', id).where('password_hash', '=', expected).executeTakeFirst();
+        return Number(result.numUpdatedRows) === 1;
+      }),
+
     list: (query: UserListQuery) =>
       guard(async () => {
         let select = db.selectFrom('users').selectAll().orderBy('id').limit(query.limit);
