@@ -57,6 +57,30 @@ export interface AppDeps {
   logStream?: { write(line: string): void };
 }
 
+/** The auth core with this deployment's keys, hasher (timed for metrics), limits and audit sink. */
+async function createAuth(
+  deps: AppDeps, app: FastifyInstance,
+  parts: { ring: AccessKeyRing | undefined; audit: ReturnType<typeof createAuditLog>; metrics: ReturnType<typeof createMetrics> },
+): Promise<AuthService> {
+  const { config } = deps;
+  return createAuthService({
+    users: deps.stores.users,
+    sessions: deps.stores.sessions,
+    tokens: createTokens({ ...deriveSigningKeys(deps.secret), accessKeyRing: parts.ring }, {
+      issuer: config.issuer, audience: config.audience, clockToleranceSeconds: config.clockToleranceSeconds,
+    }),
+    hasher: parts.metrics.instrumentHasher(deps.hasher ?? (await createPasswordHasher({ maxConcurrent: config.hashConcurrency }))),
+    limits: deps.limits ?? deps.stores.createRateLimits(config.rateLimits),
+    clock: deps.clock ?? systemClock,
+    settings: config,
+    breachedPasswords: config.pwnedPasswordsUrl ? createBreachedPasswords({
+      url: config.pwnedPasswordsUrl, timeoutMs: config.pwnedPasswordsTimeoutMs,
+      onUnavailable: (err: unknown) => app.log.warn({ err }, 'breached-password check unavailable: password allowed'),
+    }) : undefined,
+    audit: parts.audit,
+  });
+}
+
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { config } = deps;
   const app = Fastify({
@@ -77,22 +101,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   if (loadedKeys.warning) app.log.warn(loadedKeys.warning);
   const metrics = createMetrics();
   const audit = createAuditLog(app.log, metrics.observeAudit);
-  const auth = createAuthService({
-    users: deps.stores.users,
-    sessions: deps.stores.sessions,
-    tokens: createTokens({ ...deriveSigningKeys(deps.secret), accessKeyRing: loadedKeys.ring }, {
-      issuer: config.issuer, audience: config.audience, clockToleranceSeconds: config.clockToleranceSeconds,
-    }),
-    hasher: metrics.instrumentHasher(deps.hasher ?? (await createPasswordHasher({ maxConcurrent: config.hashConcurrency }))),
-    limits: deps.limits ?? deps.stores.createRateLimits(config.rateLimits),
-    clock: deps.clock ?? systemClock,
-    settings: config,
-    breachedPasswords: config.pwnedPasswordsUrl ? createBreachedPasswords({
-      url: config.pwnedPasswordsUrl, timeoutMs: config.pwnedPasswordsTimeoutMs,
-      onUnavailable: (err: unknown) => app.log.warn({ err }, 'breached-password check unavailable: password allowed'),
-    }) : undefined,
-    audit,
-  });
+  const auth = await createAuth(deps, app, { ring: loadedKeys.ring, audit, metrics });
   app.decorate('config', config);
   app.decorate('stores', deps.stores);
   app.decorate('auth', auth);
