@@ -3,7 +3,7 @@
 // decides between rotate, grace replay and reuse (which revokes the whole session).
 import { AuthError } from './errors.js';
 import { auditOrigin, failureReason, noAudit, refreshFailureOutcome, type RefreshOutcome } from './audit.js';
-import { hashToken, sameHash, signTokenPair, type TokenPair } from './token-pair.js';
+import { hashToken, refreshTokenStanding, sameHash, signTokenPair, type TokenPair } from './token-pair.js';
 import type { AuthDeps, RequestContext } from './service.js';
 import type { SessionRecord, UserRecord } from '../storage/types.js';
 
@@ -81,7 +81,8 @@ export function createRefresher(deps: AuthDeps) {
     const user = await requireActiveUser(userId, sessionId);
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const session = await loadSession(sessionId, userId);
-      if (sameHash(presentedHash, session.currentHash)) {
+      const standing = refreshTokenStanding(session, presentedHash, clock.now(), settings.refreshGraceSeconds);
+      if (standing === 'current') {
         const pair = await rotate(user, session, presentedHash);
         if (pair) {
           trail.outcome = 'rotated';
@@ -89,8 +90,7 @@ export function createRefresher(deps: AuthDeps) {
         }
         continue; // a concurrent refresh rotated first: re-read and take the grace path
       }
-      const withinGrace = clock.now() - session.rotatedAt.getTime() <= settings.refreshGraceSeconds * 1000;
-      if (sameHash(presentedHash, session.previousHash) && withinGrace) {
+      if (standing === 'grace') {
         trail.outcome = 'grace_replay';
         return replaySuccessor(user, session);
       }

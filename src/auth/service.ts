@@ -4,7 +4,7 @@ import { v7 as uuidv7 } from 'uuid';
 import { AuthError } from './errors.js';
 import { checkPasswordPolicy } from './password-policy.js';
 import { createAccount, type NewAccount } from './accounts.js';
-import { hashToken, sameHash, signTokenPair, type TokenLifetimes, type TokenPair } from './token-pair.js';
+import { hashToken, refreshTokenStanding, signTokenPair, type TokenLifetimes, type TokenPair } from './token-pair.js';
 import { createRefresher } from './refresh.js';
 import { createLoginThrottle, type LoginDelaySettings } from './login-throttle.js';
 import type { BreachedPasswords } from './breached-passwords.js';
@@ -161,9 +161,7 @@ export function createAuthService(deps: AuthDeps) {
     const session = await sessions.findById(claims.sub, claims.sid);
     const hash = hashToken(input.refreshToken);
     // the token must be the session's current one, or the previous one inside the grace window
-    const live = session && !session.revokedAt && (sameHash(hash, session.currentHash)
-      || (sameHash(hash, session.previousHash) && clock.now() - session.rotatedAt.getTime() <= settings.refreshGraceSeconds * 1000));
-    if (!live) {
+    if (!session || session.revokedAt || refreshTokenStanding(session, hash, nowMs, settings.refreshGraceSeconds) === 'stale') {
       throw new AuthError('session_revoked', 'This session has been logged out.');
     }
     return claims;

@@ -34,6 +34,18 @@ export function sameHash(a: string, b: string | null): boolean {
   return timingSafeEqual(Buffer.from(a), Buffer.from(b));
 }
 
+/**
+ * Where a presented refresh token stands in its session (design §5, step 3): the current one,
+ * the previous one still inside the grace window, or anything else (reuse).
+ */
+export function refreshTokenStanding(
+  session: Pick<SessionRecord, 'currentHash' | 'previousHash' | 'rotatedAt'>, presentedHash: string, nowMs: number, graceSeconds: number,
+): 'current' | 'grace' | 'stale' {
+  if (sameHash(presentedHash, session.currentHash)) return 'current';
+  const withinGrace = nowMs - session.rotatedAt.getTime() <= graceSeconds * 1000;
+  return withinGrace && sameHash(presentedHash, session.previousHash) ? 'grace' : 'stale';
+}
+
 /** When the refresh token issued at `issuedAtMs` for a session created at `createdAt` expires. */
 export function refreshExpiry(issuedAtMs: number, createdAt: Date, lifetimes: TokenLifetimes): Date {
   const iat = Math.floor(issuedAtMs / 1000);
