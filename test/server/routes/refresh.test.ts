@@ -20,6 +20,13 @@ function refresh(app: FastifyInstance, pair: { access_token: string; refresh_tok
   });
 }
 
+/** A refresh that must succeed; answers the new pair. */
+async function rotated(app: FastifyInstance, pair: Pair): Promise<Pair> {
+  const res = await refresh(app, pair);
+  assert.equal(res.statusCode, 200, res.body);
+  return res.json() as Pair;
+}
+
 function me(app: FastifyInstance, accessToken: string) {
   return app.inject({ method: 'GET', url: '/users/me', headers: bearer(accessToken) });
 }
@@ -75,9 +82,7 @@ test('accepts an expired access token for a refresh but refuses it on /users/me'
 
   assert.deepEqual(failure(await me(ctx.app, p0.access_token)), { status: 401, code: 'token_expired' });
 
-  const res = await refresh(ctx.app, p0);
-  assert.equal(res.statusCode, 200, res.body);
-  const p1 = res.json() as Pair;
+  const p1 = await rotated(ctx.app, p0);
   assertFreshPair(p1);
   assert.equal((await me(ctx.app, p1.access_token)).statusCode, 200);
 });
@@ -98,9 +103,7 @@ test('refuses an access token older than the refresh lifetime even with a live r
   t.after(() => ctx.close());
   const { tokens: p0 } = await registerUser(ctx.app);
   ctx.clock.advance(4 * DAY_MS);
-  const r1 = await refresh(ctx.app, p0);
-  assert.equal(r1.statusCode, 200, r1.body);
-  const p1 = r1.json() as Pair;
+  const p1 = await rotated(ctx.app, p0);
   ctx.clock.advance(4 * DAY_MS); // p0's access token is now 8 days old; p1's refresh token lives 3 more
 
   const stale = await refresh(ctx.app, { access_token: p0.access_token, refresh_token: p1.refresh_token });
@@ -114,9 +117,7 @@ test('answers the identical successor pair when the previous refresh token comes
   const ctx = await createTestApp();
   t.after(() => ctx.close());
   const { tokens: p0 } = await registerUser(ctx.app);
-  const first = await refresh(ctx.app, p0);
-  assert.equal(first.statusCode, 200, first.body);
-  const p1 = first.json() as Pair;
+  const p1 = await rotated(ctx.app, p0);
 
   ctx.clock.advance(5_000);
   const replay = await refresh(ctx.app, p0);
@@ -128,9 +129,7 @@ test('answers the identical successor pair when the previous refresh token comes
   const { sub, sid } = claimsOf(p0.refresh_token);
   assert.equal((await ctx.stores.sessions.findById(sub, sid))?.generation, 1, 'a replay mints no second chain');
 
-  const next = await refresh(ctx.app, p1);
-  assert.equal(next.statusCode, 200, next.body);
-  const p2 = next.json() as Pair;
+  const p2 = await rotated(ctx.app, p1);
   assert.notEqual(p2.refresh_token, p1.refresh_token);
   assert.equal((await me(ctx.app, p2.access_token)).statusCode, 200);
 });
@@ -139,9 +138,7 @@ test('honours the previous refresh token up to exactly the 10-second grace windo
   const ctx = await createTestApp();
   t.after(() => ctx.close());
   const { tokens: p0 } = await registerUser(ctx.app);
-  const first = await refresh(ctx.app, p0);
-  assert.equal(first.statusCode, 200, first.body);
-  const p1 = first.json() as Pair;
+  const p1 = await rotated(ctx.app, p0);
 
   ctx.clock.advance(10_000);
   const replay = await refresh(ctx.app, p0);
@@ -153,9 +150,7 @@ test('refuses the previous refresh token after the grace window and revokes the 
   const ctx = await createTestApp();
   t.after(() => ctx.close());
   const { tokens: p0 } = await registerUser(ctx.app);
-  const first = await refresh(ctx.app, p0);
-  assert.equal(first.statusCode, 200, first.body);
-  const p1 = first.json() as Pair;
+  const p1 = await rotated(ctx.app, p0);
 
   ctx.clock.advance(11_000);
   assert.deepEqual(failure(await refresh(ctx.app, p0)), { status: 401, code: 'refresh_token_reused' });
@@ -173,13 +168,9 @@ test('refuses a refresh token older than the previous one even inside the grace 
   t.after(() => ctx.close());
   const { tokens: p0 } = await registerUser(ctx.app);
   ctx.clock.advance(MINUTE_MS);
-  const r1 = await refresh(ctx.app, p0);
-  assert.equal(r1.statusCode, 200, r1.body);
-  const p1 = r1.json() as Pair;
+  const p1 = await rotated(ctx.app, p0);
   ctx.clock.advance(MINUTE_MS);
-  const r2 = await refresh(ctx.app, p1);
-  assert.equal(r2.statusCode, 200, r2.body);
-  const p2 = r2.json() as Pair;
+  const p2 = await rotated(ctx.app, p1);
 
   ctx.clock.advance(2_000); // inside the grace window of the p1 → p2 rotation
   assert.deepEqual(failure(await refresh(ctx.app, p0)), { status: 401, code: 'refresh_token_reused' });
@@ -325,9 +316,7 @@ test('stores only the SHA-256 of the refresh token, never the token', async (t) 
   const ctx = await createTestApp();
   t.after(() => ctx.close());
   const { tokens: p0 } = await registerUser(ctx.app);
-  const r1 = await refresh(ctx.app, p0);
-  assert.equal(r1.statusCode, 200, r1.body);
-  const p1 = r1.json() as Pair;
+  const p1 = await rotated(ctx.app, p0);
   // hex since 02e4b53 (safe under case-insensitive SQL collations)
   const sha256 = (token: string) => createHash('sha256').update(token).digest('hex');
 
