@@ -133,7 +133,7 @@ export function describeUserStore(name: string, skip: string | false, open: () =
   });
 }
 
-function newSession(userId: string, overrides: Partial<SessionRecord> = {}): SessionRecord {
+export function newSession(userId: string, overrides: Partial<SessionRecord> = {}): SessionRecord {
   return {
     id: randomUUID(), userId, currentHash: 'a'.repeat(64), previousHash: null, generation: 0,
     rotatedAt: at(0), createdAt: at(0), expiresAt: at(7 * 86_400), lastUsedAt: at(0), revokedAt: null,

@@ -7,6 +7,7 @@ import { dirname } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, MysqlDialect, PostgresDialect, SqliteDialect, type SqliteDatabase as KyselySqliteDatabase } from 'kysely';
 import type { Database } from './schema.js';
+import { SqliteRowCache } from './row-cache.js';
 
 export type SqlDialectName = 'sqlite' | 'postgres' | 'mysql';
 
@@ -18,6 +19,8 @@ export interface SqlConnection {
   dialect: SqlDialectName;
   /** The embedded database itself, for the prepared hot-path statements (prepared.ts). */
   sqlite?: SqliteDatabase.Database;
+  /** Hot-read rows of the embedded database, emptied by every write (row-cache.ts). */
+  rowCache?: SqliteRowCache;
 }
 
 /** The network drivers are loaded only when their database is configured (~35 MB of idle RSS). */
@@ -51,22 +54,36 @@ function connectSqlite(path: string): SqlConnection {
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('foreign_keys = ON');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
-  return { db, dialect: 'sqlite', sqlite };
+  const rowCache = new SqliteRowCache(sqlite);
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite, rowCache) }) });
+  return { db, dialect: 'sqlite', sqlite, rowCache };
 }
 
 /**
  * The query layer prepares every statement it runs; better-sqlite3 statements are reusable, so
  * keep each one by its SQL text and the hot paths skip SQLite's parser after the first call.
+ * Statements that write (BEGIN and COMMIT included) empty the row cache once they have run.
  */
-function withStatementCache(sqlite: SqliteDatabase.Database): KyselySqliteDatabase {
-  const statements = new Map<string, SqliteDatabase.Statement>();
+function withStatementCache(sqlite: SqliteDatabase.Database, rowCache: SqliteRowCache): KyselySqliteDatabase {
+  const statements = new Map<string, ReturnType<KyselySqliteDatabase['prepare']>>();
   return {
     close: () => sqlite.close(),
     prepare: (sql: string) => {
       let statement = statements.get(sql);
       if (!statement) {
-        statement = sqlite.prepare(sql);
+        const prepared = sqlite.prepare(sql);
+        statement = prepared.reader ? prepared : {
+          reader: false,
+          all: (parameters) => prepared.all(parameters),
+          iterate: (parameters) => prepared.iterate(parameters),
+          run: (parameters) => {
+            try {
+              return prepared.run(parameters);
+            } finally {
+              rowCache.written();
+            }
+          },
+        };
         if (statements.size < 500) statements.set(sql, statement);
       }
       return statement;

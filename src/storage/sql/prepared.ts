@@ -4,7 +4,9 @@
 // through the builder and driver), elsewhere the compiled query goes through Kysely's executor.
 // Build each query with placeholder values in the order the caller will pass the real ones.
 // SQLite caveat: these bypass Kysely's connection mutex, so they must not run inside a Kysely
-// transaction on the same connection; the stores use single statements only.
+// transaction on the same connection; the stores use single statements only. On SQLite a read
+// may be `cached` (row-cache.ts): its rows are kept until the next write, which every
+// prepareWrite statement announces.
 import { CompiledQuery, type Compilable } from 'kysely';
 import type { SqlConnection } from './connect.js';
 
@@ -12,11 +14,15 @@ export type PreparedRead<R> = (...params: unknown[]) => Promise<R | undefined>;
 export type PreparedWrite = (...params: unknown[]) => Promise<number>;
 
 /** A query returning at most one row. */
-export function prepareFirst<R>(conn: SqlConnection, query: Compilable): PreparedRead<R> {
+export function prepareFirst<R>(conn: SqlConnection, query: Compilable, options: { cached?: boolean } = {}): PreparedRead<R> {
   const { sql } = query.compile();
   if (conn.sqlite) {
     const statement = conn.sqlite.prepare(sql);
-    return async (...params) => statement.get(...params) as R | undefined;
+    const get = (params: unknown[]) => statement.get(...params) as R | undefined;
+    if (!options.cached || !conn.rowCache) return async (...params) => get(params);
+    const cachedRead = conn.rowCache.forQuery<R>();
+    // ids never hold NUL (the HTTP schemas refuse control characters), so the key is unambiguous
+    return async (...params) => cachedRead(params.join('\u0000'), () => get(params));
   }
   return async (...params) => (await conn.db.executeQuery<R>(CompiledQuery.raw(sql, params))).rows[0];
 }
@@ -26,7 +32,14 @@ export function prepareWrite(conn: SqlConnection, query: Compilable): PreparedWr
   const { sql } = query.compile();
   if (conn.sqlite) {
     const statement = conn.sqlite.prepare(sql);
-    return async (...params) => statement.run(...params).changes;
+    const rowCache = conn.rowCache;
+    return async (...params) => {
+      try {
+        return statement.run(...params).changes;
+      } finally {
+        rowCache?.written();
+      }
+    };
   }
   return async (...params) => Number((await conn.db.executeQuery(CompiledQuery.raw(sql, params))).numAffectedRows ?? 0);
 }
