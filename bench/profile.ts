@@ -1,12 +1,14 @@
 // `node dist/bench/profile.js`: Gatehouse under `node --cpu-prof` while one case is loaded as in
-// the bench (BENCH_PROFILE_CASE: me, the default, or refresh), then the self time of the measured
+// the bench (BENCH_PROFILE_CASE: me, the default, refresh, or verify: then the profiled process is
+// the gatehouse/verify resource server, not Gatehouse), then the self time of the measured
 // window summed by area and by function. The profile stays in BENCH_PROFILE_DIR (default
 // /tmp/gatehouse-prof); it is not part of the results. `profile.js FILE` summarises a profile.
 import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { stopAll, stopChild, type Child } from './lib/children.js';
-import { loginMany, registerUser, startGatehouse } from './lib/gatehouse.js';
+import { fileURLToPath } from 'node:url';
+import { startChild, stopAll, stopChild, type Child } from './lib/children.js';
+import { BENCH_SECRET, fetchMe, loginMany, registerUser, startGatehouse } from './lib/gatehouse.js';
 import { CONNECTIONS } from './lib/cases.js';
 import { measure, timing, type LoadOptions } from './lib/load.js';
 import { RefreshChains } from './lib/refresh-chains.js';
@@ -26,8 +28,8 @@ interface ProfiledRun {
 
 async function loadFor(gatehouse: Child): Promise<{ path: string; options: LoadOptions }> {
   const { access_token: accessToken } = await registerUser(gatehouse.url, 'bench_user');
-  if (CASE === 'me') return { path: '/users/me', options: { headers: { authorization: `Bearer ${accessToken}` } } };
-  if (CASE !== 'refresh') throw new TypeError(`BENCH_PROFILE_CASE must be me or refresh; got "${CASE}"`);
+  if (CASE === 'me' || CASE === 'verify') return { path: '/users/me', options: { headers: { authorization: `Bearer ${accessToken}` } } };
+  if (CASE !== 'refresh') throw new TypeError(`BENCH_PROFILE_CASE must be me, refresh or verify; got "${CASE}"`);
   const chains = new RefreshChains(await loginMany(gatehouse.url, 'bench_user', CONNECTIONS * 4));
   return { path: '/auth/refresh', options: { requests: chains.requests() } };
 }
@@ -36,23 +38,34 @@ async function profileCase(): Promise<ProfiledRun> {
   const runDir = mkdtempSync(join(PROFILE_DIR, 'run-'));
   const dataDir = mkdtempSync(join(tmpdir(), 'gatehouse-prof-'));
   process.once('exit', () => rmSync(dataDir, { recursive: true, force: true })); // also when interrupted
-  const spawnedAt = performance.now();
+  let spawnedAt = performance.now(); // of the profiled process
   let window: Omit<ProfiledRun, 'path'>;
   try {
-    const gatehouse = await startGatehouse(dataDir, { nodeArgs: ['--cpu-prof', '--cpu-prof-dir', runDir] });
+    const profiling = ['--cpu-prof', '--cpu-prof-dir', runDir];
+    const gatehouse = await startGatehouse(dataDir, { nodeArgs: CASE === 'verify' ? [] : profiling });
     const { path, options } = await loadFor(gatehouse);
-    await measure(`${gatehouse.url}${path}`, { ...options, connections: CONNECTIONS, duration: timing.warmupSeconds });
+    if (CASE === 'verify') spawnedAt = performance.now();
+    const target = CASE === 'verify' ? await startResource(gatehouse, options, profiling) : gatehouse;
+    await measure(`${target.url}${path}`, { ...options, connections: CONNECTIONS, duration: timing.warmupSeconds });
     const fromMs = performance.now() - spawnedAt;
-    const load = await measure(`${gatehouse.url}${path}`, { ...options, connections: CONNECTIONS, duration: timing.seconds });
+    const load = await measure(`${target.url}${path}`, { ...options, connections: CONNECTIONS, duration: timing.seconds });
     window = { fromMs, toMs: performance.now() - spawnedAt, requests: load.requests };
-    console.log(`${path} under --cpu-prof: ${load.rps} req/s, p99 ${load.p99Ms} ms, ${CONNECTIONS} connections`);
-    await stopChild(gatehouse); // SIGTERM: the server closes and the profile is written on exit
+    console.log(`${target.name} ${path} under --cpu-prof: ${load.rps} req/s, p99 ${load.p99Ms} ms, ${CONNECTIONS} connections`);
+    await stopChild(target); // SIGTERM: the server closes and the profile is written on exit
   } finally {
     await stopAll();
   }
   const file = readdirSync(runDir).find((name) => name.endsWith('.cpuprofile'));
   if (!file) throw new Error(`no .cpuprofile in ${runDir}`);
   return { path: join(runDir, file), ...window };
+}
+
+/** The bench's verify-only resource server, answering what Gatehouse's /users/me answers. */
+async function startResource(gatehouse: Child, options: LoadOptions, nodeArgs: string[]): Promise<Child> {
+  const authorization = (options.headers as Record<string, string>).authorization!;
+  const body = await fetchMe(gatehouse.url, authorization.slice('Bearer '.length));
+  const script = fileURLToPath(new URL('./servers/resource.js', import.meta.url));
+  return startChild('resource', script, { nodeArgs, env: { BENCH_BODY: body, GATEHOUSE_SECRET: BENCH_SECRET } });
 }
 
 function print(title: string, rows: SelfTime[], requests: number): void {

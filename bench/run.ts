@@ -6,12 +6,13 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { rssMb, startChild, stopAll } from './lib/children.js';
+import { rssMb, startChild, stopAll, stopChild, type Child } from './lib/children.js';
 import { fetchMe, loginMany, registerUser, startGatehouse, BENCH_SECRET } from './lib/gatehouse.js';
 import { timing } from './lib/load.js';
 import { RefreshChains } from './lib/refresh-chains.js';
 import { formatTable, machineInfo, round2, writeReport, type Report } from './lib/report.js';
-import { buildRows, ceilingRps, runNotes, type RunResults } from './lib/targets.js';
+import { storeVariants } from './lib/store-variants.js';
+import { buildRows, ceilingRps, runNotes, type RunResults, type StoreResults } from './lib/targets.js';
 import * as cases from './lib/cases.js';
 
 const RESULTS_DIR = fileURLToPath(new URL('../../bench/results', import.meta.url));
@@ -50,7 +51,31 @@ async function runCases(dataDir: string): Promise<RunResults> {
   const login = await step('POST /auth/login, alternating with the raw argon2id rate', () => cases.measureLogin(t));
   const mixed = await step('/users/me under a login flood', () => cases.measureMixed(t));
   const memory = await step(`memory over ${cases.MEMORY_REQUESTS} requests`, () => cases.measureMemory(t));
-  return { me, verifyOnly, refresh, login, mixed, memory: { idleMb, ...memory } };
+  await stopChild(t.gatehouse);
+  const stores = await runStoreVariants(dataDir, t.ceiling, step);
+  return { me, verifyOnly, refresh, login, mixed, memory: { idleMb, ...memory }, stores };
+}
+
+/** /users/me and refresh again on PostgreSQL and Redis when POSTGRES_URL / REDIS_URL are set. */
+async function runStoreVariants(
+  dataDir: string, ceiling: Child, step: <T>(name: string, run: () => Promise<T>) => Promise<T>,
+): Promise<StoreResults[]> {
+  const results: StoreResults[] = [];
+  for (const variant of await storeVariants()) {
+    try {
+      const gatehouse = await startGatehouse(join(dataDir, variant.id), { env: variant.env });
+      const { access_token: accessToken } = await registerUser(gatehouse.url, USERNAME);
+      const chains = new RefreshChains(await loginMany(gatehouse.url, USERNAME, cases.REFRESH_POOL));
+      const t = { gatehouse, ceiling, accessToken, username: USERNAME };
+      const me = await step(`GET /users/me on ${variant.label}, paired with the ceiling`, () => cases.measureAgainstCeiling(t, cases.meSide(t)));
+      const refresh = await step(`POST /auth/refresh on ${variant.label}, paired with the ceiling`, () => cases.measureRefresh(t, chains));
+      results.push({ id: variant.id, label: variant.label, me, refresh });
+      await stopChild(gatehouse);
+    } finally {
+      await variant.drop();
+    }
+  }
+  return results;
 }
 
 async function main(): Promise<void> {

@@ -31,7 +31,7 @@ export type { Paired } from './load.js';
 const ARGON2_RATE = fileURLToPath(new URL('../servers/argon2-rate.js', import.meta.url));
 const bearer = (t: GatehouseTarget) => ({ authorization: `Bearer ${t.accessToken}` });
 
-export const ceilingSide = (t: Targets): Side => ({ url: `${t.ceiling.url}/users/me`, options: { connections: CONNECTIONS } });
+export const ceilingSide = (t: Pick<Targets, 'ceiling'>): Side => ({ url: `${t.ceiling.url}/users/me`, options: { connections: CONNECTIONS } });
 
 /** Case 1: verify + user lookup + revoked-session check. */
 export const meSide = (t: GatehouseTarget): Side => ({
@@ -57,11 +57,11 @@ export const loginSide = (t: GatehouseTarget): Side => ({
   },
 });
 
-export function measureAgainstCeiling(t: Targets, side: Side): Promise<Paired> {
+export function measureAgainstCeiling(t: Pick<Targets, 'ceiling'>, side: Side): Promise<Paired> {
   return measurePaired(side, ceilingSide(t));
 }
 
-export async function measureRefresh(t: Targets, chains: RefreshChains): Promise<Paired & { chains: ChainStats }> {
+export async function measureRefresh(t: GatehouseTarget & Pick<Targets, 'ceiling'>, chains: RefreshChains): Promise<Paired & { chains: ChainStats }> {
   const paired = await measureAgainstCeiling(t, refreshSide(t, chains));
   return { ...paired, chains: { ...chains.stats } };
 }

@@ -14,6 +14,15 @@ export interface RunResults {
   login: { load: Measurement; argon2VerifiesPerSecond: number };
   mixed: { me: Measurement; flood: Measurement };
   memory: { idleMb: number; beforeMb: number; afterMb: number; load: Measurement };
+  /** The store-bound cases on PostgreSQL / Redis, when configured: reported, the targets are for SQLite. */
+  stores: StoreResults[];
+}
+
+export interface StoreResults {
+  id: string;
+  label: string;
+  me: Paired;
+  refresh: Paired & { chains: ChainStats };
 }
 
 const ceilings = (r: RunResults) => [r.me.reference, r.verifyOnly.reference, r.refresh.reference];
@@ -39,7 +48,20 @@ export function buildRows(r: RunResults): Row[] {
     loginRow(r),
     mixedRow(r),
     memoryRow(r),
+    ...r.stores.flatMap((store) => [
+      reported(`me-${store.id}`, `GET /users/me (${store.label})`, store.me),
+      reported(`refresh-${store.id}`, `POST /auth/refresh (${store.label})`, store.refresh, { chains: store.refresh.chains }),
+    ]),
   ];
+}
+
+/** A store-bound case on a network store: its ratio to the ceiling, with no target of its own. */
+function reported(id: string, label: string, pair: Paired, extra?: Record<string, unknown>): Row {
+  const value = ratio(pair.subject.rps, pair.reference.rps);
+  return {
+    id, label, ...latency(pair.subject), ratio: value, measured: `${value.toFixed(2)} × ceiling`, target: 'reported',
+    measurement: pair.subject, extra: { ceiling: pair.reference, ...extra },
+  };
 }
 
 /** A case against the ceiling measured in the slices between its own. */
@@ -100,6 +122,7 @@ export function runNotes(r: RunResults, rows: Row[], loadAverage: number[]): str
   const c = r.refresh.chains;
   notes.push(`refresh: ${c.rotations} real rotations (warm-up included), ${c.broken} broken chains, ${c.live} sessions left in the pool`);
   notes.push(`login flood during the mixed case: ${r.mixed.flood.rps} logins/s`);
+  if (r.stores.length === 0) notes.push('POSTGRES_URL and REDIS_URL unset: the store-bound cases ran on SQLite only');
   notes.push(`load average (1, 5, 15 min) at start: ${loadAverage.join(', ')}`);
   return notes;
 }
