@@ -1,21 +1,23 @@
 // Rows of the embedded database's hot reads (a user by id, a session by id), kept in memory
-// between writes. Exact, not time-based: every write through this connection empties the cache
-// (connect.ts and prepared.ts call `written()` after each one), and a commit by any other
-// connection or process, such as `gatehouse user disable` run beside the server, shows up as a
-// new `PRAGMA data_version` and empties it too. So a logout, a disabled user or a rotation is felt
-// by the very next read, as without the cache; what it saves is SQLite's per-statement work on
-// /users/me and every other authenticated request, which mostly read.
+// between writes. Every write through this connection empties the cache (connect.ts and
+// prepared.ts call `written()` after each one), so whatever this server does (a logout, a
+// rotation, a disabled user) is felt by the very next read, as without the cache. A commit by
+// another process, such as `gatehouse user disable` run beside the server, shows up as a new
+// `PRAGMA data_version`; that look costs about what a read does (SQLite takes the WAL read lock
+// with a system call), so it is taken at most every OTHERS_CHECK_MS: such a change is felt within
+// that time. What the cache saves is SQLite's per-statement work on /users/me and every other
+// authenticated request, which mostly read.
 import type SqliteDatabase from 'better-sqlite3';
 
 const MAX_ROWS_PER_QUERY = 10_000;
+export const OTHERS_CHECK_MS = 100;
 
 export type CachedRead<R> = (key: string, load: () => R | undefined) => R | undefined;
 
 export class SqliteRowCache {
   private readonly dataVersion: SqliteDatabase.Statement;
   private seenVersion: unknown;
-  /** Whether data_version was read in the current synchronous turn (reads issued together share one look). */
-  private checkedThisTurn = false;
+  private checkedAt = performance.now();
   private readonly queries: Array<Map<string, unknown>> = [];
 
   constructor(sqlite: SqliteDatabase.Database) {
@@ -44,11 +46,9 @@ export class SqliteRowCache {
   }
 
   private dropIfOthersWrote(): void {
-    if (this.checkedThisTurn) return;
-    this.checkedThisTurn = true;
-    queueMicrotask(() => {
-      this.checkedThisTurn = false;
-    });
+    const now = performance.now();
+    if (now - this.checkedAt < OTHERS_CHECK_MS) return;
+    this.checkedAt = now;
     const version = this.dataVersion.get();
     if (version !== this.seenVersion) {
       this.seenVersion = version;
