@@ -2,7 +2,7 @@
 // verify (selected by `kid`), and which are published in the JWKS. Rotation adds a key and retires
 // the previous signer, which keeps verifying for one access-token lifetime. Framework-free; time comes in.
 import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
-import { calculateJwkThumbprint, exportJWK, type JWK } from 'jose';
+import type { JWK } from 'jose';
 import type { Clock } from './clock.js';
 
 export const ASYMMETRIC_ALGS = ['EdDSA', 'ES256', 'RS256'] as const;
@@ -64,6 +64,7 @@ export async function generateStoredKey(alg: AsymmetricAlg, nowMs: number): Prom
 
 export async function storedKeyFrom(privateKey: KeyObject, alg: AsymmetricAlg, createdAt: number, retiredAt: number | null = null): Promise<StoredKey> {
   checkKeyType(privateKey, alg);
+  const { calculateJwkThumbprint, exportJWK } = await import('jose'); // only with an asymmetric JWT_ALG
   const kid = await calculateJwkThumbprint(await exportJWK(createPublicKey(privateKey)), 'sha256');
   const pem = privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
   return { kid, alg, createdAt, retiredAt, privateKey: pem };
@@ -112,6 +113,7 @@ export async function importKeySet(doc: KeySetDocument, windows: KeyWindows): Pr
     const privateKey = createPrivateKey(stored.privateKey);
     checkKeyType(privateKey, stored.alg);
     const publicKey = createPublicKey(privateKey);
+    const { exportJWK } = await import('jose'); // only with an asymmetric JWT_ALG
     const jwk: JWK = { ...(await exportJWK(publicKey)), kid: stored.kid, alg: stored.alg, use: 'sig' };
     return { stored, privateKey, publicKey, jwk };
   }));

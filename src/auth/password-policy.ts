@@ -1,7 +1,7 @@
 // Password rules from OWASP ASVS V2 (2.1.1, 2.1.2, 2.1.7, 2.1.9): 8 to 128 characters, no
 // composition rules, refused when it is a common password from the list shipped with the
 // package (@zxcvbn-ts/language-common, ~49 000 entries) or when it is the username or email.
-import { dictionary } from '@zxcvbn-ts/language-common';
+import { createRequire } from 'node:module';
 import { AuthError } from './errors.js';
 
 export const PASSWORD_MIN_LENGTH = 8;
@@ -9,8 +9,17 @@ export const PASSWORD_MAX_LENGTH = 128;
 
 let commonPasswords: Set<string> | undefined;
 
+/**
+ * Only the passwords list of the package (not its diceware list and keyboard graphs), loaded at
+ * the first password check rather than at start: ≈ 5 MB that a server only reading tokens never needs.
+ */
+function loadCommonPasswords(): Set<string> {
+  const passwords = createRequire(import.meta.url)('@zxcvbn-ts/language-common/dist/passwords.json.cjs') as string[];
+  return new Set(passwords.map((p) => p.toLowerCase()));
+}
+
 function isCommon(password: string): boolean {
-  commonPasswords ??= new Set(dictionary['passwords-common'].map((p) => p.toLowerCase()));
+  commonPasswords ??= loadCommonPasswords();
   return commonPasswords.has(password.toLowerCase());
 }
 

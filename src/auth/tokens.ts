@@ -4,10 +4,11 @@
 // entries. With an asymmetric key ring, access tokens carry a `kid` that must name a known key.
 // HS256 (refresh tokens always, access tokens by default) goes through fast-jwt: synchronous
 // node:crypto HMAC with the key prepared once, ≈ 10 µs a token where jose's WebCrypto path costs
-// ≈ 45–90 µs and a trip to libuv's pool, which argon2 keeps busy. The ring's algorithms use jose.
+// ≈ 45–90 µs and a trip to libuv's pool, which argon2 keeps busy. The ring's algorithms use jose,
+// loaded only when a ring is configured (it is ≈ 3 MB of idle memory).
 import type { KeyObject } from 'node:crypto';
 import { createSigner, createVerifier } from 'fast-jwt';
-import { SignJWT, jwtVerify, errors as joseErrors, type JWTPayload, type JWTHeaderParameters } from 'jose';
+import type { JWTPayload, JWTHeaderParameters } from 'jose';
 import { AuthError, type ErrorCode } from './errors.js';
 import { ASYMMETRIC_ALGS, type AccessKeyRing } from './key-set.js';
 import type { SigningKeys } from './keys.js';
@@ -136,6 +137,7 @@ function acceptExpired(exp: number, expected: Expectation, settings: TokenSettin
 
 async function signWithRing(ring: AccessKeyRing, payload: JWTPayload): Promise<string> {
   const { kid, alg, privateKey } = await ring.signingKey();
+  const { SignJWT } = await import('jose');
   return new SignJWT(payload).setProtectedHeader({ alg, typ: ACCESS_TYP, kid }).sign(privateKey);
 }
 
@@ -151,6 +153,7 @@ async function ringKey(ring: AccessKeyRing, header: JWTHeaderParameters, options
 async function verifyWithRing(
   ring: AccessKeyRing, token: string, expected: Expectation, settings: TokenSettings, options: VerifyOptions,
 ): Promise<JWTPayload> {
+  const { jwtVerify, errors: joseErrors } = await import('jose');
   try {
     const { payload } = await jwtVerify(token, (header) => ringKey(ring, header, options), {
       algorithms: [...expected.algorithms],

@@ -2,7 +2,6 @@
 // in the SQL database DATABASE_URL names; sessions and rate-limit counters in Redis or Redis
 // Cluster when one is configured.
 import { sql } from 'kysely';
-import { RateLimiterRedis } from 'rate-limiter-flexible';
 import type { LimitName, RateLimitRules } from '../auth/rate-limits.js';
 import { connectSql } from './sql/connect.js';
 import { migrateToLatest } from './sql/migrations.js';
@@ -10,7 +9,7 @@ import { createSqlUserStore } from './sql/user-store.js';
 import { createSqlSessionStore } from './sql/session-store.js';
 import type { RedisClient } from './redis/client.js';
 import type { SessionStore } from './types.js';
-import { createMemoryRateLimits, wrapLimiters } from './rate-limits.js';
+import { createMemoryRateLimits, rateLimiterClass, wrapLimiters } from './rate-limits.js';
 import type { Stores } from './types.js';
 
 export interface StoreOptions {
@@ -45,7 +44,8 @@ export async function createStores(options: StoreOptions): Promise<Stores> {
 }
 
 function createRedisRateLimits(redis: RedisClient, keyPrefix: string, rules: RateLimitRules) {
-  const limiters = new Map<LimitName, RateLimiterRedis>();
+  const RateLimiterRedis = rateLimiterClass('RateLimiterRedis');
+  const limiters = new Map<LimitName, InstanceType<typeof RateLimiterRedis>>();
   for (const [name, rule] of Object.entries(rules) as Array<[LimitName, RateLimitRules[LimitName]]>) {
     limiters.set(name, new RateLimiterRedis({
       storeClient: redis, keyPrefix: `${keyPrefix}${name}`, points: rule.points, duration: rule.windowSeconds, rejectIfRedisNotReady: true,
