@@ -1,6 +1,7 @@
-// Gatehouse as a bench target: the built server started as a child on a free loopback port with
-// the bench settings (rate limits off, warn-level logs, a fixed secret), and the few API calls
+// Gatehouse as a bench target: the built server started as a child (with the node options of
+// `npm start`) on a free loopback port with the bench settings (rate limits off, warn-level logs, a fixed secret), and the few API calls
 // the cases need to set themselves up.
+import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { startChild, type Child } from './children.js';
@@ -12,9 +13,17 @@ export const HASH_CONCURRENCY = Math.max(1, availableParallelism() - 1);
 
 const MAIN = fileURLToPath(new URL('../../src/server/main.js', import.meta.url));
 
+/** The node options of `npm start` ("node --flag … dist/src/server/main.js"), so the bench runs the server as users do. */
+export function startNodeOptions(): string[] {
+  const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { scripts: { start: string } };
+  const words = pkg.scripts.start.split(/\s+/);
+  if (words[0] !== 'node' || words.at(-1) !== 'dist/src/server/main.js') throw new Error(`unexpected start script: ${pkg.scripts.start}`);
+  return words.slice(1, -1);
+}
+
 export function startGatehouse(dataDir: string, extra: { env?: Record<string, string>; nodeArgs?: string[] } = {}): Promise<Child> {
   return startChild('gatehouse', MAIN, {
-    nodeArgs: extra.nodeArgs,
+    nodeArgs: [...startNodeOptions(), ...(extra.nodeArgs ?? [])],
     ready: /Gatehouse is running: API at (http:\/\/\S+?),?\s/,
     env: {
       NODE_ENV: 'production',

@@ -119,7 +119,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     redisClusterNodes: read.list('REDIS_CLUSTER_NODES'),
     redisKeyPrefix: read.text('REDIS_KEY_PREFIX', 'gh:'),
     autoMigrate: read.boolean('AUTO_MIGRATE', true),
-    docs: read.boolean('DOCS', true),
+    docs: read.boolean('DOCS', nodeEnv !== 'production'),
     demo: read.boolean('DEMO', nodeEnv !== 'production'),
     logLevel: read.oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info'),
     ...readMetricsProtection(env),

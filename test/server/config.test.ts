@@ -80,6 +80,13 @@ test('the database defaults to gatehouse.db inside DATA_DIR', () => {
   assert.equal(loadConfig({ DATA_DIR: '/x', DATABASE_URL: 'sqlite::memory:' }).databaseUrl, 'sqlite::memory:');
 });
 
+test('in production the demo page and the OpenAPI docs are off unless turned on', () => {
+  const production = loadConfig({ NODE_ENV: 'production' });
+  assert.deepEqual([production.demo, production.docs], [false, false]);
+  assert.equal(loadConfig({ NODE_ENV: 'production', DOCS: 'true' }).docs, true);
+  assert.deepEqual([loadConfig({}).demo, loadConfig({}).docs], [true, true]);
+});
+
 test('set variables are read and trimmed', () => {
   const config = loadConfig({
     NODE_ENV: 'production', PORT: ' 8080 ', HOST: '0.0.0.0', GATEHOUSE_SECRET: 's3cr3t', JWT_ISSUER: 'https://auth.example',

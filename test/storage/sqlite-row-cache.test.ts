@@ -67,6 +67,25 @@ describe('SQLite hot-read cache', () => {
     assert.equal((await server.users.findById(user.id))?.role, 'admin');
   });
 
+  test('a rotation forgets only the rotated session: the user and other sessions stay cached', async () => {
+    const { user, session } = await cachedUserAndSession();
+    const other = newSession(user.id);
+    await server.sessions.create(other); // a write through the query layer: the cache starts over
+    assert.equal((await server.sessions.findById(user.id, other.id))?.ip, '127.0.0.1');
+    assert.equal((await server.users.findById(user.id))?.role, 'user');
+    // raw writes, unannounced: they show whether a read still comes from the cache
+    server.conn.sqlite!.prepare('UPDATE sessions SET ip = ? WHERE id = ?').run('10.0.0.9', other.id);
+    server.conn.sqlite!.prepare('UPDATE users SET role = ? WHERE id = ?').run('admin', user.id);
+    assert.equal(await server.sessions.rotate(user.id, session.id, session.currentHash, {
+      currentHash: 'c'.repeat(64), previousHash: session.currentHash, generation: 1,
+      rotatedAt: new Date(1000), expiresAt: new Date(9_000_000), lastUsedAt: new Date(1000),
+    }), true);
+    assert.equal((await server.sessions.findById(user.id, session.id))?.currentHash, 'c'.repeat(64));
+    assert.equal((await server.sessions.findById(user.id, other.id))?.ip, '127.0.0.1');
+    assert.equal((await server.users.findById(user.id))?.role, 'user');
+    server.conn.rowCache!.written();
+  });
+
   test('a disable and a revoke by another connection are seen once OTHERS_CHECK_MS have passed', async () => {
     const { user, session } = await cachedUserAndSession();
     await beside.users.update(user.id, { disabled: true }, new Date());

@@ -13,31 +13,40 @@ import type { SqlConnection } from './connect.js';
 export type PreparedRead<R> = (...params: unknown[]) => Promise<R | undefined>;
 export type PreparedWrite = (...params: unknown[]) => Promise<number>;
 
-/** A query returning at most one row. */
-export function prepareFirst<R>(conn: SqlConnection, query: Compilable, options: { cached?: boolean } = {}): PreparedRead<R> {
+/** The row cache's key for a read's parameters (ids never hold NUL: the HTTP schemas refuse control characters). */
+const cacheKey = (params: unknown[]) => params.join('\u0000');
+
+/** A query returning at most one row; on SQLite, `cacheAs` keeps its rows in the row cache under that name. */
+export function prepareFirst<R>(conn: SqlConnection, query: Compilable, options: { cacheAs?: string } = {}): PreparedRead<R> {
   const { sql } = query.compile();
   if (conn.sqlite) {
     const statement = conn.sqlite.prepare(sql);
     const get = (params: unknown[]) => statement.get(...params) as R | undefined;
-    if (!options.cached || !conn.rowCache) return async (...params) => get(params);
-    const cachedRead = conn.rowCache.forQuery<R>();
-    // ids never hold NUL (the HTTP schemas refuse control characters), so the key is unambiguous
-    return async (...params) => cachedRead(params.join('\u0000'), () => get(params));
+    if (!options.cacheAs || !conn.rowCache) return async (...params) => get(params);
+    const cachedRead = conn.rowCache.forQuery<R>(options.cacheAs);
+    return async (...params) => cachedRead(cacheKey(params), () => get(params));
   }
   return async (...params) => (await conn.db.executeQuery<R>(CompiledQuery.raw(sql, params))).rows[0];
 }
 
-/** An INSERT, UPDATE or DELETE; resolves to the number of rows it changed. */
-export function prepareWrite(conn: SqlConnection, query: Compilable): PreparedWrite {
+/**
+ * An INSERT, UPDATE or DELETE; resolves to the number of rows it changed. On SQLite it empties the
+ * row cache, or with `changesOnly` just the one row the statement can change: the row that cache
+ * `name` keeps under the read parameters found at `keyParams` of this statement's parameters.
+ */
+export function prepareWrite(
+  conn: SqlConnection, query: Compilable, options: { changesOnly?: { name: string; keyParams: number[] } } = {},
+): PreparedWrite {
   const { sql } = query.compile();
   if (conn.sqlite) {
     const statement = conn.sqlite.prepare(sql);
     const rowCache = conn.rowCache;
+    const only = options.changesOnly;
     return async (...params) => {
       try {
         return statement.run(...params).changes;
       } finally {
-        rowCache?.written();
+        rowCache?.written(only && { name: only.name, key: cacheKey(only.keyParams.map((i) => params[i])) });
       }
     };
   }

@@ -18,7 +18,7 @@ export class SqliteRowCache {
   private readonly dataVersion: SqliteDatabase.Statement;
   private seenVersion: unknown;
   private checkedAt = performance.now();
-  private readonly queries: Array<Map<string, unknown>> = [];
+  private readonly queries = new Map<string, Map<string, unknown>>();
 
   constructor(sqlite: SqliteDatabase.Database) {
     this.dataVersion = sqlite.prepare('PRAGMA data_version').pluck();
@@ -26,9 +26,10 @@ export class SqliteRowCache {
   }
 
   /** A cache for one query's rows, by a key its caller builds from the parameters. */
-  forQuery<R>(): CachedRead<R> {
+  forQuery<R>(name: string): CachedRead<R> {
+    if (this.queries.has(name)) throw new Error(`row cache "${name}" exists already`);
     const rows = new Map<string, R | null>();
-    this.queries.push(rows);
+    this.queries.set(name, rows);
     return (key, load) => {
       this.dropIfOthersWrote();
       const cached = rows.get(key);
@@ -40,9 +41,10 @@ export class SqliteRowCache {
     };
   }
 
-  /** This connection changed (or may have changed) the database. */
-  written(): void {
-    for (const rows of this.queries) rows.clear();
+  /** This connection changed (or may have changed) the database; `only` when it was just that row. */
+  written(only?: { name: string; key: string }): void {
+    if (only) this.queries.get(only.name)?.delete(only.key);
+    else for (const rows of this.queries.values()) rows.clear();
   }
 
   private dropIfOthersWrote(): void {

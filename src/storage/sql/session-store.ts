@@ -11,11 +11,12 @@ import type { SessionRecord, SessionRotation, SessionStore } from '../types.js';
 /** The two hot queries: every authenticated request reads its session, every refresh rotates. */
 function prepareHotQueries(conn: SqlConnection, db: Kysely<Database>) {
   const selectById = prepareFirst<Selectable<SessionsTable>>(conn,
-    db.selectFrom('sessions').selectAll().where('id', '=', '?').where('user_id', '=', '?'), { cached: true });
+    db.selectFrom('sessions').selectAll().where('id', '=', '?').where('user_id', '=', '?'), { cacheAs: 'session' });
   // placeholders in parameter order: the six SET values, then id, user_id, current_hash
   const compareAndSwap = prepareWrite(conn, db.updateTable('sessions')
     .set({ current_hash: '?', previous_hash: '?', generation: 0, rotated_at: 0, expires_at: 0, last_used_at: 0 })
-    .where('id', '=', '?').where('user_id', '=', '?').where('current_hash', '=', '?').where('revoked_at', 'is', null));
+    .where('id', '=', '?').where('user_id', '=', '?').where('current_hash', '=', '?').where('revoked_at', 'is', null),
+    { changesOnly: { name: 'session', keyParams: [6, 7] } }); // the one session row, read by (id, user_id)
   return { selectById, compareAndSwap };
 }
 

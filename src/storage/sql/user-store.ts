@@ -9,7 +9,7 @@ import { DuplicateUserError, type NewUser, type UserListQuery, type UserPatch, t
 export function createSqlUserStore(conn: SqlConnection): UserStore {
   const { db } = conn;
   // every authenticated request reads its user by id: the one hot query here
-  const selectById = prepareFirst<Selectable<UsersTable>>(conn, db.selectFrom('users').selectAll().where('id', '=', '?'), { cached: true });
+  const selectById = prepareFirst<Selectable<UsersTable>>(conn, db.selectFrom('users').selectAll().where('id', '=', '?'), { cacheAs: 'user' });
   const findBy = (column: 'id' | 'username_key' | 'email', value: string) =>
     guard(async () => {
       const row = await db.selectFrom('users').selectAll().where(column, '=', value).executeTakeFirst();
