@@ -8,6 +8,7 @@ import SqliteDatabase from 'better-sqlite3';
 import { Kysely, MysqlDialect, PostgresDialect, SqliteDialect, type SqliteDatabase as KyselySqliteDatabase } from 'kysely';
 import type { Database } from './schema.js';
 import { SqliteRowCache } from './row-cache.js';
+import { GroupCommit } from './group-commit.js';
 
 export type SqlDialectName = 'sqlite' | 'postgres' | 'mysql';
 
@@ -21,6 +22,8 @@ export interface SqlConnection {
   sqlite?: SqliteDatabase.Database;
   /** Hot-read rows of the embedded database, emptied by every write (row-cache.ts). */
   rowCache?: SqliteRowCache;
+  /** Batches the embedded database's hot writes into shared commits (group-commit.ts). */
+  groupCommit?: GroupCommit;
 }
 
 /** The network drivers are loaded only when their database is configured (~35 MB of idle RSS). */
@@ -56,7 +59,7 @@ function connectSqlite(path: string): SqlConnection {
   sqlite.pragma('foreign_keys = ON');
   const rowCache = new SqliteRowCache(sqlite);
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite, rowCache) }) });
-  return { db, dialect: 'sqlite', sqlite, rowCache };
+  return { db, dialect: 'sqlite', sqlite, rowCache, groupCommit: new GroupCommit(sqlite) };
 }
 
 /**

@@ -33,22 +33,25 @@ export function prepareFirst<R>(conn: SqlConnection, query: Compilable, options:
  * An INSERT, UPDATE or DELETE; resolves to the number of rows it changed. On SQLite it empties the
  * row cache, or with `changesOnly` just the one row the statement can change: the row that cache
  * `name` keeps under the read parameters found at `keyParams` of this statement's parameters.
+ * `grouped` writes commit together with the others of the same event-loop turn (group-commit.ts).
  */
 export function prepareWrite(
-  conn: SqlConnection, query: Compilable, options: { changesOnly?: { name: string; keyParams: number[] } } = {},
+  conn: SqlConnection, query: Compilable, options: { changesOnly?: { name: string; keyParams: number[] }; grouped?: boolean } = {},
 ): PreparedWrite {
   const { sql } = query.compile();
   if (conn.sqlite) {
     const statement = conn.sqlite.prepare(sql);
-    const rowCache = conn.rowCache;
+    const { rowCache, groupCommit } = conn;
     const only = options.changesOnly;
-    return async (...params) => {
+    const run = (params: unknown[]) => {
       try {
         return statement.run(...params).changes;
       } finally {
         rowCache?.written(only && { name: only.name, key: cacheKey(only.keyParams.map((i) => params[i])) });
       }
     };
+    if (options.grouped && groupCommit) return (...params) => groupCommit.add(() => run(params));
+    return async (...params) => run(params);
   }
   return async (...params) => Number((await conn.db.executeQuery(CompiledQuery.raw(sql, params))).numAffectedRows ?? 0);
 }

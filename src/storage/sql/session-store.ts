@@ -16,7 +16,7 @@ function prepareHotQueries(conn: SqlConnection, db: Kysely<Database>) {
   const compareAndSwap = prepareWrite(conn, db.updateTable('sessions')
     .set({ current_hash: '?', previous_hash: '?', generation: 0, rotated_at: 0, expires_at: 0, last_used_at: 0 })
     .where('id', '=', '?').where('user_id', '=', '?').where('current_hash', '=', '?').where('revoked_at', 'is', null),
-    { changesOnly: { name: 'session', keyParams: [6, 7] } }); // the one session row, read by (id, user_id)
+    { changesOnly: { name: 'session', keyParams: [6, 7] }, grouped: true }); // the one session row, read by (id, user_id)
   return { selectById, compareAndSwap };
 }
 
