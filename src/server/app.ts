@@ -14,7 +14,7 @@ import type { Stores } from '../storage/types.js';
 import type { Config } from './config.js';
 import { createRequireUser } from './auth-guard.js';
 import { errorHandler } from './error-handler.js';
-import { registerDocs } from './docs.js';
+
 import { registerSecurity, serverOptions, trustProxyOption } from './security.js';
 import { createBreachedPasswords } from '../auth/breached-passwords.js';
 import { sharedSchemas } from './schemas.js';
@@ -119,7 +119,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await registerSecurity(app, config);
   await app.register(formbody, { bodyLimit: config.bodyLimitBytes });
   for (const schema of sharedSchemas) app.addSchema(schema);
-  if (config.docs) await registerDocs(app);
+  if (config.docs) await (await import('./docs.js')).registerDocs(app); // swagger only when served (idle memory)
 
   // The route table.
   registerRoute(app);
