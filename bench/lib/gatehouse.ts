@@ -37,6 +37,10 @@ export function startGatehouse(dataDir: string, extra: { env?: Record<string, st
       RATE_LIMIT_FAILED_LOGINS_PER_ACCOUNT: 'off',
       RATE_LIMIT_REFRESH_PER_IP: 'off',
       RATE_LIMIT_REFRESH_PER_ACCOUNT: 'off',
+      // the embedded default unless a case says otherwise: never the stores of the caller's shell
+      DATABASE_URL: '',
+      REDIS_URL: '',
+      REDIS_CLUSTER_NODES: '',
       ...extra.env,
     },
   });
