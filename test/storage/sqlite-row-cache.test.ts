@@ -67,7 +67,22 @@ describe('SQLite hot-read cache', () => {
     assert.equal((await server.users.findById(user.id))?.role, 'admin');
   });
 
-  test('a rotation forgets only the rotated session: the user and other sessions stay cached', async () => {
+  test('a rotation updates the cached row to exactly what the database holds', async () => {
+    const { user, session } = await cachedUserAndSession();
+    const next = {
+      currentHash: 'd'.repeat(64), previousHash: session.currentHash, generation: 1,
+      rotatedAt: new Date(2000), expiresAt: new Date(8_000_000), lastUsedAt: new Date(2000),
+    };
+    assert.equal(await server.sessions.rotate(user.id, session.id, 'f'.repeat(64), next), false, 'a lost swap changes nothing');
+    assert.deepEqual(await server.sessions.findById(user.id, session.id), await beside.sessions.findById(user.id, session.id));
+    assert.equal(await server.sessions.rotate(user.id, session.id, session.currentHash, next), true);
+    const cached = await server.sessions.findById(user.id, session.id);
+    assert.deepEqual(cached, { ...session, ...next });
+    await sleep(OTHERS_CHECK_MS + 1); // the other connection keeps a cache too: let it look again
+    assert.deepEqual(cached, await beside.sessions.findById(user.id, session.id));
+  });
+
+  test('a rotation touches only the rotated session: the user and other sessions stay cached', async () => {
     const { user, session } = await cachedUserAndSession();
     const other = newSession(user.id);
     await server.sessions.create(other); // a write through the query layer: the cache starts over

@@ -29,14 +29,23 @@ export function prepareFirst<R>(conn: SqlConnection, query: Compilable, options:
   return async (...params) => (await conn.db.executeQuery<R>(CompiledQuery.raw(sql, params))).rows[0];
 }
 
+/** The one cached row a write can change, and how it changes when it does. */
+export interface RowChange {
+  /** The row cache (prepareFirst's `cacheAs`) and the positions of its read parameters in the write's. */
+  name: string;
+  keyParams: number[];
+  /** The row as the write leaves it, from the cached row and the write's parameters; without it, the row is dropped. */
+  apply?: (row: never, params: unknown[]) => unknown;
+}
+
 /**
  * An INSERT, UPDATE or DELETE; resolves to the number of rows it changed. On SQLite it empties the
- * row cache, or with `changesOnly` just the one row the statement can change: the row that cache
- * `name` keeps under the read parameters found at `keyParams` of this statement's parameters.
+ * row cache, or with `changesOnly` touches just the one row the statement can change (a write that
+ * changed nothing leaves it alone when `apply` describes the change).
  * `grouped` writes commit together with the others of the same event-loop turn (group-commit.ts).
  */
 export function prepareWrite(
-  conn: SqlConnection, query: Compilable, options: { changesOnly?: { name: string; keyParams: number[] }; grouped?: boolean } = {},
+  conn: SqlConnection, query: Compilable, options: { changesOnly?: RowChange; grouped?: boolean } = {},
 ): PreparedWrite {
   const { sql } = query.compile();
   if (conn.sqlite) {
@@ -44,10 +53,14 @@ export function prepareWrite(
     const { rowCache, groupCommit } = conn;
     const only = options.changesOnly;
     const run = (params: unknown[]) => {
+      let changes: number | undefined;
       try {
-        return statement.run(...params).changes;
+        changes = statement.run(...params).changes;
+        return changes;
       } finally {
-        rowCache?.written(only && { name: only.name, key: cacheKey(only.keyParams.map((i) => params[i])) });
+        const apply = only?.apply && changes !== undefined
+          ? (row: unknown) => (changes === 0 ? row : only.apply!(row as never, params)) : undefined;
+        rowCache?.written(only && { name: only.name, key: cacheKey(only.keyParams.map((i) => params[i])), apply });
       }
     };
     if (options.grouped && groupCommit) return (...params) => groupCommit.add(() => run(params));

@@ -41,10 +41,19 @@ export class SqliteRowCache {
     };
   }
 
-  /** This connection changed (or may have changed) the database; `only` when it was just that row. */
-  written(only?: { name: string; key: string }): void {
-    if (only) this.queries.get(only.name)?.delete(only.key);
-    else for (const rows of this.queries.values()) rows.clear();
+  /**
+   * This connection changed (or may have changed) the database; `only` when it was just that row,
+   * with `apply` when the new row follows from the cached one (else it is dropped).
+   */
+  written(only?: { name: string; key: string; apply?: (row: unknown) => unknown }): void {
+    if (!only) {
+      for (const rows of this.queries.values()) rows.clear();
+      return;
+    }
+    const rows = this.queries.get(only.name);
+    const row = rows?.get(only.key);
+    if (row && only.apply) rows!.set(only.key, only.apply(row));
+    else rows?.delete(only.key);
   }
 
   private dropIfOthersWrote(): void {

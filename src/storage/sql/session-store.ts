@@ -16,7 +16,15 @@ function prepareHotQueries(conn: SqlConnection, db: Kysely<Database>) {
   const compareAndSwap = prepareWrite(conn, db.updateTable('sessions')
     .set({ current_hash: '?', previous_hash: '?', generation: 0, rotated_at: 0, expires_at: 0, last_used_at: 0 })
     .where('id', '=', '?').where('user_id', '=', '?').where('current_hash', '=', '?').where('revoked_at', 'is', null),
-    { changesOnly: { name: 'session', keyParams: [6, 7] }, grouped: true }); // the one session row, read by (id, user_id)
+    {
+      grouped: true,
+      changesOnly: { // the one session row, read by (id, user_id); a rotation's next read is served from memory
+        name: 'session', keyParams: [6, 7],
+        apply: (row: Selectable<SessionsTable>, p) => ({
+          ...row, current_hash: p[0], previous_hash: p[1], generation: p[2], rotated_at: p[3], expires_at: p[4], last_used_at: p[5],
+        }),
+      },
+    });
   return { selectById, compareAndSwap };
 }
 
