@@ -14,7 +14,6 @@ import type { Stores } from '../storage/types.js';
 import type { Config } from './config.js';
 import { createRequireUser } from './auth-guard.js';
 import { errorHandler } from './error-handler.js';
-
 import { registerSecurity, serverOptions, trustProxyOption } from './security.js';
 import { createBreachedPasswords } from '../auth/breached-passwords.js';
 import { sharedSchemas } from './schemas.js';

@@ -46,13 +46,15 @@ test('a write that fails fails alone; the others of its batch are committed', as
   assert.deepEqual(reader.prepare('SELECT v FROM t WHERE id IN (10, 11) ORDER BY id').pluck().all(), ['a', 'b']);
 });
 
-test('inside a transaction left open on the connection, every write of the batch fails and none is kept', async () => {
-  const group = new GroupCommit(db);
+test('inside a transaction left open on the connection, every write of the batch fails, none is kept, and the cache hears of it', async () => {
+  let rolledBack = 0;
+  const group = new GroupCommit(db, () => { rolledBack += 1; });
   db.exec('BEGIN'); // the batch would otherwise ride on this transaction and resolve before any commit
   const results = await Promise.allSettled([group.add(insert(20, 'a')), group.add(insert(21, 'b'))]);
   db.exec('ROLLBACK');
   assert.deepEqual(results.map((r) => r.status), ['rejected', 'rejected']);
   assert.equal(reader.prepare('SELECT count(*) FROM t WHERE id IN (20, 21)').pluck().get(), 0);
+  assert.equal(rolledBack, 1);
 });
 
 test('writes queued in a later turn form a batch of their own', async () => {

@@ -59,7 +59,7 @@ function connectSqlite(path: string): SqlConnection {
   sqlite.pragma('foreign_keys = ON');
   const rowCache = new SqliteRowCache(sqlite);
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite, rowCache) }) });
-  return { db, dialect: 'sqlite', sqlite, rowCache, groupCommit: new GroupCommit(sqlite) };
+  return { db, dialect: 'sqlite', sqlite, rowCache, groupCommit: new GroupCommit(sqlite, () => rowCache.written()) };
 }
 
 /**

@@ -15,7 +15,8 @@ interface QueuedWrite {
 export class GroupCommit {
   private queue: QueuedWrite[] = [];
 
-  constructor(private readonly sqlite: SqliteDatabase.Database) {}
+  /** `rolledBack` runs when a batch did not commit: what its statements told the row cache is void. */
+  constructor(private readonly sqlite: SqliteDatabase.Database, private readonly rolledBack: () => void = () => undefined) {}
 
   /** Runs `run` (one statement, returning its row count) in the next batch. */
   add(run: () => number): Promise<number> {
@@ -42,6 +43,7 @@ export class GroupCommit {
         }
       })();
     } catch (error) {
+      this.rolledBack();
       for (const write of batch) write.reject(error);
       return;
     }

@@ -5,8 +5,8 @@
 // Build each query with placeholder values in the order the caller will pass the real ones.
 // SQLite caveat: these bypass Kysely's connection mutex, so they must not run inside a Kysely
 // transaction on the same connection; the stores use single statements only. On SQLite a read
-// may be `cached` (row-cache.ts): its rows are kept until the next write, which every
-// prepareWrite statement announces.
+// may keep its rows in the row cache (`cacheAs`, row-cache.ts) until a write changes them, which
+// every prepareWrite statement announces.
 import { CompiledQuery, type Compilable } from 'kysely';
 import type { SqlConnection } from './connect.js';
 
