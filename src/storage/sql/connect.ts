@@ -20,7 +20,7 @@ export interface SqlConnection {
   dialect: SqlDialectName;
   /** The embedded database itself, for the prepared hot-path statements (prepared.ts). */
   sqlite?: SqliteDatabase.Database;
-  /** Hot-read rows of the embedded database, emptied by every write (row-cache.ts). */
+  /** Hot-read rows of the embedded database, kept until a write changes them (row-cache.ts). */
   rowCache?: SqliteRowCache;
   /** Batches the embedded database's hot writes into shared commits (group-commit.ts). */
   groupCommit?: GroupCommit;

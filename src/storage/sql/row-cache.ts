@@ -1,7 +1,8 @@
 // Rows of the embedded database's hot reads (a user by id, a session by id), kept in memory
-// between writes. Every write through this connection empties the cache (connect.ts and
-// prepared.ts call `written()` after each one), so whatever this server does (a logout, a
-// rotation, a disabled user) is felt by the very next read, as without the cache. A commit by
+// between writes. Every write through this connection empties the cache, or updates the one row
+// it changed (connect.ts and prepared.ts call `written()` after each one; a group commit that
+// fails empties it), so whatever this server does (a logout, a rotation, a disabled user) is felt
+// by the very next read, as without the cache. A commit by
 // another process, such as `gatehouse user disable` run beside the server, shows up as a new
 // `PRAGMA data_version`; that look costs about what a read does (SQLite takes the WAL read lock
 // with a system call), so it is taken at most every OTHERS_CHECK_MS: such a change is felt within
