@@ -1,7 +1,8 @@
 // The one place that picks storage backends from configuration: users and (by default) sessions
 // in the SQL database DATABASE_URL names; sessions and rate-limit counters in Redis or Redis
 // Cluster when one is configured.
-import { sql } from 'kysely';
+import { sql, type Kysely } from 'kysely';
+import type { Database } from './sql/schema.js';
 import type { LimitName, RateLimitRules } from '../auth/rate-limits.js';
 import { connectSql } from './sql/connect.js';
 import { migrateToLatest } from './sql/migrations.js';
@@ -22,7 +23,7 @@ export interface StoreOptions {
 export async function createStores(options: StoreOptions): Promise<Stores> {
   const conn = await connectSql(options.databaseUrl);
   const { db } = conn;
-  if (options.migrate) await migrateToLatest(db);
+  if (options.migrate) await migrateToLatest(db, conn.dialect === 'postgres' ? await currentSchema(db) : undefined);
   const redisTarget = options.redis && (options.redis.url || options.redis.clusterNodes?.length) ? options.redis : undefined;
   // ioredis is loaded only when Redis is configured (idle memory on the embedded default)
   const redis = redisTarget ? await (await import('./redis/client.js')).connectRedis(redisTarget) : undefined;
@@ -41,6 +42,12 @@ export async function createStores(options: StoreOptions): Promise<Stores> {
       await redis?.quit().catch(() => redis.disconnect());
     },
   };
+}
+
+/** The schema PostgreSQL creates tables in (the first of search_path that exists). */
+async function currentSchema(db: Kysely<Database>): Promise<string | undefined> {
+  const { rows } = await sql<{ schema: string | null }>`select current_schema() as schema`.execute(db);
+  return rows[0]?.schema ?? undefined;
 }
 
 function createRedisRateLimits(redis: RedisClient, keyPrefix: string, rules: RateLimitRules) {

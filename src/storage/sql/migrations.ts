@@ -43,18 +43,24 @@ const migrations: Record<string, Migration> = {
   },
 };
 
-export function createMigrator(db: Kysely<any>): Migrator {
+/**
+ * `schema` names where the migrator's own tables live. Needed on PostgreSQL: without it Kysely
+ * counts those tables as present when any schema of the database has them, and a second
+ * Gatehouse in another schema (search_path) then fails on the first lock query.
+ */
+export function createMigrator(db: Kysely<any>, schema?: string): Migrator {
   return new Migrator({
     db,
     provider: { getMigrations: async () => migrations },
     migrationTableName: 'gatehouse_migrations',
     migrationLockTableName: 'gatehouse_migrations_lock',
+    migrationTableSchema: schema,
   });
 }
 
 /** Applies every pending migration; throws with the failing migration's name. */
-export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
-  const { error, results } = await createMigrator(db).migrateToLatest();
+export async function migrateToLatest(db: Kysely<any>, schema?: string): Promise<string[]> {
+  const { error, results } = await createMigrator(db, schema).migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
     throw new Error(`Migration ${failed} failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
