@@ -1,16 +1,18 @@
 // `npm run bench:scale`: login, refresh and /users/me on a database of 1 k users and sessions and
 // on one of BENCH_SCALE_ROWS (1 M by default), each case measured on both in alternating slices.
-// Target (issue 5): each figure at the large size within 1.2 × of the small one.
+// Target (issue 5): each figure at the large size within 1.2 × of the small one. With POSTGRES_URL
+// and/or REDIS_URL set, the same again on PostgreSQL + Redis sessions (or whichever is set).
 import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { stopAll } from './lib/children.js';
+import { stopAll, stopChild } from './lib/children.js';
 import { loginMany, registerUser, startGatehouse } from './lib/gatehouse.js';
 import { measurePaired, timing, type Measurement, type Side } from './lib/load.js';
 import { RefreshChains } from './lib/refresh-chains.js';
 import { markdownTable } from './lib/report.js';
-import { seedDatabase, type SeedResult } from './lib/seed.js';
+import { seedDatabase, seedStores, type SeedResult } from './lib/seed.js';
+import { productionVariant, type StoreVariant } from './lib/store-variants.js';
 import { loginSide, meSide, refreshSide, REFRESH_POOL, type GatehouseTarget } from './lib/cases.js';
 
 const RESULTS_DIR = fileURLToPath(new URL('../../bench/results', import.meta.url));
@@ -39,13 +41,13 @@ interface Comparison {
 const count = (n: number) => n.toLocaleString('en-US');
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
-async function prepare(rows: number, dirs: string[]): Promise<Size> {
+async function prepare(rows: number, dirs: string[], variant?: StoreVariant): Promise<Size> {
   const dataDir = mkdtempSync(join(tmpdir(), 'gatehouse-scale-'));
   dirs.push(dataDir);
-  log(`  seeding ${count(rows)} users and sessions…`);
-  const seed = await seedDatabase(dataDir, rows);
-  log(`  seeded in ${seed.seconds} s (${seed.databaseMb} MB)`);
-  const gatehouse = await startGatehouse(dataDir);
+  log(`  seeding ${count(rows)} users and sessions${variant ? ` (${variant.label})` : ''}…`);
+  const seed = variant ? await seedStores(variant.env, dataDir, rows) : await seedDatabase(dataDir, rows);
+  log(`  seeded in ${seed.seconds} s${variant ? '' : ` (${seed.databaseMb} MB)`}`);
+  const gatehouse = await startGatehouse(dataDir, { env: variant?.env });
   const { access_token: accessToken } = await registerUser(gatehouse.url, USERNAME);
   const chains = new RefreshChains(await loginMany(gatehouse.url, USERNAME, REFRESH_POOL));
   return { rows, seed, target: { gatehouse, accessToken, username: USERNAME }, chains };
@@ -65,6 +67,36 @@ function formatComparisons(results: Comparison[]): string {
   ]));
 }
 
+/** Each case on the large size in slices alternating with the small one. */
+async function compare(small: Size, large: Size): Promise<Comparison[]> {
+  const results: Comparison[] = [];
+  for (const name of CASES) {
+    log(`  ${name}, ${count(LARGE)} rows paired with ${count(SMALL)}…`);
+    const { subject: l, reference: s } = await measurePaired(side(name, large), side(name, small));
+    results.push({ name, small: s, large: l, slowdown: Math.round((s.rps / Math.max(l.rps, 1)) * 100) / 100 });
+  }
+  await Promise.all([stopChild(small.target.gatehouse), stopChild(large.target.gatehouse)]);
+  return results;
+}
+
+/** The same on the production stores the URLs name; each size in its own fresh schema and key prefix. */
+async function compareOnStores(dirs: string[]) {
+  const variants: StoreVariant[] = [];
+  try {
+    const smallVariant = await productionVariant();
+    if (!smallVariant) return undefined;
+    variants.push(smallVariant);
+    const largeVariant = (await productionVariant())!;
+    variants.push(largeVariant);
+    const small = await prepare(SMALL, dirs, smallVariant);
+    const large = await prepare(LARGE, dirs, largeVariant);
+    return { label: largeVariant.label, seeding: { small: small.seed, large: large.seed }, results: await compare(small, large) };
+  } finally {
+    log('  dropping the seeded schemas and keys…');
+    for (const variant of variants) await variant.drop();
+  }
+}
+
 async function main(): Promise<void> {
   if (!Number.isInteger(LARGE) || LARGE < SMALL) throw new TypeError(`BENCH_SCALE_ROWS must be a whole number ≥ ${SMALL}`);
   const dirs: string[] = [];
@@ -73,17 +105,22 @@ async function main(): Promise<void> {
   try {
     const small = await prepare(SMALL, dirs);
     const large = await prepare(LARGE, dirs);
-    const results: Comparison[] = [];
-    for (const name of CASES) {
-      log(`  ${name}, ${count(LARGE)} rows paired with ${count(SMALL)}…`);
-      const { subject: l, reference: s } = await measurePaired(side(name, large), side(name, small));
-      results.push({ name, small: s, large: l, slowdown: Math.round((s.rps / Math.max(l.rps, 1)) * 100) / 100 });
-    }
-    const report = { date: new Date().toISOString(), timing, seeding: { small: small.seed, large: large.seed }, results };
+    const results = await compare(small, large);
+    const stores = await compareOnStores(dirs);
+    const report = { date: new Date().toISOString(), timing, seeding: { small: small.seed, large: large.seed }, results, stores };
     mkdirSync(RESULTS_DIR, { recursive: true });
     writeFileSync(join(RESULTS_DIR, 'scale.json'), `${JSON.stringify(report, null, 2)}\n`);
-    console.log(`\nSeeded ${count(LARGE)} users + ${count(LARGE)} sessions in ${large.seed.seconds} s (database ${large.seed.databaseMb} MB)\n`);
-    console.log(`${formatComparisons(results)}\n\nWritten: bench/results/scale.json`);
+    console.log(`\nSQLite: seeded ${count(LARGE)} users + ${count(LARGE)} sessions in ${large.seed.seconds} s (database ${large.seed.databaseMb} MB)\n`);
+    console.log(formatComparisons(results));
+    if (stores) {
+      const bytes = stores.seeding.large.redisBytesPerSession;
+      console.log(`\n${stores.label}: seeded ${count(LARGE)} users + ${count(LARGE)} sessions in ${stores.seeding.large.seconds} s`
+        + `${bytes ? `; ${bytes} bytes per session in Redis` : ''}\n`);
+      console.log(formatComparisons(stores.results));
+    } else {
+      console.log('\nPOSTGRES_URL and REDIS_URL unset: SQLite only.');
+    }
+    console.log('\nWritten: bench/results/scale.json');
   } finally {
     await stopAll();
   }

@@ -16,23 +16,32 @@ export interface StoreVariant {
 const unique = () => `gh_bench_${randomBytes(5).toString('hex')}`;
 
 export async function storeVariants(): Promise<StoreVariant[]> {
-  const { POSTGRES_URL: postgresUrl, REDIS_URL: redisUrl } = process.env;
   const variants: StoreVariant[] = [];
-  if (postgresUrl) variants.push({ id: 'postgres', label: 'PostgreSQL', ...await freshPostgresSchema(postgresUrl) });
-  if (redisUrl) {
-    const users = postgresUrl ? await freshPostgresSchema(postgresUrl) : undefined;
-    const keyPrefix = `${unique()}:`;
-    variants.push({
-      id: 'redis',
-      label: users ? 'PostgreSQL + Redis sessions' : 'SQLite + Redis sessions',
-      env: { ...users?.env, REDIS_URL: redisUrl, REDIS_KEY_PREFIX: keyPrefix },
-      drop: async () => {
-        await users?.drop();
-        await deleteRedisKeys(redisUrl, keyPrefix);
-      },
-    });
-  }
+  if (process.env.POSTGRES_URL) variants.push(await freshVariant('postgres'));
+  if (process.env.REDIS_URL) variants.push(await freshVariant('redis'));
   return variants;
+}
+
+/** The production layout the URLs allow: PostgreSQL + Redis sessions, or either alone; none when neither is set. */
+export async function productionVariant(): Promise<StoreVariant | undefined> {
+  if (process.env.REDIS_URL) return freshVariant('redis');
+  return process.env.POSTGRES_URL ? freshVariant('postgres') : undefined;
+}
+
+async function freshVariant(kind: 'postgres' | 'redis'): Promise<StoreVariant> {
+  const { POSTGRES_URL: postgresUrl, REDIS_URL: redisUrl } = process.env;
+  if (kind === 'postgres') return { id: 'postgres', label: 'PostgreSQL', ...await freshPostgresSchema(postgresUrl!) };
+  const users = postgresUrl ? await freshPostgresSchema(postgresUrl) : undefined;
+  const keyPrefix = `${unique()}:`;
+  return {
+    id: 'redis',
+    label: users ? 'PostgreSQL + Redis sessions' : 'SQLite + Redis sessions',
+    env: { ...users?.env, REDIS_URL: redisUrl!, REDIS_KEY_PREFIX: keyPrefix },
+    drop: async () => {
+      await users?.drop();
+      await deleteRedisKeys(redisUrl!, keyPrefix);
+    },
+  };
 }
 
 async function freshPostgresSchema(base: string): Promise<Pick<StoreVariant, 'env' | 'drop'>> {
