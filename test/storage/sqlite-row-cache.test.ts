@@ -123,6 +123,9 @@ describe('SQLite hot-read cache', () => {
     await server.conn.db.updateTable('users').set({ role: 'admin' }).where('id', '=', user.id).execute();
     await server.conn.db.updateTable('sessions').set({ revoked_at: 5 }).where('id', '=', session.id).execute();
     assert.equal((await server.users.findById(user.id))?.role, 'admin');
+    // a write that returns rows is a "reader" to SQLite, and still a write
+    await server.conn.db.updateTable('users').set({ role: 'auditor' }).where('id', '=', user.id).returning('id').execute();
+    assert.equal((await server.users.findById(user.id))?.role, 'auditor');
     assert.deepEqual((await server.sessions.findById(user.id, session.id))?.revokedAt, new Date(5));
   });
 

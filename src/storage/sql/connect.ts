@@ -65,7 +65,8 @@ function connectSqlite(path: string): SqlConnection {
 /**
  * The query layer prepares every statement it runs; better-sqlite3 statements are reusable, so
  * keep each one by its SQL text and the hot paths skip SQLite's parser after the first call.
- * Statements that write (BEGIN and COMMIT included) empty the row cache once they have run.
+ * Statements that may write empty the row cache once they have run: anything but a SELECT (BEGIN
+ * and COMMIT included), whether SQLite counts it a reader (`… RETURNING`) or not.
  */
 function withStatementCache(sqlite: SqliteDatabase.Database, rowCache: SqliteRowCache): KyselySqliteDatabase {
   const statements = new Map<string, ReturnType<KyselySqliteDatabase['prepare']>>();
@@ -75,17 +76,20 @@ function withStatementCache(sqlite: SqliteDatabase.Database, rowCache: SqliteRow
       let statement = statements.get(sql);
       if (!statement) {
         const prepared = sqlite.prepare(sql);
-        statement = prepared.reader ? prepared : {
-          reader: false,
-          all: (parameters) => prepared.all(parameters),
-          iterate: (parameters) => prepared.iterate(parameters),
-          run: (parameters) => {
-            try {
-              return prepared.run(parameters);
-            } finally {
-              rowCache.written();
-            }
+        const afterwards = <T>(result: () => T): T => {
+          try {
+            return result();
+          } finally {
+            rowCache.written();
+          }
+        };
+        statement = /^\s*select\b/i.test(sql) ? prepared : {
+          reader: prepared.reader,
+          all: (parameters) => afterwards(() => prepared.all(parameters)),
+          iterate: () => {
+            throw new Error('streaming a write is not supported on SQLite: the row cache could not follow it');
           },
+          run: (parameters) => afterwards(() => prepared.run(parameters)),
         };
         if (statements.size < 500) statements.set(sql, statement);
       }
