@@ -1,28 +1,29 @@
 // SessionStore on the SQL query layer. Rotation is one conditional UPDATE (compare-and-swap on
 // the current hash), which every SQL engine applies atomically: of two racing rotations one
 // matches a row and the other matches none (design §5).
-import type { Kysely, Selectable } from 'kysely';
+import type { Kysely, Selectable, Updateable } from 'kysely';
 import type { Database, SessionsTable } from './schema.js';
 import type { SqlConnection } from './connect.js';
 import { prepareFirst, prepareWrite } from './prepared.js';
 import { guard, toDate, toNullableDate } from './errors.js';
 import type { SessionRecord, SessionRotation, SessionStore } from '../types.js';
 
+/** What a rotation sets, in the order of its first parameters (the rotate call below passes them so). */
+const ROTATED = ['current_hash', 'previous_hash', 'generation', 'rotated_at', 'expires_at', 'last_used_at'] as const;
+
 /** The two hot queries: every authenticated request reads its session, every refresh rotates. */
 function prepareHotQueries(conn: SqlConnection, db: Kysely<Database>) {
   const selectById = prepareFirst<Selectable<SessionsTable>>(conn,
     db.selectFrom('sessions').selectAll().where('id', '=', '?').where('user_id', '=', '?'), { cacheAs: 'session' });
-  // placeholders in parameter order: the six SET values, then id, user_id, current_hash
-  const compareAndSwap = prepareWrite(conn, db.updateTable('sessions')
-    .set({ current_hash: '?', previous_hash: '?', generation: 0, rotated_at: 0, expires_at: 0, last_used_at: 0 })
+  // placeholders in parameter order: the ROTATED values, then id, user_id, current_hash
+  const placeholders = Object.fromEntries(ROTATED.map((column) => [column, 0])) as Updateable<SessionsTable>;
+  const compareAndSwap = prepareWrite(conn, db.updateTable('sessions').set(placeholders)
     .where('id', '=', '?').where('user_id', '=', '?').where('current_hash', '=', '?').where('revoked_at', 'is', null),
     {
       grouped: true,
       changesOnly: { // the one session row, read by (id, user_id); a rotation's next read is served from memory
-        name: 'session', keyParams: [6, 7],
-        apply: (row: Selectable<SessionsTable>, p) => ({
-          ...row, current_hash: p[0], previous_hash: p[1], generation: p[2], rotated_at: p[3], expires_at: p[4], last_used_at: p[5],
-        }),
+        name: 'session', keyParams: [ROTATED.length, ROTATED.length + 1],
+        apply: (row: Selectable<SessionsTable>, params) => ({ ...row, ...Object.fromEntries(ROTATED.map((column, i) => [column, params[i]])) }),
       },
     });
   return { selectById, compareAndSwap };
