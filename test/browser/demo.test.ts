@@ -2,9 +2,10 @@
 // tabs refreshing at once, and logout. Access tokens live 3 s here: the browser's clock cannot be
 // fixed, so each test waits for one real expiry (about 3 s, bounded by the waits' timeouts).
 import assert from 'node:assert/strict';
+import type { TestContext } from 'node:test';
 import type { Page } from 'playwright-core';
 import { PASSWORD } from '../helpers.js';
-import { browserTest, launchBrowser, startServer } from './harness.js';
+import { browserTest, launchBrowser, startServer, type LiveServer } from './harness.js';
 
 const SHORT_LIVED = { ACCESS_TOKEN_TTL: '3s', CLOCK_TOLERANCE: '0s' };
 const STORAGE_KEY = 'gatehouse.tokens';
@@ -21,6 +22,18 @@ async function callMe(page: Page): Promise<{ status: string | null; text: string
   await page.click('#call-me');
   const result = await page.waitForSelector('#me-result:not([data-status="pending"])[data-status]');
   return { status: await result.getAttribute('data-status'), text: await result.innerText() };
+}
+
+/** Two tabs of one browser on the demo: a new user logs in on the first, the second follows (shared localStorage). */
+async function twoTabsLoggedIn(t: TestContext, server: LiveServer): Promise<[Page, Page]> {
+  const username = await server.registerUser();
+  const context = await (await launchBrowser(t)).newContext();
+  const [one, two] = [await context.newPage(), await context.newPage()];
+  await one.goto(`${server.baseUrl}/demo`);
+  await logIn(one, username);
+  await two.goto(`${server.baseUrl}/demo`);
+  await two.waitForSelector('#logged-in', { state: 'visible' });
+  return [one, two];
 }
 
 function storedTokens(page: Page): Promise<{ accessToken: string; refreshToken: string } | null> {
@@ -48,13 +61,7 @@ browserTest('the demo logs in and survives an access-token expiry through a sile
 
 browserTest('two tabs refreshing at once both stay logged in, with one refresh request', async (t) => {
   const server = await startServer(t, SHORT_LIVED);
-  const username = await server.registerUser();
-  const context = await (await launchBrowser(t)).newContext();
-  const [one, two] = [await context.newPage(), await context.newPage()];
-  await one.goto(`${server.baseUrl}/demo`);
-  await logIn(one, username);
-  await two.goto(`${server.baseUrl}/demo`);
-  await two.waitForSelector('#logged-in', { state: 'visible' }); // the shared localStorage
+  const [one, two] = await twoTabsLoggedIn(t, server);
 
   await one.waitForSelector('#token-life[data-expired="true"]', { timeout: EXPIRY_WAIT_MS });
   await two.waitForSelector('#token-life[data-expired="true"]', { timeout: EXPIRY_WAIT_MS });
@@ -67,13 +74,7 @@ browserTest('two tabs refreshing at once both stay logged in, with one refresh r
 
 browserTest('logout in one tab logs out every tab and ends the session on the server', async (t) => {
   const server = await startServer(t);
-  const username = await server.registerUser();
-  const context = await (await launchBrowser(t)).newContext();
-  const [one, two] = [await context.newPage(), await context.newPage()];
-  await one.goto(`${server.baseUrl}/demo`);
-  await logIn(one, username);
-  await two.goto(`${server.baseUrl}/demo`);
-  await two.waitForSelector('#logged-in', { state: 'visible' });
+  const [one, two] = await twoTabsLoggedIn(t, server);
   const tokens = await storedTokens(one);
 
   await one.click('#logout');
