@@ -3,9 +3,10 @@
 import type { FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import { DOCS_CSP } from './security.js';
+import { DOCS_CSP, documentHeaders } from './security.js';
 
 export async function registerDocs(app: FastifyInstance): Promise<void> {
+  const pageHeaders = documentHeaders();
   await app.register(swagger, {
     openapi: {
       openapi: '3.0.3',
@@ -29,5 +30,12 @@ export async function registerDocs(app: FastifyInstance): Promise<void> {
     uiConfig: { persistAuthorization: false, tryItOutEnabled: true },
     // Its own CSP on /docs only, replacing the API's default-src 'none' (security.ts).
     staticCSP: DOCS_CSP,
+    // An HTML page: also the headers that act on documents (Referrer-Policy, COOP, …).
+    uiHooks: {
+      onRequest: (_request, reply, done) => {
+        reply.headers(pageHeaders);
+        done();
+      },
+    },
   });
 }

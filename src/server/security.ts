@@ -1,5 +1,5 @@
-// HTTP hardening in one place: the server's size limits and timeouts, security headers (helmet,
-// tuned for a JSON API), and CORS from an allow-list, off unless CORS_ORIGINS is set.
+// HTTP hardening in one place: the server's size limits and timeouts, security headers (the API
+// set on every answer, helmet's for HTML pages), and CORS from an allow-list, off unless CORS_ORIGINS is set.
 import { STATUS_CODES, type ServerOptions } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyInstance } from 'fastify';
@@ -59,12 +59,10 @@ export function clientErrorHandler(error: Error & { code?: string }, socket: Soc
 }
 
 /**
- * The JSON API's policy: nothing may load from an answer, and nobody may frame it (OWASP ASVS
- * 14.4.3, 14.4.7). Swagger UI at /docs needs scripts, styles and images from itself, so
- * docs.ts hands this second policy to @fastify/swagger-ui, which sets it on /docs only.
+ * The JSON API's policy (in API_HEADERS below) lets nothing load from an answer and nobody frame
+ * it (OWASP ASVS 14.4.3, 14.4.7). Swagger UI at /docs needs scripts, styles and images from
+ * itself, so docs.ts hands this second policy to @fastify/swagger-ui, which sets it on /docs only.
  */
-export const API_CSP = { defaultSrc: ["'none'"], frameAncestors: ["'none'"], baseUri: ["'none'"], formAction: ["'none'"] };
-
 export const DOCS_CSP = {
   'default-src': ["'self'"],
   'base-uri': ["'self'"],
@@ -80,18 +78,32 @@ export const DOCS_CSP = {
 };
 
 /**
- * helmet decides the headers (with the policy above); they depend on nothing in the request, so
- * they are computed once here instead of by its middleware on every request, which cost about 5%
- * of a /users/me request in the profile (bench/ and docs/benchmarks.md).
+ * What every answer carries: the list the OWASP REST Security Cheat Sheet gives for API responses
+ * (with Content-Type, which Fastify sets, and Cache-Control: no-store, which token answers add).
+ * helmet's other defaults (Referrer-Policy, Cross-Origin-Opener-Policy, Origin-Agent-Cluster, …)
+ * act on HTML documents only, and on the bench their eight lines cost ≈ 1.5 µs of the server and as
+ * much of the client per request (docs/benchmarks.md); JSON answers go without them, and the HTML
+ * pages (/docs, /demo) get them from documentHeaders().
  */
-export function securityHeaders(): Record<string, string> {
+export const API_HEADERS: Readonly<Record<string, string>> = {
+  'content-security-policy': "default-src 'none';frame-ancestors 'none';base-uri 'none';form-action 'none'",
+  'strict-transport-security': 'max-age=31536000; includeSubDomains',
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+};
+
+/**
+ * helmet's headers for an HTML page, computed once (they depend on nothing in the request); the
+ * page sets its own Content-Security-Policy.
+ */
+export function documentHeaders(): Record<string, string> {
   const headers: Record<string, string> = {};
   const response = {
     setHeader: (name: string, value: string | number) => { headers[name.toLowerCase()] = String(value); },
     removeHeader: (name: string) => { delete headers[name.toLowerCase()]; },
   };
   helmet({
-    contentSecurityPolicy: { useDefaults: false, directives: API_CSP },
+    contentSecurityPolicy: false,
     frameguard: { action: 'deny' },
     // Served on plain http on 127.0.0.1 in development; the header is ignored there and kept on https.
     strictTransportSecurity: { maxAge: 31_536_000, includeSubDomains: true },
@@ -103,10 +115,10 @@ const CORS_METHODS = ['GET', 'POST', 'PATCH', 'DELETE'];
 const CORS_HEADERS = ['authorization', 'content-type'];
 
 export async function registerSecurity(app: FastifyInstance, config: Pick<Config, 'corsOrigins'>): Promise<void> {
-  const headers = securityHeaders();
-  // The same headers on every answer; /docs and /demo replace the CSP in their own hooks.
-  app.addHook('onRequest', async (_request, reply) => {
-    reply.headers(headers);
+  // The same headers on every answer; /docs and /demo add the document headers and their own CSP.
+  app.addHook('onRequest', (_request, reply, done) => {
+    reply.headers(API_HEADERS);
+    done();
   });
   if (config.corsOrigins) {
     await app.register(cors, {

@@ -131,8 +131,9 @@ test('a spoofed X-Forwarded-For does not get around the per-IP limit when TRUST_
 // Security headers
 
 const API_CSP = "default-src 'none';frame-ancestors 'none';base-uri 'none';form-action 'none'";
+const DOCUMENT_HEADERS = ['referrer-policy', 'cross-origin-opener-policy', 'cross-origin-resource-policy', 'origin-agent-cluster'];
 
-test('every answer, errors included, carries the API security headers', async (t) => {
+test('every answer, errors included, carries the API security headers, and JSON answers only those', async (t) => {
   const ctx = await appFor(t);
   const answers = [
     await ctx.app.inject({ method: 'GET', url: '/healthz' }),
@@ -144,11 +145,10 @@ test('every answer, errors included, carries the API security headers', async (t
     assert.equal(res.headers['content-security-policy'], API_CSP, res.body);
     assert.equal(res.headers['x-content-type-options'], 'nosniff');
     assert.equal(res.headers['x-frame-options'], 'DENY');
-    assert.equal(res.headers['referrer-policy'], 'no-referrer');
     assert.equal(res.headers['strict-transport-security'], 'max-age=31536000; includeSubDomains');
-    assert.equal(res.headers['cross-origin-opener-policy'], 'same-origin');
-    assert.equal(res.headers['cross-origin-resource-policy'], 'same-origin');
     assert.equal(res.headers['x-powered-by'], undefined);
+    // helmet's document headers act on HTML pages only; JSON answers go without them
+    for (const name of DOCUMENT_HEADERS) assert.equal(res.headers[name], undefined, name);
   }
   assert.deepEqual(failure(answers[1]!), { status: 404, code: 'not_found' });
 });
@@ -163,7 +163,12 @@ test('/docs has its own CSP that lets Swagger UI load its own scripts and styles
     assert.match(csp, /style-src 'self'/, url);
     assert.match(csp, /frame-ancestors 'none'/, url);
     assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval|\*/, url);
+    assert.equal(res.headers['x-content-type-options'], 'nosniff', url);
   }
+  // the page itself is an HTML document: helmet's document headers too
+  const page = await ctx.app.inject({ method: 'GET', url: '/docs/' });
+  assert.equal(page.headers['referrer-policy'], 'no-referrer');
+  assert.equal(page.headers['cross-origin-opener-policy'], 'same-origin');
   const api = await ctx.app.inject({ method: 'GET', url: '/healthz' });
   assert.equal(api.headers['content-security-policy'], API_CSP);
 });

@@ -5,6 +5,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { AuthError } from '../../auth/errors.js';
 import { demoPageCss, demoPageHtml } from '../demo/page.js';
+import { documentHeaders } from '../security.js';
 
 /** The page loads its own scripts, styles and API only (it overrides the API's "nothing" policy). */
 const DEMO_CSP = "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; "
@@ -17,7 +18,8 @@ export function demoRoutes(app: FastifyInstance): void {
     ...readModules('server/demo', new URL('../demo/', import.meta.url)),
   ]);
   const hide = { schema: { hide: true } };
-  app.get('/demo', hide, async (_request, reply) => send(reply, 'text/html; charset=utf-8', demoPageHtml));
+  const pageHeaders = documentHeaders();
+  app.get('/demo', hide, async (_request, reply) => send(reply.headers(pageHeaders), 'text/html; charset=utf-8', demoPageHtml));
   app.get('/demo/demo.css', hide, async (_request, reply) => send(reply, 'text/css; charset=utf-8', demoPageCss));
   app.get<{ Params: { '*': string } }>('/demo/js/*', hide, async (request, reply) => {
     const source = modules.get(request.params['*']);

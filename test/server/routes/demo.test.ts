@@ -19,6 +19,10 @@ test('serves the demo page with a policy that allows its own scripts and nothing
   assert.equal(res.statusCode, 200);
   assert.match(res.headers['content-type'] as string, /^text\/html/);
   assert.match(res.headers['content-security-policy'] as string, /script-src 'self'/);
+  // an HTML page: helmet's document headers too, which JSON answers go without
+  assert.equal(res.headers['referrer-policy'], 'no-referrer');
+  assert.equal(res.headers['cross-origin-opener-policy'], 'same-origin');
+  assert.equal(res.headers['x-frame-options'], 'DENY');
   assert.match(res.body, /<script type="module" src="\/demo\/js\/server\/demo\/demo-page.js">/);
 });
 
