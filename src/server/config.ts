@@ -37,6 +37,7 @@ export interface Config {
   refreshRequiresAccessToken: boolean;
   rateLimits: RateLimitRules;
   hashConcurrency: number;
+  hashNice: number;
   bodyLimitBytes: number;
   trustProxy: boolean | number | string;
   redisUrl: string | undefined;
@@ -113,6 +114,8 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     }),
     // One core stays free for the event loop, so other requests keep their latency under a login flood.
     hashConcurrency: read.integer('HASH_CONCURRENCY', Math.max(1, availableParallelism() - 1), 1, 64),
+    // …and the hashing threads yield to it when both want a core (pool-priority.ts); 0 leaves them.
+    hashNice: read.integer('HASH_NICE', 19, 0, 19),
     bodyLimitBytes: read.integer('BODY_LIMIT_BYTES', 16_384, 1024, 10_485_760),
     trustProxy: read.trustProxy('TRUST_PROXY'),
     redisUrl: env.REDIS_URL || undefined,

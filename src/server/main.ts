@@ -5,6 +5,7 @@ import { createStores, type StoreOptions } from '../storage/create-stores.js';
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig, loadDotEnv, type Config } from './config.js';
 import { resolveSecret } from './secret.js';
+import { lowerPoolPriority } from './pool-priority.js';
 
 const CLEANUP_INTERVAL_MS = 60 * 60 * 1000;
 
@@ -13,6 +14,8 @@ export async function startServer(config: Readonly<Config>): Promise<void> {
   const stores = await createStores(storeOptions(config));
   const app = await buildApp({ config, secret, stores });
   if (warning) app.log.warn(warning);
+  const hashingThreads = await lowerPoolPriority(config.hashNice);
+  if (hashingThreads.length > 0) app.log.info(`password hashing: ${hashingThreads.length} pool threads at nice ${config.hashNice}`);
   app.addHook('onClose', async () => stores.close());
   endConnectionsWhenClosing(app);
 

@@ -1,0 +1,39 @@
+// Password hashing runs on libuv's thread pool (argon2's binding queues its work there). Under a
+// login flood those threads and the event loop want the same cores, and the loop's answers wait
+// for the scheduler. Giving the pool threads a higher nice value lets the loop (and everything
+// else the machine runs at the default priority) go first; hashing takes the CPU that is left,
+// which an idle loop leaves almost whole. Linux only: other systems keep the default.
+//
+// The pool's threads cannot be told apart from V8's by name, so each is found from inside: a
+// readlink of /proc/thread-self is a file operation, which libuv runs on a pool thread, and it
+// resolves to that thread's own id. A wide round keeps every pool thread busy at once; rounds
+// go on until one finds no thread it had not seen.
+import { readlink } from 'node:fs/promises';
+import { setPriority } from 'node:os';
+
+const ROUND_WIDTH = 64;
+const MAX_ROUNDS = 16;
+
+/** The thread ids of libuv's pool, found by running readlinks on it; empty where /proc/thread-self is missing. */
+export async function poolThreadIds(): Promise<number[]> {
+  const found = new Set<number>();
+  for (let round = 0; round < MAX_ROUNDS; round++) {
+    const links = await Promise.all(Array.from({ length: ROUND_WIDTH }, () => readlink('/proc/thread-self').catch(() => '')));
+    const before = found.size;
+    for (const link of links) {
+      const tid = /\/task\/(\d+)$/.exec(link)?.[1];
+      if (tid) found.add(Number(tid));
+    }
+    if (found.size === before) break;
+  }
+  found.delete(process.pid); // the event loop's own thread, should a readlink ever run there
+  return [...found];
+}
+
+/** Sets the pool threads' nice value (0 leaves them); resolves to the ids of the threads it set. */
+export async function lowerPoolPriority(nice: number): Promise<number[]> {
+  if (nice === 0 || process.platform !== 'linux') return [];
+  const tids = await poolThreadIds();
+  for (const tid of tids) setPriority(tid, nice);
+  return tids;
+}
