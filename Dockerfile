@@ -17,4 +17,4 @@ COPY package.json ./
 USER node
 EXPOSE 3000
 # a young generation of 2 MB keeps idle memory ≈ 20 MB lower (docs/benchmarks.md)
-CMD ["node", "--max-semi-space-size=2", "dist/src/server/main.js"]
+CMD ["node", "--max-semi-space-size=2", "--v8-pool-size=1", "dist/src/server/main.js"]
