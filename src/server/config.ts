@@ -38,6 +38,8 @@ export interface Config {
   rateLimits: RateLimitRules;
   hashConcurrency: number;
   hashNice: number;
+  /** libuv's thread pool size, as libuv itself reads UV_THREADPOOL_SIZE (default 4, 1 to 1024). */
+  threadPoolSize: number;
   bodyLimitBytes: number;
   trustProxy: boolean | number | string;
   redisUrl: string | undefined;
@@ -116,6 +118,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     hashConcurrency: read.integer('HASH_CONCURRENCY', Math.max(1, availableParallelism() - 1), 1, 64),
     // …and the hashing threads yield to it when both want a core (pool-priority.ts); 0 leaves them.
     hashNice: read.integer('HASH_NICE', 19, 0, 19),
+    threadPoolSize: Math.min(1024, Math.max(1, Number.parseInt(env.UV_THREADPOOL_SIZE ?? '4', 10) || 1)),
     bodyLimitBytes: read.integer('BODY_LIMIT_BYTES', 16_384, 1024, 10_485_760),
     trustProxy: read.trustProxy('TRUST_PROXY'),
     redisUrl: env.REDIS_URL || undefined,

@@ -14,8 +14,8 @@ export async function startServer(config: Readonly<Config>): Promise<void> {
   const stores = await createStores(storeOptions(config));
   const app = await buildApp({ config, secret, stores });
   if (warning) app.log.warn(warning);
-  const hashingThreads = await lowerPoolPriority(config.hashNice);
-  if (hashingThreads.length > 0) app.log.info(`password hashing: ${hashingThreads.length} pool threads at nice ${config.hashNice}`);
+  const hashingThreads = await lowerPoolPriority(config.hashNice, config.threadPoolSize);
+  if (hashingThreads.length > 0) app.log.info(`password hashing: ${hashingThreads.length} of ${config.threadPoolSize} pool threads at nice ${config.hashNice}`);
   app.addHook('onClose', async () => stores.close());
   endConnectionsWhenClosing(app);
 

@@ -44,6 +44,7 @@ test('with no variables set, every setting takes its documented default', () => 
     },
     hashConcurrency: Math.max(1, availableParallelism() - 1),
     hashNice: 19,
+    threadPoolSize: 4,
     bodyLimitBytes: 16_384,
     trustProxy: false,
     redisUrl: undefined,
@@ -104,6 +105,8 @@ test('set variables are read and trimmed', () => {
   assert.equal(config.logLevel, 'warn');
   assert.equal(config.hashConcurrency, 8);
   assert.equal(config.hashNice, 0);
+  // as libuv reads it: out of range is clamped, not refused (libuv would not refuse it either)
+  assert.deepEqual(['8', '0', '5000', 'x'].map((UV_THREADPOOL_SIZE) => loadConfig({ UV_THREADPOOL_SIZE }).threadPoolSize), [8, 1, 1024, 1]);
 });
 
 // Durations

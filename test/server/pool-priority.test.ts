@@ -14,7 +14,7 @@ import { pbkdf2 } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 const stat = (tid) => readFileSync('/proc/self/task/' + tid + '/stat', 'utf8').split(') ')[1].split(' ');
 const cpu = () => new Map(readdirSync('/proc/self/task').map((tid) => [Number(tid), Number(stat(tid)[11]) + Number(stat(tid)[12])]));
-const tids = await lowerPoolPriority(7);
+const tids = await lowerPoolPriority(7, Number(process.env.UV_THREADPOOL_SIZE));
 const before = cpu();
 const work = () => new Promise((resolve, reject) => pbkdf2('password', 'salt', 400000, 32, 'sha256', (e) => (e ? reject(e) : resolve())));
 await Promise.all([work(), work(), work(), work()]);
