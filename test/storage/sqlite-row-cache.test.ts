@@ -85,7 +85,7 @@ describe('SQLite hot-read cache', () => {
   test('a rotation touches only the rotated session: the user and other sessions stay cached', async () => {
     const { user, session } = await cachedUserAndSession();
     const other = newSession(user.id);
-    await server.sessions.create(other); // a write through the query layer: the cache starts over
+    await server.sessions.create(other);
     assert.equal((await server.sessions.findById(user.id, other.id))?.ip, '127.0.0.1');
     assert.equal((await server.users.findById(user.id))?.role, 'user');
     // raw writes, unannounced: they show whether a read still comes from the cache
@@ -98,6 +98,18 @@ describe('SQLite hot-read cache', () => {
     assert.equal((await server.sessions.findById(user.id, session.id))?.currentHash, 'c'.repeat(64));
     assert.equal((await server.sessions.findById(user.id, other.id))?.ip, '127.0.0.1');
     assert.equal((await server.users.findById(user.id))?.role, 'user');
+    server.conn.rowCache!.written();
+  });
+
+  test('a new session forgets only its own key: a cached "no such session" goes, the rest stays cached', async () => {
+    const { user, session } = await cachedUserAndSession();
+    const later = newSession(user.id);
+    assert.equal(await server.sessions.findById(user.id, later.id), null); // remembered as missing
+    server.conn.sqlite!.prepare('UPDATE users SET role = ? WHERE id = ?').run('admin', user.id); // raw, unannounced
+    await server.sessions.create(later);
+    assert.equal((await server.sessions.findById(user.id, later.id))?.id, later.id);
+    assert.equal((await server.users.findById(user.id))?.role, 'user', 'the user row stayed cached');
+    assert.equal((await server.sessions.findById(user.id, session.id))?.revokedAt, null);
     server.conn.rowCache!.written();
   });
 

@@ -1,7 +1,7 @@
 // SessionStore on the SQL query layer. Rotation is one conditional UPDATE (compare-and-swap on
 // the current hash), which every SQL engine applies atomically: of two racing rotations one
 // matches a row and the other matches none (design §5).
-import type { Kysely, Selectable, Updateable } from 'kysely';
+import type { Insertable, Kysely, Selectable, Updateable } from 'kysely';
 import type { Database, SessionsTable } from './schema.js';
 import type { SqlConnection } from './connect.js';
 import { prepareFirst, prepareWrite } from './prepared.js';
@@ -11,7 +11,11 @@ import type { SessionRecord, SessionRotation, SessionStore } from '../types.js';
 /** What a rotation sets, in the order of its first parameters (the rotate call below passes them so). */
 const ROTATED = ['current_hash', 'previous_hash', 'generation', 'rotated_at', 'expires_at', 'last_used_at'] as const;
 
-/** The two hot queries: every authenticated request reads its session, every refresh rotates. */
+/** A new session's columns, in the order of the INSERT's parameters. */
+const INSERTED = ['id', 'user_id', 'current_hash', 'previous_hash', 'generation', 'rotated_at', 'created_at', 'expires_at',
+  'last_used_at', 'revoked_at', 'ip', 'user_agent'] as const satisfies readonly (keyof SessionsTable)[];
+
+/** The hot queries: every authenticated request reads its session, every refresh rotates, every login inserts one. */
 function prepareHotQueries(conn: SqlConnection, db: Kysely<Database>) {
   const selectById = prepareFirst<Selectable<SessionsTable>>(conn,
     db.selectFrom('sessions').selectAll().where('id', '=', '?').where('user_id', '=', '?'), { cacheAs: 'session' });
@@ -26,7 +30,11 @@ function prepareHotQueries(conn: SqlConnection, db: Kysely<Database>) {
         apply: (row: Selectable<SessionsTable>, params) => ({ ...row, ...Object.fromEntries(ROTATED.map((column, i) => [column, params[i]])) }),
       },
     });
-  return { selectById, compareAndSwap };
+  const insert = prepareWrite(conn,
+    db.insertInto('sessions').values(Object.fromEntries(INSERTED.map((column) => [column, 0])) as Insertable<SessionsTable>),
+    // a new row changes no cached one, except a cached "no such session" under its key
+    { changesOnly: { name: 'session', keyParams: [INSERTED.indexOf('id'), INSERTED.indexOf('user_id')] } });
+  return { selectById, compareAndSwap, insert };
 }
 
 export function createSqlSessionStore(conn: SqlConnection): SessionStore {
@@ -35,7 +43,7 @@ export function createSqlSessionStore(conn: SqlConnection): SessionStore {
   return {
     create: (s) =>
       guard(async () => {
-        await db.insertInto('sessions').values({
+        const row: Insertable<SessionsTable> = {
           id: s.id,
           user_id: s.userId,
           current_hash: s.currentHash,
@@ -48,7 +56,8 @@ export function createSqlSessionStore(conn: SqlConnection): SessionStore {
           revoked_at: s.revokedAt?.getTime() ?? null,
           ip: s.ip,
           user_agent: s.userAgent,
-        }).execute();
+        };
+        await hot.insert(...INSERTED.map((column) => row[column]));
       }),
 
     findById: (userId, id) =>

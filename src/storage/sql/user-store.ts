@@ -8,9 +8,11 @@ import { DuplicateUserError, type NewUser, type UserListQuery, type UserPatch, t
 
 export function createSqlUserStore(conn: SqlConnection): UserStore {
   const { db } = conn;
-  // every authenticated request reads its user by id: the one hot query here
+  // every authenticated request reads its user by id, every login by name or email
   const selectById = prepareFirst<Selectable<UsersTable>>(conn, db.selectFrom('users').selectAll().where('id', '=', '?'), { cacheAs: 'user' });
-  const findBy = (column: 'id' | 'username_key' | 'email', value: string) =>
+  const selectByUsernameKey = prepareFirst<Selectable<UsersTable>>(conn, db.selectFrom('users').selectAll().where('username_key', '=', '?'));
+  const selectByEmail = prepareFirst<Selectable<UsersTable>>(conn, db.selectFrom('users').selectAll().where('email', '=', '?'));
+  const findBy = (column: 'id' | 'username_key', value: string) =>
     guard(async () => {
       const row = await db.selectFrom('users').selectAll().where(column, '=', value).executeTakeFirst();
       return row ? toUserRecord(row) : null;
@@ -46,7 +48,11 @@ export function createSqlUserStore(conn: SqlConnection): UserStore {
         return row ? toUserRecord(row) : null;
       }),
 
-    findByLogin: (login) => (login.includes('@') ? findBy('email', login.toLowerCase()) : findBy('username_key', login.toLowerCase())),
+    findByLogin: (login) =>
+      guard(async () => {
+        const row = await (login.includes('@') ? selectByEmail : selectByUsernameKey)(login.toLowerCase());
+        return row ? toUserRecord(row) : null;
+      }),
 
     update: (id, patch: UserPatch, now) =>
       guard(async () => {
