@@ -1,11 +1,18 @@
 // The Fastify adapter: a plugin that decorates `request.user` and offers route-level guards,
 // `onRequest: app.gatehouse.requireUser` and `onRequest: app.gatehouse.requireRole('admin')`,
 // answering 401/403 with WWW-Authenticate like the Gatehouse server. Fastify types only.
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import { asVerifyError, bearerChallenge, checkRole, errorBody, readBearerToken } from './http.js';
-import { verifyAccessToken, type GatehouseUser, type VerifyAccessTokenOptions } from './verify-access-token.js';
+import { cachedUser, verifyAccessToken, type GatehouseUser, type VerifyAccessTokenOptions } from './verify-access-token.js';
 
-export type GatehouseGuard = (request: FastifyRequest, reply: FastifyReply) => Promise<FastifyReply | undefined>;
+/**
+ * A route guard. Fastify calls it with `done`, and then a token already verified passes at once,
+ * without a promise (the hot path); called without `done` it returns a promise, as before.
+ */
+export interface GatehouseGuard {
+  (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined>;
+  (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void;
+}
 
 export interface GatehouseFastify {
   /** Needs a valid access token; sets request.user. */
@@ -44,24 +51,36 @@ export async function gatehouseVerify(app: FastifyInstance, options: GatehouseFa
     request.user ??= await verifyAccessToken(readBearerToken(request.headers.authorization), options);
     return request.user;
   };
-  const requireUser: GatehouseGuard = async (request, reply) => {
-    try {
-      await authenticate(request);
+  /** A guard that needs a valid token, and then `check` (a role) to pass. */
+  const guard = (check: (user: GatehouseUser) => void): GatehouseGuard =>
+    function gatehouseGuard(request: FastifyRequest, reply: FastifyReply, done?: HookHandlerDoneFunction) {
+      let answered: FastifyReply | undefined;
+      try {
+        const user = request.user ?? cachedUser(readBearerToken(request.headers.authorization), options);
+        if (user) {
+          check(user);
+          request.user = user;
+        }
+      } catch (error) {
+        answered = refuse(reply, error);
+      }
+      if (request.user || answered) {
+        if (!done) return Promise.resolve(answered);
+        if (!answered) done(); // a refused request has its answer: Fastify goes on without done
+        return undefined;
+      }
+      const pending = authenticate(request).then((user) => {
+        check(user);
+        return undefined;
+      }).catch((error: unknown) => refuse(reply, error));
+      if (!done) return pending;
+      pending.then((refused) => refused || done(), done);
       return undefined;
-    } catch (error) {
-      return refuse(reply, error);
-    }
-  };
+    } as GatehouseGuard;
+  const requireUser = guard(() => undefined);
   const requireRole = (...roles: string[]): GatehouseGuard => {
     if (roles.length === 0) throw new TypeError('requireRole: name at least one role');
-    return async (request, reply) => {
-      try {
-        checkRole((await authenticate(request)).role, roles);
-        return undefined;
-      } catch (error) {
-        return refuse(reply, error);
-      }
-    };
+    return guard((user) => checkRole(user.role, roles));
   };
   app.decorateRequest('user', null);
   app.decorate('gatehouse', { requireUser, requireRole });

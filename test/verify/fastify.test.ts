@@ -74,3 +74,27 @@ test('Fastify role check: a user without the role answers 403 insufficient_role 
   const ok = await get(api, '/admin', admin.accessToken);
   assert.equal(ok.statusCode, 200);
 });
+
+test('Fastify guard: a token seen before (answered from the cache, without a promise) still gets its checks', async (t) => {
+  const { ctx, api } = await setup(t);
+  const { tokens, userId } = await registerUser(ctx.app);
+  // the first request verifies and caches; the later ones take the guard's synchronous path
+  for (let i = 0; i < 3; i++) assert.deepEqual((await get(api, '/profile', tokens.access_token)).json(), { id: userId, role: 'user' });
+  for (let i = 0; i < 2; i++) assert.deepEqual(failure(await get(api, '/admin', tokens.access_token)), { status: 403, code: 'insufficient_role' });
+  const admin = await userWithRole(ctx, 'admin');
+  for (let i = 0; i < 2; i++) assert.equal((await get(api, '/admin', admin.accessToken)).statusCode, 200);
+  // past its exp the cached token is verified again, and refused
+  ctx.clock.advance(16 * 60 * 1000);
+  assert.deepEqual(failure(await get(api, '/profile', tokens.access_token)), { status: 401, code: 'token_expired' });
+});
+
+test('Fastify guard: called by hand without done it returns a promise, as an async guard', async (t) => {
+  const { ctx, api } = await setup(t);
+  api.get('/by-hand', async (request, reply) => {
+    const refused = await api.gatehouse.requireUser(request, reply);
+    return refused ?? { id: request.user!.id };
+  });
+  const { tokens, userId } = await registerUser(ctx.app);
+  for (let i = 0; i < 2; i++) assert.deepEqual((await get(api, '/by-hand', tokens.access_token)).json(), { id: userId });
+  assert.deepEqual(failure(await get(api, '/by-hand')), { status: 401, code: 'missing_token' });
+});

@@ -10,6 +10,7 @@ import { deriveKey } from '../../src/auth/keys.js';
 import {
   VerifyError, redisSessionCheck, sharedSecretKeySource, verifyAccessToken, type VerifyAccessTokenOptions,
 } from '../../src/verify/index.js';
+import { cachedUser } from '../../src/verify/verify-access-token.js';
 import { TEST_SECRET, bearer, createTestApp, registerUser, type TestApp } from '../helpers.js';
 import { deleteRedisKeys, unavailable } from '../storage/backends.js';
 
@@ -37,6 +38,22 @@ test('with the shared secret, an access token of the real server verifies to its
   const user = await verifyAccessToken(tokens.access_token, options(ctx));
   const claims = decodeJwt(tokens.access_token);
   assert.deepEqual(user, { id: userId, name: username, role: 'user', sessionId: claims.sid, claims });
+});
+
+test('cachedUser answers a token that passed, while it is cached and valid, and only without a session check', async (t) => {
+  const ctx = await appFor(t);
+  const { tokens } = await registerUser(ctx.app);
+  const opts = options(ctx);
+  assert.equal(cachedUser(tokens.access_token, opts), undefined, 'not verified yet');
+  const user = await verifyAccessToken(tokens.access_token, opts);
+  assert.deepEqual(cachedUser(tokens.access_token, opts), user);
+  assert.equal(cachedUser(tokens.access_token, options(ctx)), undefined, 'another options object has its own cache');
+  assert.equal(cachedUser(`${tokens.access_token}x`, opts), undefined);
+  const checked = options(ctx, { sessionCheck: async () => false });
+  await verifyAccessToken(tokens.access_token, checked);
+  assert.equal(cachedUser(tokens.access_token, checked), undefined, 'a session check must run every time');
+  ctx.clock.advance(16 * 60 * 1000);
+  assert.equal(cachedUser(tokens.access_token, opts), undefined, 'past exp');
 });
 
 test('refuses an expired access token with token_expired, past the 5 s leeway', async (t) => {
