@@ -1,6 +1,6 @@
 // buildApp(deps): the Fastify app with its route table, without listening. main.ts starts it;
 // tests call app.inject on it.
-import Fastify, { LogController, type FastifyInstance, type FastifyReply } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type onRequestHookHandler } from 'fastify';
 import formbody from '@fastify/formbody';
 import { AuthError } from '../auth/errors.js';
 import { deriveSigningKeys } from '../auth/keys.js';
@@ -39,7 +39,7 @@ declare module 'fastify' {
     config: Readonly<Config>;
     stores: Stores;
     auth: AuthService;
-    requireUser: (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
+    requireUser: onRequestHookHandler;
   }
 }
 

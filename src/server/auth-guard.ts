@@ -1,6 +1,6 @@
 // The route guard: reads `Authorization: Bearer <token>` (RFC 6750 §2.1) and puts the user on the
 // request. Routes opt in through `onRequest: app.requireUser`, never by URL matching.
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyRequest, onRequestHookHandler } from 'fastify';
 import { AuthError } from '../auth/errors.js';
 import type { AuthService, Authenticated } from '../auth/service.js';
 
@@ -19,11 +19,30 @@ export function readBearerToken(request: FastifyRequest): string | undefined {
   return match[1];
 }
 
-export function createRequireUser(auth: AuthService) {
-  return async function requireUser(request: FastifyRequest, _reply: FastifyReply): Promise<void> {
-    const token = readBearerToken(request);
-    if (!token) throw new AuthError('missing_token', 'This endpoint needs a bearer access token.');
-    request.auth = await auth.authenticate(token);
+/**
+ * The guard, in Fastify's callback style: a token verified before whose session and user the
+ * stores hold in memory passes at once, without a promise (the hot path of /users/me); anything
+ * else waits for auth.authenticate.
+ */
+export function createRequireUser(auth: AuthService): onRequestHookHandler {
+  return function requireUser(request, _reply, done) {
+    let token: string;
+    try {
+      const found = readBearerToken(request);
+      if (!found) throw new AuthError('missing_token', 'This endpoint needs a bearer access token.');
+      token = found;
+      const now = auth.authenticateNow(token);
+      if (now) {
+        request.auth = now;
+        return done();
+      }
+    } catch (error) {
+      return done(error as Error);
+    }
+    auth.authenticate(token).then((authenticated) => {
+      request.auth = authenticated;
+      done();
+    }, done);
   };
 }
 

@@ -39,6 +39,11 @@ export interface UserStore {
   /** Usernames are unique ignoring case; emails are stored lowercased. */
   create(user: NewUser): Promise<UserRecord>;
   findById(id: string): Promise<UserRecord | null>;
+  /**
+   * What findById would answer, at once, when the store holds it in memory (the SQLite row
+   * cache): null for a user known to be missing, undefined when only findById can tell.
+   */
+  cachedById?(id: string): UserRecord | null | undefined;
   /** By username (any case) or by email. */
   findByLogin(usernameOrEmail: string): Promise<UserRecord | null>;
   update(id: string, patch: UserPatch, now: Date): Promise<UserRecord | null>;
@@ -83,6 +88,8 @@ export type SessionRotation = Pick<SessionRecord, 'currentHash' | 'previousHash'
 export interface SessionStore {
   create(session: SessionRecord): Promise<void>;
   findById(userId: string, id: string): Promise<SessionRecord | null>;
+  /** What findById would answer, at once, when held in memory; undefined when only findById can tell. */
+  cachedById?(userId: string, id: string): SessionRecord | null | undefined;
   /**
    * Compare-and-swap: applies `next` only if the session is not revoked and its current hash is
    * still `expectedHash`. Returns whether it did; of concurrent callers exactly one wins.

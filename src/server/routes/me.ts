@@ -19,7 +19,7 @@ export function meRoutes(app: FastifyInstance): void {
       security: bearerSecurity,
       response: responses({ 200: ref('User') }, [401, 403, 503]),
     },
-  }, async (request) => toPublicUser(currentAuth(request).user));
+  }, (request) => toPublicUser(currentAuth(request).user)); // sync: nothing to wait for
 
   app.post<{ Body: PasswordBody }>('/users/me/password', {
     onRequest: app.requireUser,

@@ -10,7 +10,10 @@
 import { CompiledQuery, type Compilable } from 'kysely';
 import type { SqlConnection } from './connect.js';
 
-export type PreparedRead<R> = (...params: unknown[]) => Promise<R | undefined>;
+export type PreparedRead<R> = ((...params: unknown[]) => Promise<R | undefined>) & {
+  /** With the row cache (SQLite, `cacheAs`): the cached row at once, null when known missing, undefined when not cached. */
+  peek?: (...params: unknown[]) => R | null | undefined;
+};
 export type PreparedWrite = (...params: unknown[]) => Promise<number>;
 
 /** The row cache's key for a read's parameters (ids never hold NUL: the HTTP schemas refuse control characters). */
@@ -23,8 +26,10 @@ export function prepareFirst<R>(conn: SqlConnection, query: Compilable, options:
     const statement = conn.sqlite.prepare(sql);
     const get = (params: unknown[]) => statement.get(...params) as R | undefined;
     if (!options.cacheAs || !conn.rowCache) return async (...params) => get(params);
-    const cachedRead = conn.rowCache.forQuery<R>(options.cacheAs);
-    return async (...params) => cachedRead(cacheKey(params), () => get(params));
+    const cached = conn.rowCache.forQuery<R>(options.cacheAs);
+    const read: PreparedRead<R> = async (...params) => cached.read(cacheKey(params), () => get(params));
+    read.peek = (...params) => cached.peek(cacheKey(params));
+    return read;
   }
   return async (...params) => (await conn.db.executeQuery<R>(CompiledQuery.raw(sql, params))).rows[0];
 }

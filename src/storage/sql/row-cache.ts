@@ -14,6 +14,8 @@ const MAX_ROWS_PER_QUERY = 10_000;
 export const OTHERS_CHECK_MS = 100;
 
 export type CachedRead<R> = (key: string, load: () => R | undefined) => R | undefined;
+/** The cached row at once: null when known to be missing, undefined when not cached. */
+export type CachedPeek<R> = (key: string) => R | null | undefined;
 
 export class SqliteRowCache {
   private readonly dataVersion: SqliteDatabase.Statement;
@@ -27,19 +29,23 @@ export class SqliteRowCache {
   }
 
   /** A cache for one query's rows, by a key its caller builds from the parameters. */
-  forQuery<R>(name: string): CachedRead<R> {
+  forQuery<R>(name: string): { read: CachedRead<R>; peek: CachedPeek<R> } {
     if (this.queries.has(name)) throw new Error(`row cache "${name}" exists already`);
     const rows = new Map<string, R | null>();
     this.queries.set(name, rows);
-    return (key, load) => {
+    const peek: CachedPeek<R> = (key) => {
       this.dropIfOthersWrote();
-      const cached = rows.get(key);
+      return rows.get(key);
+    };
+    const read: CachedRead<R> = (key, load) => {
+      const cached = peek(key);
       if (cached !== undefined) return cached ?? undefined;
       const row = load();
       if (rows.size >= MAX_ROWS_PER_QUERY) rows.delete(rows.keys().next().value!); // oldest first
       rows.set(key, row ?? null);
       return row;
     };
+    return { read, peek };
   }
 
   /**

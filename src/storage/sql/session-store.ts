@@ -66,6 +66,11 @@ export function createSqlSessionStore(conn: SqlConnection): SessionStore {
         return row ? toSessionRecord(row) : null;
       }),
 
+    cachedById: hot.selectById.peek && ((userId, id) => {
+      const row = hot.selectById.peek!(id, userId);
+      return row && toSessionRecord(row);
+    }),
+
     rotate: (userId, id, expectedHash, next: SessionRotation) =>
       guard(async () => {
         const changed = await hot.compareAndSwap(next.currentHash, next.previousHash, next.generation, next.rotatedAt.getTime(),

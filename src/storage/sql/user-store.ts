@@ -48,6 +48,11 @@ export function createSqlUserStore(conn: SqlConnection): UserStore {
         return row ? toUserRecord(row) : null;
       }),
 
+    cachedById: selectById.peek && ((id) => {
+      const row = selectById.peek!(id);
+      return row && toUserRecord(row);
+    }),
+
     findByLogin: (login) =>
       guard(async () => {
         const row = await (login.includes('@') ? selectByEmail : selectByUsernameKey)(login.toLowerCase());

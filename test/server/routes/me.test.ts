@@ -229,6 +229,25 @@ test('refuses the access token of a logged-out session with 401 session_revoked'
   assertInvalidTokenChallenge(res);
 });
 
+test('a token answered from memory (no promise on the SQLite hot path) is refused at once after a logout, a disable or a delete', async (t) => {
+  const ctx = await appFor(t);
+  const [a, b, c] = [await registerUser(ctx.app), await registerUser(ctx.app), await registerUser(ctx.app)];
+  const bearer = (user: typeof a) => ({ authorization: `Bearer ${user.tokens.access_token}` });
+  for (const user of [a, b, c]) {
+    assert.equal(ctx.app.auth.authenticateNow(user.tokens.access_token), undefined, 'nothing in memory before the first request');
+    for (let i = 0; i < 2; i++) assert.equal((await getMe(ctx.app, bearer(user))).statusCode, 200);
+    assert.equal(ctx.app.auth.authenticateNow(user.tokens.access_token)?.user.id, user.userId, 'the next request takes the hot path');
+  }
+  // twice each: the write empties the cache, the first refusal reads the rows back into it, the
+  // second is refused from memory
+  assert.equal((await ctx.app.inject({ method: 'POST', url: '/auth/logout', headers: bearer(a) })).statusCode, 204);
+  for (let i = 0; i < 2; i++) assert.deepEqual(failure(await getMe(ctx.app, bearer(a))), { status: 401, code: 'session_revoked' });
+  await ctx.stores.users.update(b.userId, { disabled: true }, new Date(ctx.clock.now()));
+  for (let i = 0; i < 2; i++) assert.deepEqual(failure(await getMe(ctx.app, bearer(b))), { status: 403, code: 'user_disabled' });
+  await ctx.stores.users.delete(c.userId);
+  for (let i = 0; i < 2; i++) assert.deepEqual(failure(await getMe(ctx.app, bearer(c))), { status: 401, code: 'session_revoked' });
+});
+
 test('logging out one session leaves the user\'s other sessions working', async (t) => {
   const ctx = await appFor(t);
   const user = await registerUser(ctx.app);
