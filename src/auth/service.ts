@@ -148,8 +148,9 @@ export function createAuthService(deps: AuthDeps) {
     const claims = verified.get(accessToken, clock.now());
     if (!claims) return undefined;
     const session = sessions.cachedById?.(claims.sub, claims.sid);
-    const user = session === undefined ? undefined : users.cachedById?.(claims.sub);
-    return user === undefined ? undefined : admit(claims, session!, user);
+    if (session === undefined) return undefined;
+    const user = users.cachedById?.(claims.sub);
+    return user === undefined ? undefined : admit(claims, session, user);
   }
 
   function admit(claims: AccessTokenClaims, session: SessionRecord | null, user: UserRecord | null): Authenticated {

@@ -1,5 +1,6 @@
 // HTTP hardening in one place: the server's size limits and timeouts, security headers (the API
-// set on every answer, helmet's for HTML pages), and CORS from an allow-list, off unless CORS_ORIGINS is set.
+// set on every answer, helmet's on the HTML pages), and CORS from an allow-list, off unless
+// CORS_ORIGINS is set.
 import { STATUS_CODES, type ServerOptions } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyInstance } from 'fastify';
