@@ -30,11 +30,15 @@ export interface GatehouseExpress {
 export function gatehouseExpress(options: GatehouseExpressOptions): GatehouseExpress {
   if (!options?.keys) throw new TypeError('gatehouseExpress: options.keys is required');
   const realm = options.realm ?? 'gatehouse';
+  // Requests whose token this instance verified: a req.user set by other middleware (passport
+  // and the like use the same name) is never taken for a verified one.
+  const verified = new WeakMap<Request, GatehouseUser>();
 
   const guard = (roles: readonly string[]): GatehouseMiddleware => async (req, res, next) => {
     let user: GatehouseUser;
     try {
-      user = req.user ?? (await verifyAccessToken(readBearerToken(req.headers.authorization), options));
+      user = verified.get(req) ?? (await verifyAccessToken(readBearerToken(req.headers.authorization), options));
+      verified.set(req, user);
       req.user = user;
       if (roles.length > 0) checkRole(user.role, roles);
     } catch (error) {

@@ -15,6 +15,14 @@ async function setup(t: { after(fn: () => Promise<void>): void }): Promise<{ ctx
   const api = express();
   api.get('/profile', auth.requireUser, (req, res) => { res.json({ id: req.user!.id, role: req.user!.role }); });
   api.get('/admin', auth.requireRole('admin'), (req, res) => { res.json({ admin: req.user!.name }); });
+  // another middleware that sets req.user first, as passport does
+  const impostor: express.RequestHandler = (req, _res, next) => {
+    req.user = { id: 'someone-else', name: 'someone-else', role: 'admin', sessionId: 'none', claims: {} as never };
+    next();
+  };
+  api.get('/preset/profile', impostor, auth.requireUser, (req, res) => { res.json({ id: req.user!.id }); });
+  api.get('/preset/admin', impostor, auth.requireRole('admin'), (req, res) => { res.json({ admin: req.user!.name }); });
+  api.get('/chained', auth.requireUser, auth.requireRole('user'), (req, res) => { res.json({ id: req.user!.id }); });
   const server: Server = await new Promise((resolve) => { const s = api.listen(0, '127.0.0.1', () => resolve(s)); });
   t.after(async () => {
     await new Promise((resolve) => server.close(resolve));
@@ -66,4 +74,14 @@ test('Express role check: the wrong role answers 403 insufficient_role with erro
   const ok = await get('/admin', admin.accessToken);
   assert.equal(ok.status, 200);
   assert.equal(typeof ((await ok.json()) as { admin: unknown }).admin, 'string');
+});
+
+test('Express middleware: a req.user set by other middleware is not trusted; the token decides', async (t) => {
+  const { ctx, get } = await setup(t);
+  const { tokens, userId } = await registerUser(ctx.app);
+  assert.deepEqual(await failure(await get('/preset/profile')), { status: 401, code: 'missing_token' });
+  assert.deepEqual(await failure(await get('/preset/admin', tokens.access_token)), { status: 403, code: 'insufficient_role' });
+  assert.deepEqual(await (await get('/preset/profile', tokens.access_token)).json(), { id: userId });
+  // guards of one instance chained on a route verify once and agree
+  assert.deepEqual(await (await get('/chained', tokens.access_token)).json(), { id: userId });
 });
