@@ -113,6 +113,29 @@ describe('SQLite hot-read cache', () => {
     server.conn.rowCache!.written();
   });
 
+  test('cachedById answers from memory: one frozen record per cached row, a new one once the row changes', async () => {
+    const { user, session } = await cachedUserAndSession();
+    const first = server.sessions.cachedById!(user.id, session.id);
+    assert.equal(server.sessions.cachedById!(user.id, session.id), first, 'a hit builds nothing');
+    assert.ok(first && Object.isFrozen(first));
+    await server.sessions.rotate(user.id, session.id, session.currentHash, {
+      currentHash: 'd'.repeat(64), previousHash: session.currentHash, generation: 1,
+      rotatedAt: new Date(1000), expiresAt: new Date(9_000_000), lastUsedAt: new Date(1000),
+    });
+    const rotated = server.sessions.cachedById!(user.id, session.id);
+    assert.notEqual(rotated, first);
+    assert.equal(rotated?.currentHash, 'd'.repeat(64));
+    const missing = newSession(user.id);
+    assert.equal(server.sessions.cachedById!(user.id, missing.id), undefined, 'never read: only findById can tell');
+    assert.equal(await server.sessions.findById(user.id, missing.id), null);
+    assert.equal(server.sessions.cachedById!(user.id, missing.id), null, 'read and missing');
+    assert.equal(server.users.cachedById!(user.id)?.id, user.id);
+    await server.users.update(user.id, { fullName: 'Changed' }, new Date());
+    assert.equal(server.users.cachedById!(user.id), undefined, 'a write empties the cache');
+    assert.equal((await server.users.findById(user.id))?.fullName, 'Changed');
+    assert.equal(server.users.cachedById!(user.id)?.fullName, 'Changed');
+  });
+
   test('a disable and a revoke by another connection are seen once OTHERS_CHECK_MS have passed', async () => {
     const { user, session } = await cachedUserAndSession();
     await beside.users.update(user.id, { disabled: true }, new Date());

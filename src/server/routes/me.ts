@@ -1,6 +1,7 @@
 // GET /users/me (who am I) and POST /users/me/password (change it; other sessions end).
 import type { FastifyInstance } from 'fastify';
-import { toPublicUser } from '../../auth/user-rules.js';
+import { toPublicUser, type PublicUser } from '../../auth/user-rules.js';
+import type { UserRecord } from '../../storage/types.js';
 import { currentAuth } from '../auth-guard.js';
 import { requestContext } from '../http.js';
 import { bearerSecurity, ref, responses } from '../schemas.js';
@@ -8,6 +9,18 @@ import { bearerSecurity, ref, responses } from '../schemas.js';
 interface PasswordBody {
   current_password: string;
   new_password: string;
+}
+
+/**
+ * The public view of a user, kept with the record: on the hot path records come from the row
+ * cache, shared and frozen, so a repeated /users/me builds nothing; other records are fresh per
+ * request and their entry goes with them.
+ */
+const publicViews = new WeakMap<UserRecord, PublicUser>();
+function publicView(user: UserRecord): PublicUser {
+  let view = publicViews.get(user);
+  if (view === undefined) publicViews.set(user, (view = toPublicUser(user)));
+  return view;
 }
 
 export function meRoutes(app: FastifyInstance): void {
@@ -19,7 +32,7 @@ export function meRoutes(app: FastifyInstance): void {
       security: bearerSecurity,
       response: responses({ 200: ref('User') }, [401, 403, 503]),
     },
-  }, (request) => toPublicUser(currentAuth(request).user)); // sync: nothing to wait for
+  }, (request) => publicView(currentAuth(request).user)); // sync: nothing to wait for
 
   app.post<{ Body: PasswordBody }>('/users/me/password', {
     onRequest: app.requireUser,

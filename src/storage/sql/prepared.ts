@@ -34,6 +34,24 @@ export function prepareFirst<R>(conn: SqlConnection, query: Compilable, options:
   return async (...params) => (await conn.db.executeQuery<R>(CompiledQuery.raw(sql, params))).rows[0];
 }
 
+/**
+ * A read's `peek`, mapped (a row to its record): the mapping is kept with the cached row, which is
+ * replaced when it changes and never changed in place, so a repeated hit allocates nothing. The
+ * values are shared by every caller and frozen. Undefined when the read has no cache.
+ */
+export function peekMapped<R extends object, T extends object>(read: PreparedRead<R>, map: (row: R) => T) {
+  const { peek } = read;
+  if (!peek) return undefined;
+  const mapped = new WeakMap<R, T>();
+  return (...params: unknown[]): T | null | undefined => {
+    const row = peek(...params);
+    if (!row) return row;
+    let value = mapped.get(row);
+    if (value === undefined) mapped.set(row, (value = Object.freeze(map(row))));
+    return value;
+  };
+}
+
 /** The one cached row a write can change, and how it changes when it does. */
 export interface RowChange {
   /** The row cache (prepareFirst's `cacheAs`) and the positions of its read parameters in the write's. */

@@ -4,7 +4,7 @@
 import type { Insertable, Kysely, Selectable, Updateable } from 'kysely';
 import type { Database, SessionsTable } from './schema.js';
 import type { SqlConnection } from './connect.js';
-import { prepareFirst, prepareWrite } from './prepared.js';
+import { peekMapped, prepareFirst, prepareWrite, type PreparedRead } from './prepared.js';
 import { guard, toDate, toNullableDate } from './errors.js';
 import type { SessionRecord, SessionRotation, SessionStore } from '../types.js';
 
@@ -66,10 +66,7 @@ export function createSqlSessionStore(conn: SqlConnection): SessionStore {
         return row ? toSessionRecord(row) : null;
       }),
 
-    cachedById: hot.selectById.peek && ((userId, id) => {
-      const row = hot.selectById.peek!(id, userId);
-      return row && toSessionRecord(row);
-    }),
+    cachedById: cachedSession(hot.selectById),
 
     rotate: (userId, id, expectedHash, next: SessionRotation) =>
       guard(async () => {
@@ -110,6 +107,12 @@ export function createSqlSessionStore(conn: SqlConnection): SessionStore {
         return Number(result.numDeletedRows);
       }),
   };
+}
+
+/** cachedById from the cached read: the store's parameters are (userId, id), the query's (id, user_id). */
+function cachedSession(selectById: PreparedRead<Selectable<SessionsTable>>): SessionStore['cachedById'] {
+  const peek = peekMapped(selectById, toSessionRecord);
+  return peek && ((userId, id) => peek(id, userId));
 }
 
 function toSessionRecord(row: Selectable<SessionsTable>): SessionRecord {

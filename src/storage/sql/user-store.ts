@@ -2,7 +2,7 @@
 import { sql, type Selectable } from 'kysely';
 import type { UsersTable } from './schema.js';
 import type { SqlConnection } from './connect.js';
-import { prepareFirst } from './prepared.js';
+import { peekMapped, prepareFirst } from './prepared.js';
 import { guard, isUniqueViolation, toDate } from './errors.js';
 import { DuplicateUserError, type NewUser, type UserListQuery, type UserPatch, type UserRecord, type UserStore } from '../types.js';
 
@@ -48,10 +48,7 @@ export function createSqlUserStore(conn: SqlConnection): UserStore {
         return row ? toUserRecord(row) : null;
       }),
 
-    cachedById: selectById.peek && ((id) => {
-      const row = selectById.peek!(id);
-      return row && toUserRecord(row);
-    }),
+    cachedById: peekMapped(selectById, toUserRecord),
 
     findByLogin: (login) =>
       guard(async () => {
