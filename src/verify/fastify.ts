@@ -47,36 +47,44 @@ export async function gatehouseVerify(app: FastifyInstance, options: GatehouseFa
     if (challenge) reply.header('www-authenticate', challenge);
     return reply.code(failure.statusCode).send(errorBody(failure));
   };
-  const authenticate = async (request: FastifyRequest): Promise<GatehouseUser> => {
-    request.user ??= await verifyAccessToken(readBearerToken(request.headers.authorization), options);
-    return request.user;
-  };
+  // Requests whose token this plugin verified: a request.user set by anything else (another auth
+  // plugin, a hook) is never taken for a verified one.
+  const verified = new WeakMap<FastifyRequest, GatehouseUser>();
   /** A guard that needs a valid token, and then `check` (a role) to pass. */
-  const guard = (check: (user: GatehouseUser) => void): GatehouseGuard =>
-    function gatehouseGuard(request: FastifyRequest, reply: FastifyReply, done?: HookHandlerDoneFunction) {
+  const guard = (check: (user: GatehouseUser) => void): GatehouseGuard => {
+    const admit = (request: FastifyRequest, user: GatehouseUser) => {
+      check(user);
+      verified.set(request, user);
+      request.user = user;
+    };
+    return function gatehouseGuard(request: FastifyRequest, reply: FastifyReply, done?: HookHandlerDoneFunction) {
+      let token = '';
+      let user: GatehouseUser | undefined;
       let answered: FastifyReply | undefined;
       try {
-        const user = request.user ?? cachedUser(readBearerToken(request.headers.authorization), options);
-        if (user) {
-          check(user);
-          request.user = user;
+        user = verified.get(request);
+        if (!user) {
+          token = readBearerToken(request.headers.authorization);
+          user = cachedUser(token, options);
         }
+        if (user) admit(request, user);
       } catch (error) {
         answered = refuse(reply, error);
       }
-      if (request.user || answered) {
+      if (user || answered) {
         if (!done) return Promise.resolve(answered);
         if (!answered) done(); // a refused request has its answer: Fastify goes on without done
         return undefined;
       }
-      const pending = authenticate(request).then((user) => {
-        check(user);
+      const pending = verifyAccessToken(token, options).then((verifiedUser) => {
+        admit(request, verifiedUser);
         return undefined;
       }).catch((error: unknown) => refuse(reply, error));
       if (!done) return pending;
       pending.then((refused) => refused || done(), done);
       return undefined;
     } as GatehouseGuard;
+  };
   const requireUser = guard(() => undefined);
   const requireRole = (...roles: string[]): GatehouseGuard => {
     if (roles.length === 0) throw new TypeError('requireRole: name at least one role');

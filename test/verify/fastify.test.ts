@@ -98,3 +98,21 @@ test('Fastify guard: called by hand without done it returns a promise, as an asy
   for (let i = 0; i < 2; i++) assert.deepEqual((await get(api, '/by-hand', tokens.access_token)).json(), { id: userId });
   assert.deepEqual(failure(await get(api, '/by-hand')), { status: 401, code: 'missing_token' });
 });
+
+test('Fastify guard: a request.user set by another hook is not trusted; the token decides', async (t) => {
+  const { ctx, api } = await setup(t);
+  // as another auth plugin would: a user put on the request before the guard runs
+  const impostor = async (request: { user: unknown }) => {
+    request.user = { id: 'someone-else', name: 'someone-else', role: 'admin', sessionId: 'none', claims: {} };
+  };
+  api.get('/preset/profile', { onRequest: [impostor, api.gatehouse.requireUser] }, async (request) => ({ id: request.user!.id }));
+  api.get('/preset/admin', { onRequest: [impostor, api.gatehouse.requireRole('admin')] }, async () => ({ ok: true }));
+  api.get('/chained', { onRequest: [api.gatehouse.requireUser, api.gatehouse.requireRole('user')] }, async (request) => ({ id: request.user!.id }));
+  const { tokens, userId } = await registerUser(ctx.app);
+  assert.deepEqual(failure(await get(api, '/preset/profile')), { status: 401, code: 'missing_token' });
+  for (let i = 0; i < 2; i++) { // the second time from the verified-token cache
+    assert.deepEqual(failure(await get(api, '/preset/admin', tokens.access_token)), { status: 403, code: 'insufficient_role' });
+    assert.deepEqual((await get(api, '/preset/profile', tokens.access_token)).json(), { id: userId });
+    assert.deepEqual((await get(api, '/chained', tokens.access_token)).json(), { id: userId });
+  }
+});
