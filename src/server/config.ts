@@ -6,6 +6,7 @@ import { isIP } from 'node:net';
 import { join } from 'node:path';
 import { availableParallelism } from 'node:os';
 import type { RateLimitRule, RateLimitRules } from '../auth/rate-limits.js';
+import type { HashPriority } from './pool-priority.js';
 
 export class ConfigError extends Error {
   constructor(variable: string, problem: string) {
@@ -37,7 +38,8 @@ export interface Config {
   refreshRequiresAccessToken: boolean;
   rateLimits: RateLimitRules;
   hashConcurrency: number;
-  hashNice: number;
+  /** How far the hashing threads step back for the event loop (pool-priority.ts). */
+  hashPriority: HashPriority;
   /** libuv's thread pool size, as libuv itself reads UV_THREADPOOL_SIZE (default 4, 1 to 1024). */
   threadPoolSize: number;
   bodyLimitBytes: number;
@@ -84,6 +86,8 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
   if (refreshTokenTtlSeconds < accessTokenTtlSeconds) {
     throw new ConfigError('REFRESH_TOKEN_TTL', 'must not be shorter than ACCESS_TOKEN_TTL');
   }
+  // An earlier setting: refused rather than ignored, so nobody believes it still applies.
+  if (env.HASH_NICE?.trim()) throw new ConfigError('HASH_NICE', 'was replaced by HASH_PRIORITY (idle, low or normal)');
   const loginDelay = Object.freeze({
     afterFailures: read.integer('LOGIN_DELAY_AFTER_FAILURES', 5, 0, 1000),
     maxSeconds: read.text('LOGIN_DELAY_MAX', '1m') === 'off' ? 0 : read.duration('LOGIN_DELAY_MAX', '1m', 0),
@@ -116,8 +120,8 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     }),
     // One core stays free for the event loop, so other requests keep their latency under a login flood.
     hashConcurrency: read.integer('HASH_CONCURRENCY', Math.max(1, availableParallelism() - 1), 1, 64),
-    // …and the hashing threads yield to it when both want a core (pool-priority.ts); 0 leaves them.
-    hashNice: read.integer('HASH_NICE', 19, 0, 19),
+    // …and the hashing threads run only on CPU time it leaves (pool-priority.ts).
+    hashPriority: read.oneOf('HASH_PRIORITY', ['idle', 'low', 'normal'], 'idle'),
     threadPoolSize: Math.min(1024, Math.max(1, Number.parseInt(env.UV_THREADPOOL_SIZE ?? '4', 10) || 1)),
     bodyLimitBytes: read.integer('BODY_LIMIT_BYTES', 16_384, 1024, 10_485_760),
     trustProxy: read.trustProxy('TRUST_PROXY'),

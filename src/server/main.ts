@@ -14,8 +14,9 @@ export async function startServer(config: Readonly<Config>): Promise<void> {
   const stores = await createStores(storeOptions(config));
   const app = await buildApp({ config, secret, stores });
   if (warning) app.log.warn(warning);
-  const hashingThreads = await lowerPoolPriority(config.hashNice, config.threadPoolSize);
-  if (hashingThreads.length > 0) app.log.info(`password hashing: ${hashingThreads.length} of ${config.threadPoolSize} pool threads at nice ${config.hashNice}`);
+  const hashing = await lowerPoolPriority(config.hashPriority, config.threadPoolSize);
+  if (hashing.fallbackReason) app.log.warn(`HASH_PRIORITY=idle: ${hashing.fallbackReason}; the hashing threads run at nice 19 instead`);
+  if (hashing.tids.length > 0) app.log.info(`password hashing: ${hashing.tids.length} of ${config.threadPoolSize} pool threads at ${hashing.applied}`);
   app.addHook('onClose', async () => stores.close());
   endConnectionsWhenClosing(app);
 

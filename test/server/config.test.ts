@@ -43,7 +43,7 @@ test('with no variables set, every setting takes its documented default', () => 
       failedLoginDelay: { points: 1, windowSeconds: 60 },
     },
     hashConcurrency: Math.max(1, availableParallelism() - 1),
-    hashNice: 19,
+    hashPriority: 'idle',
     threadPoolSize: 4,
     bodyLimitBytes: 16_384,
     trustProxy: false,
@@ -93,7 +93,7 @@ test('set variables are read and trimmed', () => {
   const config = loadConfig({
     NODE_ENV: 'production', PORT: ' 8080 ', HOST: '0.0.0.0', GATEHOUSE_SECRET: 's3cr3t', JWT_ISSUER: 'https://auth.example',
     JWT_AUDIENCE: 'https://api.example', REFRESH_REQUIRES_ACCESS_TOKEN: 'false', LOG_LEVEL: 'warn', HASH_CONCURRENCY: '8',
-    HASH_NICE: '0',
+    HASH_PRIORITY: 'low',
   });
   assert.equal(config.nodeEnv, 'production');
   assert.equal(config.port, 8080);
@@ -104,7 +104,7 @@ test('set variables are read and trimmed', () => {
   assert.equal(config.refreshRequiresAccessToken, false);
   assert.equal(config.logLevel, 'warn');
   assert.equal(config.hashConcurrency, 8);
-  assert.equal(config.hashNice, 0);
+  assert.equal(config.hashPriority, 'low');
   // as libuv reads it: out of range is clamped, not refused (libuv would not refuse it either)
   assert.deepEqual(['8', '0', '5000', 'x'].map((UV_THREADPOOL_SIZE) => loadConfig({ UV_THREADPOOL_SIZE }).threadPoolSize), [8, 1, 1024, 1]);
 });
@@ -184,7 +184,8 @@ test('malformed hardening settings are refused, naming their variable', () => {
   refuses({ REQUEST_TIMEOUT: 'soon' }, 'REQUEST_TIMEOUT');
   refuses({ CONNECTION_TIMEOUT: '0s' }, 'CONNECTION_TIMEOUT');
   refuses({ SHUTDOWN_TIMEOUT: '10 seconds' }, 'SHUTDOWN_TIMEOUT');
-  for (const HASH_NICE of ['20', '-1', 'low']) refuses({ HASH_NICE }, 'HASH_NICE');
+  for (const HASH_PRIORITY of ['19', 'high', 'IDLE']) refuses({ HASH_PRIORITY }, 'HASH_PRIORITY');
+  refuses({ HASH_NICE: '19' }, 'HASH_NICE'); // replaced by HASH_PRIORITY: never silently ignored
   refuses({ LOGIN_DELAY_AFTER_FAILURES: '-1' }, 'LOGIN_DELAY_AFTER_FAILURES');
   refuses({ LOGIN_DELAY_MAX: 'long' }, 'LOGIN_DELAY_MAX');
   refuses({ RATE_LIMIT_FAILED_LOGINS_PER_ACCOUNT_HOURLY: 'lots' }, 'RATE_LIMIT_FAILED_LOGINS_PER_ACCOUNT_HOURLY');
