@@ -1,15 +1,16 @@
 // `node dist/bench/profile.js`: Gatehouse under `node --cpu-prof` while one case is loaded as in
-// the bench (BENCH_PROFILE_CASE: me, the default, refresh, or verify: then the profiled process is
-// the gatehouse/verify resource server, not Gatehouse), then the self time of the measured
-// window summed by area and by function. The profile stays in BENCH_PROFILE_DIR (default
+// the bench (BENCH_PROFILE_CASE: me, the default, refresh, login, or verify: then the profiled
+// process is the gatehouse/verify resource server, not Gatehouse), then the self time of the
+// measured window summed by area and by function. BENCH_PROFILE_INTERVAL sets the sampling
+// interval in µs (V8's default is 1000; login's short bursts of loop work want ~50). The profile stays in BENCH_PROFILE_DIR (default
 // /tmp/gatehouse-prof); it is not part of the results. `profile.js FILE` summarises a profile.
 import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startChild, stopAll, stopChild, type Child } from './lib/children.js';
-import { BENCH_SECRET, fetchMe, loginMany, registerUser, startGatehouse } from './lib/gatehouse.js';
-import { CONNECTIONS } from './lib/cases.js';
+import { BENCH_PASSWORD, BENCH_SECRET, fetchMe, loginMany, registerUser, startGatehouse } from './lib/gatehouse.js';
+import { CONNECTIONS, LOGIN_CONNECTIONS } from './lib/cases.js';
 import { measure, timing, type LoadOptions } from './lib/load.js';
 import { RefreshChains } from './lib/refresh-chains.js';
 import { summariseProfile, type SelfTime } from './lib/cpu-profile.js';
@@ -17,6 +18,7 @@ import { summariseProfile, type SelfTime } from './lib/cpu-profile.js';
 const PROFILE_DIR = process.env.BENCH_PROFILE_DIR ?? '/tmp/gatehouse-prof';
 const CASE = process.env.BENCH_PROFILE_CASE ?? 'me';
 const TOP = Number(process.env.BENCH_PROFILE_TOP ?? 25);
+const INTERVAL = process.env.BENCH_PROFILE_INTERVAL;
 
 interface ProfiledRun {
   path: string;
@@ -28,10 +30,15 @@ interface ProfiledRun {
 
 async function loadFor(gatehouse: Child): Promise<{ path: string; options: LoadOptions }> {
   const { access_token: accessToken } = await registerUser(gatehouse.url, 'bench_user');
-  if (CASE === 'me' || CASE === 'verify') return { path: '/users/me', options: { headers: { authorization: `Bearer ${accessToken}` } } };
-  if (CASE !== 'refresh') throw new TypeError(`BENCH_PROFILE_CASE must be me, refresh or verify; got "${CASE}"`);
+  const headers = { authorization: `Bearer ${accessToken}` };
+  if (CASE === 'me' || CASE === 'verify') return { path: '/users/me', options: { connections: CONNECTIONS, headers } };
+  if (CASE === 'login') {
+    const body = JSON.stringify({ username: 'bench_user', password: BENCH_PASSWORD });
+    return { path: '/auth/login', options: { connections: LOGIN_CONNECTIONS, method: 'POST', headers: { 'content-type': 'application/json' }, body } };
+  }
+  if (CASE !== 'refresh') throw new TypeError(`BENCH_PROFILE_CASE must be me, refresh, login or verify; got "${CASE}"`);
   const chains = new RefreshChains(await loginMany(gatehouse.url, 'bench_user', CONNECTIONS * 4));
-  return { path: '/auth/refresh', options: { requests: chains.requests() } };
+  return { path: '/auth/refresh', options: { connections: CONNECTIONS, requests: chains.requests() } };
 }
 
 async function profileCase(): Promise<ProfiledRun> {
@@ -41,16 +48,16 @@ async function profileCase(): Promise<ProfiledRun> {
   let spawnedAt = performance.now(); // of the profiled process
   let window: Omit<ProfiledRun, 'path'>;
   try {
-    const profiling = ['--cpu-prof', '--cpu-prof-dir', runDir];
+    const profiling = ['--cpu-prof', '--cpu-prof-dir', runDir, ...(INTERVAL ? ['--cpu-prof-interval', INTERVAL] : [])];
     const gatehouse = await startGatehouse(dataDir, { nodeArgs: CASE === 'verify' ? [] : profiling });
     const { path, options } = await loadFor(gatehouse);
     if (CASE === 'verify') spawnedAt = performance.now();
     const target = CASE === 'verify' ? await startResource(gatehouse, options, profiling) : gatehouse;
-    await measure(`${target.url}${path}`, { ...options, connections: CONNECTIONS, duration: timing.warmupSeconds });
+    await measure(`${target.url}${path}`, { ...options, duration: timing.warmupSeconds });
     const fromMs = performance.now() - spawnedAt;
-    const load = await measure(`${target.url}${path}`, { ...options, connections: CONNECTIONS, duration: timing.seconds });
+    const load = await measure(`${target.url}${path}`, { ...options, duration: timing.seconds });
     window = { fromMs, toMs: performance.now() - spawnedAt, requests: load.requests };
-    console.log(`${target.name} ${path} under --cpu-prof: ${load.rps} req/s, p99 ${load.p99Ms} ms, ${CONNECTIONS} connections`);
+    console.log(`${target.name} ${path} under --cpu-prof: ${load.rps} req/s, p99 ${load.p99Ms} ms, ${options.connections} connections`);
     await stopChild(target); // SIGTERM: the server closes and the profile is written on exit
   } finally {
     await stopAll();
