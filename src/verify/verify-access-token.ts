@@ -40,13 +40,13 @@ export interface AccessTokenClaims {
   aud?: string | string[];
 }
 
-/** Who the token speaks for. */
+/** Who the token speaks for. Frozen, and shared by the requests that send the same token. */
 export interface GatehouseUser {
-  id: string;
-  name: string;
-  role: string;
-  sessionId: string;
-  claims: AccessTokenClaims;
+  readonly id: string;
+  readonly name: string;
+  readonly role: string;
+  readonly sessionId: string;
+  readonly claims: Readonly<AccessTokenClaims>;
 }
 
 const ACCESS_TYP = 'at+jwt';
@@ -56,11 +56,11 @@ export async function verifyAccessToken(token: string, options: VerifyAccessToke
     throw new TypeError('verifyAccessToken: options.keys must be sharedSecretKeySource(...) or remoteJwksKeySource(...)');
   }
   if (typeof token !== 'string' || token === '') throw new VerifyError('missing_token', 'A bearer access token is required.');
-  const claims = await verifiedClaims(token, options);
-  if (options.sessionCheck && (await options.sessionCheck(claims.sub, claims.sid))) {
+  const user = await verifiedUser(token, options);
+  if (options.sessionCheck && (await options.sessionCheck(user.id, user.sessionId))) {
     throw new VerifyError('session_revoked', 'This session has been logged out.');
   }
-  return toUser(claims);
+  return user;
 }
 
 /**
@@ -70,27 +70,34 @@ export async function verifyAccessToken(token: string, options: VerifyAccessToke
  */
 export function cachedUser(token: string, options: VerifyAccessTokenOptions): GatehouseUser | undefined {
   if (options.sessionCheck || options.cache === false) return undefined;
-  const claims = caches.get(options)?.get(token, options.now ? options.now() : Date.now());
-  return claims && toUser(claims);
+  return caches.get(options)?.get(token, options.now ? options.now() : Date.now())?.user;
 }
 
+/** A verified token's user, frozen: one object serves every request that sends the same token. */
 function toUser(claims: AccessTokenClaims): GatehouseUser {
-  return { id: claims.sub, name: claims.name, role: claims.role, sessionId: claims.sid, claims };
+  return Object.freeze({ id: claims.sub, name: claims.name, role: claims.role, sessionId: claims.sid, claims: Object.freeze(claims) });
 }
 
-const caches = new WeakMap<VerifyAccessTokenOptions, VerifiedTokenCache<AccessTokenClaims>>();
+/** What the cache keeps per token: its exp, for the cache, and the user built once. */
+interface Verified {
+  exp: number;
+  user: GatehouseUser;
+}
 
-async function verifiedClaims(token: string, options: VerifyAccessTokenOptions): Promise<AccessTokenClaims> {
-  if (options.cache === false) return readClaims(await verifySignedToken(token, options));
+const caches = new WeakMap<VerifyAccessTokenOptions, VerifiedTokenCache<Verified>>();
+
+async function verifiedUser(token: string, options: VerifyAccessTokenOptions): Promise<GatehouseUser> {
+  if (options.cache === false) return toUser(readClaims(await verifySignedToken(token, options)));
   let cache = caches.get(options);
-  if (!cache) caches.set(options, (cache = new VerifiedTokenCache<AccessTokenClaims>()));
+  if (!cache) caches.set(options, (cache = new VerifiedTokenCache<Verified>()));
   const nowMs = options.now ? options.now() : Date.now();
-  let claims = cache.get(token, nowMs);
-  if (!claims) {
-    claims = readClaims(await verifySignedToken(token, options));
-    cache.set(token, claims);
+  let verified = cache.get(token, nowMs);
+  if (!verified) {
+    const user = toUser(readClaims(await verifySignedToken(token, options)));
+    verified = { exp: user.claims.exp, user };
+    cache.set(token, verified);
   }
-  return claims;
+  return verified.user;
 }
 
 async function verifySignedToken(token: string, options: VerifyAccessTokenOptions): Promise<JWTPayload> {

@@ -116,3 +116,20 @@ test('Fastify guard: a request.user set by another hook is not trusted; the toke
     assert.deepEqual((await get(api, '/chained', tokens.access_token)).json(), { id: userId });
   }
 });
+
+test('Fastify guard: the header is read as RFC 6750 says, whether or not its token is cached', async (t) => {
+  const { ctx, api } = await setup(t);
+  const { tokens, userId } = await registerUser(ctx.app);
+  const token = tokens.access_token;
+  const send = (authorization: string) => api.inject({ method: 'GET', url: '/profile', headers: { authorization } });
+  for (let i = 0; i < 2; i++) { // first verified, then from the cache (the exact "Bearer <token>" without parsing)
+    for (const header of [`Bearer ${token}`, `bearer ${token}`, `Bearer   ${token}  `]) {
+      const res = await send(header);
+      assert.equal(res.statusCode, 200, header);
+      assert.deepEqual(res.json(), { id: userId, role: 'user' });
+    }
+    for (const header of [`Bearer ${token}x`, `Bearer ${token} extra`, `Bearer ${token.slice(0, -1)}`, `Basic ${token}`, `Bearer${token}`]) {
+      assert.deepEqual(failure(await send(header)), { status: 401, code: 'invalid_token' }, header);
+    }
+  }
+});

@@ -46,7 +46,11 @@ test('cachedUser answers a token that passed, while it is cached and valid, and 
   const opts = options(ctx);
   assert.equal(cachedUser(tokens.access_token, opts), undefined, 'not verified yet');
   const user = await verifyAccessToken(tokens.access_token, opts);
-  assert.deepEqual(cachedUser(tokens.access_token, opts), user);
+  assert.equal(cachedUser(tokens.access_token, opts), user, 'the very user verifyAccessToken gave');
+  assert.equal(await verifyAccessToken(tokens.access_token, opts), user, 'built once per token');
+  assert.ok(Object.isFrozen(user) && Object.isFrozen(user.claims), 'shared, so frozen');
+  const uncached = await verifyAccessToken(tokens.access_token, options(ctx, { cache: false }));
+  assert.ok(Object.isFrozen(uncached) && Object.isFrozen(uncached.claims));
   assert.equal(cachedUser(tokens.access_token, options(ctx)), undefined, 'another options object has its own cache');
   assert.equal(cachedUser(`${tokens.access_token}x`, opts), undefined);
   const checked = options(ctx, { sessionCheck: async () => false });
