@@ -66,6 +66,22 @@ test('accepts the scheme name in any case (RFC 6750 §2.1, RFC 9110 §11.1)', as
   assert.equal(res.statusCode, 200);
 });
 
+test('a token already verified is read from the header the same way: only "Bearer <token>" as such takes the unparsed path', async (t) => {
+  const ctx = await appFor(t);
+  const { tokens, userId } = await registerUser(ctx.app);
+  const token = tokens.access_token;
+  for (let i = 0; i < 2; i++) { // first verified, then answered from the verified-token cache
+    for (const authorization of [`Bearer ${token}`, `bearer ${token}`, `Bearer   ${token}  `]) {
+      const res = await getMe(ctx.app, { authorization });
+      assert.equal(res.statusCode, 200, authorization);
+      assert.equal(res.json().id, userId);
+    }
+    for (const authorization of [`Bearer ${token}x`, `Bearer ${token} extra`, `Bearer ${token.slice(0, -1)}`, `Basic ${token}`]) {
+      assert.deepEqual(failure(await getMe(ctx.app, { authorization })), { status: 401, code: 'invalid_token' }, authorization);
+    }
+  }
+});
+
 test('without an Authorization header answers 401 missing_token and a challenge without error (RFC 6750 §3.1)', async (t) => {
   const ctx = await appFor(t);
   const res = await getMe(ctx.app);
