@@ -16,6 +16,9 @@ import type { RateLimits } from './rate-limits.js';
 import type { AccessTokenClaims, Tokens } from './tokens.js';
 import type { SessionRecord, SessionStore, UserRecord, UserStore } from '../storage/types.js';
 
+/** Resolves in the event loop's next turn, after the I/O that is waiting (setImmediate). */
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 export interface AuthSettings extends TokenLifetimes {
   refreshGraceSeconds: number;
   /** Design §5: a refresh needs the access token too; false relaxes it for plain OAuth2 clients. */
@@ -60,15 +63,23 @@ export function createAuthService(deps: AuthDeps) {
   const now = () => new Date(clock.now());
   const audit = deps.audit ?? noAudit;
 
+  /**
+   * Opens a session and signs its pair. Each step after the hash (the throttle's bookkeeping,
+   * signing, the session write, the answer) runs in its own turn of the event loop, so requests
+   * that came in meanwhile are answered between them rather than after the lot: under a login
+   * flood, /users/me's p99 fell from 0.89–0.90 to 0.78–0.81 ms (docs/benchmarks.md).
+   */
   async function startSession(user: UserRecord, ctx: RequestContext, event: 'register' | 'login_succeeded'): Promise<TokenPair> {
     const createdAt = now();
     const base = { id: uuidv7(), generation: 0, rotatedAt: createdAt, createdAt };
     const { pair, refreshHash, refreshExpiresAt } = await signTokenPair(tokens, settings, user, base, clock.now());
+    await nextTurn();
     await sessions.create({
       ...base, userId: user.id, currentHash: refreshHash, previousHash: null, expiresAt: refreshExpiresAt,
       lastUsedAt: createdAt, revokedAt: null, ip: ctx.ip, userAgent: ctx.userAgent?.slice(0, 512) ?? null,
     });
     audit({ type: event, userId: user.id, sessionId: base.id, ...auditOrigin(ctx) });
+    await nextTurn();
     return pair;
   }
 
@@ -106,6 +117,7 @@ export function createAuthService(deps: AuthDeps) {
     trail.userId = found?.id;
     const user = await checkPassword(found, login, input.password);
     if (user.disabled) throw new AuthError('user_disabled', 'This account is disabled.');
+    await nextTurn();
     return startSession(user, ctx, 'login_succeeded');
   }
 
