@@ -16,7 +16,13 @@ import type { RateLimits } from './rate-limits.js';
 import type { AccessTokenClaims, Tokens } from './tokens.js';
 import type { SessionRecord, SessionStore, UserRecord, UserStore } from '../storage/types.js';
 
-/** Resolves in the event loop's next turn, after the I/O that is waiting (setImmediate). */
+/**
+ * Resolves in the event loop's next turn, after the I/O that is waiting (setImmediate). A login
+ * awaits it between the steps after its hash (the throttle's bookkeeping, signing, the session
+ * write, the answer), so requests that came in meanwhile are answered between them rather than
+ * after the lot: under a login flood, /users/me's p99 fell from 0.89–0.90 to 0.77–0.82 ms
+ * (docs/benchmarks.md).
+ */
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 export interface AuthSettings extends TokenLifetimes {
@@ -63,12 +69,7 @@ export function createAuthService(deps: AuthDeps) {
   const now = () => new Date(clock.now());
   const audit = deps.audit ?? noAudit;
 
-  /**
-   * Opens a session and signs its pair. Each step after the hash (the throttle's bookkeeping,
-   * signing, the session write, the answer) runs in its own turn of the event loop, so requests
-   * that came in meanwhile are answered between them rather than after the lot: under a login
-   * flood, /users/me's p99 fell from 0.89–0.90 to 0.78–0.81 ms (docs/benchmarks.md).
-   */
+  /** Opens a session and signs its pair, each step in its own turn of the event loop (nextTurn). */
   async function startSession(user: UserRecord, ctx: RequestContext, event: 'register' | 'login_succeeded'): Promise<TokenPair> {
     const createdAt = now();
     const base = { id: uuidv7(), generation: 0, rotatedAt: createdAt, createdAt };
