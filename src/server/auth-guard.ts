@@ -31,7 +31,8 @@ export function createRequireUser(auth: AuthService): onRequestHookHandler {
       // The common request, "Bearer <a token verified before>", is looked up as sent, without
       // parsing: only tokens that passed verification are cached, and those are plain b64token.
       const header = request.headers.authorization;
-      const cached = header?.startsWith('Bearer ') ? auth.authenticateNow(header.slice(7)) : undefined;
+      const sent = header?.startsWith('Bearer ') ? header.slice(7) : undefined;
+      const cached = sent ? auth.authenticateNow(sent) : undefined;
       if (cached) {
         request.auth = cached;
         return done();
@@ -39,7 +40,7 @@ export function createRequireUser(auth: AuthService): onRequestHookHandler {
       const found = readBearerToken(request);
       if (!found) throw new AuthError('missing_token', 'This endpoint needs a bearer access token.');
       token = found;
-      const now = auth.authenticateNow(token);
+      const now = token === sent ? undefined : auth.authenticateNow(token); // not looked up twice
       if (now) {
         request.auth = now;
         return done();

@@ -64,10 +64,11 @@ export async function gatehouseVerify(app: FastifyInstance, options: GatehouseFa
       try {
         // The common request, "Bearer <a token seen before>", is looked up as sent, without parsing:
         // every cached token passed readBearerToken when it first came.
-        user = header?.startsWith('Bearer ') ? cachedUser(header.slice(7), options) : undefined;
+        const sent = header?.startsWith('Bearer ') ? header.slice(7) : undefined;
+        user = sent ? cachedUser(sent, options) : undefined;
         if (!user) {
           token = readBearerToken(header);
-          user = cachedUser(token, options);
+          if (token !== sent) user = cachedUser(token, options); // not looked up twice
         }
         if (user) admit(request, user);
       } catch (error) {
