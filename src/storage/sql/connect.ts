@@ -5,6 +5,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
+import type { Pool as PgPool } from 'pg';
 import { Kysely, MysqlDialect, PostgresDialect, SqliteDialect, type SqliteDatabase as KyselySqliteDatabase } from 'kysely';
 import type { Database } from './schema.js';
 import { SqliteRowCache } from './row-cache.js';
@@ -24,24 +25,26 @@ export interface SqlConnection {
   rowCache?: SqliteRowCache;
   /** Batches the embedded database's hot writes into shared commits (group-commit.ts). */
   groupCommit?: GroupCommit;
+  /** PostgreSQL's pool, for the hot statements prepared by name (named-statements.ts). */
+  pgPool?: PgPool;
 }
 
 /** The network drivers are loaded only when their database is configured (~35 MB of idle RSS). */
 export async function connectSql(url: string): Promise<SqlConnection> {
   if (url.startsWith('sqlite:')) return connectSqlite(url.slice('sqlite:'.length));
-  if (/^postgres(ql)?:\/\//.test(url)) return { db: await connectPostgres(url), dialect: 'postgres' };
+  if (/^postgres(ql)?:\/\//.test(url)) return connectPostgres(url);
   if (/^(mysql|mariadb):\/\//.test(url)) return { db: await connectMysql(url.replace(/^mariadb:/, 'mysql:')), dialect: 'mysql' };
   throw new TypeError(`DATABASE_URL: unsupported scheme "${url.split(':')[0]}:"; use sqlite:PATH, postgres://… or mysql://…`);
 }
 
-async function connectPostgres(url: string): Promise<Kysely<Database>> {
+async function connectPostgres(url: string): Promise<SqlConnection> {
   const { default: pg } = await import('pg');
   const pool = new pg.Pool({
     connectionString: url, max: POOL_SIZE, connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
     query_timeout: 10_000, idleTimeoutMillis: 30_000,
   });
   pool.on('error', () => undefined); // an idle client lost with the server; the next query reports it
-  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), dialect: 'postgres', pgPool: pool };
 }
 
 async function connectMysql(url: string): Promise<Kysely<Database>> {

@@ -1,7 +1,8 @@
 // Hot-path queries, built once with the query layer and then run without rebuilding them.
 // The SQL text always comes from Kysely (one query layer for every dialect); on SQLite the
 // statement is a better-sqlite3 prepared statement run directly (≈ 4 µs instead of ≈ 30 µs
-// through the builder and driver), elsewhere the compiled query goes through Kysely's executor.
+// through the builder and driver), on PostgreSQL a named prepared statement (named-statements.ts),
+// on MySQL the compiled query goes through Kysely's executor.
 // Build each query with placeholder values in the order the caller will pass the real ones.
 // SQLite caveat: these bypass Kysely's connection mutex, so they must not run inside a Kysely
 // transaction on the same connection; the stores use single statements only. On SQLite a read
@@ -9,6 +10,7 @@
 // every prepareWrite statement announces.
 import { CompiledQuery, type Compilable } from 'kysely';
 import type { SqlConnection } from './connect.js';
+import { namedStatement } from './named-statements.js';
 
 export type PreparedRead<R> = ((...params: unknown[]) => Promise<R | undefined>) & {
   /** With the row cache (SQLite, `cacheAs`): the cached row at once, null when known missing, undefined when not cached. */
@@ -30,6 +32,10 @@ export function prepareFirst<R>(conn: SqlConnection, query: Compilable, options:
     const read: PreparedRead<R> = async (...params) => cached.read(cacheKey(params), () => get(params));
     read.peek = (...params) => cached.peek(cacheKey(params));
     return read;
+  }
+  if (conn.pgPool) {
+    const run = namedStatement(conn.pgPool, sql);
+    return async (...params) => (await run(params)).rows[0] as R | undefined;
   }
   return async (...params) => (await conn.db.executeQuery<R>(CompiledQuery.raw(sql, params))).rows[0];
 }
@@ -88,6 +94,10 @@ export function prepareWrite(
     };
     if (options.grouped && groupCommit) return (...params) => groupCommit.add(() => run(params));
     return async (...params) => run(params);
+  }
+  if (conn.pgPool) {
+    const run = namedStatement(conn.pgPool, sql);
+    return async (...params) => (await run(params)).rowCount ?? 0;
   }
   return async (...params) => Number((await conn.db.executeQuery(CompiledQuery.raw(sql, params))).numAffectedRows ?? 0);
 }
