@@ -2,8 +2,11 @@
 // the bench (BENCH_PROFILE_CASE: me, the default, refresh, login, or verify: then the profiled
 // process is the gatehouse/verify resource server, not Gatehouse), then the self time of the
 // measured window summed by area and by function. BENCH_PROFILE_INTERVAL sets the sampling
-// interval in µs (V8's default is 1000; login's short bursts of loop work want ~50). The profile stays in BENCH_PROFILE_DIR (default
-// /tmp/gatehouse-prof); it is not part of the results. `profile.js FILE` summarises a profile.
+// interval in µs (V8's default is 1000; login's short bursts of loop work want ~50).
+// BENCH_PROFILE_STORE=postgres|redis runs Gatehouse on a store variant of the bench (POSTGRES_URL,
+// REDIS_URL as for `npm run bench`) instead of the embedded SQLite. The profile stays in
+// BENCH_PROFILE_DIR (default /tmp/gatehouse-prof); it is not part of the results. `profile.js FILE`
+// summarises a profile.
 import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,11 +17,13 @@ import { CONNECTIONS, LOGIN_CONNECTIONS } from './lib/cases.js';
 import { measure, timing, type LoadOptions } from './lib/load.js';
 import { RefreshChains } from './lib/refresh-chains.js';
 import { summariseProfile, type SelfTime } from './lib/cpu-profile.js';
+import { storeVariants, type StoreVariant } from './lib/store-variants.js';
 
 const PROFILE_DIR = process.env.BENCH_PROFILE_DIR ?? '/tmp/gatehouse-prof';
 const CASE = process.env.BENCH_PROFILE_CASE ?? 'me';
 const TOP = Number(process.env.BENCH_PROFILE_TOP ?? 25);
 const INTERVAL = process.env.BENCH_PROFILE_INTERVAL;
+const STORE = process.env.BENCH_PROFILE_STORE;
 
 interface ProfiledRun {
   path: string;
@@ -47,9 +52,10 @@ async function profileCase(): Promise<ProfiledRun> {
   process.once('exit', () => rmSync(dataDir, { recursive: true, force: true })); // also when interrupted
   let spawnedAt = performance.now(); // of the profiled process
   let window: Omit<ProfiledRun, 'path'>;
+  const variant = STORE ? await storeVariant(STORE) : undefined;
   try {
     const profiling = ['--cpu-prof', '--cpu-prof-dir', runDir, ...(INTERVAL ? ['--cpu-prof-interval', INTERVAL] : [])];
-    const gatehouse = await startGatehouse(dataDir, { nodeArgs: CASE === 'verify' ? [] : profiling });
+    const gatehouse = await startGatehouse(dataDir, { nodeArgs: CASE === 'verify' ? [] : profiling, env: variant?.env });
     const { path, options } = await loadFor(gatehouse);
     if (CASE === 'verify') spawnedAt = performance.now();
     const target = CASE === 'verify' ? await startResource(gatehouse, options, profiling) : gatehouse;
@@ -61,10 +67,20 @@ async function profileCase(): Promise<ProfiledRun> {
     await stopChild(target); // SIGTERM: the server closes and the profile is written on exit
   } finally {
     await stopAll();
+    await variant?.drop();
   }
   const file = readdirSync(runDir).find((name) => name.endsWith('.cpuprofile'));
   if (!file) throw new Error(`no .cpuprofile in ${runDir}`);
   return { path: join(runDir, file), ...window };
+}
+
+/** The bench's store variant `id`, for which POSTGRES_URL or REDIS_URL must be set. */
+async function storeVariant(id: string): Promise<StoreVariant> {
+  const variants = await storeVariants();
+  const variant = variants.find((v) => v.id === id);
+  await Promise.all(variants.filter((v) => v !== variant).map((v) => v.drop()));
+  if (!variant) throw new TypeError(`BENCH_PROFILE_STORE=${id} needs ${id === 'redis' ? 'REDIS_URL' : 'POSTGRES_URL'} set (postgres or redis)`);
+  return variant;
 }
 
 /** The bench's verify-only resource server, answering what Gatehouse's /users/me answers. */
