@@ -21,8 +21,13 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-/** Builds the app on a fresh SQLite file; `env` overrides settings as environment variables would. */
-export async function createTestApp(env: Record<string, string> = {}, deps: Pick<AppDeps, 'logStream'> = {}): Promise<TestApp> {
+/**
+ * Builds the app on a fresh SQLite file (or the DATABASE_URL of `env`); `env` overrides settings as
+ * environment variables would; `deps.stores` may wrap the stores the app gets.
+ */
+export async function createTestApp(
+  env: Record<string, string> = {}, deps: Pick<AppDeps, 'logStream'> & { stores?: (stores: Stores) => Stores } = {},
+): Promise<TestApp> {
   const dir = mkdtempSync(join(tmpdir(), 'gatehouse-test-'));
   const config = loadConfig({
     NODE_ENV: 'test',
@@ -36,7 +41,7 @@ export async function createTestApp(env: Record<string, string> = {}, deps: Pick
   });
   const stores = await createStores(storeOptions(config, true));
   const clock = new ManualClock(Date.UTC(2026, 0, 1, 12, 0, 0));
-  const app = await buildApp({ config, secret: TEST_SECRET, stores, clock, ...deps });
+  const app = await buildApp({ config, secret: TEST_SECRET, stores: deps.stores?.(stores) ?? stores, clock, logStream: deps.logStream });
   return {
     app, clock, stores, dir,
     async close() {

@@ -14,7 +14,7 @@ import type { Clock } from './clock.js';
 import type { PasswordHasher } from './passwords.js';
 import type { RateLimits } from './rate-limits.js';
 import type { AccessTokenClaims, Tokens } from './tokens.js';
-import type { SessionRecord, SessionStore, UserRecord, UserStore } from '../storage/types.js';
+import type { SessionAndUserRead, SessionRecord, SessionStore, UserRecord, UserStore } from '../storage/types.js';
 
 /**
  * Resolves in the event loop's next turn, after the I/O that is waiting (setImmediate). A login
@@ -36,6 +36,8 @@ export interface AuthSettings extends TokenLifetimes {
 export interface AuthDeps {
   users: UserStore;
   sessions: SessionStore;
+  /** Both of an authenticated request's reads in one, when the stores offer it (Stores.sessionAndUser). */
+  sessionAndUser?: SessionAndUserRead;
   tokens: Tokens;
   hasher: PasswordHasher;
   limits: RateLimits;
@@ -146,9 +148,16 @@ export function createAuthService(deps: AuthDeps) {
     return claims;
   }
 
+  /** A verified token's session and user: in one read where the stores offer it. */
+  async function readSessionAndUser(userId: string, sessionId: string) {
+    if (deps.sessionAndUser) return deps.sessionAndUser(userId, sessionId);
+    const [session, user] = await Promise.all([sessions.findById(userId, sessionId), users.findById(userId)]);
+    return { session, user };
+  }
+
   async function authenticate(accessToken: string): Promise<Authenticated> {
     const claims = await verifyAccess(accessToken);
-    const [session, user] = await Promise.all([sessions.findById(claims.sub, claims.sid), users.findById(claims.sub)]);
+    const { session, user } = await readSessionAndUser(claims.sub, claims.sid);
     return admit(claims, session, user);
   }
 

@@ -65,6 +65,7 @@ async function createAuth(
   return createAuthService({
     users: deps.stores.users,
     sessions: deps.stores.sessions,
+    sessionAndUser: deps.stores.sessionAndUser,
     tokens: createTokens({ ...deriveSigningKeys(deps.secret), accessKeyRing: parts.ring }, {
       issuer: config.issuer, audience: config.audience, clockToleranceSeconds: config.clockToleranceSeconds,
     }),

@@ -8,6 +8,7 @@ import { connectSql } from './sql/connect.js';
 import { migrateToLatest } from './sql/migrations.js';
 import { createSqlUserStore } from './sql/user-store.js';
 import { createSqlSessionStore } from './sql/session-store.js';
+import { createSessionAndUserRead } from './sql/session-and-user.js';
 import type { RedisClient } from './redis/client.js';
 import type { SessionStore } from './types.js';
 import { createMemoryRateLimits, rateLimiterClass, wrapLimiters } from './rate-limits.js';
@@ -33,6 +34,7 @@ export async function createStores(options: StoreOptions): Promise<Stores> {
   return {
     users: createSqlUserStore(conn),
     sessions: redisSessions ?? createSqlSessionStore(conn),
+    sessionAndUser: redisSessions || conn.sqlite ? undefined : createSessionAndUserRead(conn),
     createRateLimits: (rules) => (redis ? createRedisRateLimits(redis, `${prefix}rl:`, rules) : createMemoryRateLimits(rules)),
     ping: async () => {
       await Promise.all([sql`select 1`.execute(db), redis?.ping()]);

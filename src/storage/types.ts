@@ -103,9 +103,14 @@ export interface SessionStore {
   deleteExpired(now: Date): Promise<number>;
 }
 
+/** A session and its user, read together: what SessionStore.findById and UserStore.findById would answer. */
+export type SessionAndUserRead = (userId: string, sessionId: string) => Promise<{ session: SessionRecord | null; user: UserRecord | null }>;
+
 export interface Stores {
   users: UserStore;
   sessions: SessionStore;
+  /** Present when users and sessions share a network SQL database: both in one round trip. */
+  sessionAndUser?: SessionAndUserRead;
   /** Brute-force counters where this deployment keeps shared state (memory or Redis). */
   createRateLimits(rules: RateLimitRules): RateLimits;
   /** Throws when a backend cannot be reached (for /readyz). */

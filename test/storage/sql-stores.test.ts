@@ -1,9 +1,9 @@
 // The store contract on every SQL backend: SQLite always, PostgreSQL and MySQL when configured.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { test } from 'node:test';
+import { describe, test } from 'node:test';
 import { createStores } from '../../src/storage/create-stores.js';
-import { describeSessionStore, describeUserStore, newUser } from './contract.js';
+import { describeSessionStore, describeUserStore, newSession, newUser } from './contract.js';
 import { postgres, sqlBackends, unavailable } from './backends.js';
 
 for (const { backend, variable } of sqlBackends) {
@@ -27,6 +27,39 @@ for (const { backend, variable } of sqlBackends) {
   };
   describeUserStore(backend.name, skip, open);
   describeSessionStore(backend.name, skip, open);
+
+  describe(`sessionAndUser: ${backend.name}`, { skip }, () => {
+    test(backend.name === 'sqlite' ? 'is not offered: the row cache serves both reads'
+      : 'reads a session and its user together, as findById and findById would', async () => {
+      const { url, drop } = await backend.create();
+      const stores = await createStores({ databaseUrl: url, migrate: true });
+      try {
+        if (backend.name === 'sqlite') return assert.equal(stores.sessionAndUser, undefined);
+        const read = stores.sessionAndUser!;
+        const user = newUser();
+        const other = newUser();
+        await stores.users.create(user);
+        await stores.users.create(other);
+        const session = newSession(user.id, { ip: null, userAgent: null, previousHash: 'b'.repeat(64) });
+        await stores.sessions.create(session);
+        const apart = async (userId: string, sessionId: string) =>
+          ({ session: await stores.sessions.findById(userId, sessionId), user: await stores.users.findById(userId) });
+        const cases: Array<[string, string, string]> = [
+          ['both', user.id, session.id], ['another user\'s session', other.id, session.id],
+          ['no such session', user.id, randomUUID()], ['no such user', randomUUID(), session.id],
+        ];
+        for (const [label, userId, sessionId] of cases) assert.deepEqual(await read(userId, sessionId), await apart(userId, sessionId), label);
+        assert.deepEqual((await read(user.id, session.id)).session, session);
+        await stores.sessions.revoke(user.id, session.id, new Date(session.createdAt.getTime() + 5000));
+        await stores.users.update(user.id, { disabled: true }, new Date());
+        assert.deepEqual(await read(user.id, session.id), await apart(user.id, session.id), 'revoked, disabled');
+        assert.ok((await read(user.id, session.id)).session?.revokedAt);
+      } finally {
+        await stores.close();
+        await drop();
+      }
+    });
+  });
 }
 
 test('PostgreSQL: a Gatehouse in a fresh schema migrates while another schema of the database holds Gatehouse\'s tables',

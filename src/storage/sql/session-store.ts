@@ -115,7 +115,7 @@ function cachedSession(selectById: PreparedRead<Selectable<SessionsTable>>): Ses
   return peek && ((userId, id) => peek(id, userId));
 }
 
-function toSessionRecord(row: Selectable<SessionsTable>): SessionRecord {
+export function toSessionRecord(row: Selectable<SessionsTable>): SessionRecord {
   return {
     id: row.id,
     userId: row.user_id,

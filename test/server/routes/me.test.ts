@@ -8,6 +8,7 @@ import { SignJWT, decodeJwt, decodeProtectedHeader, type JWTHeaderParameters } f
 import type { FastifyInstance } from 'fastify';
 import { deriveKey } from '../../../src/auth/keys.js';
 import { TEST_SECRET, createTestApp, failure, registerUser, type TestApp } from '../../helpers.js';
+import { sqlBackends, unavailable } from '../../storage/backends.js';
 
 const UUID_V7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 const ACCESS_KEY = deriveKey(TEST_SECRET, 'access');
@@ -274,3 +275,28 @@ test('logging out one session leaves the user\'s other sessions working', async 
   const res = await getMe(ctx.app, { authorization: `Bearer ${second.json().access_token}` });
   assert.equal(res.statusCode, 200);
 });
+
+for (const { backend, variable } of sqlBackends.filter((b) => b.variable)) {
+  test(`on ${backend.name}: the guard reads the session and the user in one statement, and refuses a logout, a disable, a delete`,
+    { skip: unavailable(variable!) }, async (t) => {
+      const { url, drop } = await backend.create();
+      let reads = 0;
+      const ctx = await createTestApp({ DATABASE_URL: url }, {
+        stores: (stores) => ({ ...stores, sessionAndUser: (userId, sessionId) => { reads += 1; return stores.sessionAndUser!(userId, sessionId); } }),
+      });
+      t.after(async () => { await ctx.close(); await drop(); });
+      const [a, b, c] = [await registerUser(ctx.app), await registerUser(ctx.app), await registerUser(ctx.app)];
+      const bearer = (user: typeof a) => ({ authorization: `Bearer ${user.tokens.access_token}` });
+      const me = await getMe(ctx.app, bearer(a));
+      assert.equal(me.statusCode, 200);
+      assert.equal(me.json().id, a.userId);
+      assert.equal(reads, 1);
+      assert.equal((await ctx.app.inject({ method: 'POST', url: '/auth/logout', headers: bearer(a) })).statusCode, 204);
+      assert.deepEqual(failure(await getMe(ctx.app, bearer(a))), { status: 401, code: 'session_revoked' });
+      await ctx.stores.users.update(b.userId, { disabled: true }, new Date(ctx.clock.now()));
+      assert.deepEqual(failure(await getMe(ctx.app, bearer(b))), { status: 403, code: 'user_disabled' });
+      await ctx.stores.users.delete(c.userId);
+      assert.deepEqual(failure(await getMe(ctx.app, bearer(c))), { status: 401, code: 'session_revoked' });
+      assert.equal(reads, 4, 'one per /users/me');
+    });
+}
