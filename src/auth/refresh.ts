@@ -5,6 +5,7 @@ import { AuthError } from './errors.js';
 import { auditOrigin, failureReason, noAudit, refreshFailureOutcome, type RefreshOutcome } from './audit.js';
 import { hashToken, refreshTokenStanding, sameHash, signTokenPair, type TokenPair } from './token-pair.js';
 import type { AuthDeps, RequestContext } from './service.js';
+import { sessionAndUserReader } from './session-and-user.js';
 import type { SessionRecord, UserRecord } from '../storage/types.js';
 
 /** Rotation attempts before giving up; a lost compare-and-swap re-reads the session once. */
@@ -18,7 +19,8 @@ interface RefreshTrail {
 }
 
 export function createRefresher(deps: AuthDeps) {
-  const { users, sessions, tokens, limits, clock, settings } = deps;
+  const { sessions, tokens, limits, clock, settings } = deps;
+  const readSessionAndUser = sessionAndUserReader(deps);
 
   /** Steps 1 and 2: both signatures, the access token allowed to be expired, the same IDs. */
   async function readTokenPair(accessToken: string | undefined, refreshToken: string) {
@@ -36,15 +38,13 @@ export function createRefresher(deps: AuthDeps) {
   }
 
   /** Step 4: the user must still exist and be active, else the session goes. */
-  async function requireActiveUser(userId: string, sessionId: string): Promise<UserRecord> {
-    const user = await users.findById(userId);
+  async function requireActiveUser(user: UserRecord | null, userId: string, sessionId: string): Promise<UserRecord> {
     if (user && !user.disabled) return user;
     await sessions.revoke(userId, sessionId, new Date(clock.now()));
     throw user ? new AuthError('user_disabled', 'This account is disabled.') : new AuthError('session_revoked', 'This session has ended.');
   }
 
-  async function loadSession(sessionId: string, userId: string): Promise<SessionRecord> {
-    const session = await sessions.findById(userId, sessionId);
+  function liveSession(session: SessionRecord | null): SessionRecord {
     if (!session || session.revokedAt) {
       throw new AuthError('session_revoked', 'This session has been logged out or revoked.');
     }
@@ -78,9 +78,10 @@ export function createRefresher(deps: AuthDeps) {
     Object.assign(trail, { userId, sessionId });
     await limits.consume('refreshPerAccount', userId);
     const presentedHash = hashToken(input.refreshToken);
-    const user = await requireActiveUser(userId, sessionId);
+    const first = await readSessionAndUser(userId, sessionId);
+    const user = await requireActiveUser(first.user, userId, sessionId);
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const session = await loadSession(sessionId, userId);
+      const session = liveSession(attempt === 0 ? first.session : await sessions.findById(userId, sessionId));
       const standing = refreshTokenStanding(session, presentedHash, clock.now(), settings.refreshGraceSeconds);
       if (standing === 'current') {
         const pair = await rotate(user, session, presentedHash);

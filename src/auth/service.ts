@@ -6,6 +6,7 @@ import { checkPasswordPolicy } from './password-policy.js';
 import { createAccount, type NewAccount } from './accounts.js';
 import { hashToken, refreshTokenStanding, signTokenPair, type TokenLifetimes, type TokenPair } from './token-pair.js';
 import { createRefresher } from './refresh.js';
+import { sessionAndUserReader } from './session-and-user.js';
 import { createLoginThrottle, type LoginDelaySettings } from './login-throttle.js';
 import type { BreachedPasswords } from './breached-passwords.js';
 import { auditOrigin, failureReason, noAudit, type AuditSink } from './audit.js';
@@ -70,6 +71,7 @@ export function createAuthService(deps: AuthDeps) {
   const throttle = createLoginThrottle(limits, settings.loginDelay ?? { afterFailures: 0, maxSeconds: 0 });
   const now = () => new Date(clock.now());
   const audit = deps.audit ?? noAudit;
+  const readSessionAndUser = sessionAndUserReader(deps);
 
   /** Opens a session and signs its pair, each step in its own turn of the event loop (nextTurn). */
   async function startSession(user: UserRecord, ctx: RequestContext, event: 'register' | 'login_succeeded'): Promise<TokenPair> {
@@ -146,13 +148,6 @@ export function createAuthService(deps: AuthDeps) {
       verified.set(accessToken, claims);
     }
     return claims;
-  }
-
-  /** A verified token's session and user: in one read where the stores offer it. */
-  async function readSessionAndUser(userId: string, sessionId: string) {
-    if (deps.sessionAndUser) return deps.sessionAndUser(userId, sessionId);
-    const [session, user] = await Promise.all([sessions.findById(userId, sessionId), users.findById(userId)]);
-    return { session, user };
   }
 
   async function authenticate(accessToken: string): Promise<Authenticated> {

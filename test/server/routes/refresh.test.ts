@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import type { FastifyInstance } from 'fastify';
 import { createTestApp, registerUser, bearer, failure, PASSWORD, type Pair } from '../../helpers.js';
+import { sqlBackends, unavailable } from '../../storage/backends.js';
 
 const MINUTE_MS = 60_000;
 const DAY_MS = 86_400_000;
@@ -338,3 +339,35 @@ test('stores only the SHA-256 of the refresh token, never the token', async (t) 
     assert.equal(stored.includes(token.split('.')[2]!), false, 'a token signature is in the sessions table');
   }
 });
+
+for (const { backend, variable } of sqlBackends.filter((b) => b.variable)) {
+  test(`on ${backend.name}: rotation, grace replay, reuse and a disabled user, the session and user read in one statement`,
+    { skip: unavailable(variable!) }, async (t) => {
+      const { url, drop } = await backend.create();
+      let [reads, sessionReads] = [0, 0];
+      const ctx = await createTestApp({ DATABASE_URL: url }, {
+        stores: (stores) => ({
+          ...stores,
+          sessionAndUser: (userId, sessionId) => { reads += 1; return stores.sessionAndUser!(userId, sessionId); },
+          sessions: { ...stores.sessions, findById: (userId, id) => { sessionReads += 1; return stores.sessions.findById(userId, id); } },
+        }),
+      });
+      t.after(async () => { await ctx.close(); await drop(); });
+      const user = await registerUser(ctx.app);
+      const p1 = await rotated(ctx.app, user.tokens);
+      assert.equal(reads, 1);
+      ctx.clock.advance(5_000);
+      assert.equal((await refresh(ctx.app, user.tokens)).json().refresh_token, p1.refresh_token, 'the same successor inside the grace window');
+      ctx.clock.advance(6_000);
+      assert.deepEqual(failure(await refresh(ctx.app, user.tokens)), { status: 401, code: 'refresh_token_reused' });
+      assert.deepEqual(failure(await refresh(ctx.app, p1)), { status: 401, code: 'session_revoked' }, 'reuse ended the session');
+
+      const p2 = await rotated(ctx.app, await login(ctx.app, user.username));
+      await ctx.stores.users.update(user.userId, { disabled: true }, new Date(ctx.clock.now()));
+      assert.deepEqual(failure(await refresh(ctx.app, p2)), { status: 403, code: 'user_disabled' });
+      await ctx.stores.users.update(user.userId, { disabled: false }, new Date(ctx.clock.now()));
+      assert.deepEqual(failure(await refresh(ctx.app, p2)), { status: 401, code: 'session_revoked' }, 'the disable ended the session');
+      assert.equal(reads, 7, 'one per refresh');
+      assert.equal(sessionReads, 0, 'no second read of the session (only a lost compare-and-swap needs one)');
+    });
+}
