@@ -12,12 +12,13 @@ interface PasswordBody {
 }
 
 /**
- * The public view of a user, kept with the record: on the hot path records come from the row
- * cache, shared and frozen, so a repeated /users/me builds nothing; other records are fresh per
- * request and their entry goes with them.
+ * The public view of a user, kept with the record when the record is shared: on the hot path
+ * records come from the row cache, shared and frozen, so a repeated /users/me builds nothing.
+ * Other records are fresh per request; keeping their view would only cost a WeakMap entry.
  */
 const publicViews = new WeakMap<UserRecord, PublicUser>();
 function publicView(user: UserRecord): PublicUser {
+  if (!Object.isFrozen(user)) return toPublicUser(user);
   let view = publicViews.get(user);
   if (view === undefined) publicViews.set(user, (view = toPublicUser(user)));
   return view;
