@@ -8,6 +8,8 @@ export type LimitName = 'credentialsPerIp' | 'failedLoginsPerAccount' | 'refresh
 export interface RateLimitRule {
   points: number;
   windowSeconds: number;
+  /** No limit (`off` in the settings): nothing is counted or stored, and nothing is refused. */
+  off?: boolean;
 }
 
 export type RateLimitRules = Record<LimitName, RateLimitRule>;

@@ -208,7 +208,7 @@ function reader(env: Env) {
     },
     rate(name: string, fallback: string): RateLimitRule {
       const value = raw(name) ?? fallback;
-      if (value === 'off') return Object.freeze({ points: Number.MAX_SAFE_INTEGER, windowSeconds: 1 });
+      if (value === 'off') return Object.freeze({ points: Number.MAX_SAFE_INTEGER, windowSeconds: 1, off: true });
       const [points, window] = value.split('/');
       const windowSeconds = window === undefined ? undefined : parseDuration(window);
       if (!/^\d+$/.test(points ?? '') || Number(points) < 1 || !windowSeconds) {

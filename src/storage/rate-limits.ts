@@ -26,10 +26,13 @@ export function createMemoryRateLimits(rules: RateLimitRules): RateLimits {
   return wrapLimiters(limiters, rules);
 }
 
+/** RateLimits over one limiter per rule; a rule that is `off` costs nothing (no store round trip). */
 export function wrapLimiters(limiters: Map<LimitName, RateLimiterAbstract>, rules: RateLimitRules): RateLimits {
   const limiter = (name: LimitName) => limiters.get(name)!;
+  const off = (name: LimitName) => rules[name].off === true;
   return {
     async consume(name, key) {
+      if (off(name)) return;
       try {
         await limiter(name).consume(key);
       } catch (error) {
@@ -38,22 +41,27 @@ export function wrapLimiters(limiters: Map<LimitName, RateLimiterAbstract>, rule
       }
     },
     async check(name, key) {
+      if (off(name)) return;
       const state = await limiter(name).get(key).catch((error: unknown) => {
         throw new StoreUnavailableError(error);
       });
       if (state && state.consumedPoints >= rules[name].points) throw limited(state);
     },
     async reset(name, key) {
+      if (off(name)) return;
       await limiter(name).delete(key).catch(unavailable);
     },
     async record(name, key) {
+      if (off(name)) return 0;
       const state = await limiter(name).penalty(key, 1).catch(unavailable);
       return state.consumedPoints;
     },
     async refund(name, key) {
+      if (off(name)) return;
       await limiter(name).reward(key, 1).catch(unavailable);
     },
     async block(name, key, seconds) {
+      if (off(name)) return;
       await limiter(name).block(key, Math.max(1, Math.ceil(seconds))).catch(unavailable);
     },
   };

@@ -39,6 +39,16 @@ async function refusal(promise: Promise<unknown>): Promise<{ code: string; retry
 type Make = (env?: Record<string, string>) => Promise<RateLimits>;
 
 function suite(make: Make) {
+  test('a limit that is off counts nothing and refuses nothing', async () => {
+    const limits = await make({ RATE_LIMIT_FAILED_LOGINS_PER_ACCOUNT: 'off' });
+    const key = `acct-${randomBytes(4).toString('hex')}`;
+    for (let i = 0; i < 3; i++) assert.equal(await limits.record('failedLoginsPerAccount', key), 0);
+    await limits.block('failedLoginsPerAccount', key, 60);
+    await limits.check('failedLoginsPerAccount', key);
+    await limits.consume('failedLoginsPerAccount', key);
+    assert.equal(await (await make()).record('failedLoginsPerAccount', key), 1, 'the same calls count when the limit is on');
+  });
+
   test('a failure past afterFailures blocks the account for the computed delay', async () => {
     const throttle = createLoginThrottle(await make(), SETTINGS);
     const key = `acct-${randomBytes(4).toString('hex')}`;
@@ -113,11 +123,26 @@ for (const [name, variable, kind] of [['Redis', 'REDIS_URL', 'redis'], ['Redis C
       await deleteRedisKeys(client, target!.keyPrefix);
       await client.quit();
     });
-    suite(async (env) => {
+    const make: Make = async (env) => {
       const db = await sqlite.create();
       const stores = await createStores({ databaseUrl: db.url, migrate: true, redis: target });
       opened.push({ stores, drop: db.drop });
       return stores.createRateLimits(rules(env));
+    };
+    suite(make);
+
+    test('a limit that is off makes no Redis call: no key is written for it', async () => {
+      const client = kind === 'redis' ? new Redis(process.env.REDIS_URL!)
+        : new Cluster(process.env.REDIS_CLUSTER_NODES!.split(',').map((n) => ({ host: n.split(':')[0]!, port: Number(n.split(':')[1]) })));
+      try {
+        const keyOf = (account: string) => `${target!.keyPrefix}rl:failedLoginsPerAccount:${account}`;
+        const [on, off] = [`on-${randomBytes(4).toString('hex')}`, `off-${randomBytes(4).toString('hex')}`];
+        await (await make()).record('failedLoginsPerAccount', on);
+        await (await make({ RATE_LIMIT_FAILED_LOGINS_PER_ACCOUNT: 'off' })).record('failedLoginsPerAccount', off);
+        assert.deepEqual([await client.exists(keyOf(on)), await client.exists(keyOf(off))], [1, 0]);
+      } finally {
+        await client.quit();
+      }
     });
   });
 }
