@@ -113,13 +113,14 @@ for (const [name, variable, kind] of [['Redis', 'REDIS_URL', 'redis'], ['Redis C
   describe(`login throttle in ${name}`, { skip: unavailable(variable) }, () => {
     const opened: Array<{ stores: Stores; drop: () => Promise<void> }> = [];
     const target = process.env[variable] ? redisTarget(kind) : undefined;
+    const connect = () => (kind === 'redis' ? new Redis(process.env.REDIS_URL!)
+      : new Cluster(process.env.REDIS_CLUSTER_NODES!.split(',').map((n) => ({ host: n.split(':')[0]!, port: Number(n.split(':')[1]) }))));
     after(async () => {
       for (const { stores, drop } of opened) {
         await stores.close();
         await drop();
       }
-      const client = kind === 'redis' ? new Redis(process.env.REDIS_URL!)
-        : new Cluster(process.env.REDIS_CLUSTER_NODES!.split(',').map((n) => ({ host: n.split(':')[0]!, port: Number(n.split(':')[1]) })));
+      const client = connect();
       await deleteRedisKeys(client, target!.keyPrefix);
       await client.quit();
     });
@@ -132,8 +133,7 @@ for (const [name, variable, kind] of [['Redis', 'REDIS_URL', 'redis'], ['Redis C
     suite(make);
 
     test('a limit that is off makes no Redis call: no key is written for it', async () => {
-      const client = kind === 'redis' ? new Redis(process.env.REDIS_URL!)
-        : new Cluster(process.env.REDIS_CLUSTER_NODES!.split(',').map((n) => ({ host: n.split(':')[0]!, port: Number(n.split(':')[1]) })));
+      const client = connect();
       try {
         const keyOf = (account: string) => `${target!.keyPrefix}rl:failedLoginsPerAccount:${account}`;
         const [on, off] = [`on-${randomBytes(4).toString('hex')}`, `off-${randomBytes(4).toString('hex')}`];
