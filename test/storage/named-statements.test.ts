@@ -62,6 +62,11 @@ describe('PostgreSQL named statements', { skip }, () => {
     const read = namedStatement(pool, 'INSERT INTO t VALUES ($1, $2)');
     await assert.rejects(read(['a', 'again']), { code: '23505' });
     assert.equal((await pool.query('SELECT count(*)::int AS n FROM t')).rows[0].n, 1);
+    // one that a second run would get through: the sequence's second value divides by 1, not 0
+    await pool.query('CREATE SEQUENCE once');
+    const divide = namedStatement(pool, "SELECT 1 / (nextval('once') - 1) AS q");
+    await assert.rejects(divide([]), { code: '22012' });
+    assert.equal((await pool.query('SELECT last_value::int AS n FROM once')).rows[0].n, 1, 'run once');
   });
 
   test('the stores\' hot reads go through it', async () => {
