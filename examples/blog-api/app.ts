@@ -4,7 +4,7 @@
 import { STATUS_CODES } from 'node:http';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 // In your own project: import { gatehouseVerify, type GatehouseFastifyOptions } from 'gatehouse/verify';
-import { gatehouseVerify, type GatehouseFastifyOptions } from '../../src/verify/index.js';
+import { gatehouseVerify, type GatehouseFastifyOptions } from '@gatehouse-auth/verify';
 import { createPostStore, type Post, type PostDraft, type PostStore } from './posts.js';
 
 export interface BlogOptions {

@@ -1,7 +1,7 @@
 // Starts the blog: `GATEHOUSE_JWKS_URL=http://127.0.0.1:3000/.well-known/jwks.json node dist/examples/blog-api/main.js`
 // (the server with JWT_ALG=EdDSA, ES256 or RS256), or GATEHOUSE_SECRET=... with the default HS256.
 import { pathToFileURL } from 'node:url';
-import { remoteJwksKeySource, sharedSecretKeySource } from '../../src/verify/index.js';
+import { remoteJwksKeySource, sharedSecretKeySource } from '@gatehouse-auth/verify';
 import { buildBlogApp } from './app.js';
 
 export async function main(env: Record<string, string | undefined> = process.env): Promise<void> {

@@ -1,0 +1,268 @@
+// Every setting, read from the environment (and a .env file) once at start, checked, and frozen.
+// The only module that reads process.env (design §8). A bad value stops the start with a message
+// that names the variable.
+import { existsSync } from 'node:fs';
+import { isIP } from 'node:net';
+import { join } from 'node:path';
+import { availableParallelism } from 'node:os';
+import type { RateLimitRule, RateLimitRules } from '../storage/types/rate-limits.js';
+import type { HashPriority } from '../pool-priority.js';
+
+export class ConfigError extends Error {
+  constructor(variable: string, problem: string) {
+    super(`${variable}: ${problem}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export interface Config {
+  nodeEnv: 'development' | 'production' | 'test';
+  host: string;
+  port: number;
+  dataDir: string;
+  databaseUrl: string;
+  /** From GATEHOUSE_SECRET; undefined means "use the development secret file" (see secret.ts). */
+  secret: string | undefined;
+  issuer: string;
+  audience: string | undefined;
+  /** Access-token algorithm: HS256 with the derived access key, or an asymmetric key with a kid and a JWKS. */
+  jwtAlg: 'HS256' | 'EdDSA' | 'ES256' | 'RS256';
+  /** PEM private key(s) for an asymmetric jwtAlg; unset means the key set file in dataDir. */
+  jwtPrivateKeyFile: string | undefined;
+  accessTokenTtlSeconds: number;
+  refreshTokenTtlSeconds: number;
+  sessionMaxAgeSeconds: number;
+  refreshGraceSeconds: number;
+  clockToleranceSeconds: number;
+  /** Design §5: the refresh grant needs the access token too, unless relaxed for plain OAuth2 clients. */
+  refreshRequiresAccessToken: boolean;
+  rateLimits: RateLimitRules;
+  hashConcurrency: number;
+  /** How far the hashing threads step back for the event loop (pool-priority.ts). */
+  hashPriority: HashPriority;
+  /** libuv's thread pool size, as libuv itself reads UV_THREADPOOL_SIZE (default 4, 1 to 1024). */
+  threadPoolSize: number;
+  bodyLimitBytes: number;
+  trustProxy: boolean | number | string;
+  redisUrl: string | undefined;
+  redisClusterNodes: string[] | undefined;
+  redisKeyPrefix: string;
+  autoMigrate: boolean;
+  docs: boolean;
+  /** The /demo page built on gatehouse/client (DEMO); on unless NODE_ENV=production. */
+  demo: boolean;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Bearer token /metrics requires (METRICS_TOKEN); undefined = none. */
+  metricsToken: string | undefined;
+  /** IPs that may read /metrics (METRICS_ALLOW); undefined = any. */
+  metricsAllow: readonly string[] | undefined;
+  // Hardening (docs/hardening.md)
+  /** Progressive delay after repeated failed logins on one account (ASVS 2.2.1); maxSeconds 0 = off. */
+  loginDelay: { afterFailures: number; maxSeconds: number };
+  /** Browser origins allowed by CORS; undefined = no CORS headers at all. */
+  corsOrigins: readonly string[] | undefined;
+  /** HIBP-style k-anonymity range API; undefined = only the shipped list is checked. */
+  pwnedPasswordsUrl: string | undefined;
+  pwnedPasswordsTimeoutMs: number;
+  maxHeaderBytes: number;
+  requestTimeoutMs: number;
+  connectionTimeoutMs: number;
+  shutdownTimeoutMs: number;
+}
+
+type Env = Record<string, string | undefined>;
+
+/** Reads `.env` from the working directory into process.env (existing variables win). */
+export function loadDotEnv(path = '.env'): void {
+  if (existsSync(path)) process.loadEnvFile(path);
+}
+
+export function loadConfig(env: Env = process.env): Readonly<Config> {
+  const read = reader(env);
+  const nodeEnv = read.oneOf('NODE_ENV', ['development', 'production', 'test'], 'development');
+  const dataDir = read.text('DATA_DIR', './data');
+  const accessTokenTtlSeconds = read.duration('ACCESS_TOKEN_TTL', '15m');
+  const refreshTokenTtlSeconds = read.duration('REFRESH_TOKEN_TTL', '7d');
+  if (refreshTokenTtlSeconds < accessTokenTtlSeconds) {
+    throw new ConfigError('REFRESH_TOKEN_TTL', 'must not be shorter than ACCESS_TOKEN_TTL');
+  }
+  // An earlier setting: refused rather than ignored, so nobody believes it still applies.
+  if (env.HASH_NICE?.trim()) throw new ConfigError('HASH_NICE', 'was replaced by HASH_PRIORITY (idle, low or normal)');
+  const loginDelay = Object.freeze({
+    afterFailures: read.integer('LOGIN_DELAY_AFTER_FAILURES', 5, 0, 1000),
+    maxSeconds: read.text('LOGIN_DELAY_MAX', '1m') === 'off' ? 0 : read.duration('LOGIN_DELAY_MAX', '1m', 0),
+  });
+  return Object.freeze({
+    nodeEnv,
+    host: read.text('HOST', '127.0.0.1'),
+    port: read.integer('PORT', 3000, 0, 65535),
+    dataDir,
+    databaseUrl: read.text('DATABASE_URL', `sqlite:${join(dataDir, 'gatehouse.db')}`),
+    secret: env.GATEHOUSE_SECRET || undefined,
+    issuer: read.text('JWT_ISSUER', 'gatehouse'),
+    audience: env.JWT_AUDIENCE || undefined,
+    jwtAlg: read.oneOf('JWT_ALG', ['HS256', 'EdDSA', 'ES256', 'RS256'], 'HS256'),
+    jwtPrivateKeyFile: env.JWT_PRIVATE_KEY_FILE || undefined,
+    accessTokenTtlSeconds,
+    refreshTokenTtlSeconds,
+    sessionMaxAgeSeconds: read.durationAtLeast('SESSION_MAX_AGE', '30d', refreshTokenTtlSeconds, 'REFRESH_TOKEN_TTL'),
+    refreshGraceSeconds: read.duration('REFRESH_GRACE', '10s', 0),
+    clockToleranceSeconds: read.duration('CLOCK_TOLERANCE', '5s', 0),
+    refreshRequiresAccessToken: read.boolean('REFRESH_REQUIRES_ACCESS_TOKEN', true),
+    rateLimits: Object.freeze({
+      credentialsPerIp: read.rate('RATE_LIMIT_LOGIN_PER_IP', '30/1m'),
+      failedLoginsPerAccount: read.rate('RATE_LIMIT_FAILED_LOGINS_PER_ACCOUNT', '10/15m'),
+      refreshPerIp: read.rate('RATE_LIMIT_REFRESH_PER_IP', '120/1m'),
+      refreshPerAccount: read.rate('RATE_LIMIT_REFRESH_PER_ACCOUNT', '30/1m'),
+      // ASVS 2.2.1: at most 100 failed attempts per hour per account, whatever the rule above says.
+      failedLoginsPerAccountHourly: read.rate('RATE_LIMIT_FAILED_LOGINS_PER_ACCOUNT_HOURLY', '100/1h'),
+      ...loginDelayRules(loginDelay),
+    }),
+    // One core stays free for the event loop, so other requests keep their latency under a login flood.
+    hashConcurrency: read.integer('HASH_CONCURRENCY', Math.max(1, availableParallelism() - 1), 1, 64),
+    // …and the hashing threads run only on CPU time it leaves (pool-priority.ts).
+    hashPriority: read.oneOf('HASH_PRIORITY', ['idle', 'low', 'normal'], 'idle'),
+    threadPoolSize: Math.min(1024, Math.max(1, Number.parseInt(env.UV_THREADPOOL_SIZE ?? '4', 10) || 1)),
+    bodyLimitBytes: read.integer('BODY_LIMIT_BYTES', 16_384, 1024, 10_485_760),
+    trustProxy: read.trustProxy('TRUST_PROXY'),
+    redisUrl: env.REDIS_URL || undefined,
+    redisClusterNodes: read.list('REDIS_CLUSTER_NODES'),
+    redisKeyPrefix: read.text('REDIS_KEY_PREFIX', 'gh:'),
+    autoMigrate: read.boolean('AUTO_MIGRATE', true),
+    docs: read.boolean('DOCS', nodeEnv !== 'production'),
+    demo: read.boolean('DEMO', nodeEnv !== 'production'),
+    logLevel: read.oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info'),
+    ...readMetricsProtection(env),
+    loginDelay,
+    corsOrigins: read.origins('CORS_ORIGINS'),
+    pwnedPasswordsUrl: read.url('PWNED_PASSWORDS_URL'),
+    pwnedPasswordsTimeoutMs: read.integer('PWNED_PASSWORDS_TIMEOUT_MS', 1500, 50, 30_000),
+    maxHeaderBytes: read.integer('MAX_HEADER_BYTES', 8192, 1024, 65_536),
+    requestTimeoutMs: read.duration('REQUEST_TIMEOUT', '30s') * 1000,
+    connectionTimeoutMs: read.duration('CONNECTION_TIMEOUT', '60s') * 1000,
+    shutdownTimeoutMs: read.duration('SHUTDOWN_TIMEOUT', '10s') * 1000,
+  });
+}
+
+/** The two buckets behind the progressive login delay: the failure streak and the wait itself. */
+function loginDelayRules(delay: Config['loginDelay']): Pick<RateLimitRules, 'failedLoginStreak' | 'failedLoginDelay'> {
+  return {
+    failedLoginStreak: Object.freeze({ points: Number.MAX_SAFE_INTEGER, windowSeconds: 3600 }),
+    failedLoginDelay: Object.freeze({ points: 1, windowSeconds: Math.max(delay.maxSeconds, 1) }),
+  };
+}
+
+const DURATION = /^(\d+)(s|m|h|d)?$/;
+const UNIT_SECONDS = { s: 1, m: 60, h: 3600, d: 86_400 } as const;
+
+/** "15m" → 900. A bare number is seconds. */
+export function parseDuration(text: string): number | undefined {
+  const match = DURATION.exec(text.trim());
+  if (!match) return undefined;
+  return Number(match[1]) * UNIT_SECONDS[(match[2] ?? 's') as keyof typeof UNIT_SECONDS];
+}
+
+const PROXY_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
+
+function isProxyAddress(item: string): boolean {
+  if (PROXY_NAMES.includes(item)) return true;
+  const [address, bits, extra] = item.split('/');
+  const family = isIP(address ?? '');
+  if (!family || extra !== undefined) return false;
+  return bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128));
+}
+
+function reader(env: Env) {
+  const raw = (name: string) => (env[name] === undefined || env[name] === '' ? undefined : env[name]!.trim());
+  return {
+    text: (name: string, fallback: string) => raw(name) ?? fallback,
+    oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
+      const value = raw(name) ?? fallback;
+      if (!allowed.includes(value as T)) throw new ConfigError(name, `must be one of ${allowed.join(', ')}; got "${value}"`);
+      return value as T;
+    },
+    integer(name: string, fallback: number, min: number, max: number): number {
+      const value = raw(name);
+      if (value === undefined) return fallback;
+      const n = Number(value);
+      if (!/^\d+$/.test(value) || n < min || n > max) throw new ConfigError(name, `must be a whole number from ${min} to ${max}; got "${value}"`);
+      return n;
+    },
+    boolean(name: string, fallback: boolean): boolean {
+      const value = raw(name)?.toLowerCase();
+      if (value === undefined) return fallback;
+      if (['true', '1', 'yes', 'on'].includes(value)) return true;
+      if (['false', '0', 'no', 'off'].includes(value)) return false;
+      throw new ConfigError(name, `must be true or false; got "${value}"`);
+    },
+    duration(name: string, fallback: string, min = 1): number {
+      const value = raw(name) ?? fallback;
+      const seconds = parseDuration(value);
+      if (seconds === undefined || seconds < min) throw new ConfigError(name, `must be a duration like 10s, 15m, 12h or 7d; got "${value}"`);
+      return seconds;
+    },
+    durationAtLeast(name: string, fallback: string, floorSeconds: number, floorName: string): number {
+      const seconds = this.duration(name, fallback);
+      if (seconds < floorSeconds) throw new ConfigError(name, `must not be shorter than ${floorName}`);
+      return seconds;
+    },
+    rate(name: string, fallback: string): RateLimitRule {
+      const value = raw(name) ?? fallback;
+      if (value === 'off') return Object.freeze({ points: Number.MAX_SAFE_INTEGER, windowSeconds: 1, off: true });
+      const [points, window] = value.split('/');
+      const windowSeconds = window === undefined ? undefined : parseDuration(window);
+      if (!/^\d+$/.test(points ?? '') || Number(points) < 1 || !windowSeconds) {
+        throw new ConfigError(name, `must be "N/window" like 30/1m, or off; got "${value}"`);
+      }
+      return Object.freeze({ points: Number(points), windowSeconds });
+    },
+    list(name: string): string[] | undefined {
+      const value = raw(name);
+      if (value === undefined) return undefined;
+      const items = value.split(',').map((item) => item.trim()).filter(Boolean);
+      if (items.some((item) => !/^[^\s:]+:\d+$/.test(item))) throw new ConfigError(name, `must be host:port,host:port; got "${value}"`);
+      return items;
+    },
+    origins(name: string): readonly string[] | undefined {
+      const value = raw(name);
+      if (value === undefined) return undefined;
+      const items = value.split(',').map((item) => item.trim()).filter(Boolean);
+      // Exact origins only: a wildcard would let any site read answers (Fetch standard, CORS protocol).
+      if (!items.length || items.some((item) => !/^https?:\/\/[^\s/?#*]+$/.test(item))) {
+        throw new ConfigError(name, `must be origins like https://app.example,http://localhost:5173; got "${value}"`);
+      }
+      return Object.freeze(items);
+    },
+    url(name: string): string | undefined {
+      const value = raw(name);
+      if (value === undefined) return undefined;
+      if (!URL.canParse(value) || !/^https?:$/.test(new URL(value).protocol)) throw new ConfigError(name, `must be an http(s) URL; got "${value}"`);
+      return value.replace(/\/+$/, '');
+    },
+    trustProxy(name: string): boolean | number | string {
+      const value = raw(name);
+      if (value === undefined || value.toLowerCase() === 'false') return false;
+      if (value.toLowerCase() === 'true') return true;
+      if (/^\d+$/.test(value)) return Number(value); // hop count
+      // Addresses or CIDRs of the proxies (proxy-addr syntax); checked here so a typo is a
+      // ConfigError naming the variable rather than a crash inside Fastify.
+      const items = value.split(',').map((item) => item.trim());
+      if (!items.every(isProxyAddress)) {
+        throw new ConfigError(name, `must be true, false, a hop count or proxy addresses/CIDRs like 10.0.0.0/8,127.0.0.1; got "${value}"`);
+      }
+      return items.join(',');
+    },
+  };
+}
+
+/** METRICS_TOKEN (16+ characters, sent as a bearer token) and METRICS_ALLOW (comma-separated IPs). */
+function readMetricsProtection(env: Env): Pick<Config, 'metricsToken' | 'metricsAllow'> {
+  const token = env.METRICS_TOKEN?.trim() || undefined;
+  if (token !== undefined && !/^[A-Za-z0-9\-._~+/]{16,}=*$/.test(token)) {
+    throw new ConfigError('METRICS_TOKEN', 'must be at least 16 characters usable in a bearer token (letters, digits, -._~+/)');
+  }
+  const allow = env.METRICS_ALLOW?.split(',').map((item) => item.trim()).filter(Boolean);
+  const bad = allow?.find((ip) => !isIP(ip));
+  if (bad !== undefined) throw new ConfigError('METRICS_ALLOW', `must be IP addresses separated by commas; got "${bad}"`);
+  return { metricsToken: token, metricsAllow: allow?.length ? Object.freeze(allow) : undefined };
+}

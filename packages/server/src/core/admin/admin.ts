@@ -1,0 +1,115 @@
+// The admin use-cases: list, read, change (disable, role) and delete users, list and revoke their
+// sessions. Disabling or deleting ends every session at once; the last active admin can never be
+// demoted, disabled or deleted (409 last_admin). Framework-free, like the rest of src/auth.
+import { AuthError } from '../errors.js';
+import { auditOrigin, noAudit, type AuditSink } from '../audit.js';
+import type { Clock } from '../clock.js';
+import type { SessionRecord, SessionStore, UserListQuery, UserRecord, UserStore } from '../../storage/types/stores.js';
+
+export const ADMIN_ROLE = 'admin';
+
+export interface AdminDeps {
+  users: UserStore;
+  sessions: SessionStore;
+  clock: Clock;
+  audit?: AuditSink;
+}
+
+/** The admin who acts, and from where: every change is audited under their name. */
+export interface AdminActor {
+  userId: string;
+  sessionId: string;
+  ip: string;
+  userAgent: string | null;
+}
+
+export interface UserChanges {
+  disabled?: boolean;
+  role?: string;
+}
+
+export interface UserPage {
+  users: UserRecord[];
+  /** The cursor of the next page, or null on the last. */
+  nextCursor: string | null;
+}
+
+export type AdminService = ReturnType<typeof createAdminService>;
+
+const isActiveAdmin = (user: Pick<UserRecord, 'role' | 'disabled'>) => user.role === ADMIN_ROLE && !user.disabled;
+
+export function createAdminService(deps: AdminDeps) {
+  const { users, sessions, clock } = deps;
+  const audit = deps.audit ?? noAudit;
+  const now = () => new Date(clock.now());
+  const by = (actor: AdminActor) => ({ userId: actor.userId, sessionId: actor.sessionId, ...auditOrigin(actor) });
+
+  async function requireUser(id: string): Promise<UserRecord> {
+    const user = await users.findById(id);
+    if (!user) throw new AuthError('user_not_found', 'No such user.');
+    return user;
+  }
+
+  const lastAdmin = () => new AuthError('last_admin', 'This is the last active admin; make another admin first.');
+
+  /**
+   * Applies a change that may take an active admin away, keeping at least one. The count before
+   * is the quick answer; the count after catches two admins demoting each other at once: whoever
+   * then sees zero undoes their change and answers 409, so one admin always survives (no lock
+   * or serializable transaction needed on any backend).
+   */
+  async function withAdminKept(before: UserRecord, after: UserChanges, apply: () => Promise<void>, undo: () => Promise<void>) {
+    const removesAdmin = isActiveAdmin(before) && !isActiveAdmin({ ...before, ...after });
+    if (removesAdmin && (await users.countActiveByRole(ADMIN_ROLE)) <= 1) throw lastAdmin();
+    await apply();
+    if (removesAdmin && (await users.countActiveByRole(ADMIN_ROLE)) === 0) {
+      await undo();
+      throw lastAdmin();
+    }
+  }
+
+  async function listUsers(query: UserListQuery): Promise<UserPage> {
+    // one extra row tells whether another page follows
+    const rows = await users.list({ ...query, limit: query.limit + 1 });
+    const page = rows.slice(0, query.limit);
+    return { users: page, nextCursor: rows.length > query.limit ? page[page.length - 1]!.id : null };
+  }
+
+  async function updateUser(actor: AdminActor, id: string, changes: UserChanges): Promise<UserRecord> {
+    const before = await requireUser(id);
+    let updated: UserRecord | null = before;
+    await withAdminKept(before, changes,
+      async () => { updated = await users.update(id, changes, now()); },
+      async () => { await users.update(id, { disabled: before.disabled, role: before.role }, now()); });
+    if (!updated) throw new AuthError('user_not_found', 'No such user.');
+    const revokedSessions = changes.disabled ? await sessions.revokeAllForUser(id, now()) : 0;
+    audit({ type: 'admin_user_updated', targetUserId: id, changes, revokedSessions, ...by(actor) });
+    return updated;
+  }
+
+  /** Disables first, so the last-admin check covers deletion too, then ends sessions, then deletes. */
+  async function deleteUser(actor: AdminActor, id: string): Promise<void> {
+    const before = await requireUser(id);
+    await withAdminKept(before, { disabled: true },
+      async () => { await users.update(id, { disabled: true }, now()); },
+      async () => { await users.update(id, { disabled: before.disabled }, now()); });
+    // SQL sessions go with the user row; Redis sessions must be revoked explicitly
+    const revokedSessions = await sessions.revokeAllForUser(id, now());
+    await users.delete(id);
+    audit({ type: 'admin_user_deleted', targetUserId: id, revokedSessions, ...by(actor) });
+  }
+
+  async function listSessions(id: string): Promise<SessionRecord[]> {
+    await requireUser(id);
+    return sessions.listActiveForUser(id, now());
+  }
+
+  async function revokeSessions(actor: AdminActor, id: string): Promise<number> {
+    await requireUser(id);
+    const revokedSessions = await sessions.revokeAllForUser(id, now());
+    audit({ type: 'admin_sessions_revoked', targetUserId: id, revokedSessions, ...by(actor) });
+    return revokedSessions;
+  }
+
+  return { listUsers, getUser: requireUser, updateUser, deleteUser, listSessions, revokeSessions };
+}

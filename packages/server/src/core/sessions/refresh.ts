@@ -1,0 +1,119 @@
+// The reissue protocol of design §5: the expired access token and the refresh token come
+// together, must name the same user and session, and one compare-and-swap on the session store
+// decides between rotate, grace replay and reuse (which revokes the whole session).
+import { AuthError } from '../errors.js';
+import { auditOrigin, failureReason, noAudit, refreshFailureOutcome, type RefreshOutcome } from '../audit.js';
+import { hashToken, refreshTokenStanding, sameHash, signTokenPair, type TokenPair } from '../tokens/token-pair.js';
+import type { AuthDeps, RequestContext } from '../service.js';
+import { sessionAndUserReader } from './session-and-user.js';
+import type { SessionRecord, UserRecord } from '../../storage/types/stores.js';
+
+/** Rotation attempts before giving up; a lost compare-and-swap re-reads the session once. */
+const MAX_ATTEMPTS = 3;
+
+/** What one refresh learned, for its audit event. */
+interface RefreshTrail {
+  userId?: string;
+  sessionId?: string;
+  outcome?: RefreshOutcome;
+}
+
+export function createRefresher(deps: AuthDeps) {
+  const { sessions, tokens, limits, clock, settings } = deps;
+  const readSessionAndUser = sessionAndUserReader(deps);
+
+  /** Steps 1 and 2: both signatures, the access token allowed to be expired, the same IDs. */
+  async function readTokenPair(accessToken: string | undefined, refreshToken: string) {
+    const nowMs = clock.now();
+    const refresh = await tokens.verifyRefreshToken(refreshToken, { nowMs });
+    if (accessToken === undefined) {
+      if (settings.refreshRequiresAccessToken) throw new AuthError('missing_token', 'The access token must come with the refresh token.');
+      return { userId: refresh.sub, sessionId: refresh.sid };
+    }
+    const access = await tokens.verifyAccessToken(accessToken, { nowMs, allowExpiredSeconds: settings.refreshTokenTtlSeconds });
+    if (access.sub !== refresh.sub || access.sid !== refresh.sid) {
+      throw new AuthError('token_mismatch', 'The access token and the refresh token belong to different sessions.');
+    }
+    return { userId: refresh.sub, sessionId: refresh.sid };
+  }
+
+  /** Step 4: the user must still exist and be active, else the session goes. */
+  async function requireActiveUser(user: UserRecord | null, userId: string, sessionId: string): Promise<UserRecord> {
+    if (user && !user.disabled) return user;
+    await sessions.revoke(userId, sessionId, new Date(clock.now()));
+    throw user ? new AuthError('user_disabled', 'This account is disabled.') : new AuthError('session_revoked', 'This session has ended.');
+  }
+
+  function liveSession(session: SessionRecord | null): SessionRecord {
+    if (!session || session.revokedAt) {
+      throw new AuthError('session_revoked', 'This session has been logged out or revoked.');
+    }
+    return session;
+  }
+
+  /** Step 3, current token: mint the successor and swap it in, if nobody beat us to it. */
+  async function rotate(user: UserRecord, session: SessionRecord, presentedHash: string): Promise<TokenPair | null> {
+    const rotatedAt = new Date(clock.now());
+    const next = { ...session, generation: session.generation + 1, rotatedAt };
+    const signed = await signTokenPair(tokens, settings, user, next, clock.now());
+    const swapped = await sessions.rotate(session.userId, session.id, presentedHash, {
+      currentHash: signed.refreshHash, previousHash: presentedHash, generation: next.generation,
+      rotatedAt, expiresAt: signed.refreshExpiresAt, lastUsedAt: rotatedAt,
+    });
+    return swapped ? signed.pair : null;
+  }
+
+  /** Step 3, previous token inside the grace window: the successor pair, minted again identically. */
+  async function replaySuccessor(user: UserRecord, session: SessionRecord): Promise<TokenPair> {
+    const signed = await signTokenPair(tokens, settings, user, session, clock.now());
+    if (!sameHash(signed.refreshHash, session.currentHash)) {
+      throw new AuthError('invalid_refresh_token', 'The refresh token can no longer be replayed.');
+    }
+    return signed.pair;
+  }
+
+  async function reissue(input: { accessToken?: string; refreshToken: string }, ctx: RequestContext, trail: RefreshTrail): Promise<TokenPair> {
+    await limits.consume('refreshPerIp', ctx.ip);
+    const { userId, sessionId } = await readTokenPair(input.accessToken, input.refreshToken);
+    Object.assign(trail, { userId, sessionId });
+    await limits.consume('refreshPerAccount', userId);
+    const presentedHash = hashToken(input.refreshToken);
+    const first = await readSessionAndUser(userId, sessionId);
+    const user = await requireActiveUser(first.user, userId, sessionId);
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const session = liveSession(attempt === 0 ? first.session : await sessions.findById(userId, sessionId));
+      const standing = refreshTokenStanding(session, presentedHash, clock.now(), settings.refreshGraceSeconds);
+      if (standing === 'current') {
+        const pair = await rotate(user, session, presentedHash);
+        if (pair) {
+          trail.outcome = 'rotated';
+          return pair;
+        }
+        continue; // a concurrent refresh rotated first: re-read and take the grace path
+      }
+      if (standing === 'grace') {
+        trail.outcome = 'grace_replay';
+        return replaySuccessor(user, session);
+      }
+      await sessions.revoke(userId, sessionId, new Date(clock.now()));
+      throw new AuthError('refresh_token_reused', 'This refresh token was already used; the session has been revoked.');
+    }
+    throw new AuthError('store_unavailable', 'The session kept changing under this refresh; try again.');
+  }
+
+  /** Every refresh leaves one audit event with its outcome; reuse is the one to alert on. */
+  return async function refresh(input: { accessToken?: string; refreshToken: string }, ctx: RequestContext): Promise<TokenPair> {
+    const audit = deps.audit ?? noAudit;
+    const trail: RefreshTrail = {};
+    try {
+      const pair = await reissue(input, ctx, trail);
+      audit({ type: 'refresh', outcome: trail.outcome ?? 'rotated', userId: trail.userId, sessionId: trail.sessionId, ...auditOrigin(ctx) });
+      return pair;
+    } catch (error) {
+      const outcome = refreshFailureOutcome(error);
+      const reason = outcome === 'rejected' ? failureReason(error) : undefined;
+      audit({ type: 'refresh', outcome, reason, userId: trail.userId, sessionId: trail.sessionId, ...auditOrigin(ctx) });
+      throw error;
+    }
+  };
+}

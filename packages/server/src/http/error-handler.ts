@@ -1,0 +1,52 @@
+// One error handler (design §7): an AuthError answers its status and code; Fastify's own 4xx
+// (validation, body size, media type, bad JSON) get stable codes; anything else is a 500 that
+// shows no internals. 401s carry the RFC 6750 §3 challenge, 429s a Retry-After.
+import { STATUS_CODES } from 'node:http';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { AuthError, type ErrorCode } from '../core/errors.js';
+
+const FASTIFY_CODES: Record<string, ErrorCode> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: 'payload_too_large',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'unsupported_media_type',
+};
+
+/** Turns whatever was thrown into an AuthError; unknown failures become internal_error. */
+export function toAuthError(error: unknown): AuthError {
+  if (error instanceof AuthError) return error;
+  const e = error as Partial<FastifyError>;
+  if (e.validation) return new AuthError('validation_failed', `Invalid request: ${e.message ?? 'bad input'}`);
+  const mapped = e.code ? FASTIFY_CODES[e.code] : undefined;
+  if (mapped) return new AuthError(mapped, e.message ?? mapped);
+  if (typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
+    return new AuthError('validation_failed', e.message ?? 'Bad request.');
+  }
+  return new AuthError('internal_error', 'Something went wrong on our side.');
+}
+
+export function bearerChallenge(error: AuthError): string | undefined {
+  if (error.statusCode === 403 && error.code === 'insufficient_role') return 'Bearer realm="gatehouse", error="insufficient_scope"';
+  if (error.statusCode !== 401) return undefined;
+  if (error.code === 'missing_token' || error.code === 'invalid_credentials') return 'Bearer realm="gatehouse"';
+  return `Bearer realm="gatehouse", error="invalid_token", error_description="${error.message.replaceAll('"', "'")}"`;
+}
+
+export function logFailure(request: FastifyRequest, error: unknown, authError: AuthError): void {
+  if (authError.statusCode >= 500) {
+    // the cause is logged for operators; the answer never shows it
+    request.log.error({ err: error instanceof AuthError && error.cause ? error.cause : error }, authError.code);
+  }
+}
+
+export function errorHandler(error: unknown, request: FastifyRequest, reply: FastifyReply): void {
+  const authError = toAuthError(error);
+  logFailure(request, error, authError);
+  const challenge = bearerChallenge(authError);
+  if (challenge) reply.header('www-authenticate', challenge);
+  if (authError.retryAfterSeconds) reply.header('retry-after', String(authError.retryAfterSeconds));
+  reply.status(authError.statusCode).send({
+    statusCode: authError.statusCode,
+    code: authError.code,
+    error: STATUS_CODES[authError.statusCode] ?? 'Error',
+    message: authError.message,
+  });
+}

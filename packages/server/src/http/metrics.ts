@@ -1,0 +1,97 @@
+// Prometheus metrics on a registry of this app's own (not prom-client's global one, so several
+// apps can live in one process): requests by route pattern and status, latency, login and refresh
+// outcomes (fed by the audit events), password-hash queue and duration, store failures.
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { FastifyInstance } from 'fastify';
+import type { AuditEvent } from '../core/audit.js';
+import type { PasswordHasher } from '../core/passwords/hasher.js';
+
+export type Metrics = ReturnType<typeof createMetrics>;
+
+const LATENCY_BUCKETS_SECONDS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
+const HASH_BUCKETS_SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+/** Every series, registered on `registry` only. */
+function defineSeries(registry: Registry, queueDepth: () => number) {
+  const registers = [registry];
+  return {
+    requests: new Counter({
+      name: 'gatehouse_http_requests_total', help: 'HTTP answers by route pattern, method and status',
+      labelNames: ['method', 'route', 'status_code'] as const, registers,
+    }),
+    latency: new Histogram({
+      name: 'gatehouse_http_request_duration_seconds', help: 'Time from request to answer, by route pattern and method',
+      labelNames: ['method', 'route'] as const, buckets: LATENCY_BUCKETS_SECONDS, registers,
+    }),
+    storeErrors: new Counter({
+      name: 'gatehouse_store_errors_total', help: 'Answers 503 store_unavailable: a database or Redis could not be reached',
+      labelNames: ['route'] as const, registers,
+    }),
+    auditEvents: new Counter({ name: 'gatehouse_audit_events_total', help: 'Audit events by type', labelNames: ['type'] as const, registers }),
+    logins: new Counter({
+      name: 'gatehouse_logins_total', help: 'Login attempts by outcome: success, or the error code answered',
+      labelNames: ['outcome'] as const, registers,
+    }),
+    refreshes: new Counter({
+      name: 'gatehouse_refreshes_total', help: 'Refresh attempts by outcome, and the error code for outcome "rejected"',
+      labelNames: ['outcome', 'reason'] as const, registers,
+    }),
+    hashDuration: new Histogram({
+      name: 'gatehouse_password_hash_duration_seconds', help: 'Time to hash or verify a password, queue wait included',
+      labelNames: ['operation'] as const, buckets: HASH_BUCKETS_SECONDS, registers,
+    }),
+    hashQueue: new Gauge({
+      name: 'gatehouse_password_hash_queue_depth', help: 'Password hashes waiting for a slot', registers,
+      collect() { this.set(queueDepth()); },
+    }),
+  };
+}
+
+export function createMetrics() {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  let queueDepth = () => 0;
+  const { requests, latency, storeErrors, auditEvents, logins, refreshes, hashDuration } = defineSeries(registry, () => queueDepth());
+
+  /** Audit sink: counts every event, and logins and refreshes by outcome. */
+  function observeAudit(event: AuditEvent): void {
+    auditEvents.inc({ type: event.type });
+    if (event.type === 'login_succeeded') logins.inc({ outcome: 'success' });
+    else if (event.type === 'login_failed') logins.inc({ outcome: event.reason });
+    else if (event.type === 'refresh') refreshes.inc({ outcome: event.outcome, reason: event.reason ?? '' });
+  }
+
+  /** The same hasher, timed; its queue depth is read at each scrape. */
+  function instrumentHasher(hasher: PasswordHasher): PasswordHasher {
+    queueDepth = () => hasher.queueDepth();
+    const timed = <A extends unknown[], R>(operation: string, run: (...args: A) => Promise<R>) =>
+      async (...args: A): Promise<R> => {
+        const stop = hashDuration.startTimer({ operation });
+        try {
+          return await run(...args);
+        } finally {
+          stop();
+        }
+      };
+    return {
+      ...hasher,
+      hash: timed('hash', (password: string) => hasher.hash(password)),
+      verify: timed('verify', (hash: string, password: string) => hasher.verify(hash, password)),
+      verifyDummy: timed('verify', (password: string) => hasher.verifyDummy(password)),
+    };
+  }
+
+  /** Counts every answer by the route's pattern (never the raw URL, which would explode the series). */
+  function registerHooks(app: FastifyInstance): void {
+    // callback style: no promise per request on the hot path
+    app.addHook('onResponse', (request, reply, done) => {
+      const route = request.routeOptions.url ?? 'unmatched';
+      requests.inc({ method: request.method, route, status_code: String(reply.statusCode) });
+      latency.observe({ method: request.method, route }, reply.elapsedTime / 1000);
+      if (reply.statusCode === 503) storeErrors.inc({ route });
+      done();
+    });
+  }
+
+  return { registry, observeAudit, instrumentHasher, registerHooks };
+}

@@ -1,0 +1,35 @@
+// The admin API over a user's sessions: GET /admin/users/:id/sessions lists the live ones,
+// DELETE /admin/users/:id/sessions ends them all (their access tokens fail on Gatehouse at once).
+import type { FastifyInstance } from 'fastify';
+import type { AdminService } from '../../../core/admin/admin.js';
+import { adminActor, adminGuard, userIdParams } from '../../admin-request.js';
+import { currentAuth } from '../../auth-guard.js';
+import { bearerSecurity, ref, responses } from '../../schemas.js';
+import { toPublicSession } from '../users/sessions.js';
+
+const revokedSchema = {
+  type: 'object',
+  properties: { revoked: { type: 'integer', description: 'How many live sessions were ended' } },
+  required: ['revoked'],
+} as const;
+
+export function adminSessionsRoutes(app: FastifyInstance, admin: AdminService): void {
+  const guard = adminGuard(app);
+  const common = { tags: ['admin'], security: bearerSecurity, params: userIdParams };
+
+  app.get<{ Params: { id: string } }>('/admin/users/:id/sessions', {
+    onRequest: guard,
+    schema: { ...common, summary: 'The live sessions of a user, newest first',
+      response: responses({ 200: { type: 'object', properties: { sessions: { type: 'array', items: ref('Session') } }, required: ['sessions'] } },
+        [401, 403, 404, 503]) },
+  }, async (request) => {
+    const sessions = await admin.listSessions(request.params.id);
+    const callerSession = currentAuth(request).claims.sid;
+    return { sessions: sessions.map((s) => toPublicSession(s, callerSession)) };
+  });
+
+  app.delete<{ Params: { id: string } }>('/admin/users/:id/sessions', {
+    onRequest: guard,
+    schema: { ...common, summary: 'End every session of a user', response: responses({ 200: revokedSchema }, [401, 403, 404, 503]) },
+  }, async (request) => ({ revoked: await admin.revokeSessions(adminActor(request), request.params.id) }));
+}

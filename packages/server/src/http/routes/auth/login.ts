@@ -1,0 +1,37 @@
+// POST /auth/login: username or email, and password → a token pair.
+import type { FastifyInstance } from 'fastify';
+import { AuthError } from '../../../core/errors.js';
+import { noStore, requestContext } from '../../http.js';
+import { NO_CONTROL_CHARS, ref, responses } from '../../schemas.js';
+
+interface LoginBody {
+  username?: string;
+  email?: string;
+  password: string;
+}
+
+export function loginRoute(app: FastifyInstance): void {
+  app.post<{ Body: LoginBody }>('/auth/login', {
+    onRequest: noStore,
+    schema: {
+      tags: ['auth'],
+      summary: 'Log in with username or email and password',
+      body: {
+        type: 'object',
+        required: ['password'],
+        additionalProperties: false,
+        properties: {
+          username: { type: 'string', minLength: 1, maxLength: 254, pattern: NO_CONTROL_CHARS, description: 'Username, or an email' },
+          email: { type: 'string', minLength: 1, maxLength: 254, pattern: NO_CONTROL_CHARS },
+          password: { type: 'string', maxLength: 1024 },
+        },
+      },
+      response: responses({ 200: ref('TokenPair') }, [400, 401, 403, 413, 415, 429, 503]),
+    },
+  }, async (request) => {
+    const { username, email, password } = request.body;
+    const login = username ?? email;
+    if (login === undefined) throw new AuthError('validation_failed', 'Send a username or an email with the password.');
+    return app.auth.login({ login, password }, requestContext(request));
+  });
+}

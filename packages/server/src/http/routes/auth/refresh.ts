@@ -1,0 +1,31 @@
+// POST /auth/refresh: the reissue of design §5, taking the (expired) access token and the
+// refresh token together.
+import type { FastifyInstance } from 'fastify';
+import { noStore, requestContext } from '../../http.js';
+import { ref, responses } from '../../schemas.js';
+
+interface RefreshBody {
+  access_token: string;
+  refresh_token: string;
+}
+
+export function refreshRoute(app: FastifyInstance): void {
+  app.post<{ Body: RefreshBody }>('/auth/refresh', {
+    onRequest: noStore,
+    schema: {
+      tags: ['auth'],
+      summary: 'Exchange the expired access token and the refresh token for a new pair',
+      body: {
+        type: 'object',
+        required: ['access_token', 'refresh_token'],
+        additionalProperties: false,
+        properties: {
+          access_token: { type: 'string', maxLength: 4096 },
+          refresh_token: { type: 'string', maxLength: 4096 },
+        },
+      },
+      response: responses({ 200: ref('TokenPair') }, [400, 401, 403, 413, 415, 429, 503]),
+    },
+  }, async (request) =>
+    app.auth.refresh({ accessToken: request.body.access_token, refreshToken: request.body.refresh_token }, requestContext(request)));
+}

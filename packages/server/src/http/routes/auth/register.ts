@@ -1,0 +1,45 @@
+// POST /auth/register: create an account and start its first session.
+import type { FastifyInstance } from 'fastify';
+import { toPublicUser } from '../../../core/accounts/user-rules.js';
+import { noStore, requestContext } from '../../http.js';
+import { ref, responses, tokenPairSchema } from '../../schemas.js';
+
+interface RegisterBody {
+  username: string;
+  email: string;
+  password: string;
+  full_name?: string | null;
+}
+
+export function registerRoute(app: FastifyInstance): void {
+  app.post<{ Body: RegisterBody }>('/auth/register', {
+    onRequest: noStore,
+    schema: {
+      tags: ['auth'],
+      summary: 'Create an account; answers a token pair and the user',
+      body: {
+        type: 'object',
+        required: ['username', 'email', 'password'],
+        additionalProperties: false,
+        properties: {
+          username: { type: 'string', maxLength: 254, description: '3 to 32 letters, digits, "_", "." or "-"' },
+          email: { type: 'string', maxLength: 254 },
+          password: { type: 'string', maxLength: 1024, description: '8 to 128 characters, not a common password' },
+          full_name: { type: ['string', 'null'], maxLength: 255 },
+        },
+      },
+      response: responses({
+        201: {
+          type: 'object',
+          properties: { ...tokenPairSchema.properties, user: ref('User') },
+          required: [...tokenPairSchema.required, 'user'],
+        },
+      }, [400, 409, 413, 415, 429, 503]),
+    },
+  }, async (request, reply) => {
+    const { username, email, password, full_name } = request.body;
+    const result = await app.auth.register({ username, email, password, fullName: full_name }, requestContext(request));
+    return reply.status(201).send({ ...result.tokens, user: toPublicUser(result.user) });
+  });
+}
+

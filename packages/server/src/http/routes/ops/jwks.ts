@@ -1,0 +1,32 @@
+// GET /.well-known/jwks.json: the public keys that verify access tokens (RFC 7517), for services
+// using gatehouse/verify with a JWKS URL. Public members only; retired keys leave one access-token
+// lifetime after their retirement. Under HS256 there is no public key: the answer is {keys: []}.
+import type { FastifyInstance } from 'fastify';
+import type { AccessKeyRing } from '../../../core/tokens/key-set.js';
+import type { Clock } from '../../../core/clock.js';
+
+/** Verifiers may cache it this long; they refetch on an unknown kid anyway. */
+export const JWKS_MAX_AGE_SECONDS = 300;
+
+const PUBLIC_MEMBERS = ['kty', 'kid', 'alg', 'use', 'crv', 'x', 'y', 'n', 'e'] as const;
+
+const jwkSchema = {
+  type: 'object',
+  properties: Object.fromEntries(PUBLIC_MEMBERS.map((name) => [name, { type: 'string' }])),
+  required: ['kty', 'kid', 'alg', 'use'],
+};
+
+export function jwksRoute(app: FastifyInstance, deps: { ring: AccessKeyRing | undefined; clock: Clock }): void {
+  app.get('/.well-known/jwks.json', {
+    schema: {
+      tags: ['keys'],
+      summary: 'Public keys that verify access tokens (empty under HS256)',
+      // The response schema doubles as an allow-list: members not named here (d, p, q, …) are never sent.
+      response: { 200: { type: 'object', properties: { keys: { type: 'array', items: jwkSchema } }, required: ['keys'] } },
+    },
+  }, async (_request, reply) => {
+    reply.header('cache-control', `public, max-age=${JWKS_MAX_AGE_SECONDS}`);
+    const keys = deps.ring ? await deps.ring.publicJwks(deps.clock.now()) : [];
+    return { keys: keys.map((jwk) => Object.fromEntries(PUBLIC_MEMBERS.filter((name) => jwk[name] !== undefined).map((name) => [name, jwk[name]]))) };
+  });
+}

@@ -1,0 +1,62 @@
+// GET /users/me (who am I) and POST /users/me/password (change it; other sessions end).
+import type { FastifyInstance } from 'fastify';
+import { toPublicUser, type PublicUser } from '../../../core/accounts/user-rules.js';
+import type { UserRecord } from '../../../storage/types/stores.js';
+import { currentAuth } from '../../auth-guard.js';
+import { requestContext } from '../../http.js';
+import { bearerSecurity, ref, responses } from '../../schemas.js';
+
+interface PasswordBody {
+  current_password: string;
+  new_password: string;
+}
+
+/**
+ * The public view of a user, kept with the record when the record is shared: on the hot path
+ * records come from the row cache, shared and frozen, so a repeated /users/me builds nothing.
+ * Other records are fresh per request; keeping their view would only cost a WeakMap entry.
+ */
+const publicViews = new WeakMap<UserRecord, PublicUser>();
+function publicView(user: UserRecord): PublicUser {
+  if (!Object.isFrozen(user)) return toPublicUser(user);
+  let view = publicViews.get(user);
+  if (view === undefined) publicViews.set(user, (view = toPublicUser(user)));
+  return view;
+}
+
+export function meRoutes(app: FastifyInstance): void {
+  app.get('/users/me', {
+    onRequest: app.requireUser,
+    schema: {
+      tags: ['users'],
+      summary: 'The user of the bearer token',
+      security: bearerSecurity,
+      response: responses({ 200: ref('User') }, [401, 403, 503]),
+    },
+  }, (request) => publicView(currentAuth(request).user)); // sync: nothing to wait for
+
+  app.post<{ Body: PasswordBody }>('/users/me/password', {
+    onRequest: app.requireUser,
+    schema: {
+      tags: ['users'],
+      summary: 'Change the password; every other session is logged out',
+      security: bearerSecurity,
+      body: {
+        type: 'object',
+        required: ['current_password', 'new_password'],
+        additionalProperties: false,
+        properties: {
+          current_password: { type: 'string', maxLength: 1024 },
+          new_password: { type: 'string', maxLength: 1024 },
+        },
+      },
+      response: responses({ 204: { type: 'null', description: 'Changed' } }, [400, 401, 403, 413, 415, 429, 503]),
+    },
+  }, async (request, reply) => {
+    await app.auth.changePassword(currentAuth(request), {
+      currentPassword: request.body.current_password,
+      newPassword: request.body.new_password,
+    }, requestContext(request));
+    return reply.status(204).send();
+  });
+}

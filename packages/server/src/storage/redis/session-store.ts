@@ -1,0 +1,110 @@
+// SessionStore on Redis or Redis Cluster: one Lua script per operation (atomic), a user's keys
+// hash-tagged into one slot, keys expiring with their session, and only refresh-token hashes
+// stored. ioredis runs the scripts by EVALSHA and falls back to EVAL on NOSCRIPT.
+import { guard } from '../sql/errors.js';
+import type { SessionRecord, SessionRotation, SessionStore } from '../types/stores.js';
+import type { RedisClient } from './client.js';
+import { CREATE, LIST_ACTIVE, REVOKE, REVOKE_ALL, ROTATE } from './scripts.js';
+
+type ScriptArg = string | number;
+interface SessionCommands {
+  ghCreate(session: string, index: string, ...args: ScriptArg[]): Promise<number>;
+  ghRotate(session: string, index: string, ...args: ScriptArg[]): Promise<number>;
+  ghRevoke(session: string, ...args: ScriptArg[]): Promise<number>;
+  ghRevokeAll(index: string, ...args: ScriptArg[]): Promise<number>;
+  ghListActive(index: string, ...args: ScriptArg[]): Promise<string[][]>;
+}
+
+export function createRedisSessionStore(client: RedisClient, prefix: string): SessionStore {
+  client.defineCommand('ghCreate', { numberOfKeys: 2, lua: CREATE });
+  client.defineCommand('ghRotate', { numberOfKeys: 2, lua: ROTATE });
+  client.defineCommand('ghRevoke', { numberOfKeys: 1, lua: REVOKE });
+  client.defineCommand('ghRevokeAll', { numberOfKeys: 1, lua: REVOKE_ALL });
+  client.defineCommand('ghListActive', { numberOfKeys: 1, lua: LIST_ACTIVE });
+  const redis = client as unknown as SessionCommands & RedisClient;
+  const sessionPrefix = (userId: string) => `${prefix}{${userId}}:s:`;
+  const sessionKey = (userId: string, id: string) => `${sessionPrefix(userId)}${id}`;
+  const indexKey = (userId: string) => `${prefix}{${userId}}:sessions`;
+
+  return {
+    create: (s) =>
+      guard(async () => {
+        await redis.ghCreate(sessionKey(s.userId, s.id), indexKey(s.userId), s.expiresAt.getTime(), s.createdAt.getTime(), s.id,
+          ...toFields(s));
+      }),
+
+    findById: (userId, id) =>
+      guard(async () => {
+        const fields = await redis.hgetall(sessionKey(userId, id));
+        return fields.userId === userId ? toRecord(id, fields) : null;
+      }),
+
+    rotate: (userId, id, expectedHash, next: SessionRotation) =>
+      guard(async () => {
+        const swapped = await redis.ghRotate(sessionKey(userId, id), indexKey(userId), expectedHash, next.expiresAt.getTime(),
+          ...rotationFields(next));
+        return swapped === 1;
+      }),
+
+    listActiveForUser: (userId, now) =>
+      guard(async () => {
+        const rows = await redis.ghListActive(indexKey(userId), now.getTime(), sessionPrefix(userId));
+        return rows.map((flat) => {
+          const fields = pairsToObject(flat);
+          return toRecord(fields.id!, fields);
+        });
+      }),
+
+    revoke: (userId, id, now) =>
+      guard(async () => {
+        await redis.ghRevoke(sessionKey(userId, id), now.getTime());
+      }),
+
+    revokeAllForUser: (userId, now, exceptId) =>
+      guard(() => redis.ghRevokeAll(indexKey(userId), now.getTime(), sessionPrefix(userId), exceptId ?? '')),
+
+    // Keys expire with their sessions (PEXPIREAT), so Redis cleans up by itself.
+    deleteExpired: async () => 0,
+  };
+}
+
+function toFields(s: SessionRecord): ScriptArg[] {
+  return [
+    'id', s.id, 'userId', s.userId, 'createdAt', s.createdAt.getTime(),
+    'revokedAt', s.revokedAt?.getTime() ?? '', 'ip', s.ip ?? '', 'userAgent', s.userAgent ?? '',
+    ...rotationFields(s),
+  ];
+}
+
+function rotationFields(r: SessionRotation): ScriptArg[] {
+  return [
+    'currentHash', r.currentHash, 'previousHash', r.previousHash ?? '', 'generation', r.generation,
+    'rotatedAt', r.rotatedAt.getTime(), 'expiresAt', r.expiresAt.getTime(), 'lastUsedAt', r.lastUsedAt.getTime(),
+  ];
+}
+
+function pairsToObject(flat: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (let i = 0; i < flat.length; i += 2) out[flat[i]!] = flat[i + 1]!;
+  return out;
+}
+
+const date = (ms: string | undefined) => new Date(Number(ms));
+const orNull = (value: string | undefined) => (value ? value : null);
+
+function toRecord(id: string, f: Record<string, string>): SessionRecord {
+  return {
+    id,
+    userId: f.userId!,
+    currentHash: f.currentHash!,
+    previousHash: orNull(f.previousHash),
+    generation: Number(f.generation),
+    rotatedAt: date(f.rotatedAt),
+    createdAt: date(f.createdAt),
+    expiresAt: date(f.expiresAt),
+    lastUsedAt: date(f.lastUsedAt),
+    revokedAt: f.revokedAt ? date(f.revokedAt) : null,
+    ip: orNull(f.ip),
+    userAgent: orNull(f.userAgent),
+  };
+}

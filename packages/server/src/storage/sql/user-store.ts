@@ -1,0 +1,121 @@
+// UserStore on the SQL query layer.
+import { sql, type Selectable } from 'kysely';
+import type { UsersTable } from './schema.js';
+import type { SqlConnection } from './connect.js';
+import { peekMapped, prepareFirst } from './prepared.js';
+import { guard, isUniqueViolation, toDate } from './errors.js';
+import { DuplicateUserError, type NewUser, type UserListQuery, type UserPatch, type UserRecord, type UserStore } from '../types/stores.js';
+
+export function createSqlUserStore(conn: SqlConnection): UserStore {
+  const { db } = conn;
+  // every authenticated request reads its user by id, every login by name or email
+  const selectById = prepareFirst<Selectable<UsersTable>>(conn, db.selectFrom('users').selectAll().where('id', '=', '?'), { cacheAs: 'user' });
+  const selectByUsernameKey = prepareFirst<Selectable<UsersTable>>(conn, db.selectFrom('users').selectAll().where('username_key', '=', '?'));
+  const selectByEmail = prepareFirst<Selectable<UsersTable>>(conn, db.selectFrom('users').selectAll().where('email', '=', '?'));
+  const findBy = (column: 'id' | 'username_key', value: string) =>
+    guard(async () => {
+      const row = await db.selectFrom('users').selectAll().where(column, '=', value).executeTakeFirst();
+      return row ? toUserRecord(row) : null;
+    });
+
+  return {
+    async create(user: NewUser) {
+      const createdAt = user.createdAt.getTime();
+      try {
+        await db.insertInto('users').values({
+          id: user.id,
+          username: user.username,
+          username_key: user.username.toLowerCase(),
+          email: user.email,
+          password_hash: user.passwordHash,
+          full_name: user.fullName,
+          role: user.role,
+          disabled: user.disabled ? 1 : 0,
+          created_at: createdAt,
+          updated_at: createdAt,
+        }).execute();
+      } catch (error) {
+        if (!isUniqueViolation(error)) return guard(() => Promise.reject(error));
+        const taken = await findBy('username_key', user.username.toLowerCase());
+        throw new DuplicateUserError(taken ? 'username' : 'email');
+      }
+      return { ...user, updatedAt: user.createdAt };
+    },
+
+    findById: (id) =>
+      guard(async () => {
+        const row = await selectById(id);
+        return row ? toUserRecord(row) : null;
+      }),
+
+    cachedById: peekMapped(selectById, toUserRecord),
+
+    findByLogin: (login) =>
+      guard(async () => {
+        const row = await (login.includes('@') ? selectByEmail : selectByUsernameKey)(login.toLowerCase());
+        return row ? toUserRecord(row) : null;
+      }),
+
+    update: (id, patch: UserPatch, now) =>
+      guard(async () => {
+        const values: Partial<UsersTable> = { updated_at: now.getTime() };
+        if (patch.passwordHash !== undefined) values.password_hash = patch.passwordHash;
+        if (patch.role !== undefined) values.role = patch.role;
+        if (patch.disabled !== undefined) values.disabled = patch.disabled ? 1 : 0;
+        if (patch.fullName !== undefined) values.full_name = patch.fullName;
+        await db.updateTable('users').set(values).where('id', '=', id).execute();
+        return findBy('id', id);
+      }),
+
+    replacePasswordHash: (id, expected, next, now) =>
+      guard(async () => {
+        const result = await db.updateTable('users').set({ password_hash: next, updated_at: now.getTime() })
+          .where('id', '=', id).where('password_hash', '=', expected).executeTakeFirst();
+        return Number(result.numUpdatedRows) === 1;
+      }),
+
+    list: (query: UserListQuery) =>
+      guard(async () => {
+        let select = db.selectFrom('users').selectAll().orderBy('id').limit(query.limit);
+        if (query.after) select = select.where('id', '>', query.after);
+        if (query.query) {
+          const pattern = `${escapeLike(query.query.toLowerCase())}%`;
+          // "!" escapes: a backslash means different things in MySQL string literals
+          select = select.where(sql<boolean>`(username_key like ${pattern} escape '!' or email like ${pattern} escape '!')`);
+        }
+        return (await select.execute()).map(toUserRecord);
+      }),
+
+    delete: (id) =>
+      guard(async () => {
+        const result = await db.deleteFrom('users').where('id', '=', id).executeTakeFirst();
+        return Number(result.numDeletedRows) === 1;
+      }),
+
+    countActiveByRole: (role) =>
+      guard(async () => {
+        const row = await db.selectFrom('users').select((eb) => eb.fn.countAll<number | string>().as('n'))
+          .where('role', '=', role).where('disabled', '=', 0).executeTakeFirstOrThrow();
+        return Number(row.n);
+      }),
+  };
+}
+
+/** Makes LIKE's wildcards (and the escape character itself) match literally. */
+function escapeLike(text: string): string {
+  return text.replace(/[!%_]/g, (c) => `!${c}`);
+}
+
+export function toUserRecord(row: Selectable<UsersTable>): UserRecord {
+  return {
+    id: row.id,
+    username: row.username,
+    email: row.email,
+    passwordHash: row.password_hash,
+    fullName: row.full_name,
+    role: row.role,
+    disabled: Number(row.disabled) === 1,
+    createdAt: toDate(row.created_at),
+    updatedAt: toDate(row.updated_at),
+  };
+}

@@ -1,0 +1,119 @@
+// The storage contract: what the auth core needs from a user store and a session store, named
+// after its use-cases. "Not found" is `null`. Implementations: SQL (SQLite, PostgreSQL, MySQL), Redis.
+import type { RateLimitRules, RateLimits } from './rate-limits.js';
+
+export interface UserRecord {
+  id: string;
+  username: string;
+  email: string;
+  passwordHash: string;
+  fullName: string | null;
+  role: string;
+  disabled: boolean;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export type NewUser = Omit<UserRecord, 'createdAt' | 'updatedAt'> & { createdAt: Date };
+
+export type UserPatch = Partial<Pick<UserRecord, 'passwordHash' | 'role' | 'disabled' | 'fullName'>>;
+
+/** Thrown by `UserStore.create` when the username or email is taken. */
+export class DuplicateUserError extends Error {
+  constructor(readonly field: 'username' | 'email') {
+    super(`${field} already exists`);
+    this.name = 'DuplicateUserError';
+  }
+}
+
+/** A page request of the admin user list: ordered by id (UUIDv7, so by creation), after a cursor. */
+export interface UserListQuery {
+  /** Prefix of the lowercased username or of the email; empty or absent lists everyone. */
+  query?: string;
+  limit: number;
+  /** The id of the last user of the previous page. */
+  after?: string;
+}
+
+export interface UserStore {
+  /** Usernames are unique ignoring case; emails are stored lowercased. */
+  create(user: NewUser): Promise<UserRecord>;
+  findById(id: string): Promise<UserRecord | null>;
+  /**
+   * What findById would answer, at once, when the store holds it in memory (the SQLite row
+   * cache): null for a user known to be missing, undefined when only findById can tell.
+   */
+  cachedById?(id: string): UserRecord | null | undefined;
+  /** By username (any case) or by email. */
+  findByLogin(usernameOrEmail: string): Promise<UserRecord | null>;
+  update(id: string, patch: UserPatch, now: Date): Promise<UserRecord | null>;
+  /**
+   * Compare-and-swap of the password hash: writes `next` only while the stored hash is still
+   * `expected`, so an upgrade (bcrypt → argon2id) racing a password change never undoes it.
+   */
+  replacePasswordHash(id: string, expected: string, next: string, now: Date): Promise<boolean>;
+  /** At most `limit` users in id order, after `after`, whose username or email starts with `query`. */
+  list(query: UserListQuery): Promise<UserRecord[]>;
+  /** Deletes a user (and, in SQL, their sessions); returns whether one was there. */
+  delete(id: string): Promise<boolean>;
+  /** Users holding `role` who are not disabled: the admin API keeps at least one admin. */
+  countActiveByRole(role: string): Promise<number>;
+}
+
+export interface SessionRecord {
+  id: string;
+  userId: string;
+  /** SHA-256 of the refresh token now valid; the token itself is never stored. */
+  currentHash: string;
+  /** SHA-256 of the token it replaced, honoured for the grace window only. */
+  previousHash: string | null;
+  generation: number;
+  rotatedAt: Date;
+  createdAt: Date;
+  /** When the current refresh token expires. */
+  expiresAt: Date;
+  lastUsedAt: Date;
+  revokedAt: Date | null;
+  ip: string | null;
+  userAgent: string | null;
+}
+
+export type SessionRotation = Pick<SessionRecord, 'currentHash' | 'previousHash' | 'generation' | 'rotatedAt' | 'expiresAt' | 'lastUsedAt'>;
+
+/**
+ * Sessions are always addressed with their user's id, which every caller has from a token: stores
+ * may keep a user's sessions together (Redis puts them in one Cluster slot), and a session id
+ * guessed for another user finds nothing.
+ */
+export interface SessionStore {
+  create(session: SessionRecord): Promise<void>;
+  findById(userId: string, id: string): Promise<SessionRecord | null>;
+  /** What findById would answer, at once, when held in memory; undefined when only findById can tell. */
+  cachedById?(userId: string, id: string): SessionRecord | null | undefined;
+  /**
+   * Compare-and-swap: applies `next` only if the session is not revoked and its current hash is
+   * still `expectedHash`. Returns whether it did; of concurrent callers exactly one wins.
+   */
+  rotate(userId: string, id: string, expectedHash: string, next: SessionRotation): Promise<boolean>;
+  /** Sessions of a user that are neither revoked nor expired, newest first. */
+  listActiveForUser(userId: string, now: Date): Promise<SessionRecord[]>;
+  revoke(userId: string, id: string, now: Date): Promise<void>;
+  /** Revokes every session of the user except `exceptId`; returns how many. */
+  revokeAllForUser(userId: string, now: Date, exceptId?: string): Promise<number>;
+  deleteExpired(now: Date): Promise<number>;
+}
+
+/** A session and its user, read together: what SessionStore.findById and UserStore.findById would answer. */
+export type SessionAndUserRead = (userId: string, sessionId: string) => Promise<{ session: SessionRecord | null; user: UserRecord | null }>;
+
+export interface Stores {
+  users: UserStore;
+  sessions: SessionStore;
+  /** Present when users and sessions share a network SQL database: both in one round trip. */
+  sessionAndUser?: SessionAndUserRead;
+  /** Brute-force counters where this deployment keeps shared state (memory or Redis). */
+  createRateLimits(rules: RateLimitRules): RateLimits;
+  /** Throws when a backend cannot be reached (for /readyz). */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}

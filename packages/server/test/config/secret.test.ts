@@ -1,0 +1,104 @@
+// The master secret (design §4, §8): placeholders and short secrets are refused with a message
+// naming GATEHOUSE_SECRET and `gatehouse secret`; production needs one; development generates one
+// into DATA_DIR/secret (mode 0600) with a warning, and reuses it.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigError } from '../../src/config/config.js';
+import { generateSecret, resolveSecret } from '../../src/config/secret.js';
+
+const GOOD = '9f2c1e7a4b8d3f6e0a5c2b9d8e7f6a1b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f';
+const POSIX = process.platform !== 'win32';
+
+function tempDir(t: { after(fn: () => void): void }): string {
+  const dir = mkdtempSync(join(tmpdir(), 'gatehouse-secret-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+function refusedNamingTheVariable(run: () => unknown) {
+  assert.throws(run, (error: unknown) => {
+    assert.ok(error instanceof ConfigError, `expected a ConfigError, got ${String(error)}`);
+    assert.ok(error.message.startsWith('GATEHOUSE_SECRET: '), error.message);
+    assert.ok(error.message.includes('`gatehouse secret`'), error.message);
+    return true;
+  });
+}
+
+test('generateSecret gives 64 hex characters (32 random bytes), different each time', () => {
+  const secret = generateSecret();
+  assert.match(secret, /^[0-9a-f]{64}$/);
+  assert.notEqual(generateSecret(), secret);
+});
+
+test('a strong secret is used as given, with no warning', (t) => {
+  const dataDir = tempDir(t);
+  for (const nodeEnv of ['development', 'production'] as const) {
+    assert.deepEqual(resolveSecret({ secret: GOOD, nodeEnv, dataDir }), { secret: GOOD });
+  }
+  assert.equal(existsSync(join(dataDir, 'secret')), false);
+});
+
+test('a well-known placeholder secret is refused, naming GATEHOUSE_SECRET and `gatehouse secret`', (t) => {
+  const dataDir = tempDir(t);
+  const placeholders = ['changeme', 'super-secret-key', 'secret', 'secret'.repeat(6), 'SecretSECRETsecretSecretsecretSECRET', 'changeme'.repeat(5)];
+  for (const secret of placeholders) {
+    for (const nodeEnv of ['development', 'production'] as const) refusedNamingTheVariable(() => resolveSecret({ secret, nodeEnv, dataDir }));
+  }
+});
+
+test('a secret shorter than 32 bytes is refused, naming GATEHOUSE_SECRET and `gatehouse secret`', (t) => {
+  const dataDir = tempDir(t);
+  for (const secret of ['Xk9#mQ2$vL7!', GOOD.slice(0, 31)]) {
+    for (const nodeEnv of ['development', 'production'] as const) refusedNamingTheVariable(() => resolveSecret({ secret, nodeEnv, dataDir }));
+  }
+  assert.deepEqual(resolveSecret({ secret: GOOD.slice(0, 32), nodeEnv: 'production', dataDir }), { secret: GOOD.slice(0, 32) });
+});
+
+test('a long secret of few distinct characters is refused', (t) => {
+  const dataDir = tempDir(t);
+  refusedNamingTheVariable(() => resolveSecret({ secret: 'ab'.repeat(32), nodeEnv: 'production', dataDir }));
+});
+
+test('production without a secret is refused, and no secret file is written', (t) => {
+  const dataDir = tempDir(t);
+  refusedNamingTheVariable(() => resolveSecret({ secret: undefined, nodeEnv: 'production', dataDir }));
+  assert.equal(existsSync(join(dataDir, 'secret')), false);
+});
+
+test('development without a secret writes DATA_DIR/secret with mode 0600 and warns', (t) => {
+  const dataDir = join(tempDir(t), 'nested', 'data'); // not there yet
+  const resolved = resolveSecret({ secret: undefined, nodeEnv: 'development', dataDir });
+  const path = join(dataDir, 'secret');
+  assert.match(resolved.secret, /^[0-9a-f]{64}$/);
+  assert.equal(readFileSync(path, 'utf8').trim(), resolved.secret);
+  if (POSIX) assert.equal(statSync(path).mode & 0o777, 0o600);
+  assert.equal(typeof resolved.warning, 'string');
+  assert.match(resolved.warning!, /GATEHOUSE_SECRET/);
+  assert.ok(resolved.warning!.includes(path), resolved.warning);
+});
+
+test('development returns the same secret on the second call', (t) => {
+  const dataDir = tempDir(t);
+  const first = resolveSecret({ secret: undefined, nodeEnv: 'development', dataDir });
+  const second = resolveSecret({ secret: undefined, nodeEnv: 'development', dataDir });
+  assert.equal(second.secret, first.secret);
+  assert.equal(typeof second.warning, 'string');
+});
+
+test('an existing development secret file with loose permissions is tightened to 0600', { skip: !POSIX }, (t) => {
+  const dataDir = tempDir(t);
+  const path = join(dataDir, 'secret');
+  writeFileSync(path, `${GOOD}\n`);
+  chmodSync(path, 0o644);
+  assert.equal(resolveSecret({ secret: undefined, nodeEnv: 'test', dataDir }).secret, GOOD);
+  assert.equal(statSync(path).mode & 0o777, 0o600);
+});
+
+test('a weak development secret file is refused, naming GATEHOUSE_SECRET and `gatehouse secret`', (t) => {
+  const dataDir = tempDir(t);
+  writeFileSync(join(dataDir, 'secret'), 'changeme\n', { mode: 0o600 });
+  refusedNamingTheVariable(() => resolveSecret({ secret: undefined, nodeEnv: 'development', dataDir }));
+});

@@ -1,0 +1,120 @@
+// GET /metrics: Prometheus text with the documented series, counts per app (not per process),
+// route patterns rather than raw URLs, and the optional bearer token and IP allow-list.
+import { test, type TestContext } from 'node:test';
+import assert from 'node:assert/strict';
+import { createTestApp, registerUser, bearer, failure, type Pair, type TestApp } from '../helpers.js';
+import { ConfigError, loadConfig } from '../../src/config/config.js';
+
+const SERIES = [
+  'gatehouse_http_requests_total counter',
+  'gatehouse_http_request_duration_seconds histogram',
+  'gatehouse_logins_total counter',
+  'gatehouse_refreshes_total counter',
+  'gatehouse_audit_events_total counter',
+  'gatehouse_password_hash_duration_seconds histogram',
+  'gatehouse_password_hash_queue_depth gauge',
+  'gatehouse_store_errors_total counter',
+  'process_cpu_seconds_total counter',
+  'nodejs_eventloop_lag_seconds gauge',
+];
+
+async function setup(t: TestContext, env: Record<string, string> = {}): Promise<TestApp> {
+  const ctx = await createTestApp(env);
+  t.after(() => ctx.close());
+  return ctx;
+}
+
+async function scrape(ctx: TestApp): Promise<string> {
+  const res = await ctx.app.inject({ method: 'GET', url: '/metrics' });
+  assert.equal(res.statusCode, 200, res.body);
+  return res.body;
+}
+
+/** The value of one sample line, e.g. `gatehouse_logins_total{outcome="success"}`; undefined if absent. */
+function sample(text: string, series: string): number | undefined {
+  const line = text.split('\n').find((l) => l.startsWith(`${series} `));
+  return line === undefined ? undefined : Number(line.slice(series.length + 1));
+}
+
+test('GET /metrics answers Prometheus text listing every documented series', async (t) => {
+  const ctx = await setup(t);
+  const res = await ctx.app.inject({ method: 'GET', url: '/metrics' });
+  assert.equal(res.statusCode, 200);
+  assert.equal(res.headers['content-type'], 'text/plain; version=0.0.4; charset=utf-8');
+  for (const series of SERIES) assert.ok(res.body.includes(`# TYPE ${series}\n`), series);
+  assert.equal(sample(res.body, 'gatehouse_password_hash_queue_depth'), 0);
+});
+
+test('requests are counted by route pattern and status, never by raw URL', async (t) => {
+  const ctx = await setup(t);
+  const user = await registerUser(ctx.app);
+  await ctx.app.inject({ method: 'GET', url: `/admin/users/${user.userId}`, headers: bearer(user.tokens.access_token) });
+  await ctx.app.inject({ method: 'GET', url: '/no/such/path?x=1' });
+  const text = await scrape(ctx);
+  assert.equal(sample(text, 'gatehouse_http_requests_total{method="POST",route="/auth/register",status_code="201"}'), 1);
+  assert.equal(sample(text, 'gatehouse_http_requests_total{method="GET",route="/admin/users/:id",status_code="403"}'), 1);
+  assert.equal(sample(text, 'gatehouse_http_requests_total{method="GET",route="unmatched",status_code="404"}'), 1);
+  assert.equal(sample(text, 'gatehouse_http_request_duration_seconds_count{method="POST",route="/auth/register"}'), 1);
+  assert.equal(text.includes(user.userId), false);
+  assert.equal(text.includes('/no/such/path'), false);
+});
+
+test('login outcomes, refresh outcomes and password hashing are counted', async (t) => {
+  const ctx = await setup(t);
+  const user = await registerUser(ctx.app);
+  await ctx.app.inject({ method: 'POST', url: '/auth/login', payload: { username: user.username, password: 'not the password at all' } });
+  await ctx.app.inject({ method: 'POST', url: '/auth/login', payload: { username: user.username, password: user.password } });
+  const refresh = (p: Pair) => ctx.app.inject({ method: 'POST', url: '/auth/refresh', payload: { access_token: p.access_token, refresh_token: p.refresh_token } });
+  assert.equal((await refresh(user.tokens)).statusCode, 200);
+  ctx.clock.advance(60_000);
+  assert.deepEqual(failure(await refresh(user.tokens)), { status: 401, code: 'refresh_token_reused' });
+  const text = await scrape(ctx);
+  assert.equal(sample(text, 'gatehouse_logins_total{outcome="invalid_credentials"}'), 1);
+  assert.equal(sample(text, 'gatehouse_logins_total{outcome="success"}'), 1);
+  assert.equal(sample(text, 'gatehouse_refreshes_total{outcome="rotated",reason=""}'), 1);
+  assert.equal(sample(text, 'gatehouse_refreshes_total{outcome="reused_revoked",reason=""}'), 1);
+  assert.equal(sample(text, 'gatehouse_audit_events_total{type="register"}'), 1);
+  assert.equal(sample(text, 'gatehouse_password_hash_duration_seconds_count{operation="hash"}'), 1);
+  assert.equal(sample(text, 'gatehouse_password_hash_duration_seconds_count{operation="verify"}'), 2);
+});
+
+test('answers 503 store_unavailable are counted as store errors by route', async (t) => {
+  const ctx = await setup(t);
+  const user = await registerUser(ctx.app);
+  await ctx.stores.close(); // the database goes away under the running app
+  assert.deepEqual(failure(await ctx.app.inject({ method: 'GET', url: '/users/me', headers: bearer(user.tokens.access_token) })),
+    { status: 503, code: 'store_unavailable' });
+  assert.equal(sample(await scrape(ctx), 'gatehouse_store_errors_total{route="/users/me"}'), 1);
+});
+
+test('two apps in one process keep their own counts', async (t) => {
+  const one = await setup(t);
+  const two = await setup(t);
+  await one.app.inject({ method: 'GET', url: '/healthz' });
+  assert.equal(sample(await scrape(one), 'gatehouse_http_requests_total{method="GET",route="/healthz",status_code="200"}'), 1);
+  assert.equal(sample(await scrape(two), 'gatehouse_http_requests_total{method="GET",route="/healthz",status_code="200"}'), undefined);
+});
+
+test('with METRICS_TOKEN set, /metrics needs that bearer token: 401 missing_token, 401 invalid_token, else 200', async (t) => {
+  const token = 'scrape-token-0123456789abcdef';
+  const ctx = await setup(t, { METRICS_TOKEN: token });
+  assert.deepEqual(failure(await ctx.app.inject({ method: 'GET', url: '/metrics' })), { status: 401, code: 'missing_token' });
+  const wrong = await ctx.app.inject({ method: 'GET', url: '/metrics', headers: bearer(`${token}x`) });
+  assert.deepEqual(failure(wrong), { status: 401, code: 'invalid_token' });
+  assert.equal((await ctx.app.inject({ method: 'GET', url: '/metrics', headers: bearer(token) })).statusCode, 200);
+});
+
+test('with METRICS_ALLOW set, an address outside the list gets 404 not_found and a listed one 200', async (t) => {
+  const ctx = await setup(t, { METRICS_ALLOW: '10.0.0.5, 127.0.0.1' });
+  const from = (remoteAddress: string) => ctx.app.inject({ method: 'GET', url: '/metrics', remoteAddress });
+  assert.deepEqual(failure(await from('10.0.0.6')), { status: 404, code: 'not_found' });
+  assert.equal((await from('10.0.0.5')).statusCode, 200);
+  assert.equal((await from('::ffff:127.0.0.1')).statusCode, 200);
+});
+
+test('a malformed METRICS_TOKEN or METRICS_ALLOW stops the start, naming the variable', () => {
+  for (const [variable, value] of [['METRICS_TOKEN', 'short'], ['METRICS_TOKEN', 'has spaces in it, quite long'], ['METRICS_ALLOW', '10.0.0.1,not-an-ip']]) {
+    assert.throws(() => loadConfig({ [variable!]: value }), (e: unknown) => e instanceof ConfigError && e.message.startsWith(`${variable}: `));
+  }
+  assert.deepEqual(loadConfig({ METRICS_ALLOW: '10.0.0.1, ::1' }).metricsAllow, ['10.0.0.1', '::1']);
+});

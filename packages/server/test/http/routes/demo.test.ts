@@ -1,0 +1,59 @@
+// GET /demo: on by default except in production (DEMO), served with its own CSP, and the
+// compiled client modules served as JavaScript from /demo/js/.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { loadConfig } from '../../../src/config/config.js';
+import { createTestApp } from '../../helpers.js';
+
+test('DEMO is on by default, off by default in production, and can be set either way', () => {
+  assert.equal(loadConfig({}).demo, true);
+  assert.equal(loadConfig({ NODE_ENV: 'production' }).demo, false);
+  assert.equal(loadConfig({ NODE_ENV: 'production', DEMO: 'true' }).demo, true);
+  assert.equal(loadConfig({ DEMO: 'off' }).demo, false);
+});
+
+test('serves the demo page with a policy that allows its own scripts and nothing else', async (t) => {
+  const ctx = await createTestApp();
+  t.after(() => ctx.close());
+  const res = await ctx.app.inject({ method: 'GET', url: '/demo' });
+  assert.equal(res.statusCode, 200);
+  assert.match(res.headers['content-type'] as string, /^text\/html/);
+  assert.match(res.headers['content-security-policy'] as string, /script-src 'self'/);
+  // an HTML page: helmet's document headers too, which JSON answers go without
+  assert.equal(res.headers['referrer-policy'], 'no-referrer');
+  assert.equal(res.headers['cross-origin-opener-policy'], 'same-origin');
+  assert.equal(res.headers['x-frame-options'], 'DENY');
+  assert.match(res.body, /<script type="module" src="\/demo\/js\/demo\/demo-page.js">/);
+});
+
+test('serves the compiled client and page modules as JavaScript, and nothing else under /demo/js', async (t) => {
+  const ctx = await createTestApp();
+  t.after(() => ctx.close());
+  for (const url of ['/demo/js/client/index.js', '/demo/js/client/create-auth-client.js', '/demo/js/demo/demo-page.js']) {
+    const res = await ctx.app.inject({ method: 'GET', url });
+    assert.equal(res.statusCode, 200, url);
+    assert.match(res.headers['content-type'] as string, /^text\/javascript/);
+    assert.doesNotMatch(res.body, /sourceMappingURL/);
+  }
+  const page = await ctx.app.inject({ method: 'GET', url: '/demo/js/demo/demo-page.js' });
+  assert.match(page.body, /from '\.\.\/client\/index\.js'/, 'the page imports the client relative to /demo/js/demo/');
+  for (const url of ['/demo/js/client/index.d.ts', '/demo/js/http/app.js', '/demo/js/../../package.json']) {
+    const res = await ctx.app.inject({ method: 'GET', url });
+    assert.equal(res.statusCode, 404, url);
+  }
+});
+
+test('with DEMO=false there is no /demo', async (t) => {
+  const ctx = await createTestApp({ DEMO: 'false' });
+  t.after(() => ctx.close());
+  const res = await ctx.app.inject({ method: 'GET', url: '/demo' });
+  assert.equal(res.statusCode, 404);
+  assert.equal(res.json().code, 'not_found');
+});
+
+test('the demo is not part of the OpenAPI document', async (t) => {
+  const ctx = await createTestApp();
+  t.after(() => ctx.close());
+  const doc = (await ctx.app.inject({ method: 'GET', url: '/docs/json' })).json() as { paths: Record<string, unknown> };
+  assert.deepEqual(Object.keys(doc.paths).filter((path) => path.startsWith('/demo')), []);
+});

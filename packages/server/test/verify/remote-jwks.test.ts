@@ -1,0 +1,114 @@
+// verifyAccessToken with a remote JWKS against a real Gatehouse listening on loopback (JWT_ALG=EdDSA):
+// a rotation (new kid) is picked up without restart, an unknown kid triggers exactly one refetch
+// (and none inside the cooldown), and a token signed by a key the JWKS does not hold is refused.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { generateKeyPairSync } from 'node:crypto';
+import { SignJWT, decodeJwt, decodeProtectedHeader } from 'jose';
+import { rotateKeySetFile } from '../../src/core/tokens/signing-keys.js';
+import { VerifyError, remoteJwksKeySource, verifyAccessToken, type RemoteJwksOptions } from '@gatehouse-auth/verify';
+import { registerUser } from '../helpers.js';
+import { listenGatehouse, type ListeningGatehouse } from './servers.js';
+
+async function serverFor(t: { after(fn: () => Promise<void>): void }, alg = 'EdDSA'): Promise<ListeningGatehouse> {
+  const server = await listenGatehouse({ JWT_ALG: alg });
+  t.after(() => server.close());
+  return server;
+}
+
+function verifierFor(server: ListeningGatehouse, jwks: RemoteJwksOptions = {}) {
+  const keys = remoteJwksKeySource(server.jwksUrl, jwks);
+  return (token: string) => verifyAccessToken(token, { keys, now: () => server.clock.now() });
+}
+
+async function refuses(promise: Promise<unknown>, code: string): Promise<void> {
+  await assert.rejects(promise, (error: unknown) => {
+    assert.ok(error instanceof VerifyError, `expected a VerifyError, got ${String(error)}`);
+    assert.deepEqual({ code: error.code, statusCode: error.statusCode }, { code, statusCode: 401 });
+    return true;
+  });
+}
+
+/** A token with the claims of `like`, signed by a fresh key that no JWKS holds. */
+async function foreignToken(like: string, kid: string): Promise<string> {
+  const { privateKey } = generateKeyPairSync('ed25519');
+  return new SignJWT(decodeJwt(like)).setProtectedHeader({ alg: 'EdDSA', typ: 'at+jwt', kid }).sign(privateKey);
+}
+
+for (const alg of ['EdDSA', 'ES256', 'RS256']) {
+  test(`a ${alg} token of the real server verifies through its JWKS URL, fetched once and then cached`, async (t) => {
+    const server = await serverFor(t, alg);
+    const { tokens, userId } = await registerUser(server.app);
+    const verify = verifierFor(server);
+    assert.equal((await verify(tokens.access_token)).id, userId);
+    assert.equal((await verify(tokens.access_token)).id, userId);
+    assert.equal(server.jwksRequests(), 1);
+  });
+}
+
+test('a key rotation on the server (new kid) is picked up by the verifier without a restart, old tokens still verifying', async (t) => {
+  const server = await serverFor(t);
+  const { tokens: before, username, password } = await registerUser(server.app);
+  const verify = verifierFor(server, { cooldownMs: 0 });
+  await verify(before.access_token);
+  assert.equal(server.jwksRequests(), 1);
+
+  await rotateKeySetFile(server.app.config, server.clock.now());
+  server.clock.advance(10_000); // the server re-reads its key set
+  const login = await server.app.inject({ method: 'POST', url: '/auth/login', payload: { username, password } });
+  const after = login.json().access_token as string;
+  assert.notEqual(decodeProtectedHeader(after).kid, decodeProtectedHeader(before.access_token).kid);
+  assert.equal((await verify(after)).name, username);
+  assert.equal(server.jwksRequests(), 2, 'the new kid caused one refetch');
+  await verify(before.access_token);
+  await verify(after);
+  assert.equal(server.jwksRequests(), 2, 'known kids are served from the cache');
+});
+
+test('an unknown kid triggers exactly one refetch, then the token is refused with invalid_token', async (t) => {
+  const server = await serverFor(t);
+  const { tokens } = await registerUser(server.app);
+  const verify = verifierFor(server, { cooldownMs: 0 });
+  await verify(tokens.access_token);
+  assert.equal(server.jwksRequests(), 1);
+  await refuses(verify(await foreignToken(tokens.access_token, 'unknown-kid')), 'invalid_token');
+  assert.equal(server.jwksRequests(), 2);
+});
+
+test('inside the cooldown an unknown kid causes no refetch at all (refetches are rate-limited)', async (t) => {
+  const server = await serverFor(t);
+  const { tokens } = await registerUser(server.app);
+  const verify = verifierFor(server); // default cooldown: 30 s after the last fetch
+  await verify(tokens.access_token);
+  for (let i = 0; i < 5; i++) await refuses(verify(await foreignToken(tokens.access_token, `unknown-${i}`)), 'invalid_token');
+  assert.equal(server.jwksRequests(), 1);
+});
+
+test('a token signed by a key not in the JWKS is refused, even when it borrows a published kid', async (t) => {
+  const server = await serverFor(t);
+  const { tokens } = await registerUser(server.app);
+  const verify = verifierFor(server);
+  const kid = decodeProtectedHeader(tokens.access_token).kid!;
+  await refuses(verify(await foreignToken(tokens.access_token, kid)), 'invalid_token');
+});
+
+test('a JWKS-verified token must name its key, and may not bring its own (jwk header)', async (t) => {
+  const server = await serverFor(t);
+  const { tokens } = await registerUser(server.app);
+  const verify = verifierFor(server);
+  const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+  const claims = decodeJwt(tokens.access_token);
+  const noKid = await new SignJWT(claims).setProtectedHeader({ alg: 'EdDSA', typ: 'at+jwt' }).sign(privateKey);
+  await refuses(verify(noKid), 'invalid_token');
+  const jwk = publicKey.export({ format: 'jwk' });
+  const ownKey = await new SignJWT(claims).setProtectedHeader({ alg: 'EdDSA', typ: 'at+jwt', kid: 'x', jwk }).sign(privateKey);
+  await refuses(verify(ownKey), 'invalid_token');
+});
+
+test('an unreachable JWKS fails closed with 503 key_source_unavailable', async (t) => {
+  const server = await serverFor(t);
+  const { tokens } = await registerUser(server.app);
+  const keys = remoteJwksKeySource(`${server.baseUrl}/no-such-jwks`);
+  await assert.rejects(verifyAccessToken(tokens.access_token, { keys, now: () => server.clock.now() }),
+    { name: 'VerifyError', code: 'key_source_unavailable', statusCode: 503 });
+});

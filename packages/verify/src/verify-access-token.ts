@@ -1,0 +1,129 @@
+// verifyAccessToken(token, options): checks a Gatehouse access token in another service without
+// calling the server (design §4): pinned algorithms, `typ` at+jwt, `iss`/`aud`, `exp`/`nbf` with a
+// small leeway, unknown `crit` refused, required claims present; optionally a live-session check.
+import { VerifiedTokenCache } from './token-cache.js';
+import { jwtVerify, errors as joseErrors, type JWTPayload } from 'jose';
+import { VerifyError } from './errors.js';
+import type { KeySource } from './key-sources.js';
+import type { SessionCheck } from './redis-session-check.js';
+
+export interface VerifyAccessTokenOptions {
+  /** sharedSecretKeySource(secret) or remoteJwksKeySource(url). */
+  keys: KeySource;
+  /** Expected `iss`. Default "gatehouse" (the server's JWT_ISSUER default). */
+  issuer?: string;
+  /** Expected `aud`, when the server sets JWT_AUDIENCE. */
+  audience?: string | string[];
+  /** Leeway on `exp` and `nbf`, in seconds. Default 5. */
+  clockToleranceSeconds?: number;
+  /** Milliseconds since the epoch; for tests. Default Date.now. */
+  now?: () => number;
+  /** Refuse tokens of logged-out sessions, e.g. redisSessionCheck(redis). */
+  sessionCheck?: SessionCheck;
+  /**
+   * Tokens that passed are remembered until their `exp` (at most 10 000), so a client sending
+   * the same token again costs a map lookup, not a signature check; the session check still runs
+   * every time. On by default, one cache per options object; `false` turns it off.
+   */
+  cache?: boolean;
+}
+
+export interface AccessTokenClaims {
+  iss: string;
+  sub: string;
+  sid: string;
+  name: string;
+  role: string;
+  jti: string;
+  iat: number;
+  exp: number;
+  aud?: string | string[];
+}
+
+/** Who the token speaks for. Frozen, and shared by the requests that send the same token. */
+export interface GatehouseUser {
+  readonly id: string;
+  readonly name: string;
+  readonly role: string;
+  readonly sessionId: string;
+  readonly claims: Readonly<AccessTokenClaims>;
+}
+
+const ACCESS_TYP = 'at+jwt';
+
+export async function verifyAccessToken(token: string, options: VerifyAccessTokenOptions): Promise<GatehouseUser> {
+  if (!options?.keys || typeof options.keys.resolve !== 'function') {
+    throw new TypeError('verifyAccessToken: options.keys must be sharedSecretKeySource(...) or remoteJwksKeySource(...)');
+  }
+  if (typeof token !== 'string' || token === '') throw new VerifyError('missing_token', 'A bearer access token is required.');
+  const user = await verifiedUser(token, options);
+  if (options.sessionCheck && (await options.sessionCheck(user.id, user.sessionId))) {
+    throw new VerifyError('session_revoked', 'This session has been logged out.');
+  }
+  return user;
+}
+
+/**
+ * The user of a token that already passed and is still cached, at once, without a promise; undefined
+ * when the answer needs work (not cached, expired, a session check to run, the cache off). For the
+ * adapters' guards: the common request, a client sending its token again, costs a map lookup.
+ */
+export function cachedUser(token: string, options: VerifyAccessTokenOptions): GatehouseUser | undefined {
+  if (options.sessionCheck || options.cache === false) return undefined;
+  return caches.get(options)?.get(token, options.now ? options.now() : Date.now())?.user;
+}
+
+/** A verified token's user, frozen: one object serves every request that sends the same token. */
+function toUser(claims: AccessTokenClaims): GatehouseUser {
+  return Object.freeze({ id: claims.sub, name: claims.name, role: claims.role, sessionId: claims.sid, claims: Object.freeze(claims) });
+}
+
+/** What the cache keeps per token: its exp, for the cache, and the user built once. */
+interface Verified {
+  exp: number;
+  user: GatehouseUser;
+}
+
+const caches = new WeakMap<VerifyAccessTokenOptions, VerifiedTokenCache<Verified>>();
+
+async function verifiedUser(token: string, options: VerifyAccessTokenOptions): Promise<GatehouseUser> {
+  if (options.cache === false) return toUser(readClaims(await verifySignedToken(token, options)));
+  let cache = caches.get(options);
+  if (!cache) caches.set(options, (cache = new VerifiedTokenCache<Verified>()));
+  const nowMs = options.now ? options.now() : Date.now();
+  let verified = cache.get(token, nowMs);
+  if (!verified) {
+    const user = toUser(readClaims(await verifySignedToken(token, options)));
+    verified = { exp: user.claims.exp, user };
+    cache.set(token, verified);
+  }
+  return verified.user;
+}
+
+async function verifySignedToken(token: string, options: VerifyAccessTokenOptions): Promise<JWTPayload> {
+  try {
+    const { payload } = await jwtVerify(token, (header, input) => options.keys.resolve(header, input), {
+      algorithms: [...options.keys.algorithms],
+      typ: ACCESS_TYP,
+      issuer: options.issuer ?? 'gatehouse',
+      audience: options.audience,
+      clockTolerance: options.clockToleranceSeconds ?? 5,
+      currentDate: options.now ? new Date(options.now()) : undefined,
+    });
+    return payload;
+  } catch (error) {
+    if (error instanceof VerifyError) throw error;
+    if (error instanceof joseErrors.JWTExpired) throw new VerifyError('token_expired', 'The token has expired.');
+    throw new VerifyError('invalid_token', 'The token is malformed, forged or not an access token of this issuer.');
+  }
+}
+
+function readClaims(payload: JWTPayload): AccessTokenClaims {
+  const { iss, sub, sid, name, role, jti, iat, exp, aud } = payload as Record<string, unknown>;
+  const texts = [iss, sub, sid, name, role, jti].every((v) => typeof v === 'string' && v.length > 0);
+  const numbers = [iat, exp].every((v) => typeof v === 'number' && Number.isFinite(v));
+  if (!texts || !numbers) throw new VerifyError('invalid_token', 'The token lacks required claims.');
+  const claims = { iss, sub, sid, name, role, jti, iat, exp } as AccessTokenClaims;
+  if (aud !== undefined) claims.aud = aud as string | string[];
+  return claims;
+}
