@@ -9,9 +9,10 @@ import { createPasswordHasher } from './core/passwords/hasher.js';
 import { createStores } from './storage/create-stores.js';
 import type { Stores } from './storage/types/stores.js';
 import { ConfigError, loadConfig, loadDotEnv, type Config } from './config/config.js';
-import { startServer, storeOptions } from './main.js';
+import { startServer } from './main.js';
+import { storeOptions } from './compose.js';
 import { generateSecret } from './config/secret.js';
-import { rotateKeySetFile } from './core/tokens/signing-keys.js';
+import { rotateKeySetFile } from './config/signing-keys.js';
 
 const USAGE = `Usage: gatehouse <command>
 

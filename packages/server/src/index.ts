@@ -1,15 +1,14 @@
-// gatehouse: the server as a library. Other services import `gatehouse/verify`; apps and
-// browsers import `gatehouse/client`.
-export { buildApp } from './http/app.js';
-export type { AppDeps } from './http/app.js';
+// @gatehouse-auth/server as a library: build the server in your own process (createGatehouse), or
+// start it (startServer). Other services import @gatehouse-auth/verify; apps import @gatehouse-auth/client.
+export { createGatehouse, createAuthService, storeOptions } from './compose.js';
+export type { Gatehouse, GatehouseParts } from './compose.js';
 export { startServer } from './main.js';
 export { loadConfig, ConfigError } from './config/config.js';
 export type { Config } from './config/config.js';
 export { createStores } from './storage/create-stores.js';
 export type { StoreOptions } from './storage/create-stores.js';
 export type { Stores, UserStore, SessionStore, UserRecord, SessionRecord } from './storage/types/stores.js';
-export { createAuthService } from './core/service.js';
-export type { AuthService } from './core/service.js';
+export type { AuthService } from './core/auth-service.js';
 export { AuthError, ERROR_STATUS } from './core/errors.js';
 export type { ErrorCode } from './core/errors.js';
 export { deriveKey, deriveSigningKeys } from './core/tokens/keys.js';

@@ -1,23 +1,21 @@
-// Starts the server: configuration, secret, stores, app, listen; closes gracefully on SIGTERM/SIGINT.
+// Starts the server: settings, the composition root, listen, one start banner; closes gracefully
+// on SIGTERM/SIGINT. A start that cannot succeed prints one line naming the setting to change.
+import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { FastifyInstance } from 'fastify';
-import { createStores, type StoreOptions } from './storage/create-stores.js';
-import { buildApp } from './http/app.js';
+import { createGatehouse } from './compose.js';
 import { ConfigError, loadConfig, loadDotEnv, type Config } from './config/config.js';
-import { resolveSecret } from './config/secret.js';
 import { lowerPoolPriority } from './pool-priority.js';
+import { StoreConnectError, describeStoreUrl } from './storage/errors.js';
 
 const CLEANUP_INTERVAL_MS = 60 * 60 * 1000;
 
 export async function startServer(config: Readonly<Config>): Promise<void> {
-  const { secret, warning } = resolveSecret(config);
-  const stores = await createStores(storeOptions(config));
-  const app = await buildApp({ config, secret, stores });
-  if (warning) app.log.warn(warning);
+  const { app, stores, warnings } = await createGatehouse(config);
+  for (const warning of warnings) app.log.warn(warning);
   const hashing = await lowerPoolPriority(config.hashPriority, config.threadPoolSize);
   if (hashing.fallbackReason) app.log.warn(`HASH_PRIORITY=idle: ${hashing.fallbackReason}; the hashing threads run at nice 19 instead`);
-  if (hashing.tids.length > 0) app.log.info(`password hashing: ${hashing.tids.length} of ${config.threadPoolSize} pool threads at ${hashing.applied}`);
-  app.addHook('onClose', async () => stores.close());
+  if (hashing.tids.length > 0) app.log.debug(`password hashing: ${hashing.tids.length} of ${config.threadPoolSize} pool threads at ${hashing.applied}`);
   endConnectionsWhenClosing(app);
 
   const cleanup = setInterval(() => {
@@ -35,10 +33,43 @@ export async function startServer(config: Readonly<Config>): Promise<void> {
   process.once('SIGTERM', () => close('SIGTERM'));
   process.once('SIGINT', () => close('SIGINT'));
 
-  const address = await app.listen({ host: config.host, port: config.port });
-  const docs = config.docs ? `, docs at ${address}/docs` : '';
-  app.log.info(`Gatehouse listening at ${address}${docs}`);
-  console.log(`Gatehouse is running: API at ${address}${docs}`);
+  const address = await listen(app, config);
+  app.log.info({ address }, 'listening');
+  console.log(startBanner(config, address, warnings));
+}
+
+/** Listens, turning the usual failures into a line that says which setting to change. */
+async function listen(app: FastifyInstance, config: Pick<Config, 'host' | 'port'>): Promise<string> {
+  try {
+    // Fastify's own "Server listening at" lines are left out: the banner says it once.
+    return await app.listen({ host: config.host, port: config.port, listenTextResolver: () => '' });
+  } catch (error) {
+    await app.close().catch(() => undefined);
+    const code = (error as { code?: string }).code;
+    if (code === 'EADDRINUSE') throw new ConfigError('PORT', `port ${config.port} is in use on ${config.host}; stop what uses it or set PORT to another port`);
+    if (code === 'EACCES') throw new ConfigError('PORT', `port ${config.port} needs privileges here; set PORT to 1024 or above`);
+    if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
+      throw new ConfigError('HOST', `cannot listen on "${config.host}": no such address on this machine; use 127.0.0.1, 0.0.0.0 or one of its addresses`);
+    }
+    throw error;
+  }
+}
+
+/** What a person starting the server wants to know, in one block. */
+export function startBanner(config: Readonly<Config>, address: string, warnings: readonly string[]): string {
+  const lines = [`Gatehouse is running at ${address}`];
+  if (config.docs) lines.push(`  API docs     ${address}/docs`);
+  if (config.demo) lines.push(`  Demo page    ${address}/demo`);
+  lines.push(`  Database     ${databaseLocation(config.databaseUrl)}`);
+  if (config.redisUrl || config.redisClusterNodes) lines.push(`  Sessions     ${config.redisClusterNodes ? `Redis Cluster ${config.redisClusterNodes.join(',')}` : describeStoreUrl(config.redisUrl!)}`);
+  lines.push(config.secret ? '  Secret       GATEHOUSE_SECRET' : `  Secret       a development secret in ${resolve(config.dataDir, 'secret')} (set GATEHOUSE_SECRET in production)`);
+  lines.push('  First admin  npx gatehouse user create --username admin --email you@example.com --role admin');
+  for (const warning of warnings.filter((text) => !text.startsWith('GATEHOUSE_SECRET is not set'))) lines.push(`  Note         ${warning}`);
+  return lines.join('\n');
+}
+
+function databaseLocation(url: string): string {
+  return url.startsWith('sqlite:') ? `SQLite, ${resolve(url.slice('sqlite:'.length))}` : describeStoreUrl(url);
 }
 
 /**
@@ -75,21 +106,13 @@ export function closeGracefully(app: FastifyInstance, signal: string, timeoutMs:
   });
 }
 
-export function storeOptions(config: Readonly<Config>, migrate = config.autoMigrate): StoreOptions {
-  return {
-    databaseUrl: config.databaseUrl,
-    migrate,
-    redis: { url: config.redisUrl, clusterNodes: config.redisClusterNodes, keyPrefix: config.redisKeyPrefix },
-  };
-}
-
-/** Entry point: prints configuration errors as one line, without a stack. */
+/** Entry point: a start that fails on a setting prints one line naming it, without a stack. */
 export async function main(): Promise<void> {
   try {
     loadDotEnv();
     await startServer(loadConfig());
   } catch (error) {
-    if (error instanceof ConfigError) {
+    if (error instanceof ConfigError || error instanceof StoreConnectError) {
       console.error(`Gatehouse cannot start: ${error.message}`);
       process.exit(78); // EX_CONFIG
     }

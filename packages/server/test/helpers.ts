@@ -3,11 +3,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
-import { buildApp, type AppDeps } from '../src/http/app.js';
-import { loadConfig } from '../src/config/config.js';
+import { createGatehouse, storeOptions, type GatehouseParts } from '../src/compose.js';
+import { loadConfig, type Config } from '../src/config/config.js';
 import { ManualClock } from '../src/core/clock.js';
 import { createStores } from '../src/storage/create-stores.js';
-import { storeOptions } from '../src/main.js';
 import type { Stores } from '../src/storage/types/stores.js';
 
 export const TEST_SECRET = '9f2c1e7a4b8d3f6e0a5c2b9d8e7f6a1b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f';
@@ -15,6 +14,8 @@ export const PASSWORD = 'correct horse battery staple';
 
 export interface TestApp {
   app: FastifyInstance;
+  /** The settings the app was built from (the app itself holds only its HTTP slice). */
+  config: Readonly<Config>;
   clock: ManualClock;
   stores: Stores;
   dir: string;
@@ -26,7 +27,7 @@ export interface TestApp {
  * environment variables would; `deps.stores` may wrap the stores the app gets.
  */
 export async function createTestApp(
-  env: Record<string, string> = {}, deps: Pick<AppDeps, 'logStream'> & { stores?: (stores: Stores) => Stores } = {},
+  env: Record<string, string> = {}, deps: Pick<GatehouseParts, 'logStream'> & { stores?: (stores: Stores) => Stores } = {},
 ): Promise<TestApp> {
   const dir = mkdtempSync(join(tmpdir(), 'gatehouse-test-'));
   const config = loadConfig({
@@ -41,9 +42,9 @@ export async function createTestApp(
   });
   const stores = await createStores(storeOptions(config, true));
   const clock = new ManualClock(Date.UTC(2026, 0, 1, 12, 0, 0));
-  const app = await buildApp({ config, secret: TEST_SECRET, stores: deps.stores?.(stores) ?? stores, clock, logStream: deps.logStream });
+  const { app } = await createGatehouse(config, { secret: TEST_SECRET, stores: deps.stores?.(stores) ?? stores, clock, logStream: deps.logStream });
   return {
-    app, clock, stores, dir,
+    app, config, clock, stores, dir,
     async close() {
       await app.close();
       await stores.close();

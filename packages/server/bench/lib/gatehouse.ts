@@ -24,7 +24,7 @@ export function startNodeOptions(): string[] {
 export function startGatehouse(dataDir: string, extra: { env?: Record<string, string>; nodeArgs?: string[] } = {}): Promise<Child> {
   return startChild('gatehouse', MAIN, {
     nodeArgs: [...startNodeOptions(), ...(extra.nodeArgs ?? [])],
-    ready: /Gatehouse is running: API at (http:\/\/\S+?),?\s/,
+    ready: /Gatehouse is running at (http:\/\/\S+)\s/,
     env: {
       NODE_ENV: 'production',
       HOST: '127.0.0.1',

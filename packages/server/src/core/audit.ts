@@ -1,7 +1,7 @@
 // Audit events: one record per security-relevant action, handed to a sink the server wires to its
 // logger (and metrics). Events name who (user and session ids), from where (IP, user agent) and
 // the outcome; never a password, token, hash or secret (OWASP Logging Cheat Sheet, "Data to exclude").
-import { isAuthError } from './errors.js';
+import { authErrorOf } from './errors.js';
 
 /** Who acted and from where. `userId`/`sessionId` are the actor's when known. */
 export interface AuditActor {
@@ -47,7 +47,7 @@ export function auditOrigin(ctx: { ip: string; userAgent: string | null } | unde
 
 /** The stable code of a failure, for `reason`; anything unexpected is internal_error. */
 export function failureReason(error: unknown): string {
-  return isAuthError(error) ? error.code : 'internal_error';
+  return authErrorOf(error)?.code ?? 'internal_error';
 }
 
 /** A refresh failure as one of the outcomes of design §5. */

@@ -1,5 +1,7 @@
 // One error type for every failure a caller can cause, each with a stable snake_case `code`.
-// The status table lives here so HTTP answers, the OAuth2 mapping and the docs agree (design §7).
+// The status table lives here so HTTP answers, the OAuth2 mapping and the docs agree
+// (docs/architecture.md, "Errors"). Store failures arrive as storage/errors.ts classes.
+import { RateLimitedError, StoreUnavailableError } from '../storage/errors.js';
 
 export const ERROR_STATUS = {
   validation_failed: 400,
@@ -55,13 +57,10 @@ export class AuthError extends Error {
   }
 }
 
-export function isAuthError(error: unknown): error is AuthError {
-  return error instanceof AuthError;
-}
-
-/** A store that cannot be reached: always `503 store_unavailable`, never the driver's message. */
-export class StoreUnavailableError extends AuthError {
-  constructor(cause: unknown) {
-    super('store_unavailable', 'The storage backend is unavailable; try again shortly.', { cause });
-  }
+/** The AuthError a failure answers as: store failures map onto their codes; anything else is undefined. */
+export function authErrorOf(error: unknown): AuthError | undefined {
+  if (error instanceof AuthError) return error;
+  if (error instanceof StoreUnavailableError) return new AuthError('store_unavailable', error.message, { cause: error.cause });
+  if (error instanceof RateLimitedError) return new AuthError('rate_limited', error.message, { retryAfterSeconds: error.retryAfterSeconds });
+  return undefined;
 }

@@ -1,22 +1,19 @@
-// buildApp(deps): the Fastify app with its route table, without listening. main.ts starts it;
-// tests call app.inject on it.
-import Fastify, { LogController, type FastifyInstance, type onRequestHookHandler } from 'fastify';
+// buildApp: the Fastify app with its route table, from services already built (compose.ts builds
+// them), without listening. main.ts starts it; tests call app.inject on it.
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type onRequestHookHandler } from 'fastify';
 import formbody from '@fastify/formbody';
 import { AuthError } from '../core/errors.js';
-import { deriveSigningKeys } from '../core/tokens/keys.js';
-import { createTokens } from '../core/tokens/tokens.js';
-import type { AccessKeyRing } from '../core/tokens/key-set.js';
-import { createAuthService, type AuthService } from '../core/service.js';
-import { createPasswordHasher, type PasswordHasher } from '../core/passwords/hasher.js';
-import { systemClock, type Clock } from '../core/clock.js';
-import type { RateLimits } from '../storage/types/rate-limits.js';
-import type { Stores } from '../storage/types/stores.js';
-import type { Config } from '../config/config.js';
+import type { AuditSink } from '../core/audit.js';
+import type { AuthService } from '../core/auth-service.js';
+import type { AdminService } from '../core/admin/admin.js';
+import type { HttpSettings } from '../config/slices.js';
 import { createRequireUser } from './auth-guard.js';
 import { errorHandler } from './error-handler.js';
 import { registerSecurity, serverOptions, trustProxyOption } from './security.js';
-import { createBreachedPasswords } from '../core/passwords/breached.js';
 import { sharedSchemas } from './schemas.js';
+import { auditRateLimits } from './audit-log.js';
+import type { Metrics } from './metrics.js';
+import { requireRole } from './role-guard.js';
 import { registerRoute } from './routes/auth/register.js';
 import { loginRoute } from './routes/auth/login.js';
 import { tokenRoute } from './routes/token/token.js';
@@ -26,100 +23,59 @@ import { meRoutes } from './routes/users/me.js';
 import { sessionsRoutes } from './routes/users/sessions.js';
 import { healthRoutes } from './routes/ops/health.js';
 import { demoRoutes } from './routes/demo.js';
-import { jwksRoute } from './routes/ops/jwks.js';
-import { createAuditLog, auditRateLimits } from './audit-log.js';
-import { createMetrics } from './metrics.js';
-import { requireRole } from './role-guard.js';
+import { jwksRoute, type JwksSource } from './routes/ops/jwks.js';
 import { adminRoutes } from './routes/admin/admin.js';
 import { metricsRoute } from './routes/ops/metrics.js';
-import { loadAccessKeyRing } from '../core/tokens/signing-keys.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
-    config: Readonly<Config>;
-    stores: Stores;
+    config: Readonly<HttpSettings>;
     auth: AuthService;
     requireUser: onRequestHookHandler;
   }
 }
 
-export interface AppDeps {
-  config: Readonly<Config>;
-  secret: string;
-  stores: Stores;
-  clock?: Clock;
-  hasher?: PasswordHasher;
-  limits?: RateLimits;
-  /** Asymmetric access-token keys; by default loaded for config.jwtAlg (none under HS256). */
-  accessKeyRing?: AccessKeyRing;
-  /** Where log lines go instead of stdout (tests read the audit lines from it). */
-  logStream?: { write(line: string): void };
+export interface AppParts {
+  settings: Readonly<HttpSettings>;
+  logger: FastifyBaseLogger;
+  auth: AuthService;
+  admin: AdminService;
+  metrics: Metrics;
+  audit: AuditSink;
+  jwks: JwksSource;
+  /** Answers when every store does (GET /readyz). */
+  ping: () => Promise<void>;
 }
 
-/** The auth core with this deployment's keys, hasher (timed for metrics), limits and audit sink. */
-async function createAuth(
-  deps: AppDeps, app: FastifyInstance,
-  parts: { ring: AccessKeyRing | undefined; audit: ReturnType<typeof createAuditLog>; metrics: ReturnType<typeof createMetrics> },
-): Promise<AuthService> {
-  const { config } = deps;
-  return createAuthService({
-    users: deps.stores.users,
-    sessions: deps.stores.sessions,
-    sessionAndUser: deps.stores.sessionAndUser,
-    tokens: createTokens({ ...deriveSigningKeys(deps.secret), accessKeyRing: parts.ring }, {
-      issuer: config.issuer, audience: config.audience, clockToleranceSeconds: config.clockToleranceSeconds,
-    }),
-    hasher: parts.metrics.instrumentHasher(deps.hasher ?? (await createPasswordHasher({ maxConcurrent: config.hashConcurrency }))),
-    limits: deps.limits ?? deps.stores.createRateLimits(config.rateLimits),
-    clock: deps.clock ?? systemClock,
-    settings: config,
-    breachedPasswords: config.pwnedPasswordsUrl ? createBreachedPasswords({
-      url: config.pwnedPasswordsUrl, timeoutMs: config.pwnedPasswordsTimeoutMs,
-      onUnavailable: (err: unknown) => app.log.warn({ err }, 'breached-password check unavailable: password allowed'),
-    }) : undefined,
-    audit: parts.audit,
-  });
-}
-
-export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
-  const { config } = deps;
+export async function buildApp(parts: AppParts): Promise<FastifyInstance> {
+  const { settings, auth, metrics } = parts;
   const app = Fastify({
-    logger: {
-      level: config.logLevel,
-      redact: { paths: ['req.headers.authorization', 'req.headers.cookie'], censor: '[redacted]' },
-      ...(deps.logStream ? { stream: deps.logStream } : {}),
-    },
+    loggerInstance: parts.logger,
     // No per-request log lines on the hot path; security events and failures are logged where they happen.
     logController: new LogController({ disableRequestLogging: true }),
-    bodyLimit: config.bodyLimitBytes,
+    bodyLimit: settings.bodyLimitBytes,
     // TRUST_PROXY: X-Forwarded-For is believed only when set (security.ts explains hop counts).
-    trustProxy: trustProxyOption(config.trustProxy),
+    trustProxy: trustProxyOption(settings.trustProxy),
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
-    ...serverOptions(config),
+    ...serverOptions(settings),
   });
-  const loadedKeys = deps.accessKeyRing ? { ring: deps.accessKeyRing } : await loadAccessKeyRing(config, deps.clock ?? systemClock);
-  if (loadedKeys.warning) app.log.warn(loadedKeys.warning);
-  const metrics = createMetrics();
-  const audit = createAuditLog(app.log, metrics.observeAudit);
-  const auth = await createAuth(deps, app, { ring: loadedKeys.ring, audit, metrics });
-  app.decorate('config', config);
-  app.decorate('stores', deps.stores);
+  app.decorate('config', settings);
   app.decorate('auth', auth);
   app.decorate('requireUser', createRequireUser(auth));
   app.decorate('requireRole', requireRole);
   app.decorateRequest('auth', null);
   metrics.registerHooks(app);
-  auditRateLimits(app, audit);
+  auditRateLimits(app, parts.audit);
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler(() => {
     throw new AuthError('not_found', 'No such route.');
   });
   // JSON and forms only: any other body is 415, including Fastify's built-in text/plain.
   app.removeContentTypeParser('text/plain');
-  await registerSecurity(app, config);
-  await app.register(formbody, { bodyLimit: config.bodyLimitBytes });
+  await registerSecurity(app, settings);
+  await app.register(formbody, { bodyLimit: settings.bodyLimitBytes });
   for (const schema of sharedSchemas) app.addSchema(schema);
-  if (config.docs) await (await import('./docs.js')).registerDocs(app); // swagger only when served (idle memory)
+  if (settings.docs) await (await import('./docs.js')).registerDocs(app); // swagger only when served (idle memory)
 
   // The route table.
   registerRoute(app);
@@ -129,10 +85,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   logoutRoute(app);
   meRoutes(app);
   sessionsRoutes(app);
-  healthRoutes(app);
-  if (config.demo) demoRoutes(app);
-  jwksRoute(app, { ring: loadedKeys.ring, clock: deps.clock ?? systemClock });
-  adminRoutes(app, { clock: deps.clock ?? systemClock, audit });
+  healthRoutes(app, parts.ping);
+  if (settings.demo) demoRoutes(app);
+  jwksRoute(app, parts.jwks);
+  adminRoutes(app, parts.admin);
   metricsRoute(app, metrics.registry);
   return app;
 }

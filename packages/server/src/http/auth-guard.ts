@@ -2,7 +2,8 @@
 // request. Routes opt in through `onRequest: app.requireUser`, never by URL matching.
 import type { FastifyRequest, onRequestHookHandler } from 'fastify';
 import { AuthError } from '../core/errors.js';
-import type { AuthService, Authenticated } from '../core/service.js';
+import type { AuthService } from '../core/auth-service.js';
+import type { Authenticated } from '../core/sessions/authenticate.js';
 
 declare module 'fastify' {
   interface FastifyRequest {

@@ -3,7 +3,7 @@
 // shows no internals. 401s carry the RFC 6750 §3 challenge, 429s a Retry-After.
 import { STATUS_CODES } from 'node:http';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { AuthError, type ErrorCode } from '../core/errors.js';
+import { AuthError, authErrorOf, type ErrorCode } from '../core/errors.js';
 
 const FASTIFY_CODES: Record<string, ErrorCode> = {
   FST_ERR_CTP_BODY_TOO_LARGE: 'payload_too_large',
@@ -12,7 +12,8 @@ const FASTIFY_CODES: Record<string, ErrorCode> = {
 
 /** Turns whatever was thrown into an AuthError; unknown failures become internal_error. */
 export function toAuthError(error: unknown): AuthError {
-  if (error instanceof AuthError) return error;
+  const known = authErrorOf(error);
+  if (known) return known;
   const e = error as Partial<FastifyError>;
   if (e.validation) return new AuthError('validation_failed', `Invalid request: ${e.message ?? 'bad input'}`);
   const mapped = e.code ? FASTIFY_CODES[e.code] : undefined;
@@ -33,7 +34,7 @@ export function bearerChallenge(error: AuthError): string | undefined {
 export function logFailure(request: FastifyRequest, error: unknown, authError: AuthError): void {
   if (authError.statusCode >= 500) {
     // the cause is logged for operators; the answer never shows it
-    request.log.error({ err: error instanceof AuthError && error.cause ? error.cause : error }, authError.code);
+    request.log.error({ err: authError.cause ?? error }, authError.code);
   }
 }
 

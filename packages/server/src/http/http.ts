@@ -2,7 +2,7 @@
 // no-store headers every answer that carries tokens must have.
 import { isIP } from 'node:net';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { RequestContext } from '../core/service.js';
+import type { RequestContext } from '../core/context.js';
 
 export function requestContext(request: FastifyRequest): RequestContext {
   // With TRUST_PROXY the address comes from X-Forwarded-For: a value that is not an IP address

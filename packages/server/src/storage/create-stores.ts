@@ -4,7 +4,8 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from './sql/schema.js';
 import type { LimitName, RateLimitRules } from './types/rate-limits.js';
-import { connectSql } from './sql/connect.js';
+import { connectSql, type SqlConnection } from './sql/connect.js';
+import { StoreConnectError, describeStoreUrl } from './errors.js';
 import { migrateToLatest } from './sql/migrations.js';
 import { createSqlUserStore } from './sql/user-store.js';
 import { createSqlSessionStore } from './sql/session-store.js';
@@ -22,13 +23,13 @@ export interface StoreOptions {
 }
 
 export async function createStores(options: StoreOptions): Promise<Stores> {
-  const conn = await connectSql(options.databaseUrl);
+  const conn = await openSql(options);
   const { db } = conn;
-  if (options.migrate) await migrateToLatest(db, conn.dialect === 'postgres' ? await currentSchema(db) : undefined);
-  const redisTarget = options.redis && (options.redis.url || options.redis.clusterNodes?.length) ? options.redis : undefined;
-  // ioredis is loaded only when Redis is configured (idle memory on the embedded default)
-  const redis = redisTarget ? await (await import('./redis/client.js')).connectRedis(redisTarget) : undefined;
-  const prefix = redisTarget?.keyPrefix ?? '';
+  const redis = await openRedis(options.redis).catch(async (error: unknown) => {
+    await db.destroy();
+    throw error;
+  });
+  const prefix = redis ? options.redis!.keyPrefix : '';
   const redisSessions: SessionStore | undefined = redis
     ? (await import('./redis/session-store.js')).createRedisSessionStore(redis, prefix) : undefined;
   return {
@@ -44,6 +45,32 @@ export async function createStores(options: StoreOptions): Promise<Stores> {
       await redis?.quit().catch(() => redis.disconnect());
     },
   };
+}
+
+/** The SQL database, reached once (and migrated) before anything is served: a wrong URL fails the start. */
+async function openSql(options: StoreOptions) {
+  let conn: SqlConnection | undefined;
+  try {
+    conn = await connectSql(options.databaseUrl);
+    if (options.migrate) await migrateToLatest(conn.db, conn.dialect === 'postgres' ? await currentSchema(conn.db) : undefined);
+    else await sql`select 1`.execute(conn.db);
+    return conn;
+  } catch (error) {
+    await conn?.db.destroy().catch(() => undefined);
+    if (error instanceof TypeError) throw error; // an unsupported scheme: its message says so
+    throw new StoreConnectError('DATABASE_URL', describeStoreUrl(options.databaseUrl), error);
+  }
+}
+
+/** Redis or Redis Cluster when configured; ioredis is loaded only then (idle memory on the embedded default). */
+async function openRedis(target: StoreOptions['redis']): Promise<RedisClient | undefined> {
+  if (!target || !(target.url || target.clusterNodes?.length)) return undefined;
+  try {
+    return await (await import('./redis/client.js')).connectRedis(target);
+  } catch (error) {
+    if (target.clusterNodes?.length) throw new StoreConnectError('REDIS_CLUSTER_NODES', `the Redis Cluster at ${target.clusterNodes.join(',')}`, error);
+    throw new StoreConnectError('REDIS_URL', describeStoreUrl(target.url!), error);
+  }
 }
 
 /** The schema PostgreSQL creates tables in (the first of search_path that exists). */

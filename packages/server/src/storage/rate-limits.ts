@@ -2,7 +2,7 @@
 // wrapLimiters) any of its store-backed limiters. A store failure answers 503, never a 500.
 import { createRequire } from 'node:module';
 import type * as Flexible from 'rate-limiter-flexible';
-import { AuthError, StoreUnavailableError } from '../core/errors.js';
+import { RateLimitedError, StoreUnavailableError } from './errors.js';
 import type { LimitName, RateLimitRules, RateLimits } from './types/rate-limits.js';
 
 type RateLimiterAbstract = Flexible.RateLimiterAbstract;
@@ -71,8 +71,6 @@ function unavailable(error: unknown): never {
   throw new StoreUnavailableError(error);
 }
 
-function limited(state: Flexible.RateLimiterRes): AuthError {
-  return new AuthError('rate_limited', 'Too many attempts; try again later.', {
-    retryAfterSeconds: Math.max(1, Math.ceil(state.msBeforeNext / 1000)),
-  });
+function limited(state: Flexible.RateLimiterRes): RateLimitedError {
+  return new RateLimitedError(Math.max(1, Math.ceil(state.msBeforeNext / 1000)));
 }

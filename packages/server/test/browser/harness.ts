@@ -6,10 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { chromium, type Browser } from 'playwright-core';
-import { buildApp } from '../../src/http/app.js';
+import { createGatehouse } from '../../src/compose.js';
 import { loadConfig } from '../../src/config/config.js';
-import { storeOptions } from '../../src/main.js';
-import { createStores } from '../../src/storage/create-stores.js';
 import { PASSWORD, TEST_SECRET } from '../helpers.js';
 
 export const CHROMIUM = '/usr/bin/chromium';
@@ -53,11 +51,9 @@ export async function startServer(t: TestContext, env: Record<string, string> = 
     RATE_LIMIT_LOGIN_PER_IP: 'off', RATE_LIMIT_REFRESH_PER_IP: 'off', RATE_LIMIT_REFRESH_PER_ACCOUNT: 'off',
     ...env,
   });
-  const stores = await createStores(storeOptions(config, true));
-  const app = await buildApp({ config, secret: TEST_SECRET, stores });
+  const { app } = await createGatehouse(config, { secret: TEST_SECRET });
   t.after(async () => {
-    await app.close();
-    await stores.close();
+    await app.close(); // and the stores it opened
     rmSync(dir, { recursive: true, force: true });
   });
   const counts = new Map<string, number>();

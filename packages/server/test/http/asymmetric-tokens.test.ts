@@ -13,7 +13,7 @@ import type { FastifyInstance } from 'fastify';
 import { deriveKey } from '../../src/core/tokens/keys.js';
 import { ManualClock } from '../../src/core/clock.js';
 import { loadConfig } from '../../src/config/config.js';
-import { keySetPath, loadAccessKeyRing } from '../../src/core/tokens/signing-keys.js';
+import { keySetPath, loadAccessKeyRing } from '../../src/config/signing-keys.js';
 import { TEST_SECRET, bearer, createTestApp, failure, registerUser, type Pair, type TestApp } from '../helpers.js';
 
 async function appFor(t: { after(fn: () => Promise<void>): void }, env: Record<string, string>): Promise<TestApp> {
@@ -66,7 +66,7 @@ for (const alg of ['EdDSA', 'ES256', 'RS256'] as const) {
 
 test('the development key set is generated into DATA_DIR with mode 0600', async (t) => {
   const ctx = await appFor(t, { JWT_ALG: 'EdDSA' });
-  assert.equal(statSync(keySetPath(ctx.app.config)).mode & 0o777, 0o600);
+  assert.equal(statSync(keySetPath(ctx.config)).mode & 0o777, 0o600);
 });
 
 test('under an asymmetric algorithm, HS256 tokens signed with the derived access key are refused with 401 invalid_token', async (t) => {

@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { PASSWORD } from '../helpers.js';
 
 const MAIN = fileURLToPath(new URL('../../src/main.js', import.meta.url));
-const READY = /Gatehouse is running: API at http:\/\/127\.0\.0\.1:(\d+)/;
+const READY = /Gatehouse is running at http:\/\/127\.0\.0\.1:(\d+)/;
 
 interface Server {
   port: number;

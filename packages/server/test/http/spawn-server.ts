@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 
 const MAIN = fileURLToPath(new URL('../../src/main.js', import.meta.url));
-const READY = /Gatehouse is running: API at (http:\/\/[^\s,]+)/;
+const READY = /Gatehouse is running at (http:\/\/\S+)/;
 const START_TIMEOUT_MS = 20_000;
 const STOP_TIMEOUT_MS = 5_000;
 const KEPT_OUTPUT_CHARS = 20_000;

@@ -3,7 +3,8 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { DuplicateUserError, type SessionRecord, type SessionStore, type UserStore } from '../../src/storage/types/stores.js';
+import { DuplicateUserError } from '../../src/storage/errors.js';
+import type { SessionRecord, SessionStore, UserStore } from '../../src/storage/types/stores.js';
 
 export interface UserHarness {
   users: UserStore;

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
 import { SignJWT, decodeJwt, decodeProtectedHeader } from 'jose';
-import { rotateKeySetFile } from '../../src/core/tokens/signing-keys.js';
+import { rotateKeySetFile } from '../../src/config/signing-keys.js';
 import { VerifyError, remoteJwksKeySource, verifyAccessToken, type RemoteJwksOptions } from '@gatehouse-auth/verify';
 import { registerUser } from '../helpers.js';
 import { listenGatehouse, type ListeningGatehouse } from './servers.js';
@@ -53,7 +53,7 @@ test('a key rotation on the server (new kid) is picked up by the verifier withou
   await verify(before.access_token);
   assert.equal(server.jwksRequests(), 1);
 
-  await rotateKeySetFile(server.app.config, server.clock.now());
+  await rotateKeySetFile(server.config, server.clock.now());
   server.clock.advance(10_000); // the server re-reads its key set
   const login = await server.app.inject({ method: 'POST', url: '/auth/login', payload: { username, password } });
   const after = login.json().access_token as string;

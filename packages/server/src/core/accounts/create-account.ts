@@ -6,7 +6,8 @@ import { normalizeEmail, normalizeUsername } from './user-rules.js';
 import type { Clock } from '../clock.js';
 import type { PasswordHasher } from '../passwords/hasher.js';
 import type { BreachedPasswords } from '../passwords/breached.js';
-import { DuplicateUserError, type SessionStore, type UserRecord, type UserStore } from '../../storage/types/stores.js';
+import { DuplicateUserError } from '../../storage/errors.js';
+import type { SessionStore, UserRecord, UserStore } from '../../storage/types/stores.js';
 
 export interface NewAccount {
   username: string;

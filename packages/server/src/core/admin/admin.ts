@@ -1,19 +1,14 @@
 // The admin use-cases: list, read, change (disable, role) and delete users, list and revoke their
 // sessions. Disabling or deleting ends every session at once; the last active admin can never be
-// demoted, disabled or deleted (409 last_admin). Framework-free, like the rest of src/auth.
+// demoted, disabled or deleted (409 last_admin). Framework-free, like the rest of core/.
 import { AuthError } from '../errors.js';
-import { auditOrigin, noAudit, type AuditSink } from '../audit.js';
-import type { Clock } from '../clock.js';
-import type { SessionRecord, SessionStore, UserListQuery, UserRecord, UserStore } from '../../storage/types/stores.js';
+import { auditOrigin } from '../audit.js';
+import type { CoreDeps } from '../context.js';
+import type { SessionRecord, UserListQuery, UserRecord } from '../../storage/types/stores.js';
 
 export const ADMIN_ROLE = 'admin';
 
-export interface AdminDeps {
-  users: UserStore;
-  sessions: SessionStore;
-  clock: Clock;
-  audit?: AuditSink;
-}
+export type AdminDeps = Pick<CoreDeps, 'users' | 'sessions' | 'clock' | 'audit'>;
 
 /** The admin who acts, and from where: every change is audited under their name. */
 export interface AdminActor {
@@ -39,8 +34,7 @@ export type AdminService = ReturnType<typeof createAdminService>;
 const isActiveAdmin = (user: Pick<UserRecord, 'role' | 'disabled'>) => user.role === ADMIN_ROLE && !user.disabled;
 
 export function createAdminService(deps: AdminDeps) {
-  const { users, sessions, clock } = deps;
-  const audit = deps.audit ?? noAudit;
+  const { users, sessions, clock, audit } = deps;
   const now = () => new Date(clock.now());
   const by = (actor: AdminActor) => ({ userId: actor.userId, sessionId: actor.sessionId, ...auditOrigin(actor) });
 

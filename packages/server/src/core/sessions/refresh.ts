@@ -1,10 +1,10 @@
-// The reissue protocol of design §5: the expired access token and the refresh token come
-// together, must name the same user and session, and one compare-and-swap on the session store
-// decides between rotate, grace replay and reuse (which revokes the whole session).
+// The reissue protocol (docs/architecture.md, "Refresh"): the expired access token and the refresh
+// token come together, must name the same user and session, and one compare-and-swap on the
+// session store decides between rotate, grace replay and reuse (which revokes the whole session).
 import { AuthError } from '../errors.js';
-import { auditOrigin, failureReason, noAudit, refreshFailureOutcome, type RefreshOutcome } from '../audit.js';
-import { hashToken, refreshTokenStanding, sameHash, signTokenPair, type TokenPair } from '../tokens/token-pair.js';
-import type { AuthDeps, RequestContext } from '../service.js';
+import { auditOrigin, failureReason, refreshFailureOutcome, type RefreshOutcome } from '../audit.js';
+import { hashToken, refreshTokenStanding, sameHash, signTokenPair, type TokenLifetimes, type TokenPair } from '../tokens/token-pair.js';
+import type { CoreDeps, RequestContext } from '../context.js';
 import { sessionAndUserReader } from './session-and-user.js';
 import type { SessionRecord, UserRecord } from '../../storage/types/stores.js';
 
@@ -18,8 +18,22 @@ interface RefreshTrail {
   outcome?: RefreshOutcome;
 }
 
-export function createRefresher(deps: AuthDeps) {
-  const { sessions, tokens, limits, clock, settings } = deps;
+export interface RefreshSettings extends TokenLifetimes {
+  /** How long the previous refresh token may still be replayed for the same successor. */
+  refreshGraceSeconds: number;
+  /** The source protocol: a refresh needs the access token too; false relaxes it for plain OAuth2 clients. */
+  refreshRequiresAccessToken: boolean;
+}
+
+export interface RefreshRequest {
+  accessToken?: string;
+  refreshToken: string;
+}
+
+export function createRefresher(
+  deps: Pick<CoreDeps, 'users' | 'sessions' | 'sessionAndUser' | 'tokens' | 'limits' | 'clock' | 'audit'>, settings: RefreshSettings,
+) {
+  const { sessions, tokens, limits, clock, audit } = deps;
   const readSessionAndUser = sessionAndUserReader(deps);
 
   /** Steps 1 and 2: both signatures, the access token allowed to be expired, the same IDs. */
@@ -72,7 +86,7 @@ export function createRefresher(deps: AuthDeps) {
     return signed.pair;
   }
 
-  async function reissue(input: { accessToken?: string; refreshToken: string }, ctx: RequestContext, trail: RefreshTrail): Promise<TokenPair> {
+  async function reissue(input: RefreshRequest, ctx: RequestContext, trail: RefreshTrail): Promise<TokenPair> {
     await limits.consume('refreshPerIp', ctx.ip);
     const { userId, sessionId } = await readTokenPair(input.accessToken, input.refreshToken);
     Object.assign(trail, { userId, sessionId });
@@ -102,8 +116,7 @@ export function createRefresher(deps: AuthDeps) {
   }
 
   /** Every refresh leaves one audit event with its outcome; reuse is the one to alert on. */
-  return async function refresh(input: { accessToken?: string; refreshToken: string }, ctx: RequestContext): Promise<TokenPair> {
-    const audit = deps.audit ?? noAudit;
+  return async function refresh(input: RefreshRequest, ctx: RequestContext): Promise<TokenPair> {
     const trail: RefreshTrail = {};
     try {
       const pair = await reissue(input, ctx, trail);

@@ -30,8 +30,13 @@ export async function connectRedis(target: RedisTarget): Promise<RedisClient> {
     })
     : new Redis(target.url!, CLIENT_OPTIONS);
   client.on('error', () => undefined); // connection errors surface on the commands that need Redis
-  await client.connect();
-  if (client instanceof Cluster) await waitForClusterReady(client);
+  try {
+    await client.connect();
+    if (client instanceof Cluster) await waitForClusterReady(client);
+  } catch (error) {
+    client.disconnect(); // no reconnecting in the background of a start that failed
+    throw error;
+  }
   return client;
 }
 

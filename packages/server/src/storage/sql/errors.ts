@@ -1,6 +1,6 @@
 // Driver errors, read once here: a unique-key clash is the caller's business; anything else from
 // the database means the store cannot serve, which answers 503 and never shows the driver's text.
-import { StoreUnavailableError } from '../../core/errors.js';
+import { StoreUnavailableError } from '../errors.js';
 
 export function isUniqueViolation(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;

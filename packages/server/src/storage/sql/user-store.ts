@@ -4,7 +4,8 @@ import type { UsersTable } from './schema.js';
 import type { SqlConnection } from './connect.js';
 import { peekMapped, prepareFirst } from './prepared.js';
 import { guard, isUniqueViolation, toDate } from './errors.js';
-import { DuplicateUserError, type NewUser, type UserListQuery, type UserPatch, type UserRecord, type UserStore } from '../types/stores.js';
+import { DuplicateUserError } from '../errors.js';
+import type { NewUser, UserListQuery, UserPatch, UserRecord, UserStore } from '../types/stores.js';
 
 export function createSqlUserStore(conn: SqlConnection): UserStore {
   const { db } = conn;

@@ -18,14 +18,6 @@ export type NewUser = Omit<UserRecord, 'createdAt' | 'updatedAt'> & { createdAt:
 
 export type UserPatch = Partial<Pick<UserRecord, 'passwordHash' | 'role' | 'disabled' | 'fullName'>>;
 
-/** Thrown by `UserStore.create` when the username or email is taken. */
-export class DuplicateUserError extends Error {
-  constructor(readonly field: 'username' | 'email') {
-    super(`${field} already exists`);
-    this.name = 'DuplicateUserError';
-  }
-}
-
 /** A page request of the admin user list: ordered by id (UUIDv7, so by creation), after a cursor. */
 export interface UserListQuery {
   /** Prefix of the lowercased username or of the email; empty or absent lists everyone. */

@@ -4,7 +4,7 @@ import { describe, test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { Redis, Cluster } from 'ioredis';
-import { AuthError } from '../../../src/core/errors.js';
+import { authErrorOf } from '../../../src/core/errors.js';
 import { createLoginThrottle, loginDelaySeconds, type LoginDelaySettings } from '../../../src/core/login/throttle.js';
 import type { RateLimits } from '../../../src/storage/types/rate-limits.js';
 import { loadConfig } from '../../../src/config/config.js';
@@ -30,8 +30,9 @@ async function refusal(promise: Promise<unknown>): Promise<{ code: string; retry
   try {
     await promise;
   } catch (error) {
-    assert.ok(error instanceof AuthError, String(error));
-    return { code: error.code, retryAfterSeconds: error.retryAfterSeconds };
+    const known = authErrorOf(error);
+    assert.ok(known, String(error));
+    return { code: known.code, retryAfterSeconds: known.retryAfterSeconds };
   }
   return { code: 'none' };
 }

@@ -129,7 +129,7 @@ test('registration still succeeds when the breached-password endpoint is down', 
 test('off by default: without PWNED_PASSWORDS_URL a password only the range API would list is accepted', async (t) => {
   const ctx = await createTestApp();
   t.after(() => ctx.close());
-  assert.equal(ctx.app.config.pwnedPasswordsUrl, undefined);
+  assert.equal(ctx.config.pwnedPasswordsUrl, undefined);
   const res = await ctx.app.inject({
     method: 'POST', url: '/auth/register', payload: { username: 'offy', email: 'offy@example.com', password: BREACHED },
   });

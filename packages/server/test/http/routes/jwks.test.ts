@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { decodeProtectedHeader } from 'jose';
 import type { FastifyInstance } from 'fastify';
-import { rotateKeySetFile } from '../../../src/core/tokens/signing-keys.js';
+import { rotateKeySetFile } from '../../../src/config/signing-keys.js';
 import { bearer, createTestApp, failure, registerUser, type Pair, type TestApp } from '../../helpers.js';
 
 async function appFor(t: { after(fn: () => Promise<void>): void }, env: Record<string, string> = {}): Promise<TestApp> {
@@ -49,7 +49,7 @@ test('after keys rotate the running server signs with the new kid, old tokens ke
   const { tokens: old, username, password } = await registerUser(ctx.app);
   const oldKid = decodeProtectedHeader(old.access_token).kid!;
 
-  const { kid: newKid, retiredKid } = await rotateKeySetFile(ctx.app.config, ctx.clock.now());
+  const { kid: newKid, retiredKid } = await rotateKeySetFile(ctx.config, ctx.clock.now());
   assert.equal(retiredKid, oldKid);
   ctx.clock.advance(10_000); // the server re-reads the key set at most every 10 s
   const login = await ctx.app.inject({ method: 'POST', url: '/auth/login', payload: { username, password } });

@@ -1,14 +1,11 @@
-// The admin route group (role admin): builds the admin core on the app's stores and registers
-// the user routes (admin-users.ts) and the session routes (admin-sessions.ts).
+// The admin route group (role admin): the user routes (users.ts) and the session routes
+// (sessions.ts), over the admin core that compose.ts built.
 import type { FastifyInstance } from 'fastify';
-import { createAdminService } from '../../../core/admin/admin.js';
-import type { AuditSink } from '../../../core/audit.js';
-import type { Clock } from '../../../core/clock.js';
+import type { AdminService } from '../../../core/admin/admin.js';
 import { adminUsersRoutes } from './users.js';
 import { adminSessionsRoutes } from './sessions.js';
 
-export function adminRoutes(app: FastifyInstance, deps: { clock: Clock; audit: AuditSink }): void {
-  const admin = createAdminService({ users: app.stores.users, sessions: app.stores.sessions, ...deps });
+export function adminRoutes(app: FastifyInstance, admin: AdminService): void {
   adminUsersRoutes(app, admin);
   adminSessionsRoutes(app, admin);
 }

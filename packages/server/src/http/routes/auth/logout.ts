@@ -1,7 +1,7 @@
 // POST /auth/logout: ends this session (scope=local, the default), the user's other sessions
 // (others) or all of them (global). Idempotent: logging out twice answers 204 twice.
 import type { FastifyInstance } from 'fastify';
-import type { LogoutScope } from '../../../core/service.js';
+import type { LogoutScope } from '../../../core/sessions/logout.js';
 import { readBearerToken } from '../../auth-guard.js';
 import { requestContext } from '../../http.js';
 import { bearerSecurity, responses } from '../../schemas.js';

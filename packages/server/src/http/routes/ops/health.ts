@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 
 const statusSchema = { type: 'object', properties: { status: { type: 'string' } }, required: ['status'] };
 
-export function healthRoutes(app: FastifyInstance): void {
+export function healthRoutes(app: FastifyInstance, ping: () => Promise<void>): void {
   app.get('/healthz', {
     schema: { tags: ['health'], summary: 'Liveness', response: { 200: statusSchema } },
   }, async () => ({ status: 'ok' }));
@@ -12,7 +12,7 @@ export function healthRoutes(app: FastifyInstance): void {
     schema: { tags: ['health'], summary: 'Readiness: every store reachable', response: { 200: statusSchema, 503: statusSchema } },
   }, async (request, reply) => {
     try {
-      await app.stores.ping();
+      await ping();
       return { status: 'ready' };
     } catch (error) {
       request.log.warn({ err: error }, 'readiness check failed');

@@ -1,5 +1,5 @@
 // GET /.well-known/jwks.json: the public keys that verify access tokens (RFC 7517), for services
-// using gatehouse/verify with a JWKS URL. Public members only; retired keys leave one access-token
+// using @gatehouse-auth/verify with a JWKS URL. Public members only; retired keys leave one access-token
 // lifetime after their retirement. Under HS256 there is no public key: the answer is {keys: []}.
 import type { FastifyInstance } from 'fastify';
 import type { AccessKeyRing } from '../../../core/tokens/key-set.js';
@@ -16,7 +16,13 @@ const jwkSchema = {
   required: ['kty', 'kid', 'alg', 'use'],
 };
 
-export function jwksRoute(app: FastifyInstance, deps: { ring: AccessKeyRing | undefined; clock: Clock }): void {
+/** The key ring whose public keys are published (none under HS256), and the clock that says which are. */
+export interface JwksSource {
+  ring: AccessKeyRing | undefined;
+  clock: Clock;
+}
+
+export function jwksRoute(app: FastifyInstance, deps: JwksSource): void {
   app.get('/.well-known/jwks.json', {
     schema: {
       tags: ['keys'],

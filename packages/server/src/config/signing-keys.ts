@@ -5,12 +5,12 @@ import { createPrivateKey } from 'node:crypto';
 import { chmodSync, existsSync, linkSync, mkdirSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Clock } from '../clock.js';
+import type { Clock } from '../core/clock.js';
 import {
   createReloadingKeyRing, generateStoredKey, parseKeySet, rotateKeySet, storedKeyFrom,
   type AccessKeyRing, type AsymmetricAlg, type KeySetDocument, type KeyWindows,
-} from './key-set.js';
-import { ConfigError, type Config } from '../../config/config.js';
+} from '../core/tokens/key-set.js';
+import { ConfigError, type Config } from './config.js';
 
 type KeyConfig = Pick<Config, 'nodeEnv' | 'dataDir' | 'jwtAlg' | 'jwtPrivateKeyFile' | 'accessTokenTtlSeconds'
   | 'refreshTokenTtlSeconds' | 'clockToleranceSeconds'>;

@@ -1,0 +1,130 @@
+// The composition root: configuration → stores → the core's use cases → the HTTP app. The server
+// (main.ts), the CLI and the tests build Gatehouse here; nothing else constructs a service, and
+// each part receives the slice of the settings it needs (config/slices.ts).
+import type { FastifyInstance } from 'fastify';
+import { pino, type DestinationStream } from 'pino';
+import type { Config } from './config/config.js';
+import { resolveSecret } from './config/secret.js';
+import { loadAccessKeyRing } from './config/signing-keys.js';
+import { httpSettings, passwordSettings, sessionSettings, tokenSettings, type PasswordSettings, type SessionSettings } from './config/slices.js';
+import { createRegistration } from './core/accounts/register.js';
+import { createAdminService } from './core/admin/admin.js';
+import type { AuthService } from './core/auth-service.js';
+import { systemClock, type Clock } from './core/clock.js';
+import type { CoreDeps } from './core/context.js';
+import { createLogin } from './core/login/login.js';
+import { createPasswordCheck } from './core/login/password-check.js';
+import { createLoginThrottle } from './core/login/throttle.js';
+import { createBreachedPasswords } from './core/passwords/breached.js';
+import { createPasswordChange } from './core/passwords/change-password.js';
+import { createPasswordHasher, type PasswordHasher } from './core/passwords/hasher.js';
+import { createAuthenticator } from './core/sessions/authenticate.js';
+import { createLogout } from './core/sessions/logout.js';
+import { createRefresher } from './core/sessions/refresh.js';
+import { createSessionList } from './core/sessions/session-list.js';
+import { createSessionStarter } from './core/sessions/start-session.js';
+import type { AccessKeyRing } from './core/tokens/key-set.js';
+import { deriveSigningKeys } from './core/tokens/keys.js';
+import { createTokens } from './core/tokens/tokens.js';
+import { buildApp } from './http/app.js';
+import { createAuditLog } from './http/audit-log.js';
+import { createMetrics } from './http/metrics.js';
+import { createStores, type StoreOptions } from './storage/create-stores.js';
+import type { RateLimits } from './storage/types/rate-limits.js';
+import type { Stores } from './storage/types/stores.js';
+
+/** What a caller may supply instead of what the settings would build (tests: a fixed clock, a given secret). */
+export interface GatehouseParts {
+  secret?: string;
+  /** Stores the caller owns (and closes); by default they are opened from the settings and closed with the app. */
+  stores?: Stores;
+  clock?: Clock;
+  hasher?: PasswordHasher;
+  limits?: RateLimits;
+  /** Asymmetric access-token keys; by default loaded for JWT_ALG (none under HS256). */
+  accessKeyRing?: AccessKeyRing;
+  /** Where log lines go instead of stdout (tests read the audit lines from it). */
+  logStream?: DestinationStream;
+}
+
+export interface Gatehouse {
+  app: FastifyInstance;
+  stores: Stores;
+  /** Start-up warnings (a development secret, a generated key set), for the banner. */
+  warnings: string[];
+}
+
+export async function createGatehouse(config: Readonly<Config>, parts: GatehouseParts = {}): Promise<Gatehouse> {
+  const clock = parts.clock ?? systemClock;
+  const logger = createLogger(config, parts.logStream);
+  const { secret, warning } = parts.secret ? { secret: parts.secret, warning: undefined } : resolveSecret(config);
+  const keys = parts.accessKeyRing ? { ring: parts.accessKeyRing } : await loadAccessKeyRing(config, clock);
+  const stores = parts.stores ?? await createStores(storeOptions(config));
+  const metrics = createMetrics();
+  const audit = createAuditLog(logger, metrics.observeAudit);
+  const passwords = passwordSettings(config);
+  const deps: CoreDeps = {
+    users: stores.users,
+    sessions: stores.sessions,
+    sessionAndUser: stores.sessionAndUser,
+    tokens: createTokens({ ...deriveSigningKeys(secret), accessKeyRing: keys.ring }, tokenSettings(config)),
+    hasher: metrics.instrumentHasher(parts.hasher ?? (await createPasswordHasher({ maxConcurrent: passwords.hashConcurrency }))),
+    limits: parts.limits ?? stores.createRateLimits(config.rateLimits),
+    clock,
+    audit,
+    breachedPasswords: breachedPasswordCheck(passwords, logger),
+  };
+  const app = await buildApp({
+    settings: httpSettings(config),
+    logger,
+    auth: createAuthService(deps, sessionSettings(config), passwords),
+    admin: createAdminService(deps),
+    metrics,
+    audit,
+    jwks: { ring: keys.ring, clock },
+    ping: () => stores.ping(),
+  });
+  if (!parts.stores) app.addHook('onClose', async () => stores.close());
+  return { app, stores, warnings: [warning, keys.warning].filter((text): text is string => text !== undefined) };
+}
+
+/** Each use case from its own factory (core/<capability>/), gathered into what the routes call. */
+export function createAuthService(deps: CoreDeps, sessions: SessionSettings, passwords: Pick<PasswordSettings, 'loginDelay'>): AuthService {
+  const startSession = createSessionStarter(deps, sessions);
+  const checkPassword = createPasswordCheck(deps, createLoginThrottle(deps.limits, passwords.loginDelay));
+  const { authenticate, authenticateNow } = createAuthenticator(deps);
+  return {
+    register: createRegistration(deps, startSession),
+    login: createLogin(deps, { checkPassword, startSession }),
+    authenticate,
+    authenticateNow,
+    refresh: createRefresher(deps, sessions),
+    logout: createLogout({ ...deps, authenticate, refreshGraceSeconds: sessions.refreshGraceSeconds }),
+    ...createSessionList(deps),
+    changePassword: createPasswordChange(deps, checkPassword),
+  };
+}
+
+export function storeOptions(
+  config: Pick<Config, 'databaseUrl' | 'autoMigrate' | 'redisUrl' | 'redisClusterNodes' | 'redisKeyPrefix'>, migrate = config.autoMigrate,
+): StoreOptions {
+  return {
+    databaseUrl: config.databaseUrl,
+    migrate,
+    redis: { url: config.redisUrl, clusterNodes: config.redisClusterNodes, keyPrefix: config.redisKeyPrefix },
+  };
+}
+
+function createLogger(config: Pick<Config, 'logLevel'>, stream?: DestinationStream) {
+  const options = { level: config.logLevel, redact: { paths: ['req.headers.authorization', 'req.headers.cookie'], censor: '[redacted]' } };
+  return stream ? pino(options, stream) : pino(options);
+}
+
+/** The optional HIBP-style range check (PWNED_PASSWORDS_URL); it fails open, with a warning. */
+function breachedPasswordCheck(settings: PasswordSettings, logger: pino.Logger) {
+  if (!settings.pwnedPasswordsUrl) return undefined;
+  return createBreachedPasswords({
+    url: settings.pwnedPasswordsUrl, timeoutMs: settings.pwnedPasswordsTimeoutMs,
+    onUnavailable: (err: unknown) => logger.warn({ err }, 'breached-password check unavailable: password allowed'),
+  });
+}

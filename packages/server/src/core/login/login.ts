@@ -1,0 +1,41 @@
+// Password login (JSON /auth/login and the OAuth2 password grant): per-IP limit, the password
+// check, an active account, then a new session. Every failure leaves one audit event.
+import { AuthError } from '../errors.js';
+import { auditOrigin, failureReason } from '../audit.js';
+import { nextTurn, type CoreDeps, type RequestContext } from '../context.js';
+import type { StartSession } from '../sessions/start-session.js';
+import type { TokenPair } from '../tokens/token-pair.js';
+import type { PasswordCheck } from './password-check.js';
+
+export interface LoginRequest {
+  /** A username or an email. */
+  login: string;
+  password: string;
+}
+
+export function createLogin(
+  { users, limits, audit }: Pick<CoreDeps, 'users' | 'limits' | 'audit'>,
+  steps: { checkPassword: PasswordCheck; startSession: StartSession },
+) {
+  async function login(input: LoginRequest, ctx: RequestContext, trail: { userId?: string }): Promise<TokenPair> {
+    await limits.consume('credentialsPerIp', ctx.ip);
+    const login = input.login.trim();
+    const found = await users.findByLogin(login);
+    trail.userId = found?.id;
+    const user = await steps.checkPassword(found, login, input.password);
+    if (user.disabled) throw new AuthError('user_disabled', 'This account is disabled.');
+    await nextTurn();
+    return steps.startSession(user, ctx, 'login_succeeded');
+  }
+
+  /** Success is audited by startSession; each failure here, with its reason. */
+  return async function auditedLogin(input: LoginRequest, ctx: RequestContext): Promise<TokenPair> {
+    const trail: { userId?: string } = {};
+    try {
+      return await login(input, ctx, trail);
+    } catch (error) {
+      audit({ type: 'login_failed', reason: failureReason(error), userId: trail.userId, ...auditOrigin(ctx) });
+      throw error;
+    }
+  };
+}

@@ -1,0 +1,28 @@
+// The one place a session begins: after registration or a successful login, a new session row
+// with the hash of its first refresh token, and the pair that goes with it.
+import { v7 as uuidv7 } from 'uuid';
+import { auditOrigin } from '../audit.js';
+import { nextTurn, type CoreDeps, type RequestContext } from '../context.js';
+import { signTokenPair, type TokenLifetimes, type TokenPair } from '../tokens/token-pair.js';
+import type { UserRecord } from '../../storage/types/stores.js';
+
+export type StartSession = (user: UserRecord, ctx: RequestContext, event: 'register' | 'login_succeeded') => Promise<TokenPair>;
+
+/** Opens a session and signs its pair, each step in its own turn of the event loop (nextTurn). */
+export function createSessionStarter(
+  { tokens, sessions, clock, audit }: Pick<CoreDeps, 'tokens' | 'sessions' | 'clock' | 'audit'>, lifetimes: TokenLifetimes,
+): StartSession {
+  return async function startSession(user, ctx, event) {
+    const createdAt = new Date(clock.now());
+    const base = { id: uuidv7(), generation: 0, rotatedAt: createdAt, createdAt };
+    const { pair, refreshHash, refreshExpiresAt } = await signTokenPair(tokens, lifetimes, user, base, clock.now());
+    await nextTurn();
+    await sessions.create({
+      ...base, userId: user.id, currentHash: refreshHash, previousHash: null, expiresAt: refreshExpiresAt,
+      lastUsedAt: createdAt, revokedAt: null, ip: ctx.ip, userAgent: ctx.userAgent?.slice(0, 512) ?? null,
+    });
+    audit({ type: event, userId: user.id, sessionId: base.id, ...auditOrigin(ctx) });
+    await nextTurn();
+    return pair;
+  };
+}

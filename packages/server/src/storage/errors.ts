@@ -1,0 +1,66 @@
+// The failures a store reports, below both the stores and the core rules, so neither imports the
+// other for them: the core turns each into its answer (core/errors.ts, authErrorOf).
+
+/** A store that cannot be reached or fails: always `503 store_unavailable`, never the driver's text. */
+export class StoreUnavailableError extends Error {
+  readonly code = 'store_unavailable';
+
+  constructor(cause: unknown) {
+    super('The storage backend is unavailable; try again shortly.', { cause });
+    this.name = 'StoreUnavailableError';
+  }
+}
+
+/** Thrown by `UserStore.create` when the username or email is taken (the unique index decides, race or not). */
+export class DuplicateUserError extends Error {
+  constructor(readonly field: 'username' | 'email') {
+    super(`${field} already exists`);
+    this.name = 'DuplicateUserError';
+  }
+}
+
+/** A rate-limit bucket that is empty: `429 rate_limited`, with the seconds until it refills. */
+export class RateLimitedError extends Error {
+  readonly code = 'rate_limited';
+
+  constructor(readonly retryAfterSeconds: number) {
+    super('Too many attempts; try again later.');
+    this.name = 'RateLimitedError';
+  }
+}
+
+/**
+ * A store that could not be opened at start. The message names the setting, where it points
+ * (never the credentials in the URL) and what failed, so the start-up error says what to fix.
+ */
+export class StoreConnectError extends Error {
+  constructor(readonly setting: 'DATABASE_URL' | 'REDIS_URL' | 'REDIS_CLUSTER_NODES', target: string, cause: unknown) {
+    super(`${setting}: cannot open ${target}: ${failureOf(cause)}`, { cause });
+    this.name = 'StoreConnectError';
+  }
+}
+
+/** Where a store URL points, without its user name or password: "postgres://db.internal:5432/app". */
+export function describeStoreUrl(url: string): string {
+  if (url.startsWith('sqlite:')) return `the SQLite file ${url.slice('sqlite:'.length)}`;
+  if (!URL.canParse(url)) return 'the URL given';
+  const parsed = new URL(url);
+  return `${parsed.protocol}//${parsed.host}${parsed.pathname === '/' ? '' : parsed.pathname}`;
+}
+
+const HINTS: Record<string, string> = {
+  ECONNREFUSED: 'connection refused (is the server running, on that port?)',
+  ENOTFOUND: 'unknown host name',
+  EAI_AGAIN: 'the host name could not be resolved',
+  ETIMEDOUT: 'timed out',
+  EACCES: 'permission denied',
+  SQLITE_CANTOPEN: 'the file cannot be opened (does its folder exist and is it writable?)',
+};
+
+function failureOf(cause: unknown): string {
+  const error = cause as { code?: unknown; message?: unknown; errors?: Array<{ code?: unknown }> } | null;
+  const code = typeof error?.code === 'string' ? error.code : error?.errors?.find((e) => typeof e.code === 'string')?.code;
+  if (typeof code === 'string' && HINTS[code]) return HINTS[code];
+  const message = typeof error?.message === 'string' && error.message ? error.message : String(cause);
+  return message.split('\n')[0]!.slice(0, 200);
+}
