@@ -1,6 +1,7 @@
 // The admin use-cases: list, read, change (disable, role) and delete users, list and revoke their
 // sessions. Disabling or deleting ends every session at once; the last active admin can never be
-// demoted, disabled or deleted (409 last_admin). Framework-free, like the rest of src/auth.
+// demoted, disabled or deleted (409 last_admin); a role must be declared in ROLES (400 unknown_role).
+// Framework-free.
 import { AuthError } from '../errors.js';
 import { auditOrigin, noAudit, type AuditSink } from '../audit.js';
 import type { Clock } from '../clock.js';
@@ -12,6 +13,8 @@ export interface AdminDeps {
   users: UserStore;
   sessions: SessionStore;
   clock: Clock;
+  /** The roles a user may be given (Config.roles), `admin` among them. */
+  roles: readonly string[];
   audit?: AuditSink;
 }
 
@@ -76,6 +79,9 @@ export function createAdminService(deps: AdminDeps) {
   }
 
   async function updateUser(actor: AdminActor, id: string, changes: UserChanges): Promise<UserRecord> {
+    if (changes.role !== undefined && !deps.roles.includes(changes.role)) {
+      throw new AuthError('unknown_role', `The role "${changes.role}" is not declared in ROLES (${deps.roles.join(', ')}).`);
+    }
     const before = await requireUser(id);
     let updated: UserRecord | null = before;
     await withAdminKept(before, changes,

@@ -8,7 +8,9 @@ import { adminUsersRoutes } from './users.js';
 import { adminSessionsRoutes } from './sessions.js';
 
 export function adminRoutes(app: FastifyInstance, deps: { clock: Clock; audit: AuditSink }): void {
-  const admin = createAdminService({ users: app.stores.users, sessions: app.stores.sessions, ...deps });
+  const admin = createAdminService({
+    users: app.stores.users, sessions: app.stores.sessions, roles: app.config.roles, ...deps,
+  });
   adminUsersRoutes(app, admin);
   adminSessionsRoutes(app, admin);
 }
