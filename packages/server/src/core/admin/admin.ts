@@ -1,7 +1,7 @@
 // The admin use-cases: list, read, change (disable, role) and delete users, list and revoke their
 // sessions. Disabling or deleting ends every session at once; the last active admin can never be
 // demoted, disabled or deleted (409 last_admin); a role must be declared in ROLES (400 unknown_role).
-// Framework-free.
+// Framework-free: the admin API and the CLI both call it.
 import { AuthError } from '../errors.js';
 import { auditOrigin, noAudit, type AuditSink } from '../audit.js';
 import type { Clock } from '../clock.js';
@@ -18,10 +18,13 @@ export interface AdminDeps {
   audit?: AuditSink;
 }
 
-/** The admin who acts, and from where: every change is audited under their name. */
+/**
+ * The admin who acts, and from where: every change is audited under their name. The CLI acts
+ * from the machine itself, with no user or session.
+ */
 export interface AdminActor {
-  userId: string;
-  sessionId: string;
+  userId?: string;
+  sessionId?: string;
   ip: string;
   userAgent: string | null;
 }
@@ -93,8 +96,11 @@ export function createAdminService(deps: AdminDeps) {
     return updated;
   }
 
-  /** Disables first, so the last-admin check covers deletion too, then ends sessions, then deletes. */
-  async function deleteUser(actor: AdminActor, id: string): Promise<void> {
+  /**
+   * Disables first, so the last-admin check covers deletion too, then ends sessions, then deletes.
+   * Returns how many sessions it ended.
+   */
+  async function deleteUser(actor: AdminActor, id: string): Promise<number> {
     const before = await requireUser(id);
     await withAdminKept(before, { disabled: true },
       async () => { await users.update(id, { disabled: true }, now()); },
@@ -103,6 +109,7 @@ export function createAdminService(deps: AdminDeps) {
     const revokedSessions = await sessions.revokeAllForUser(id, now());
     await users.delete(id);
     audit({ type: 'admin_user_deleted', targetUserId: id, revokedSessions, ...by(actor) });
+    return revokedSessions;
   }
 
   async function listSessions(id: string): Promise<SessionRecord[]> {
