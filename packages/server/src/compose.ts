@@ -78,7 +78,7 @@ export async function createGatehouse(config: Readonly<Config>, parts: Gatehouse
     settings: httpSettings(config),
     logger,
     auth: createAuthService(deps, sessionSettings(config), passwords),
-    admin: createAdminService(deps),
+    admin: createAdminService({ ...deps, roles: config.roles }),
     metrics,
     audit,
     jwks: { ring: keys.ring, clock },

@@ -52,6 +52,8 @@ export interface Config {
   /** The /demo page built on gatehouse/client (DEMO); on unless NODE_ENV=production. */
   demo: boolean;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** The roles a user may hold (ROLES); always `user` (every new account) and `admin` (the admin API). */
+  roles: readonly string[];
   /** Bearer token /metrics requires (METRICS_TOKEN); undefined = none. */
   metricsToken: string | undefined;
   /** IPs that may read /metrics (METRICS_ALLOW); undefined = any. */
@@ -132,6 +134,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     docs: read.boolean('DOCS', nodeEnv !== 'production'),
     demo: read.boolean('DEMO', nodeEnv !== 'production'),
     logLevel: read.oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info'),
+    roles: readRoles(env),
     ...readMetricsProtection(env),
     loginDelay,
     corsOrigins: read.origins('CORS_ORIGINS'),
@@ -253,6 +256,22 @@ function reader(env: Env) {
       return items.join(',');
     },
   };
+}
+
+/** A role name: what PATCH /admin/users/:id accepts as `role` (routes/admin/users.ts). */
+const ROLE_NAME = /^[a-z][a-z0-9_-]{0,63}$/;
+
+/** ROLES: comma-separated role names, `user` and `admin` among them; a repeated name counts once. */
+function readRoles(env: Env): readonly string[] {
+  const value = env.ROLES?.trim() || 'user,admin';
+  const roles = [...new Set(value.split(',').map((item) => item.trim()).filter(Boolean))];
+  const bad = roles.find((role) => !ROLE_NAME.test(role));
+  if (bad !== undefined) {
+    throw new ConfigError('ROLES', `must be lowercase names (a letter, then letters, digits, _ or -) like user,admin,editor; got "${bad}"`);
+  }
+  const missing = ['user', 'admin'].find((role) => !roles.includes(role));
+  if (missing !== undefined) throw new ConfigError('ROLES', `must include ${missing} (user and admin are built in); got "${value}"`);
+  return Object.freeze(roles);
 }
 
 /** METRICS_TOKEN (16+ characters, sent as a bearer token) and METRICS_ALLOW (comma-separated IPs). */

@@ -12,6 +12,7 @@ export const ERROR_STATUS = {
   password_too_common: 400,
   password_breached: 400,
   password_contains_identity: 400,
+  unknown_role: 400,
   unsupported_grant_type: 400,
   missing_token: 401,
   invalid_token: 401,

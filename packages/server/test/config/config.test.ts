@@ -54,6 +54,7 @@ test('with no variables set, every setting takes its documented default', () => 
     docs: true,
     demo: true,
     logLevel: 'info',
+    roles: ['user', 'admin'],
     loginDelay: { afterFailures: 5, maxSeconds: 60 },
     corsOrigins: undefined,
     pwnedPasswordsUrl: undefined,
@@ -189,6 +190,18 @@ test('malformed hardening settings are refused, naming their variable', () => {
   refuses({ LOGIN_DELAY_AFTER_FAILURES: '-1' }, 'LOGIN_DELAY_AFTER_FAILURES');
   refuses({ LOGIN_DELAY_MAX: 'long' }, 'LOGIN_DELAY_MAX');
   refuses({ RATE_LIMIT_FAILED_LOGINS_PER_ACCOUNT_HOURLY: 'lots' }, 'RATE_LIMIT_FAILED_LOGINS_PER_ACCOUNT_HOURLY');
+});
+
+test('ROLES declares the roles a user may hold, user and admin always among them', () => {
+  assert.deepEqual(loadConfig({ ROLES: 'user, admin,editor ,billing_ops,support-2' }).roles, ['user', 'admin', 'editor', 'billing_ops', 'support-2']);
+  assert.deepEqual(loadConfig({ ROLES: 'admin,user,admin' }).roles, ['admin', 'user']);
+  assert.deepEqual(loadConfig({ ROLES: '' }).roles, ['user', 'admin']);
+});
+
+test('ROLES without user or admin, or with a name that is not a lowercase identifier, is refused, naming ROLES', () => {
+  for (const ROLES of ['admin', 'user', 'user,root', 'user,admin,Editor', 'user,admin,2fa', 'user,admin,super user', 'user,admin,a.b', `user,admin,${'a'.repeat(65)}`]) {
+    refuses({ ROLES }, 'ROLES');
+  }
 });
 
 // Bad values name their variable

@@ -1,6 +1,7 @@
 // The admin use-cases: list, read, change (disable, role) and delete users, list and revoke their
 // sessions. Disabling or deleting ends every session at once; the last active admin can never be
-// demoted, disabled or deleted (409 last_admin). Framework-free, like the rest of core/.
+// demoted, disabled or deleted (409 last_admin); a role must be declared in ROLES (400 unknown_role).
+// Framework-free: the admin API and the CLI both call it.
 import { AuthError } from '../errors.js';
 import { auditOrigin } from '../audit.js';
 import type { CoreDeps } from '../context.js';
@@ -8,12 +9,18 @@ import type { SessionRecord, UserListQuery, UserRecord } from '../../storage/typ
 
 export const ADMIN_ROLE = 'admin';
 
-export type AdminDeps = Pick<CoreDeps, 'users' | 'sessions' | 'clock' | 'audit'>;
+export type AdminDeps = Pick<CoreDeps, 'users' | 'sessions' | 'clock' | 'audit'> & {
+  /** The roles a user may be given (Config.roles), `admin` among them. */
+  roles: readonly string[];
+};
 
-/** The admin who acts, and from where: every change is audited under their name. */
+/**
+ * The admin who acts, and from where: every change is audited under their name. The CLI acts
+ * from the machine itself, with no user or session.
+ */
 export interface AdminActor {
-  userId: string;
-  sessionId: string;
+  userId?: string;
+  sessionId?: string;
   ip: string;
   userAgent: string | null;
 }
@@ -70,6 +77,9 @@ export function createAdminService(deps: AdminDeps) {
   }
 
   async function updateUser(actor: AdminActor, id: string, changes: UserChanges): Promise<UserRecord> {
+    if (changes.role !== undefined && !deps.roles.includes(changes.role)) {
+      throw new AuthError('unknown_role', `The role "${changes.role}" is not declared in ROLES (${deps.roles.join(', ')}).`);
+    }
     const before = await requireUser(id);
     let updated: UserRecord | null = before;
     await withAdminKept(before, changes,
@@ -81,8 +91,11 @@ export function createAdminService(deps: AdminDeps) {
     return updated;
   }
 
-  /** Disables first, so the last-admin check covers deletion too, then ends sessions, then deletes. */
-  async function deleteUser(actor: AdminActor, id: string): Promise<void> {
+  /**
+   * Disables first, so the last-admin check covers deletion too, then ends sessions, then deletes.
+   * Returns how many sessions it ended.
+   */
+  async function deleteUser(actor: AdminActor, id: string): Promise<number> {
     const before = await requireUser(id);
     await withAdminKept(before, { disabled: true },
       async () => { await users.update(id, { disabled: true }, now()); },
@@ -91,6 +104,7 @@ export function createAdminService(deps: AdminDeps) {
     const revokedSessions = await sessions.revokeAllForUser(id, now());
     await users.delete(id);
     audit({ type: 'admin_user_deleted', targetUserId: id, revokedSessions, ...by(actor) });
+    return revokedSessions;
   }
 
   async function listSessions(id: string): Promise<SessionRecord[]> {

@@ -155,6 +155,30 @@ test('PATCH refuses an empty body, an unknown field, a malformed role or a non-b
   assert.deepEqual(failure(await call(ctx.app, admin.token, 'PATCH', '/admin/users/nobody', { disabled: true })), { status: 404, code: 'user_not_found' });
 });
 
+test('PATCH refuses a role not declared in ROLES with 400 unknown_role and changes nothing; a declared one is given', async (t) => {
+  const ctx = await createTestApp({ ROLES: 'user,admin,editor' });
+  t.after(() => ctx.close());
+  const admin = await makeAdmin(ctx);
+  const user = await registerUser(ctx.app);
+  const url = `/admin/users/${user.userId}`;
+  const refused = await call(ctx.app, admin.token, 'PATCH', url, { role: 'superuser' });
+  assert.deepEqual(failure(refused), { status: 400, code: 'unknown_role' });
+  assert.match(refused.json().message, /"superuser" is not declared in ROLES \(user, admin, editor\)/);
+  assert.deepEqual(failure(await call(ctx.app, admin.token, 'PATCH', url, { role: 'superuser', disabled: true })), { status: 400, code: 'unknown_role' });
+  assert.deepEqual((await call(ctx.app, admin.token, 'GET', url)).json(), publicUser(user));
+  const given = await call(ctx.app, admin.token, 'PATCH', url, { role: 'editor' });
+  assert.equal(given.statusCode, 200);
+  assert.deepEqual(given.json(), publicUser(user, { role: 'editor' }));
+});
+
+test('with the default ROLES, only user and admin may be given: editor answers 400 unknown_role', async (t) => {
+  const ctx = await setup(t);
+  const admin = await makeAdmin(ctx);
+  const user = await registerUser(ctx.app);
+  const res = await call(ctx.app, admin.token, 'PATCH', `/admin/users/${user.userId}`, { role: 'editor' });
+  assert.deepEqual(failure(res), { status: 400, code: 'unknown_role' });
+});
+
 test('the last active admin cannot be demoted, disabled or deleted: 409 last_admin, nothing changes', async (t) => {
   const ctx = await setup(t);
   const admin = await makeAdmin(ctx);

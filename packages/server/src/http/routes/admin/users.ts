@@ -44,7 +44,7 @@ const patchBodySchema = {
   minProperties: 1,
   properties: {
     disabled: { type: 'boolean', description: 'true ends every session of the user at once' },
-    role: { type: 'string', pattern: '^[a-z][a-z0-9_-]{0,63}$', description: '"user", "admin" or a custom role' },
+    role: { type: 'string', pattern: '^[a-z][a-z0-9_-]{0,63}$', description: 'A role declared in ROLES ("user" and "admin" by default); any other answers 400 unknown_role' },
   },
 } as const;
 

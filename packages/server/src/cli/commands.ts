@@ -1,0 +1,80 @@
+// The command table: each command's words, flags, and what it runs. Settings are read only once
+// the command line is known to be right, so a usage mistake is reported before a bad setting.
+import { generateSecret } from '../config/secret.js';
+import { loadConfig, loadDotEnv, type Config } from '../config/config.js';
+import { systemClock } from '../core/clock.js';
+import { rotateKeySetFile } from '../config/signing-keys.js';
+import { createStores } from '../storage/create-stores.js';
+import type { Stores } from '../storage/types/stores.js';
+import { startServer } from '../main.js';
+import { storeOptions } from '../compose.js';
+import type { CommandSpec, Flags } from './args.js';
+import { processIo } from './prompt.js';
+import { listUsers } from './user-list.js';
+import {
+  createUser, deleteUser, requireConfirmable, requireDeclaredRole, setDisabled, setPassword, setRole, type UserCommandContext,
+} from './user-commands.js';
+
+export interface Command extends CommandSpec {
+  /** Resolves to the exit status; -1 keeps the process running (serve). */
+  run(flags: Flags): Promise<number>;
+}
+
+const USER = { username: 'string', id: 'string' } as const;
+
+function settings(): Readonly<Config> {
+  loadDotEnv();
+  return loadConfig();
+}
+
+async function withStores(config: Readonly<Config>, action: (stores: Stores) => Promise<void>): Promise<number> {
+  const stores = await createStores(storeOptions(config, true));
+  try {
+    await action(stores);
+    return 0;
+  } finally {
+    await stores.close();
+  }
+}
+
+/** Reads the settings, checks what they decide (--role against ROLES), opens the stores, runs. */
+function userCommand(action: (flags: Flags, ctx: UserCommandContext) => Promise<void>) {
+  return (flags: Flags) => {
+    const config = settings();
+    if (typeof flags.role === 'string') requireDeclaredRole(flags.role, config);
+    return withStores(config, (stores) => action(flags, { stores, config, io: processIo() }));
+  };
+}
+
+async function rotateKeys(config: Readonly<Config>): Promise<number> {
+  const { kid, retiredKid, path } = await rotateKeySetFile(config, systemClock.now());
+  console.log(`New ${config.jwtAlg} signing key ${kid} in ${path}.`);
+  if (retiredKid) console.log(`Key ${retiredKid} is retired: it verifies for ${config.accessTokenTtlSeconds + config.clockToleranceSeconds} s more, then leaves the JWKS.`);
+  return 0;
+}
+
+export const COMMANDS: readonly Command[] = [
+  { name: 'serve', flags: {}, run: async () => { await startServer(settings()); return -1; } },
+  { name: 'secret', flags: {}, run: async () => { console.log(generateSecret()); return 0; } },
+  { name: 'migrate', flags: {}, run: () => withStores(settings(), async () => console.log('Database is up to date.')) },
+  { name: 'keys rotate', flags: {}, run: () => rotateKeys(settings()) },
+  {
+    name: 'user list', flags: { json: 'boolean' },
+    run: (flags) => withStores(settings(), async (stores) => console.log(await listUsers(stores.users, flags.json === true))),
+  },
+  {
+    name: 'user create', flags: { username: 'string', email: 'string', role: 'string', 'full-name': 'string' },
+    required: ['username', 'email'], run: userCommand(createUser),
+  },
+  { name: 'user set-password', flags: USER, selectsUser: true, run: userCommand(setPassword) },
+  { name: 'user role', flags: { ...USER, role: 'string' }, selectsUser: true, required: ['role'], run: userCommand(setRole) },
+  {
+    name: 'user delete', flags: { ...USER, yes: 'boolean' }, selectsUser: true,
+    run: (flags) => {
+      requireConfirmable(flags, processIo());
+      return userCommand(deleteUser)(flags);
+    },
+  },
+  { name: 'user disable', flags: USER, selectsUser: true, run: userCommand((flags, ctx) => setDisabled(flags, ctx, true)) },
+  { name: 'user enable', flags: USER, selectsUser: true, run: userCommand((flags, ctx) => setDisabled(flags, ctx, false)) },
+];

@@ -1,0 +1,29 @@
+// The help text of `gatehouse --help`: one line per command, descriptions in one column.
+export const USAGE = `Usage: gatehouse <command> [flags]
+
+Commands:
+  serve                         start the server (same as npm start)
+  secret                        print a new random master secret (32 bytes, hex)
+  migrate                       apply pending database migrations
+  keys rotate                   add an access-token signing key (JWT_ALG=EdDSA|ES256|RS256); the old
+                                one keeps verifying for ACCESS_TOKEN_TTL, then leaves the JWKS
+  user list [--json]            list the users: id, username, email, role, disabled, created
+  user create --username U --email E [--role R] [--full-name N]
+                                create a user; the password is read from a hidden prompt or stdin
+  user set-password (--username U | --id ID)
+                                set a new password (hidden prompt, or stdin); ends every session
+  user role (--username U | --id ID) --role R
+                                give a user another role
+  user delete (--username U | --id ID) [--yes]
+                                delete a user and end their sessions; asks first unless --yes
+  user disable (--username U | --id ID)
+                                disable a user and end all their sessions
+  user enable (--username U | --id ID)
+                                enable a user again
+  help, --help, -h              print this help
+
+Roles must be declared in ROLES (default user,admin). The last active admin is never demoted
+or deleted.
+Passwords are never taken from flags: pipe one line to stdin when there is no terminal.
+Settings come from the environment and .env (see the README).
+Exit status: 0 done, 1 refused or failed, 2 usage error, 78 bad setting.`;

@@ -1,0 +1,31 @@
+// Setting a user's password without the current one (an operator's reset, from the CLI): the
+// password policy applies as at registration, and every session of the user ends.
+import { AuthError } from '../errors.js';
+import { checkPasswordPolicy } from '../passwords/policy.js';
+import type { Clock } from '../clock.js';
+import type { PasswordHasher } from '../passwords/hasher.js';
+import type { BreachedPasswords } from '../passwords/breached.js';
+import type { SessionStore, UserStore } from '../../storage/types/stores.js';
+
+export interface SetPasswordDeps {
+  users: UserStore;
+  sessions: SessionStore;
+  hasher: PasswordHasher;
+  clock: Clock;
+  breachedPasswords?: BreachedPasswords;
+}
+
+/**
+ * Replaces the password hash, then revokes every session: whoever held one may be the reason for
+ * the reset (ASVS 3.3.3). Returns how many sessions ended.
+ */
+export async function setAccountPassword(deps: SetPasswordDeps, userId: string, password: string): Promise<number> {
+  const user = await deps.users.findById(userId);
+  if (!user) throw new AuthError('user_not_found', 'No such user.');
+  checkPasswordPolicy(password, { username: user.username, email: user.email });
+  await deps.breachedPasswords?.refuseIfBreached(password);
+  const passwordHash = await deps.hasher.hash(password);
+  const updated = await deps.users.update(userId, { passwordHash }, new Date(deps.clock.now()));
+  if (!updated) throw new AuthError('user_not_found', 'No such user.');
+  return deps.sessions.revokeAllForUser(userId, new Date(deps.clock.now()));
+}
