@@ -2,7 +2,6 @@
 // tests call app.inject on it.
 import Fastify, { LogController, type FastifyInstance, type onRequestHookHandler } from 'fastify';
 import formbody from '@fastify/formbody';
-import { AuthError } from '../core/errors.js';
 import { deriveSigningKeys } from '../core/tokens/keys.js';
 import { createTokens } from '../core/tokens/tokens.js';
 import type { AccessKeyRing } from '../core/tokens/key-set.js';
@@ -14,6 +13,7 @@ import type { Stores } from '../storage/types/stores.js';
 import type { Config } from '../config/config.js';
 import { createRequireUser } from './auth-guard.js';
 import { errorHandler } from './error-handler.js';
+import { registerNotFound } from './not-found.js';
 import { registerSecurity, serverOptions, trustProxyOption } from './security.js';
 import { createBreachedPasswords } from '../core/passwords/breached.js';
 import { sharedSchemas } from './schemas.js';
@@ -111,9 +111,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   metrics.registerHooks(app);
   auditRateLimits(app, audit);
   app.setErrorHandler(errorHandler);
-  app.setNotFoundHandler(() => {
-    throw new AuthError('not_found', 'No such route.');
-  });
+  registerNotFound(app); // before any route: it learns each route's methods, for 405 and Allow
   // JSON and forms only: any other body is 415, including Fastify's built-in text/plain.
   app.removeContentTypeParser('text/plain');
   await registerSecurity(app, config);
