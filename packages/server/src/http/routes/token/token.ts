@@ -80,7 +80,7 @@ function oauthError(error: AuthError): { status: number; error: string } {
 }
 
 function oauthErrorHandler(thrown: unknown, request: FastifyRequest, reply: FastifyReply): void {
-  const authError = toAuthError(thrown);
+  const authError = toAuthError(thrown, request);
   logFailure(request, thrown, authError);
   const { status, error } = oauthError(authError);
   if (authError.retryAfterSeconds) reply.header('retry-after', String(authError.retryAfterSeconds));
