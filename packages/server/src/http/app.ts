@@ -14,6 +14,7 @@ import type { Config } from '../config/config.js';
 import { createRequireUser } from './auth-guard.js';
 import { errorHandler } from './error-handler.js';
 import { registerNotFound } from './not-found.js';
+import { rejectJsonSentAsForm } from './media-types.js';
 import { registerSecurity, serverOptions, trustProxyOption } from './security.js';
 import { createBreachedPasswords } from '../core/passwords/breached.js';
 import { sharedSchemas } from './schemas.js';
@@ -114,6 +115,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerNotFound(app); // before any route: it learns each route's methods, for 405 and Allow
   // JSON and forms only: any other body is 415, including Fastify's built-in text/plain.
   app.removeContentTypeParser('text/plain');
+  app.addHook('preValidation', rejectJsonSentAsForm); // JSON sent as a form (curl -d): 415 that says so
   await registerSecurity(app, config);
   await app.register(formbody, { bodyLimit: config.bodyLimitBytes });
   for (const schema of sharedSchemas) app.addSchema(schema);

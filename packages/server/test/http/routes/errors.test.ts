@@ -1,6 +1,6 @@
 // The error surface (design §7): Fastify's own failures (body size, media type, bad JSON, unknown
-// route) answer stable codes in the one error shape, never a 500; health probes; and the OpenAPI
-// document and Swagger UI served from the package (design §3).
+// route) answer stable codes in the one error shape, never a 500, with a message that says what
+// to change; health probes; and the OpenAPI document and Swagger UI served from the package (design §3).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { assertError, createTestApp, PASSWORD, type TestApp } from '../../helpers.js';
@@ -14,29 +14,94 @@ async function appFor(t: { after(fn: () => Promise<void>): void }, env: Record<s
 const registration = (extra: Record<string, unknown> = {}) =>
   ({ username: 'erruser', email: 'erruser@example.com', password: PASSWORD, ...extra });
 
-test('a body over BODY_LIMIT_BYTES (16384 by default) answers 413 payload_too_large', async (t) => {
+test('a body over BODY_LIMIT_BYTES (16384 by default) answers 413 payload_too_large naming the limit and the setting', async (t) => {
   const ctx = await appFor(t);
   const res = await ctx.app.inject({
     method: 'POST', url: '/auth/register', payload: registration({ full_name: 'x'.repeat(17_000) }),
   });
-  assertError(res, 413, 'payload_too_large');
+  assert.equal(assertError(res, 413, 'payload_too_large'), 'The body is larger than the 16 KiB limit (BODY_LIMIT_BYTES).');
   assert.equal(await ctx.stores.users.findByLogin('erruser'), null);
 });
 
-test('BODY_LIMIT_BYTES sets the body limit', async (t) => {
+test('BODY_LIMIT_BYTES sets the body limit, and the 413 message states the configured one', async (t) => {
   const ctx = await appFor(t, { BODY_LIMIT_BYTES: '2048' });
   const res = await ctx.app.inject({
     method: 'POST', url: '/auth/login', payload: { username: 'someone', password: 'p'.repeat(3000) },
   });
-  assertError(res, 413, 'payload_too_large');
+  assert.equal(assertError(res, 413, 'payload_too_large'), 'The body is larger than the 2 KiB limit (BODY_LIMIT_BYTES).');
 });
 
-test('a text/plain body to a JSON endpoint answers 415 unsupported_media_type', async (t) => {
+test('a body limit that is no whole number of KiB is stated in bytes', async (t) => {
+  const ctx = await appFor(t, { BODY_LIMIT_BYTES: '1500' });
+  const res = await ctx.app.inject({
+    method: 'POST', url: '/auth/login', payload: { username: 'someone', password: 'p'.repeat(2000) },
+  });
+  assert.equal(assertError(res, 413, 'payload_too_large'), 'The body is larger than the 1500 bytes limit (BODY_LIMIT_BYTES).');
+});
+
+test('a text/plain body to a JSON endpoint answers 415 unsupported_media_type naming the type it takes', async (t) => {
   const ctx = await appFor(t);
   const res = await ctx.app.inject({
     method: 'POST', url: '/auth/register', headers: { 'content-type': 'text/plain' }, payload: JSON.stringify(registration()),
   });
-  assertError(res, 415, 'unsupported_media_type');
+  assert.equal(assertError(res, 415, 'unsupported_media_type'),
+    'POST /auth/register takes application/json, not text/plain: send the body with content-type: application/json.');
+});
+
+test('a 415 on the form-encoded /token names the form type (OAuth2 error shape there)', async (t) => {
+  const ctx = await appFor(t);
+  const res = await ctx.app.inject({
+    method: 'POST', url: '/token', headers: { 'content-type': 'text/plain' }, payload: 'grant_type=password',
+  });
+  assert.equal(res.statusCode, 415);
+  assert.deepEqual(res.json(), {
+    error: 'invalid_request',
+    error_description: 'POST /token takes application/x-www-form-urlencoded, not text/plain: send the body with content-type: application/x-www-form-urlencoded.',
+  });
+});
+
+test('a body without a content-type answers 415 unsupported_media_type telling to send content-type: application/json', async (t) => {
+  const ctx = await appFor(t);
+  const res = await ctx.app.inject({ method: 'POST', url: '/auth/register', payload: JSON.stringify(registration()) });
+  assert.equal(assertError(res, 415, 'unsupported_media_type'),
+    'The request has a body but no content-type header: send it with content-type: application/json.');
+  assert.equal(await ctx.stores.users.findByLogin('erruser'), null);
+});
+
+test('JSON sent as a form (curl -d) answers 415 unsupported_media_type telling to send content-type: application/json', async (t) => {
+  const ctx = await appFor(t);
+  for (const payload of [JSON.stringify(registration()), ` ${JSON.stringify([registration()])}`, '{"username":"a&b=c","password":"x=y"}']) {
+    const res = await ctx.app.inject({
+      method: 'POST', url: '/auth/register', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload,
+    });
+    assert.equal(assertError(res, 415, 'unsupported_media_type'),
+      'The body looks like JSON but was sent as application/x-www-form-urlencoded (curl -d does that): send it with content-type: application/json.',
+      payload);
+  }
+  assert.equal(await ctx.stores.users.findByLogin('erruser'), null);
+});
+
+test('JSON sent as a form to /token says the endpoint takes a form', async (t) => {
+  const ctx = await appFor(t);
+  const res = await ctx.app.inject({
+    method: 'POST', url: '/token', headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    payload: '{"grant_type":"password","username":"a","password":"b"}',
+  });
+  assert.equal(res.statusCode, 415);
+  assert.deepEqual(res.json(), {
+    error: 'invalid_request',
+    error_description: 'The body looks like JSON but was sent as application/x-www-form-urlencoded (curl -d does that): '
+      + 'POST /token takes application/x-www-form-urlencoded: send name=value pairs joined by &.',
+  });
+});
+
+test('a real form is not taken for JSON: a form login reaches the credentials check', async (t) => {
+  const ctx = await appFor(t);
+  const res = await ctx.app.inject({
+    method: 'POST', url: '/auth/login', headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    payload: 'username=nobody&password=%7Bnot-json',
+  });
+  assertError(res, 401, 'invalid_credentials');
 });
 
 test('a body of a media type no parser knows answers 415 unsupported_media_type', async (t) => {
