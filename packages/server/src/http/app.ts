@@ -26,6 +26,7 @@ import { logoutRoute } from './routes/auth/logout.js';
 import { meRoutes } from './routes/users/me.js';
 import { sessionsRoutes } from './routes/users/sessions.js';
 import { healthRoutes } from './routes/ops/health.js';
+import { rootRoute } from './routes/ops/root.js';
 import { demoRoutes } from './routes/demo.js';
 import { jwksRoute } from './routes/ops/jwks.js';
 import { createAuditLog, auditRateLimits } from './audit-log.js';
@@ -122,6 +123,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   if (config.docs) await (await import('./docs.js')).registerDocs(app); // swagger only when served (idle memory)
 
   // The route table.
+  rootRoute(app);
   registerRoute(app);
   loginRoute(app);
   tokenRoute(app);
