@@ -171,6 +171,24 @@ test('GET /docs/json is an OpenAPI 3 document whose password flow points at /tok
   assert.deepEqual(doc.paths['/users/me'].get.security, [{ OAuth2PasswordBearer: [] }]);
 });
 
+test('every answer in the OpenAPI document has its own description: none is left as "Default Response"', async (t) => {
+  const ctx = await appFor(t);
+  const doc = (await ctx.app.inject({ method: 'GET', url: '/docs/json' })).json();
+  assert.doesNotMatch(JSON.stringify(doc), /Default Response/);
+  for (const [path, operations] of Object.entries<Record<string, { responses: Record<string, { description?: string }> }>>(doc.paths)) {
+    for (const [method, operation] of Object.entries(operations)) {
+      for (const [status, answer] of Object.entries(operation.responses)) {
+        assert.ok(answer.description && answer.description.length > 3, `${method} ${path} ${status}`);
+      }
+    }
+  }
+  const login = doc.paths['/auth/login'].post.responses;
+  assert.equal(login['400'].description, 'Invalid request: the message names the property and what to change');
+  assert.equal(login['401'].description, 'Wrong username, email or password');
+  assert.equal(doc.paths['/users/me'].get.responses['401'].description, 'Missing, invalid or expired token');
+  assert.equal(login['200'].description, 'A new access token and refresh token');
+});
+
 test('GET /docs answers the Swagger UI page, and every asset it references is served by this server', async (t) => {
   const ctx = await appFor(t);
   const page = await ctx.app.inject({ method: 'GET', url: '/docs' });
