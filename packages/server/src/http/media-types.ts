@@ -1,11 +1,12 @@
 // Which body types a route takes, and what to say when a body comes in another one: a 415 names
 // the accepted types, and JSON sent as a form (what `curl -d '{…}'` does) is caught before the
 // schema would blame a missing property.
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import { AuthError } from '../core/errors.js';
 
 const JSON_TYPE = 'application/json';
 const FORM_TYPE = 'application/x-www-form-urlencoded';
+const FORM_HEADER = /^\s*application\/x-www-form-urlencoded\s*(;|$)/i;
 
 /** The types a route documents: its schema's `consumes` (the OpenAPI list), JSON by default. */
 export function acceptedTypes(request: FastifyRequest): string[] {
@@ -24,15 +25,15 @@ export function unsupportedTypeMessage(request: FastifyRequest): string {
  * preValidation hook: a form whose first field name starts with { or [ is JSON with the wrong
  * content type. 415 unsupported_media_type, as for any body in a type the route cannot use:
  * RFC 9110 §15.5.16 lets a server find the format problem "by inspecting the content directly".
+ * It runs on every request, so it is synchronous and looks at the header first.
  */
-export async function rejectJsonSentAsForm(request: FastifyRequest): Promise<void> {
-  if (sentType(request) !== FORM_TYPE || !looksLikeJson(request.body)) return;
+export function rejectJsonSentAsForm(request: FastifyRequest, _reply: FastifyReply, done: HookHandlerDoneFunction): void {
+  if (!FORM_HEADER.test(request.headers['content-type'] ?? '') || !looksLikeJson(request.body)) return done();
   const accepted = acceptedTypes(request);
   const fix = accepted.includes(JSON_TYPE)
     ? `send it with content-type: ${JSON_TYPE}`
     : `${routeName(request)} takes ${accepted.join(' or ')}: send name=value pairs joined by &`;
-  throw new AuthError('unsupported_media_type',
-    `The body looks like JSON but was sent as ${FORM_TYPE} (curl -d does that): ${fix}.`);
+  done(new AuthError('unsupported_media_type', `The body looks like JSON but was sent as ${FORM_TYPE} (curl -d does that): ${fix}.`));
 }
 
 function looksLikeJson(body: unknown): boolean {

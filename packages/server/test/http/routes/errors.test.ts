@@ -70,10 +70,14 @@ test('a body without a content-type answers 415 unsupported_media_type telling t
 
 test('JSON sent as a form (curl -d) answers 415 unsupported_media_type telling to send content-type: application/json', async (t) => {
   const ctx = await appFor(t);
-  for (const payload of [JSON.stringify(registration()), ` ${JSON.stringify([registration()])}`, '{"username":"a&b=c","password":"x=y"}']) {
-    const res = await ctx.app.inject({
-      method: 'POST', url: '/auth/register', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload,
-    });
+  const form = 'application/x-www-form-urlencoded';
+  for (const [type, payload] of [
+    [form, JSON.stringify(registration())],
+    [form, ` ${JSON.stringify([registration()])}`],
+    [form, '{"username":"a&b=c","password":"x=y"}'],
+    ['Application/X-WWW-Form-Urlencoded; charset=UTF-8', JSON.stringify(registration())],
+  ] as const) {
+    const res = await ctx.app.inject({ method: 'POST', url: '/auth/register', headers: { 'content-type': type }, payload });
     assert.equal(assertError(res, 415, 'unsupported_media_type'),
       'The body looks like JSON but was sent as application/x-www-form-urlencoded (curl -d does that): send it with content-type: application/json.',
       payload);
