@@ -1,5 +1,7 @@
 // A test app on a real SQLite file in a temp folder, with a fixed clock and a fixed secret.
+import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { STATUS_CODES } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
@@ -82,4 +84,20 @@ export function bearer(token: string): Record<string, string> {
 /** Status and code of an error answer, for one assert. */
 export function failure(res: LightMyRequestResponse): { status: number; code: string } {
   return { status: res.statusCode, code: (res.json() as { code: string }).code };
+}
+
+/**
+ * The one error shape, exactly: {statusCode, code, error, message}, JSON, never a 500. Answers the
+ * message, for the test to check what it tells the caller.
+ */
+export function assertError(res: LightMyRequestResponse, status: number, code: string): string {
+  assert.notEqual(res.statusCode, 500, res.body);
+  assert.equal(res.statusCode, status, res.body);
+  assert.match(String(res.headers['content-type']), /^application\/json/);
+  const body = res.json();
+  assert.deepEqual(Object.keys(body).sort(), ['code', 'error', 'message', 'statusCode']);
+  assert.equal(typeof body.message, 'string');
+  assert.ok(body.message.length > 0);
+  assert.deepEqual(body, { statusCode: status, code, error: STATUS_CODES[status], message: body.message });
+  return body.message;
 }

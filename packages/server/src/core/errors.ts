@@ -29,6 +29,7 @@ export const ERROR_STATUS = {
   not_found: 404,
   session_not_found: 404,
   user_not_found: 404,
+  method_not_allowed: 405,
   username_taken: 409,
   email_taken: 409,
   last_admin: 409,

@@ -2,13 +2,14 @@
 // them), without listening. main.ts starts it; tests call app.inject on it.
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type onRequestHookHandler } from 'fastify';
 import formbody from '@fastify/formbody';
-import { AuthError } from '../core/errors.js';
 import type { AuditSink } from '../core/audit.js';
 import type { AuthService } from '../core/auth-service.js';
 import type { AdminService } from '../core/admin/admin.js';
 import type { HttpSettings } from '../config/slices.js';
 import { createRequireUser } from './auth-guard.js';
 import { errorHandler } from './error-handler.js';
+import { registerNotFound } from './not-found.js';
+import { checkFormBodies } from './media-types.js';
 import { registerSecurity, serverOptions, trustProxyOption } from './security.js';
 import { sharedSchemas } from './schemas.js';
 import { auditRateLimits } from './audit-log.js';
@@ -22,6 +23,7 @@ import { logoutRoute } from './routes/auth/logout.js';
 import { meRoutes } from './routes/users/me.js';
 import { sessionsRoutes } from './routes/users/sessions.js';
 import { healthRoutes } from './routes/ops/health.js';
+import { rootRoute } from './routes/ops/root.js';
 import { demoRoutes } from './routes/demo.js';
 import { jwksRoute, type JwksSource } from './routes/ops/jwks.js';
 import { adminRoutes } from './routes/admin/admin.js';
@@ -67,17 +69,17 @@ export async function buildApp(parts: AppParts): Promise<FastifyInstance> {
   metrics.registerHooks(app);
   auditRateLimits(app, parts.audit);
   app.setErrorHandler(errorHandler);
-  app.setNotFoundHandler(() => {
-    throw new AuthError('not_found', 'No such route.');
-  });
+  registerNotFound(app); // before any route: it learns each route's methods, for 405 and Allow
   // JSON and forms only: any other body is 415, including Fastify's built-in text/plain.
   app.removeContentTypeParser('text/plain');
+  checkFormBodies(app); // before any route: JSON sent as a form (curl -d) gets a 415 that says so
   await registerSecurity(app, settings);
   await app.register(formbody, { bodyLimit: settings.bodyLimitBytes });
   for (const schema of sharedSchemas) app.addSchema(schema);
   if (settings.docs) await (await import('./docs.js')).registerDocs(app); // swagger only when served (idle memory)
 
   // The route table.
+  rootRoute(app);
   registerRoute(app);
   loginRoute(app);
   tokenRoute(app);

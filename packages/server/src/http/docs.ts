@@ -5,6 +5,14 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { DOCS_CSP, documentHeaders } from './security.js';
 
+/**
+ * Swagger UI always offers client_id, client_secret and where to send them in the password flow's
+ * Authorize dialog; Gatehouse has no OAuth2 clients and ignores them, so they are hidden. A
+ * stylesheet served from /docs (style-src 'self'), as Swagger UI has no option for it.
+ */
+const HIDE_CLIENT_FIELDS = ['client_id_password', 'client_secret_password', 'password_type']
+  .map((id) => `.auth-container .wrapper:has(> label[for="${id}"])`).join(',\n') + ' { display: none; }\n';
+
 export async function registerDocs(app: FastifyInstance): Promise<void> {
   const pageHeaders = documentHeaders();
   await app.register(swagger, {
@@ -27,7 +35,10 @@ export async function registerDocs(app: FastifyInstance): Promise<void> {
   });
   await app.register(swaggerUi, {
     routePrefix: '/docs',
-    uiConfig: { persistAuthorization: false, tryItOutEnabled: true },
+    // BaseLayout: no top bar. Its logo is an SVG with an inline <style> that the CSP blocks (a
+    // console error on every visit), and its "Explore" box loads other documents, useless here.
+    uiConfig: { persistAuthorization: false, tryItOutEnabled: true, layout: 'BaseLayout' },
+    theme: { title: 'Gatehouse API', css: [{ filename: 'gatehouse.css', content: HIDE_CLIENT_FIELDS }] },
     // Its own CSP on /docs only, replacing the API's default-src 'none' (security.ts).
     staticCSP: DOCS_CSP,
     // An HTML page: also the headers that act on documents (Referrer-Policy, COOP, …).

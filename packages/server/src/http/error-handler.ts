@@ -3,21 +3,19 @@
 // shows no internals. 401s carry the RFC 6750 §3 challenge, 429s a Retry-After.
 import { STATUS_CODES } from 'node:http';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { AuthError, authErrorOf, type ErrorCode } from '../core/errors.js';
+import { AuthError, authErrorOf } from '../core/errors.js';
+import { fromFastifyError } from './request-errors.js';
 
-const FASTIFY_CODES: Record<string, ErrorCode> = {
-  FST_ERR_CTP_BODY_TOO_LARGE: 'payload_too_large',
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'unsupported_media_type',
-};
-
-/** Turns whatever was thrown into an AuthError; unknown failures become internal_error. */
-export function toAuthError(error: unknown): AuthError {
+/**
+ * Turns whatever was thrown into an AuthError; unknown failures become internal_error. With the
+ * request, Fastify's own refusals say what to change (request-errors.ts).
+ */
+export function toAuthError(error: unknown, request?: FastifyRequest): AuthError {
   const known = authErrorOf(error);
   if (known) return known;
   const e = error as Partial<FastifyError>;
-  if (e.validation) return new AuthError('validation_failed', `Invalid request: ${e.message ?? 'bad input'}`);
-  const mapped = e.code ? FASTIFY_CODES[e.code] : undefined;
-  if (mapped) return new AuthError(mapped, e.message ?? mapped);
+  const refusal = fromFastifyError(e, request);
+  if (refusal) return refusal;
   if (typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
     return new AuthError('validation_failed', e.message ?? 'Bad request.');
   }
@@ -39,7 +37,7 @@ export function logFailure(request: FastifyRequest, error: unknown, authError: A
 }
 
 export function errorHandler(error: unknown, request: FastifyRequest, reply: FastifyReply): void {
-  const authError = toAuthError(error);
+  const authError = toAuthError(error, request);
   logFailure(request, error, authError);
   const challenge = bearerChallenge(authError);
   if (challenge) reply.header('www-authenticate', challenge);

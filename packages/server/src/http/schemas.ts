@@ -1,5 +1,6 @@
 // JSON schemas shared by the routes: one source for validation, answer serialisation (which
 // drops any field not listed, so nothing leaks) and the OpenAPI document.
+import { STATUS_CODES } from 'node:http';
 
 export const errorSchema = {
   $id: 'Error',
@@ -16,6 +17,7 @@ export const errorSchema = {
 export const tokenPairSchema = {
   $id: 'TokenPair',
   type: 'object',
+  description: 'A new access token and refresh token',
   properties: {
     access_token: { type: 'string' },
     token_type: { type: 'string', enum: ['bearer'] },
@@ -29,6 +31,7 @@ export const tokenPairSchema = {
 export const userSchema = {
   $id: 'User',
   type: 'object',
+  description: 'The user',
   properties: {
     id: { type: 'string' },
     username: { type: 'string' },
@@ -60,11 +63,46 @@ export const sharedSchemas = [errorSchema, tokenPairSchema, userSchema, sessionS
 
 export const ref = (id: string) => ({ $ref: `${id}#` });
 
-/** Answers of a route: its success shape plus the error shape for the given statuses. */
-export function responses(success: Record<number, unknown>, errorStatuses: number[]): Record<number, unknown> {
-  const out: Record<number, unknown> = { ...success };
-  for (const status of errorStatuses) out[status] = ref('Error');
+/**
+ * What each error status means here, shown for it in the OpenAPI document; the body's `code`
+ * says which case it is. A route gives its own text where one status has one meaning there.
+ */
+export const ERROR_DESCRIPTIONS: Readonly<Record<number, string>> = {
+  400: 'Invalid request: the message names the property and what to change',
+  401: 'Missing, invalid or expired token',
+  403: 'Not allowed: disabled account, wrong current password or missing role',
+  404: 'Not found',
+  409: 'Conflicts with the current state',
+  413: 'Body larger than the limit (BODY_LIMIT_BYTES)',
+  415: 'Body not sent with content-type: application/json',
+  429: 'Too many attempts: retry after the Retry-After header\'s seconds',
+  503: 'A store is unavailable: try again shortly',
+};
+
+const SUCCESS_DESCRIPTIONS: Readonly<Record<number, string>> = { 200: 'Success', 201: 'Created', 204: 'Done' };
+
+/**
+ * Answers of a route: its success shape plus the error shape for the given statuses, each with
+ * a description (Swagger UI would label one without it "Default Response").
+ */
+export function responses(
+  success: Record<number, object>, errorStatuses: number[], descriptions: Record<number, string> = {},
+): Record<number, unknown> {
+  const out: Record<number, unknown> = {};
+  for (const [status, schema] of Object.entries(success)) {
+    out[Number(status)] = { description: descriptions[Number(status)] ?? describeSchema(schema) ?? SUCCESS_DESCRIPTIONS[Number(status)], ...schema };
+  }
+  for (const status of errorStatuses) {
+    out[status] = { description: descriptions[status] ?? ERROR_DESCRIPTIONS[status] ?? STATUS_CODES[status], ...ref('Error') };
+  }
   return out;
+}
+
+/** A schema's own description, or that of the shared schema it refers to. */
+function describeSchema(schema: { description?: string; $ref?: string }): string | undefined {
+  if (schema.description) return schema.description;
+  const shared = sharedSchemas.find((candidate) => schema.$ref === `${candidate.$id}#`) as { description?: string } | undefined;
+  return shared?.description;
 }
 
 /**

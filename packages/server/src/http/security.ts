@@ -84,7 +84,7 @@ export const DOCS_CSP = {
  * helmet's other defaults (Referrer-Policy, Cross-Origin-Opener-Policy, Origin-Agent-Cluster, …)
  * act on HTML documents only, and on the bench their eight lines cost ≈ 1.5 µs of the server and as
  * much of the client per request (docs/benchmarks.md); JSON answers go without them, and the HTML
- * pages (/docs, /demo) get them from documentHeaders().
+ * pages (/docs, /demo, / for a browser) get them from documentHeaders().
  */
 export const API_HEADERS: Readonly<Record<string, string>> = {
   'content-security-policy': "default-src 'none';frame-ancestors 'none';base-uri 'none';form-action 'none'",
@@ -116,7 +116,7 @@ const CORS_METHODS = ['GET', 'POST', 'PATCH', 'DELETE'];
 const CORS_HEADERS = ['authorization', 'content-type'];
 
 export async function registerSecurity(app: FastifyInstance, config: Pick<Config, 'corsOrigins'>): Promise<void> {
-  // The same headers on every answer; /docs and /demo add the document headers and their own CSP.
+  // The same headers on every answer; /docs, /demo and the HTML / add the document headers and their own CSP.
   app.addHook('onRequest', (_request, reply, done) => {
     reply.headers(API_HEADERS);
     done();

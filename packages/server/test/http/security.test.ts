@@ -182,10 +182,11 @@ function preflight(app: FastifyInstance, origin: string) {
   });
 }
 
-test('CORS is off by default: no Access-Control headers, and a preflight is 404 not_found', async (t) => {
+test('CORS is off by default: no Access-Control headers, and a preflight is 405 method_not_allowed like any method a path lacks', async (t) => {
   const ctx = await appFor(t);
   const pre = await preflight(ctx.app, 'https://app.example');
-  assert.deepEqual(failure(pre), { status: 404, code: 'not_found' });
+  assert.deepEqual(failure(pre), { status: 405, code: 'method_not_allowed' });
+  assert.equal(pre.headers.allow, 'POST');
   assert.equal(pre.headers['access-control-allow-origin'], undefined);
   const get = await ctx.app.inject({ method: 'GET', url: '/healthz', headers: { origin: 'https://app.example' } });
   assert.equal(get.headers['access-control-allow-origin'], undefined);

@@ -9,6 +9,7 @@ import { toPublicSession } from '../users/sessions.js';
 
 const revokedSchema = {
   type: 'object',
+  description: 'The user\'s sessions are ended',
   properties: { revoked: { type: 'integer', description: 'How many live sessions were ended' } },
   required: ['revoked'],
 } as const;
@@ -20,7 +21,7 @@ export function adminSessionsRoutes(app: FastifyInstance, admin: AdminService): 
   app.get<{ Params: { id: string } }>('/admin/users/:id/sessions', {
     onRequest: guard,
     schema: { ...common, summary: 'The live sessions of a user, newest first',
-      response: responses({ 200: { type: 'object', properties: { sessions: { type: 'array', items: ref('Session') } }, required: ['sessions'] } },
+      response: responses({ 200: { type: 'object', description: 'The sessions', properties: { sessions: { type: 'array', items: ref('Session') } }, required: ['sessions'] } },
         [401, 403, 404, 503]) },
   }, async (request) => {
     const sessions = await admin.listSessions(request.params.id);

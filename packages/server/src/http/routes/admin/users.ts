@@ -29,8 +29,11 @@ const listQuerySchema = {
   },
 } as const;
 
+const LAST_ADMIN = { 409: 'The last enabled admin cannot be disabled, demoted or deleted' };
+
 const userPageSchema = {
   type: 'object',
+  description: 'A page of users',
   properties: {
     users: { type: 'array', items: ref('User') },
     next_cursor: { type: ['string', 'null'], description: 'Pass as `after` for the next page; null on the last' },
@@ -70,13 +73,13 @@ export function adminUsersRoutes(app: FastifyInstance, admin: AdminService): voi
   app.patch<{ Params: { id: string }; Body: UserPatchBody }>('/admin/users/:id', {
     onRequest: guard,
     schema: { ...common, summary: 'Disable, enable or change the role of a user; disabling ends their sessions',
-      params: userIdParams, body: patchBodySchema, response: responses({ 200: ref('User') }, [400, 401, 403, 404, 409, 413, 415, 503]) },
+      params: userIdParams, body: patchBodySchema, response: responses({ 200: ref('User') }, [400, 401, 403, 404, 409, 413, 415, 503], LAST_ADMIN) },
   }, async (request) => toPublicUser(await admin.updateUser(adminActor(request), request.params.id, request.body)));
 
   app.delete<{ Params: { id: string } }>('/admin/users/:id', {
     onRequest: guard,
     schema: { ...common, summary: 'Delete a user and end their sessions', params: userIdParams,
-      response: responses({ 204: { type: 'null', description: 'Deleted' } }, [401, 403, 404, 409, 503]) },
+      response: responses({ 204: { type: 'null', description: 'Deleted' } }, [401, 403, 404, 409, 503], LAST_ADMIN) },
   }, async (request, reply) => {
     await admin.deleteUser(adminActor(request), request.params.id);
     return reply.status(204).send();

@@ -26,7 +26,7 @@ export function loginRoute(app: FastifyInstance): void {
           password: { type: 'string', maxLength: 1024 },
         },
       },
-      response: responses({ 200: ref('TokenPair') }, [400, 401, 403, 413, 415, 429, 503]),
+      response: responses({ 200: ref('TokenPair') }, [400, 401, 403, 413, 415, 429, 503], { 401: 'Wrong username, email or password' }),
     },
   }, async (request) => {
     const { username, email, password } = request.body;

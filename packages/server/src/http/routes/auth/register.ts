@@ -31,10 +31,11 @@ export function registerRoute(app: FastifyInstance): void {
       response: responses({
         201: {
           type: 'object',
+          description: 'Account created: its first token pair and the user',
           properties: { ...tokenPairSchema.properties, user: ref('User') },
           required: [...tokenPairSchema.required, 'user'],
         },
-      }, [400, 409, 413, 415, 429, 503]),
+      }, [400, 409, 413, 415, 429, 503], { 409: 'Username or email already taken' }),
     },
   }, async (request, reply) => {
     const { username, email, password, full_name } = request.body;

@@ -5,11 +5,18 @@ const statusSchema = { type: 'object', properties: { status: { type: 'string' } 
 
 export function healthRoutes(app: FastifyInstance, ping: () => Promise<void>): void {
   app.get('/healthz', {
-    schema: { tags: ['health'], summary: 'Liveness', response: { 200: statusSchema } },
+    schema: { tags: ['health'], summary: 'Liveness', response: { 200: { ...statusSchema, description: 'The process answers' } } },
   }, async () => ({ status: 'ok' }));
 
   app.get('/readyz', {
-    schema: { tags: ['health'], summary: 'Readiness: every store reachable', response: { 200: statusSchema, 503: statusSchema } },
+    schema: {
+      tags: ['health'],
+      summary: 'Readiness: every store reachable',
+      response: {
+        200: { ...statusSchema, description: 'Every store answers' },
+        503: { ...statusSchema, description: 'A store does not answer' },
+      },
+    },
   }, async (request, reply) => {
     try {
       await ping();

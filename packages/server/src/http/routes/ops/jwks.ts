@@ -28,7 +28,7 @@ export function jwksRoute(app: FastifyInstance, deps: JwksSource): void {
       tags: ['keys'],
       summary: 'Public keys that verify access tokens (empty under HS256)',
       // The response schema doubles as an allow-list: members not named here (d, p, q, …) are never sent.
-      response: { 200: { type: 'object', properties: { keys: { type: 'array', items: jwkSchema } }, required: ['keys'] } },
+      response: { 200: { type: 'object', description: 'The public keys, as a JWK set', properties: { keys: { type: 'array', items: jwkSchema } }, required: ['keys'] } },
     },
   }, async (_request, reply) => {
     reply.header('cache-control', `public, max-age=${JWKS_MAX_AGE_SECONDS}`);

@@ -38,7 +38,11 @@ export function tokenRoute(app: FastifyInstance): void {
           scope: { type: 'string', maxLength: 1024 }, client_id: { type: 'string', maxLength: 255 },
         },
       },
-      response: { 200: ref('TokenPair'), '4xx': oauthErrorSchema, '5xx': oauthErrorSchema },
+      response: {
+        200: ref('TokenPair'),
+        '4xx': { ...oauthErrorSchema, description: 'OAuth2 error (RFC 6749 §5.2): invalid_request, invalid_grant, unsupported_grant_type or slow_down' },
+        '5xx': { ...oauthErrorSchema, description: 'server_error or temporarily_unavailable' },
+      },
     },
   }, async (request) => {
     const body = request.body ?? {};
@@ -80,7 +84,7 @@ function oauthError(error: AuthError): { status: number; error: string } {
 }
 
 function oauthErrorHandler(thrown: unknown, request: FastifyRequest, reply: FastifyReply): void {
-  const authError = toAuthError(thrown);
+  const authError = toAuthError(thrown, request);
   logFailure(request, thrown, authError);
   const { status, error } = oauthError(authError);
   if (authError.retryAfterSeconds) reply.header('retry-after', String(authError.retryAfterSeconds));

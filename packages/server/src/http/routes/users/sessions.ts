@@ -12,7 +12,7 @@ export function sessionsRoutes(app: FastifyInstance): void {
       summary: 'The live sessions (devices) of the current user, newest first',
       security: bearerSecurity,
       response: responses({
-        200: { type: 'object', properties: { sessions: { type: 'array', items: ref('Session') } }, required: ['sessions'] },
+        200: { type: 'object', description: 'The sessions', properties: { sessions: { type: 'array', items: ref('Session') } }, required: ['sessions'] },
       }, [401, 403, 503]),
     },
   }, async (request) => {
