@@ -1,9 +1,10 @@
-// The protected blog of the source designs, as a separate Fastify service that trusts Gatehouse
-// access tokens through gatehouse/verify: any logged-in user reads and writes posts; only the
-// author or an admin edits or deletes one.
+// The protected blog (the first example Gatehouse was built for), as a separate Fastify service
+// that trusts Gatehouse access tokens through @gatehouse-auth/verify: any logged-in user reads and
+// writes posts; only the author or an admin edits or deletes one.
 import { STATUS_CODES } from 'node:http';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-// In your own project: import { gatehouseVerify, type GatehouseFastifyOptions } from 'gatehouse/verify';
+// In your own project: import { gatehouseVerify, type GatehouseFastifyOptions } from
+// '@gatehouse-auth/verify';
 import { gatehouseVerify, type GatehouseFastifyOptions } from '@gatehouse-auth/verify';
 import { createPostStore, type Post, type PostDraft, type PostStore } from './posts.js';
 

@@ -1,5 +1,6 @@
-// Starts the blog: `GATEHOUSE_JWKS_URL=http://127.0.0.1:3000/.well-known/jwks.json node dist/examples/blog-api/main.js`
-// (the server with JWT_ALG=EdDSA, ES256 or RS256), or GATEHOUSE_SECRET=... with the default HS256.
+// Starts the blog: `GATEHOUSE_JWKS_URL=http://127.0.0.1:3000/.well-known/jwks.json node
+// dist/examples/blog-api/main.js` (the server with JWT_ALG=EdDSA, ES256 or RS256), or
+// GATEHOUSE_SECRET=... with the default HS256.
 import { pathToFileURL } from 'node:url';
 import { remoteJwksKeySource, sharedSecretKeySource } from '@gatehouse-auth/verify';
 import { buildBlogApp } from './app.js';

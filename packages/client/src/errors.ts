@@ -1,5 +1,5 @@
 // The client's one error type: a server answer that was not a success, with the server's stable
-// snake_case `code` (README "Errors") and its HTTP status, so callers `switch (error.code)`.
+// snake_case `code` (docs/api.md, "Errors") and its HTTP status, so callers `switch (error.code)`.
 
 export class AuthClientError extends Error {
   readonly code: string;

@@ -1,4 +1,4 @@
-// gatehouse/client: hold and refresh Gatehouse tokens in browsers and Node, with no dependencies.
+// @gatehouse-auth/client: hold and refresh Gatehouse tokens in browsers and Node, with no dependencies.
 // Every public name is listed here.
 export { createAuthClient } from './create-auth-client.js';
 export type { AuthClient, AuthClientOptions, Credentials, LogoutScope, Registration, User } from './create-auth-client.js';

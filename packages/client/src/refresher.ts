@@ -36,7 +36,7 @@ export function createRefresher(deps: RefresherDeps): Refresh {
   };
 }
 
-/** POST /auth/refresh with both tokens (README "Refresh, rotation and reuse"). */
+/** POST /auth/refresh with both tokens (docs/architecture.md, "Refresh"). */
 async function exchange(deps: RefresherDeps, current: StoredTokens): Promise<StoredTokens | null> {
   let response: Response;
   let next: StoredTokens;

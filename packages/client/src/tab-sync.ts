@@ -4,7 +4,7 @@
 // storage write made in another tab can reach this one later than the lock does, so the
 // announcement says which refresh token it replaces. `storage` events say when another tab's
 // write has arrived. Without Web Locks, a simultaneous refresh from two tabs is still safe: the
-// server answers the same successor pair inside its grace window (README "Refresh").
+// server answers the same successor pair inside its grace window (docs/architecture.md, "Refresh").
 // followOtherTabs() turns all this into the client's `tokens` and `logout` events.
 import type { Emitter } from './events.js';
 import type { TokenStorage } from './storage.js';

@@ -26,7 +26,7 @@ export interface SessionInfo {
   claims: AccessClaims;
 }
 
-/** The token pair the server answers (README "Token pair"). */
+/** The token pair the server answers (docs/api.md, "Tokens and keys"). */
 export interface TokenPairBody {
   access_token: string;
   refresh_token: string;

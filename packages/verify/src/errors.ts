@@ -1,5 +1,6 @@
-// Typed errors of gatehouse/verify, with the same snake_case codes and statuses as the Gatehouse
-// server (design §7), so a service can `switch (error.code)` and answer like the server does.
+// Typed errors of @gatehouse-auth/verify, with the same snake_case codes and statuses as the
+// Gatehouse server (docs/architecture.md, "Errors"), so a service can `switch (error.code)` and
+// answer like the server does.
 
 export const VERIFY_ERROR_STATUS = {
   missing_token: 401,

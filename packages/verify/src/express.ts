@@ -9,7 +9,7 @@ declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace
   namespace Express {
     interface Request {
-      /** Set by the gatehouse/verify middleware. */
+      /** Set by the @gatehouse-auth/verify middleware. */
       user?: GatehouseUser;
     }
   }

@@ -28,7 +28,7 @@ export interface GatehouseFastifyOptions extends VerifyAccessTokenOptions {
 
 declare module 'fastify' {
   interface FastifyRequest {
-    /** Set by the gatehouse/verify guards; null on unguarded routes. */
+    /** Set by the @gatehouse-auth/verify guards; null on unguarded routes. */
     user: GatehouseUser | null;
   }
   interface FastifyInstance {

@@ -1,4 +1,4 @@
-// Where gatehouse/verify gets its keys: the Gatehouse master secret (HS256 with the derived access
+// Where @gatehouse-auth/verify gets its keys: the Gatehouse master secret (HS256 with the derived access
 // key, HMAC-SHA256(secret, "access")), or the server's JWKS URL for EdDSA / ES256 / RS256 tokens,
 // cached by jose and refetched once on an unknown kid, no more often than its cooldown allows.
 import { createHmac, createSecretKey, type KeyObject } from 'node:crypto';

@@ -1,5 +1,5 @@
 // Optional: refuse tokens whose session was logged out, by reading the session that the Gatehouse
-// server keeps in Redis (design §5), so a logout is felt at once instead of at `exp`.
+// server keeps in Redis (docs/architecture.md, "Refresh"), so a logout is felt at once instead of at `exp`.
 // Key layout (restated from the server's Redis session store, which this package must not import):
 //   <prefix>{<userId>}:s:<sid>  a hash with fields userId, revokedAt ('' while live), currentHash, …
 // The hash expires with its session. Missing, another user's, or revokedAt set → revoked.

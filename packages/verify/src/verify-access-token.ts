@@ -1,6 +1,7 @@
 // verifyAccessToken(token, options): checks a Gatehouse access token in another service without
-// calling the server (design §4): pinned algorithms, `typ` at+jwt, `iss`/`aud`, `exp`/`nbf` with a
-// small leeway, unknown `crit` refused, required claims present; optionally a live-session check.
+// calling the server (docs/architecture.md, "Tokens and keys"): pinned algorithms, `typ` at+jwt,
+// `iss`/`aud`, `exp`/`nbf` with a small leeway, unknown `crit` refused, required claims present;
+// optionally a live-session check.
 import { VerifiedTokenCache } from './token-cache.js';
 import { jwtVerify, errors as joseErrors, type JWTPayload } from 'jose';
 import { VerifyError } from './errors.js';

@@ -1,6 +1,6 @@
 // Every setting, read from the environment (and a .env file) once at start, checked, and frozen.
-// The only module that reads process.env (design §8). A bad value stops the start with a message
-// that names the variable.
+// The only module that reads process.env (docs/architecture.md, "Configuration"). A bad value stops
+// the start with a message that names the variable.
 import { existsSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { join } from 'node:path';
@@ -49,7 +49,7 @@ export interface Config {
   redisKeyPrefix: string;
   autoMigrate: boolean;
   docs: boolean;
-  /** The /demo page built on gatehouse/client (DEMO); on unless NODE_ENV=production. */
+  /** The /demo page built on @gatehouse-auth/client (DEMO); on unless NODE_ENV=production. */
   demo: boolean;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** The roles a user may hold (ROLES); always `user` (every new account) and `admin` (the admin API). */

@@ -1,6 +1,6 @@
-// The master secret (design §4): GATEHOUSE_SECRET in production; in development, when unset, one
-// generated into the data folder (mode 0600) with a warning. Short and placeholder secrets are
-// refused with a message naming the variable and `gatehouse secret`.
+// The master secret (docs/architecture.md, "Tokens and keys"): GATEHOUSE_SECRET in production; in
+// development, when unset, one generated into the data folder (mode 0600) with a warning. Short and
+// placeholder secrets are refused with a message naming the variable and `gatehouse secret`.
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -50,7 +50,7 @@ export function failureReason(error: unknown): string {
   return authErrorOf(error)?.code ?? 'internal_error';
 }
 
-/** A refresh failure as one of the outcomes of design §5. */
+/** A refresh failure as one of the outcomes in docs/architecture.md, "Refresh". */
 export function refreshFailureOutcome(error: unknown): RefreshOutcome {
   switch (failureReason(error)) {
     case 'refresh_token_reused':

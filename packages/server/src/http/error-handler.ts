@@ -1,6 +1,6 @@
-// One error handler (design §7): an AuthError answers its status and code; Fastify's own 4xx
-// (validation, body size, media type, bad JSON) get stable codes; anything else is a 500 that
-// shows no internals. 401s carry the RFC 6750 §3 challenge, 429s a Retry-After.
+// One error handler (docs/architecture.md, "Errors"): an AuthError answers its status and code;
+// Fastify's own 4xx (validation, body size, media type, bad JSON) get stable codes; anything else
+// is a 500 that shows no internals. 401s carry the RFC 6750 §3 challenge, 429s a Retry-After.
 import { STATUS_CODES } from 'node:http';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { AuthError, authErrorOf } from '../core/errors.js';

@@ -1,4 +1,4 @@
-// gatehouse/client against the real app over loopback HTTP: register, login by username or
+// @gatehouse-auth/client against the real app over loopback HTTP: register, login by username or
 // email, user(), logout in its three scopes, and its events.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

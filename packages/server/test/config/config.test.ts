@@ -1,6 +1,6 @@
-// Configuration (design §8): defaults that run on a fresh machine, durations written 10s/15m/12h/7d,
-// a bad value stops the start with a message that begins with the variable's name, and the
-// result is frozen.
+// Configuration (docs/architecture.md, "Configuration"): defaults that run on a fresh machine,
+// durations written 10s/15m/12h/7d, a bad value stops the start with a message that begins with the
+// variable's name, and the result is frozen.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { availableParallelism } from 'node:os';

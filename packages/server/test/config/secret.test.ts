@@ -1,6 +1,7 @@
-// The master secret (design §4, §8): placeholders and short secrets are refused with a message
-// naming GATEHOUSE_SECRET and `gatehouse secret`; production needs one; development generates one
-// into DATA_DIR/secret (mode 0600) with a warning, and reuses it.
+// The master secret (docs/architecture.md, "Tokens and keys", "Configuration"): placeholders and
+// short secrets are refused with a message naming GATEHOUSE_SECRET and `gatehouse secret`;
+// production needs one; development generates one into DATA_DIR/secret (mode 0600) with a warning,
+// and reuses it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';

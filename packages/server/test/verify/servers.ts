@@ -1,4 +1,4 @@
-// Test helpers for gatehouse/verify: a real Gatehouse test app listening on loopback (for the JWKS
+// Test helpers for @gatehouse-auth/verify: a real Gatehouse test app listening on loopback (for the JWKS
 // URL), with a count of the JWKS requests it has answered.
 import type { AddressInfo } from 'node:net';
 import { createTestApp, registerUser, type TestApp } from '../helpers.js';

@@ -1,6 +1,7 @@
 // Password hashing: argon2id with the OWASP parameters (m = 19 MiB, t = 2, p = 1), run on libuv's
 // thread pool so the event loop never blocks, behind a cap on concurrent hashes. Legacy bcrypt
-// hashes ($2a$/$2b$/$2y$) still verify and are flagged for rehashing (design §6).
+// hashes ($2a$/$2b$/$2y$) still verify and are flagged for rehashing (docs/architecture.md, "Users
+// and passwords").
 import { randomBytes } from 'node:crypto';
 import argon2 from 'argon2';
 import bcrypt from 'bcryptjs';

@@ -1,6 +1,7 @@
-// The asymmetric access-token key set (design §4): which private key signs, which public keys still
-// verify (selected by `kid`), and which are published in the JWKS. Rotation adds a key and retires
-// the previous signer, which keeps verifying for one access-token lifetime. Framework-free; time comes in.
+// The asymmetric access-token key set (docs/architecture.md, "Tokens and keys"): which private key
+// signs, which public keys still verify (selected by `kid`), and which are published in the JWKS.
+// Rotation adds a key and retires the previous signer, which keeps verifying for one access-token
+// lifetime. Framework-free; time comes in.
 import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import type { JWK } from 'jose';
 import type { Clock } from '../clock.js';

@@ -1,7 +1,8 @@
-// Signing keys derived from the one master secret (design §4): access key = HMAC-SHA256(secret,
-// "access"), refresh key = HMAC-SHA256(secret, "refresh"), the secret taken as its UTF-8 bytes.
-// Distinct keys mean a refresh token can never verify as an access token, or the reverse. With an
-// asymmetric JWT_ALG, access tokens are signed by a key ring instead (key-set.ts); refresh stays HMAC.
+// Signing keys derived from the one master secret (docs/architecture.md, "Tokens and keys"): access
+// key = HMAC-SHA256(secret, "access"), refresh key = HMAC-SHA256(secret, "refresh"), the secret
+// taken as its UTF-8 bytes. Distinct keys mean a refresh token can never verify as an access token,
+// or the reverse. With an asymmetric JWT_ALG, access tokens are signed by a key ring instead
+// (key-set.ts); refresh stays HMAC.
 import { createHmac, createSecretKey, type KeyObject } from 'node:crypto';
 import type { AccessKeyRing } from './key-set.js';
 

@@ -1,7 +1,7 @@
 // The token pair of a session at one generation. Every claim is a function of the session's
 // stored state (id, generation, rotatedAt, createdAt) and the user, and HS256 is deterministic,
 // so the pair can be minted again identically: that is how a refresh inside the grace window
-// answers "the same successor pair" without storing tokens (design §5, step 3).
+// answers "the same successor pair" without storing tokens (docs/architecture.md, "Refresh", step 3).
 // Only the refresh token (always HMAC) must come out byte for byte: it is what the stored hash
 // checks. Under ES256 (randomised signatures) the replayed access token differs in its signature
 // but carries the same claims, so either copy works (test/server/asymmetric-tokens.test.ts).
@@ -35,7 +35,7 @@ export function sameHash(a: string, b: string | null): boolean {
 }
 
 /**
- * Where a presented refresh token stands in its session (design §5, step 3): the current one,
+ * Where a presented refresh token stands in its session (docs/architecture.md, "Refresh", step 3): the current one,
  * the previous one still inside the grace window, or anything else (reuse).
  */
 export function refreshTokenStanding(

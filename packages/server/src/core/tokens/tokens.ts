@@ -1,11 +1,11 @@
-// Signing and verifying the two JWT kinds (design §4). The algorithm is pinned, the header `typ`
-// tells an access token (at+jwt, RFC 9068) from a refresh token (rt+jwt), and headers that could
-// steer key selection (jku, jwk, x5u, x5c; kid too under HS256) are refused, as are unknown `crit`
-// entries. With an asymmetric key ring, access tokens carry a `kid` that must name a known key.
-// HS256 (refresh tokens always, access tokens by default) goes through fast-jwt: synchronous
-// node:crypto HMAC with the key prepared once, ≈ 10 µs a token where jose's WebCrypto path costs
-// ≈ 45–90 µs and a trip to libuv's pool, which argon2 keeps busy. The ring's algorithms use jose,
-// loaded only when a ring is configured (it is ≈ 3 MB of idle memory).
+// Signing and verifying the two JWT kinds (docs/architecture.md, "Tokens and keys"). The algorithm
+// is pinned, the header `typ` tells an access token (at+jwt, RFC 9068) from a refresh token
+// (rt+jwt), and headers that could steer key selection (jku, jwk, x5u, x5c; kid too under HS256)
+// are refused, as are unknown `crit` entries. With an asymmetric key ring, access tokens carry a
+// `kid` that must name a known key. HS256 (refresh tokens always, access tokens by default) goes
+// through fast-jwt: synchronous node:crypto HMAC with the key prepared once, ≈ 10 µs a token where
+// jose's WebCrypto path costs ≈ 45–90 µs and a trip to libuv's pool, which argon2 keeps busy. The
+// ring's algorithms use jose, loaded only when a ring is configured (it is ≈ 3 MB of idle memory).
 import type { KeyObject } from 'node:crypto';
 import { createSigner, createVerifier } from 'fast-jwt';
 import type { JWTPayload, JWTHeaderParameters } from 'jose';
@@ -46,7 +46,7 @@ export interface TokenSettings {
 
 export interface VerifyOptions {
   nowMs: number;
-  /** Accept a token this many seconds past `exp` (the reissue path only, design §5 step 1). */
+  /** Accept a token this many seconds past `exp` (the reissue path only, docs/architecture.md, "Refresh", step 1). */
   allowExpiredSeconds?: number;
 }
 
@@ -128,7 +128,7 @@ function checkTimes(payload: JWTPayload, expected: Expectation, settings: TokenS
   return payload;
 }
 
-/** An expired token passes only where the caller allows it (design §5 step 1), for that long. */
+/** An expired token passes only where the caller allows it (docs/architecture.md, "Refresh", step 1), for that long. */
 function acceptExpired(exp: number, expected: Expectation, settings: TokenSettings, options: VerifyOptions): void {
   const overdueSeconds = options.nowMs / 1000 - exp - settings.clockToleranceSeconds;
   if (options.allowExpiredSeconds !== undefined && overdueSeconds < options.allowExpiredSeconds) return;

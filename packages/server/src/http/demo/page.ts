@@ -12,7 +12,7 @@ export const demoPageHtml = `<!doctype html>
 </head>
 <body>
   <h1>Gatehouse demo</h1>
-  <p>This page uses <code>gatehouse/client</code> with localStorage: open it in two tabs, and they stay logged in together.</p>
+  <p>This page uses <code>@gatehouse-auth/client</code> with localStorage: open it in two tabs, and they stay logged in together.</p>
   <p id="message" role="alert"></p>
 
   <section id="logged-out" hidden>

@@ -1,6 +1,6 @@
 // SessionStore on the SQL query layer. Rotation is one conditional UPDATE (compare-and-swap on
 // the current hash), which every SQL engine applies atomically: of two racing rotations one
-// matches a row and the other matches none (design §5).
+// matches a row and the other matches none (docs/architecture.md, "Refresh").
 import type { Insertable, Kysely, Selectable, Updateable } from 'kysely';
 import type { Database, SessionsTable } from './schema.js';
 import type { SqlConnection } from './connect.js';

@@ -1,5 +1,6 @@
-// Brute-force limits (design §6, OWASP ASVS 2.2.1) as the auth core sees them: named buckets,
-// each a number of points per window. Where the counters live is the storage layer's choice.
+// Brute-force limits (docs/architecture.md, "Users and passwords", OWASP ASVS 2.2.1) as the auth
+// core sees them: named buckets, each a number of points per window. Where the counters live is the
+// storage layer's choice.
 
 export type LimitName = 'credentialsPerIp' | 'failedLoginsPerAccount' | 'refreshPerIp' | 'refreshPerAccount'
   // login-throttle.ts: the ASVS 2.2.1 hourly cap, the failure streak and the progressive delay

@@ -1,6 +1,6 @@
-// Password hashing (design §6): argon2id with the OWASP parameters in a PHC string, legacy bcrypt
-// hashes verify and are flagged for rehashing, unreadable hashes never log anyone in, and a
-// semaphore caps concurrent hashes.
+// Password hashing (docs/architecture.md, "Users and passwords"): argon2id with the OWASP
+// parameters in a PHC string, legacy bcrypt hashes verify and are flagged for rehashing, unreadable
+// hashes never log anyone in, and a semaphore caps concurrent hashes.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import argon2 from 'argon2';

@@ -1,5 +1,5 @@
-// Password policy (design §6, OWASP ASVS V2): 8 to 128 code points, no common passwords, not the
-// username or email; and the username and email rules.
+// Password policy (docs/architecture.md, "Users and passwords", OWASP ASVS V2): 8 to 128 code
+// points, no common passwords, not the username or email; and the username and email rules.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { dictionary } from '@zxcvbn-ts/language-common';

@@ -1,6 +1,7 @@
-// The asymmetric key set (design §4): kids are thumbprints, rotation retires the signer, retired
-// keys verify for one access-token lifetime (the refresh path longer), the JWKS holds public
-// members only, and a reloading ring picks up a rotation by its injected clock.
+// The asymmetric key set (docs/architecture.md, "Tokens and keys"): kids are thumbprints, rotation
+// retires the signer, retired keys verify for one access-token lifetime (the refresh path longer),
+// the JWKS holds public members only, and a reloading ring picks up a rotation by its injected
+// clock.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { calculateJwkThumbprint } from 'jose';

@@ -1,5 +1,5 @@
-// Key derivation (design §4): access key = HMAC-SHA256(secret, "access"), refresh key =
-// HMAC-SHA256(secret, "refresh"), the secret taken as its UTF-8 bytes.
+// Key derivation (docs/architecture.md, "Tokens and keys"): access key = HMAC-SHA256(secret,
+// "access"), refresh key = HMAC-SHA256(secret, "refresh"), the secret taken as its UTF-8 bytes.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';

@@ -1,5 +1,6 @@
-// Access and refresh JWTs (design §4): HS256 pinned, `typ` tells the kinds apart, each kind has
-// its own key, key-steering and unknown `crit` headers are refused, claims are required.
+// Access and refresh JWTs (docs/architecture.md, "Tokens and keys"): HS256 pinned, `typ` tells the
+// kinds apart, each kind has its own key, key-steering and unknown `crit` headers are refused,
+// claims are required.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac, type KeyObject } from 'node:crypto';

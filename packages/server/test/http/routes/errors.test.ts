@@ -1,6 +1,7 @@
-// The error surface (design §7): Fastify's own failures (body size, media type, bad JSON, unknown
-// route) answer stable codes in the one error shape, never a 500, with a message that says what
-// to change; health probes; and the OpenAPI document and Swagger UI served from the package (design §3).
+// The error surface (docs/architecture.md, "Errors"): Fastify's own failures (body size, media
+// type, bad JSON, unknown route) answer stable codes in the one error shape, never a 500, with a
+// message that says what to change; health probes; and the OpenAPI document and Swagger UI served
+// from the package (docs/api.md).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { assertError, createTestApp, PASSWORD, type TestApp } from '../../helpers.js';

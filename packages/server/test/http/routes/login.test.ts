@@ -1,5 +1,6 @@
-// POST /auth/login (design §3, §6): by username or email, no user enumeration, disabled users,
-// legacy bcrypt hashes upgraded to argon2id, per-IP and per-account brute-force limits.
+// POST /auth/login (docs/api.md; docs/architecture.md, "Users and passwords"): by username or
+// email, no user enumeration, disabled users, legacy bcrypt hashes upgraded to argon2id, per-IP and
+// per-account brute-force limits.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import bcrypt from 'bcryptjs';

@@ -1,6 +1,6 @@
-// GET /users/me (design §3, §4) and the bearer guard of RFC 6750: missing, malformed, expired,
-// forged, `none`, foreign-key, key-steering and `crit` tokens are refused; so are refresh tokens,
-// disabled users and logged-out sessions.
+// GET /users/me (docs/api.md; docs/architecture.md, "Tokens and keys") and the bearer guard of RFC
+// 6750: missing, malformed, expired, forged, `none`, foreign-key, key-steering and `crit` tokens
+// are refused; so are refresh tokens, disabled users and logged-out sessions.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac, randomBytes } from 'node:crypto';

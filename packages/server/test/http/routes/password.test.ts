@@ -1,5 +1,5 @@
 // POST /users/me/password: a password change needs the current password, follows the policy of
-// design §6, and ends every other session while the caller's goes on.
+// docs/architecture.md, "Users and passwords", and ends every other session while the caller's goes on.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { FastifyInstance } from 'fastify';

@@ -1,4 +1,4 @@
-// Concurrent refreshes of one token (design §5, atomicity): exactly one rotates and every other
+// Concurrent refreshes of one token (docs/architecture.md, "Refresh"): exactly one rotates and every other
 // caller gets the same successor pair, never a second chain; a logout racing a refresh wins.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

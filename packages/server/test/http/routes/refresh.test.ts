@@ -1,5 +1,6 @@
-// POST /auth/refresh: the reissue protocol of design §5, case by case: rotation, the expired
-// access token, the grace replay, reuse detection, the ID check, inactive users, the stored form.
+// POST /auth/refresh: the reissue protocol (docs/architecture.md, "Refresh"), case by case:
+// rotation, the expired access token, the grace replay, reuse detection, the ID check, inactive
+// users, the stored form.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';

@@ -1,5 +1,6 @@
-// POST /auth/register (design §3, §6): a token pair and the public user, the password policy of
-// OWASP ASVS V2, case-insensitive uniqueness of username and email, no-store answers.
+// POST /auth/register (docs/api.md; docs/architecture.md, "Users and passwords"): a token pair and
+// the public user, the password policy of OWASP ASVS V2, case-insensitive uniqueness of username
+// and email, no-store answers.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { FastifyInstance } from 'fastify';

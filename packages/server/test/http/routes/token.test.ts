@@ -1,5 +1,6 @@
 // POST /token (RFC 6749 §3.2, §4.3, §6): form-encoded password and refresh_token grants, answers in
-// §5.1 form with no-store, errors in §5.2 form, and design §5's access-token pairing on refresh.
+// §5.1 form with no-store, errors in §5.2 form, and the access-token pairing of
+// docs/architecture.md, "Refresh", on refresh.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { FastifyInstance } from 'fastify';

@@ -1,5 +1,5 @@
-// POST /auth/refresh: the reissue of design §5, taking the (expired) access token and the
-// refresh token together.
+// POST /auth/refresh: the reissue (docs/architecture.md, "Refresh"), taking the (expired) access
+// token and the refresh token together.
 import type { FastifyInstance } from 'fastify';
 import { noStore, requestContext } from '../../http.js';
 import { ref, responses } from '../../schemas.js';

@@ -1,5 +1,6 @@
-// grant_type=refresh_token (RFC 6749 §6) with design §5's pairing: the access token comes from
-// `Authorization: Bearer` or an `access_token` field, unless the pairing is relaxed by setting.
+// grant_type=refresh_token (RFC 6749 §6) with the pairing of docs/architecture.md, "Refresh": the
+// access token comes from `Authorization: Bearer` or an `access_token` field, unless the pairing is
+// relaxed by setting.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AuthError } from '../../../../core/errors.js';
 import type { TokenPair } from '../../../../core/tokens/token-pair.js';
