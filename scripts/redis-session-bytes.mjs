@@ -2,8 +2,8 @@
 // under a fresh key prefix, reads INFO memory before and after, prints bytes per session, and
 // deletes what it wrote. Usage: npm run build && REDIS_URL=redis://127.0.0.1:6379 node scripts/redis-session-bytes.mjs [N]
 import { randomBytes, randomUUID, createHash } from 'node:crypto';
-import { connectRedis } from '../dist/src/storage/redis/client.js';
-import { createRedisSessionStore } from '../dist/src/storage/redis/session-store.js';
+import { connectRedis } from '../packages/server/dist/src/storage/redis/client.js';
+import { createRedisSessionStore } from '../packages/server/dist/src/storage/redis/session-store.js';
 
 const count = Number(process.argv[2] ?? 20000);
 const prefix = `gh_measure_${randomBytes(4).toString('hex')}:`;

@@ -12,7 +12,8 @@ const CLEANUP_INTERVAL_MS = 60 * 60 * 1000;
 
 export async function startServer(config: Readonly<Config>): Promise<void> {
   const { app, stores, warnings } = await createGatehouse(config);
-  for (const warning of warnings) app.log.warn(warning);
+  // the banner says each of these too; the development secret it says in its own line
+  for (const warning of warnings.filter((text) => !isDevelopmentSecretNote(text))) app.log.warn(warning);
   const hashing = await lowerPoolPriority(config.hashPriority, config.threadPoolSize);
   if (hashing.fallbackReason) app.log.warn(`HASH_PRIORITY=idle: ${hashing.fallbackReason}; the hashing threads run at nice 19 instead`);
   if (hashing.tids.length > 0) app.log.debug(`password hashing: ${hashing.tids.length} of ${config.threadPoolSize} pool threads at ${hashing.applied}`);
@@ -64,9 +65,11 @@ export function startBanner(config: Readonly<Config>, address: string, warnings:
   if (config.redisUrl || config.redisClusterNodes) lines.push(`  Sessions     ${config.redisClusterNodes ? `Redis Cluster ${config.redisClusterNodes.join(',')}` : describeStoreUrl(config.redisUrl!)}`);
   lines.push(config.secret ? '  Secret       GATEHOUSE_SECRET' : `  Secret       a development secret in ${resolve(config.dataDir, 'secret')} (set GATEHOUSE_SECRET in production)`);
   lines.push('  First admin  npx gatehouse user create --username admin --email you@example.com --role admin');
-  for (const warning of warnings.filter((text) => !text.startsWith('GATEHOUSE_SECRET is not set'))) lines.push(`  Note         ${warning}`);
+  for (const warning of warnings.filter((text) => !isDevelopmentSecretNote(text))) lines.push(`  Note         ${warning}`);
   return lines.join('\n');
 }
+
+const isDevelopmentSecretNote = (warning: string) => warning.startsWith('GATEHOUSE_SECRET is not set');
 
 function databaseLocation(url: string): string {
   return url.startsWith('sqlite:') ? `SQLite, ${resolve(url.slice('sqlite:'.length))}` : describeStoreUrl(url);

@@ -96,10 +96,10 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
   });
   return Object.freeze({
     nodeEnv,
-    host: read.text('HOST', '127.0.0.1'),
+    host: read.host('HOST', '127.0.0.1'),
     port: read.integer('PORT', 3000, 0, 65535),
     dataDir,
-    databaseUrl: read.text('DATABASE_URL', `sqlite:${join(dataDir, 'gatehouse.db')}`),
+    databaseUrl: read.databaseUrl('DATABASE_URL', `sqlite:${join(dataDir, 'gatehouse.db')}`),
     secret: env.GATEHOUSE_SECRET || undefined,
     issuer: read.text('JWT_ISSUER', 'gatehouse'),
     audience: env.JWT_AUDIENCE || undefined,
@@ -235,6 +235,29 @@ function reader(env: Env) {
         throw new ConfigError(name, `must be origins like https://app.example,http://localhost:5173; got "${value}"`);
       }
       return Object.freeze(items);
+    },
+    host(name: string, fallback: string): string {
+      const value = raw(name) ?? fallback;
+      // an address, or a host name this machine resolves (checked again when listening)
+      if (!isIP(value) && !/^(?=.{1,253}$)[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/i.test(value)) {
+        throw new ConfigError(name, `must be an IP address or a host name such as 127.0.0.1, 0.0.0.0, :: or localhost; got "${value}"`);
+      }
+      return value;
+    },
+    databaseUrl(name: string, fallback: string): string {
+      const value = raw(name) ?? fallback;
+      const hint = 'use sqlite:./data/gatehouse.db, postgres://user:password@host:5432/db or mysql://user:password@host:3306/db';
+      if (value.startsWith('sqlite:')) {
+        if (value.length === 'sqlite:'.length) throw new ConfigError(name, `names no SQLite file; ${hint}`);
+        return value;
+      }
+      if (!/^(postgres|postgresql|mysql|mariadb):\/\//.test(value)) {
+        throw new ConfigError(name, `has an unsupported scheme "${value.split(':')[0]}:"; ${hint}`);
+      }
+      if (!URL.canParse(value)) throw new ConfigError(name, `is not a valid URL; ${hint}`);
+      const url = new URL(value); // a socket directory may come as ?host=/run/postgresql instead
+      if (!url.hostname && !url.searchParams.has('host')) throw new ConfigError(name, `names no host; ${hint}`);
+      return value;
     },
     url(name: string): string | undefined {
       const value = raw(name);

@@ -57,10 +57,15 @@ const HINTS: Record<string, string> = {
   SQLITE_CANTOPEN: 'the file cannot be opened (does its folder exist and is it writable?)',
 };
 
+type DriverError = { code?: unknown; message?: unknown; cause?: unknown; errors?: DriverError[] } | null;
+
+/** The hint for the first known error code along the cause chain (a migration wraps the driver's), else the message. */
 function failureOf(cause: unknown): string {
-  const error = cause as { code?: unknown; message?: unknown; errors?: Array<{ code?: unknown }> } | null;
-  const code = typeof error?.code === 'string' ? error.code : error?.errors?.find((e) => typeof e.code === 'string')?.code;
-  if (typeof code === 'string' && HINTS[code]) return HINTS[code];
-  const message = typeof error?.message === 'string' && error.message ? error.message : String(cause);
-  return message.split('\n')[0]!.slice(0, 200);
+  for (let error = cause as DriverError, depth = 0; error && depth < 5; error = error.cause as DriverError, depth++) {
+    const codes = [error.code, ...(error.errors ?? []).map((inner) => inner?.code)];
+    const known = codes.find((code): code is string => typeof code === 'string' && HINTS[code] !== undefined);
+    if (known) return HINTS[known]!;
+  }
+  const message = (cause as DriverError)?.message;
+  return (typeof message === 'string' && message ? message : String(cause)).split('\n')[0]!.slice(0, 200);
 }

@@ -29,13 +29,15 @@ export async function connectRedis(target: RedisTarget): Promise<RedisClient> {
       redisOptions: CLIENT_OPTIONS,
     })
     : new Redis(target.url!, CLIENT_OPTIONS);
-  client.on('error', () => undefined); // connection errors surface on the commands that need Redis
+  let lastError: unknown;
+  // connection errors surface on the commands that need Redis; the last one explains a failed start
+  client.on('error', (error: unknown) => (lastError = error));
   try {
     await client.connect();
     if (client instanceof Cluster) await waitForClusterReady(client);
   } catch (error) {
     client.disconnect(); // no reconnecting in the background of a start that failed
-    throw error;
+    throw lastError ?? error; // ioredis rejects with "Connection is closed"; the error event said why
   }
   return client;
 }
