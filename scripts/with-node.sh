@@ -39,16 +39,16 @@ sqlite_loads() {
 # Makes node_modules/better-sqlite3 hold a build for the `node` first on PATH.
 # $1: the folder whose include/node has that Node's headers; empty to keep npm's own setting.
 use_sqlite_build() {
-  local nodedir=$1 dir built cached abi
+  local nodedir=$1 dir built cached key
   dir=$(node -p "path.dirname(require.resolve('better-sqlite3/package.json'))")
   built="$dir/build/Release/better_sqlite3.node"
-  abi=$(node -p "require('better-sqlite3/package.json').version + '-abi' + process.versions.modules + '-' + process.platform + '-' + process.arch")
-  cached="$cache/better-sqlite3/$abi.node"
+  key=$(node -p "require('better-sqlite3/package.json').version + '-abi' + process.versions.modules + '-' + process.platform + '-' + process.arch")
+  cached="$cache/better-sqlite3/$key.node"
   if ! sqlite_loads; then
     if [ -f "$cached" ]; then
       cp "$cached" "$built.tmp" && mv "$built.tmp" "$built"
     else
-      echo "with-node: compiling better-sqlite3 for Node $(node -v) (ABI $abi), about a minute"
+      echo "with-node: compiling better-sqlite3 $key for Node $(node -v), about a minute"
       # nodedir: the machine's npm config points node-gyp at the system Node's headers (/usr);
       # another Node must build against its own, or the module would not load in it.
       env ${nodedir:+npm_config_nodedir="$nodedir"} npm rebuild better-sqlite3 >/dev/null
