@@ -9,6 +9,9 @@ import { execFileSync } from 'node:child_process';
 const MODULE = new URL('../src/pool-priority.js', import.meta.url).href;
 const SCHED_OTHER = 0;
 const SCHED_IDLE = 5;
+// Enough pbkdf2 work for each pool thread to pass the 5-tick (50 ms) mark on every Node under test:
+// 400 000 iterations took ≈ 40 ms of CPU on Node 22 and 24 (≈ 60 ms on 20), too close or under.
+const PBKDF2_ITERATIONS = 1_200_000;
 
 const CHILD = `
 import { lowerPoolPriority } from ${JSON.stringify(MODULE)};
@@ -18,7 +21,7 @@ const stat = (tid) => readFileSync('/proc/self/task/' + tid + '/stat', 'utf8').s
 const cpu = () => new Map(readdirSync('/proc/self/task').map((tid) => [Number(tid), Number(stat(tid)[11]) + Number(stat(tid)[12])]));
 const result = await lowerPoolPriority(process.env.PRIORITY, Number(process.env.UV_THREADPOOL_SIZE));
 const before = cpu();
-const work = () => new Promise((resolve, reject) => pbkdf2('password', 'salt', 400000, 32, 'sha256', (e) => (e ? reject(e) : resolve())));
+const work = () => new Promise((resolve, reject) => pbkdf2('password', 'salt', ${PBKDF2_ITERATIONS}, 32, 'sha256', (e) => (e ? reject(e) : resolve())));
 await Promise.all([work(), work(), work(), work()]);
 const busy = [...cpu()].filter(([tid, ticks]) => tid !== process.pid && ticks - (before.get(tid) ?? 0) >= 5).map(([tid]) => tid);
 const threads = Object.fromEntries(readdirSync('/proc/self/task').map((tid) => [tid, { nice: Number(stat(tid)[16]), policy: Number(stat(tid)[38]) }]));
