@@ -180,6 +180,16 @@ test('with the refresh token alone, an access_token field of another session sti
   assertTokenAnswer(own); // the refused attempt did not spend Alice's refresh token
 });
 
+test('a client authenticating with HTTP Basic (RFC 6749 §2.3.1) refreshes too: the Basic header is not taken for an access token', async (t) => {
+  const ctx = await appFor(t);
+  const user = await registerUser(ctx.app);
+  const basic = { authorization: `Basic ${Buffer.from('a-confidential-client:its-secret').toString('base64')}` };
+  const login = await postToken(ctx.app, form({ grant_type: 'password', username: user.username, password: user.password }), basic);
+  assertTokenAnswer(login);
+  const res = await postToken(ctx.app, form({ grant_type: 'refresh_token', refresh_token: login.json().refresh_token }), basic);
+  assertTokenAnswer(res);
+});
+
 test('with TOKEN_REFRESH_REQUIRES_ACCESS_TOKEN=true the refresh token alone answers 400 invalid_request', async (t) => {
   const ctx = await createTestApp({ TOKEN_REFRESH_REQUIRES_ACCESS_TOKEN: 'true' });
   t.after(() => ctx.close());
