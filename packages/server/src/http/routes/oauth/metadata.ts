@@ -56,12 +56,13 @@ export function metadataRoute(app: FastifyInstance, document: AuthorizationServe
         200: {
           type: 'object',
           description: 'The endpoints and what they support',
+          // in the document's order (the serialiser writes required members first)
           properties: {
-            issuer: urls, token_endpoint: urls, jwks_uri: urls, revocation_endpoint: urls, introspection_endpoint: urls,
-            revocation_endpoint_auth_methods_supported: list, introspection_endpoint_auth_methods_supported: list,
+            issuer: urls, token_endpoint: urls, jwks_uri: urls, revocation_endpoint: urls, revocation_endpoint_auth_methods_supported: list,
+            introspection_endpoint: urls, introspection_endpoint_auth_methods_supported: list,
             grant_types_supported: list, token_endpoint_auth_methods_supported: list, response_types_supported: list,
           },
-          required: ['issuer', 'token_endpoint', 'response_types_supported'],
+          required: ['issuer'],
         },
       },
     },
