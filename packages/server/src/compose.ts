@@ -6,7 +6,9 @@ import { pino, type DestinationStream } from 'pino';
 import type { Config } from './config/config.js';
 import { resolveSecret } from './config/secret.js';
 import { loadAccessKeyRing } from './config/signing-keys.js';
-import { httpSettings, passwordSettings, sessionSettings, tokenSettings, type PasswordSettings, type SessionSettings } from './config/slices.js';
+import {
+  httpSettings, oauthSettings, passwordSettings, sessionSettings, tokenSettings, type OAuthSettings, type PasswordSettings, type SessionSettings,
+} from './config/slices.js';
 import { createRegistration } from './core/accounts/register.js';
 import { createAdminService } from './core/admin/admin.js';
 import type { AuthService } from './core/auth-service.js';
@@ -15,6 +17,10 @@ import type { CoreDeps } from './core/context.js';
 import { createLogin } from './core/login/login.js';
 import { createPasswordCheck } from './core/login/password-check.js';
 import { createLoginThrottle } from './core/login/throttle.js';
+import { createClientCredentialsCheck } from './core/oauth/client-credentials.js';
+import { createIntrospection } from './core/oauth/introspect.js';
+import type { OAuthService } from './core/oauth/oauth-service.js';
+import { createTokenRevocation } from './core/oauth/revoke.js';
 import { createBreachedPasswords } from './core/passwords/breached.js';
 import { createPasswordChange } from './core/passwords/change-password.js';
 import { createPasswordHasher, type PasswordHasher } from './core/passwords/hasher.js';
@@ -74,18 +80,36 @@ export async function createGatehouse(config: Readonly<Config>, parts: Gatehouse
     audit,
     breachedPasswords: breachedPasswordCheck(passwords, logger),
   };
+  const auth = createAuthService(deps, sessionSettings(config), passwords);
+  const oauth = oauthSettings(config);
   const app = await buildApp({
     settings: httpSettings(config),
     logger,
-    auth: createAuthService(deps, sessionSettings(config), passwords),
+    auth,
     admin: createAdminService({ ...deps, roles: config.roles }),
+    oauth: { service: createOAuthService(deps, auth, oauth), settings: oauth },
     metrics,
     audit,
     jwks: { ring: keys.ring, clock },
     ping: () => stores.ping(),
   });
   if (!parts.stores) app.addHook('onClose', async () => stores.close());
-  return { app, stores, warnings: [warning, keys.warning].filter((text): text is string => text !== undefined) };
+  const warnings = [warning, keys.warning, oauth.publicUrl ? undefined : METADATA_OFF];
+  return { app, stores, warnings: warnings.filter((text): text is string => text !== undefined) };
+}
+
+const METADATA_OFF = 'PUBLIC_URL is not set: GET /.well-known/oauth-authorization-server (RFC 8414) is not served.';
+
+/** Revocation over the logout of one session; introspection only for the clients of INTROSPECTION_CLIENTS. */
+export function createOAuthService(deps: CoreDeps, auth: Pick<AuthService, 'authenticate' | 'logout'>, settings: OAuthSettings): OAuthService {
+  const clients = settings.introspectionClients;
+  return {
+    revoke: createTokenRevocation({ logout: auth.logout }),
+    introspection: clients.length === 0 ? undefined : {
+      checkClient: createClientCredentialsCheck(clients),
+      introspect: createIntrospection({ ...deps, authenticate: auth.authenticate }, settings),
+    },
+  };
 }
 
 /** Each use case from its own factory (core/<capability>/), gathered into what the routes call. */

@@ -12,6 +12,8 @@ export const VERIFY_ERROR_STATUS = {
   store_unavailable: 503,
   /** The JWKS could not be fetched (network, timeout, not 200): fail closed. */
   key_source_unavailable: 503,
+  /** The introspection session check got no answer (network, timeout, credentials refused, not 200): fail closed. */
+  introspection_unavailable: 503,
 } as const;
 
 export type VerifyErrorCode = keyof typeof VERIFY_ERROR_STATUS;

@@ -7,6 +7,8 @@ export { sharedSecretKeySource, remoteJwksKeySource, JWKS_ALGORITHMS } from './k
 export type { KeySource, RemoteJwksOptions } from './key-sources.js';
 export { redisSessionCheck } from './redis-session-check.js';
 export type { RedisHashReader, RedisSessionCheckOptions, SessionCheck } from './redis-session-check.js';
+export { introspectionSessionCheck } from './introspection-session-check.js';
+export type { IntrospectionSessionCheckOptions } from './introspection-session-check.js';
 export { VerifyError, isVerifyError, VERIFY_ERROR_STATUS } from './errors.js';
 export type { VerifyErrorCode } from './errors.js';
 export { gatehouseVerify } from './fastify.js';

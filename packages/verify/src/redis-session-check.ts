@@ -10,8 +10,11 @@ export interface RedisHashReader {
   hmget(key: string, ...fields: string[]): Promise<Array<string | null>>;
 }
 
-/** Says whether the session `sessionId` of `userId` is revoked (or gone). */
-export type SessionCheck = (userId: string, sessionId: string) => Promise<boolean>;
+/**
+ * Says whether the session `sessionId` of `userId` is revoked (or gone). `token` is the access token
+ * being checked, already verified: what introspectionSessionCheck sends; the Redis check has no use for it.
+ */
+export type SessionCheck = (userId: string, sessionId: string, token: string) => Promise<boolean>;
 
 export interface RedisSessionCheckOptions {
   /** The server's REDIS_KEY_PREFIX. Default "gh:". */

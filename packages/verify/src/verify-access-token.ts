@@ -19,7 +19,7 @@ export interface VerifyAccessTokenOptions {
   clockToleranceSeconds?: number;
   /** Milliseconds since the epoch; for tests. Default Date.now. */
   now?: () => number;
-  /** Refuse tokens of logged-out sessions, e.g. redisSessionCheck(redis). */
+  /** Refuse tokens of logged-out sessions: redisSessionCheck(redis) or introspectionSessionCheck({ url, clientId, clientSecret }). */
   sessionCheck?: SessionCheck;
   /**
    * Tokens that passed are remembered until their `exp` (at most 10 000), so a client sending
@@ -58,7 +58,7 @@ export async function verifyAccessToken(token: string, options: VerifyAccessToke
   }
   if (typeof token !== 'string' || token === '') throw new VerifyError('missing_token', 'A bearer access token is required.');
   const user = await verifiedUser(token, options);
-  if (options.sessionCheck && (await options.sessionCheck(user.id, user.sessionId))) {
+  if (options.sessionCheck && (await options.sessionCheck(user.id, user.sessionId, token))) {
     throw new VerifyError('session_revoked', 'This session has been logged out.');
   }
   return user;

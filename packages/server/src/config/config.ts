@@ -7,13 +7,10 @@ import { join } from 'node:path';
 import { availableParallelism } from 'node:os';
 import type { RateLimitRule, RateLimitRules } from '../storage/types/rate-limits.js';
 import type { HashPriority } from '../pool-priority.js';
+import { ConfigError } from './config-error.js';
+import { readIntrospectionClients, readPublicUrl, type IntrospectionClient } from './oauth-settings.js';
 
-export class ConfigError extends Error {
-  constructor(variable: string, problem: string) {
-    super(`${variable}: ${problem}`);
-    this.name = 'ConfigError';
-  }
-}
+export { ConfigError };
 
 export interface Config {
   nodeEnv: 'development' | 'production' | 'test';
@@ -34,8 +31,15 @@ export interface Config {
   sessionMaxAgeSeconds: number;
   refreshGraceSeconds: number;
   clockToleranceSeconds: number;
-  /** Design §5: the refresh grant needs the access token too, unless relaxed for plain OAuth2 clients. */
-  refreshRequiresAccessToken: boolean;
+  /**
+   * Whether POST /token's refresh grant needs the access token too (TOKEN_REFRESH_REQUIRES_ACCESS_TOKEN);
+   * false lets RFC 6749 §6 clients send the refresh token alone. POST /auth/refresh always needs both.
+   */
+  tokenRefreshRequiresAccessToken: boolean;
+  /** Where clients reach Gatehouse (PUBLIC_URL), for the RFC 8414 metadata; undefined in production until set. */
+  publicUrl: string | undefined;
+  /** Resource servers that may call POST /oauth/introspect (INTROSPECTION_CLIENTS); none = the endpoint is off. */
+  introspectionClients: readonly IntrospectionClient[];
   rateLimits: RateLimitRules;
   hashConcurrency: number;
   /** How far the hashing threads step back for the event loop (pool-priority.ts). */
@@ -90,14 +94,20 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
   }
   // An earlier setting: refused rather than ignored, so nobody believes it still applies.
   if (env.HASH_NICE?.trim()) throw new ConfigError('HASH_NICE', 'was replaced by HASH_PRIORITY (idle, low or normal)');
+  if (env.REFRESH_REQUIRES_ACCESS_TOKEN?.trim()) {
+    throw new ConfigError('REFRESH_REQUIRES_ACCESS_TOKEN', 'was replaced by TOKEN_REFRESH_REQUIRES_ACCESS_TOKEN (default false; '
+      + 'it governs POST /token only, POST /auth/refresh always takes both tokens)');
+  }
+  const host = read.host('HOST', '127.0.0.1');
+  const port = read.integer('PORT', 3000, 0, 65535);
   const loginDelay = Object.freeze({
     afterFailures: read.integer('LOGIN_DELAY_AFTER_FAILURES', 5, 0, 1000),
     maxSeconds: read.text('LOGIN_DELAY_MAX', '1m') === 'off' ? 0 : read.duration('LOGIN_DELAY_MAX', '1m', 0),
   });
   return Object.freeze({
     nodeEnv,
-    host: read.host('HOST', '127.0.0.1'),
-    port: read.integer('PORT', 3000, 0, 65535),
+    host,
+    port,
     dataDir,
     databaseUrl: read.databaseUrl('DATABASE_URL', `sqlite:${join(dataDir, 'gatehouse.db')}`),
     secret: env.GATEHOUSE_SECRET || undefined,
@@ -110,7 +120,9 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     sessionMaxAgeSeconds: read.durationAtLeast('SESSION_MAX_AGE', '30d', refreshTokenTtlSeconds, 'REFRESH_TOKEN_TTL'),
     refreshGraceSeconds: read.duration('REFRESH_GRACE', '10s', 0),
     clockToleranceSeconds: read.duration('CLOCK_TOLERANCE', '5s', 0),
-    refreshRequiresAccessToken: read.boolean('REFRESH_REQUIRES_ACCESS_TOKEN', true),
+    tokenRefreshRequiresAccessToken: read.boolean('TOKEN_REFRESH_REQUIRES_ACCESS_TOKEN', false),
+    publicUrl: readPublicUrl(env, nodeEnv, host, port),
+    introspectionClients: readIntrospectionClients(env),
     rateLimits: Object.freeze({
       credentialsPerIp: read.rate('RATE_LIMIT_LOGIN_PER_IP', '30/1m'),
       failedLoginsPerAccount: read.rate('RATE_LIMIT_FAILED_LOGINS_PER_ACCOUNT', '10/15m'),

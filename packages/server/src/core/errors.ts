@@ -23,6 +23,7 @@ export const ERROR_STATUS = {
   refresh_token_expired: 401,
   refresh_token_reused: 401,
   token_mismatch: 401,
+  invalid_client: 401,
   invalid_current_password: 403,
   user_disabled: 403,
   insufficient_role: 403,

@@ -5,7 +5,8 @@ import formbody from '@fastify/formbody';
 import type { AuditSink } from '../core/audit.js';
 import type { AuthService } from '../core/auth-service.js';
 import type { AdminService } from '../core/admin/admin.js';
-import type { HttpSettings } from '../config/slices.js';
+import type { HttpSettings, OAuthSettings } from '../config/slices.js';
+import type { OAuthService } from '../core/oauth/oauth-service.js';
 import { createRequireUser } from './auth-guard.js';
 import { errorHandler } from './error-handler.js';
 import { registerNotFound } from './not-found.js';
@@ -28,6 +29,7 @@ import { demoRoutes } from './routes/demo.js';
 import { jwksRoute, type JwksSource } from './routes/ops/jwks.js';
 import { adminRoutes } from './routes/admin/admin.js';
 import { metricsRoute } from './routes/ops/metrics.js';
+import { oauthRoutes } from './routes/oauth/oauth.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -42,6 +44,8 @@ export interface AppParts {
   logger: FastifyBaseLogger;
   auth: AuthService;
   admin: AdminService;
+  /** Revocation, introspection and the RFC 8414 metadata, with the settings that say which are served. */
+  oauth: { service: OAuthService; settings: Readonly<OAuthSettings> };
   metrics: Metrics;
   audit: AuditSink;
   jwks: JwksSource;
@@ -90,6 +94,7 @@ export async function buildApp(parts: AppParts): Promise<FastifyInstance> {
   healthRoutes(app, parts.ping);
   if (settings.demo) demoRoutes(app);
   jwksRoute(app, parts.jwks);
+  oauthRoutes(app, parts.oauth.service, parts.oauth.settings);
   adminRoutes(app, parts.admin);
   metricsRoute(app, metrics.registry);
   return app;

@@ -32,7 +32,9 @@ test('with no variables set, every setting takes its documented default', () => 
     sessionMaxAgeSeconds: 30 * 86_400,
     refreshGraceSeconds: 10,
     clockToleranceSeconds: 5,
-    refreshRequiresAccessToken: true,
+    tokenRefreshRequiresAccessToken: false,
+    publicUrl: 'http://127.0.0.1:3000',
+    introspectionClients: [],
     rateLimits: {
       credentialsPerIp: { points: 30, windowSeconds: 60 },
       failedLoginsPerAccount: { points: 10, windowSeconds: 900 },
@@ -93,7 +95,7 @@ test('in production the demo page and the OpenAPI docs are off unless turned on'
 test('set variables are read and trimmed', () => {
   const config = loadConfig({
     NODE_ENV: 'production', PORT: ' 8080 ', HOST: '0.0.0.0', GATEHOUSE_SECRET: 's3cr3t', JWT_ISSUER: 'https://auth.example',
-    JWT_AUDIENCE: 'https://api.example', REFRESH_REQUIRES_ACCESS_TOKEN: 'false', LOG_LEVEL: 'warn', HASH_CONCURRENCY: '8',
+    JWT_AUDIENCE: 'https://api.example', TOKEN_REFRESH_REQUIRES_ACCESS_TOKEN: 'true', LOG_LEVEL: 'warn', HASH_CONCURRENCY: '8',
     HASH_PRIORITY: 'low',
   });
   assert.equal(config.nodeEnv, 'production');
@@ -102,7 +104,7 @@ test('set variables are read and trimmed', () => {
   assert.equal(config.secret, 's3cr3t');
   assert.equal(config.issuer, 'https://auth.example');
   assert.equal(config.audience, 'https://api.example');
-  assert.equal(config.refreshRequiresAccessToken, false);
+  assert.equal(config.tokenRefreshRequiresAccessToken, true);
   assert.equal(config.logLevel, 'warn');
   assert.equal(config.hashConcurrency, 8);
   assert.equal(config.hashPriority, 'low');
@@ -241,6 +243,61 @@ test('other malformed values are refused, naming their variable', () => {
   refuses({ HASH_CONCURRENCY: '0' }, 'HASH_CONCURRENCY');
   refuses({ BODY_LIMIT_BYTES: '100' }, 'BODY_LIMIT_BYTES');
 });
+
+// The OAuth 2.0 surface (docs/configuration.md, "OAuth 2.0")
+
+test('TOKEN_REFRESH_REQUIRES_ACCESS_TOKEN is off by default and read as a boolean', () => {
+  assert.equal(loadConfig({}).tokenRefreshRequiresAccessToken, false);
+  assert.equal(loadConfig({ TOKEN_REFRESH_REQUIRES_ACCESS_TOKEN: 'true' }).tokenRefreshRequiresAccessToken, true);
+  refuses({ TOKEN_REFRESH_REQUIRES_ACCESS_TOKEN: 'sometimes' }, 'TOKEN_REFRESH_REQUIRES_ACCESS_TOKEN');
+});
+
+test('the old REFRESH_REQUIRES_ACCESS_TOKEN is refused rather than ignored, naming it', () => {
+  for (const value of ['true', 'false']) refuses({ REFRESH_REQUIRES_ACCESS_TOKEN: value }, 'REFRESH_REQUIRES_ACCESS_TOKEN');
+  assert.match(messageOf({ REFRESH_REQUIRES_ACCESS_TOKEN: 'true' }), /TOKEN_REFRESH_REQUIRES_ACCESS_TOKEN/);
+});
+
+test('PUBLIC_URL defaults to http://HOST:PORT outside production, a wildcard host read as loopback', () => {
+  assert.equal(loadConfig({ PORT: '8080' }).publicUrl, 'http://127.0.0.1:8080');
+  assert.equal(loadConfig({ NODE_ENV: 'test', HOST: 'localhost' }).publicUrl, 'http://localhost:3000');
+  assert.equal(loadConfig({ HOST: '0.0.0.0' }).publicUrl, 'http://127.0.0.1:3000');
+  assert.equal(loadConfig({ HOST: '::' }).publicUrl, 'http://[::1]:3000');
+  assert.equal(loadConfig({ HOST: '::1' }).publicUrl, 'http://[::1]:3000');
+});
+
+test('PUBLIC_URL has no default in production, and is read without its trailing slash', () => {
+  assert.equal(loadConfig({ NODE_ENV: 'production' }).publicUrl, undefined);
+  assert.equal(loadConfig({ NODE_ENV: 'production', PUBLIC_URL: 'https://auth.example.com/' }).publicUrl, 'https://auth.example.com');
+  assert.equal(loadConfig({ PUBLIC_URL: 'https://example.com/gatehouse/' }).publicUrl, 'https://example.com/gatehouse');
+});
+
+test('a PUBLIC_URL that is not a plain http(s) URL is refused, naming PUBLIC_URL', () => {
+  for (const PUBLIC_URL of ['auth.example.com', 'ftp://auth.example.com', 'https://auth.example.com/?a=1', 'https://auth.example.com/#x',
+    'https://user:pw@auth.example.com']) refuses({ PUBLIC_URL }, 'PUBLIC_URL');
+});
+
+test('INTROSPECTION_CLIENTS is read as id:secret pairs, a secret holding ":" included', () => {
+  assert.deepEqual(loadConfig({}).introspectionClients, []);
+  const clients = loadConfig({ INTROSPECTION_CLIENTS: ' api:0123456789abcdef , billing.svc:s3cret:with-colon-99 ' }).introspectionClients;
+  assert.deepEqual(clients, [{ id: 'api', secret: '0123456789abcdef' }, { id: 'billing.svc', secret: 's3cret:with-colon-99' }]);
+});
+
+test('malformed INTROSPECTION_CLIENTS are refused, naming the variable and never echoing a secret', () => {
+  const secret = 'TOP-SECRET-short';
+  for (const value of [`api`, `api:`, `:${secret}x`, `api:short`, `a b:${secret}x`, `api:${secret}x,api:${secret}y`, `api:with space in it!!`]) {
+    refuses({ INTROSPECTION_CLIENTS: value }, 'INTROSPECTION_CLIENTS');
+    assert.doesNotMatch(messageOf({ INTROSPECTION_CLIENTS: value }), /TOP-SECRET|short|space in it/, value);
+  }
+});
+
+function messageOf(env: Record<string, string>): string {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    return (error as Error).message;
+  }
+  throw new Error('expected loadConfig to throw');
+}
 
 // Frozen
 

@@ -13,7 +13,12 @@ const SEED = 20_261_125;
 const NO_LIMITS = {
   RATE_LIMIT_LOGIN_PER_IP: 'off', RATE_LIMIT_FAILED_LOGINS_PER_ACCOUNT: 'off', RATE_LIMIT_REFRESH_PER_IP: 'off',
   RATE_LIMIT_REFRESH_PER_ACCOUNT: 'off', RATE_LIMIT_FAILED_LOGINS_PER_ACCOUNT_HOURLY: 'off', LOGIN_DELAY_MAX: 'off', BODY_LIMIT_BYTES: '65536',
+  INTROSPECTION_CLIENTS: 'fuzz:fuzz-secret-0123456789', // so POST /oauth/introspect is served, and fuzzed past its Basic check
 };
+/** The fuzz client's HTTP Basic credentials for POST /oauth/introspect. */
+const INTROSPECTOR = `Basic ${Buffer.from('fuzz:fuzz-secret-0123456789').toString('base64')}`;
+/** Routes that answer errors in RFC 6749 §5.2 form ({error, error_description}) rather than with a code. */
+const OAUTH_ROUTES = /^\/(token|oauth\/revoke|oauth\/introspect)(\?|$)/;
 /** Routes the OpenAPI document may not list (hidden or optional); unknown ones must be a clean 404. */
 const EXTRA_PATHS = ['/metrics', '/.well-known/jwks.json', '/demo', '/docs', '/docs/json', '/admin/users', '/nope', '/auth', '/'];
 
@@ -160,7 +165,7 @@ const contentTypes = fc.constantFrom(
 
 const authorization = () => fc.oneof(
   fc.constant(undefined), fc.constant('Bearer __USER__'), fc.constant('Bearer __ADMIN__'), fc.constant('Bearer __REFRESH__'),
-  hostileString.map((s) => `Bearer ${s.replace(/[\r\n]/g, '')}`), fc.constantFrom('Basic YTpi', 'Bearer', 'bearer  x', 'Token abc'),
+  hostileString.map((s) => `Bearer ${s.replace(/[\r\n]/g, '')}`), fc.constantFrom('Basic YTpi', 'Bearer', 'bearer  x', 'Token abc', INTROSPECTOR),
 );
 
 const pathValue = fc.oneof(fc.constant('__USERID__'), fc.uuid(), hostileString.map(pct), fc.constantFrom('%', '%E0%A4%A', '..', 'x'.repeat(300), ''));
@@ -216,7 +221,7 @@ function assertSafe(request: FuzzRequest, res: LightMyRequestResponse): void {
   assert.doesNotMatch(res.body, /\$argon2|(?<!gatehouse_)password_?hash|\n\s+at [\w.<]+ \(/i, where);
   if (res.statusCode < 400 || request.method === 'HEAD') return;
   const body = res.json() as Record<string, unknown>;
-  if (request.url.startsWith('/token') && !request.url.startsWith('/token/')) {
+  if (OAUTH_ROUTES.test(request.url)) {
     assert.match(String(body.error), /^[a-z_]+$/, where);
   } else {
     assert.match(String(body.code), /^[a-z_]+$/, `${res.body} for ${where}`);
@@ -234,7 +239,8 @@ async function send(app: FastifyInstance, request: FuzzRequest): Promise<void> {
 test('the route list to fuzz comes from the OpenAPI document and covers the core routes', () => {
   const listed = new Set(operations.map((op) => `${op.method} ${op.path}`));
   for (const route of ['POST /auth/register', 'POST /auth/login', 'POST /token', 'POST /auth/refresh', 'POST /auth/logout',
-    'GET /users/me', 'POST /users/me/password', 'GET /users/me/sessions', 'DELETE /users/me/sessions/{id}']) {
+    'GET /users/me', 'POST /users/me/password', 'GET /users/me/sessions', 'DELETE /users/me/sessions/{id}',
+    'POST /oauth/revoke', 'POST /oauth/introspect', 'GET /.well-known/oauth-authorization-server']) {
     assert.ok(listed.has(route), `${route} missing from ${[...listed].join(', ')}`);
   }
 });

@@ -1,6 +1,7 @@
-// The reissue protocol (docs/architecture.md, "Refresh"): the expired access token and the refresh
-// token come together, must name the same user and session, and one compare-and-swap on the
-// session store decides between rotate, grace replay and reuse (which revokes the whole session).
+// The reissue protocol (docs/architecture.md, "Refresh"): the refresh token, with the (expired)
+// access token when the endpoint takes it (then both must name the same user and session), and one
+// compare-and-swap on the session store decides between rotate, grace replay and reuse (which
+// revokes the whole session).
 import { AuthError } from '../errors.js';
 import { auditOrigin, failureReason, refreshFailureOutcome, type RefreshOutcome } from '../audit.js';
 import { hashToken, refreshTokenStanding, sameHash, signTokenPair, type TokenLifetimes, type TokenPair } from '../tokens/token-pair.js';
@@ -21,12 +22,15 @@ interface RefreshTrail {
 export interface RefreshSettings extends TokenLifetimes {
   /** How long the previous refresh token may still be replayed for the same successor. */
   refreshGraceSeconds: number;
-  /** The source protocol: a refresh needs the access token too; false relaxes it for plain OAuth2 clients. */
-  refreshRequiresAccessToken: boolean;
 }
 
+/**
+ * Whether the access token must come along is each endpoint's rule, not the core's: POST
+ * /auth/refresh always requires it (its schema), POST /token when TOKEN_REFRESH_REQUIRES_ACCESS_TOKEN
+ * says so. Whenever it does come, it must match the refresh token.
+ */
 export interface RefreshRequest {
-  accessToken?: string;
+  accessToken: string | undefined;
   refreshToken: string;
 }
 
@@ -36,14 +40,11 @@ export function createRefresher(
   const { sessions, tokens, limits, clock, audit } = deps;
   const readSessionAndUser = sessionAndUserReader(deps);
 
-  /** Steps 1 and 2: both signatures, the access token allowed to be expired, the same IDs. */
+  /** Steps 1 and 2: both signatures, the access token allowed to be expired, the same IDs; the refresh token alone (RFC 6749 §6) when no access token came. */
   async function readTokenPair(accessToken: string | undefined, refreshToken: string) {
     const nowMs = clock.now();
     const refresh = await tokens.verifyRefreshToken(refreshToken, { nowMs });
-    if (accessToken === undefined) {
-      if (settings.refreshRequiresAccessToken) throw new AuthError('missing_token', 'The access token must come with the refresh token.');
-      return { userId: refresh.sub, sessionId: refresh.sid };
-    }
+    if (accessToken === undefined) return { userId: refresh.sub, sessionId: refresh.sid };
     const access = await tokens.verifyAccessToken(accessToken, { nowMs, allowExpiredSeconds: settings.refreshTokenTtlSeconds });
     if (access.sub !== refresh.sub || access.sid !== refresh.sid) {
       throw new AuthError('token_mismatch', 'The access token and the refresh token belong to different sessions.');

@@ -259,6 +259,20 @@ test('answers 400 validation_failed when a field is missing or not a string', as
   }
 });
 
+test('/auth/refresh always takes both tokens: the refresh token alone is refused whatever TOKEN_REFRESH_REQUIRES_ACCESS_TOKEN says', async (t) => {
+  for (const setting of ['false', 'true']) {
+    const ctx = await createTestApp({ TOKEN_REFRESH_REQUIRES_ACCESS_TOKEN: setting });
+    t.after(() => ctx.close());
+    const { tokens } = await registerUser(ctx.app);
+    const alone = await ctx.app.inject({ method: 'POST', url: '/auth/refresh', payload: { refresh_token: tokens.refresh_token } });
+    assert.deepEqual(failure(alone), { status: 400, code: 'validation_failed' }, setting);
+    const empty = await ctx.app.inject({ method: 'POST', url: '/auth/refresh', payload: { access_token: '', refresh_token: tokens.refresh_token } });
+    assert.deepEqual(failure(empty), { status: 401, code: 'invalid_token' }, setting);
+    const both = await ctx.app.inject({ method: 'POST', url: '/auth/refresh', payload: { access_token: tokens.access_token, refresh_token: tokens.refresh_token } });
+    assert.equal(both.statusCode, 200, both.body);
+  }
+});
+
 test('answers 401, never 500, to garbage tokens', async (t) => {
   const ctx = await createTestApp();
   t.after(() => ctx.close());

@@ -1,6 +1,6 @@
 // POST /token (RFC 6749 §3.2, §4.3, §6): form-encoded password and refresh_token grants, answers in
-// §5.1 form with no-store, errors in §5.2 form, and the access-token pairing of
-// docs/architecture.md, "Refresh", on refresh.
+// §5.1 form with no-store, errors in §5.2 form; the refresh token alone refreshes unless
+// TOKEN_REFRESH_REQUIRES_ACCESS_TOKEN asks for the pairing of docs/architecture.md, "Refresh".
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { FastifyInstance } from 'fastify';
@@ -142,11 +142,64 @@ test('the refresh_token grant with the access token in an access_token field ans
   assert.notEqual(res.json().refresh_token, user.tokens.refresh_token);
 });
 
-test('the refresh_token grant without any access token answers 400 invalid_request', async (t) => {
+test('the refresh_token grant takes the refresh token alone by default, as RFC 6749 §6 clients send it', async (t) => {
   const ctx = await appFor(t);
   const user = await registerUser(ctx.app);
+  ctx.clock.advance(16 * 60 * 1000);
   const res = await postToken(ctx.app, form({ grant_type: 'refresh_token', refresh_token: user.tokens.refresh_token }));
-  assertOAuthError(res, 400, 'invalid_request');
+  assertTokenAnswer(res);
+  assert.notEqual(res.json().refresh_token, user.tokens.refresh_token);
+  const me = await ctx.app.inject({ method: 'GET', url: '/users/me', headers: { authorization: `Bearer ${res.json().access_token}` } });
+  assert.equal(me.statusCode, 200);
+  assert.equal(me.json().id, user.userId);
+  const next = await postToken(ctx.app, form({ grant_type: 'refresh_token', refresh_token: res.json().refresh_token, client_id: 'any-public-client' }));
+  assertTokenAnswer(next);
+});
+
+test('a refresh token alone that was already rotated is reuse: 400 invalid_grant, and the session ends', async (t) => {
+  const ctx = await appFor(t);
+  const user = await registerUser(ctx.app);
+  const first = await postToken(ctx.app, form({ grant_type: 'refresh_token', refresh_token: user.tokens.refresh_token }));
+  assertTokenAnswer(first);
+  ctx.clock.advance(11 * 1000); // past the 10 s grace window
+  const replay = await postToken(ctx.app, form({ grant_type: 'refresh_token', refresh_token: user.tokens.refresh_token }));
+  assertOAuthError(replay, 400, 'invalid_grant');
+  const after = await postToken(ctx.app, form({ grant_type: 'refresh_token', refresh_token: first.json().refresh_token }));
+  assertOAuthError(after, 400, 'invalid_grant');
+});
+
+test('with the refresh token alone, an access_token field of another session still answers 400 invalid_grant', async (t) => {
+  const ctx = await appFor(t);
+  const alice = await registerUser(ctx.app);
+  const bob = await registerUser(ctx.app);
+  const res = await postToken(ctx.app, form({
+    grant_type: 'refresh_token', refresh_token: alice.tokens.refresh_token, access_token: bob.tokens.access_token,
+  }));
+  assertOAuthError(res, 400, 'invalid_grant');
+  const own = await postToken(ctx.app, form({ grant_type: 'refresh_token', refresh_token: alice.tokens.refresh_token }));
+  assertTokenAnswer(own); // the refused attempt did not spend Alice's refresh token
+});
+
+test('a client authenticating with HTTP Basic (RFC 6749 §2.3.1) refreshes too: the Basic header is not taken for an access token', async (t) => {
+  const ctx = await appFor(t);
+  const user = await registerUser(ctx.app);
+  const basic = { authorization: `Basic ${Buffer.from('a-confidential-client:its-secret').toString('base64')}` };
+  const login = await postToken(ctx.app, form({ grant_type: 'password', username: user.username, password: user.password }), basic);
+  assertTokenAnswer(login);
+  const res = await postToken(ctx.app, form({ grant_type: 'refresh_token', refresh_token: login.json().refresh_token }), basic);
+  assertTokenAnswer(res);
+});
+
+test('with TOKEN_REFRESH_REQUIRES_ACCESS_TOKEN=true the refresh token alone answers 400 invalid_request', async (t) => {
+  const ctx = await createTestApp({ TOKEN_REFRESH_REQUIRES_ACCESS_TOKEN: 'true' });
+  t.after(() => ctx.close());
+  const user = await registerUser(ctx.app);
+  const alone = await postToken(ctx.app, form({ grant_type: 'refresh_token', refresh_token: user.tokens.refresh_token }));
+  assertOAuthError(alone, 400, 'invalid_request');
+  assert.match(alone.json().error_description, /access token/);
+  const paired = await postToken(ctx.app, form({ grant_type: 'refresh_token', refresh_token: user.tokens.refresh_token }),
+    { authorization: `Bearer ${user.tokens.access_token}` });
+  assertTokenAnswer(paired);
 });
 
 test('the refresh_token grant without a refresh_token answers 400 invalid_request', async (t) => {

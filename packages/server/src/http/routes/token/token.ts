@@ -1,9 +1,9 @@
 // POST /token: the OAuth2 token endpoint (RFC 6749 §3.2), form-encoded, switching on grant_type.
 // Answers follow §5.1 and errors §5.2, so OAuth2 clients and the OpenAPI "Authorize" button work.
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { AuthError } from '../../../core/errors.js';
-import { logFailure, toAuthError } from '../../error-handler.js';
 import { noStore } from '../../http.js';
+import { oauthErrorHandler, oauthErrorSchema, requireForm } from '../../oauth-errors.js';
 import { NO_CONTROL_CHARS, ref } from '../../schemas.js';
 import { passwordGrant } from './grants/password.js';
 import { refreshTokenGrant } from './grants/refresh-token.js';
@@ -51,42 +51,4 @@ export function tokenRoute(app: FastifyInstance): void {
     if (!grant) throw new AuthError('unsupported_grant_type', `grant_type "${body.grant_type}" is not supported.`);
     return grant(app, request, body);
   });
-}
-
-/** RFC 6749 §3.2: the token endpoint takes application/x-www-form-urlencoded only. */
-async function requireForm(request: FastifyRequest): Promise<void> {
-  const type = request.headers['content-type']?.split(';')[0]?.trim().toLowerCase();
-  if (type !== 'application/x-www-form-urlencoded') {
-    throw new AuthError('unsupported_media_type', 'Send the token request as application/x-www-form-urlencoded.');
-  }
-}
-
-const oauthErrorSchema = {
-  type: 'object',
-  properties: { error: { type: 'string' }, error_description: { type: 'string' } },
-  required: ['error'],
-};
-
-/** AuthError codes in RFC 6749 §5.2 terms (and RFC 8628's slow_down for rate limits). */
-function oauthError(error: AuthError): { status: number; error: string } {
-  switch (error.code) {
-    case 'unsupported_grant_type':
-      return { status: 400, error: 'unsupported_grant_type' };
-    case 'rate_limited':
-      return { status: 429, error: 'slow_down' };
-    case 'store_unavailable':
-      return { status: 503, error: 'temporarily_unavailable' };
-    case 'internal_error':
-      return { status: 500, error: 'server_error' };
-  }
-  if (error.statusCode === 401 || error.statusCode === 403) return { status: 400, error: 'invalid_grant' };
-  return { status: error.statusCode, error: 'invalid_request' };
-}
-
-function oauthErrorHandler(thrown: unknown, request: FastifyRequest, reply: FastifyReply): void {
-  const authError = toAuthError(thrown, request);
-  logFailure(request, thrown, authError);
-  const { status, error } = oauthError(authError);
-  if (authError.retryAfterSeconds) reply.header('retry-after', String(authError.retryAfterSeconds));
-  reply.status(status).send({ error, error_description: authError.message });
 }

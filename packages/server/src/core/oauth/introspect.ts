@@ -1,0 +1,79 @@
+// Token introspection (RFC 7662) for resource servers: whether a token is active now, and whose it
+// is. An access token is active while it verifies and its session and user are live (what the
+// server's own guard checks); a refresh token while it verifies, its session and user are live and
+// it is the session's current token (or the previous one inside the grace window). Anything else,
+// a logged-out session above all, answers {active: false} at once (§2.2).
+import { authErrorOf } from '../errors.js';
+import type { CoreDeps } from '../context.js';
+import type { Authenticator } from '../sessions/authenticate.js';
+import { sessionAndUserReader } from '../sessions/session-and-user.js';
+import { hashToken, refreshTokenStanding } from '../tokens/token-pair.js';
+
+export interface IntrospectionSettings {
+  issuer: string;
+  audience: string | undefined;
+  refreshGraceSeconds: number;
+}
+
+export interface IntrospectionRequest {
+  token: string;
+  /** "refresh_token" tries that kind first; anything else, the access token first (§2.1). */
+  hint?: string;
+}
+
+/**
+ * RFC 7662 §2.2. `token_type` is "bearer" for an access token (its RFC 6749 §5.1 type, as /token
+ * answers it) and "refresh_token" for a refresh token. No `scope` or `client_id`: Gatehouse has
+ * neither scopes nor registered clients.
+ */
+export type IntrospectionAnswer =
+  | { active: false }
+  | {
+    active: true; sub: string; sid: string; username: string; exp: number; iat: number; iss: string; aud?: string;
+    token_type: 'bearer' | 'refresh_token';
+  };
+
+export type Introspect = (input: IntrospectionRequest) => Promise<IntrospectionAnswer>;
+
+type Deps = Pick<CoreDeps, 'tokens' | 'users' | 'sessions' | 'sessionAndUser' | 'clock'> & { authenticate: Authenticator['authenticate'] };
+
+export function createIntrospection(deps: Deps, settings: IntrospectionSettings): Introspect {
+  const { tokens, clock } = deps;
+  const readSessionAndUser = sessionAndUserReader(deps);
+  const aud = settings.audience === undefined ? {} : { aud: settings.audience };
+
+  async function asAccessToken(token: string): Promise<IntrospectionAnswer> {
+    const { claims, user } = await deps.authenticate(token);
+    const { sub, sid, exp, iat } = claims;
+    return { active: true, sub, sid, username: user.username, exp, iat, iss: settings.issuer, ...aud, token_type: 'bearer' };
+  }
+
+  async function asRefreshToken(token: string): Promise<IntrospectionAnswer> {
+    const nowMs = clock.now();
+    const { sub, sid, exp, iat } = await tokens.verifyRefreshToken(token, { nowMs });
+    const { session, user } = await readSessionAndUser(sub, sid);
+    const live = session && !session.revokedAt && session.expiresAt.getTime() > nowMs && user && !user.disabled
+      && refreshTokenStanding(session, hashToken(token), nowMs, settings.refreshGraceSeconds) !== 'stale';
+    if (!live) return { active: false };
+    return { active: true, sub, sid, username: user.username, exp, iat, iss: settings.issuer, token_type: 'refresh_token' };
+  }
+
+  return async function introspect(input) {
+    const kinds = input.hint === 'refresh_token' ? [asRefreshToken, asAccessToken] : [asAccessToken, asRefreshToken];
+    for (const kind of kinds) {
+      try {
+        const answer = await kind(input.token);
+        if (answer.active) return answer;
+      } catch (error) {
+        if (!isTokenRefusal(error)) throw error; // a store that is down is a 503, never "inactive"
+      }
+    }
+    return { active: false };
+  };
+}
+
+/** Refused as a token of that kind: forged, expired, of the other kind, its session or user gone or disabled. */
+function isTokenRefusal(error: unknown): boolean {
+  const status = authErrorOf(error)?.statusCode;
+  return status === 401 || status === 403;
+}

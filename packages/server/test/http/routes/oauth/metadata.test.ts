@@ -1,0 +1,62 @@
+// GET /.well-known/oauth-authorization-server (RFC 8414): every endpoint from PUBLIC_URL, the issuer
+// of the tokens, what each endpoint supports; the introspection members only with clients to use
+// them, jwks_uri only with public keys; not served in production until PUBLIC_URL is set.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createGatehouse } from '../../../../src/compose.js';
+import { TEST_SECRET, createTestApp } from '../../../helpers.js';
+import { INTROSPECTION_CLIENTS } from './oauth-helpers.js';
+
+const URL_PATH = '/.well-known/oauth-authorization-server';
+
+async function documentOf(t: { after(fn: () => Promise<void>): void }, env: Record<string, string>) {
+  const ctx = await createTestApp(env);
+  t.after(() => ctx.close());
+  const res = await ctx.app.inject({ method: 'GET', url: URL_PATH });
+  assert.equal(res.statusCode, 200, res.body);
+  assert.equal(res.headers['cache-control'], 'public, max-age=300');
+  return res.json();
+}
+
+test('names the token, revocation and introspection endpoints from PUBLIC_URL, with the tokens\' issuer', async (t) => {
+  const body = await documentOf(t, { PUBLIC_URL: 'https://auth.example.com/', JWT_ISSUER: 'https://auth.example.com', INTROSPECTION_CLIENTS });
+  assert.deepEqual(body, {
+    issuer: 'https://auth.example.com',
+    token_endpoint: 'https://auth.example.com/token',
+    revocation_endpoint: 'https://auth.example.com/oauth/revoke',
+    revocation_endpoint_auth_methods_supported: ['none'],
+    introspection_endpoint: 'https://auth.example.com/oauth/introspect',
+    introspection_endpoint_auth_methods_supported: ['client_secret_basic'],
+    grant_types_supported: ['password', 'refresh_token'],
+    token_endpoint_auth_methods_supported: ['none'],
+    response_types_supported: [],
+  });
+});
+
+test('without INTROSPECTION_CLIENTS the introspection members are left out; PUBLIC_URL defaults to http://HOST:PORT', async (t) => {
+  const body = await documentOf(t, { PORT: '4100' });
+  assert.equal(body.issuer, 'gatehouse');
+  assert.equal(body.token_endpoint, 'http://127.0.0.1:4100/token');
+  assert.equal('introspection_endpoint' in body, false);
+  assert.equal('introspection_endpoint_auth_methods_supported' in body, false);
+  assert.equal('jwks_uri' in body, false, 'HS256: no public key to publish');
+});
+
+test('under an asymmetric JWT_ALG it names the JWKS', async (t) => {
+  const body = await documentOf(t, { JWT_ALG: 'EdDSA', PUBLIC_URL: 'https://auth.example.com/gatehouse' });
+  assert.equal(body.jwks_uri, 'https://auth.example.com/gatehouse/.well-known/jwks.json');
+  assert.equal(body.token_endpoint, 'https://auth.example.com/gatehouse/token');
+});
+
+test('in production without PUBLIC_URL the document is not served, and the start says so', async (t) => {
+  const ctx = await createTestApp({ NODE_ENV: 'production' });
+  t.after(() => ctx.close());
+  const res = await ctx.app.inject({ method: 'GET', url: URL_PATH });
+  assert.equal(res.statusCode, 404, res.body);
+  const { app, warnings } = await createGatehouse(ctx.config, { secret: TEST_SECRET, stores: ctx.stores });
+  t.after(() => app.close());
+  assert.ok(warnings.some((text) => text.startsWith('PUBLIC_URL is not set')), warnings.join('\n'));
+  const served = await createGatehouse({ ...ctx.config, publicUrl: 'https://auth.example.com' }, { secret: TEST_SECRET, stores: ctx.stores });
+  t.after(() => served.app.close());
+  assert.deepEqual(served.warnings.filter((text) => text.includes('PUBLIC_URL')), []);
+});
