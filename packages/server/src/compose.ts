@@ -19,12 +19,13 @@ import { createBreachedPasswords } from './core/passwords/breached.js';
 import { createPasswordChange } from './core/passwords/change-password.js';
 import { createPasswordHasher, type PasswordHasher } from './core/passwords/hasher.js';
 import { createAuthenticator } from './core/sessions/authenticate.js';
+import { createClientFingerprint } from './core/sessions/fingerprint.js';
 import { createLogout } from './core/sessions/logout.js';
 import { createRefresher } from './core/sessions/refresh.js';
 import { createSessionList } from './core/sessions/session-list.js';
 import { createSessionStarter } from './core/sessions/start-session.js';
 import type { AccessKeyRing } from './core/tokens/key-set.js';
-import { deriveSigningKeys } from './core/tokens/keys.js';
+import { deriveKey, deriveSigningKeys } from './core/tokens/keys.js';
 import { createTokens } from './core/tokens/tokens.js';
 import { buildApp } from './http/app.js';
 import { createAuditLog } from './http/audit-log.js';
@@ -68,6 +69,7 @@ export async function createGatehouse(config: Readonly<Config>, parts: Gatehouse
     sessions: stores.sessions,
     sessionAndUser: stores.sessionAndUser,
     tokens: createTokens({ ...deriveSigningKeys(secret), accessKeyRing: keys.ring }, tokenSettings(config)),
+    fingerprint: createClientFingerprint(deriveKey(secret, 'fingerprint')),
     hasher: metrics.instrumentHasher(parts.hasher ?? (await createPasswordHasher({ maxConcurrent: passwords.hashConcurrency }))),
     limits: parts.limits ?? stores.createRateLimits(config.rateLimits),
     clock,

@@ -18,7 +18,8 @@ export function createSessionStarter(
     const { pair, refreshHash, refreshExpiresAt } = await signTokenPair(tokens, lifetimes, user, base, clock.now());
     await nextTurn();
     await sessions.create({
-      ...base, userId: user.id, currentHash: refreshHash, previousHash: null, expiresAt: refreshExpiresAt,
+      // no previous token yet, so no grace replay to bind to a client: the first rotation records one
+      ...base, userId: user.id, currentHash: refreshHash, previousHash: null, rotationFingerprint: null, expiresAt: refreshExpiresAt,
       lastUsedAt: createdAt, revokedAt: null, ip: ctx.ip, userAgent: ctx.userAgent?.slice(0, 512) ?? null,
     });
     audit({ type: event, userId: user.id, sessionId: base.id, ...auditOrigin(ctx) });
