@@ -22,6 +22,7 @@ import { createAuthenticator } from './core/sessions/authenticate.js';
 import { createClientFingerprint } from './core/sessions/fingerprint.js';
 import { createLogout } from './core/sessions/logout.js';
 import { createRefresher } from './core/sessions/refresh.js';
+import { createSessionIdRotation } from './core/sessions/rotate-session-id.js';
 import { createSessionList } from './core/sessions/session-list.js';
 import { createSessionStarter } from './core/sessions/start-session.js';
 import type { AccessKeyRing } from './core/tokens/key-set.js';
@@ -103,7 +104,7 @@ export function createAuthService(deps: CoreDeps, sessions: SessionSettings, pas
     refresh: createRefresher(deps, sessions),
     logout: createLogout({ ...deps, authenticate, refreshGraceSeconds: sessions.refreshGraceSeconds }),
     ...createSessionList(deps),
-    changePassword: createPasswordChange(deps, checkPassword),
+    changePassword: createPasswordChange(deps, { checkPassword, rotateSessionId: createSessionIdRotation(deps, startSession) }),
   };
 }
 
