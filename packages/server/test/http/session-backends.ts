@@ -1,7 +1,6 @@
-// The session backends an HTTP test runs on: SQLite always; PostgreSQL, MySQL, Redis and Redis
-// Cluster when their variable is set (storage/backends.ts says how an unset one is skipped). Each
-// opens a test app with a fresh schema or key prefix, on a clock at the start of the current hour
-// (Redis expires keys by its own clock, so the app's must be near it).
+// The session backends an HTTP test runs on: SQLite always; PostgreSQL, MySQL, Redis and Redis Cluster
+// when their variable is set (storage/backends.ts, unavailable). Each opens a test app on a fresh schema
+// or key prefix, its clock at the start of the current hour (Redis expires keys by its own clock).
 import { randomBytes } from 'node:crypto';
 import { Cluster, Redis } from 'ioredis';
 import { createTestApp, type TestApp } from '../helpers.js';

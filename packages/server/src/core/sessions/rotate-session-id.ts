@@ -1,7 +1,6 @@
-// Moving a signed-in user to a fresh session id ("rotate the session id", OWASP Session Management
-// Cheat Sheet, "Renew the Session ID After Any Privilege Level Change"): every session of the user
-// ends, the caller's included, so every copy of its tokens dies with it, and the caller starts anew.
-// A password change uses it; a password reset and a second factor's enrolment are meant to.
+// Rotating a signed-in user's session id (OWASP Session Management Cheat Sheet, "Renew the Session ID
+// After Any Privilege Level Change"): every session of the user ends, the caller's included, so every
+// copy of its tokens dies, and the caller starts anew. For a password change, reset or factor enrolment.
 import type { CoreDeps, RequestContext } from '../context.js';
 import type { TokenPair } from '../tokens/token-pair.js';
 import type { StartSession } from './start-session.js';

@@ -1,8 +1,6 @@
-// POST /users/me/password: a password change needs the current password, follows the policy of
-// docs/architecture.md, "Users and passwords", ends every session of the user, the caller's
-// included, and moves the caller to a new session with a new pair (docs/hardening.md, "Stolen
-// token pairs"): a stolen copy of the caller's pair dies with the change. The last tests run on
-// every session backend.
+// POST /users/me/password: the current password, the policy of docs/architecture.md, "Users and
+// passwords"; every session ends, the caller's included, and the caller gets the pair of a new one
+// (docs/hardening.md, "Stolen token pairs"). The last tests run on every session backend.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { FastifyInstance } from 'fastify';

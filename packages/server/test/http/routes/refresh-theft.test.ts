@@ -1,7 +1,6 @@
-// A stolen copy of a token pair must not ride the victim's refresh chain (docs/hardening.md,
-// "Stolen token pairs"): the grace window replays the successor pair only to the client that made
-// the rotation (same user agent, same /24 or /64), and the session list does not tell anyone when a
-// rotation happened. The lost-answer and two-tabs cases of one browser keep working. Every backend.
+// A stolen copy of a pair must not ride the owner's refresh chain (docs/hardening.md, "Stolen token
+// pairs"): only the rotating client (user agent, /24 or /64) gets the grace replay, and the session
+// list hides when rotations happen; a lost answer and two tabs of one browser still work. Every backend.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { FastifyInstance } from 'fastify';
