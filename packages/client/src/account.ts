@@ -1,7 +1,8 @@
-// The account calls of the client: register, login, logout and "who am I". Login and register
-// keep the answered pair in storage and tell listeners and other tabs about it.
+// The account calls of the client: register, login, logout, "who am I" and a password change.
+// Login, register and a password change keep the answered pair in storage and tell listeners and
+// other tabs about it.
 import type { AuthFetch } from './auth-fetch.js';
-import type { ClientContext, Credentials, LogoutScope, Registration, User } from './create-auth-client.js';
+import type { ClientContext, Credentials, LogoutScope, PasswordChange, Registration, User } from './create-auth-client.js';
 import { AuthClientError, errorFromResponse } from './errors.js';
 import { sessionInfo, toStoredTokens, type SessionInfo, type TokenPairBody } from './tokens.js';
 
@@ -15,7 +16,7 @@ async function postJson(ctx: ClientContext, path: string, body: unknown): Promis
   return response;
 }
 
-async function keepTokens(ctx: ClientContext, pair: TokenPairBody, reason: 'login' | 'register'): Promise<SessionInfo> {
+async function keepTokens(ctx: ClientContext, pair: TokenPairBody, reason: 'login' | 'register' | 'password_changed'): Promise<SessionInfo> {
   const tokens = toStoredTokens(pair, ctx.now());
   await ctx.storage.save(tokens);
   ctx.sync?.announceTokens(tokens);
@@ -34,6 +35,16 @@ export async function register(ctx: ClientContext, input: Registration): Promise
 export async function login(ctx: ClientContext, credentials: Credentials): Promise<SessionInfo> {
   const response = await postJson(ctx, '/auth/login', credentials);
   return keepTokens(ctx, (await response.json()) as TokenPairBody, 'login');
+}
+
+/**
+ * The server ends every session of the user on a password change, this one included, and answers
+ * the pair of a new session: it replaces the stored one, or this client would be logged out.
+ */
+export async function changePassword(ctx: ClientContext, authFetch: AuthFetch, input: PasswordChange): Promise<SessionInfo> {
+  const response = await authFetch(ctx.endpoint('/users/me/password'), jsonInit(input));
+  if (!response.ok) throw await errorFromResponse(response);
+  return keepTokens(ctx, (await response.json()) as TokenPairBody, 'password_changed');
 }
 
 /**

@@ -1,7 +1,7 @@
 // createAuthClient(): the client an app holds. It logs in and out, keeps the token pair in the
 // storage you choose, and gives a fetch that always carries a fresh access token.
 import { createAuthFetch, type AuthFetch } from './auth-fetch.js';
-import { currentUser, login, logout, register } from './account.js';
+import { changePassword, currentUser, login, logout, register } from './account.js';
 import { createEmitter, type AuthEvents, type Listener } from './events.js';
 import { createRefresher } from './refresher.js';
 import { memoryStorage, type TokenStorage } from './storage.js';
@@ -36,6 +36,7 @@ export interface User {
 export type Credentials = { username: string; password: string } | { email: string; password: string };
 export interface Registration { username: string; email: string; password: string; full_name?: string | null }
 export type LogoutScope = 'local' | 'others' | 'global';
+export interface PasswordChange { current_password: string; new_password: string }
 
 export interface AuthClient {
   register(input: Registration): Promise<User>;
@@ -44,6 +45,8 @@ export interface AuthClient {
   logout(scope?: LogoutScope): Promise<void>;
   /** GET /users/me through fetch(); null when there is no session. */
   user(): Promise<User | null>;
+  /** Every session of the user ends, this one included; the pair of the new session the server answers is stored. */
+  changePassword(input: PasswordChange): Promise<SessionInfo>;
   fetch: AuthFetch;
   /** The current access token, its expiry and claims, from storage (no request); null when logged out. */
   session(): Promise<SessionInfo | null>;
@@ -65,6 +68,7 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
     login: (credentials) => login(ctx, credentials),
     logout: (scope = 'local') => logout(ctx, authFetch, scope),
     user: () => currentUser(ctx, authFetch),
+    changePassword: (input) => changePassword(ctx, authFetch, input),
     fetch: authFetch,
     session: async () => {
       const tokens = await ctx.storage.load();

@@ -25,12 +25,14 @@ import { createBreachedPasswords } from './core/passwords/breached.js';
 import { createPasswordChange } from './core/passwords/change-password.js';
 import { createPasswordHasher, type PasswordHasher } from './core/passwords/hasher.js';
 import { createAuthenticator } from './core/sessions/authenticate.js';
+import { createClientFingerprint } from './core/sessions/fingerprint.js';
 import { createLogout } from './core/sessions/logout.js';
 import { createRefresher } from './core/sessions/refresh.js';
+import { createSessionIdRotation } from './core/sessions/rotate-session-id.js';
 import { createSessionList } from './core/sessions/session-list.js';
 import { createSessionStarter } from './core/sessions/start-session.js';
 import type { AccessKeyRing } from './core/tokens/key-set.js';
-import { deriveSigningKeys } from './core/tokens/keys.js';
+import { deriveKey, deriveSigningKeys } from './core/tokens/keys.js';
 import { createTokens } from './core/tokens/tokens.js';
 import { buildApp } from './http/app.js';
 import { createAuditLog } from './http/audit-log.js';
@@ -74,6 +76,7 @@ export async function createGatehouse(config: Readonly<Config>, parts: Gatehouse
     sessions: stores.sessions,
     sessionAndUser: stores.sessionAndUser,
     tokens: createTokens({ ...deriveSigningKeys(secret), accessKeyRing: keys.ring }, tokenSettings(config)),
+    fingerprint: createClientFingerprint(deriveKey(secret, 'fingerprint')),
     hasher: metrics.instrumentHasher(parts.hasher ?? (await createPasswordHasher({ maxConcurrent: passwords.hashConcurrency }))),
     limits: parts.limits ?? stores.createRateLimits(config.rateLimits),
     clock,
@@ -125,7 +128,7 @@ export function createAuthService(deps: CoreDeps, sessions: SessionSettings, pas
     refresh: createRefresher(deps, sessions),
     logout: createLogout({ ...deps, authenticate, refreshGraceSeconds: sessions.refreshGraceSeconds }),
     ...createSessionList(deps),
-    changePassword: createPasswordChange(deps, checkPassword),
+    changePassword: createPasswordChange(deps, { checkPassword, rotateSessionId: createSessionIdRotation(deps, startSession) }),
   };
 }
 

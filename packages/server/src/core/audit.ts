@@ -23,7 +23,10 @@ export type AuditEvent = AuditActor & (
   /** `reason` is set for the failure outcomes: the error code answered. */
   | { type: 'refresh'; outcome: RefreshOutcome; reason?: string }
   | { type: 'logout'; scope: LogoutAuditScope; revokedSessions?: number }
+  /** `revokedSessions` counts the caller's own session too: the caller moved to a new one (session_renewed). */
   | { type: 'password_changed'; revokedSessions: number }
+  /** A signed-in user moved to a fresh session id; `sessionId` is the new one. */
+  | { type: 'session_renewed' }
   | { type: 'rate_limited'; method: string; route: string; retryAfterSeconds?: number }
   | { type: 'admin_user_updated'; targetUserId: string; changes: { disabled?: boolean; role?: string }; revokedSessions: number }
   | { type: 'admin_user_deleted'; targetUserId: string; revokedSessions: number }

@@ -20,5 +20,6 @@ export interface AuthService {
   logout(input: LogoutRequest, ctx?: RequestContext): Promise<void>;
   listSessions(userId: string): Promise<SessionRecord[]>;
   revokeSession(userId: string, sessionId: string): Promise<void>;
-  changePassword(auth: Authenticated, input: PasswordChange, ctx?: RequestContext): Promise<void>;
+  /** Answers the pair of the caller's new session: every session of the user, the caller's included, has ended. */
+  changePassword(auth: Authenticated, input: PasswordChange, ctx: RequestContext): Promise<TokenPair>;
 }

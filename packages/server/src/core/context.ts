@@ -2,6 +2,7 @@
 // the clock and the audit sink. compose.ts makes one of each; every factory names the part it needs.
 import type { AuditSink } from './audit.js';
 import type { Clock } from './clock.js';
+import type { ClientFingerprint } from './sessions/fingerprint.js';
 import type { PasswordHasher } from './passwords/hasher.js';
 import type { BreachedPasswords } from './passwords/breached.js';
 import type { Tokens } from './tokens/tokens.js';
@@ -14,6 +15,8 @@ export interface CoreDeps {
   /** Both of an authenticated request's reads in one, when the stores offer it (Stores.sessionAndUser). */
   sessionAndUser?: SessionAndUserRead;
   tokens: Tokens;
+  /** The keyed hash of a request's user agent and address prefix, which a rotation is bound to. */
+  fingerprint: ClientFingerprint;
   hasher: PasswordHasher;
   limits: RateLimits;
   clock: Clock;

@@ -50,9 +50,9 @@ export const sessionSchema = {
   properties: {
     id: { type: 'string' },
     current: { type: 'boolean', description: 'Whether this is the session of the token that asked' },
-    created_at: { type: 'string', format: 'date-time' },
-    last_used_at: { type: 'string', format: 'date-time' },
-    expires_at: { type: 'string', format: 'date-time' },
+    created_at: { type: 'string', format: 'date-time', description: 'When it began, rounded down to the hour' },
+    last_used_at: { type: 'string', format: 'date-time', description: 'Its last refresh, rounded down to the hour' },
+    expires_at: { type: 'string', format: 'date-time', description: 'When its refresh token expires, rounded down to the hour' },
     ip: { type: ['string', 'null'] },
     user_agent: { type: ['string', 'null'] },
   },

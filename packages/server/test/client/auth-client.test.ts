@@ -1,8 +1,8 @@
 // @gatehouse-auth/client against the real app over loopback HTTP: register, login by username or
-// email, user(), logout in its three scopes, and its events.
+// email, user(), logout in its three scopes, a password change, and its events.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createAuthClient, memoryStorage, AuthClientError, type AuthClient } from '@gatehouse-auth/client';
+import { createAuthClient, decodeClaims, memoryStorage, AuthClientError, type AuthClient } from '@gatehouse-auth/client';
 import { PASSWORD, registerUser } from '../helpers.js';
 import { startLiveApp, type LiveApp } from './live-app.js';
 
@@ -123,6 +123,46 @@ test("logout('global') ends every session, this one included", async (t) => {
   assert.equal(await here.session(), null);
   const me = await fetch(`${live.baseUrl}/users/me`, { headers: { authorization: `Bearer ${accessToken}` } });
   assert.equal(me.status, 401);
+});
+
+test('changePassword stores the pair of the new session and emits tokens; the old pair is dead', async (t) => {
+  const live = await startLiveApp(t);
+  const { username } = await registerUser(live.app);
+  const storage = memoryStorage();
+  const client = clientFor(live, storage);
+  await client.login({ username, password: PASSWORD });
+  const old = (await storage.load())!;
+  const reasons: string[] = [];
+  client.on('tokens', (event) => reasons.push(event.reason));
+
+  const info = await client.changePassword({ current_password: PASSWORD, new_password: 'violet lantern over quiet harbor' });
+  const stored = (await storage.load())!;
+  assert.equal(info.accessToken, stored.accessToken);
+  assert.notEqual(info.claims.sid, decodeClaims(old.accessToken)?.sid, 'a new session');
+  assert.notEqual(stored.refreshToken, old.refreshToken);
+  assert.deepEqual(reasons, ['password_changed']);
+  assert.equal((await client.user())?.username, username, 'this client is still logged in');
+  const refresh = await live.app.inject({
+    method: 'POST', url: '/auth/refresh', payload: { access_token: old.accessToken, refresh_token: old.refreshToken },
+  });
+  assert.deepEqual({ status: refresh.statusCode, code: refresh.json().code }, { status: 401, code: 'session_revoked' });
+});
+
+test('a refused password change throws AuthClientError with the server code and keeps the stored pair', async (t) => {
+  const live = await startLiveApp(t);
+  const { username } = await registerUser(live.app);
+  const storage = memoryStorage();
+  const client = clientFor(live, storage);
+  await client.login({ username, password: PASSWORD });
+  const before = await storage.load();
+  await assert.rejects(client.changePassword({ current_password: 'not the password', new_password: 'violet lantern over quiet harbor' }),
+    (error: unknown) => {
+      assert.ok(error instanceof AuthClientError);
+      assert.deepEqual({ status: error.status, code: error.code }, { status: 403, code: 'invalid_current_password' });
+      return true;
+    });
+  assert.deepEqual(await storage.load(), before);
+  assert.equal((await client.user())?.username, username);
 });
 
 test('refuses a baseUrl that is not an absolute URL with a TypeError', () => {

@@ -90,19 +90,23 @@ test('each refresh logs its outcome: rotated, grace_replay, reused_revoked (at w
   ]);
 });
 
-test('logout logs its scope and how many sessions it ended; a password change logs the sessions it ended', async (t) => {
+test('logout logs its scope and how many sessions it ended; a password change logs the sessions it ended and the caller\'s new one', async (t) => {
   const { ctx, events } = await setup(t);
   const user = await registerUser(ctx.app);
   const second = (await post(ctx, '/auth/login', { username: user.username, password: PASSWORD })).json() as Pair;
   events();
   await post(ctx, '/auth/logout?scope=others', {}, bearer(second.access_token));
-  await post(ctx, '/users/me/password', { current_password: PASSWORD, new_password: 'another long passphrase' }, bearer(second.access_token));
-  await post(ctx, '/auth/logout', {}, bearer(second.access_token));
+  const changed = await post(ctx, '/users/me/password', { current_password: PASSWORD, new_password: 'another long passphrase' },
+    bearer(second.access_token));
+  const renewed = changed.json() as Pair;
+  await post(ctx, '/auth/logout', {}, bearer(renewed.access_token));
   const sessionId = sidOf(second.access_token);
+  const newSessionId = sidOf(renewed.access_token);
   assert.deepEqual(events().map((e) => e.audit), [
     { type: 'logout', scope: 'others', revokedSessions: 1, userId: user.userId, sessionId, ...origin },
-    { type: 'password_changed', revokedSessions: 0, userId: user.userId, sessionId, ...origin },
-    { type: 'logout', scope: 'local', userId: user.userId, sessionId, ...origin },
+    { type: 'session_renewed', userId: user.userId, sessionId: newSessionId, ...origin },
+    { type: 'password_changed', revokedSessions: 1, userId: user.userId, sessionId, ...origin },
+    { type: 'logout', scope: 'local', userId: user.userId, sessionId: newSessionId, ...origin },
   ]);
 });
 

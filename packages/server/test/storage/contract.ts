@@ -137,13 +137,14 @@ export function describeUserStore(name: string, skip: string | false, open: () =
 export function newSession(userId: string, overrides: Partial<SessionRecord> = {}): SessionRecord {
   return {
     id: randomUUID(), userId, currentHash: 'a'.repeat(64), previousHash: null, generation: 0,
-    rotatedAt: at(0), createdAt: at(0), expiresAt: at(7 * 86_400), lastUsedAt: at(0), revokedAt: null,
+    rotatedAt: at(0), rotationFingerprint: null, createdAt: at(0), expiresAt: at(7 * 86_400), lastUsedAt: at(0), revokedAt: null,
     ip: '127.0.0.1', userAgent: 'test', ...overrides,
   };
 }
 
-const rotation = (hash: string, previous: string, generation: number, when: number) => ({
-  currentHash: hash, previousHash: previous, generation, rotatedAt: at(when), expiresAt: at(when + 7 * 86_400), lastUsedAt: at(when),
+const rotation = (hash: string, previous: string, generation: number, when: number, fingerprint = 'f'.repeat(64)) => ({
+  currentHash: hash, previousHash: previous, generation, rotatedAt: at(when), rotationFingerprint: fingerprint,
+  expiresAt: at(when + 7 * 86_400), lastUsedAt: at(when),
 });
 
 export function describeSessionStore(name: string, skip: string | false, open: () => Promise<SessionHarness>): void {
@@ -171,6 +172,21 @@ export function describeSessionStore(name: string, skip: string | false, open: (
       await h.sessions.revoke(userId, session.id, at(6));
       assert.equal(await h.sessions.rotate(userId, session.id, 'b'.repeat(64), rotation('c'.repeat(64), 'b'.repeat(64), 2, 7)), false);
       assert.deepEqual((await h.sessions.findById(userId, session.id))?.revokedAt, at(6));
+    });
+
+    test('keeps the rotating client\'s fingerprint with each rotation, and a lost swap leaves it alone', async () => {
+      const userId = await h.newUserId();
+      const session = newSession(userId);
+      await h.sessions.create(session);
+      assert.equal((await h.sessions.findById(userId, session.id))?.rotationFingerprint, null);
+      assert.equal(await h.sessions.rotate(userId, session.id, 'a'.repeat(64), rotation('b'.repeat(64), 'a'.repeat(64), 1, 5, '1'.repeat(64))), true);
+      assert.equal((await h.sessions.findById(userId, session.id))?.rotationFingerprint, '1'.repeat(64));
+      assert.equal(await h.sessions.rotate(userId, session.id, 'a'.repeat(64), rotation('c'.repeat(64), 'a'.repeat(64), 2, 6, '2'.repeat(64))), false);
+      assert.equal((await h.sessions.findById(userId, session.id))?.rotationFingerprint, '1'.repeat(64));
+      assert.equal(await h.sessions.rotate(userId, session.id, 'b'.repeat(64), rotation('c'.repeat(64), 'b'.repeat(64), 2, 7, '3'.repeat(64))), true);
+      const rotated = await h.sessions.findById(userId, session.id);
+      assert.deepEqual(rotated, { ...session, ...rotation('c'.repeat(64), 'b'.repeat(64), 2, 7, '3'.repeat(64)) });
+      assert.deepEqual((await h.sessions.listActiveForUser(userId, at(8)))[0], rotated);
     });
 
     test('of 50 concurrent rotations of one token exactly one wins', async () => {

@@ -40,7 +40,7 @@ for (const { backend, variable } of sqlBackends) {
         const other = newUser();
         await stores.users.create(user);
         await stores.users.create(other);
-        const session = newSession(user.id, { ip: null, userAgent: null, previousHash: 'b'.repeat(64) });
+        const session = newSession(user.id, { ip: null, userAgent: null, previousHash: 'b'.repeat(64), rotationFingerprint: 'c'.repeat(64) });
         await stores.sessions.create(session);
         const apart = async (userId: string, sessionId: string) =>
           ({ session: await stores.sessions.findById(userId, sessionId), user: await stores.users.findById(userId) });

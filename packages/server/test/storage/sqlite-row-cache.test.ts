@@ -71,7 +71,7 @@ describe('SQLite hot-read cache', () => {
     const { user, session } = await cachedUserAndSession();
     const next = {
       currentHash: 'd'.repeat(64), previousHash: session.currentHash, generation: 1,
-      rotatedAt: new Date(2000), expiresAt: new Date(8_000_000), lastUsedAt: new Date(2000),
+      rotatedAt: new Date(2000), rotationFingerprint: 'e'.repeat(64), expiresAt: new Date(8_000_000), lastUsedAt: new Date(2000),
     };
     assert.equal(await server.sessions.rotate(user.id, session.id, 'f'.repeat(64), next), false, 'a lost swap changes nothing');
     assert.deepEqual(await server.sessions.findById(user.id, session.id), await beside.sessions.findById(user.id, session.id));
@@ -93,7 +93,7 @@ describe('SQLite hot-read cache', () => {
     server.conn.sqlite!.prepare('UPDATE users SET role = ? WHERE id = ?').run('admin', user.id);
     assert.equal(await server.sessions.rotate(user.id, session.id, session.currentHash, {
       currentHash: 'c'.repeat(64), previousHash: session.currentHash, generation: 1,
-      rotatedAt: new Date(1000), expiresAt: new Date(9_000_000), lastUsedAt: new Date(1000),
+      rotatedAt: new Date(1000), rotationFingerprint: 'e'.repeat(64), expiresAt: new Date(9_000_000), lastUsedAt: new Date(1000),
     }), true);
     assert.equal((await server.sessions.findById(user.id, session.id))?.currentHash, 'c'.repeat(64));
     assert.equal((await server.sessions.findById(user.id, other.id))?.ip, '127.0.0.1');
@@ -120,7 +120,7 @@ describe('SQLite hot-read cache', () => {
     assert.ok(first && Object.isFrozen(first));
     await server.sessions.rotate(user.id, session.id, session.currentHash, {
       currentHash: 'd'.repeat(64), previousHash: session.currentHash, generation: 1,
-      rotatedAt: new Date(1000), expiresAt: new Date(9_000_000), lastUsedAt: new Date(1000),
+      rotatedAt: new Date(1000), rotationFingerprint: 'e'.repeat(64), expiresAt: new Date(9_000_000), lastUsedAt: new Date(1000),
     });
     const rotated = server.sessions.cachedById!(user.id, session.id);
     assert.notEqual(rotated, first);
@@ -168,7 +168,7 @@ describe('SQLite hot-read cache', () => {
     const { user, session } = await cachedUserAndSession();
     const rotated = await server.sessions.rotate(user.id, session.id, session.currentHash, {
       currentHash: 'b'.repeat(64), previousHash: session.currentHash, generation: 1,
-      rotatedAt: new Date(1000), expiresAt: new Date(9_000_000), lastUsedAt: new Date(1000),
+      rotatedAt: new Date(1000), rotationFingerprint: 'e'.repeat(64), expiresAt: new Date(9_000_000), lastUsedAt: new Date(1000),
     });
     assert.equal(rotated, true);
     assert.equal((await server.sessions.findById(user.id, session.id))?.currentHash, 'b'.repeat(64));

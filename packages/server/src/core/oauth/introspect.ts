@@ -53,7 +53,8 @@ export function createIntrospection(deps: Deps, settings: IntrospectionSettings)
     const { sub, sid, exp, iat } = await tokens.verifyRefreshToken(token, { nowMs });
     const { session, user } = await readSessionAndUser(sub, sid);
     const live = session && !session.revokedAt && session.expiresAt.getTime() > nowMs && user && !user.disabled
-      && refreshTokenStanding(session, hashToken(token), nowMs, settings.refreshGraceSeconds) !== 'stale';
+      // no client to compare here: only the current token is active, a previous one never (fingerprint.ts)
+      && refreshTokenStanding(session, { hash: hashToken(token), fingerprint: null }, nowMs, settings.refreshGraceSeconds) === 'current';
     if (!live) return { active: false };
     return { active: true, sub, sid, username: user.username, exp, iat, iss: settings.issuer, token_type: 'refresh_token' };
   }

@@ -1,10 +1,13 @@
 // A signed-in user changes their password: the current one must be right, the new one passes the
-// policy, and every other session of the user ends.
+// policy, then every session of the user ends, the caller's included, and the caller moves to a
+// new session (rotate-session-id.ts): whoever holds a copy of the caller's pair is out too.
 import { AuthError } from '../errors.js';
 import { auditOrigin } from '../audit.js';
 import type { CoreDeps, RequestContext } from '../context.js';
 import type { PasswordCheck } from '../login/password-check.js';
 import type { Authenticated } from '../sessions/authenticate.js';
+import type { RotateSessionId } from '../sessions/rotate-session-id.js';
+import type { TokenPair } from '../tokens/token-pair.js';
 import { checkPasswordPolicy } from './policy.js';
 
 export interface PasswordChange {
@@ -13,13 +16,15 @@ export interface PasswordChange {
 }
 
 export function createPasswordChange(
-  deps: Pick<CoreDeps, 'users' | 'sessions' | 'hasher' | 'clock' | 'audit' | 'breachedPasswords'>, checkPassword: PasswordCheck,
+  deps: Pick<CoreDeps, 'users' | 'hasher' | 'clock' | 'audit' | 'breachedPasswords'>,
+  steps: { checkPassword: PasswordCheck; rotateSessionId: RotateSessionId },
 ) {
-  const { users, sessions, hasher, clock, audit } = deps;
-  return async function changePassword(auth: Authenticated, input: PasswordChange, ctx?: RequestContext): Promise<void> {
+  const { users, hasher, clock, audit } = deps;
+  /** Answers the pair of the caller's new session. */
+  return async function changePassword(auth: Authenticated, input: PasswordChange, ctx: RequestContext): Promise<TokenPair> {
     const { user, claims } = auth;
     try {
-      await checkPassword(user, user.username, input.currentPassword);
+      await steps.checkPassword(user, user.username, input.currentPassword);
     } catch (error) {
       if (error instanceof AuthError && error.code === 'invalid_credentials') {
         throw new AuthError('invalid_current_password', 'The current password is incorrect.');
@@ -29,7 +34,8 @@ export function createPasswordChange(
     checkPasswordPolicy(input.newPassword, { username: user.username, email: user.email });
     await deps.breachedPasswords?.refuseIfBreached(input.newPassword);
     await users.update(user.id, { passwordHash: await hasher.hash(input.newPassword) }, new Date(clock.now()));
-    const revokedSessions = await sessions.revokeAllForUser(user.id, new Date(clock.now()), claims.sid);
+    const { pair, revokedSessions } = await steps.rotateSessionId(user, ctx);
     audit({ type: 'password_changed', revokedSessions, userId: user.id, sessionId: claims.sid, ...auditOrigin(ctx) });
+    return pair;
   };
 }

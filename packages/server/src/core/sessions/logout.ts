@@ -14,16 +14,19 @@ export interface LogoutRequest {
 }
 
 export function createLogout(
-  deps: Pick<CoreDeps, 'tokens' | 'sessions' | 'clock' | 'audit'> & { authenticate: Authenticator['authenticate']; refreshGraceSeconds: number },
+  deps: Pick<CoreDeps, 'tokens' | 'sessions' | 'fingerprint' | 'clock' | 'audit'> & {
+    authenticate: Authenticator['authenticate'];
+    refreshGraceSeconds: number;
+  },
 ) {
-  const { tokens, sessions, clock, audit } = deps;
+  const { tokens, sessions, fingerprint, clock, audit } = deps;
 
   /**
    * Who asks to log out. "local" stays idempotent: a token whose session is already gone may
    * still end it. Ending other sessions needs a live session, so an old token from a logged-out
    * device cannot log everyone out.
    */
-  async function caller(input: LogoutRequest) {
+  async function caller(input: LogoutRequest, ctx: RequestContext | undefined) {
     const nowMs = clock.now();
     const local = input.scope === 'local';
     if (input.accessToken) {
@@ -33,16 +36,16 @@ export function createLogout(
     const claims = await tokens.verifyRefreshToken(input.refreshToken, { nowMs });
     if (local) return claims;
     const session = await sessions.findById(claims.sub, claims.sid);
-    const hash = hashToken(input.refreshToken);
-    // the token must be the session's current one, or the previous one inside the grace window
-    if (!session || session.revokedAt || refreshTokenStanding(session, hash, nowMs, deps.refreshGraceSeconds) === 'stale') {
+    const presented = { hash: hashToken(input.refreshToken), fingerprint: ctx ? fingerprint(ctx) : null };
+    // the token must be the session's current one, or the previous one inside the grace window in its rotator's hands
+    if (!session || session.revokedAt || refreshTokenStanding(session, presented, nowMs, deps.refreshGraceSeconds) === 'stale') {
       throw new AuthError('session_revoked', 'This session has been logged out.');
     }
     return claims;
   }
 
   return async function logout(input: LogoutRequest, ctx?: RequestContext): Promise<void> {
-    const who = await caller(input);
+    const who = await caller(input, ctx);
     const now = new Date(clock.now());
     let revokedSessions: number | undefined;
     if (input.scope === 'global') revokedSessions = await sessions.revokeAllForUser(who.sub, now);

@@ -2,9 +2,12 @@
 // access token when the endpoint takes it (then both must name the same user and session), and one
 // compare-and-swap on the session store decides between rotate, grace replay and reuse (which
 // revokes the whole session).
+// The rotation records which client made it (fingerprint.ts): only that client gets the grace replay.
 import { AuthError } from '../errors.js';
 import { auditOrigin, failureReason, refreshFailureOutcome, type RefreshOutcome } from '../audit.js';
-import { hashToken, refreshTokenStanding, sameHash, signTokenPair, type TokenLifetimes, type TokenPair } from '../tokens/token-pair.js';
+import {
+  hashToken, refreshTokenStanding, sameHash, signTokenPair, type PresentedRefreshToken, type TokenLifetimes, type TokenPair,
+} from '../tokens/token-pair.js';
 import type { CoreDeps, RequestContext } from '../context.js';
 import { sessionAndUserReader } from './session-and-user.js';
 import type { SessionRecord, UserRecord } from '../../storage/types/stores.js';
@@ -35,9 +38,10 @@ export interface RefreshRequest {
 }
 
 export function createRefresher(
-  deps: Pick<CoreDeps, 'users' | 'sessions' | 'sessionAndUser' | 'tokens' | 'limits' | 'clock' | 'audit'>, settings: RefreshSettings,
+  deps: Pick<CoreDeps, 'users' | 'sessions' | 'sessionAndUser' | 'tokens' | 'fingerprint' | 'limits' | 'clock' | 'audit'>,
+  settings: RefreshSettings,
 ) {
-  const { sessions, tokens, limits, clock, audit } = deps;
+  const { sessions, tokens, fingerprint, limits, clock, audit } = deps;
   const readSessionAndUser = sessionAndUserReader(deps);
 
   /** Steps 1 and 2: both signatures, the access token allowed to be expired, the same IDs; the refresh token alone (RFC 6749 §6) when no access token came. */
@@ -66,14 +70,17 @@ export function createRefresher(
     return session;
   }
 
-  /** Step 3, current token: mint the successor and swap it in, if nobody beat us to it. */
-  async function rotate(user: UserRecord, session: SessionRecord, presentedHash: string): Promise<TokenPair | null> {
+  /**
+   * Step 3, current token: mint the successor and swap it in, if nobody beat us to it. The client's
+   * fingerprint rides in the same write, so binding the grace window costs no store round trip.
+   */
+  async function rotate(user: UserRecord, session: SessionRecord, presented: PresentedRefreshToken): Promise<TokenPair | null> {
     const rotatedAt = new Date(clock.now());
     const next = { ...session, generation: session.generation + 1, rotatedAt };
     const signed = await signTokenPair(tokens, settings, user, next, clock.now());
-    const swapped = await sessions.rotate(session.userId, session.id, presentedHash, {
-      currentHash: signed.refreshHash, previousHash: presentedHash, generation: next.generation,
-      rotatedAt, expiresAt: signed.refreshExpiresAt, lastUsedAt: rotatedAt,
+    const swapped = await sessions.rotate(session.userId, session.id, presented.hash, {
+      currentHash: signed.refreshHash, previousHash: presented.hash, generation: next.generation,
+      rotatedAt, rotationFingerprint: presented.fingerprint, expiresAt: signed.refreshExpiresAt, lastUsedAt: rotatedAt,
     });
     return swapped ? signed.pair : null;
   }
@@ -92,14 +99,14 @@ export function createRefresher(
     const { userId, sessionId } = await readTokenPair(input.accessToken, input.refreshToken);
     Object.assign(trail, { userId, sessionId });
     await limits.consume('refreshPerAccount', userId);
-    const presentedHash = hashToken(input.refreshToken);
+    const presented = { hash: hashToken(input.refreshToken), fingerprint: fingerprint(ctx) };
     const first = await readSessionAndUser(userId, sessionId);
     const user = await requireActiveUser(first.user, userId, sessionId);
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const session = liveSession(attempt === 0 ? first.session : await sessions.findById(userId, sessionId));
-      const standing = refreshTokenStanding(session, presentedHash, clock.now(), settings.refreshGraceSeconds);
+      const standing = refreshTokenStanding(session, presented, clock.now(), settings.refreshGraceSeconds);
       if (standing === 'current') {
-        const pair = await rotate(user, session, presentedHash);
+        const pair = await rotate(user, session, presented);
         if (pair) {
           trail.outcome = 'rotated';
           return pair;

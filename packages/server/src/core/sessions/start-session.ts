@@ -1,12 +1,16 @@
-// The one place a session begins: after registration or a successful login, a new session row
-// with the hash of its first refresh token, and the pair that goes with it.
+// The one place a session begins: after registration, a successful login or a session-id rotation
+// (rotate-session-id.ts), a new session row with the hash of its first refresh token, and the pair
+// that goes with it.
 import { v7 as uuidv7 } from 'uuid';
 import { auditOrigin } from '../audit.js';
 import { nextTurn, type CoreDeps, type RequestContext } from '../context.js';
 import { signTokenPair, type TokenLifetimes, type TokenPair } from '../tokens/token-pair.js';
 import type { UserRecord } from '../../storage/types/stores.js';
 
-export type StartSession = (user: UserRecord, ctx: RequestContext, event: 'register' | 'login_succeeded') => Promise<TokenPair>;
+/** Why a session starts: the audit event it logs. */
+export type SessionStartEvent = 'register' | 'login_succeeded' | 'session_renewed';
+
+export type StartSession = (user: UserRecord, ctx: RequestContext, event: SessionStartEvent) => Promise<TokenPair>;
 
 /** Opens a session and signs its pair, each step in its own turn of the event loop (nextTurn). */
 export function createSessionStarter(
@@ -18,7 +22,8 @@ export function createSessionStarter(
     const { pair, refreshHash, refreshExpiresAt } = await signTokenPair(tokens, lifetimes, user, base, clock.now());
     await nextTurn();
     await sessions.create({
-      ...base, userId: user.id, currentHash: refreshHash, previousHash: null, expiresAt: refreshExpiresAt,
+      // no previous token yet, so no grace replay to bind to a client: the first rotation records one
+      ...base, userId: user.id, currentHash: refreshHash, previousHash: null, rotationFingerprint: null, expiresAt: refreshExpiresAt,
       lastUsedAt: createdAt, revokedAt: null, ip: ctx.ip, userAgent: ctx.userAgent?.slice(0, 512) ?? null,
     });
     audit({ type: event, userId: user.id, sessionId: base.id, ...auditOrigin(ctx) });

@@ -13,7 +13,8 @@ export interface SigningKeys {
   accessKeyRing?: AccessKeyRing;
 }
 
-export function deriveKey(secret: string, purpose: 'access' | 'refresh'): Buffer {
+/** `fingerprint` keys the HMAC of the client a rotation is bound to (core/sessions/fingerprint.ts). */
+export function deriveKey(secret: string, purpose: 'access' | 'refresh' | 'fingerprint'): Buffer {
   return createHmac('sha256', Buffer.from(secret, 'utf8')).update(purpose).digest();
 }
 

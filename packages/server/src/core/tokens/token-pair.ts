@@ -34,16 +34,27 @@ export function sameHash(a: string, b: string | null): boolean {
   return timingSafeEqual(Buffer.from(a), Buffer.from(b));
 }
 
+/** A refresh token as presented: its hash, and the fingerprint of the client presenting it (core/sessions/fingerprint.ts). */
+export interface PresentedRefreshToken {
+  hash: string;
+  /** Null when there is no request to take it from: then no grace replay can match. */
+  fingerprint: string | null;
+}
+
 /**
  * Where a presented refresh token stands in its session (docs/architecture.md, "Refresh", step 3): the current one,
- * the previous one still inside the grace window, or anything else (reuse).
+ * the previous one still inside the grace window and presented by the client that made the rotation, or anything
+ * else (reuse). A copy of the previous token in another client's hands is reuse even inside the window: otherwise
+ * a thief who sees the victim refresh could collect the victim's new pair (docs/hardening.md, "Stolen token pairs").
  */
 export function refreshTokenStanding(
-  session: Pick<SessionRecord, 'currentHash' | 'previousHash' | 'rotatedAt'>, presentedHash: string, nowMs: number, graceSeconds: number,
+  session: Pick<SessionRecord, 'currentHash' | 'previousHash' | 'rotatedAt' | 'rotationFingerprint'>,
+  presented: PresentedRefreshToken, nowMs: number, graceSeconds: number,
 ): 'current' | 'grace' | 'stale' {
-  if (sameHash(presentedHash, session.currentHash)) return 'current';
+  if (sameHash(presented.hash, session.currentHash)) return 'current';
   const withinGrace = nowMs - session.rotatedAt.getTime() <= graceSeconds * 1000;
-  return withinGrace && sameHash(presentedHash, session.previousHash) ? 'grace' : 'stale';
+  const sameClient = presented.fingerprint !== null && sameHash(presented.fingerprint, session.rotationFingerprint);
+  return withinGrace && sameClient && sameHash(presented.hash, session.previousHash) ? 'grace' : 'stale';
 }
 
 /** When the refresh token issued at `issuedAtMs` for a session created at `createdAt` expires. */

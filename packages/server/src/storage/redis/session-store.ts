@@ -76,10 +76,12 @@ function toFields(s: SessionRecord): ScriptArg[] {
   ];
 }
 
+/** What a rotation sets; ROTATE writes them all in one script, the rotating client's fingerprint included. */
 function rotationFields(r: SessionRotation): ScriptArg[] {
   return [
     'currentHash', r.currentHash, 'previousHash', r.previousHash ?? '', 'generation', r.generation,
-    'rotatedAt', r.rotatedAt.getTime(), 'expiresAt', r.expiresAt.getTime(), 'lastUsedAt', r.lastUsedAt.getTime(),
+    'rotatedAt', r.rotatedAt.getTime(), 'rotationFingerprint', r.rotationFingerprint ?? '',
+    'expiresAt', r.expiresAt.getTime(), 'lastUsedAt', r.lastUsedAt.getTime(),
   ];
 }
 
@@ -100,6 +102,7 @@ function toRecord(id: string, f: Record<string, string>): SessionRecord {
     previousHash: orNull(f.previousHash),
     generation: Number(f.generation),
     rotatedAt: date(f.rotatedAt),
+    rotationFingerprint: orNull(f.rotationFingerprint),
     createdAt: date(f.createdAt),
     expiresAt: date(f.expiresAt),
     lastUsedAt: date(f.lastUsedAt),

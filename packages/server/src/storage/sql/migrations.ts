@@ -41,6 +41,15 @@ const migrations: Record<string, Migration> = {
       await db.schema.dropTable('users').execute();
     },
   },
+  // The client a rotation is bound to, for the grace window (core/sessions/fingerprint.ts): an HMAC, hex.
+  '0002_session_rotation_fingerprint': {
+    async up(db: Kysely<any>) {
+      await db.schema.alterTable('sessions').addColumn('rotation_fingerprint', 'varchar(64)').execute();
+    },
+    async down(db: Kysely<any>) {
+      await db.schema.alterTable('sessions').dropColumn('rotation_fingerprint').execute();
+    },
+  },
 };
 
 /**

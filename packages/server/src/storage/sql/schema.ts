@@ -22,6 +22,8 @@ export interface SessionsTable {
   previous_hash: string | null;
   generation: number;
   rotated_at: number | string;
+  /** Migration 0002: SessionRecord.rotationFingerprint. */
+  rotation_fingerprint: string | null;
   created_at: number | string;
   expires_at: number | string;
   last_used_at: number | string;

@@ -9,11 +9,11 @@ import { guard, toDate, toNullableDate } from './errors.js';
 import type { SessionRecord, SessionRotation, SessionStore } from '../types/stores.js';
 
 /** What a rotation sets, in the order of its first parameters (the rotate call below passes them so). */
-const ROTATED = ['current_hash', 'previous_hash', 'generation', 'rotated_at', 'expires_at', 'last_used_at'] as const;
+const ROTATED = ['current_hash', 'previous_hash', 'generation', 'rotated_at', 'rotation_fingerprint', 'expires_at', 'last_used_at'] as const;
 
 /** A new session's columns, in the order of the INSERT's parameters. */
-const INSERTED = ['id', 'user_id', 'current_hash', 'previous_hash', 'generation', 'rotated_at', 'created_at', 'expires_at',
-  'last_used_at', 'revoked_at', 'ip', 'user_agent'] as const satisfies readonly (keyof SessionsTable)[];
+const INSERTED = ['id', 'user_id', 'current_hash', 'previous_hash', 'generation', 'rotated_at', 'rotation_fingerprint', 'created_at',
+  'expires_at', 'last_used_at', 'revoked_at', 'ip', 'user_agent'] as const satisfies readonly (keyof SessionsTable)[];
 
 /** The hot queries: every authenticated request reads its session, every refresh rotates, every login inserts one. */
 function prepareHotQueries(conn: SqlConnection, db: Kysely<Database>) {
@@ -50,6 +50,7 @@ export function createSqlSessionStore(conn: SqlConnection): SessionStore {
           previous_hash: s.previousHash,
           generation: s.generation,
           rotated_at: s.rotatedAt.getTime(),
+          rotation_fingerprint: s.rotationFingerprint,
           created_at: s.createdAt.getTime(),
           expires_at: s.expiresAt.getTime(),
           last_used_at: s.lastUsedAt.getTime(),
@@ -71,7 +72,7 @@ export function createSqlSessionStore(conn: SqlConnection): SessionStore {
     rotate: (userId, id, expectedHash, next: SessionRotation) =>
       guard(async () => {
         const changed = await hot.compareAndSwap(next.currentHash, next.previousHash, next.generation, next.rotatedAt.getTime(),
-          next.expiresAt.getTime(), next.lastUsedAt.getTime(), id, userId, expectedHash);
+          next.rotationFingerprint, next.expiresAt.getTime(), next.lastUsedAt.getTime(), id, userId, expectedHash);
         return changed === 1;
       }),
 
@@ -123,6 +124,7 @@ export function toSessionRecord(row: Selectable<SessionsTable>): SessionRecord {
     previousHash: row.previous_hash,
     generation: Number(row.generation),
     rotatedAt: toDate(row.rotated_at),
+    rotationFingerprint: row.rotation_fingerprint ?? null,
     createdAt: toDate(row.created_at),
     expiresAt: toDate(row.expires_at),
     lastUsedAt: toDate(row.last_used_at),

@@ -61,6 +61,11 @@ export interface SessionRecord {
   previousHash: string | null;
   generation: number;
   rotatedAt: Date;
+  /**
+   * Keyed hash of the client (user agent, address prefix) whose refresh made the last rotation:
+   * only it may replay the previous token in the grace window. Null until the first rotation.
+   */
+  rotationFingerprint: string | null;
   createdAt: Date;
   /** When the current refresh token expires. */
   expiresAt: Date;
@@ -70,7 +75,8 @@ export interface SessionRecord {
   userAgent: string | null;
 }
 
-export type SessionRotation = Pick<SessionRecord, 'currentHash' | 'previousHash' | 'generation' | 'rotatedAt' | 'expiresAt' | 'lastUsedAt'>;
+export type SessionRotation = Pick<SessionRecord,
+  'currentHash' | 'previousHash' | 'generation' | 'rotatedAt' | 'rotationFingerprint' | 'expiresAt' | 'lastUsedAt'>;
 
 /**
  * Sessions are always addressed with their user's id, which every caller has from a token: stores

@@ -217,3 +217,26 @@ test('refuses scope=others with a previous refresh token once the grace window h
   const me = await ctx.app.inject({ method: 'GET', url: '/users/me', headers: { authorization: `Bearer ${other.json().access_token}` } });
   assert.equal(me.statusCode, 200, 'the other session is still alive');
 });
+
+test('honours scope=others by the previous refresh token inside the grace window only from the client that rotated', async (t) => {
+  const ctx = await createTestApp();
+  t.after(() => ctx.close());
+  const { username, tokens: p0 } = await registerUser(ctx.app);
+  const browser = { headers: { 'user-agent': 'Firefox' }, remoteAddress: '203.0.113.7' };
+  const rotated = await ctx.app.inject({
+    method: 'POST', url: '/auth/refresh', payload: { access_token: p0.access_token, refresh_token: p0.refresh_token }, ...browser,
+  });
+  assert.equal(rotated.statusCode, 200);
+  const other = (await login(ctx.app, username)).access_token;
+  ctx.clock.advance(2_000);
+  const logoutOthers = (client: typeof browser) =>
+    ctx.app.inject({ method: 'POST', url: '/auth/logout', payload: { refresh_token: p0.refresh_token, scope: 'others' }, ...client });
+
+  const thief = await logoutOthers({ headers: { 'user-agent': 'curl/8.5.0' }, remoteAddress: '198.51.100.23' });
+  assert.deepEqual(failure(thief), { status: 401, code: 'session_revoked' });
+  assert.equal((await me(ctx.app, other)).statusCode, 200, 'the other session is still alive');
+
+  assert.equal((await logoutOthers(browser)).statusCode, 204);
+  assert.deepEqual(failure(await me(ctx.app, other)), { status: 401, code: 'session_revoked' });
+  assert.equal((await me(ctx.app, (rotated.json() as Pair).access_token)).statusCode, 200, 'the caller\'s session lives on');
+});

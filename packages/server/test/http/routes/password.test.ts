@@ -1,9 +1,11 @@
-// POST /users/me/password: a password change needs the current password, follows the policy of
-// docs/architecture.md, "Users and passwords", and ends every other session while the caller's goes on.
-import { test } from 'node:test';
+// POST /users/me/password: the current password, the policy of docs/architecture.md, "Users and
+// passwords"; every session ends, the caller's included, and the caller gets the pair of a new one
+// (docs/hardening.md, "Stolen token pairs"). The last tests run on every session backend.
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { FastifyInstance } from 'fastify';
 import { createTestApp, registerUser, bearer, failure, PASSWORD, type Pair } from '../../helpers.js';
+import { sessionBackends } from '../session-backends.js';
 
 const NEW_PASSWORD = 'violet lantern over quiet harbor';
 
@@ -32,25 +34,55 @@ function refresh(app: FastifyInstance, pair: Pair) {
   });
 }
 
-test('changes the password: 204, other sessions revoked, the current one keeps working', async (t) => {
+const sidOf = (token: string): string => JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString('utf8')).sid;
+
+/** A password change that must succeed: 200, no-store, exactly a token pair; answers the pair. */
+async function changed(app: FastifyInstance, accessToken: string, newPassword = NEW_PASSWORD): Promise<Pair> {
+  const res = await changePassword(app, accessToken, { current_password: PASSWORD, new_password: newPassword });
+  assert.equal(res.statusCode, 200, res.body);
+  assert.equal(res.headers['cache-control'], 'no-store');
+  assert.equal(res.headers.pragma, 'no-cache');
+  const pair = res.json() as Pair;
+  assert.deepEqual(pair, {
+    access_token: pair.access_token, token_type: 'bearer', expires_in: 900, refresh_token: pair.refresh_token, refresh_expires_in: 604_800,
+  });
+  return pair;
+}
+
+async function assertDead(app: FastifyInstance, pair: Pair, label: string) {
+  assert.deepEqual(failure(await me(app, pair.access_token)), { status: 401, code: 'session_revoked' }, `${label}: access token`);
+  assert.deepEqual(failure(await refresh(app, pair)), { status: 401, code: 'session_revoked' }, `${label}: refresh token`);
+}
+
+test('changes the password: 200 with a new pair for a new session, and every session ends, the caller\'s included', async (t) => {
   const ctx = await createTestApp();
   t.after(() => ctx.close());
   const { tokens: current, username } = await registerUser(ctx.app);
   const other1 = await loginPair(ctx.app, username);
   const other2 = await loginPair(ctx.app, username);
 
-  const res = await changePassword(ctx.app, current.access_token, { current_password: PASSWORD, new_password: NEW_PASSWORD });
-  assert.equal(res.statusCode, 204, res.body);
-  assert.equal(res.body, '');
+  const fresh = await changed(ctx.app, current.access_token);
+  assert.ok(![current, other1, other2].some((pair) => sidOf(pair.access_token) === sidOf(fresh.access_token)), 'a new session id');
+  for (const [label, old] of [['the caller', current], ['other 1', other1], ['other 2', other2]] as const) await assertDead(ctx.app, old, label);
 
-  for (const other of [other1, other2]) {
-    assert.deepEqual(failure(await me(ctx.app, other.access_token)), { status: 401, code: 'session_revoked' });
-    assert.deepEqual(failure(await refresh(ctx.app, other)), { status: 401, code: 'session_revoked' });
-  }
-  assert.equal((await me(ctx.app, current.access_token)).statusCode, 200);
-  const rotated = await refresh(ctx.app, current);
+  assert.equal((await me(ctx.app, fresh.access_token)).statusCode, 200);
+  const sessions = await ctx.app.inject({ method: 'GET', url: '/users/me/sessions', headers: bearer(fresh.access_token) });
+  assert.deepEqual((sessions.json() as { sessions: Array<{ id: string; current: boolean }> }).sessions.map((s) => [s.id, s.current]),
+    [[sidOf(fresh.access_token), true]]);
+  const rotated = await refresh(ctx.app, fresh);
   assert.equal(rotated.statusCode, 200, rotated.body);
   assert.equal((await me(ctx.app, (rotated.json() as Pair).access_token)).statusCode, 200);
+});
+
+test('a stolen copy of the caller\'s pair dies with the change, even inside the grace window of a refresh', async (t) => {
+  const ctx = await createTestApp();
+  t.after(() => ctx.close());
+  const { tokens: p0 } = await registerUser(ctx.app);
+  const p1 = (await refresh(ctx.app, p0)).json() as Pair; // the thief holds p0 and p1
+  const fresh = await changed(ctx.app, p1.access_token);
+  ctx.clock.advance(1_000);
+  for (const [label, old] of [['p0', p0], ['p1', p1]] as const) await assertDead(ctx.app, old, label);
+  assert.equal((await me(ctx.app, fresh.access_token)).statusCode, 200);
 });
 
 test('logs in with the new password only after a change', async (t) => {
@@ -58,8 +90,7 @@ test('logs in with the new password only after a change', async (t) => {
   t.after(() => ctx.close());
   const { tokens, username, email } = await registerUser(ctx.app);
 
-  const res = await changePassword(ctx.app, tokens.access_token, { current_password: PASSWORD, new_password: NEW_PASSWORD });
-  assert.equal(res.statusCode, 204, res.body);
+  await changed(ctx.app, tokens.access_token);
 
   assert.deepEqual(failure(await login(ctx.app, username, PASSWORD)), { status: 401, code: 'invalid_credentials' });
   const byEmail = await ctx.app.inject({ method: 'POST', url: '/auth/login', payload: { email, password: PASSWORD } });
@@ -127,3 +158,21 @@ test('refuses a password change without a live session', async (t) => {
   assert.equal(out.statusCode, 204);
   assert.deepEqual(failure(await changePassword(ctx.app, tokens.access_token, body)), { status: 401, code: 'session_revoked' });
 });
+
+for (const backend of sessionBackends) {
+  describe(`password change with sessions in ${backend.name}`, { skip: backend.skip }, () => {
+    test('the old access and refresh tokens fail with session_revoked, the new pair works', async (t) => {
+      const ctx = await backend.open();
+      t.after(() => ctx.close());
+      const { tokens: current, username } = await registerUser(ctx.app);
+      const other = await loginPair(ctx.app, username);
+      const fresh = await changed(ctx.app, current.access_token);
+      for (const [label, old] of [['the caller', current], ['another session', other]] as const) await assertDead(ctx.app, old, label);
+      assert.equal((await me(ctx.app, fresh.access_token)).statusCode, 200);
+      const next = await refresh(ctx.app, fresh);
+      assert.equal(next.statusCode, 200, next.body);
+      assert.equal((await me(ctx.app, (next.json() as Pair).access_token)).statusCode, 200);
+      assert.equal((await login(ctx.app, username, NEW_PASSWORD)).statusCode, 200);
+    });
+  });
+}

@@ -63,15 +63,17 @@ function refresh(app: FastifyInstance, pair: Pair) {
   });
 }
 
-const iso = (ms: number) => new Date(ms).toISOString();
+const HOUR_MS = 3_600_000;
+/** A time as the list shows it: rounded down to the hour (core/sessions/session-list.ts, listedTime). */
+const listed = (ms: number) => new Date(Math.floor(ms / HOUR_MS) * HOUR_MS).toISOString();
 
 function expected(pair: Pair, atMs: number, userAgent: string, current: boolean): PublicSession {
   return {
     id: sidOf(pair.access_token),
     current,
-    created_at: iso(atMs),
-    last_used_at: iso(atMs),
-    expires_at: iso(atMs + REFRESH_TTL_MS),
+    created_at: listed(atMs),
+    last_used_at: listed(atMs),
+    expires_at: listed(atMs + REFRESH_TTL_MS),
     ip: '127.0.0.1',
     user_agent: userAgent,
   };
@@ -98,22 +100,29 @@ test('lists the live sessions newest first, marking only the caller\'s as curren
   assert.deepEqual(fromFirst.map((s) => s.current), [false, false, true]);
 });
 
-test('shows a refresh in last_used_at and expires_at, not in created_at or the order', async (t) => {
+test('shows a refresh in last_used_at and expires_at, to the hour, not in created_at or the order', async (t) => {
   const ctx = await createTestApp();
   t.after(() => ctx.close());
   const t1 = ctx.clock.now();
   const s1 = await register(ctx.app, 'alice', 'laptop');
-  ctx.clock.advance(MINUTE_MS);
+  ctx.clock.advance(50 * MINUTE_MS);
   const t2 = ctx.clock.now();
   const s2 = await login(ctx.app, 'alice', 'phone');
-  ctx.clock.advance(10 * MINUTE_MS); // s1's access token is 11 minutes old, s2's still valid
-  const t3 = ctx.clock.now();
-  const r = await refresh(ctx.app, s1);
-  assert.equal(r.statusCode, 200, r.body);
-
+  ctx.clock.advance(MINUTE_MS); // s1's access token has expired, s2's is still valid
+  const inHour = await refresh(ctx.app, s1);
+  assert.equal(inHour.statusCode, 200, inHour.body);
   assert.deepEqual(await listSessions(ctx.app, s2.access_token), [
     expected(s2, t2, 'phone', true),
-    { ...expected(s1, t1, 'laptop', false), last_used_at: iso(t3), expires_at: iso(t3 + REFRESH_TTL_MS) },
+    expected(s1, t1, 'laptop', false),
+  ], 'a refresh within the hour of the last one shows nothing');
+
+  ctx.clock.advance(10 * MINUTE_MS); // into the next hour
+  const t3 = ctx.clock.now();
+  const nextHour = await refresh(ctx.app, inHour.json() as Pair);
+  assert.equal(nextHour.statusCode, 200, nextHour.body);
+  assert.deepEqual(await listSessions(ctx.app, s2.access_token), [
+    expected(s2, t2, 'phone', true),
+    { ...expected(s1, t1, 'laptop', false), last_used_at: listed(t3), expires_at: listed(t3 + REFRESH_TTL_MS) },
   ]);
 });
 

@@ -1,9 +1,10 @@
-// GET /users/me (who am I) and POST /users/me/password (change it; other sessions end).
+// GET /users/me (who am I) and POST /users/me/password (change it: every session ends, and the
+// caller gets the pair of a new one).
 import type { FastifyInstance } from 'fastify';
 import { toPublicUser, type PublicUser } from '../../../core/accounts/user-rules.js';
 import type { UserRecord } from '../../../storage/types/stores.js';
 import { currentAuth } from '../../auth-guard.js';
-import { requestContext } from '../../http.js';
+import { noStore, requestContext } from '../../http.js';
 import { bearerSecurity, ref, responses } from '../../schemas.js';
 
 interface PasswordBody {
@@ -36,10 +37,10 @@ export function meRoutes(app: FastifyInstance): void {
   }, (request) => publicView(currentAuth(request).user)); // sync: nothing to wait for
 
   app.post<{ Body: PasswordBody }>('/users/me/password', {
-    onRequest: app.requireUser,
+    onRequest: [noStore, app.requireUser],
     schema: {
       tags: ['users'],
-      summary: 'Change the password; every other session is logged out',
+      summary: 'Change the password; every session ends, this one included, and the answer is the pair of a new session',
       security: bearerSecurity,
       body: {
         type: 'object',
@@ -50,13 +51,12 @@ export function meRoutes(app: FastifyInstance): void {
           new_password: { type: 'string', maxLength: 1024 },
         },
       },
-      response: responses({ 204: { type: 'null', description: 'Changed' } }, [400, 401, 403, 413, 415, 429, 503]),
+      response: responses({ 200: ref('TokenPair') }, [400, 401, 403, 413, 415, 429, 503],
+        { 200: 'Changed: the token pair of the caller\'s new session' }),
     },
-  }, async (request, reply) => {
-    await app.auth.changePassword(currentAuth(request), {
+  }, async (request) =>
+    app.auth.changePassword(currentAuth(request), {
       currentPassword: request.body.current_password,
       newPassword: request.body.new_password,
-    }, requestContext(request));
-    return reply.status(204).send();
-  });
+    }, requestContext(request)));
 }

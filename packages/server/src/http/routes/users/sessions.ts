@@ -1,5 +1,6 @@
 // GET /users/me/sessions and DELETE /users/me/sessions/:id: a user's own devices.
 import type { FastifyInstance } from 'fastify';
+import { listedTime } from '../../../core/sessions/session-list.js';
 import type { SessionRecord } from '../../../storage/types/stores.js';
 import { currentAuth } from '../../auth-guard.js';
 import { bearerSecurity, ID_PATTERN, ref, responses } from '../../schemas.js';
@@ -36,13 +37,14 @@ export function sessionsRoutes(app: FastifyInstance): void {
   });
 }
 
+/** A session as users and admins see it: its times to the hour only (listedTime says why). */
 export function toPublicSession(session: SessionRecord, currentId: string) {
   return {
     id: session.id,
     current: session.id === currentId,
-    created_at: session.createdAt.toISOString(),
-    last_used_at: session.lastUsedAt.toISOString(),
-    expires_at: session.expiresAt.toISOString(),
+    created_at: listedTime(session.createdAt),
+    last_used_at: listedTime(session.lastUsedAt),
+    expires_at: listedTime(session.expiresAt),
     ip: session.ip,
     user_agent: session.userAgent,
   };
