@@ -22,6 +22,9 @@ const GRANTS = { password: passwordGrant, refresh_token: refreshTokenGrant } as 
 
 export function tokenRoute(app: FastifyInstance): void {
   const field = { type: 'string', maxLength: 4096 };
+  // No length limit of their own (BODY_LIMIT_BYTES bounds them): an over-long token is an invalid
+  // grant, which the verifier says, not a malformed request (RFC 6749 §5.2).
+  const token = { type: 'string' };
   app.post<{ Body: TokenForm }>('/token', {
     onRequest: noStore,
     preValidation: requireForm,
@@ -34,7 +37,7 @@ export function tokenRoute(app: FastifyInstance): void {
         type: 'object',
         properties: {
           grant_type: { type: 'string', maxLength: 64, description: 'password or refresh_token' },
-          username: { ...field, maxLength: 254, pattern: NO_CONTROL_CHARS }, password: field, refresh_token: field, access_token: field,
+          username: { ...field, maxLength: 254, pattern: NO_CONTROL_CHARS }, password: field, refresh_token: token, access_token: token,
           scope: { type: 'string', maxLength: 1024 }, client_id: { type: 'string', maxLength: 255 },
         },
       },
@@ -67,9 +70,16 @@ const oauthErrorSchema = {
   required: ['error'],
 };
 
-/** AuthError codes in RFC 6749 §5.2 terms (and RFC 8628's slow_down for rate limits). */
+/**
+ * AuthError codes in RFC 6749 §5.2 terms (and RFC 8628's slow_down for rate limits): a grant that
+ * is invalid, expired, revoked, reused or paired with the wrong access token is `invalid_grant`
+ * (every 401 and 403 of the core); a missing parameter, the access token included, is
+ * `invalid_request`.
+ */
 function oauthError(error: AuthError): { status: number; error: string } {
   switch (error.code) {
+    case 'missing_token':
+      return { status: 400, error: 'invalid_request' };
     case 'unsupported_grant_type':
       return { status: 400, error: 'unsupported_grant_type' };
     case 'rate_limited':
