@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { dictionary } from '@zxcvbn-ts/language-common';
 import { checkPasswordPolicy, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../../../src/core/passwords/policy.js';
-import { normalizeEmail, normalizeUsername } from '../../../src/core/accounts/user-rules.js';
+import { loginKey, normalizeEmail, normalizeUsername } from '../../../src/core/accounts/user-rules.js';
 
 const GOOD = 'correct horse battery staple';
 const IDENTITY = { username: 'alice', email: 'alice.smith@example.com' };
@@ -130,8 +130,22 @@ test('an email without a dotted domain, without @ or with two @ is refused', () 
   }
 });
 
-test('an email with a non-ASCII character is refused', () => {
+test('an email with a non-ASCII character is refused, one that lowers to ASCII included', () => {
   assert.throws(() => normalizeEmail('jörg@example.com'), { code: 'invalid_email' });
+  assert.throws(() => normalizeEmail('\u212Aate@example.com'), { code: 'invalid_email' }); // the Kelvin sign lowers to "k"
+});
+
+// Login keys: the one spelling a login is looked up and throttled by
+
+test('a login key is the login trimmed with A–Z lowered', () => {
+  assert.equal(loginKey('  Alice_B.c-1 '), 'alice_b.c-1');
+  assert.equal(loginKey('Alice.Smith@Example.COM'), 'alice.smith@example.com');
+  assert.equal(loginKey(loginKey(' ALICE ')), 'alice');
+});
+
+test('a login key folds nothing but A–Z: accents, full-width letters and Unicode case folds stay as typed', () => {
+  for (const login of ['álice', 'ÁLICE', 'ａlice', 'a\u0301lice', 'İnci']) assert.equal(loginKey(login), login.replace(/[A-Z]/g, (c) => c.toLowerCase()));
+  assert.equal(loginKey('\u212Aate'), '\u212Aate'); // the Kelvin sign, which toLowerCase() turns into "k"
 });
 
 test('an email local part of 64 characters is accepted and of 65 refused', () => {
