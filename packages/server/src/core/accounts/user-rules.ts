@@ -8,6 +8,15 @@ const USERNAME = /^[A-Za-z0-9_.-]{3,32}$/;
 // in the domain and the RFC 5321 §4.5.3.1 length limits.
 const EMAIL = /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
 
+/**
+ * Unicode's control characters (Cc: C0, DEL and C1), as a character-class body shared with the
+ * HTTP schemas (http/schemas.ts NO_CONTROL_CHARS). No free-text field may hold one: PostgreSQL
+ * refuses NUL in text outright, and the others have no place in a name or a log line.
+ */
+export const CONTROL_CHARACTERS = '\\u0000-\\u001f\\u007f-\\u009f';
+const CONTROL_CHARACTER = new RegExp(`[${CONTROL_CHARACTERS}]`, 'u');
+export const FULL_NAME_MAX_LENGTH = 255;
+
 /** Lowers A–Z only: usernames and emails are ASCII, so no other character may fold onto one. */
 const lowerAscii = (text: string) => text.replace(/[A-Z]+/g, (letters) => letters.toLowerCase());
 
@@ -35,6 +44,15 @@ export function normalizeEmail(email: string): string {
     throw new AuthError('invalid_email', 'The email address is not valid.');
   }
   return lowered;
+}
+
+/** A full name as given (the column is varchar(255)), or null; refused before any hashing. */
+export function normalizeFullName(fullName: string | null | undefined): string | null {
+  if (fullName === undefined || fullName === null) return null;
+  if (CONTROL_CHARACTER.test(fullName) || [...fullName].length > FULL_NAME_MAX_LENGTH) {
+    throw new AuthError('validation_failed', `The full name must be at most ${FULL_NAME_MAX_LENGTH} characters, none of them a control character.`);
+  }
+  return fullName;
 }
 
 export interface PublicUser {

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { dictionary } from '@zxcvbn-ts/language-common';
 import { checkPasswordPolicy, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../../../src/core/passwords/policy.js';
-import { loginKey, normalizeEmail, normalizeUsername } from '../../../src/core/accounts/user-rules.js';
+import { loginKey, normalizeEmail, normalizeFullName, normalizeUsername } from '../../../src/core/accounts/user-rules.js';
 
 const GOOD = 'correct horse battery staple';
 const IDENTITY = { username: 'alice', email: 'alice.smith@example.com' };
@@ -159,4 +159,18 @@ test('an email longer than 254 characters is refused', () => {
   assert.equal(fits.length, 254);
   assert.equal(normalizeEmail(fits), fits);
   assert.throws(() => normalizeEmail(`x${fits}`), { code: 'invalid_email' });
+});
+
+// Full names (the CLI reaches createAccount without the HTTP schema)
+
+test('a full name is kept as given, accents and emoji included; none is null', () => {
+  for (const name of ['Ann Lee', 'Ann Lée 😀', '李小龍', 'x'.repeat(255), '😀'.repeat(255)]) assert.equal(normalizeFullName(name), name);
+  assert.equal(normalizeFullName(undefined), null);
+  assert.equal(normalizeFullName(null), null);
+});
+
+test('a full name with a control character, or longer than 255 characters, is refused as validation_failed', () => {
+  for (const name of ['a\u0000b', '\u0000', 'a\nb', 'a\tb', '\u001b[31m', 'a\u007f', 'a\u0085', 'a\u009f', 'x'.repeat(256)]) {
+    assert.throws(() => normalizeFullName(name), { code: 'validation_failed' }, JSON.stringify(name));
+  }
 });

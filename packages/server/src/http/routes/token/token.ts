@@ -4,7 +4,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AuthError } from '../../../core/errors.js';
 import { logFailure, toAuthError } from '../../error-handler.js';
 import { noStore } from '../../http.js';
-import { NO_CONTROL_CHARS, ref } from '../../schemas.js';
+import { freeText, ref } from '../../schemas.js';
 import { passwordGrant } from './grants/password.js';
 import { refreshTokenGrant } from './grants/refresh-token.js';
 
@@ -36,9 +36,9 @@ export function tokenRoute(app: FastifyInstance): void {
       body: {
         type: 'object',
         properties: {
-          grant_type: { type: 'string', maxLength: 64, description: 'password or refresh_token' },
-          username: { ...field, maxLength: 254, pattern: NO_CONTROL_CHARS }, password: field, refresh_token: token, access_token: token,
-          scope: { type: 'string', maxLength: 1024 }, client_id: { type: 'string', maxLength: 255 },
+          grant_type: freeText(64, { description: 'password or refresh_token' }),
+          username: freeText(254), password: field, refresh_token: token, access_token: token,
+          scope: freeText(1024), client_id: freeText(255),
         },
       },
       response: {
