@@ -50,7 +50,7 @@ export interface GatehouseParts {
 export interface Gatehouse {
   app: FastifyInstance;
   stores: Stores;
-  /** Start-up warnings (a development secret, a generated key set), for the banner. */
+  /** Start-up warnings (a development secret, a generated key set, /metrics off in production), for the banner. */
   warnings: string[];
 }
 
@@ -85,7 +85,7 @@ export async function createGatehouse(config: Readonly<Config>, parts: Gatehouse
     ping: () => stores.ping(),
   });
   if (!parts.stores) app.addHook('onClose', async () => stores.close());
-  return { app, stores, warnings: [warning, keys.warning].filter((text): text is string => text !== undefined) };
+  return { app, stores, warnings: [warning, keys.warning, config.metricsNote].filter((text): text is string => text !== undefined) };
 }
 
 /** Each use case from its own factory (core/<capability>/), gathered into what the routes call. */

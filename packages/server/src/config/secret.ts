@@ -1,6 +1,6 @@
 // The master secret (docs/architecture.md, "Tokens and keys"): GATEHOUSE_SECRET in production; in
-// development, when unset, one generated into the data folder (mode 0600) with a warning. Short and
-// placeholder secrets are refused with a message naming the variable and `gatehouse secret`.
+// development, when unset, one generated into the data folder (the file 0600, the folder 0700 when
+// made here) with a warning. Weak secrets are refused with a message naming the variable.
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -41,7 +41,7 @@ export function resolveSecret(config: Pick<Config, 'secret' | 'nodeEnv' | 'dataD
   }
   const path = join(config.dataDir, 'secret');
   if (!existsSync(path)) {
-    mkdirSync(config.dataDir, { recursive: true });
+    mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
     writeFileSync(path, `${generateSecret()}\n`, { mode: 0o600, flag: 'wx' });
   }
   chmodSync(path, 0o600);

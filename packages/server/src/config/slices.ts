@@ -4,7 +4,7 @@ import type { Config } from './config.js';
 
 const HTTP = [
   'nodeEnv', 'logLevel', 'bodyLimitBytes', 'trustProxy', 'maxHeaderBytes', 'requestTimeoutMs', 'connectionTimeoutMs',
-  'corsOrigins', 'docs', 'demo', 'metricsToken', 'metricsAllow', 'refreshRequiresAccessToken', 'jwtAlg',
+  'corsOrigins', 'docs', 'demo', 'metrics', 'metricsToken', 'metricsAllow', 'refreshRequiresAccessToken', 'jwtAlg',
 ] as const;
 const TOKENS = ['issuer', 'audience', 'clockToleranceSeconds'] as const;
 const SESSIONS = [

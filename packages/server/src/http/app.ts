@@ -91,6 +91,6 @@ export async function buildApp(parts: AppParts): Promise<FastifyInstance> {
   if (settings.demo) demoRoutes(app);
   jwksRoute(app, parts.jwks);
   adminRoutes(app, parts.admin);
-  metricsRoute(app, metrics.registry);
+  if (settings.metrics) metricsRoute(app, metrics.registry);
   return app;
 }
