@@ -58,7 +58,7 @@ export interface GatehouseParts {
 export interface Gatehouse {
   app: FastifyInstance;
   stores: Stores;
-  /** Start-up warnings (a development secret, a generated key set), for the banner. */
+  /** Start-up warnings (a development secret, a generated key set, /metrics off in production), for the banner. */
   warnings: string[];
 }
 
@@ -97,7 +97,7 @@ export async function createGatehouse(config: Readonly<Config>, parts: Gatehouse
     ping: () => stores.ping(),
   });
   if (!parts.stores) app.addHook('onClose', async () => stores.close());
-  const warnings = [warning, keys.warning, oauth.publicUrl ? undefined : METADATA_OFF];
+  const warnings = [warning, keys.warning, config.metricsNote, oauth.publicUrl ? undefined : METADATA_OFF];
   return { app, stores, warnings: warnings.filter((text): text is string => text !== undefined) };
 }
 

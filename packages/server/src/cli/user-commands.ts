@@ -5,6 +5,7 @@ import { noAudit } from '../core/audit.js';
 import { systemClock } from '../core/clock.js';
 import { createAccount, setAccountDisabled } from '../core/accounts/create-account.js';
 import { setAccountPassword } from '../core/accounts/set-password.js';
+import { loginKey } from '../core/accounts/user-rules.js';
 import { createAdminService, type AdminActor } from '../core/admin/admin.js';
 import { createPasswordHasher } from '../core/passwords/hasher.js';
 import type { Config } from '../config/config.js';
@@ -35,7 +36,7 @@ export function requireConfirmable(flags: Flags, io: PromptIo): void {
 }
 
 async function findUser(stores: Stores, flags: Flags): Promise<UserRecord> {
-  const user = typeof flags.id === 'string' ? await stores.users.findById(flags.id) : await stores.users.findByLogin(String(flags.username));
+  const user = typeof flags.id === 'string' ? await stores.users.findById(flags.id) : await stores.users.findByLogin(loginKey(String(flags.username)));
   if (!user) throw new CliError(`no user with ${typeof flags.id === 'string' ? `id '${flags.id}'` : `username '${String(flags.username)}'`}`);
   return user;
 }

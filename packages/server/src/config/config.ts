@@ -58,6 +58,10 @@ export interface Config {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** The roles a user may hold (ROLES); always `user` (every new account) and `admin` (the admin API). */
   roles: readonly string[];
+  /** Whether GET /metrics is served (METRICS): under NODE_ENV=production only behind a token or an allow-list. */
+  metrics: boolean;
+  /** Why /metrics is off when production turned it off by default: a start warning. */
+  metricsNote: string | undefined;
   /** Bearer token /metrics requires (METRICS_TOKEN); undefined = none. */
   metricsToken: string | undefined;
   /** IPs that may read /metrics (METRICS_ALLOW); undefined = any. */
@@ -147,7 +151,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     demo: read.boolean('DEMO', nodeEnv !== 'production'),
     logLevel: read.oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info'),
     roles: readRoles(env),
-    ...readMetricsProtection(env),
+    ...readMetricsProtection(env, nodeEnv, read.boolean('METRICS', true)),
     loginDelay,
     corsOrigins: read.origins('CORS_ORIGINS'),
     pwnedPasswordsUrl: read.url('PWNED_PASSWORDS_URL'),
@@ -309,8 +313,15 @@ function readRoles(env: Env): readonly string[] {
   return Object.freeze(roles);
 }
 
-/** METRICS_TOKEN (16+ characters, sent as a bearer token) and METRICS_ALLOW (comma-separated IPs). */
-function readMetricsProtection(env: Env): Pick<Config, 'metricsToken' | 'metricsAllow'> {
+type MetricsSettings = Pick<Config, 'metrics' | 'metricsNote' | 'metricsToken' | 'metricsAllow'>;
+
+/**
+ * METRICS (on by default), METRICS_TOKEN (16+ characters, sent as a bearer token) and
+ * METRICS_ALLOW (comma-separated IPs). Under NODE_ENV=production an unprotected /metrics would
+ * tell anyone the traffic, the failed logins and the hash queue: it stays off, with a warning,
+ * and METRICS=true without protection stops the start.
+ */
+function readMetricsProtection(env: Env, nodeEnv: Config['nodeEnv'], wanted: boolean): MetricsSettings {
   const token = env.METRICS_TOKEN?.trim() || undefined;
   if (token !== undefined && !/^[A-Za-z0-9\-._~+/]{16,}=*$/.test(token)) {
     throw new ConfigError('METRICS_TOKEN', 'must be at least 16 characters usable in a bearer token (letters, digits, -._~+/)');
@@ -318,5 +329,13 @@ function readMetricsProtection(env: Env): Pick<Config, 'metricsToken' | 'metrics
   const allow = env.METRICS_ALLOW?.split(',').map((item) => item.trim()).filter(Boolean);
   const bad = allow?.find((ip) => !isIP(ip));
   if (bad !== undefined) throw new ConfigError('METRICS_ALLOW', `must be IP addresses separated by commas; got "${bad}"`);
-  return { metricsToken: token, metricsAllow: allow?.length ? Object.freeze(allow) : undefined };
+  const metricsAllow = allow?.length ? Object.freeze(allow) : undefined;
+  const unprotected = nodeEnv === 'production' && token === undefined && metricsAllow === undefined;
+  if (unprotected && wanted && env.METRICS?.trim()) {
+    throw new ConfigError('METRICS', 'would serve /metrics to anyone under NODE_ENV=production; set METRICS_TOKEN or METRICS_ALLOW too');
+  }
+  const metricsNote = unprotected && wanted
+    ? 'GET /metrics is off: under NODE_ENV=production it needs METRICS_TOKEN or METRICS_ALLOW (METRICS=false silences this note)'
+    : undefined;
+  return { metrics: wanted && !unprotected, metricsNote, metricsToken: token, metricsAllow };
 }

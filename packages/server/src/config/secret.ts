@@ -1,22 +1,28 @@
 // The master secret (docs/architecture.md, "Tokens and keys"): GATEHOUSE_SECRET in production; in
-// development, when unset, one generated into the data folder (mode 0600) with a warning. Short and
-// placeholder secrets are refused with a message naming the variable and `gatehouse secret`.
+// development, when unset, one generated into the data folder (the file 0600, the folder 0700 when
+// made here) with a warning. Weak secrets are refused with a message naming the variable.
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError, type Config } from './config.js';
+import { dictionaryWordShare, estimateSecretBits, MAX_WORD_SHARE, MIN_SECRET_BITS } from './secret-strength.js';
 
 const MIN_SECRET_BYTES = 32;
-const PLACEHOLDERS = ['secret', 'changeme', 'change-me', 'change_me', 'super-secret-key', 'supersecret', 'your-secret-key',
-  'your_secret_key', 'mysecret', 'jwt-secret', 'jwt_secret', 'secret-key', 'secretkey', 'password', 'development', 'test'];
 const HINT = 'generate one with `gatehouse secret` (or `openssl rand -hex 32`)';
 
-/** Returns a reason the secret is unfit, or undefined. */
+/**
+ * Returns a reason the secret is unfit, or undefined. Judged by how guessable it is
+ * (secret-strength.ts), not by matching known placeholders: repeats, runs and dictionary words
+ * count for little, so `changeme-changeme-…`, `0123456789abcdef…` and
+ * `your-secret-key-change-this-in-production` are refused while random bytes in hex or base64 pass.
+ */
 export function weakSecretReason(secret: string): string | undefined {
-  const lowered = secret.toLowerCase();
-  if (PLACEHOLDERS.some((p) => lowered === p || lowered.replaceAll(p, '') === '')) return 'is a well-known placeholder';
   if (Buffer.byteLength(secret, 'utf8') < MIN_SECRET_BYTES) return `must be at least ${MIN_SECRET_BYTES} bytes`;
-  if (new Set(secret).size < 8) return 'has too few distinct characters to be random';
+  if (dictionaryWordShare(secret) > MAX_WORD_SHARE) return 'is mostly dictionary words, like a placeholder or a passphrase';
+  const bits = estimateSecretBits(secret);
+  if (bits < MIN_SECRET_BITS) {
+    return `is too predictable (repeats, runs or common words: about ${Math.floor(bits)} bits of entropy, at least ${MIN_SECRET_BITS} needed)`;
+  }
   return undefined;
 }
 
@@ -41,7 +47,7 @@ export function resolveSecret(config: Pick<Config, 'secret' | 'nodeEnv' | 'dataD
   }
   const path = join(config.dataDir, 'secret');
   if (!existsSync(path)) {
-    mkdirSync(config.dataDir, { recursive: true });
+    mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
     writeFileSync(path, `${generateSecret()}\n`, { mode: 0o600, flag: 'wx' });
   }
   chmodSync(path, 0o600);

@@ -1,6 +1,6 @@
 // Where the asymmetric access-token keys come from (JWT_ALG=EdDSA|ES256|RS256): JWT_PRIVATE_KEY_FILE
 // (PEM; the first key signs, later ones only verify), or the key set file DATA_DIR/jwt-keys.json
-// (mode 0600), generated in development and rotated by `gatehouse keys rotate`.
+// (mode 0600, in a folder made 0700), generated in development and rotated by `gatehouse keys rotate`.
 import { createPrivateKey } from 'node:crypto';
 import { chmodSync, existsSync, linkSync, mkdirSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
@@ -80,7 +80,7 @@ function checkSigner(doc: KeySetDocument, alg: AsymmetricAlg, path: string): Key
  * the first one's key set instead of replacing it.
  */
 function writeKeySet(path: string, doc: KeySetDocument, { exclusive = false } = {}): void {
-  mkdirSync(join(path, '..'), { recursive: true });
+  mkdirSync(join(path, '..'), { recursive: true, mode: 0o700 });
   const temporary = `${path}.${process.pid}.tmp`;
   writeFileSync(temporary, `${JSON.stringify(doc, null, 2)}\n`, { mode: 0o600 });
   chmodSync(temporary, 0o600);

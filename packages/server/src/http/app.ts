@@ -96,6 +96,6 @@ export async function buildApp(parts: AppParts): Promise<FastifyInstance> {
   jwksRoute(app, parts.jwks);
   oauthRoutes(app, parts.oauth.service, parts.oauth.settings);
   adminRoutes(app, parts.admin);
-  metricsRoute(app, metrics.registry);
+  if (settings.metrics) metricsRoute(app, metrics.registry);
   return app;
 }

@@ -22,6 +22,8 @@ export const oauthErrorSchema = {
 /** AuthError codes in RFC 6749 §5.2 terms (and RFC 8628's slow_down for rate limits). */
 function oauthError(error: AuthError): { status: number; error: string } {
   switch (error.code) {
+    case 'missing_token': // a parameter missing, the access token included (RFC 6749 §5.2)
+      return { status: 400, error: 'invalid_request' };
     case 'unsupported_grant_type':
       return { status: 400, error: 'unsupported_grant_type' };
     case 'invalid_client':

@@ -1,6 +1,7 @@
 // JSON schemas shared by the routes: one source for validation, answer serialisation (which
 // drops any field not listed, so nothing leaks) and the OpenAPI document.
 import { STATUS_CODES } from 'node:http';
+import { CONTROL_CHARACTERS } from '../core/accounts/user-rules.js';
 
 export const errorSchema = {
   $id: 'Error',
@@ -106,10 +107,16 @@ function describeSchema(schema: { description?: string; $ref?: string }): string
 }
 
 /**
- * Text that reaches a database lookup: no control characters (PostgreSQL refuses NUL, which
- * would otherwise answer 503 instead of 400).
+ * Every free-text field a client sends (names, logins, search text, OAuth2 extras): no control
+ * character (core/accounts/user-rules.ts CONTROL_CHARACTERS). PostgreSQL refuses NUL, which
+ * would otherwise answer 503 store_unavailable, and log an error, instead of 400. Passwords and
+ * tokens are not free text: they are hashed or verified, never stored as given.
  */
-export const NO_CONTROL_CHARS = '^[^\\u0000-\\u001f]*$';
+export const NO_CONTROL_CHARS = `^[^${CONTROL_CHARACTERS}]*$`;
+
+/** A free-text string field: at most `maxLength` characters, no control character. */
+export const freeText = (maxLength: number, extra: Record<string, unknown> = {}) =>
+  ({ type: 'string', maxLength, pattern: NO_CONTROL_CHARS, ...extra }) as const;
 /** Ids are UUIDs: anything else is a 400 before any store is asked. */
 export const ID_PATTERN = '^[0-9A-Za-z-]{1,64}$';
 

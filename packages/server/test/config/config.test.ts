@@ -65,6 +65,8 @@ test('with no variables set, every setting takes its documented default', () => 
     requestTimeoutMs: 30_000,
     connectionTimeoutMs: 60_000,
     shutdownTimeoutMs: 10_000,
+    metrics: true,
+    metricsNote: undefined,
     metricsToken: undefined,
     metricsAllow: undefined,
   };

@@ -1,9 +1,11 @@
 // GET /metrics: Prometheus text with the documented series, counts per app (not per process),
-// route patterns rather than raw URLs, and the optional bearer token and IP allow-list.
+// route patterns rather than raw URLs, and the optional bearer token and IP allow-list, which
+// NODE_ENV=production requires (without either, /metrics is off there and the start says why).
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { createTestApp, registerUser, bearer, failure, type Pair, type TestApp } from '../helpers.js';
+import { createTestApp, registerUser, bearer, failure, TEST_SECRET, type Pair, type TestApp } from '../helpers.js';
 import { ConfigError, loadConfig } from '../../src/config/config.js';
+import { createGatehouse } from '../../src/compose.js';
 
 const SERIES = [
   'gatehouse_http_requests_total counter',
@@ -117,4 +119,41 @@ test('a malformed METRICS_TOKEN or METRICS_ALLOW stops the start, naming the var
     assert.throws(() => loadConfig({ [variable!]: value }), (e: unknown) => e instanceof ConfigError && e.message.startsWith(`${variable}: `));
   }
   assert.deepEqual(loadConfig({ METRICS_ALLOW: '10.0.0.1, ::1' }).metricsAllow, ['10.0.0.1', '::1']);
+});
+
+test('under NODE_ENV=production without METRICS_TOKEN or METRICS_ALLOW, /metrics is off (404) and the start warns', async (t) => {
+  const ctx = await setup(t, { NODE_ENV: 'production' });
+  assert.deepEqual(failure(await ctx.app.inject({ method: 'GET', url: '/metrics' })), { status: 404, code: 'not_found' });
+  const config = loadConfig({ NODE_ENV: 'production', DATA_DIR: ctx.dir, LOG_LEVEL: 'silent', PUBLIC_URL: 'https://auth.example.com' });
+  const { app, warnings } = await createGatehouse(config, { secret: TEST_SECRET, stores: ctx.stores });
+  await app.close();
+  assert.deepEqual(warnings, [
+    'GET /metrics is off: under NODE_ENV=production it needs METRICS_TOKEN or METRICS_ALLOW (METRICS=false silences this note)',
+  ]);
+});
+
+test('under NODE_ENV=production /metrics is served behind METRICS_TOKEN or METRICS_ALLOW', async (t) => {
+  const token = 'scrape-token-0123456789abcdef';
+  const withToken = await setup(t, { NODE_ENV: 'production', METRICS_TOKEN: token });
+  assert.deepEqual(failure(await withToken.app.inject({ method: 'GET', url: '/metrics' })), { status: 401, code: 'missing_token' });
+  assert.equal((await withToken.app.inject({ method: 'GET', url: '/metrics', headers: bearer(token) })).statusCode, 200);
+  const withList = await setup(t, { NODE_ENV: 'production', METRICS_ALLOW: '10.0.0.5' });
+  assert.deepEqual(failure(await withList.app.inject({ method: 'GET', url: '/metrics', remoteAddress: '10.0.0.6' })), { status: 404, code: 'not_found' });
+  assert.equal((await withList.app.inject({ method: 'GET', url: '/metrics', remoteAddress: '10.0.0.5' })).statusCode, 200);
+});
+
+test('METRICS=true under NODE_ENV=production without protection stops the start; METRICS=false turns /metrics off quietly', () => {
+  assert.throws(() => loadConfig({ NODE_ENV: 'production', METRICS: 'true' }),
+    (e: unknown) => e instanceof ConfigError && e.message.startsWith('METRICS: ') && e.message.includes('METRICS_TOKEN or METRICS_ALLOW'));
+  for (const nodeEnv of ['production', 'development']) {
+    const config = loadConfig({ NODE_ENV: nodeEnv, METRICS: 'false' });
+    assert.deepEqual([config.metrics, config.metricsNote], [false, undefined], nodeEnv);
+  }
+  assert.equal(loadConfig({ NODE_ENV: 'production', METRICS: 'true', METRICS_ALLOW: '10.0.0.5' }).metrics, true);
+  assert.equal(loadConfig({ NODE_ENV: 'development' }).metrics, true);
+});
+
+test('METRICS=false: /metrics answers 404 like any unknown path', async (t) => {
+  const ctx = await setup(t, { METRICS: 'false' });
+  assert.deepEqual(failure(await ctx.app.inject({ method: 'GET', url: '/metrics' })), { status: 404, code: 'not_found' });
 });

@@ -37,15 +37,23 @@ export function describeUserStore(name: string, skip: string | false, open: () =
     before(async () => { h = await open(); });
     after(async () => h?.close());
 
-    test('creates a user and finds it by id, by username in any case and by email', async () => {
+    test('creates a user and finds it by id, by its lowered username and by email', async () => {
       const user = newUser({ username: 'Carol' });
       const created = await h.users.create(user);
       assert.deepEqual(created, { ...user, updatedAt: user.createdAt });
       assert.deepEqual(await h.users.findById(user.id), created);
-      assert.deepEqual(await h.users.findByLogin('cAROL'), created);
-      assert.deepEqual(await h.users.findByLogin('CAROL@example.com'), created);
+      assert.deepEqual(await h.users.findByLogin('carol'), created);
+      assert.deepEqual(await h.users.findByLogin('carol@example.com'), created);
       assert.equal(await h.users.findById(randomUUID()), null);
       assert.equal(await h.users.findByLogin('nobody'), null);
+    });
+
+    test('findByLogin compares the key byte for byte: no other case, accent, width or trailing space finds the user', async () => {
+      await h.users.create(newUser({ username: 'Erin', email: 'erin@example.com' }));
+      assert.equal((await h.users.findByLogin('erin'))?.username, 'Erin');
+      const others = ['ERIN', 'Erin', 'érin', 'erín', 'erin ', 'ｅrin', 'e\u0301rin', 'ERIN@example.com', 'érin@example.com',
+        'erin@exámple.com', 'erin@example.com '];
+      for (const key of others) assert.equal(await h.users.findByLogin(key), null, JSON.stringify(key));
     });
 
     test('refuses a username taken in another case, and a taken email, naming the field', async () => {

@@ -2,7 +2,7 @@
 import { v7 as uuidv7 } from 'uuid';
 import { AuthError } from '../errors.js';
 import { checkPasswordPolicy } from '../passwords/policy.js';
-import { normalizeEmail, normalizeUsername } from './user-rules.js';
+import { loginKey, normalizeEmail, normalizeFullName, normalizeUsername } from './user-rules.js';
 import type { Clock } from '../clock.js';
 import type { PasswordHasher } from '../passwords/hasher.js';
 import type { BreachedPasswords } from '../passwords/breached.js';
@@ -23,15 +23,16 @@ export async function createAccount(
 ): Promise<UserRecord> {
   const username = normalizeUsername(input.username);
   const email = normalizeEmail(input.email);
+  const fullName = normalizeFullName(input.fullName);
   checkPasswordPolicy(input.password, { username, email });
   await deps.breachedPasswords?.refuseIfBreached(input.password); // only when PWNED_PASSWORDS_URL is set
   // Cheap early answers; the unique indexes below stay the real guard against races.
-  if (await deps.users.findByLogin(username)) throw taken('username');
+  if (await deps.users.findByLogin(loginKey(username))) throw taken('username');
   if (await deps.users.findByLogin(email)) throw taken('email');
   const passwordHash = await deps.hasher.hash(input.password);
   try {
     return await deps.users.create({
-      id: uuidv7(), username, email, passwordHash, fullName: input.fullName ?? null,
+      id: uuidv7(), username, email, passwordHash, fullName,
       role: input.role ?? 'user', disabled: false, createdAt: new Date(deps.clock.now()),
     });
   } catch (error) {

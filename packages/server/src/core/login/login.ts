@@ -3,6 +3,7 @@
 import { AuthError } from '../errors.js';
 import { auditOrigin, failureReason } from '../audit.js';
 import { nextTurn, type CoreDeps, type RequestContext } from '../context.js';
+import { loginKey } from '../accounts/user-rules.js';
 import type { StartSession } from '../sessions/start-session.js';
 import type { TokenPair } from '../tokens/token-pair.js';
 import type { PasswordCheck } from './password-check.js';
@@ -19,10 +20,10 @@ export function createLogin(
 ) {
   async function login(input: LoginRequest, ctx: RequestContext, trail: { userId?: string }): Promise<TokenPair> {
     await limits.consume('credentialsPerIp', ctx.ip);
-    const login = input.login.trim();
-    const found = await users.findByLogin(login);
+    const key = loginKey(input.login); // the throttle in checkPassword keys by the same
+    const found = await users.findByLogin(key);
     trail.userId = found?.id;
-    const user = await steps.checkPassword(found, login, input.password);
+    const user = await steps.checkPassword(found, key, input.password);
     if (user.disabled) throw new AuthError('user_disabled', 'This account is disabled.');
     await nextTurn();
     return steps.startSession(user, ctx, 'login_succeeded');

@@ -1,6 +1,7 @@
 // Checks a password against a user, or against a dummy when there is none, so that both take the
 // same time (no enumeration: docs/architecture.md, "Users and passwords"); failures count per account.
 import { AuthError } from '../errors.js';
+import { loginKey } from '../accounts/user-rules.js';
 import type { CoreDeps } from '../context.js';
 import type { LoginThrottle } from './throttle.js';
 import type { UserRecord } from '../../storage/types/stores.js';
@@ -12,8 +13,9 @@ export function createPasswordCheck(
 ): PasswordCheck {
   return async function checkPassword(user, login, password) {
     // Keyed by what was typed, known user or not: a key by user id would tell, through the
-    // lockout, that a username and an email belong to one account.
-    const accountKey = login.toLowerCase();
+    // lockout, that a username and an email belong to one account. The key is the one the user
+    // was looked up by, so every spelling that reaches the account shares its lockout.
+    const accountKey = loginKey(login);
     await throttle.begin(accountKey);
     if (!user) {
       await hasher.verifyDummy(password);

@@ -1,8 +1,9 @@
 // Opens the SQL database a DATABASE_URL names and wraps it in the query layer (Kysely): SQLite,
 // PostgreSQL or MySQL/MariaDB. SQLite runs in WAL mode with synchronous=NORMAL: a killed process
 // loses no committed write. Network databases get short connect timeouts so a dead server
-// answers 503 quickly instead of hanging requests.
-import { mkdirSync } from 'node:fs';
+// answers 503 quickly instead of hanging requests. The SQLite files hold the password hashes:
+// owner-only, 0600 in a 0700 folder.
+import { chmodSync, closeSync, mkdirSync, openSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import type { Pool as PgPool } from 'pg';
@@ -54,7 +55,7 @@ async function connectMysql(url: string): Promise<Kysely<Database>> {
 }
 
 function connectSqlite(path: string): SqlConnection {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  if (path !== ':memory:') createOwnerOnly(path);
   const sqlite = new SqliteDatabase(path);
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = NORMAL');
@@ -63,6 +64,21 @@ function connectSqlite(path: string): SqlConnection {
   const rowCache = new SqliteRowCache(sqlite);
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite, rowCache) }) });
   return { db, dialect: 'sqlite', sqlite, rowCache, groupCommit: new GroupCommit(sqlite, () => rowCache.written()) };
+}
+
+/**
+ * The folder (when made here) 0700, and the database file 0600 before SQLite opens it: SQLite
+ * gives its -wal, -shm and -journal files the database's own mode when it creates them. Files an
+ * earlier start left readable to others are tightened; an existing folder keeps its mode (it may
+ * be a shared mount point), since owner-only files are what keep the hashes from other users.
+ */
+function createOwnerOnly(path: string): void {
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  closeSync(openSync(path, 'a', 0o600));
+  for (const file of [path, `${path}-wal`, `${path}-shm`, `${path}-journal`]) {
+    const mode = statSync(file, { throwIfNoEntry: false })?.mode;
+    if (mode !== undefined && (mode & 0o077) !== 0) chmodSync(file, mode & 0o700);
+  }
 }
 
 /**

@@ -1,6 +1,6 @@
 // Schema migrations, written once with the query builder so the same steps serve SQLite,
 // PostgreSQL and MySQL. Append new migrations; never edit one that has shipped.
-import { Migrator, type Kysely, type Migration, type MigrationResultSet } from 'kysely';
+import { Migrator, MysqlAdapter, sql, type Kysely, type Migration, type MigrationResultSet } from 'kysely';
 
 const migrations: Record<string, Migration> = {
   '0001_users_and_sessions': {
@@ -50,7 +50,31 @@ const migrations: Record<string, Migration> = {
       await db.schema.alterTable('sessions').dropColumn('rotation_fingerprint').execute();
     },
   },
+  '0003_exact_login_keys': {
+    // MySQL's default collations ignore case and accents (utf8mb4_general_ci, utf8mb4_0900_ai_ci):
+    // "álice" found "alice" while the login throttle counted it apart. The login columns compare
+    // bytes from here on, as SQLite (BINARY) and PostgreSQL (deterministic collations) already do.
+    async up(db: Kysely<any>) {
+      if (!(db.getExecutor().adapter instanceof MysqlAdapter)) return;
+      const collation = sql.raw(await binaryCollation(db));
+      await sql`alter table users
+        modify username varchar(32) character set utf8mb4 collate ${collation} not null,
+        modify username_key varchar(32) character set utf8mb4 collate ${collation} not null,
+        modify email varchar(254) character set utf8mb4 collate ${collation} not null`.execute(db);
+    },
+  },
 };
+
+/**
+ * A binary collation without PAD SPACE where the server has one (MySQL 8: utf8mb4_0900_bin;
+ * MariaDB 10.2+: utf8mb4_nopad_bin), so "alice " is not "alice" either; utf8mb4_bin otherwise.
+ */
+async function binaryCollation(db: Kysely<any>): Promise<string> {
+  const preferred = ['utf8mb4_0900_bin', 'utf8mb4_nopad_bin'];
+  const { rows } = await sql<{ name: string }>`select collation_name as name from information_schema.collations
+    where collation_name in (${sql.join(preferred)})`.execute(db);
+  return preferred.find((name) => rows.some((row) => row.name === name)) ?? 'utf8mb4_bin';
+}
 
 /**
  * `schema` names where the migrator's own tables live. Needed on PostgreSQL: without it Kysely

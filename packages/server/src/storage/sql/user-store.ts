@@ -26,6 +26,7 @@ export function createSqlUserStore(conn: SqlConnection): UserStore {
         await db.insertInto('users').values({
           id: user.id,
           username: user.username,
+          // usernames are ASCII (core/accounts/user-rules.ts), so this is loginKey's lowering
           username_key: user.username.toLowerCase(),
           email: user.email,
           password_hash: user.passwordHash,
@@ -51,9 +52,9 @@ export function createSqlUserStore(conn: SqlConnection): UserStore {
 
     cachedById: peekMapped(selectById, toUserRecord),
 
-    findByLogin: (login) =>
+    findByLogin: (key) =>
       guard(async () => {
-        const row = await (login.includes('@') ? selectByEmail : selectByUsernameKey)(login.toLowerCase());
+        const row = await (key.includes('@') ? selectByEmail : selectByUsernameKey)(key);
         return row ? toUserRecord(row) : null;
       }),
 

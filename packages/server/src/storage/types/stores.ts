@@ -36,8 +36,12 @@ export interface UserStore {
    * cache): null for a user known to be missing, undefined when only findById can tell.
    */
   cachedById?(id: string): UserRecord | null | undefined;
-  /** By username (any case) or by email. */
-  findByLogin(usernameOrEmail: string): Promise<UserRecord | null>;
+  /**
+   * By username or email, given as its login key (loginKey in core/accounts/user-rules.ts:
+   * trimmed, A–Z lowered) and compared byte for byte: the store folds nothing itself, so the
+   * lookup and the per-account throttle can never disagree on which spellings are one account.
+   */
+  findByLogin(loginKey: string): Promise<UserRecord | null>;
   update(id: string, patch: UserPatch, now: Date): Promise<UserRecord | null>;
   /**
    * Compare-and-swap of the password hash: writes `next` only while the stored hash is still

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { dictionary } from '@zxcvbn-ts/language-common';
 import { checkPasswordPolicy, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../../../src/core/passwords/policy.js';
-import { normalizeEmail, normalizeUsername } from '../../../src/core/accounts/user-rules.js';
+import { loginKey, normalizeEmail, normalizeFullName, normalizeUsername } from '../../../src/core/accounts/user-rules.js';
 
 const GOOD = 'correct horse battery staple';
 const IDENTITY = { username: 'alice', email: 'alice.smith@example.com' };
@@ -130,8 +130,22 @@ test('an email without a dotted domain, without @ or with two @ is refused', () 
   }
 });
 
-test('an email with a non-ASCII character is refused', () => {
+test('an email with a non-ASCII character is refused, one that lowers to ASCII included', () => {
   assert.throws(() => normalizeEmail('jörg@example.com'), { code: 'invalid_email' });
+  assert.throws(() => normalizeEmail('\u212Aate@example.com'), { code: 'invalid_email' }); // the Kelvin sign lowers to "k"
+});
+
+// Login keys: the one spelling a login is looked up and throttled by
+
+test('a login key is the login trimmed with A–Z lowered', () => {
+  assert.equal(loginKey('  Alice_B.c-1 '), 'alice_b.c-1');
+  assert.equal(loginKey('Alice.Smith@Example.COM'), 'alice.smith@example.com');
+  assert.equal(loginKey(loginKey(' ALICE ')), 'alice');
+});
+
+test('a login key folds nothing but A–Z: accents, full-width letters and Unicode case folds stay as typed', () => {
+  for (const login of ['álice', 'ÁLICE', 'ａlice', 'a\u0301lice', 'İnci']) assert.equal(loginKey(login), login.replace(/[A-Z]/g, (c) => c.toLowerCase()));
+  assert.equal(loginKey('\u212Aate'), '\u212Aate'); // the Kelvin sign, which toLowerCase() turns into "k"
 });
 
 test('an email local part of 64 characters is accepted and of 65 refused', () => {
@@ -145,4 +159,18 @@ test('an email longer than 254 characters is refused', () => {
   assert.equal(fits.length, 254);
   assert.equal(normalizeEmail(fits), fits);
   assert.throws(() => normalizeEmail(`x${fits}`), { code: 'invalid_email' });
+});
+
+// Full names (the CLI reaches createAccount without the HTTP schema)
+
+test('a full name is kept as given, accents and emoji included; none is null', () => {
+  for (const name of ['Ann Lee', 'Ann Lée 😀', '李小龍', 'x'.repeat(255), '😀'.repeat(255)]) assert.equal(normalizeFullName(name), name);
+  assert.equal(normalizeFullName(undefined), null);
+  assert.equal(normalizeFullName(null), null);
+});
+
+test('a full name with a control character, or longer than 255 characters, is refused as validation_failed', () => {
+  for (const name of ['a\u0000b', '\u0000', 'a\nb', 'a\tb', '\u001b[31m', 'a\u007f', 'a\u0085', 'a\u009f', 'x'.repeat(256)]) {
+    assert.throws(() => normalizeFullName(name), { code: 'validation_failed' }, JSON.stringify(name));
+  }
 });

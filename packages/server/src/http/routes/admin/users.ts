@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import type { AdminService } from '../../../core/admin/admin.js';
 import { toPublicUser } from '../../../core/accounts/user-rules.js';
 import { adminActor, adminGuard, USER_ID_PATTERN, userIdParams } from '../../admin-request.js';
-import { bearerSecurity, NO_CONTROL_CHARS, ref, responses } from '../../schemas.js';
+import { bearerSecurity, freeText, ref, responses } from '../../schemas.js';
 
 interface ListQuery {
   q?: string;
@@ -22,8 +22,7 @@ const DEFAULT_LIMIT = 20;
 const listQuerySchema = {
   type: 'object',
   properties: {
-    // no control characters: PostgreSQL refuses NUL, and no username or email holds one
-    q: { type: 'string', maxLength: 254, pattern: NO_CONTROL_CHARS, description: 'Prefix of the username (any case) or of the email' },
+    q: freeText(254, { description: 'Prefix of the username (any case) or of the email' }),
     limit: { type: 'string', pattern: '^(100|[1-9][0-9]?)$', description: `Users per page, 1 to 100 (default ${DEFAULT_LIMIT})` },
     after: { type: 'string', pattern: USER_ID_PATTERN, description: 'next_cursor of the previous page' },
   },

@@ -2,7 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import { AuthError } from '../../../core/errors.js';
 import { noStore, requestContext } from '../../http.js';
-import { NO_CONTROL_CHARS, ref, responses } from '../../schemas.js';
+import { freeText, ref, responses } from '../../schemas.js';
 
 interface LoginBody {
   username?: string;
@@ -21,8 +21,8 @@ export function loginRoute(app: FastifyInstance): void {
         required: ['password'],
         additionalProperties: false,
         properties: {
-          username: { type: 'string', minLength: 1, maxLength: 254, pattern: NO_CONTROL_CHARS, description: 'Username, or an email' },
-          email: { type: 'string', minLength: 1, maxLength: 254, pattern: NO_CONTROL_CHARS },
+          username: freeText(254, { minLength: 1, description: 'Username, or an email' }),
+          email: freeText(254, { minLength: 1 }),
           password: { type: 'string', maxLength: 1024 },
         },
       },

@@ -2,7 +2,8 @@
 import type { FastifyInstance } from 'fastify';
 import { toPublicUser } from '../../../core/accounts/user-rules.js';
 import { noStore, requestContext } from '../../http.js';
-import { ref, responses, tokenPairSchema } from '../../schemas.js';
+import { freeText, ref, responses, tokenPairSchema } from '../../schemas.js';
+import { FULL_NAME_MAX_LENGTH } from '../../../core/accounts/user-rules.js';
 
 interface RegisterBody {
   username: string;
@@ -22,10 +23,10 @@ export function registerRoute(app: FastifyInstance): void {
         required: ['username', 'email', 'password'],
         additionalProperties: false,
         properties: {
-          username: { type: 'string', maxLength: 254, description: '3 to 32 letters, digits, "_", "." or "-"' },
-          email: { type: 'string', maxLength: 254 },
+          username: freeText(254, { description: '3 to 32 letters, digits, "_", "." or "-"' }),
+          email: freeText(254),
           password: { type: 'string', maxLength: 1024, description: '8 to 128 characters, not a common password' },
-          full_name: { type: ['string', 'null'], maxLength: 255 },
+          full_name: { ...freeText(FULL_NAME_MAX_LENGTH), type: ['string', 'null'] },
         },
       },
       response: responses({

@@ -1,5 +1,6 @@
 // GET /metrics: Prometheus text. Open unless METRICS_TOKEN (a bearer token the scraper sends)
-// and/or METRICS_ALLOW (the IPs that may scrape) are set; both set means both must match.
+// and/or METRICS_ALLOW (the IPs that may scrape) are set; both set means both must match. Under
+// NODE_ENV=production it is served only with one of them (config.ts, readMetricsProtection).
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Registry } from 'prom-client';

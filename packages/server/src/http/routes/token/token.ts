@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { AuthError } from '../../../core/errors.js';
 import { noStore } from '../../http.js';
 import { oauthErrorHandler, oauthErrorSchema, requireForm } from '../../oauth-errors.js';
-import { NO_CONTROL_CHARS, ref } from '../../schemas.js';
+import { freeText, ref } from '../../schemas.js';
 import { passwordGrant } from './grants/password.js';
 import { refreshTokenGrant } from './grants/refresh-token.js';
 
@@ -22,6 +22,9 @@ const GRANTS = { password: passwordGrant, refresh_token: refreshTokenGrant } as 
 
 export function tokenRoute(app: FastifyInstance): void {
   const field = { type: 'string', maxLength: 4096 };
+  // No length limit of their own (BODY_LIMIT_BYTES bounds them): an over-long token is an invalid
+  // grant, which the verifier says, not a malformed request (RFC 6749 §5.2).
+  const token = { type: 'string' };
   app.post<{ Body: TokenForm }>('/token', {
     onRequest: noStore,
     preValidation: requireForm,
@@ -33,9 +36,9 @@ export function tokenRoute(app: FastifyInstance): void {
       body: {
         type: 'object',
         properties: {
-          grant_type: { type: 'string', maxLength: 64, description: 'password or refresh_token' },
-          username: { ...field, maxLength: 254, pattern: NO_CONTROL_CHARS }, password: field, refresh_token: field, access_token: field,
-          scope: { type: 'string', maxLength: 1024 }, client_id: { type: 'string', maxLength: 255 },
+          grant_type: freeText(64, { description: 'password or refresh_token' }),
+          username: freeText(254), password: field, refresh_token: token, access_token: token,
+          scope: freeText(1024), client_id: freeText(255),
         },
       },
       response: {
