@@ -23,7 +23,7 @@ import { createLogout } from './core/sessions/logout.js';
 import { createRefresher } from './core/sessions/refresh.js';
 import { createSessionList } from './core/sessions/session-list.js';
 import { createSessionStarter } from './core/sessions/start-session.js';
-import type { AccessKeyRing } from './core/tokens/key-set.js';
+import type { AccessKeyRing } from './core/tokens/key-ring.js';
 import { deriveSigningKeys } from './core/tokens/keys.js';
 import { createTokens } from './core/tokens/tokens.js';
 import { buildApp } from './http/app.js';

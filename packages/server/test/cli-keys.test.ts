@@ -1,5 +1,6 @@
-// `gatehouse keys rotate`: adds a signing key to the key set file (mode 0600) and retires the old
-// one; refuses under HS256 and when the keys come from JWT_PRIVATE_KEY_FILE.
+// `gatehouse keys rotate`: adds a signing key to the key set file (mode 0600), published at once and
+// signing after the activation delay, when the old one retires; refuses under HS256 and when the keys
+// come from JWT_PRIVATE_KEY_FILE.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -7,7 +8,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseKeySet } from '../src/core/tokens/key-set.js';
+import { KEY_ACTIVATION_DELAY_MS, parseKeySet } from '../src/core/tokens/key-set.js';
 
 const CLI = fileURLToPath(new URL('../src/cli.js', import.meta.url));
 
@@ -22,20 +23,21 @@ function tempDir(t: { after(fn: () => void): void }): string {
   return dir;
 }
 
-test('gatehouse keys rotate creates the key set, then adds a new signer and retires the previous one', (t) => {
+test('gatehouse keys rotate creates the key set, then adds a key that signs after the activation delay, when the previous one retires', (t) => {
   const dir = tempDir(t);
   const env = { DATA_DIR: dir, JWT_ALG: 'ES256' };
   const first = runCli(['keys', 'rotate'], env);
   assert.equal(first.status, 0, first.stderr);
-  assert.match(first.stdout, /^New ES256 signing key \S+ in .*jwt-keys\.json\.\n$/);
+  assert.match(first.stdout, /^New ES256 signing key \S+ in .*jwt-keys\.json: it signs now\.\n$/);
   const second = runCli(['keys', 'rotate'], env);
   assert.equal(second.status, 0, second.stderr);
-  assert.match(second.stdout, /is retired: it verifies for 905 s more, then leaves the JWKS\./);
+  assert.match(second.stdout, /: it is published now and signs from \S+Z \(in 340 s\)\.\nKey \S+ signs until then, and stays published for 905 s more, until its last token has expired\.\n$/);
   const path = join(dir, 'jwt-keys.json');
   assert.equal(statSync(path).mode & 0o777, 0o600);
   const keys = parseKeySet(readFileSync(path, 'utf8')).keys;
   assert.equal(keys.length, 2);
-  assert.equal(typeof keys[0]!.retiredAt, 'number');
+  assert.equal(keys[1]!.activatesAt, keys[1]!.createdAt + KEY_ACTIVATION_DELAY_MS);
+  assert.equal(keys[0]!.retiredAt, keys[1]!.activatesAt, 'the old key retires when the new one starts signing');
   assert.equal(keys[1]!.retiredAt, null);
   assert.ok(second.stdout.includes(keys[1]!.kid));
 });
@@ -49,3 +51,4 @@ test('gatehouse keys rotate refuses under HS256 and with JWT_PRIVATE_KEY_FILE, n
   assert.equal(pem.status, 78);
   assert.match(pem.stderr, /JWT_PRIVATE_KEY_FILE: is set/);
 });
+

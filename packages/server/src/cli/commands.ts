@@ -47,9 +47,13 @@ function userCommand(action: (flags: Flags, ctx: UserCommandContext) => Promise<
 }
 
 async function rotateKeys(config: Readonly<Config>): Promise<number> {
-  const { kid, retiredKid, path } = await rotateKeySetFile(config, systemClock.now());
-  console.log(`New ${config.jwtAlg} signing key ${kid} in ${path}.`);
-  if (retiredKid) console.log(`Key ${retiredKid} is retired: it verifies for ${config.accessTokenTtlSeconds + config.clockToleranceSeconds} s more, then leaves the JWKS.`);
+  const nowMs = systemClock.now();
+  const { kid, activatesAt, retiredKid, path } = await rotateKeySetFile(config, nowMs);
+  const signs = activatesAt <= nowMs ? 'signs now' : `is published now and signs from ${new Date(activatesAt).toISOString()} (in ${Math.round((activatesAt - nowMs) / 1000)} s)`;
+  console.log(`New ${config.jwtAlg} signing key ${kid} in ${path}: it ${signs}.`);
+  if (retiredKid) {
+    console.log(`Key ${retiredKid} signs until then, and stays published for ${config.accessTokenTtlSeconds + config.clockToleranceSeconds} s more, until its last token has expired.`);
+  }
   return 0;
 }
 

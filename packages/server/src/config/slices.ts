@@ -6,7 +6,7 @@ const HTTP = [
   'nodeEnv', 'logLevel', 'bodyLimitBytes', 'trustProxy', 'maxHeaderBytes', 'requestTimeoutMs', 'connectionTimeoutMs',
   'corsOrigins', 'docs', 'demo', 'metricsToken', 'metricsAllow', 'refreshRequiresAccessToken', 'jwtAlg',
 ] as const;
-const TOKENS = ['issuer', 'audience', 'clockToleranceSeconds'] as const;
+const TOKENS = ['issuer', 'audience', 'clockToleranceSeconds', 'accessTokenTtlSeconds'] as const;
 const SESSIONS = [
   'accessTokenTtlSeconds', 'refreshTokenTtlSeconds', 'sessionMaxAgeSeconds', 'refreshGraceSeconds', 'refreshRequiresAccessToken',
 ] as const;
