@@ -1,8 +1,9 @@
 // The command table: each command's words, flags, and what it runs. Settings are read only once
 // the command line is known to be right, so a usage mistake is reported before a bad setting.
-import { generateSecret } from '../config/secret.js';
-import { loadConfig, loadDotEnv, type Config } from '../config/config.js';
+import { generateSecret, resolveSecret } from '../config/secret.js';
+import { ConfigError, loadConfig, loadDotEnv, type Config } from '../config/config.js';
 import { systemClock } from '../core/clock.js';
+import { deriveKey } from '../core/tokens/keys.js';
 import { rotateKeySetFile } from '../config/signing-keys.js';
 import { createStores } from '../storage/create-stores.js';
 import type { Stores } from '../storage/types/stores.js';
@@ -46,6 +47,21 @@ function userCommand(action: (flags: Flags, ctx: UserCommandContext) => Promise<
   };
 }
 
+/**
+ * `secret --access-key`: the HS256 access key of the configured secret (GATEHOUSE_SECRET, or the
+ * development secret in DATA_DIR, as the server reads it), for services verifying tokens: unlike
+ * the master secret it cannot derive the refresh key. Only the key goes to stdout.
+ */
+function printAccessKey(config: Readonly<Config>): number {
+  if (config.jwtAlg !== 'HS256') {
+    throw new ConfigError('JWT_ALG', `is ${config.jwtAlg}: access tokens are not signed with the access key; give services the JWKS URL`);
+  }
+  const { secret, warning } = resolveSecret(config);
+  if (warning) console.error(warning);
+  console.log(deriveKey(secret, 'access').toString('base64url'));
+  return 0;
+}
+
 async function rotateKeys(config: Readonly<Config>): Promise<number> {
   const nowMs = systemClock.now();
   const { kid, activatesAt, retiredKid, path } = await rotateKeySetFile(config, nowMs);
@@ -59,7 +75,14 @@ async function rotateKeys(config: Readonly<Config>): Promise<number> {
 
 export const COMMANDS: readonly Command[] = [
   { name: 'serve', flags: {}, run: async () => { await startServer(settings()); return -1; } },
-  { name: 'secret', flags: {}, run: async () => { console.log(generateSecret()); return 0; } },
+  {
+    name: 'secret', flags: { 'access-key': 'boolean' },
+    run: async (flags) => {
+      if (flags['access-key'] === true) return printAccessKey(settings());
+      console.log(generateSecret());
+      return 0;
+    },
+  },
   { name: 'migrate', flags: {}, run: () => withStores(settings(), async () => console.log('Database is up to date.')) },
   { name: 'keys rotate', flags: {}, run: () => rotateKeys(settings()) },
   {

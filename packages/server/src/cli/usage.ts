@@ -6,6 +6,9 @@ export const USAGE = `Usage: gatehouse <command> [flags]
 Commands:
   serve                         start the server (same as npm start)
   secret                        print a new random master secret (32 bytes, hex)
+  secret --access-key           print the HS256 access key of GATEHOUSE_SECRET (or the development
+                                secret) for services that verify tokens: it cannot mint refresh
+                                tokens
   migrate                       apply pending database migrations
   keys rotate                   add an access-token signing key (JWT_ALG=EdDSA|ES256|RS256),
                                 published at once, signing ${KEY_ACTIVATION_DELAY_MS / 1000} s later; the old one stays
