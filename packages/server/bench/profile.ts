@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startChild, stopAll, stopChild, type Child } from './lib/children.js';
-import { BENCH_PASSWORD, BENCH_SECRET, fetchMe, loginMany, registerUser, startGatehouse, startNodeOptions } from './lib/gatehouse.js';
+import { BENCH_ACCESS_KEY, BENCH_PASSWORD, fetchMe, loginMany, registerUser, startGatehouse, startNodeOptions } from './lib/gatehouse.js';
 import { CONNECTIONS, LOGIN_CONNECTIONS } from './lib/cases.js';
 import { measure, timing, type LoadOptions } from './lib/load.js';
 import { RefreshChains } from './lib/refresh-chains.js';
@@ -88,7 +88,7 @@ async function startResource(gatehouse: Child, options: LoadOptions, nodeArgs: s
   const authorization = (options.headers as Record<string, string>).authorization!;
   const body = await fetchMe(gatehouse.url, authorization.slice('Bearer '.length));
   const script = fileURLToPath(new URL('./servers/resource.js', import.meta.url));
-  return startChild('resource', script, { nodeArgs: [...startNodeOptions(), ...nodeArgs], env: { BENCH_BODY: body, GATEHOUSE_SECRET: BENCH_SECRET } });
+  return startChild('resource', script, { nodeArgs: [...startNodeOptions(), ...nodeArgs], env: { BENCH_BODY: body, GATEHOUSE_ACCESS_KEY: BENCH_ACCESS_KEY } });
 }
 
 function print(title: string, rows: SelfTime[], requests: number): void {

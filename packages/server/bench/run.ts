@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { rssMb, startChild, stopAll, stopChild, type Child } from './lib/children.js';
-import { fetchMe, loginMany, registerUser, startGatehouse, startNodeOptions, BENCH_SECRET } from './lib/gatehouse.js';
+import { fetchMe, loginMany, registerUser, startGatehouse, startNodeOptions, BENCH_ACCESS_KEY } from './lib/gatehouse.js';
 import { timing } from './lib/load.js';
 import { RefreshChains } from './lib/refresh-chains.js';
 import { formatTable, machineInfo, round2, writeReport, type Report } from './lib/report.js';
@@ -25,7 +25,7 @@ async function startTargets(dataDir: string) {
   const idleMb = rssMb(gatehouse.pid);
   const { access_token: accessToken } = await registerUser(gatehouse.url, USERNAME);
   const body = await fetchMe(gatehouse.url, accessToken);
-  const env = { BENCH_BODY: body, GATEHOUSE_SECRET: BENCH_SECRET };
+  const env = { BENCH_BODY: body, GATEHOUSE_ACCESS_KEY: BENCH_ACCESS_KEY };
   // With npm start's node options, like Gatehouse: the ratios then compare code, not runtime flags.
   const nodeArgs = startNodeOptions();
   const [ceiling, resource] = await Promise.all([

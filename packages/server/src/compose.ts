@@ -31,7 +31,7 @@ import { createRefresher } from './core/sessions/refresh.js';
 import { createSessionIdRotation } from './core/sessions/rotate-session-id.js';
 import { createSessionList } from './core/sessions/session-list.js';
 import { createSessionStarter } from './core/sessions/start-session.js';
-import type { AccessKeyRing } from './core/tokens/key-set.js';
+import type { AccessKeyRing } from './core/tokens/key-ring.js';
 import { deriveKey, deriveSigningKeys } from './core/tokens/keys.js';
 import { createTokens } from './core/tokens/tokens.js';
 import { buildApp } from './http/app.js';

@@ -2,8 +2,11 @@
 // Never imports the server or its storage: this ships to other processes.
 export { verifyAccessToken, cachedUser } from './verify-access-token.js';
 export { VerifiedTokenCache } from './token-cache.js';
+export type { KeyPresence } from './token-cache.js';
 export type { AccessTokenClaims, GatehouseUser, VerifyAccessTokenOptions } from './verify-access-token.js';
-export { sharedSecretKeySource, remoteJwksKeySource, JWKS_ALGORITHMS } from './key-sources.js';
+export {
+  accessKeySource, sharedSecretKeySource, remoteJwksKeySource, JWKS_ALGORITHMS, DEFAULT_JWKS_COOLDOWN_MS,
+} from './key-sources.js';
 export type { KeySource, RemoteJwksOptions } from './key-sources.js';
 export { redisSessionCheck } from './redis-session-check.js';
 export type { RedisHashReader, RedisSessionCheckOptions, SessionCheck } from './redis-session-check.js';

@@ -1,7 +1,8 @@
 // verifyAccessToken(token, options): checks a Gatehouse access token in another service without
 // calling the server (docs/architecture.md, "Tokens and keys"): pinned algorithms, `typ` at+jwt,
-// `iss`/`aud`, `exp`/`nbf` with a small leeway, unknown `crit` refused, required claims present;
-// optionally a live-session check.
+// `iss`/`aud`, `exp`/`nbf` with a small leeway, `iat` not in the future and no further from `exp`
+// than an access lifetime, unknown `crit` refused, required claims present; optionally a
+// live-session check.
 import { VerifiedTokenCache } from './token-cache.js';
 import { jwtVerify, errors as joseErrors, type JWTPayload } from 'jose';
 import { VerifyError } from './errors.js';
@@ -9,22 +10,28 @@ import type { KeySource } from './key-sources.js';
 import type { SessionCheck } from './redis-session-check.js';
 
 export interface VerifyAccessTokenOptions {
-  /** sharedSecretKeySource(secret) or remoteJwksKeySource(url). */
+  /** accessKeySource(key), remoteJwksKeySource(url), or (discouraged) sharedSecretKeySource(secret). */
   keys: KeySource;
   /** Expected `iss`. Default "gatehouse" (the server's JWT_ISSUER default). */
   issuer?: string;
   /** Expected `aud`, when the server sets JWT_AUDIENCE. */
   audience?: string | string[];
-  /** Leeway on `exp` and `nbf`, in seconds. Default 5. */
+  /** Leeway on `exp`, `nbf` and `iat`, in seconds. Default 5. */
   clockToleranceSeconds?: number;
+  /**
+   * The longest lifetime (`exp` − `iat`) a token may claim: the server's ACCESS_TOKEN_TTL. A token
+   * minted with a stolen key cannot then outlive it. Default 900 (the server's default, 15 min).
+   */
+  maxTokenLifetimeSeconds?: number;
   /** Milliseconds since the epoch; for tests. Default Date.now. */
   now?: () => number;
   /** Refuse tokens of logged-out sessions: redisSessionCheck(redis) or introspectionSessionCheck({ url, clientId, clientSecret }). */
   sessionCheck?: SessionCheck;
   /**
-   * Tokens that passed are remembered until their `exp` (at most 10 000), so a client sending
-   * the same token again costs a map lookup, not a signature check; the session check still runs
-   * every time. On by default, one cache per options object; `false` turns it off.
+   * Tokens that passed are remembered until their `exp` (at most 10 000), or until their key
+   * leaves the JWKS, so a client sending the same token again costs a map lookup, not a signature
+   * check; the session check still runs every time. On by default, one cache per options object;
+   * `false` turns it off.
    */
   cache?: boolean;
 }
@@ -51,10 +58,11 @@ export interface GatehouseUser {
 }
 
 const ACCESS_TYP = 'at+jwt';
+const DEFAULT_MAX_LIFETIME_SECONDS = 900;
 
 export async function verifyAccessToken(token: string, options: VerifyAccessTokenOptions): Promise<GatehouseUser> {
   if (!options?.keys || typeof options.keys.resolve !== 'function') {
-    throw new TypeError('verifyAccessToken: options.keys must be sharedSecretKeySource(...) or remoteJwksKeySource(...)');
+    throw new TypeError('verifyAccessToken: options.keys must be accessKeySource(...), remoteJwksKeySource(...) or sharedSecretKeySource(...)');
   }
   if (typeof token !== 'string' || token === '') throw new VerifyError('missing_token', 'A bearer access token is required.');
   const user = await verifiedUser(token, options);
@@ -88,13 +96,13 @@ interface Verified {
 const caches = new WeakMap<VerifyAccessTokenOptions, VerifiedTokenCache<Verified>>();
 
 async function verifiedUser(token: string, options: VerifyAccessTokenOptions): Promise<GatehouseUser> {
-  if (options.cache === false) return toUser(readClaims(await verifySignedToken(token, options)));
+  if (options.cache === false) return toUser(readClaims(await verifySignedToken(token, options), options));
   let cache = caches.get(options);
-  if (!cache) caches.set(options, (cache = new VerifiedTokenCache<Verified>()));
+  if (!cache) caches.set(options, (cache = new VerifiedTokenCache<Verified>(undefined, options.keys.presence)));
   const nowMs = options.now ? options.now() : Date.now();
   let verified = cache.get(token, nowMs);
   if (!verified) {
-    const user = toUser(readClaims(await verifySignedToken(token, options)));
+    const user = toUser(readClaims(await verifySignedToken(token, options), options));
     verified = { exp: user.claims.exp, user };
     cache.set(token, verified);
   }
@@ -119,12 +127,25 @@ async function verifySignedToken(token: string, options: VerifyAccessTokenOption
   }
 }
 
-function readClaims(payload: JWTPayload): AccessTokenClaims {
+function readClaims(payload: JWTPayload, options: VerifyAccessTokenOptions): AccessTokenClaims {
   const { iss, sub, sid, name, role, jti, iat, exp, aud } = payload as Record<string, unknown>;
   const texts = [iss, sub, sid, name, role, jti].every((v) => typeof v === 'string' && v.length > 0);
   const numbers = [iat, exp].every((v) => typeof v === 'number' && Number.isFinite(v));
   if (!texts || !numbers) throw new VerifyError('invalid_token', 'The token lacks required claims.');
+  checkIssuedAt(iat as number, exp as number, options);
   const claims = { iss, sub, sid, name, role, jti, iat, exp } as AccessTokenClaims;
   if (aud !== undefined) claims.aud = aud as string | string[];
   return claims;
+}
+
+/**
+ * `iat` no later than now (with the leeway), and `exp` − `iat` no longer than the server issues: a
+ * key that signed a far-future or years-long token (a stolen one) gets no more than one lifetime.
+ */
+function checkIssuedAt(iat: number, exp: number, options: VerifyAccessTokenOptions): void {
+  const maxLifetime = options.maxTokenLifetimeSeconds ?? DEFAULT_MAX_LIFETIME_SECONDS;
+  if (typeof maxLifetime !== 'number' || !(maxLifetime > 0)) throw new TypeError('verifyAccessToken: maxTokenLifetimeSeconds must be a positive number');
+  const nowSeconds = (options.now ? options.now() : Date.now()) / 1000;
+  if (iat > nowSeconds + (options.clockToleranceSeconds ?? 5)) throw new VerifyError('invalid_token', 'The token was issued in the future.');
+  if (exp - iat > maxLifetime) throw new VerifyError('invalid_token', 'The token claims a longer lifetime than maxTokenLifetimeSeconds allows.');
 }

@@ -4,9 +4,12 @@
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { deriveKey } from '../../src/core/tokens/keys.js';
 import { startChild, type Child } from './children.js';
 
 export const BENCH_SECRET = 'b3c1f09e6a7d4258e1f4c2a9d7b6e3f0a1c5d8e2f4b7a9c3e6d1f2a4b5c7d8e9';
+/** What `gatehouse secret --access-key` prints for BENCH_SECRET: the resource server's key. */
+export const BENCH_ACCESS_KEY = deriveKey(BENCH_SECRET, 'access').toString('base64url');
 export const BENCH_PASSWORD = 'correct horse battery staple';
 // The server's default (cores − 1), so the raw argon2id rate is measured at the same concurrency.
 export const HASH_CONCURRENCY = Math.max(1, availableParallelism() - 1);

@@ -1,8 +1,9 @@
 // The command table: each command's words, flags, and what it runs. Settings are read only once
 // the command line is known to be right, so a usage mistake is reported before a bad setting.
-import { generateSecret } from '../config/secret.js';
-import { loadConfig, loadDotEnv, type Config } from '../config/config.js';
+import { generateSecret, resolveSecret } from '../config/secret.js';
+import { ConfigError, loadConfig, loadDotEnv, type Config } from '../config/config.js';
 import { systemClock } from '../core/clock.js';
+import { deriveKey } from '../core/tokens/keys.js';
 import { rotateKeySetFile } from '../config/signing-keys.js';
 import { createStores } from '../storage/create-stores.js';
 import type { Stores } from '../storage/types/stores.js';
@@ -46,16 +47,42 @@ function userCommand(action: (flags: Flags, ctx: UserCommandContext) => Promise<
   };
 }
 
+/**
+ * `secret --access-key`: the HS256 access key of the configured secret (GATEHOUSE_SECRET, or the
+ * development secret in DATA_DIR, as the server reads it), for services verifying tokens: unlike
+ * the master secret it cannot derive the refresh key. Only the key goes to stdout.
+ */
+function printAccessKey(config: Readonly<Config>): number {
+  if (config.jwtAlg !== 'HS256') {
+    throw new ConfigError('JWT_ALG', `is ${config.jwtAlg}: access tokens are not signed with the access key; give services the JWKS URL`);
+  }
+  const { secret, warning } = resolveSecret(config);
+  if (warning) console.error(warning);
+  console.log(deriveKey(secret, 'access').toString('base64url'));
+  return 0;
+}
+
 async function rotateKeys(config: Readonly<Config>): Promise<number> {
-  const { kid, retiredKid, path } = await rotateKeySetFile(config, systemClock.now());
-  console.log(`New ${config.jwtAlg} signing key ${kid} in ${path}.`);
-  if (retiredKid) console.log(`Key ${retiredKid} is retired: it verifies for ${config.accessTokenTtlSeconds + config.clockToleranceSeconds} s more, then leaves the JWKS.`);
+  const nowMs = systemClock.now();
+  const { kid, activatesAt, retiredKid, path } = await rotateKeySetFile(config, nowMs);
+  const signs = activatesAt <= nowMs ? 'signs now' : `is published now and signs from ${new Date(activatesAt).toISOString()} (in ${Math.round((activatesAt - nowMs) / 1000)} s)`;
+  console.log(`New ${config.jwtAlg} signing key ${kid} in ${path}: it ${signs}.`);
+  if (retiredKid) {
+    console.log(`Key ${retiredKid} signs until then, and stays published for ${config.accessTokenTtlSeconds + config.clockToleranceSeconds} s more, until its last token has expired.`);
+  }
   return 0;
 }
 
 export const COMMANDS: readonly Command[] = [
   { name: 'serve', flags: {}, run: async () => { await startServer(settings()); return -1; } },
-  { name: 'secret', flags: {}, run: async () => { console.log(generateSecret()); return 0; } },
+  {
+    name: 'secret', flags: { 'access-key': 'boolean' },
+    run: async (flags) => {
+      if (flags['access-key'] === true) return printAccessKey(settings());
+      console.log(generateSecret());
+      return 0;
+    },
+  },
   { name: 'migrate', flags: {}, run: () => withStores(settings(), async () => console.log('Database is up to date.')) },
   { name: 'keys rotate', flags: {}, run: () => rotateKeys(settings()) },
   {

@@ -1,12 +1,18 @@
 // The help text of `gatehouse --help`: one line per command, descriptions in one column.
+import { KEY_ACTIVATION_DELAY_MS } from '../core/tokens/key-set.js';
+
 export const USAGE = `Usage: gatehouse <command> [flags]
 
 Commands:
   serve                         start the server (same as npm start)
   secret                        print a new random master secret (32 bytes, hex)
+  secret --access-key           print the HS256 access key of GATEHOUSE_SECRET (or the development
+                                secret) for services that verify tokens: it cannot mint refresh
+                                tokens
   migrate                       apply pending database migrations
-  keys rotate                   add an access-token signing key (JWT_ALG=EdDSA|ES256|RS256); the old
-                                one keeps verifying for ACCESS_TOKEN_TTL, then leaves the JWKS
+  keys rotate                   add an access-token signing key (JWT_ALG=EdDSA|ES256|RS256),
+                                published at once, signing ${KEY_ACTIVATION_DELAY_MS / 1000} s later; the old one stays
+                                published until its last token has expired
   user list [--json]            list the users: id, username, email, role, disabled, created
   user create --username U --email E [--role R] [--full-name N]
                                 create a user; the password is read from a hidden prompt or stdin

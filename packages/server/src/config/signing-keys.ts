@@ -1,16 +1,19 @@
 // Where the asymmetric access-token keys come from (JWT_ALG=EdDSA|ES256|RS256): JWT_PRIVATE_KEY_FILE
-// (PEM; the first key signs, later ones only verify), or the key set file DATA_DIR/jwt-keys.json
-// (mode 0600, in a folder made 0700), generated in development and rotated by `gatehouse keys rotate`.
+// (PEM; the first key signs once it has been published long enough, later ones only verify), or
+// the key set file DATA_DIR/jwt-keys.json (mode 0600, in a folder made 0700), generated in
+// development and rotated by `gatehouse keys rotate`.
 import { createPrivateKey } from 'node:crypto';
 import { chmodSync, existsSync, linkSync, mkdirSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Clock } from '../core/clock.js';
+import { createReloadingKeyRing, type AccessKeyRing } from '../core/tokens/key-ring.js';
 import {
-  createReloadingKeyRing, generateStoredKey, parseKeySet, rotateKeySet, storedKeyFrom,
-  type AccessKeyRing, type AsymmetricAlg, type KeySetDocument, type KeyWindows,
+  KEY_ACTIVATION_DELAY_MS, activationOf, generateStoredKey, parseKeySet, rotateKeySet, storedKeyFrom,
+  type AsymmetricAlg, type KeySetDocument, type KeyWindows,
 } from '../core/tokens/key-set.js';
 import { ConfigError, type Config } from './config.js';
+import { keySightingsPath, recordKeySightings } from './key-sightings.js';
 
 type KeyConfig = Pick<Config, 'nodeEnv' | 'dataDir' | 'jwtAlg' | 'jwtPrivateKeyFile' | 'accessTokenTtlSeconds'
   | 'refreshTokenTtlSeconds' | 'clockToleranceSeconds'>;
@@ -27,7 +30,8 @@ export async function loadAccessKeyRing(config: KeyConfig, clock: Clock): Promis
   if (config.jwtPrivateKeyFile) {
     const path = config.jwtPrivateKeyFile;
     const load = () => readFile(path, 'utf8');
-    const parse = async (text: string) => keySetFromPem(text, alg, (await stat(path)).mtimeMs);
+    const sightings = keySightingsPath(config);
+    const parse = (text: string) => keySetFromPem(text, alg, (kids) => recordKeySightings(sightings, kids, clock.now()));
     return { ring: await wrapConfigError('JWT_PRIVATE_KEY_FILE', () => createReloadingKeyRing({ load, parse, windows, clock })) };
   }
   const path = keySetPath(config);
@@ -44,8 +48,8 @@ export async function loadAccessKeyRing(config: KeyConfig, clock: Clock): Promis
   return { ring, warning };
 }
 
-/** `gatehouse keys rotate`: adds a new signer to the key set file and retires the current one. */
-export async function rotateKeySetFile(config: KeyConfig, nowMs: number): Promise<{ kid: string; retiredKid?: string; path: string }> {
+/** `gatehouse keys rotate`: adds a signer to the key set file, active after KEY_ACTIVATION_DELAY_MS, which retires the current one then. */
+export async function rotateKeySetFile(config: KeyConfig, nowMs: number): Promise<{ kid: string; activatesAt: number; retiredKid?: string; path: string }> {
   if (config.jwtAlg === 'HS256') throw new ConfigError('JWT_ALG', 'is HS256: there is no key set to rotate (set JWT_ALG=EdDSA, ES256 or RS256)');
   if (config.jwtPrivateKeyFile) {
     throw new ConfigError('JWT_PRIVATE_KEY_FILE', 'is set: rotate by putting the new PEM key first in that file and keeping the old one after it');
@@ -54,16 +58,28 @@ export async function rotateKeySetFile(config: KeyConfig, nowMs: number): Promis
   const current: KeySetDocument = existsSync(path) ? parseKeySet(await readFile(path, 'utf8')) : { version: 1, keys: [] };
   const next = await rotateKeySet(current, config.jwtAlg, nowMs, config);
   writeKeySet(path, next);
-  return { kid: next.keys.at(-1)!.kid, retiredKid: current.keys.find((key) => key.retiredAt === null)?.kid, path };
+  const added = next.keys.at(-1)!;
+  return { kid: added.kid, activatesAt: activationOf(added), retiredKid: current.keys.find((key) => key.retiredAt === null)?.kid, path };
 }
 
-/** PEM file → key set: the first key signs; later keys verify, retired when the file last changed. */
-async function keySetFromPem(text: string, alg: AsymmetricAlg, changedAtMs: number): Promise<KeySetDocument> {
+/**
+ * PEM file → key set, newest key first in the file. The last (oldest) key signs from when it was
+ * first seen; each newer one KEY_ACTIVATION_DELAY_MS after it was first seen (published first),
+ * which retires the key after it. `firstSeen` records and returns the sightings (key-sightings.ts).
+ */
+async function keySetFromPem(
+  text: string, alg: AsymmetricAlg, firstSeen: (kids: string[]) => Record<string, number>,
+): Promise<KeySetDocument> {
   const blocks = text.match(PEM_BLOCK) ?? [];
   if (blocks.length === 0) throw new TypeError('holds no PEM private key');
-  const keys = await Promise.all(blocks.map((pem, index) =>
-    storedKeyFrom(createPrivateKey(pem), alg, changedAtMs, index === 0 ? null : changedAtMs)));
-  return { version: 1, keys: [...keys.slice(1), keys[0]!] };
+  const keys = await Promise.all(blocks.map((pem) => storedKeyFrom(createPrivateKey(pem), alg, 0)));
+  const seen = firstSeen(keys.map((key) => key.kid));
+  const oldest = keys.length - 1;
+  const activation = keys.map((key, index) => seen[key.kid]! + (index === oldest ? 0 : KEY_ACTIVATION_DELAY_MS));
+  const stored = keys.map((key, index) => ({
+    ...key, createdAt: seen[key.kid]!, activatesAt: activation[index]!, retiredAt: index === 0 ? null : activation[index - 1]!,
+  }));
+  return { version: 1, keys: stored.reverse() };
 }
 
 function checkSigner(doc: KeySetDocument, alg: AsymmetricAlg, path: string): KeySetDocument {

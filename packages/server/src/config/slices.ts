@@ -6,7 +6,7 @@ const HTTP = [
   'nodeEnv', 'logLevel', 'bodyLimitBytes', 'trustProxy', 'maxHeaderBytes', 'requestTimeoutMs', 'connectionTimeoutMs',
   'corsOrigins', 'docs', 'demo', 'metrics', 'metricsToken', 'metricsAllow', 'tokenRefreshRequiresAccessToken', 'jwtAlg',
 ] as const;
-const TOKENS = ['issuer', 'audience', 'clockToleranceSeconds'] as const;
+const TOKENS = ['issuer', 'audience', 'clockToleranceSeconds', 'accessTokenTtlSeconds'] as const;
 const SESSIONS = ['accessTokenTtlSeconds', 'refreshTokenTtlSeconds', 'sessionMaxAgeSeconds', 'refreshGraceSeconds'] as const;
 const PASSWORDS = ['hashConcurrency', 'pwnedPasswordsUrl', 'pwnedPasswordsTimeoutMs', 'loginDelay'] as const;
 const OAUTH = ['publicUrl', 'issuer', 'audience', 'jwtAlg', 'introspectionClients', 'refreshGraceSeconds'] as const;

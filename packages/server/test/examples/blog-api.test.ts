@@ -1,17 +1,21 @@
 // examples/blog-api against the real Gatehouse: any logged-in user reads and writes posts; only
-// the author or an admin edits or deletes one. With the shared secret (HS256) through inject, and
-// with the JWKS URL of a Gatehouse listening on loopback (EdDSA).
+// the author or an admin edits or deletes one. With the access key (HS256, `gatehouse secret
+// --access-key`) through inject, and with the JWKS URL of a Gatehouse listening on loopback (EdDSA).
+// Its start refuses to run without a key, and never asks for the master secret.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { FastifyInstance } from 'fastify';
 import { buildBlogApp } from 'gatehouse-example-blog-api/app';
-import { remoteJwksKeySource, sharedSecretKeySource } from '@gatehouse-auth/verify';
+import { main } from 'gatehouse-example-blog-api/main';
+import { accessKeySource, remoteJwksKeySource } from '@gatehouse-auth/verify';
+import { deriveKey } from '../../src/core/tokens/keys.js';
 import { TEST_SECRET, createTestApp, failure, registerUser, type TestApp } from '../helpers.js';
 import { listenGatehouse, userWithRole } from '../verify/servers.js';
 
 async function setup(t: { after(fn: () => Promise<void>): void }): Promise<{ ctx: TestApp; blog: FastifyInstance }> {
   const ctx = await createTestApp();
-  const blog = await buildBlogApp({ verify: { keys: sharedSecretKeySource(TEST_SECRET), now: () => ctx.clock.now() }, now: () => ctx.clock.now() });
+  const keys = accessKeySource(deriveKey(TEST_SECRET, 'access').toString('base64url')); // what `gatehouse secret --access-key` prints
+  const blog = await buildBlogApp({ verify: { keys, now: () => ctx.clock.now() }, now: () => ctx.clock.now() });
   t.after(async () => {
     await blog.close();
     await ctx.close();
@@ -102,4 +106,10 @@ test('with JWT_ALG=EdDSA the blog verifies through the JWKS URL of a listening G
   assert.equal((await call(blog, 'GET', '/blog', bob.tokens.access_token)).json().posts.length, 1);
   assert.deepEqual(failure(await call(blog, 'DELETE', `/blog/${id}`, bob.tokens.access_token)), { status: 403, code: 'not_post_author' });
   assert.equal(server.jwksRequests(), 1);
+});
+
+test('the blog will not start without GATEHOUSE_JWKS_URL or GATEHOUSE_ACCESS_KEY, and says the master secret is not what it wants', async () => {
+  await assert.rejects(main({}), { message: /^set GATEHOUSE_JWKS_URL \(asymmetric tokens\) or GATEHOUSE_ACCESS_KEY \(HS256: `npx gatehouse secret --access-key`\)$/ });
+  await assert.rejects(main({ GATEHOUSE_SECRET: TEST_SECRET }), { message: /\(not GATEHOUSE_SECRET: the blog never needs the master secret\)$/ });
+  await assert.rejects(main({ GATEHOUSE_ACCESS_KEY: TEST_SECRET.slice(1) }), TypeError);
 });

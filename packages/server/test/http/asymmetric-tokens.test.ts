@@ -1,19 +1,23 @@
 // The server under JWT_ALG=EdDSA, ES256 and RS256: access tokens carry a kid and verify by it, the
 // whole login → /users/me → refresh → grace replay → reuse flow holds (ES256 signatures are
 // randomised, so a replayed access token differs while its refresh token is identical), and the
-// algorithm stays pinned.
+// algorithm stays pinned. With JWT_PRIVATE_KEY_FILE, a key put first in the file signs only once it
+// has been published for the activation delay, counted from when the server first saw it (recorded
+// in DATA_DIR), never from the file's mtime.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { SignJWT, decodeJwt, decodeProtectedHeader } from 'jose';
 import type { FastifyInstance } from 'fastify';
 import { deriveKey } from '../../src/core/tokens/keys.js';
 import { ManualClock } from '../../src/core/clock.js';
 import { loadConfig } from '../../src/config/config.js';
 import { keySetPath, loadAccessKeyRing } from '../../src/config/signing-keys.js';
+import { keySightingsPath } from '../../src/config/key-sightings.js';
+import { KEY_ACTIVATION_DELAY_MS } from '../../src/core/tokens/key-set.js';
 import { TEST_SECRET, bearer, createTestApp, failure, registerUser, type Pair, type TestApp } from '../helpers.js';
 
 async function appFor(t: { after(fn: () => Promise<void>): void }, env: Record<string, string>): Promise<TestApp> {
@@ -91,7 +95,7 @@ test('under an asymmetric algorithm, a token without kid, with an unknown kid, o
   }
 });
 
-test('JWT_PRIVATE_KEY_FILE: the first PEM key signs, a later one verifies and is published too', async (t) => {
+test('JWT_PRIVATE_KEY_FILE at the first start: the first PEM key signs, a later one verifies and is published too', async (t) => {
   const signer = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
   const older = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
   const file = join(tempDir(t), 'jwt.pem');
@@ -104,6 +108,70 @@ test('JWT_PRIVATE_KEY_FILE: the first PEM key signs, a later one verifies and is
   const olderToken = await new SignJWT(decodeJwt(tokens.access_token))
     .setProtectedHeader({ alg: 'ES256', typ: 'at+jwt', kid: jwks.keys[0]!.kid }).sign(older);
   assert.equal((await me(ctx.app, olderToken)).statusCode, 200);
+});
+
+const pemOf = (...keys: KeyObject[]) => keys.map((key) => key.export({ format: 'pem', type: 'pkcs8' })).join('\n');
+const kidOf = (token: string) => decodeProtectedHeader(token).kid;
+
+test('JWT_PRIVATE_KEY_FILE: a key put first is published at once and signs after the activation delay from when it was first seen; the file\'s mtime and a restart change nothing', async (t) => {
+  const dir = tempDir(t);
+  const file = join(dir, 'jwt.pem');
+  const env = { JWT_ALG: 'EdDSA', JWT_PRIVATE_KEY_FILE: file, DATA_DIR: join(dir, 'data') };
+  const [a, b] = [generateKeyPairSync('ed25519').privateKey, generateKeyPairSync('ed25519').privateKey];
+  writeFileSync(file, pemOf(a));
+  const first = await createTestApp(env);
+  const start = first.clock.now();
+  const { tokens: fromA, username, password } = await registerUser(first.app);
+  const login = async (ctx: TestApp) => (await ctx.app.inject({ method: 'POST', url: '/auth/login', payload: { username, password } })).json() as Pair;
+  const kidA = kidOf(fromA.access_token);
+
+  writeFileSync(file, pemOf(b, a));
+  utimesSync(file, 0, 0); // an old mtime, as a copy that keeps times would leave
+  first.clock.advance(10_000);
+  const seenB = first.clock.now();
+  const jwks = (await first.app.inject({ method: 'GET', url: '/.well-known/jwks.json' })).json() as { keys: Array<{ kid: string }> };
+  assert.equal(jwks.keys.length, 2, 'b is published at once');
+  const kidB = jwks.keys.map((key) => key.kid).find((kid) => kid !== kidA);
+  assert.equal(kidOf((await login(first)).access_token), kidA, 'a still signs');
+  assert.equal((await me(first.app, fromA.access_token)).statusCode, 200, 'a is not retired by the mtime');
+  assert.equal(statSync(keySightingsPath(first.config)).mode & 0o777, 0o600);
+  await first.close();
+
+  // A restart, with the file touched again: b still signs from seenB + the delay, not from now.
+  utimesSync(file, new Date(start + 200_000), new Date(start + 200_000));
+  const second = await createTestApp(env);
+  t.after(() => second.close());
+  second.clock.set(seenB + KEY_ACTIVATION_DELAY_MS - 1_000);
+  assert.equal(kidOf((await login(second)).access_token), kidA);
+  second.clock.set(seenB + KEY_ACTIVATION_DELAY_MS);
+  assert.equal(kidOf((await login(second)).access_token), kidB);
+  assert.equal((await me(second.app, fromA.access_token)).statusCode, 200, 'a stays verifying until its last token expired');
+  assert.deepEqual(JSON.parse(readFileSync(keySightingsPath(second.config), 'utf8')).firstSeen[kidB!], seenB);
+});
+
+test('JWT_PRIVATE_KEY_FILE: a file left with a single new key (the old one removed) signs with it at once', async (t) => {
+  const dir = tempDir(t);
+  const file = join(dir, 'jwt.pem');
+  writeFileSync(file, pemOf(generateKeyPairSync('ed25519').privateKey));
+  const ctx = await appFor(t, { JWT_ALG: 'EdDSA', JWT_PRIVATE_KEY_FILE: file, DATA_DIR: join(dir, 'data') });
+  const { tokens } = await registerUser(ctx.app);
+  writeFileSync(file, pemOf(generateKeyPairSync('ed25519').privateKey));
+  ctx.clock.advance(10_000);
+  const { tokens: after } = await registerUser(ctx.app);
+  assert.notEqual(kidOf(after.access_token), kidOf(tokens.access_token));
+  assert.deepEqual(failure(await me(ctx.app, tokens.access_token)), { status: 401, code: 'invalid_token' });
+});
+
+test('JWT_PRIVATE_KEY_FILE with a DATA_DIR where the key sightings cannot be written stops the start, naming the variable', async (t) => {
+  const dir = tempDir(t);
+  const file = join(dir, 'jwt.pem');
+  writeFileSync(file, pemOf(generateKeyPairSync('ed25519').privateKey));
+  const notAFolder = join(dir, 'data');
+  writeFileSync(notAFolder, '');
+  const config = loadConfig({ DATA_DIR: notAFolder, JWT_ALG: 'EdDSA', JWT_PRIVATE_KEY_FILE: file });
+  await assert.rejects(loadAccessKeyRing(config, new ManualClock()), {
+    name: 'ConfigError', message: /^JWT_PRIVATE_KEY_FILE: cannot record when its keys were first seen in .*DATA_DIR must be a writable folder/,
+  });
 });
 
 test('JWT_PRIVATE_KEY_FILE holding a key of the wrong type stops the start with a message naming the variable', async (t) => {

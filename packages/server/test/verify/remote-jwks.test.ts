@@ -1,12 +1,17 @@
 // verifyAccessToken with a remote JWKS against a real Gatehouse listening on loopback (JWT_ALG=EdDSA):
 // a rotation (new kid) is picked up without restart, an unknown kid triggers exactly one refetch
-// (and none inside the cooldown), and a token signed by a key the JWKS does not hold is refused.
+// (and none inside the cooldown), a token signed by a key the JWKS does not hold is refused, and
+// cached tokens of a kid that left the JWKS are refused from the refetch that shows it gone.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { generateKeyPairSync } from 'node:crypto';
+import { createPrivateKey, generateKeyPairSync } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { SignJWT, decodeJwt, decodeProtectedHeader } from 'jose';
-import { rotateKeySetFile } from '../../src/config/signing-keys.js';
-import { VerifyError, remoteJwksKeySource, verifyAccessToken, type RemoteJwksOptions } from '@gatehouse-auth/verify';
+import { keySetPath, rotateKeySetFile } from '../../src/config/signing-keys.js';
+import { generateStoredKey, parseKeySet } from '../../src/core/tokens/key-set.js';
+import {
+  VerifyError, cachedUser, remoteJwksKeySource, verifyAccessToken, type RemoteJwksOptions, type VerifyAccessTokenOptions,
+} from '@gatehouse-auth/verify';
 import { registerUser } from '../helpers.js';
 import { listenGatehouse, type ListeningGatehouse } from './servers.js';
 
@@ -53,8 +58,8 @@ test('a key rotation on the server (new kid) is picked up by the verifier withou
   await verify(before.access_token);
   assert.equal(server.jwksRequests(), 1);
 
-  await rotateKeySetFile(server.config, server.clock.now());
-  server.clock.advance(10_000); // the server re-reads its key set
+  const rotated = await rotateKeySetFile(server.config, server.clock.now());
+  server.clock.set(rotated.activatesAt); // published first; signing from here
   const login = await server.app.inject({ method: 'POST', url: '/auth/login', payload: { username, password } });
   const after = login.json().access_token as string;
   assert.notEqual(decodeProtectedHeader(after).kid, decodeProtectedHeader(before.access_token).kid);
@@ -111,4 +116,55 @@ test('an unreachable JWKS fails closed with 503 key_source_unavailable', async (
   const keys = remoteJwksKeySource(`${server.baseUrl}/no-such-jwks`);
   await assert.rejects(verifyAccessToken(tokens.access_token, { keys, now: () => server.clock.now() }),
     { name: 'VerifyError', code: 'key_source_unavailable', statusCode: 503 });
+});
+
+/** The server's key set replaced by one new key: the operator removed the old (say, stolen) one. */
+async function replaceServerKeys(server: ListeningGatehouse): Promise<void> {
+  writeFileSync(keySetPath(server.config), JSON.stringify({ version: 1, keys: [await generateStoredKey('EdDSA', server.clock.now())] }));
+  server.clock.advance(10_000); // the server re-reads its key set at the next use
+}
+
+async function login(server: ListeningGatehouse, user: { username: string; password: string }): Promise<string> {
+  const payload = { username: user.username, password: user.password };
+  return (await server.app.inject({ method: 'POST', url: '/auth/login', payload })).json().access_token as string;
+}
+
+test('once a refetch shows a kid gone from the JWKS, cached tokens it verified are refused: genuine or forged, cachedUser or verifyAccessToken', async (t) => {
+  const server = await serverFor(t);
+  const user = await registerUser(server.app);
+  const options: VerifyAccessTokenOptions = { keys: remoteJwksKeySource(server.jwksUrl, { cooldownMs: 0 }), now: () => server.clock.now() };
+  const [stolen] = parseKeySet(readFileSync(keySetPath(server.config), 'utf8')).keys;
+  const forged = await new SignJWT({ ...decodeJwt(user.tokens.access_token), jti: 'minted-with-the-stolen-key' })
+    .setProtectedHeader({ alg: 'EdDSA', typ: 'at+jwt', kid: stolen!.kid }).sign(createPrivateKey(stolen!.privateKey));
+  for (const token of [user.tokens.access_token, forged]) {
+    const verified = await verifyAccessToken(token, options);
+    assert.equal(cachedUser(token, options), verified, 'cached');
+  }
+
+  await replaceServerKeys(server);
+  const fresh = await login(server, user); // the new kid: one refetch, which shows the old kid gone
+  assert.equal((await verifyAccessToken(fresh, options)).id, user.userId);
+  assert.equal(server.jwksRequests(), 2);
+  for (const token of [user.tokens.access_token, forged]) {
+    assert.equal(cachedUser(token, options), undefined);
+    await refuses(verifyAccessToken(token, options), 'invalid_token');
+  }
+});
+
+test('a cache hit once the JWKS is cacheMaxAgeMs old refetches it in the background, so a removed kid is noticed without a new kid to prompt it', async (t) => {
+  const server = await serverFor(t);
+  const user = await registerUser(server.app);
+  const options: VerifyAccessTokenOptions = { keys: remoteJwksKeySource(server.jwksUrl, { cacheMaxAgeMs: 60_000 }), now: () => server.clock.now() };
+  const verified = await verifyAccessToken(user.tokens.access_token, options);
+  assert.equal(cachedUser(user.tokens.access_token, options), verified);
+
+  await replaceServerKeys(server);
+  server.clock.advance(50_000);
+  cachedUser(user.tokens.access_token, options); // 60 s after the first hit: starts the refetch
+  // A token of the new kid arrives within jose's 30 s refetch cooldown (by the wall clock): only
+  // the refetch the hit started lets it pass, and it waits for that refetch.
+  assert.equal((await verifyAccessToken(await login(server, user), options)).id, user.userId);
+  assert.equal(server.jwksRequests(), 2);
+  assert.equal(cachedUser(user.tokens.access_token, options), undefined);
+  await refuses(verifyAccessToken(user.tokens.access_token, options), 'invalid_token');
 });

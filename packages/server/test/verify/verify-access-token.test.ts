@@ -1,6 +1,8 @@
 // verifyAccessToken with the shared secret (HS256, the server's default): tokens of the real app
 // verify to their user; expired, forged, refresh, kid-carrying and foreign-issuer tokens are refused
-// with the server's codes; misuse is a TypeError; the Redis session check refuses logged-out sessions.
+// with the server's codes, as are tokens claiming a longer lifetime than maxTokenLifetimeSeconds or a
+// future iat; the access key alone (accessKeySource) verifies like the secret; misuse is a
+// TypeError; the Redis session check refuses logged-out sessions.
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
@@ -8,7 +10,7 @@ import { Redis } from 'ioredis';
 import { SignJWT, decodeJwt } from 'jose';
 import { deriveKey } from '../../src/core/tokens/keys.js';
 import {
-  VerifyError, cachedUser, redisSessionCheck, sharedSecretKeySource, verifyAccessToken, type VerifyAccessTokenOptions,
+  VerifyError, accessKeySource, cachedUser, redisSessionCheck, sharedSecretKeySource, verifyAccessToken, type VerifyAccessTokenOptions,
 } from '@gatehouse-auth/verify';
 import { TEST_SECRET, bearer, createTestApp, registerUser, type TestApp } from '../helpers.js';
 import { deleteRedisKeys, unavailable } from '../storage/backends.js';
@@ -87,6 +89,37 @@ test('refuses a token signed with the raw master secret or carrying a kid, and o
   await refuses(verifyAccessToken(withKid, options(ctx)), 'invalid_token');
   const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
   await refuses(verifyAccessToken(`${b64({ alg: 'none', typ: 'at+jwt' })}.${b64(claims)}.`, options(ctx)), 'invalid_token');
+});
+
+test('accessKeySource with the derived access key verifies the server\'s tokens like the secret did, and refuses refresh tokens', async (t) => {
+  const ctx = await appFor(t);
+  const { tokens, userId } = await registerUser(ctx.app);
+  for (const encoding of ['base64url', 'hex'] as const) {
+    const opts = options(ctx, { keys: accessKeySource(deriveKey(TEST_SECRET, 'access').toString(encoding)) });
+    assert.equal((await verifyAccessToken(tokens.access_token, opts)).id, userId, encoding);
+    await refuses(verifyAccessToken(tokens.refresh_token, opts), 'invalid_token');
+  }
+});
+
+test('a token claiming a longer lifetime (exp − iat) than maxTokenLifetimeSeconds is refused with invalid_token; the default is 900', async (t) => {
+  const ctx = await appFor(t, { ACCESS_TOKEN_TTL: '30m' });
+  const { tokens } = await registerUser(ctx.app);
+  await refuses(verifyAccessToken(tokens.access_token, options(ctx)), 'invalid_token');
+  assert.equal((await verifyAccessToken(tokens.access_token, options(ctx, { maxTokenLifetimeSeconds: 1800 }))).role, 'user');
+  await refuses(verifyAccessToken(tokens.access_token, options(ctx, { maxTokenLifetimeSeconds: 1799 })), 'invalid_token');
+  await assert.rejects(verifyAccessToken(tokens.access_token, options(ctx, { maxTokenLifetimeSeconds: 0 })), TypeError);
+});
+
+test('a token whose iat lies in the future beyond the clock tolerance is refused with invalid_token', async (t) => {
+  const ctx = await appFor(t);
+  const { tokens } = await registerUser(ctx.app);
+  const claims = decodeJwt(tokens.access_token);
+  const ahead = (seconds: number) => new SignJWT({ ...claims, iat: claims.iat! + seconds, exp: claims.exp! + seconds })
+    .setProtectedHeader({ alg: 'HS256', typ: 'at+jwt' }).sign(deriveKey(TEST_SECRET, 'access'));
+  assert.equal((await verifyAccessToken(await ahead(5), options(ctx))).role, 'user');
+  await refuses(verifyAccessToken(await ahead(6), options(ctx)), 'invalid_token');
+  await refuses(verifyAccessToken(await ahead(6), options(ctx, { clockToleranceSeconds: 0 })), 'invalid_token');
+  assert.equal((await verifyAccessToken(await ahead(6), options(ctx, { clockToleranceSeconds: 10 }))).role, 'user');
 });
 
 test('checks the issuer and, when given, the audience', async (t) => {

@@ -1,5 +1,6 @@
-// Who sends this access token: its signature and claims (verified once, then cached until exp),
-// and on every request its session and user, so a logout or a disabled account is felt at once.
+// Who sends this access token: its signature and claims (verified once, then cached until exp or
+// until its key leaves the key set), and on every request its session and user, so a logout or a
+// disabled account is felt at once.
 import { VerifiedTokenCache } from '@gatehouse-auth/verify';
 import { AuthError } from '../errors.js';
 import type { CoreDeps } from '../context.js';
@@ -17,7 +18,8 @@ export type Authenticator = ReturnType<typeof createAuthenticator>;
 export function createAuthenticator(deps: Pick<CoreDeps, 'tokens' | 'users' | 'sessions' | 'sessionAndUser' | 'clock'>) {
   const { tokens, users, sessions, clock } = deps;
   const readSessionAndUser = sessionAndUserReader(deps);
-  const verified = new VerifiedTokenCache<AccessTokenClaims>();
+  // Under an asymmetric JWT_ALG a hit also compares the ring's generation: one call and a number.
+  const verified = new VerifiedTokenCache<AccessTokenClaims>(undefined, tokens.accessKeys);
 
   async function verifyAccess(accessToken: string): Promise<AccessTokenClaims> {
     const nowMs = clock.now();

@@ -1,20 +1,32 @@
-// The asymmetric access-token key set (docs/architecture.md, "Tokens and keys"): which private key
-// signs, which public keys still verify (selected by `kid`), and which are published in the JWKS.
-// Rotation adds a key and retires the previous signer, which keeps verifying for one access-token
-// lifetime. Framework-free; time comes in.
-import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
-import type { JWK } from 'jose';
-import type { Clock } from '../clock.js';
+// The asymmetric access-token key set (docs/architecture.md, "Tokens and keys") as stored: its keys,
+// when each starts signing and when it stops, and rotation. A new key is published before it signs,
+// for longer than verifiers may cache the JWKS; a retired key stays published until the last token
+// it signed has expired. Framework-free; time comes in. The in-memory ring is key-ring.ts.
+import { createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { DEFAULT_JWKS_COOLDOWN_MS } from '@gatehouse-auth/verify';
 
 export const ASYMMETRIC_ALGS = ['EdDSA', 'ES256', 'RS256'] as const;
 export type AsymmetricAlg = (typeof ASYMMETRIC_ALGS)[number];
+
+/** How long verifiers may cache the JWKS (its Cache-Control max-age). */
+export const JWKS_MAX_AGE_SECONDS = 300;
+/** How often a running server re-reads its key source (a rotation reaches it this late at most). */
+export const KEY_RELOAD_INTERVAL_MS = 10_000;
+/**
+ * How long a rotated-in key is published before it signs: every instance has re-read the key set,
+ * a JWKS fetched just before is past its max-age, and a verifier that saw the new kid inside its
+ * refetch cooldown (@gatehouse-auth/verify: 30 s) may fetch again.
+ */
+export const KEY_ACTIVATION_DELAY_MS = KEY_RELOAD_INTERVAL_MS + JWKS_MAX_AGE_SECONDS * 1000 + DEFAULT_JWKS_COOLDOWN_MS;
 
 /** One key as the key set file keeps it. Times are milliseconds since the epoch. */
 export interface StoredKey {
   kid: string;
   alg: AsymmetricAlg;
   createdAt: number;
-  /** When a newer key took over signing; null for the signer. */
+  /** When it starts signing; absent in files written before activation existed: `createdAt`. */
+  activatesAt?: number;
+  /** When it stops signing (its successor's activation, possibly still ahead); null while none is due. */
   retiredAt: number | null;
   /** PKCS#8 PEM. */
   privateKey: string;
@@ -31,36 +43,12 @@ export interface KeyWindows {
   clockToleranceSeconds: number;
 }
 
-export interface SigningKey {
-  kid: string;
-  alg: AsymmetricAlg;
-  privateKey: KeyObject;
-}
-
-/** What the token code needs: a signer, verification by kid, and the published public keys. */
-export interface AccessKeyRing {
-  signingKey(): Promise<SigningKey>;
-  /**
-   * The public key of `kid` for `alg`, if it may still verify at `nowMs`. `reissue` widens the
-   * window to the refresh path, which accepts access tokens expired up to the refresh lifetime.
-   */
-  verificationKey(kid: string, alg: string, nowMs: number, reissue: boolean): Promise<KeyObject | undefined>;
-  publicJwks(nowMs: number): Promise<JWK[]>;
-}
-
-interface LoadedKey {
-  stored: StoredKey;
-  privateKey: KeyObject;
-  publicKey: KeyObject;
-  jwk: JWK;
-}
-
 /** A fresh key pair for `alg`, its kid the RFC 7638 thumbprint of its public JWK. */
-export async function generateStoredKey(alg: AsymmetricAlg, nowMs: number): Promise<StoredKey> {
+export async function generateStoredKey(alg: AsymmetricAlg, nowMs: number, activatesAt = nowMs): Promise<StoredKey> {
   const { privateKey } = alg === 'EdDSA' ? generateKeyPairSync('ed25519')
     : alg === 'ES256' ? generateKeyPairSync('ec', { namedCurve: 'P-256' })
       : generateKeyPairSync('rsa', { modulusLength: 2048 });
-  return storedKeyFrom(privateKey, alg, nowMs);
+  return { ...(await storedKeyFrom(privateKey, alg, nowMs)), activatesAt };
 }
 
 export async function storedKeyFrom(privateKey: KeyObject, alg: AsymmetricAlg, createdAt: number, retiredAt: number | null = null): Promise<StoredKey> {
@@ -83,17 +71,41 @@ export function checkKeyType(key: KeyObject, alg: AsymmetricAlg): void {
 
 const KEY_TYPE_NAMES: Record<AsymmetricAlg, string> = { EdDSA: 'Ed25519', ES256: 'EC P-256', RS256: 'RSA of 2048 bits or more' };
 
-/** How long after its retirement a key still verifies normally (and stays in the JWKS). */
+/** How long after its retirement a key still verifies normally (and stays in the JWKS): its last token's lifetime. */
 export const verifyWindowMs = (w: KeyWindows) => (w.accessTokenTtlSeconds + w.clockToleranceSeconds) * 1000;
 /** How long after its retirement the refresh path still accepts its (expired) access tokens. */
 export const reissueWindowMs = (w: KeyWindows) => verifyWindowMs(w) + w.refreshTokenTtlSeconds * 1000;
 
-/** Adds a new signer for `alg`, retires the current one, and drops keys past the reissue window. */
+export const activationOf = (key: StoredKey): number => key.activatesAt ?? key.createdAt;
+
+/**
+ * Adds a key for `alg` that signs KEY_ACTIVATION_DELAY_MS from now (at once in an empty set), retires
+ * the current signer at that moment, and drops keys past the reissue window.
+ */
 export async function rotateKeySet(doc: KeySetDocument, alg: AsymmetricAlg, nowMs: number, windows: KeyWindows): Promise<KeySetDocument> {
+  const activatesAt = doc.keys.some((key) => key.retiredAt === null) ? nowMs + KEY_ACTIVATION_DELAY_MS : nowMs;
   const kept = doc.keys
-    .map((key) => (key.retiredAt === null ? { ...key, retiredAt: nowMs } : key))
+    .map((key) => (key.retiredAt === null ? { ...key, retiredAt: activatesAt } : key))
     .filter((key) => nowMs - key.retiredAt! < reissueWindowMs(windows));
-  return { version: 1, keys: [...kept, await generateStoredKey(alg, nowMs)] };
+  return { version: 1, keys: [...kept, await generateStoredKey(alg, nowMs, activatesAt)] };
+}
+
+/**
+ * The index of the key that signs at `nowMs`: of the keys not retired by then, the one activated
+ * last; when none is active yet (the signer was removed by hand), the first to come, at once.
+ */
+export function signerIndex(keys: readonly StoredKey[], nowMs: number): number {
+  let signer = -1;
+  keys.forEach((key, index) => {
+    if (key.retiredAt !== null && key.retiredAt <= nowMs) return;
+    const best = keys[signer];
+    const active = activationOf(key) <= nowMs;
+    const bestActive = best !== undefined && activationOf(best) <= nowMs;
+    if (best === undefined
+      || (active && (!bestActive || activationOf(key) >= activationOf(best)))
+      || (!active && !bestActive && activationOf(key) < activationOf(best))) signer = index;
+  });
+  return signer;
 }
 
 /** Parses and checks a key set file's text. */
@@ -104,68 +116,10 @@ export function parseKeySet(text: string): KeySetDocument {
     if (typeof key.kid !== 'string' || !ASYMMETRIC_ALGS.includes(key.alg) || typeof key.privateKey !== 'string') {
       throw new TypeError('a key set entry lacks kid, alg or privateKey');
     }
+    const times = [key.createdAt, key.activatesAt ?? 0, key.retiredAt ?? 0];
+    if (!times.every((time) => typeof time === 'number' && Number.isFinite(time))) {
+      throw new TypeError(`key ${key.kid}: createdAt, activatesAt and retiredAt must be milliseconds since the epoch`);
+    }
   }
   return doc;
-}
-
-/** A fixed key set in memory: the newest unretired key signs. */
-export async function importKeySet(doc: KeySetDocument, windows: KeyWindows): Promise<AccessKeyRing> {
-  const loaded: LoadedKey[] = await Promise.all(doc.keys.map(async (stored) => {
-    const privateKey = createPrivateKey(stored.privateKey);
-    checkKeyType(privateKey, stored.alg);
-    const publicKey = createPublicKey(privateKey);
-    const { exportJWK } = await import('jose'); // only with an asymmetric JWT_ALG
-    const jwk: JWK = { ...(await exportJWK(publicKey)), kid: stored.kid, alg: stored.alg, use: 'sig' };
-    return { stored, privateKey, publicKey, jwk };
-  }));
-  const signers = loaded.filter((key) => key.stored.retiredAt === null);
-  const signer = signers.at(-1);
-  if (!signer) throw new TypeError('the key set has no signing key (every key is retired)');
-  const usable = (key: LoadedKey, nowMs: number, windowMs: number) =>
-    key.stored.retiredAt === null || nowMs - key.stored.retiredAt < windowMs;
-  return {
-    signingKey: async () => ({ kid: signer.stored.kid, alg: signer.stored.alg, privateKey: signer.privateKey }),
-    verificationKey: async (kid, alg, nowMs, reissue) => {
-      const key = loaded.find((k) => k.stored.kid === kid && k.stored.alg === alg);
-      const windowMs = reissue ? reissueWindowMs(windows) : verifyWindowMs(windows);
-      return key && usable(key, nowMs, windowMs) ? key.publicKey : undefined;
-    },
-    publicJwks: async (nowMs) => loaded.filter((key) => usable(key, nowMs, verifyWindowMs(windows))).map((key) => ({ ...key.jwk })),
-  };
-}
-
-/**
- * A key ring that re-reads its source at most every `reloadIntervalMs` (by the injected clock), so
- * a `gatehouse keys rotate` reaches running servers without a restart. `load` returns the source's
- * current text; it is parsed again only when the text changed.
- */
-export async function createReloadingKeyRing(options: {
-  load: () => Promise<string>;
-  parse: (text: string) => Promise<KeySetDocument>;
-  windows: KeyWindows;
-  clock: Clock;
-  reloadIntervalMs?: number;
-}): Promise<AccessKeyRing> {
-  const { load, parse, windows, clock, reloadIntervalMs = 10_000 } = options;
-  let text = await load();
-  let ring = await importKeySet(await parse(text), windows);
-  let checkedAt = clock.now();
-  const current = async (): Promise<AccessKeyRing> => {
-    if (clock.now() - checkedAt < reloadIntervalMs) return ring;
-    checkedAt = clock.now();
-    const next = await load().catch(() => text); // a missing or unreadable file keeps the last good set
-    if (next === text) return ring;
-    try {
-      ring = await importKeySet(await parse(next), windows);
-      text = next;
-    } catch {
-      // a half-edited or broken file keeps the last good set; the next check tries again
-    }
-    return ring;
-  };
-  return {
-    signingKey: async () => (await current()).signingKey(),
-    verificationKey: async (...args) => (await current()).verificationKey(...args),
-    publicJwks: async (nowMs) => (await current()).publicJwks(nowMs),
-  };
 }

@@ -4,7 +4,7 @@
 // or the reverse. With an asymmetric JWT_ALG, access tokens are signed by a key ring instead
 // (key-set.ts); refresh stays HMAC.
 import { createHmac, createSecretKey, type KeyObject } from 'node:crypto';
-import type { AccessKeyRing } from './key-set.js';
+import type { AccessKeyRing } from './key-ring.js';
 
 export interface SigningKeys {
   access: KeyObject;

@@ -2,16 +2,19 @@
 // is pinned, the header `typ` tells an access token (at+jwt, RFC 9068) from a refresh token
 // (rt+jwt), and headers that could steer key selection (jku, jwk, x5u, x5c; kid too under HS256)
 // are refused, as are unknown `crit` entries. With an asymmetric key ring, access tokens carry a
-// `kid` that must name a known key. HS256 (refresh tokens always, access tokens by default) goes
+// `kid` that must name a known key; the time rules are token-times.ts. HS256 (refresh tokens always, access tokens by default) goes
 // through fast-jwt: synchronous node:crypto HMAC with the key prepared once, ≈ 10 µs a token where
 // jose's WebCrypto path costs ≈ 45–90 µs and a trip to libuv's pool, which argon2 keeps busy. The
 // ring's algorithms use jose, loaded only when a ring is configured (it is ≈ 3 MB of idle memory).
 import type { KeyObject } from 'node:crypto';
 import { createSigner, createVerifier } from 'fast-jwt';
 import type { JWTPayload, JWTHeaderParameters } from 'jose';
+import type { KeyPresence } from '@gatehouse-auth/verify';
 import { AuthError, type ErrorCode } from '../errors.js';
-import { ASYMMETRIC_ALGS, type AccessKeyRing } from './key-set.js';
+import { ASYMMETRIC_ALGS } from './key-set.js';
+import type { AccessKeyRing } from './key-ring.js';
 import type { SigningKeys } from './keys.js';
+import { acceptExpired, checkIssuedAt, checkTimes, type TimeOptions, type TimeRules } from './token-times.js';
 
 const ALG = 'HS256';
 export const ACCESS_TYP = 'at+jwt';
@@ -42,39 +45,40 @@ export interface TokenSettings {
   issuer: string;
   audience?: string;
   clockToleranceSeconds: number;
+  /** An access token claiming a longer `exp` − `iat` is refused (token-times.ts). */
+  accessTokenTtlSeconds: number;
 }
 
-export interface VerifyOptions {
-  nowMs: number;
-  /** Accept a token this many seconds past `exp` (the reissue path only, docs/architecture.md, "Refresh", step 1). */
-  allowExpiredSeconds?: number;
-}
+export type VerifyOptions = TimeOptions;
 
 export interface Tokens {
   signAccessToken(claims: AccessTokenClaims): Promise<string>;
   signRefreshToken(claims: RefreshTokenClaims): Promise<string>;
   verifyAccessToken(token: string, options: VerifyOptions): Promise<AccessTokenClaims>;
   verifyRefreshToken(token: string, options: VerifyOptions): Promise<RefreshTokenClaims>;
+  /** The ring's presence under an asymmetric JWT_ALG, for the verified-token cache; none under HS256 (the key never changes). */
+  accessKeys?: KeyPresence;
 }
 
-interface Expectation {
+interface Expectation extends TimeRules {
   typ: string;
   algorithms: readonly string[];
   issuer?: string;
   audience?: string;
-  invalid: ErrorCode;
-  expired: ErrorCode;
 }
 
 export function createTokens(keys: SigningKeys, settings: TokenSettings): Tokens {
   const ring = keys.accessKeyRing;
+  const { clockToleranceSeconds } = settings;
   const access: Expectation = {
     typ: ACCESS_TYP, algorithms: ring ? ASYMMETRIC_ALGS : [ALG], issuer: settings.issuer, audience: settings.audience,
-    invalid: 'invalid_token', expired: 'token_expired',
+    invalid: 'invalid_token', expired: 'token_expired', clockToleranceSeconds, maxLifetimeSeconds: settings.accessTokenTtlSeconds,
   };
-  const refresh: Expectation = { typ: REFRESH_TYP, algorithms: [ALG], invalid: 'invalid_refresh_token', expired: 'refresh_token_expired' };
-  const hsAccess = hs256(keys.access, access, settings);
-  const hsRefresh = hs256(keys.refresh, refresh, settings);
+  const refresh: Expectation = {
+    typ: REFRESH_TYP, algorithms: [ALG], invalid: 'invalid_refresh_token', expired: 'refresh_token_expired', clockToleranceSeconds,
+  };
+  const hsAccess = hs256(keys.access, access);
+  const hsRefresh = hs256(keys.refresh, refresh);
   return {
     signAccessToken: async (claims) => {
       const payload: JWTPayload = { iss: settings.issuer, ...claims };
@@ -85,14 +89,15 @@ export function createTokens(keys: SigningKeys, settings: TokenSettings): Tokens
     verifyAccessToken: async (token, options) =>
       readAccessClaims(ring ? await verifyWithRing(ring, token, access, settings, options) : hsAccess.verify(token, options)),
     verifyRefreshToken: async (token, options) => readRefreshClaims(hsRefresh.verify(token, options)),
+    accessKeys: ring,
   };
 }
 
 /**
  * HS256 with one derived key, signer and verifier built once. The verifier checks signature,
- * algorithm, `typ`, `iss`, `aud` and `crit`; time is checked here against the injected clock.
+ * algorithm, `typ`, `iss`, `aud` and `crit`; time is checked by token-times.ts against the injected clock.
  */
-function hs256(key: KeyObject, expected: Expectation, settings: TokenSettings) {
+function hs256(key: KeyObject, expected: Expectation) {
   const secret = key.export();
   const sign = createSigner({ key: secret, algorithm: ALG, header: { alg: ALG, typ: expected.typ } });
   const verifySignature = createVerifier({
@@ -111,32 +116,17 @@ function hs256(key: KeyObject, expected: Expectation, settings: TokenSettings) {
         throw new AuthError(expected.invalid, 'The token is malformed, forged or not of the expected kind.');
       }
       refuseKeySteering(decoded.header, null, KEY_STEERING_HEADERS, expected.invalid);
-      return checkTimes(decoded.payload, expected, settings, options);
+      return checkTimes(decoded.payload, expected, options);
     },
   };
 }
 
-/** `nbf` and `exp` as jose checks them (whole seconds, with the tolerance); past `exp` only on the reissue path. */
-function checkTimes(payload: JWTPayload, expected: Expectation, settings: TokenSettings, options: VerifyOptions): JWTPayload {
-  const now = Math.floor(options.nowMs / 1000);
-  const tolerance = settings.clockToleranceSeconds;
-  const { nbf, exp } = payload;
-  if ((nbf !== undefined && (typeof nbf !== 'number' || nbf > now + tolerance)) || typeof exp !== 'number') {
-    throw new AuthError(expected.invalid, 'The token is not valid at this time.');
-  }
-  if (exp <= now - tolerance) acceptExpired(exp, expected, settings, options);
-  return payload;
-}
-
-/** An expired token passes only where the caller allows it (docs/architecture.md, "Refresh", step 1), for that long. */
-function acceptExpired(exp: number, expected: Expectation, settings: TokenSettings, options: VerifyOptions): void {
-  const overdueSeconds = options.nowMs / 1000 - exp - settings.clockToleranceSeconds;
-  if (options.allowExpiredSeconds !== undefined && overdueSeconds < options.allowExpiredSeconds) return;
-  throw new AuthError(expected.expired, 'The token has expired.');
-}
-
+/**
+ * Signs with the key that signs at the token's `iat`: a grace replay, minted again with the same
+ * `iat`, gets the same key even across the moment a rotated-in key takes over.
+ */
 async function signWithRing(ring: AccessKeyRing, payload: JWTPayload): Promise<string> {
-  const { kid, alg, privateKey } = await ring.signingKey();
+  const { kid, alg, privateKey } = await ring.signingKey(Number(payload.iat) * 1000);
   const { SignJWT } = await import('jose');
   return new SignJWT(payload).setProtectedHeader({ alg, typ: ACCESS_TYP, kid }).sign(privateKey);
 }
@@ -163,12 +153,14 @@ async function verifyWithRing(
       currentDate: new Date(options.nowMs),
       clockTolerance: settings.clockToleranceSeconds,
     });
+    checkIssuedAt(payload, expected, options);
     return payload;
   } catch (error) {
     if (error instanceof joseErrors.JWTExpired) {
       // jose checks `exp` last, after the signature and every other claim: an expired token
       // reaching here is otherwise valid, and the reissue path may accept it for a while.
-      acceptExpired(Number(error.payload.exp), expected, settings, options);
+      checkIssuedAt(error.payload, expected, options);
+      acceptExpired(Number(error.payload.exp), expected, options);
       return error.payload;
     }
     if (error instanceof AuthError) throw error;

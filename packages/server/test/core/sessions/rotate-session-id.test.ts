@@ -24,7 +24,7 @@ test('ends every session of the user, the caller\'s included, and starts one new
   t.after(async () => { await stores.close(); rmSync(dir, { recursive: true, force: true }); });
   const clock = new ManualClock(Date.UTC(2026, 0, 1, 12));
   const events: AuditEvent[] = [];
-  const tokens = createTokens(deriveSigningKeys(TEST_SECRET), { issuer: 'gatehouse', audience: undefined, clockToleranceSeconds: 5 });
+  const tokens = createTokens(deriveSigningKeys(TEST_SECRET), { issuer: 'gatehouse', audience: undefined, clockToleranceSeconds: 5, accessTokenTtlSeconds: 900 });
   const deps = { tokens, sessions: stores.sessions, clock, audit: (event: AuditEvent) => events.push(event) };
   const startSession = createSessionStarter(deps, LIFETIMES);
   const rotateSessionId = createSessionIdRotation(deps, startSession);

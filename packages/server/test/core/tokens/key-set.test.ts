@@ -1,15 +1,17 @@
-// The asymmetric key set (docs/architecture.md, "Tokens and keys"): kids are thumbprints, rotation
-// retires the signer, retired keys verify for one access-token lifetime (the refresh path longer),
-// the JWKS holds public members only, and a reloading ring picks up a rotation by its injected
-// clock.
+// The asymmetric key set (docs/architecture.md, "Tokens and keys"): kids are thumbprints; rotation
+// publishes the new key first and lets it sign only after KEY_ACTIVATION_DELAY_MS, when the old
+// signer retires; retired keys verify (and stay published) until their last token expires (the
+// refresh path longer); the JWKS holds public members only; a reloading ring picks up a rotation by
+// its injected clock and moves its generation, so cached tokens of a removed kid are dropped.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { calculateJwkThumbprint } from 'jose';
 import { ManualClock } from '../../../src/core/clock.js';
 import {
-  ASYMMETRIC_ALGS, createReloadingKeyRing, generateStoredKey, importKeySet, parseKeySet, rotateKeySet, storedKeyFrom,
+  ASYMMETRIC_ALGS, KEY_ACTIVATION_DELAY_MS, generateStoredKey, parseKeySet, rotateKeySet, storedKeyFrom,
   type KeySetDocument,
 } from '../../../src/core/tokens/key-set.js';
+import { createReloadingKeyRing, importKeySet } from '../../../src/core/tokens/key-ring.js';
 import { generateKeyPairSync, createPrivateKey } from 'node:crypto';
 
 const WINDOWS = { accessTokenTtlSeconds: 900, refreshTokenTtlSeconds: 7 * 86_400, clockToleranceSeconds: 5 };
@@ -30,30 +32,70 @@ for (const alg of ASYMMETRIC_ALGS) {
     assert.equal(jwk!.use, 'sig');
     const { kid, alg: _alg, use: _use, ...publicJwk } = jwk!;
     assert.equal(kid, await calculateJwkThumbprint(publicJwk, 'sha256'));
-    assert.equal((await ring.signingKey()).kid, kid);
+    assert.equal((await ring.signingKey(T0)).kid, kid);
   });
 }
 
-test('rotation makes the new key the signer and keeps the old one verifying and published for the access lifetime plus leeway', async () => {
+test('the activation delay covers a key set reload, the JWKS max-age and the verifier\'s refetch cooldown: 340 s', () => {
+  assert.equal(KEY_ACTIVATION_DELAY_MS, (10 + 300 + 30) * 1000);
+});
+
+test('a rotated-in key is published at once but signs only after the activation delay; the old key signs until then', async () => {
   const first = await freshSet();
   const oldKid = first.keys[0]!.kid;
-  const rotated = await rotateKeySet(first, 'EdDSA', T0 + 1000, WINDOWS);
+  const rotated = await rotateKeySet(first, 'EdDSA', T0, WINDOWS);
+  const newKid = rotated.keys[1]!.kid;
   const ring = await importKeySet(rotated, WINDOWS);
-  const newKid = (await ring.signingKey()).kid;
-  assert.notEqual(newKid, oldKid);
-  const justInside = T0 + 1000 + (900 + 5) * 1000 - 1;
-  assert.ok(await ring.verificationKey(oldKid, 'EdDSA', justInside, false));
-  assert.deepEqual((await ring.publicJwks(justInside)).map((k) => k.kid), [oldKid, newKid]);
-  const after = justInside + 1;
-  assert.equal(await ring.verificationKey(oldKid, 'EdDSA', after, false), undefined);
-  assert.deepEqual((await ring.publicJwks(after)).map((k) => k.kid), [newKid]);
+  assert.deepEqual((await ring.publicJwks(T0)).map((k) => k.kid), [oldKid, newKid], 'published first');
+  assert.ok(await ring.verificationKey(newKid, 'EdDSA', T0, false), 'verifies at once: another instance may switch first');
+  assert.equal((await ring.signingKey(T0)).kid, oldKid);
+  assert.equal((await ring.signingKey(T0 + KEY_ACTIVATION_DELAY_MS - 1)).kid, oldKid);
+  assert.equal((await ring.signingKey(T0 + KEY_ACTIVATION_DELAY_MS)).kid, newKid);
+});
+
+test('a retired key stays verifying and published until the last token it signed has expired, then leaves', async () => {
+  const first = await freshSet();
+  const oldKid = first.keys[0]!.kid;
+  const ring = await importKeySet(await rotateKeySet(first, 'EdDSA', T0, WINDOWS), WINDOWS);
+  const lastSigned = T0 + KEY_ACTIVATION_DELAY_MS - 1;
+  const lastExpiry = lastSigned + 900 * 1000;
+  assert.ok(await ring.verificationKey(oldKid, 'EdDSA', lastExpiry + 5_000, false), 'its last token, within the leeway');
+  assert.ok((await ring.publicJwks(lastExpiry + 5_000)).some((k) => k.kid === oldKid));
+  const gone = T0 + KEY_ACTIVATION_DELAY_MS + (900 + 5) * 1000;
+  assert.equal(await ring.verificationKey(oldKid, 'EdDSA', gone, false), undefined);
+  assert.deepEqual((await ring.publicJwks(gone)).map((k) => k.kid), [(await ring.signingKey(gone)).kid]);
+});
+
+test('two rotations in a row: each key signs in turn, the last one for good', async () => {
+  const first = await freshSet();
+  const second = await rotateKeySet(first, 'EdDSA', T0, WINDOWS);
+  const third = await rotateKeySet(second, 'EdDSA', T0 + 5_000, WINDOWS);
+  const ring = await importKeySet(third, WINDOWS);
+  const [k1, k2, k3] = third.keys.map((key) => key.kid);
+  assert.equal((await ring.signingKey(T0 + KEY_ACTIVATION_DELAY_MS - 1)).kid, k1);
+  assert.equal((await ring.signingKey(T0 + KEY_ACTIVATION_DELAY_MS)).kid, k2);
+  assert.equal((await ring.signingKey(T0 + 5_000 + KEY_ACTIVATION_DELAY_MS)).kid, k3);
+});
+
+test('the first key of an empty set signs at once, and a set whose signer was removed by hand signs with the pending key', async () => {
+  const created = await rotateKeySet({ version: 1, keys: [] }, 'EdDSA', T0, WINDOWS);
+  assert.equal((await (await importKeySet(created, WINDOWS)).signingKey(T0)).kid, created.keys[0]!.kid);
+  const rotated = await rotateKeySet(created, 'EdDSA', T0, WINDOWS);
+  const withoutOld = { version: 1 as const, keys: rotated.keys.slice(1) };
+  assert.equal((await (await importKeySet(withoutOld, WINDOWS)).signingKey(T0)).kid, rotated.keys[1]!.kid);
+});
+
+test('a key set file written before activation times (no activatesAt) reads as before: each key active since created', async () => {
+  const { activatesAt: _omit, ...old } = (await freshSet()).keys[0]!;
+  const doc = parseKeySet(JSON.stringify({ version: 1, keys: [old] }));
+  assert.equal((await (await importKeySet(doc, WINDOWS)).signingKey(T0)).kid, old.kid);
 });
 
 test('a retired key still verifies on the refresh path (reissue) until the refresh lifetime has passed too', async () => {
   const first = await freshSet();
   const oldKid = first.keys[0]!.kid;
   const ring = await importKeySet(await rotateKeySet(first, 'EdDSA', T0, WINDOWS), WINDOWS);
-  const reissueEnd = T0 + (900 + 5 + 7 * 86_400) * 1000;
+  const reissueEnd = T0 + KEY_ACTIVATION_DELAY_MS + (900 + 5 + 7 * 86_400) * 1000;
   assert.ok(await ring.verificationKey(oldKid, 'EdDSA', reissueEnd - 1, true));
   assert.equal(await ring.verificationKey(oldKid, 'EdDSA', reissueEnd, true), undefined);
 });
@@ -69,7 +111,7 @@ test('a kid is only accepted with its own algorithm, and unknown kids find nothi
 test('rotation drops keys retired longer ago than the reissue window', async () => {
   const first = await freshSet();
   const second = await rotateKeySet(first, 'EdDSA', T0, WINDOWS);
-  const later = T0 + (900 + 5 + 7 * 86_400) * 1000;
+  const later = T0 + KEY_ACTIVATION_DELAY_MS + (900 + 5 + 7 * 86_400) * 1000;
   const third = await rotateKeySet(second, 'EdDSA', later, WINDOWS);
   assert.equal(third.keys.length, 2);
   assert.ok(!third.keys.some((key) => key.kid === first.keys[0]!.kid));
@@ -87,6 +129,7 @@ test('a key of the wrong type for the algorithm is refused', async () => {
 test('parseKeySet refuses text that is not a version 1 key set', () => {
   assert.throws(() => parseKeySet('{"keys": []}'), /version 1/);
   assert.throws(() => parseKeySet('{"version": 1, "keys": [{"kid": "a", "alg": "HS256", "privateKey": "x"}]}'), /lacks/);
+  assert.throws(() => parseKeySet('{"version": 1, "keys": [{"kid": "a", "alg": "EdDSA", "privateKey": "x", "createdAt": 1, "activatesAt": "soon", "retiredAt": null}]}'), /milliseconds/);
 });
 
 test('a set whose every key is retired has no signer and is refused', async () => {
@@ -102,22 +145,63 @@ test('the reloading ring re-reads its source only after the reload interval, by 
   const ring = await createReloadingKeyRing({
     load: async () => { loads += 1; return text; }, parse: async (t) => parseKeySet(t), windows: WINDOWS, clock, reloadIntervalMs: 10_000,
   });
-  const firstKid = (await ring.signingKey()).kid;
-  text = JSON.stringify(await rotateKeySet(parseKeySet(text), 'EdDSA', clock.now(), WINDOWS));
+  const rotated = await rotateKeySet(parseKeySet(text), 'EdDSA', clock.now(), WINDOWS);
+  text = JSON.stringify(rotated);
   clock.advance(9_999);
-  assert.equal((await ring.signingKey()).kid, firstKid);
+  assert.equal((await ring.publicJwks(clock.now())).length, 1);
   assert.equal(loads, 1);
   clock.advance(1);
-  assert.notEqual((await ring.signingKey()).kid, firstKid);
+  assert.deepEqual((await ring.publicJwks(clock.now())).map((k) => k.kid), rotated.keys.map((k) => k.kid));
   assert.equal(loads, 2);
+});
+
+test('a reload that changes the set moves the generation, and has() answers for the set as reloaded', async () => {
+  const clock = new ManualClock(T0);
+  const first = await freshSet();
+  let text = JSON.stringify(first);
+  const ring = await createReloadingKeyRing({ load: async () => text, parse: async (t) => parseKeySet(t), windows: WINDOWS, clock });
+  const oldKid = first.keys[0]!.kid;
+  assert.equal(ring.has(oldKid), true);
+  const before = ring.generation(clock.now());
+  const replacement = await freshSet();
+  text = JSON.stringify(replacement); // the old key removed by hand
+  clock.advance(10_000);
+  await ring.publicJwks(clock.now());
+  assert.notEqual(ring.generation(clock.now()), before);
+  assert.equal(ring.has(oldKid), false);
+  assert.equal(ring.has(replacement.keys[0]!.kid), true);
+});
+
+test('asking for the generation when a reload is due starts it at once, in the background, without waiting for a signing or a verification', async () => {
+  const clock = new ManualClock(T0);
+  let text = JSON.stringify(await freshSet());
+  let loads = 0;
+  const ring = await createReloadingKeyRing({
+    load: async () => { loads += 1; return text; }, parse: async (t) => parseKeySet(t), windows: WINDOWS, clock,
+  });
+  const before = ring.generation(clock.now());
+  text = JSON.stringify(await freshSet());
+  clock.advance(9_999);
+  ring.generation(clock.now());
+  assert.equal(loads, 1, 'not due yet');
+  clock.advance(1);
+  assert.equal(ring.generation(clock.now()), before, 'the answer does not wait');
+  assert.equal(loads, 2, 'the reload started');
+  ring.generation(clock.now());
+  assert.equal(loads, 2, 'one reload at a time');
+  await ring.publicJwks(clock.now()); // waits for the reload under way, starts none
+  assert.equal(loads, 2);
+  assert.notEqual(ring.generation(clock.now()), before);
 });
 
 test('the reloading ring keeps the last good set when the source becomes unreadable or broken', async () => {
   const clock = new ManualClock(T0);
   let text = JSON.stringify(await freshSet());
   const ring = await createReloadingKeyRing({ load: async () => text, parse: async (t) => parseKeySet(t), windows: WINDOWS, clock });
-  const kid = (await ring.signingKey()).kid;
+  const kid = (await ring.signingKey(T0)).kid;
+  const generation = ring.generation(T0);
   text = '{ half a file';
   clock.advance(60_000);
-  assert.equal((await ring.signingKey()).kid, kid);
+  assert.equal((await ring.signingKey(clock.now())).kid, kid);
+  assert.equal(ring.generation(clock.now()), generation);
 });

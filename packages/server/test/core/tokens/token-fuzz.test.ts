@@ -12,7 +12,7 @@ import { TEST_SECRET } from '../../helpers.js';
 const NOW_MS = Date.UTC(2026, 0, 1, 12);
 const NOW = NOW_MS / 1000;
 const SEED = 20_261_125;
-const tokens = createTokens(deriveSigningKeys(TEST_SECRET), { issuer: 'gatehouse', clockToleranceSeconds: 5 });
+const tokens = createTokens(deriveSigningKeys(TEST_SECRET), { issuer: 'gatehouse', clockToleranceSeconds: 5, accessTokenTtlSeconds: 900 });
 const access = { sub: 'user-1', sid: 'session-1', name: 'alice', role: 'user', jti: 'jti-1', iat: NOW, exp: NOW + 900 };
 const refresh = { sub: 'user-1', sid: 'session-1', jti: 'jti-2', iat: NOW, exp: NOW + 86_400 };
 const realAccess = await tokens.signAccessToken(access);

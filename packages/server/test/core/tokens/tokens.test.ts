@@ -11,7 +11,7 @@ import { AuthError } from '../../../src/core/errors.js';
 
 const SECRET = '9f2c1e7a4b8d3f6e0a5c2b9d8e7f6a1b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f';
 const keys = deriveSigningKeys(SECRET);
-const SETTINGS = { issuer: 'gatehouse', clockToleranceSeconds: 5 };
+const SETTINGS = { issuer: 'gatehouse', clockToleranceSeconds: 5, accessTokenTtlSeconds: 900 };
 const tokens = createTokens(keys, SETTINGS);
 
 const NOW_MS = Date.UTC(2026, 0, 1, 12, 0, 0);
@@ -227,6 +227,32 @@ test('rejects a token with an unknown crit extension', async () => {
     forgeRaw({ alg: 'HS256', typ: 'rt+jwt', crit: ['x-gatehouse'], 'x-gatehouse': true }, { ...REFRESH }, keys.refresh),
     'invalid_refresh_token',
   );
+});
+
+// Issue time and lifetime (a key that signs far-future or years-long tokens gets one lifetime at most)
+
+test('rejects an access token whose exp − iat exceeds ACCESS_TOKEN_TTL with invalid_token; exactly the TTL passes', async () => {
+  const long = await forge({ ...ACCESS_PAYLOAD, exp: NOW + TTL + 1 }, { alg: 'HS256', typ: 'at+jwt' });
+  await refusesAccess(long, 'invalid_token');
+  const year = await forge({ ...ACCESS_PAYLOAD, exp: NOW + 365 * 86_400 }, { alg: 'HS256', typ: 'at+jwt' });
+  await refusesAccess(year, 'invalid_token', at(3600));
+  const exact = await forge({ ...ACCESS_PAYLOAD, exp: NOW + TTL }, { alg: 'HS256', typ: 'at+jwt' });
+  assert.deepEqual(await tokens.verifyAccessToken(exact, at(0)), ACCESS);
+});
+
+test('the reissue path accepts a token issued under a longer ACCESS_TOKEN_TTL (the refresh token authorizes there)', async () => {
+  const issuedUnderOneHour = await forge({ ...ACCESS_PAYLOAD, exp: NOW + 3600 }, { alg: 'HS256', typ: 'at+jwt' });
+  await refusesAccess(issuedUnderOneHour, 'invalid_token', at(0));
+  assert.equal((await tokens.verifyAccessToken(issuedUnderOneHour, { ...at(60), allowExpiredSeconds: 86_400 })).exp, NOW + 3600);
+});
+
+test('rejects a token whose iat lies in the future beyond the clock tolerance, on every path', async () => {
+  const ahead = (seconds: number) => forge({ ...ACCESS_PAYLOAD, iat: NOW + seconds, exp: NOW + seconds + TTL }, { alg: 'HS256', typ: 'at+jwt' });
+  assert.equal((await tokens.verifyAccessToken(await ahead(5), at(0))).iat, NOW + 5, 'within the tolerance');
+  await refusesAccess(await ahead(6), 'invalid_token');
+  await refusesAccess(await ahead(6), 'invalid_token', { ...at(0), allowExpiredSeconds: 86_400 });
+  const refresh = await tokens.signRefreshToken({ ...REFRESH, iat: NOW + 60 });
+  await refusesRefresh(refresh, 'invalid_refresh_token');
 });
 
 test('rejects a token with an empty crit list', async () => {

@@ -1,12 +1,11 @@
 // GET /.well-known/jwks.json: the public keys that verify access tokens (RFC 7517), for services
-// using @gatehouse-auth/verify with a JWKS URL. Public members only; retired keys leave one access-token
-// lifetime after their retirement. Under HS256 there is no public key: the answer is {keys: []}.
+// using @gatehouse-auth/verify with a JWKS URL. Public members only; a rotated-in key appears before
+// it signs, a retired key leaves once its last token has expired (core/tokens/key-set.ts). Under
+// HS256 there is no public key: the answer is {keys: []}.
 import type { FastifyInstance } from 'fastify';
-import type { AccessKeyRing } from '../../../core/tokens/key-set.js';
+import { JWKS_MAX_AGE_SECONDS } from '../../../core/tokens/key-set.js';
+import type { AccessKeyRing } from '../../../core/tokens/key-ring.js';
 import type { Clock } from '../../../core/clock.js';
-
-/** Verifiers may cache it this long; they refetch on an unknown kid anyway. */
-export const JWKS_MAX_AGE_SECONDS = 300;
 
 const PUBLIC_MEMBERS = ['kty', 'kid', 'alg', 'use', 'crv', 'x', 'y', 'n', 'e'] as const;
 
