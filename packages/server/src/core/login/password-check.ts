@@ -10,23 +10,31 @@ export type PasswordCheck = (user: UserRecord | null, login: string, password: s
 export function createPasswordCheck(
   { users, hasher, clock }: Pick<CoreDeps, 'users' | 'hasher' | 'clock'>, throttle: LoginThrottle,
 ): PasswordCheck {
+  /** Whether the password is right; a dummy is checked when there is no user, and answers false. */
+  async function matches(user: UserRecord | null, password: string): Promise<{ ok: boolean; needsRehash: boolean }> {
+    if (user) return hasher.verify(user.passwordHash, password);
+    await hasher.verifyDummy(password);
+    return { ok: false, needsRehash: false };
+  }
+
   return async function checkPassword(user, login, password) {
     // Keyed by what was typed, known user or not: a key by user id would tell, through the
     // lockout, that a username and an email belong to one account.
-    const accountKey = login.toLowerCase();
-    await throttle.begin(accountKey);
-    if (!user) {
-      await hasher.verifyDummy(password);
-    } else {
-      const { ok, needsRehash } = await hasher.verify(user.passwordHash, password);
-      if (ok) {
-        await throttle.succeeded(accountKey);
-        // only if the hash is still the one just verified: a password change in between wins
-        if (needsRehash) await users.replacePasswordHash(user.id, user.passwordHash, await hasher.hash(password), new Date(clock.now()));
-        return user;
-      }
+    const attempt = await throttle.begin(login.toLowerCase());
+    let outcome: { ok: boolean; needsRehash: boolean };
+    try {
+      outcome = await matches(user, password);
+    } catch (error) {
+      await throttle.release(attempt).catch(() => undefined); // no password was checked
+      throw error;
     }
-    await throttle.failed(accountKey).catch(() => undefined); // the answer stays invalid_credentials
+    if (user && outcome.ok) {
+      await throttle.succeeded(attempt);
+      // only if the hash is still the one just verified: a password change in between wins
+      if (outcome.needsRehash) await users.replacePasswordHash(user.id, user.passwordHash, await hasher.hash(password), new Date(clock.now()));
+      return user;
+    }
+    await throttle.failed(attempt).catch(() => undefined); // the answer stays invalid_credentials
     throw new AuthError('invalid_credentials', 'Incorrect username, email or password.');
   };
 }
