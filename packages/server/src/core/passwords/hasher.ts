@@ -1,14 +1,30 @@
 // Password hashing: argon2id with the OWASP parameters (m = 19 MiB, t = 2, p = 1), run on libuv's
 // thread pool so the event loop never blocks, behind a cap on concurrent hashes. Legacy bcrypt
-// hashes ($2a$/$2b$/$2y$) still verify and are flagged for rehashing (docs/architecture.md, "Users
-// and passwords").
+// hashes ($2a$/$2b$/$2y$) still verify, on the same pool under the same cap, and are flagged for
+// rehashing (docs/architecture.md, "Users and passwords"; docs/hardening.md, "Imported bcrypt hashes").
 import { randomBytes } from 'node:crypto';
 import argon2 from 'argon2';
-import bcrypt from 'bcryptjs';
 import { Semaphore } from './semaphore.js';
 
 export const ARGON2_OPTIONS = { type: argon2.argon2id, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
 const BCRYPT_PREFIX = /^\$2[aby]\$/;
+
+/**
+ * The native bcrypt binding, loaded at the first imported hash (most servers never see one). Its
+ * compare runs on libuv's thread pool like argon2, so HASH_CONCURRENCY and HASH_PRIORITY hold for
+ * it too; bcryptjs, pure JavaScript, held the event loop for 100 ms at a time (security finding 5).
+ */
+let nativeBcrypt: Promise<typeof import('bcrypt')> | undefined;
+const loadBcrypt = () => (nativeBcrypt ??= import('bcrypt'));
+
+/**
+ * $2y$ (crypt_blowfish, PHP) and $2b$ (OpenBSD) name one and the same correct algorithm, and the
+ * binding reads only $2a$ and $2b$. For $2a$ it answers as bcryptjs did, past 72 bytes too
+ * (test/core/passwords/hasher.test.ts checks both against published vectors).
+ */
+async function bcryptMatches(hash: string, password: string): Promise<boolean> {
+  return (await loadBcrypt()).compare(password, hash.replace(/^\$2y\$/, '$2b$'));
+}
 
 export interface PasswordHasher {
   hash(password: string): Promise<string>;
@@ -35,7 +51,7 @@ export async function createPasswordHasher(options: { maxConcurrent: number }): 
   const verify = async (hash: string, password: string) => {
     try {
       if (BCRYPT_PREFIX.test(hash)) {
-        const ok = await slots.run(() => bcrypt.compare(password, hash));
+        const ok = await slots.run(() => bcryptMatches(hash, password));
         return { ok, needsRehash: ok };
       }
       const ok = await slots.run(() => argon2.verify(hash, password));

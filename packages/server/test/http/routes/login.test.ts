@@ -3,7 +3,7 @@
 // per-account brute-force limits.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import bcrypt from 'bcryptjs';
+import * as bcrypt from 'bcrypt';
 import type { FastifyInstance } from 'fastify';
 import { createTestApp, failure, registerUser, type TestApp } from '../../helpers.js';
 
