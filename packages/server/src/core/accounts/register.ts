@@ -11,7 +11,7 @@ export function createRegistration(
   deps: Pick<CoreDeps, 'users' | 'hasher' | 'clock' | 'limits' | 'breachedPasswords'>, startSession: StartSession,
 ) {
   return async function register(input: Registration, ctx: RequestContext): Promise<{ user: UserRecord; tokens: TokenPair }> {
-    await deps.limits.consume('credentialsPerIp', ctx.ip);
+    await deps.limits.consume('credentialsPerIp', ctx.ipKey);
     const user = await createAccount(deps, { ...input, role: 'user' });
     return { user, tokens: await startSession(user, ctx, 'register') };
   };

@@ -18,7 +18,7 @@ export function createLogin(
   steps: { checkPassword: PasswordCheck; startSession: StartSession },
 ) {
   async function login(input: LoginRequest, ctx: RequestContext, trail: { userId?: string }): Promise<TokenPair> {
-    await limits.consume('credentialsPerIp', ctx.ip);
+    await limits.consume('credentialsPerIp', ctx.ipKey);
     const login = input.login.trim();
     const found = await users.findByLogin(login);
     trail.userId = found?.id;
