@@ -10,7 +10,7 @@ const TOKENS = ['issuer', 'audience', 'clockToleranceSeconds'] as const;
 const SESSIONS = [
   'accessTokenTtlSeconds', 'refreshTokenTtlSeconds', 'sessionMaxAgeSeconds', 'refreshGraceSeconds', 'refreshRequiresAccessToken',
 ] as const;
-const PASSWORDS = ['hashConcurrency', 'pwnedPasswordsUrl', 'pwnedPasswordsTimeoutMs', 'loginDelay'] as const;
+const PASSWORDS = ['hashConcurrency', 'hashQueueMax', 'hashQueuePerAddress', 'pwnedPasswordsUrl', 'pwnedPasswordsTimeoutMs', 'loginDelay'] as const;
 
 /** The HTTP layer: server limits, CORS, which optional pages are served, /metrics protection. */
 export type HttpSettings = Pick<Config, typeof HTTP[number]>;

@@ -22,7 +22,7 @@ export function createLogin(
     const login = input.login.trim();
     const found = await users.findByLogin(login);
     trail.userId = found?.id;
-    const user = await steps.checkPassword(found, login, input.password);
+    const user = await steps.checkPassword(found, login, input.password, ctx.ip);
     if (user.disabled) throw new AuthError('user_disabled', 'This account is disabled.');
     await nextTurn();
     return steps.startSession(user, ctx, 'login_succeeded');

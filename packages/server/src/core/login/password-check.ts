@@ -5,33 +5,43 @@ import type { CoreDeps } from '../context.js';
 import type { LoginThrottle } from './throttle.js';
 import type { UserRecord } from '../../storage/types/stores.js';
 
-export type PasswordCheck = (user: UserRecord | null, login: string, password: string) => Promise<UserRecord>;
+/** `source` is the client's IP address, for its share of the hash queue (hash-queue.ts). */
+export type PasswordCheck = (user: UserRecord | null, login: string, password: string, source?: string) => Promise<UserRecord>;
 
 export function createPasswordCheck(
   { users, hasher, clock }: Pick<CoreDeps, 'users' | 'hasher' | 'clock'>, throttle: LoginThrottle,
 ): PasswordCheck {
   /** Whether the password is right; a dummy is checked when there is no user, and answers false. */
-  async function matches(user: UserRecord | null, password: string): Promise<{ ok: boolean; needsRehash: boolean }> {
-    if (user) return hasher.verify(user.passwordHash, password);
-    await hasher.verifyDummy(password);
+  async function matches(user: UserRecord | null, password: string, source?: string): Promise<{ ok: boolean; needsRehash: boolean }> {
+    if (user) return hasher.verify(user.passwordHash, password, source);
+    await hasher.verifyDummy(password, source);
     return { ok: false, needsRehash: false };
   }
 
-  return async function checkPassword(user, login, password) {
+  /** Replaces a weaker hash, if the queue has room: when it has not, a later login does it. */
+  async function upgrade(user: UserRecord, password: string, source?: string): Promise<void> {
+    const stronger = await hasher.hash(password, source).catch((error: unknown) => {
+      if (error instanceof AuthError && error.code === 'overloaded') return undefined;
+      throw error;
+    });
+    // only if the hash is still the one just verified: a password change in between wins
+    if (stronger) await users.replacePasswordHash(user.id, user.passwordHash, stronger, new Date(clock.now()));
+  }
+
+  return async function checkPassword(user, login, password, source) {
     // Keyed by what was typed, known user or not: a key by user id would tell, through the
     // lockout, that a username and an email belong to one account.
     const attempt = await throttle.begin(login.toLowerCase());
     let outcome: { ok: boolean; needsRehash: boolean };
     try {
-      outcome = await matches(user, password);
+      outcome = await matches(user, password, source);
     } catch (error) {
-      await throttle.release(attempt).catch(() => undefined); // no password was checked
+      await throttle.release(attempt).catch(() => undefined); // shed by the queue: no password was checked
       throw error;
     }
     if (user && outcome.ok) {
       await throttle.succeeded(attempt);
-      // only if the hash is still the one just verified: a password change in between wins
-      if (outcome.needsRehash) await users.replacePasswordHash(user.id, user.passwordHash, await hasher.hash(password), new Date(clock.now()));
+      if (outcome.needsRehash) await upgrade(user, password, source);
       return user;
     }
     await throttle.failed(attempt).catch(() => undefined); // the answer stays invalid_credentials

@@ -19,7 +19,7 @@ export function createPasswordChange(
   return async function changePassword(auth: Authenticated, input: PasswordChange, ctx?: RequestContext): Promise<void> {
     const { user, claims } = auth;
     try {
-      await checkPassword(user, user.username, input.currentPassword);
+      await checkPassword(user, user.username, input.currentPassword, ctx?.ip);
     } catch (error) {
       if (error instanceof AuthError && error.code === 'invalid_credentials') {
         throw new AuthError('invalid_current_password', 'The current password is incorrect.');
@@ -28,7 +28,7 @@ export function createPasswordChange(
     }
     checkPasswordPolicy(input.newPassword, { username: user.username, email: user.email });
     await deps.breachedPasswords?.refuseIfBreached(input.newPassword);
-    await users.update(user.id, { passwordHash: await hasher.hash(input.newPassword) }, new Date(clock.now()));
+    await users.update(user.id, { passwordHash: await hasher.hash(input.newPassword, ctx?.ip) }, new Date(clock.now()));
     const revokedSessions = await sessions.revokeAllForUser(user.id, new Date(clock.now()), claims.sid);
     audit({ type: 'password_changed', revokedSessions, userId: user.id, sessionId: claims.sid, ...auditOrigin(ctx) });
   };
