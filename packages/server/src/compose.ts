@@ -77,7 +77,9 @@ export async function createGatehouse(config: Readonly<Config>, parts: Gatehouse
     sessionAndUser: stores.sessionAndUser,
     tokens: createTokens({ ...deriveSigningKeys(secret), accessKeyRing: keys.ring }, tokenSettings(config)),
     fingerprint: createClientFingerprint(deriveKey(secret, 'fingerprint')),
-    hasher: metrics.instrumentHasher(parts.hasher ?? (await createPasswordHasher({ maxConcurrent: passwords.hashConcurrency }))),
+    hasher: metrics.instrumentHasher(parts.hasher ?? (await createPasswordHasher({
+      maxConcurrent: passwords.hashConcurrency, queue: { maxWaiting: passwords.hashQueueMax, perAddress: passwords.hashQueuePerAddress },
+    }))),
     limits: parts.limits ?? stores.createRateLimits(config.rateLimits),
     clock,
     audit,

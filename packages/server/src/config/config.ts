@@ -42,6 +42,10 @@ export interface Config {
   introspectionClients: readonly IntrospectionClient[];
   rateLimits: RateLimitRules;
   hashConcurrency: number;
+  /** Hashes that may wait for a thread (HASH_QUEUE_MAX); past it a login answers 503 overloaded. */
+  hashQueueMax: number;
+  /** Hashes, running or waiting, for one IPv4 /24 or IPv6 /64 (HASH_QUEUE_PER_ADDRESS). */
+  hashQueuePerAddress: number;
   /** How far the hashing threads step back for the event loop (pool-priority.ts). */
   hashPriority: HashPriority;
   /** libuv's thread pool size, as libuv itself reads UV_THREADPOOL_SIZE (default 4, 1 to 1024). */
@@ -136,8 +140,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
       failedLoginsPerAccountHourly: read.rate('RATE_LIMIT_FAILED_LOGINS_PER_ACCOUNT_HOURLY', '100/1h'),
       ...loginDelayRules(loginDelay),
     }),
-    // One core stays free for the event loop, so other requests keep their latency under a login flood.
-    hashConcurrency: read.integer('HASH_CONCURRENCY', Math.max(1, availableParallelism() - 1), 1, 64),
+    ...readHashQueue(read),
     // …and the hashing threads run only on CPU time it leaves (pool-priority.ts).
     hashPriority: read.oneOf('HASH_PRIORITY', ['idle', 'low', 'normal'], 'idle'),
     threadPoolSize: Math.min(1024, Math.max(1, Number.parseInt(env.UV_THREADPOOL_SIZE ?? '4', 10) || 1)),
@@ -161,6 +164,20 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     connectionTimeoutMs: read.duration('CONNECTION_TIMEOUT', '60s') * 1000,
     shutdownTimeoutMs: read.duration('SHUTDOWN_TIMEOUT', '10s') * 1000,
   });
+}
+
+/**
+ * HASH_CONCURRENCY and the queue's bounds, which scale with it: 32 hashes waiting per thread is
+ * about a second of argon2id work, and one address may hold an eighth of that (docs/hardening.md).
+ */
+function readHashQueue(read: Reader): Pick<Config, 'hashConcurrency' | 'hashQueueMax' | 'hashQueuePerAddress'> {
+  // One core stays free for the event loop, so other requests keep their latency under a login flood.
+  const hashConcurrency = read.integer('HASH_CONCURRENCY', Math.max(1, availableParallelism() - 1), 1, 64);
+  return {
+    hashConcurrency,
+    hashQueueMax: read.integer('HASH_QUEUE_MAX', 32 * hashConcurrency, 0, 100_000),
+    hashQueuePerAddress: read.integer('HASH_QUEUE_PER_ADDRESS', 4 * hashConcurrency, 1, 100_000),
+  };
 }
 
 /** The two buckets behind the progressive login delay: the failure streak and the wait itself. */
@@ -190,6 +207,8 @@ function isProxyAddress(item: string): boolean {
   if (!family || extra !== undefined) return false;
   return bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128));
 }
+
+type Reader = ReturnType<typeof reader>;
 
 function reader(env: Env) {
   const raw = (name: string) => (env[name] === undefined || env[name] === '' ? undefined : env[name]!.trim());

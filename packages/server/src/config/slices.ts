@@ -8,7 +8,7 @@ const HTTP = [
 ] as const;
 const TOKENS = ['issuer', 'audience', 'clockToleranceSeconds', 'accessTokenTtlSeconds'] as const;
 const SESSIONS = ['accessTokenTtlSeconds', 'refreshTokenTtlSeconds', 'sessionMaxAgeSeconds', 'refreshGraceSeconds'] as const;
-const PASSWORDS = ['hashConcurrency', 'pwnedPasswordsUrl', 'pwnedPasswordsTimeoutMs', 'loginDelay'] as const;
+const PASSWORDS = ['hashConcurrency', 'hashQueueMax', 'hashQueuePerAddress', 'pwnedPasswordsUrl', 'pwnedPasswordsTimeoutMs', 'loginDelay'] as const;
 const OAUTH = ['publicUrl', 'issuer', 'audience', 'jwtAlg', 'introspectionClients', 'refreshGraceSeconds'] as const;
 
 /** The HTTP layer: server limits, CORS, which optional pages are served, /metrics protection. */

@@ -29,6 +29,8 @@ export interface CoreDeps {
 /** Where a request came from, for limits, sessions and audit events. */
 export interface RequestContext {
   ip: string;
+  /** The per-IP limits' key: the IPv4 address, or the IPv6 /64 (address-bucket.ts). */
+  ipKey: string;
   userAgent: string | null;
 }
 

@@ -41,6 +41,8 @@ export const ERROR_STATUS = {
   headers_too_large: 431,
   internal_error: 500,
   store_unavailable: 503,
+  /** The hash queue is full, or full for the caller's address: shed with Retry-After (docs/hardening.md). */
+  overloaded: 503,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
@@ -48,7 +50,7 @@ export type ErrorCode = keyof typeof ERROR_STATUS;
 export class AuthError extends Error {
   readonly code: ErrorCode;
   readonly statusCode: number;
-  /** Seconds a client should wait, for `rate_limited`. */
+  /** Seconds a client should wait, for `rate_limited` and `overloaded`. */
   readonly retryAfterSeconds?: number;
 
   constructor(code: ErrorCode, message: string, options?: { retryAfterSeconds?: number; cause?: unknown }) {

@@ -30,7 +30,8 @@ export function bearerChallenge(error: AuthError): string | undefined {
 }
 
 export function logFailure(request: FastifyRequest, error: unknown, authError: AuthError): void {
-  if (authError.statusCode >= 500) {
+  // A shed hash is not a fault, and a flood of them must not flood the log: a metric counts them.
+  if (authError.statusCode >= 500 && authError.code !== 'overloaded') {
     // the cause is logged for operators; the answer never shows it
     request.log.error({ err: authError.cause ?? error }, authError.code);
   }

@@ -4,6 +4,7 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { FastifyInstance } from 'fastify';
 import type { AuditEvent } from '../core/audit.js';
+import { AuthError } from '../core/errors.js';
 import type { PasswordHasher } from '../core/passwords/hasher.js';
 
 export type Metrics = ReturnType<typeof createMetrics>;
@@ -40,6 +41,10 @@ function defineSeries(registry: Registry, queueDepth: () => number) {
       name: 'gatehouse_password_hash_duration_seconds', help: 'Time to hash or verify a password, queue wait included',
       labelNames: ['operation'] as const, buckets: HASH_BUCKETS_SECONDS, registers,
     }),
+    hashesShed: new Counter({
+      name: 'gatehouse_password_hashes_shed_total', help: 'Hashes refused at once because the hash queue, or the address\'s share of it, was full (503 overloaded)',
+      labelNames: ['operation'] as const, registers,
+    }),
     hashQueue: new Gauge({
       name: 'gatehouse_password_hash_queue_depth', help: 'Password hashes waiting for a slot', registers,
       collect() { this.set(queueDepth()); },
@@ -51,7 +56,7 @@ export function createMetrics() {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   let queueDepth = () => 0;
-  const { requests, latency, storeErrors, auditEvents, logins, refreshes, hashDuration } = defineSeries(registry, () => queueDepth());
+  const { requests, latency, storeErrors, auditEvents, logins, refreshes, hashDuration, hashesShed } = defineSeries(registry, () => queueDepth());
 
   /** Audit sink: counts every event, and logins and refreshes by outcome. */
   function observeAudit(event: AuditEvent): void {
@@ -61,23 +66,27 @@ export function createMetrics() {
     else if (event.type === 'refresh') refreshes.inc({ outcome: event.outcome, reason: event.reason ?? '' });
   }
 
-  /** The same hasher, timed; its queue depth is read at each scrape. */
+  /** The same hasher, timed (a shed hash is counted instead); its queue depth is read at each scrape. */
   function instrumentHasher(hasher: PasswordHasher): PasswordHasher {
     queueDepth = () => hasher.queueDepth();
     const timed = <A extends unknown[], R>(operation: string, run: (...args: A) => Promise<R>) =>
       async (...args: A): Promise<R> => {
         const stop = hashDuration.startTimer({ operation });
         try {
-          return await run(...args);
-        } finally {
+          const result = await run(...args);
           stop();
+          return result;
+        } catch (error) {
+          if (error instanceof AuthError && error.code === 'overloaded') hashesShed.inc({ operation });
+          else stop();
+          throw error;
         }
       };
     return {
       ...hasher,
-      hash: timed('hash', (password: string) => hasher.hash(password)),
-      verify: timed('verify', (hash: string, password: string) => hasher.verify(hash, password)),
-      verifyDummy: timed('verify', (password: string) => hasher.verifyDummy(password)),
+      hash: timed('hash', (password: string, source?: string) => hasher.hash(password, source)),
+      verify: timed('verify', (hash: string, password: string, source?: string) => hasher.verify(hash, password, source)),
+      verifyDummy: timed('verify', (password: string, source?: string) => hasher.verifyDummy(password, source)),
     };
   }
 
@@ -88,7 +97,8 @@ export function createMetrics() {
       const route = request.routeOptions.url ?? 'unmatched';
       requests.inc({ method: request.method, route, status_code: String(reply.statusCode) });
       latency.observe({ method: request.method, route }, reply.elapsedTime / 1000);
-      if (reply.statusCode === 503) storeErrors.inc({ route });
+      // 503 is also `overloaded`, the one that carries Retry-After: the hash queue shed it, no store failed
+      if (reply.statusCode === 503 && !reply.hasHeader('retry-after')) storeErrors.inc({ route });
       done();
     });
   }

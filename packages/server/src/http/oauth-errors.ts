@@ -31,6 +31,7 @@ function oauthError(error: AuthError): { status: number; error: string } {
     case 'rate_limited':
       return { status: 429, error: 'slow_down' };
     case 'store_unavailable':
+    case 'overloaded':
       return { status: 503, error: 'temporarily_unavailable' };
     case 'internal_error':
       return { status: 500, error: 'server_error' };

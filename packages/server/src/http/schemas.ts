@@ -77,7 +77,7 @@ export const ERROR_DESCRIPTIONS: Readonly<Record<number, string>> = {
   413: 'Body larger than the limit (BODY_LIMIT_BYTES)',
   415: 'Body not sent with content-type: application/json',
   429: 'Too many attempts: retry after the Retry-After header\'s seconds',
-  503: 'A store is unavailable: try again shortly',
+  503: 'A store is unavailable, or (code overloaded, with Retry-After) too many passwords are waiting to be hashed: try again shortly',
 };
 
 const SUCCESS_DESCRIPTIONS: Readonly<Record<number, string>> = { 200: 'Success', 201: 'Created', 204: 'Done' };

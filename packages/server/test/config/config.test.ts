@@ -45,6 +45,8 @@ test('with no variables set, every setting takes its documented default', () => 
       failedLoginDelay: { points: 1, windowSeconds: 60 },
     },
     hashConcurrency: Math.max(1, availableParallelism() - 1),
+    hashQueueMax: 32 * Math.max(1, availableParallelism() - 1),
+    hashQueuePerAddress: 4 * Math.max(1, availableParallelism() - 1),
     hashPriority: 'idle',
     threadPoolSize: 4,
     bodyLimitBytes: 16_384,
@@ -300,6 +302,16 @@ function messageOf(env: Record<string, string>): string {
   }
   throw new Error('expected loadConfig to throw');
 }
+
+test('the hash queue\'s bounds follow HASH_CONCURRENCY unless set: 32 waiting per thread, 4 per thread for one address', () => {
+  assert.deepEqual(pickQueue(loadConfig({ HASH_CONCURRENCY: '3' })), [3, 96, 12]);
+  assert.deepEqual(pickQueue(loadConfig({ HASH_CONCURRENCY: '3', HASH_QUEUE_MAX: '0', HASH_QUEUE_PER_ADDRESS: '1' })), [3, 0, 1]);
+  assert.deepEqual(pickQueue(loadConfig({ HASH_QUEUE_MAX: ' 500 ', HASH_QUEUE_PER_ADDRESS: '20' })).slice(1), [500, 20]);
+  for (const HASH_QUEUE_MAX of ['-1', 'lots', '1.5', '100001']) refuses({ HASH_QUEUE_MAX }, 'HASH_QUEUE_MAX');
+  for (const HASH_QUEUE_PER_ADDRESS of ['0', '-2', 'x', '100001']) refuses({ HASH_QUEUE_PER_ADDRESS }, 'HASH_QUEUE_PER_ADDRESS');
+});
+
+const pickQueue = (config: Readonly<Config>) => [config.hashConcurrency, config.hashQueueMax, config.hashQueuePerAddress];
 
 // Frozen
 

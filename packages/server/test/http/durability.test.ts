@@ -36,6 +36,7 @@ test('a SIGKILL loses no acknowledged registration or refresh rotation', async (
     DATABASE_URL: `sqlite:${join(dir, 'gatehouse.db')}`,
     RATE_LIMIT_LOGIN_PER_IP: 'off', RATE_LIMIT_FAILED_LOGINS_PER_ACCOUNT: 'off',
     RATE_LIMIT_REFRESH_PER_IP: 'off', RATE_LIMIT_REFRESH_PER_ACCOUNT: 'off',
+    HASH_QUEUE_MAX: '1000', HASH_QUEUE_PER_ADDRESS: '1000', // every request comes from 127.0.0.1: none may be shed
     // A rotation committed just before the crash whose answer never arrived leaves the client's
     // last pair as "previous"; the long grace lets that pair get its successor after the restart
     // however long the restart takes, while a lost rotation would still show as reuse.

@@ -15,6 +15,7 @@ const SERIES = [
   'gatehouse_audit_events_total counter',
   'gatehouse_password_hash_duration_seconds histogram',
   'gatehouse_password_hash_queue_depth gauge',
+  'gatehouse_password_hashes_shed_total counter',
   'gatehouse_store_errors_total counter',
   'process_cpu_seconds_total counter',
   'nodejs_eventloop_lag_seconds gauge',
@@ -87,6 +88,19 @@ test('answers 503 store_unavailable are counted as store errors by route', async
   assert.deepEqual(failure(await ctx.app.inject({ method: 'GET', url: '/users/me', headers: bearer(user.tokens.access_token) })),
     { status: 503, code: 'store_unavailable' });
   assert.equal(sample(await scrape(ctx), 'gatehouse_store_errors_total{route="/users/me"}'), 1);
+});
+
+test('a login shed by the hash queue is counted as shed and as an overloaded login, not as a store error', async (t) => {
+  const ctx = await setup(t, { HASH_CONCURRENCY: '1', HASH_QUEUE_MAX: '0', HASH_QUEUE_PER_ADDRESS: '1' });
+  const answers = await Promise.all([1, 2, 3].map((i) => ctx.app.inject({
+    method: 'POST', url: '/auth/login', payload: { username: `nobody${i}`, password: 'wrong password' },
+  })));
+  assert.deepEqual(answers.map((res) => res.statusCode).sort(), [401, 503, 503]);
+  const text = await scrape(ctx);
+  assert.equal(sample(text, 'gatehouse_password_hashes_shed_total{operation="verify"}'), 2);
+  assert.equal(sample(text, 'gatehouse_logins_total{outcome="overloaded"}'), 2);
+  assert.equal(sample(text, 'gatehouse_store_errors_total{route="/auth/login"}'), undefined);
+  assert.equal(sample(text, 'gatehouse_password_hash_duration_seconds_count{operation="verify"}'), 1);
 });
 
 test('two apps in one process keep their own counts', async (t) => {

@@ -17,9 +17,12 @@ export interface NewAccount {
   role?: string;
 }
 
-/** Validates, hashes and stores a new user. Taken names answer 409 naming the field. */
+/**
+ * Validates, hashes and stores a new user. Taken names answer 409 naming the field. `source` is
+ * the client's IP address, for its share of the hash queue.
+ */
 export async function createAccount(
-  deps: { users: UserStore; hasher: PasswordHasher; clock: Clock; breachedPasswords?: BreachedPasswords }, input: NewAccount,
+  deps: { users: UserStore; hasher: PasswordHasher; clock: Clock; breachedPasswords?: BreachedPasswords }, input: NewAccount, source?: string,
 ): Promise<UserRecord> {
   const username = normalizeUsername(input.username);
   const email = normalizeEmail(input.email);
@@ -29,7 +32,7 @@ export async function createAccount(
   // Cheap early answers; the unique indexes below stay the real guard against races.
   if (await deps.users.findByLogin(loginKey(username))) throw taken('username');
   if (await deps.users.findByLogin(email)) throw taken('email');
-  const passwordHash = await deps.hasher.hash(input.password);
+  const passwordHash = await deps.hasher.hash(input.password, source);
   try {
     return await deps.users.create({
       id: uuidv7(), username, email, passwordHash, fullName,

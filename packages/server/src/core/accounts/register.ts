@@ -11,8 +11,8 @@ export function createRegistration(
   deps: Pick<CoreDeps, 'users' | 'hasher' | 'clock' | 'limits' | 'breachedPasswords'>, startSession: StartSession,
 ) {
   return async function register(input: Registration, ctx: RequestContext): Promise<{ user: UserRecord; tokens: TokenPair }> {
-    await deps.limits.consume('credentialsPerIp', ctx.ip);
-    const user = await createAccount(deps, { ...input, role: 'user' });
+    await deps.limits.consume('credentialsPerIp', ctx.ipKey);
+    const user = await createAccount(deps, { ...input, role: 'user' }, ctx.ip);
     return { user, tokens: await startSession(user, ctx, 'register') };
   };
 }

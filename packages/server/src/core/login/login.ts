@@ -19,11 +19,11 @@ export function createLogin(
   steps: { checkPassword: PasswordCheck; startSession: StartSession },
 ) {
   async function login(input: LoginRequest, ctx: RequestContext, trail: { userId?: string }): Promise<TokenPair> {
-    await limits.consume('credentialsPerIp', ctx.ip);
+    await limits.consume('credentialsPerIp', ctx.ipKey);
     const key = loginKey(input.login); // the throttle in checkPassword keys by the same
     const found = await users.findByLogin(key);
     trail.userId = found?.id;
-    const user = await steps.checkPassword(found, key, input.password);
+    const user = await steps.checkPassword(found, key, input.password, ctx.ip);
     if (user.disabled) throw new AuthError('user_disabled', 'This account is disabled.');
     await nextTurn();
     return steps.startSession(user, ctx, 'login_succeeded');

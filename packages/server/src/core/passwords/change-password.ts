@@ -24,7 +24,7 @@ export function createPasswordChange(
   return async function changePassword(auth: Authenticated, input: PasswordChange, ctx: RequestContext): Promise<TokenPair> {
     const { user, claims } = auth;
     try {
-      await steps.checkPassword(user, user.username, input.currentPassword);
+      await steps.checkPassword(user, user.username, input.currentPassword, ctx?.ip);
     } catch (error) {
       if (error instanceof AuthError && error.code === 'invalid_credentials') {
         throw new AuthError('invalid_current_password', 'The current password is incorrect.');
@@ -33,7 +33,7 @@ export function createPasswordChange(
     }
     checkPasswordPolicy(input.newPassword, { username: user.username, email: user.email });
     await deps.breachedPasswords?.refuseIfBreached(input.newPassword);
-    await users.update(user.id, { passwordHash: await hasher.hash(input.newPassword) }, new Date(clock.now()));
+    await users.update(user.id, { passwordHash: await hasher.hash(input.newPassword, ctx?.ip) }, new Date(clock.now()));
     const { pair, revokedSessions } = await steps.rotateSessionId(user, ctx);
     audit({ type: 'password_changed', revokedSessions, userId: user.id, sessionId: claims.sid, ...auditOrigin(ctx) });
     return pair;

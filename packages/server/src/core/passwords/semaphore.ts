@@ -12,6 +12,11 @@ export class Semaphore {
     return this.queue.length;
   }
 
+  /** Every slot is taken: the next task waits. */
+  get full(): boolean {
+    return this.active >= this.limit;
+  }
+
   async run<T>(task: () => Promise<T>): Promise<T> {
     if (this.active >= this.limit) await new Promise<void>((resolve) => this.queue.push(resolve));
     else this.active++;

@@ -95,7 +95,7 @@ export function createRefresher(
   }
 
   async function reissue(input: RefreshRequest, ctx: RequestContext, trail: RefreshTrail): Promise<TokenPair> {
-    await limits.consume('refreshPerIp', ctx.ip);
+    await limits.consume('refreshPerIp', ctx.ipKey);
     const { userId, sessionId } = await readTokenPair(input.accessToken, input.refreshToken);
     Object.assign(trail, { userId, sessionId });
     await limits.consume('refreshPerAccount', userId);

@@ -14,6 +14,7 @@ import type { Stores } from '../../../src/storage/types/stores.js';
 import { deleteRedisKeys, redisTarget, sqlite, unavailable } from '../../storage/backends.js';
 
 const SETTINGS: LoginDelaySettings = { afterFailures: 2, maxSeconds: 8 };
+const NO_DELAY: LoginDelaySettings = { afterFailures: 2, maxSeconds: 0 };
 
 test('the delay is zero up to afterFailures, then doubles from 1 s and stops at maxSeconds', () => {
   const delays = Array.from({ length: 10 }, (_, i) => loginDelaySeconds(i + 1, SETTINGS));
@@ -53,16 +54,12 @@ function suite(make: Make) {
   test('a failure past afterFailures blocks the account for the computed delay', async () => {
     const throttle = createLoginThrottle(await make(), SETTINGS);
     const key = `acct-${randomBytes(4).toString('hex')}`;
-    for (let i = 0; i < 2; i++) {
-      await throttle.begin(key);
-      await throttle.failed(key);
-    }
-    await throttle.begin(key);
-    await throttle.failed(key); // the third in a row: 1 s
+    for (let i = 0; i < 2; i++) await throttle.failed(await throttle.begin(key));
+    await throttle.failed(await throttle.begin(key)); // the third in a row: 1 s
     const first = await refusal(throttle.begin(key));
     assert.equal(first.code, 'rate_limited');
     assert.ok(first.retryAfterSeconds! >= 1 && first.retryAfterSeconds! <= 1, String(first.retryAfterSeconds));
-    await throttle.failed(key); // a fourth (e.g. a request that raced past the check): 2 s
+    await throttle.failed({ accountKey: key, streak: 4, holdsTurn: false }); // a fourth in a row: 2 s
     const second = await refusal(throttle.begin(key));
     assert.ok(second.retryAfterSeconds! > first.retryAfterSeconds!, `${second.retryAfterSeconds} after ${first.retryAfterSeconds}`);
   });
@@ -70,18 +67,10 @@ function suite(make: Make) {
   test('a success resets the streak but not the hourly count', async () => {
     const throttle = createLoginThrottle(await make({ RATE_LIMIT_FAILED_LOGINS_PER_ACCOUNT_HOURLY: '3/1h' }), SETTINGS);
     const key = `acct-${randomBytes(4).toString('hex')}`;
-    for (let round = 0; round < 3; round++) {
-      await throttle.begin(key);
-      await throttle.succeeded(key); // reserved hourly point given back
-    }
-    for (let i = 0; i < 2; i++) {
-      await throttle.begin(key);
-      await throttle.failed(key);
-    }
-    await throttle.begin(key);
-    await throttle.succeeded(key);
-    await throttle.begin(key);
-    await throttle.failed(key); // third failure of the hour
+    for (let round = 0; round < 3; round++) await throttle.succeeded(await throttle.begin(key)); // hourly point given back
+    for (let i = 0; i < 2; i++) await throttle.failed(await throttle.begin(key));
+    await throttle.succeeded(await throttle.begin(key));
+    await throttle.failed(await throttle.begin(key)); // third failure of the hour
     assert.equal((await refusal(throttle.begin(key))).code, 'rate_limited');
   });
 
@@ -98,11 +87,63 @@ function suite(make: Make) {
   });
 
   test('the hourly cap holds for concurrent attempts: begin refuses once the cap is reserved', async () => {
-    const throttle = createLoginThrottle(await make({ RATE_LIMIT_FAILED_LOGINS_PER_ACCOUNT_HOURLY: '5/1h' }), SETTINGS);
+    const throttle = createLoginThrottle(await make({ RATE_LIMIT_FAILED_LOGINS_PER_ACCOUNT_HOURLY: '5/1h' }), NO_DELAY);
     const key = `acct-${randomBytes(4).toString('hex')}`;
     const outcomes = await Promise.all(Array.from({ length: 20 }, () => refusal(throttle.begin(key))));
     assert.equal(outcomes.filter((o) => o.code === 'none').length, 5);
     assert.equal(outcomes.filter((o) => o.code === 'rate_limited').length, 15);
+  });
+
+  test('the lock holds for concurrent attempts: of 30 at once, only the lock\'s 10 are let through to a password check', async () => {
+    const throttle = createLoginThrottle(await make({ RATE_LIMIT_FAILED_LOGINS_PER_ACCOUNT: '10/15m' }), NO_DELAY);
+    const key = `acct-${randomBytes(4).toString('hex')}`;
+    const attempts = await Promise.allSettled(Array.from({ length: 30 }, () => throttle.begin(key)));
+    const admitted = attempts.flatMap((a) => (a.status === 'fulfilled' ? [a.value] : []));
+    assert.equal(admitted.length, 10);
+    assert.ok(attempts.every((a) => a.status === 'fulfilled' || authErrorOf(a.reason)?.code === 'rate_limited'));
+    await Promise.all(admitted.map((attempt) => throttle.failed(attempt)));
+    assert.equal((await refusal(throttle.begin(key))).code, 'rate_limited', 'locked: even the right password is not checked');
+  });
+
+  test('the delay holds for concurrent attempts: afterFailures + 1 are let through, the one whose failure starts the delay runs alone', async () => {
+    const throttle = createLoginThrottle(await make(), SETTINGS);
+    const key = `acct-${randomBytes(4).toString('hex')}`;
+    const attempts = await Promise.allSettled(Array.from({ length: 20 }, () => throttle.begin(key)));
+    const admitted = attempts.flatMap((a) => (a.status === 'fulfilled' ? [a.value] : []));
+    assert.equal(admitted.length, 3);
+    assert.deepEqual(admitted.filter((a) => !a.holdsTurn).map((a) => a.streak).sort(), [1, 2]);
+    // The one that holds the turn is third in the streak, or later where the counters are on
+    // several Redis Cluster nodes and the turn goes to whichever asks first: a longer delay, never a shorter one.
+    const [holder] = admitted.filter((a) => a.holdsTurn);
+    assert.ok(holder!.streak >= 3, String(holder!.streak));
+    assert.equal((await refusal(throttle.begin(key))).code, 'rate_limited', 'the turn is taken while its hash runs');
+    await Promise.all(admitted.map((attempt) => throttle.failed(attempt)));
+    const refused = await refusal(throttle.begin(key));
+    assert.deepEqual(refused, { code: 'rate_limited', retryAfterSeconds: loginDelaySeconds(holder!.streak, SETTINGS) });
+  });
+
+  test('a success of the attempt that holds the turn frees it and ends the streak', async () => {
+    const throttle = createLoginThrottle(await make(), SETTINGS);
+    const key = `acct-${randomBytes(4).toString('hex')}`;
+    for (let i = 0; i < 2; i++) await throttle.failed(await throttle.begin(key));
+    const third = await throttle.begin(key);
+    assert.equal(third.holdsTurn, true);
+    await throttle.succeeded(third);
+    const next = await throttle.begin(key);
+    assert.deepEqual([next.streak, next.holdsTurn], [1, false]);
+  });
+
+  test('a released attempt counts against nothing: not the lock, the hourly cap, the streak or the turn', async () => {
+    const throttle = createLoginThrottle(await make({
+      RATE_LIMIT_FAILED_LOGINS_PER_ACCOUNT: '3/15m', RATE_LIMIT_FAILED_LOGINS_PER_ACCOUNT_HOURLY: '3/1h',
+    }), SETTINGS);
+    const key = `acct-${randomBytes(4).toString('hex')}`;
+    for (let i = 0; i < 10; i++) await throttle.release(await throttle.begin(key));
+    for (let i = 0; i < 2; i++) await throttle.failed(await throttle.begin(key));
+    const third = await throttle.begin(key);
+    assert.deepEqual([third.streak, third.holdsTurn], [3, true]);
+    await throttle.release(third);
+    assert.deepEqual((await throttle.begin(key)).streak, 3);
   });
 }
 

@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import argon2 from 'argon2';
-import bcrypt from 'bcryptjs';
+import * as bcrypt from 'bcrypt';
 import { createPasswordHasher, type PasswordHasher } from '../../../src/core/passwords/hasher.js';
 import { Semaphore } from '../../../src/core/passwords/semaphore.js';
 
@@ -106,9 +106,31 @@ for (const minor of ['a', 'b', 'y'] as const) {
 }
 
 test('a $2a$ hash made with a $2a$ salt verifies', async () => {
-  const hash = bcrypt.hashSync(PASSWORD, bcrypt.genSaltSync(4).replace(/^\$2b\$/, '$2a$'));
+  const hash = bcrypt.hashSync(PASSWORD, bcrypt.genSaltSync(4, 'a'));
   assert.ok(hash.startsWith('$2a$04$'));
   assert.deepEqual(await (await getHasher()).verify(hash, PASSWORD), { ok: true, needsRehash: true });
+});
+
+/**
+ * Hashes other systems made: Openwall crypt_blowfish's test vectors ($2a$, and $2y$ as PHP writes
+ * it), and two bcryptjs made, the second of a 440-byte password (only the first 72 bytes count).
+ */
+const FOREIGN_BCRYPT: Array<[hash: string, password: string]> = [
+  ['$2a$05$CCCCCCCCCCCCCCCCCCCCC.E5YPO9kmyuRGyh0XouQYb4YMJKvyOeW', 'U*U'],
+  ['$2a$05$CCCCCCCCCCCCCCCCCCCCC.VGOzA784oUp/Z0DY336zx7pLYAy0lwK', 'U*U*'],
+  ['$2a$05$XXXXXXXXXXXXXXXXXXXXXOAcXxm9kjPGEMsLznoKqmqw7tc8WCx4a', 'U*U*U'],
+  ['$2a$05$abcdefghijklmnopqrstuu5s2v8.iXieOjg/.AySBTTZIIVFJeBui', '0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789chars after 72 are ignored'],
+  ['$2y$05$CCCCCCCCCCCCCCCCCCCCC.E5YPO9kmyuRGyh0XouQYb4YMJKvyOeW', 'U*U'],
+  ['$2a$04$4sk9hclYoLqJHszYV6eg/eTxHnOadqBX8wMf3VV/LLPWJg0HM8VV6', PASSWORD],
+  ['$2a$04$Ltdm8nKusYMZW2XVc0PFE.Ha9n/u4RWvpU.T8MJEDstd/ZmkyX0te', 'pässwörd-'.repeat(40)],
+];
+
+test('bcrypt hashes made by other systems verify with their password and refuse another', async () => {
+  const h = await getHasher();
+  for (const [hash, password] of FOREIGN_BCRYPT) {
+    assert.deepEqual(await h.verify(hash, password), { ok: true, needsRehash: true }, hash);
+    assert.deepEqual(await h.verify(hash, `x${password}`), { ok: false, needsRehash: false }, hash);
+  }
 });
 
 // Unreadable stored hashes

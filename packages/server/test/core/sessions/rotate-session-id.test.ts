@@ -16,7 +16,7 @@ import { newUser } from '../../storage/contract.js';
 import { TEST_SECRET } from '../../helpers.js';
 
 const LIFETIMES = { accessTokenTtlSeconds: 900, refreshTokenTtlSeconds: 7 * 86_400, sessionMaxAgeSeconds: 30 * 86_400 };
-const CTX = { ip: '203.0.113.7', userAgent: 'Firefox' };
+const CTX = { ip: '203.0.113.7', ipKey: '203.0.113.7', userAgent: 'Firefox' };
 
 test('ends every session of the user, the caller\'s included, and starts one new session for the caller', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'gatehouse-rotate-sid-'));

@@ -3,7 +3,7 @@
 // per-account brute-force limits.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import bcrypt from 'bcryptjs';
+import * as bcrypt from 'bcrypt';
 import type { FastifyInstance } from 'fastify';
 import { createTestApp, failure, registerUser, type TestApp } from '../../helpers.js';
 
@@ -199,4 +199,27 @@ test('limits login attempts per IP: the request past the limit gets 429 rate_lim
 
   const elsewhere = await login(ctx.app, { username: user.username, password: user.password }, '203.0.113.8');
   assert.equal(elsewhere.statusCode, 200);
+});
+
+test('limits login attempts per IPv6 /64, not per address: 40 addresses of one /64 share one bucket (security finding 6)', async (t) => {
+  const ctx = await appFor(t, { RATE_LIMIT_LOGIN_PER_IP: '5/1m', RATE_LIMIT_FAILED_LOGINS_PER_ACCOUNT: '1000/1m' });
+  const user = await registerUser(ctx.app);
+  const statuses: number[] = [];
+  for (let i = 0; i < 40; i++) {
+    const res = await login(ctx.app, { username: user.username, password: 'wrong password' }, `2001:db8:7:1:${((i * 7919) % 0xffff).toString(16)}::${i + 1}`);
+    statuses.push(res.statusCode);
+  }
+  assert.deepEqual(statuses, [...Array<number>(5).fill(401), ...Array<number>(35).fill(429)]);
+  const otherNet = await login(ctx.app, { username: user.username, password: user.password }, '2001:db8:7:2::1');
+  assert.equal(otherNet.statusCode, 200, 'the next /64 has a bucket of its own');
+});
+
+test('an IPv4-mapped IPv6 address shares the bucket of its IPv4 address', async (t) => {
+  const ctx = await appFor(t, { RATE_LIMIT_LOGIN_PER_IP: '2/1m' });
+  const user = await registerUser(ctx.app);
+  const first = await login(ctx.app, { username: user.username, password: user.password }, '198.51.100.4');
+  const second = await login(ctx.app, { username: user.username, password: user.password }, '::ffff:198.51.100.4');
+  assert.deepEqual([first.statusCode, second.statusCode], [200, 200]);
+  const third = await login(ctx.app, { username: user.username, password: user.password }, '198.51.100.4');
+  assert.deepEqual(failure(third), { status: 429, code: 'rate_limited' });
 });

@@ -176,3 +176,15 @@ test('never echoes the password in an error answer', async (t) => {
   const res2 = await register(ctx.app, { username: 'peggy', email: 'peggy@example.com', password: 'password123' });
   assert.ok(!res2.body.includes('password123'));
 });
+
+test('limits registrations per IPv6 /64, not per address: the third from one /64 gets 429 rate_limited', async (t) => {
+  const ctx = await createTestApp({ RATE_LIMIT_LOGIN_PER_IP: '2/1m' });
+  t.after(() => ctx.close());
+  const attempt = (i: number, remoteAddress: string) => ctx.app.inject({
+    method: 'POST', url: '/auth/register', remoteAddress, payload: { username: `six_${i}`, email: `six_${i}@example.com`, password: PASSWORD },
+  });
+  assert.equal((await attempt(1, '2001:db8:6:1::1')).statusCode, 201);
+  assert.equal((await attempt(2, '2001:db8:6:1:8000::2')).statusCode, 201);
+  assert.deepEqual(failure(await attempt(3, '2001:db8:6:1:ffff::3')), { status: 429, code: 'rate_limited' });
+  assert.equal((await attempt(4, '2001:db8:6:2::1')).statusCode, 201);
+});
