@@ -44,5 +44,5 @@ test('ends every session of the user, the caller\'s included, and starts one new
   assert.deepEqual((await stores.sessions.listActiveForUser(user.id, new Date(clock.now()))).map((s) => s.id), [fresh]);
   assert.ok((await stores.sessions.findById(user.id, caller))?.revokedAt, 'the caller\'s old session is revoked');
   assert.equal((await stores.sessions.findById(other.id, theirs))?.revokedAt, null, 'another user\'s session lives on');
-  assert.deepEqual(events, [{ type: 'session_renewed', userId: user.id, sessionId: fresh, ...CTX }]);
+  assert.deepEqual(events, [{ type: 'session_renewed', userId: user.id, sessionId: fresh, ip: CTX.ip, userAgent: CTX.userAgent }]);
 });
