@@ -1,9 +1,11 @@
 // The master secret (docs/architecture.md, "Tokens and keys"): GATEHOUSE_SECRET in production; in
 // development, when unset, one generated into the data folder (the file 0600, the folder 0700 when
 // made here) with a warning. Weak secrets are refused with a message naming the variable.
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { ConfigError, type Config } from './config.js';
 import { dictionaryWordShare, estimateSecretBits, MAX_WORD_SHARE, MIN_SECRET_BITS } from './secret-strength.js';
 
@@ -26,6 +28,18 @@ export function weakSecretReason(secret: string): string | undefined {
   return undefined;
 }
 
+/**
+ * weakSecretReason, in a short-lived child process (secret-check.ts): the server's heap never holds
+ * the word lists, which would stay in its resident memory long after the check (≈ 20 MB idle).
+ * The secret travels on stdin, never in arguments or the environment another process could read.
+ */
+export function weakSecretReasonApart(secret: string): string | undefined {
+  const check = fileURLToPath(new URL('./secret-check.js', import.meta.url));
+  const result = spawnSync(process.execPath, [check], { input: secret, encoding: 'utf8', timeout: 60_000 });
+  if (result.status !== 0) throw new Error(`the check of GATEHOUSE_SECRET did not run: ${result.error?.message ?? result.stderr.split('\n')[0]}`);
+  return result.stdout || undefined;
+}
+
 export function generateSecret(): string {
   return randomBytes(32).toString('hex');
 }
@@ -38,7 +52,7 @@ export interface ResolvedSecret {
 
 export function resolveSecret(config: Pick<Config, 'secret' | 'nodeEnv' | 'dataDir'>): ResolvedSecret {
   if (config.secret !== undefined) {
-    const reason = weakSecretReason(config.secret);
+    const reason = weakSecretReasonApart(config.secret);
     if (reason) throw new ConfigError('GATEHOUSE_SECRET', `${reason}; ${HINT}`);
     return { secret: config.secret };
   }
@@ -52,7 +66,7 @@ export function resolveSecret(config: Pick<Config, 'secret' | 'nodeEnv' | 'dataD
   }
   chmodSync(path, 0o600);
   const secret = readFileSync(path, 'utf8').trim();
-  const reason = weakSecretReason(secret);
+  const reason = weakSecretReasonApart(secret);
   if (reason) throw new ConfigError('GATEHOUSE_SECRET', `the development secret in ${path} ${reason}; delete it or ${HINT}`);
   return { secret, warning: `GATEHOUSE_SECRET is not set: using the development secret in ${path}. Set GATEHOUSE_SECRET in production.` };
 }

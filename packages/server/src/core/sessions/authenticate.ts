@@ -1,7 +1,8 @@
 // Who sends this access token: its signature and claims (verified once, then cached until exp or
 // until its key leaves the key set), and on every request its session and user, so a logout or a
 // disabled account is felt at once.
-import { VerifiedTokenCache } from '@gatehouse-auth/verify';
+// the cache alone, not the package's entry point: that loads jose and the adapters (≈ 11 MB idle)
+import { VerifiedTokenCache } from '@gatehouse-auth/verify/token-cache';
 import { AuthError } from '../errors.js';
 import type { CoreDeps } from '../context.js';
 import type { AccessTokenClaims } from '../tokens/tokens.js';
