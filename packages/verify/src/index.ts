@@ -5,7 +5,7 @@ export { VerifiedTokenCache } from './token-cache.js';
 export type { KeyPresence } from './token-cache.js';
 export type { AccessTokenClaims, GatehouseUser, VerifyAccessTokenOptions } from './verify-access-token.js';
 export {
-  accessKeySource, sharedSecretKeySource, remoteJwksKeySource, JWKS_ALGORITHMS, DEFAULT_JWKS_COOLDOWN_MS,
+  accessKeySource, sharedSecretKeySource, remoteJwksKeySource, JWKS_ALGORITHMS,
 } from './key-sources.js';
 export type { KeySource, RemoteJwksOptions } from './key-sources.js';
 export { redisSessionCheck } from './redis-session-check.js';
@@ -18,3 +18,4 @@ export { gatehouseVerify } from './fastify.js';
 export type { GatehouseFastify, GatehouseFastifyOptions, GatehouseGuard } from './fastify.js';
 export { gatehouseExpress } from './express.js';
 export type { GatehouseExpress, GatehouseExpressOptions, GatehouseMiddleware } from './express.js';
+export { DEFAULT_JWKS_COOLDOWN_MS } from './jwks-timing.js';

@@ -2,6 +2,7 @@
 // the Gatehouse master secret (discouraged: it also derives the refresh key), or the server's JWKS
 // URL for EdDSA / ES256 / RS256 tokens, cached by jose and refetched once on an unknown kid, no more
 // often than its cooldown allows. A JWKS source tells the token cache when a kid left the set.
+import { DEFAULT_JWKS_COOLDOWN_MS } from './jwks-timing.js';
 import { createHmac, createSecretKey, type KeyObject } from 'node:crypto';
 import {
   createRemoteJWKSet, errors as joseErrors, jwksCache, type ExportedJWKSCache, type FlattenedJWSInput, type JWKSCacheInput,
@@ -23,12 +24,6 @@ export interface KeySource {
 const REMOTE_KEY_HEADERS = ['jku', 'jwk', 'x5u', 'x5c'] as const;
 
 export const JWKS_ALGORITHMS = ['EdDSA', 'ES256', 'RS256'] as const;
-
-/**
- * After a JWKS fetch, how long an unknown kid waits before it may trigger another (jose's default).
- * The server publishes a new key this long, plus its JWKS max-age, before signing with it.
- */
-export const DEFAULT_JWKS_COOLDOWN_MS = 30_000;
 
 /** What `gatehouse secret --access-key` prints: 32 bytes as base64url (43 characters) or hex (64). */
 const ACCESS_KEY_BASE64URL = /^[A-Za-z0-9_-]{43}$/;

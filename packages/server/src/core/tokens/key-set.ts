@@ -3,7 +3,7 @@
 // for longer than verifiers may cache the JWKS; a retired key stays published until the last token
 // it signed has expired. Framework-free; time comes in. The in-memory ring is key-ring.ts.
 import { createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
-import { DEFAULT_JWKS_COOLDOWN_MS } from '@gatehouse-auth/verify';
+import { DEFAULT_JWKS_COOLDOWN_MS } from '@gatehouse-auth/verify/jwks-timing'; // not the entry point: it loads jose
 
 export const ASYMMETRIC_ALGS = ['EdDSA', 'ES256', 'RS256'] as const;
 export type AsymmetricAlg = (typeof ASYMMETRIC_ALGS)[number];
