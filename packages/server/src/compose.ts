@@ -68,6 +68,26 @@ export async function createGatehouse(config: Readonly<Config>, parts: Gatehouse
   const { secret, warning } = parts.secret ? { secret: parts.secret, warning: undefined } : resolveSecret(config);
   const keys = parts.accessKeyRing ? { ring: parts.accessKeyRing } : await loadAccessKeyRing(config, clock);
   const stores = parts.stores ?? await createStores(storeOptions(config));
+  try {
+    return await assemble(config, parts, { stores, secret, keys, logger, clock, warning });
+  } catch (error) {
+    if (!parts.stores) await stores.close().catch(() => undefined); // a failed start leaves no connection open
+    throw error;
+  }
+}
+
+interface Opened {
+  stores: Stores;
+  secret: string;
+  keys: { ring?: AccessKeyRing; warning?: string };
+  logger: pino.Logger;
+  clock: Clock;
+  warning: string | undefined;
+}
+
+/** The use cases over the opened stores, then the app. */
+async function assemble(config: Readonly<Config>, parts: GatehouseParts, opened: Opened): Promise<Gatehouse> {
+  const { stores, secret, keys, logger, clock, warning } = opened;
   const metrics = createMetrics();
   const audit = createAuditLog(logger, metrics.observeAudit);
   const passwords = passwordSettings(config);

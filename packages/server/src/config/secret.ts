@@ -35,7 +35,8 @@ export function weakSecretReason(secret: string): string | undefined {
  */
 export function weakSecretReasonApart(secret: string): string | undefined {
   const check = fileURLToPath(new URL('./secret-check.js', import.meta.url));
-  const result = spawnSync(process.execPath, [check], { input: secret, encoding: 'utf8', timeout: 60_000 });
+  const env = { PATH: process.env.PATH ?? '' }; // nothing of the server's environment, GATEHOUSE_SECRET included
+  const result = spawnSync(process.execPath, [check], { input: secret, encoding: 'utf8', timeout: 60_000, env });
   if (result.status !== 0) throw new Error(`the check of GATEHOUSE_SECRET did not run: ${result.error?.message ?? result.stderr.split('\n')[0]}`);
   return result.stdout || undefined;
 }
