@@ -35,15 +35,14 @@ export async function startServer(config: Readonly<Config>): Promise<void> {
   process.once('SIGINT', () => close('SIGINT'));
 
   const address = await listen(app, config);
-  app.log.info({ address }, 'listening');
   console.log(startBanner(config, address, warnings));
 }
 
 /** Listens, turning the usual failures into a line that says which setting to change. */
 async function listen(app: FastifyInstance, config: Pick<Config, 'host' | 'port'>): Promise<string> {
   try {
-    // Fastify's own "Server listening at" lines are left out: the banner says it once.
-    return await app.listen({ host: config.host, port: config.port, listenTextResolver: () => '' });
+    // One log line for the log (Fastify's, once, instead of one per address); the banner is for people.
+    return await app.listen({ host: config.host, port: config.port, listenTextResolver: (address) => `listening at ${address}` });
   } catch (error) {
     await app.close().catch(() => undefined);
     const code = (error as { code?: string }).code;
