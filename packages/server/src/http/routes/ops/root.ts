@@ -12,18 +12,14 @@ export interface ServiceIndex {
   endpoints: Array<{ method: string; path: string; summary: string }>;
 }
 
-const ENDPOINTS: ServiceIndex['endpoints'] = [
-  { method: 'POST', path: '/auth/register', summary: 'Create an account: a token pair and the user' },
-  { method: 'POST', path: '/auth/login', summary: 'Log in with username or email and password: a token pair' },
-  { method: 'POST', path: '/auth/refresh', summary: 'Exchange the access and refresh tokens for a new pair' },
-  { method: 'POST', path: '/auth/logout', summary: 'Log out this session, the others, or all' },
-  { method: 'POST', path: '/token', summary: 'OAuth2 token endpoint (form-encoded): password and refresh_token grants' },
-  { method: 'GET', path: '/users/me', summary: 'The user of the bearer token' },
-  { method: 'GET', path: '/users/me/sessions', summary: 'The live sessions of the current user' },
+/** The main endpoints, in the order shown; each summary is its route's own (the OpenAPI one). */
+const MAIN_ENDPOINTS = [
+  'POST /auth/register', 'POST /auth/login', 'POST /auth/refresh', 'POST /auth/logout', 'POST /token',
+  'GET /users/me', 'GET /users/me/sessions',
 ];
 
 /** What this deployment serves: links to features that are off are left out. */
-export function serviceIndex(config: Pick<Config, 'docs' | 'demo' | 'jwtAlg'>): ServiceIndex {
+export function serviceIndex(config: Pick<Config, 'docs' | 'demo' | 'jwtAlg'>, summaries: ReadonlyMap<string, string>): ServiceIndex {
   const links: Record<string, string> = {};
   if (config.docs) Object.assign(links, { docs: '/docs', openapi: '/docs/json' });
   if (config.demo) links.demo = '/demo';
@@ -33,7 +29,10 @@ export function serviceIndex(config: Pick<Config, 'docs' | 'demo' | 'jwtAlg'>): 
     service: 'Gatehouse',
     description: 'JWT authentication: register, login, rotating refresh tokens, logout, sessions.',
     links,
-    endpoints: ENDPOINTS,
+    endpoints: MAIN_ENDPOINTS.filter((name) => summaries.has(name)).map((name) => {
+      const [method, path] = name.split(' ') as [string, string];
+      return { method, path, summary: summaries.get(name)! };
+    }),
   };
 }
 
@@ -56,8 +55,20 @@ const indexSchema = {
 };
 
 export function rootRoute(app: FastifyInstance): void {
-  const index = serviceIndex(app.config);
-  const page = renderRootPage(index);
+  // Registered first, so it sees every route after it; the index is built at the first request.
+  const summaries = new Map<string, string>();
+  app.addHook('onRoute', (route) => {
+    const summary = (route.schema as { summary?: string } | undefined)?.summary;
+    for (const method of [route.method].flat()) if (summary) summaries.set(`${method} ${route.url}`, summary);
+  });
+  let built: { index: ServiceIndex; page: string } | undefined;
+  const answer = () => {
+    if (!built) {
+      const index = serviceIndex(app.config, summaries);
+      built = { index, page: renderRootPage(index) };
+    }
+    return built;
+  };
   const pageHeaders = documentHeaders();
   app.get('/', {
     schema: {
@@ -72,6 +83,7 @@ export function rootRoute(app: FastifyInstance): void {
     },
   }, async (request, reply) => {
     reply.header('vary', 'accept');
+    const { index, page } = answer();
     if (!wantsHtml(request.headers.accept)) return reply.type('application/json; charset=utf-8').send(index);
     return reply.headers(pageHeaders).header('content-security-policy', ROOT_PAGE_CSP)
       .type('text/html; charset=utf-8').send(page);
