@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { STATUS_CODES } from 'node:http';
 import { tmpdir } from 'node:os';
+import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { createGatehouse, storeOptions, type GatehouseParts } from '../src/compose.js';
@@ -75,6 +76,28 @@ export async function registerUser(app: FastifyInstance, overrides: Partial<{ us
   if (res.statusCode !== 201) throw new Error(`register failed: ${res.statusCode} ${res.body}`);
   const body = res.json() as Pair & { user: { id: string } };
   return { username, email, password, userId: body.user.id, tokens: body as Pair };
+}
+
+/** GET /users/me with an access token. */
+export function me(app: FastifyInstance, accessToken: string) {
+  return app.inject({ method: 'GET', url: '/users/me', headers: bearer(accessToken) });
+}
+
+/** The refresh step: POST /auth/refresh with both tokens of a pair. */
+export function refresh(app: FastifyInstance, pair: { access_token: string; refresh_token: string }) {
+  return app.inject({
+    method: 'POST', url: '/auth/refresh',
+    payload: { access_token: pair.access_token, refresh_token: pair.refresh_token },
+  });
+}
+
+/** A loopback port nothing listens on now (taken, then given back). */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
 }
 
 export function bearer(token: string): Record<string, string> {

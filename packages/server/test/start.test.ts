@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { randomSecret, start } from './http/spawn-server.js';
+import { freePort } from './helpers.js';
 
 const MAIN = fileURLToPath(new URL('../src/main.js', import.meta.url));
 
@@ -81,7 +82,7 @@ test('the banner leaves out what is off and names a set secret by its variable o
 
 test('an unreachable PostgreSQL, MySQL or Redis stops the start naming the variable and where it points, without the password', async (t) => {
   const dir = tempDir(t);
-  const port = await closedPort();
+  const port = await freePort();
   const postgres = await runToExit({ DATABASE_URL: `postgres://gh:sekrit-password@127.0.0.1:${port}/app`, GATEHOUSE_SECRET: randomSecret() }, dir);
   assertStartError(postgres, new RegExp(`DATABASE_URL: cannot open postgres://127\\.0\\.0\\.1:${port}/app: connection refused`));
   const mysql = await runToExit({ DATABASE_URL: `mysql://root:sekrit-password@127.0.0.1:${port}/app`, GATEHOUSE_SECRET: randomSecret() }, dir);
@@ -108,11 +109,3 @@ test('a HOST that is not an address of this machine, and a port in use, say whic
   assertStartError(await runToExit({ PORT: String(port), GATEHOUSE_SECRET: randomSecret() }, dir), new RegExp(`PORT: port ${port} is in use on 127\\.0\\.0\\.1; stop what uses it or set PORT`));
 });
 
-/** A loopback port nothing listens on (taken, then given back). */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}

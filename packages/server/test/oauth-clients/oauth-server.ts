@@ -1,9 +1,8 @@
 // The real server for the third-party OAuth 2.0 clients: listening on a loopback port chosen before
 // it is built, so PUBLIC_URL (the RFC 8414 document's endpoints) and JWT_ISSUER (which RFC 8414 §3.3
 // clients compare with the URL they discovered from) both name it.
-import { createServer } from 'node:net';
 import type { TestContext } from 'node:test';
-import { createTestApp, type TestApp } from '../helpers.js';
+import { createTestApp, type TestApp, freePort } from '../helpers.js';
 
 export const RESOURCE_SERVER = { id: 'orders-api', secret: 'orders-secret-0123456789' };
 
@@ -12,13 +11,6 @@ export interface OAuthServer extends TestApp {
   baseUrl: string;
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 export async function startOAuthServer(t: TestContext): Promise<OAuthServer> {
   const port = await freePort();

@@ -3,18 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { FastifyInstance } from 'fastify';
-import { createTestApp, registerUser, bearer, failure, PASSWORD, type Pair } from '../../helpers.js';
-
-function refresh(app: FastifyInstance, pair: Pair) {
-  return app.inject({
-    method: 'POST', url: '/auth/refresh',
-    payload: { access_token: pair.access_token, refresh_token: pair.refresh_token },
-  });
-}
-
-function me(app: FastifyInstance, accessToken: string) {
-  return app.inject({ method: 'GET', url: '/users/me', headers: bearer(accessToken) });
-}
+import { createTestApp, registerUser, bearer, failure, PASSWORD, type Pair, me, refresh } from '../../helpers.js';
 
 function logout(app: FastifyInstance, options: { accessToken?: string; payload?: object; query?: string } = {}) {
   return app.inject({

@@ -4,7 +4,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { FastifyInstance } from 'fastify';
-import { createTestApp, registerUser, bearer, failure, PASSWORD, type Pair } from '../../helpers.js';
+import { createTestApp, registerUser, bearer, failure, PASSWORD, type Pair, me, refresh } from '../../helpers.js';
 import { sessionBackends } from '../session-backends.js';
 
 const NEW_PASSWORD = 'violet lantern over quiet harbor';
@@ -21,17 +21,6 @@ async function loginPair(app: FastifyInstance, username: string): Promise<Pair> 
   const res = await login(app, username, PASSWORD);
   assert.equal(res.statusCode, 200, res.body);
   return res.json() as Pair;
-}
-
-function me(app: FastifyInstance, accessToken: string) {
-  return app.inject({ method: 'GET', url: '/users/me', headers: bearer(accessToken) });
-}
-
-function refresh(app: FastifyInstance, pair: Pair) {
-  return app.inject({
-    method: 'POST', url: '/auth/refresh',
-    payload: { access_token: pair.access_token, refresh_token: pair.refresh_token },
-  });
 }
 
 const sidOf = (token: string): string => JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString('utf8')).sid;

@@ -2,15 +2,7 @@
 // caller gets the same successor pair, never a second chain; a logout racing a refresh wins.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { FastifyInstance } from 'fastify';
-import { createTestApp, registerUser, bearer, failure, PASSWORD, type Pair } from '../../helpers.js';
-
-function refresh(app: FastifyInstance, pair: { access_token: string; refresh_token: string }) {
-  return app.inject({
-    method: 'POST', url: '/auth/refresh',
-    payload: { access_token: pair.access_token, refresh_token: pair.refresh_token },
-  });
-}
+import { createTestApp, registerUser, bearer, failure, PASSWORD, type Pair, refresh } from '../../helpers.js';
 
 function sidOf(token: string): string {
   return JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString('utf8')).sid;

@@ -4,7 +4,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { FastifyInstance } from 'fastify';
-import { bearer, failure, PASSWORD, type Pair, type TestApp } from '../../helpers.js';
+import { bearer, failure, PASSWORD, type Pair, type TestApp, me } from '../../helpers.js';
 import { sessionBackends } from '../session-backends.js';
 import type { Stores } from '../../../src/storage/types/stores.js';
 
@@ -45,10 +45,6 @@ async function rotated(app: FastifyInstance, client: Client, pair: Pair): Promis
   const res = await refresh(app, client, pair);
   assert.equal(res.statusCode, 200, res.body);
   return res.json() as Pair;
-}
-
-function me(app: FastifyInstance, accessToken: string) {
-  return app.inject({ method: 'GET', url: '/users/me', headers: bearer(accessToken) });
 }
 
 async function listSessions(app: FastifyInstance, client: Client, accessToken: string) {

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import type { FastifyInstance } from 'fastify';
-import { createTestApp, registerUser, bearer, failure, PASSWORD, type Pair } from '../../helpers.js';
+import { createTestApp, registerUser, failure, PASSWORD, type Pair, me, refresh } from '../../helpers.js';
 import { sqlBackends, unavailable } from '../../storage/backends.js';
 
 const MINUTE_MS = 60_000;
@@ -15,22 +15,11 @@ const DAY_MS = 86_400_000;
 const ACCESS_TTL_SECONDS = 15 * 60;
 const REFRESH_TTL_SECONDS = 7 * 86_400;
 
-function refresh(app: FastifyInstance, pair: { access_token: string; refresh_token: string }) {
-  return app.inject({
-    method: 'POST', url: '/auth/refresh',
-    payload: { access_token: pair.access_token, refresh_token: pair.refresh_token },
-  });
-}
-
 /** A refresh that must succeed; answers the new pair. */
 async function rotated(app: FastifyInstance, pair: Pair): Promise<Pair> {
   const res = await refresh(app, pair);
   assert.equal(res.statusCode, 200, res.body);
   return res.json() as Pair;
-}
-
-function me(app: FastifyInstance, accessToken: string) {
-  return app.inject({ method: 'GET', url: '/users/me', headers: bearer(accessToken) });
 }
 
 async function login(app: FastifyInstance, username: string): Promise<Pair> {

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { FastifyInstance } from 'fastify';
-import { createTestApp, registerUser, bearer, failure, PASSWORD, type Pair } from '../../helpers.js';
+import { createTestApp, registerUser, bearer, failure, PASSWORD, type Pair, me, refresh } from '../../helpers.js';
 
 const MINUTE_MS = 60_000;
 const DAY_MS = 86_400_000;
@@ -50,17 +50,6 @@ async function listSessions(app: FastifyInstance, accessToken: string): Promise<
 
 function deleteSession(app: FastifyInstance, accessToken: string, id: string) {
   return app.inject({ method: 'DELETE', url: `/users/me/sessions/${encodeURIComponent(id)}`, headers: bearer(accessToken) });
-}
-
-function me(app: FastifyInstance, accessToken: string) {
-  return app.inject({ method: 'GET', url: '/users/me', headers: bearer(accessToken) });
-}
-
-function refresh(app: FastifyInstance, pair: Pair) {
-  return app.inject({
-    method: 'POST', url: '/auth/refresh',
-    payload: { access_token: pair.access_token, refresh_token: pair.refresh_token },
-  });
 }
 
 const HOUR_MS = 3_600_000;
