@@ -1,0 +1,49 @@
+// The durable mail outbox (docs/architecture.md, "Mail"): a request that must send mail writes a
+// row in the same transaction as its state change; a sender claims due rows, delivers them and
+// retries with backoff. Claims are leases, so several instances never hold one row at once.
+
+/** A mail to send, as the request that wanted it wrote it. */
+export interface OutboxMessage {
+  /** UUIDv7: rows are claimed oldest first. */
+  id: string;
+  /** The template: a MailKind (core/email/mail.ts). */
+  kind: string;
+  /** The address it goes to. */
+  recipient: string;
+  /**
+   * What the template needs, sealed by the mail layer (AES-256-GCM under a key derived from the
+   * secret): it may hold a one-time token until the mail is out. The store keeps it opaque.
+   */
+  payload: string;
+  createdAt: Date;
+}
+
+/** A row as the sender sees it after claiming it. */
+export interface OutboxRow extends OutboxMessage {
+  /** Delivery attempts so far, this claim included. */
+  attempts: number;
+  /** When the row may next be claimed: the lease's end while claimed, the retry time after a failure. */
+  nextAttemptAt: Date;
+  /** The last delivery failure, short, without the payload. */
+  lastError: string | null;
+}
+
+export interface OutboxStore {
+  /** Writes one row, due at once (outside a transaction; the flows use AccountWrites.outbox). */
+  enqueue(message: OutboxMessage): Promise<void>;
+  /**
+   * Claims up to `limit` rows that are due at `now` and not given up, oldest first: each claimed
+   * row's attempts grows by one and its nextAttemptAt moves to now + leaseMs, so no other claim
+   * takes it while this one is delivering (FOR UPDATE SKIP LOCKED on PostgreSQL and MySQL).
+   */
+  claimDue(now: Date, limit: number, leaseMs: number): Promise<OutboxRow[]>;
+  /** Delivered: the row is deleted, its payload with it. */
+  markSent(id: string): Promise<void>;
+  /**
+   * Not delivered: due again at `retryAt`, or given up when it is null (the row stays with its
+   * error, its payload emptied, and is never claimed again).
+   */
+  markFailed(id: string, error: string, retryAt: Date | null): Promise<void>;
+  /** Rows still to deliver, and rows given up: for /metrics. */
+  counts(): Promise<{ pending: number; failed: number }>;
+}
