@@ -19,7 +19,7 @@ export type AuditEvent = AuditActor & (
   | { type: 'register' }
   | { type: 'login_succeeded' }
   /** `reason` is the error code answered: invalid_credentials, user_disabled, rate_limited, … */
-  | { type: 'login_failed'; reason: string }
+  | { type: 'login_failed'; reason: string; method?: 'email' }
   /** `reason` is set for the failure outcomes: the error code answered. */
   | { type: 'refresh'; outcome: RefreshOutcome; reason?: string }
   | { type: 'logout'; scope: LogoutAuditScope; revokedSessions?: number }
@@ -31,6 +31,17 @@ export type AuditEvent = AuditActor & (
   | { type: 'admin_user_updated'; targetUserId: string; changes: { disabled?: boolean; role?: string }; revokedSessions: number }
   | { type: 'admin_user_deleted'; targetUserId: string; revokedSessions: number }
   | { type: 'admin_sessions_revoked'; targetUserId: string; revokedSessions: number }
+  // Mail flows (core/email): `userId` is absent where the address has no account.
+  | { type: 'email_verification_sent' }
+  | { type: 'email_verified' }
+  | { type: 'password_reset_requested' }
+  | { type: 'password_reset'; revokedSessions: number }
+  | { type: 'magic_link_requested' }
+  | { type: 'email_change_requested' }
+  | { type: 'email_changed' }
+  | { type: 'profile_updated'; fields: string[] }
+  /** Only the id stays: the account's personal data is gone with it. */
+  | { type: 'account_deleted'; revokedSessions: number }
 );
 
 export type AuditEventType = AuditEvent['type'];

@@ -37,12 +37,13 @@ export const userSchema = {
     id: { type: 'string' },
     username: { type: 'string' },
     email: { type: 'string' },
+    email_verified: { type: 'boolean', description: 'Whether the owner proved they receive mail at this address' },
     full_name: { type: ['string', 'null'] },
     role: { type: 'string' },
     disabled: { type: 'boolean' },
     created_at: { type: 'string', format: 'date-time' },
   },
-  required: ['id', 'username', 'email', 'full_name', 'role', 'disabled', 'created_at'],
+  required: ['id', 'username', 'email', 'email_verified', 'full_name', 'role', 'disabled', 'created_at'],
 } as const;
 
 export const sessionSchema = {

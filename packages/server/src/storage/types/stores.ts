@@ -118,9 +118,10 @@ export type SessionAndUserRead = (userId: string, sessionId: string) => Promise<
  * SQL transaction). Only store calls may run inside: no hashing, no network, no waiting for a turn.
  */
 export interface AccountWrites {
-  users: Pick<UserStore, 'findById' | 'update' | 'delete'>;
+  users: Pick<UserStore, 'create' | 'findById' | 'update' | 'delete'>;
   oneTimeTokens: OneTimeTokenStore;
-  outbox: Pick<OutboxStore, 'enqueue'>;
+  /** `markSent` deletes a row: a flow that must look busy without mailing anyone writes one and takes it back. */
+  outbox: Pick<OutboxStore, 'enqueue' | 'markSent'>;
 }
 
 export interface Stores {
