@@ -31,6 +31,10 @@ export type AuditEvent = AuditActor & (
   | { type: 'admin_user_updated'; targetUserId: string; changes: { disabled?: boolean; role?: string }; revokedSessions: number }
   | { type: 'admin_user_deleted'; targetUserId: string; revokedSessions: number }
   | { type: 'admin_sessions_revoked'; targetUserId: string; revokedSessions: number }
+  /** The mail sender could not deliver an outbox row (jobs/outbox-worker.ts); it tries again at `retryAt`. */
+  | { type: 'mail_failed'; outboxId: string; kind: string; attempt: number; error: string; retryAt: string }
+  /** The sender gave the row up (MAIL_MAX_ATTEMPTS reached, or a payload that does not open). */
+  | { type: 'mail_given_up'; outboxId: string; kind: string; attempt: number; error: string }
 );
 
 export type AuditEventType = AuditEvent['type'];
