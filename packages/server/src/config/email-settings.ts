@@ -148,13 +148,13 @@ function readMailFrom(value: string | undefined, nodeEnv: string, hasSmtp: boole
   return value;
 }
 
-/** APP_URL and the LINK_* patterns: http(s) URLs; a link pattern may carry a query of its own. */
+/** APP_URL and the LINK_* patterns: http(s) URLs; a link pattern may carry a query and a fragment (an app's hash route). */
 function readPageUrl(variable: string, value: string | undefined, queryAllowed = false): string | undefined {
   if (value === undefined) return undefined;
-  const problem = `must be an http(s) URL without credentials${queryAllowed ? '' : ', query or fragment'}, like https://app.example.com`;
+  const problem = `must be an http(s) URL without credentials${queryAllowed ? '' : ', query or fragment'}, like https://app.example.com/page`;
   if (!URL.canParse(value)) throw new ConfigError(variable, `${problem}; got "${value}"`);
   const url = new URL(value);
-  if (!/^https?:$/.test(url.protocol) || url.username || url.password || url.hash || (!queryAllowed && url.search)) {
+  if (!/^https?:$/.test(url.protocol) || url.username || url.password || (!queryAllowed && (url.search || url.hash))) {
     throw new ConfigError(variable, `${problem}; got "${value}"`);
   }
   return queryAllowed ? url.href : url.href.replace(/\/+$/, '');
