@@ -36,7 +36,7 @@ export async function createAccount(
   try {
     return await deps.users.create({
       id: uuidv7(), username, email, passwordHash, fullName,
-      role: input.role ?? 'user', disabled: false, createdAt: new Date(deps.clock.now()),
+      role: input.role ?? 'user', disabled: false, emailVerified: false, createdAt: new Date(deps.clock.now()),
     });
   } catch (error) {
     if (error instanceof DuplicateUserError) throw taken(error.field);

@@ -1,6 +1,6 @@
 // UserStore on the SQL query layer.
-import { sql, type Selectable } from 'kysely';
-import type { UsersTable } from './schema.js';
+import { sql, type Kysely, type Selectable } from 'kysely';
+import type { Database, UsersTable } from './schema.js';
 import type { SqlConnection } from './connect.js';
 import { peekMapped, prepareFirst } from './prepared.js';
 import { guard, isUniqueViolation, toDate } from './errors.js';
@@ -29,6 +29,7 @@ export function createSqlUserStore(conn: SqlConnection): UserStore {
           // usernames are ASCII (core/accounts/user-rules.ts), so this is loginKey's lowering
           username_key: user.username.toLowerCase(),
           email: user.email,
+          email_verified: user.emailVerified ? 1 : 0,
           password_hash: user.passwordHash,
           full_name: user.fullName,
           role: user.role,
@@ -58,16 +59,7 @@ export function createSqlUserStore(conn: SqlConnection): UserStore {
         return row ? toUserRecord(row) : null;
       }),
 
-    update: (id, patch: UserPatch, now) =>
-      guard(async () => {
-        const values: Partial<UsersTable> = { updated_at: now.getTime() };
-        if (patch.passwordHash !== undefined) values.password_hash = patch.passwordHash;
-        if (patch.role !== undefined) values.role = patch.role;
-        if (patch.disabled !== undefined) values.disabled = patch.disabled ? 1 : 0;
-        if (patch.fullName !== undefined) values.full_name = patch.fullName;
-        await db.updateTable('users').set(values).where('id', '=', id).execute();
-        return findBy('id', id);
-      }),
+    update: (id, patch, now) => updateUser(db, id, patch, now),
 
     replacePasswordHash: (id, expected, next, now) =>
       guard(async () => {
@@ -88,11 +80,7 @@ export function createSqlUserStore(conn: SqlConnection): UserStore {
         return (await select.execute()).map(toUserRecord);
       }),
 
-    delete: (id) =>
-      guard(async () => {
-        const result = await db.deleteFrom('users').where('id', '=', id).executeTakeFirst();
-        return Number(result.numDeletedRows) === 1;
-      }),
+    delete: (id) => deleteUser(db, id),
 
     countActiveByRole: (role) =>
       guard(async () => {
@@ -101,6 +89,59 @@ export function createSqlUserStore(conn: SqlConnection): UserStore {
         return Number(row.n);
       }),
   };
+}
+
+/** The writes a flow's transaction may make to users (AccountWrites.users): plain statements on `db`. */
+export function createSqlUserWrites(db: Kysely<Database>): Pick<UserStore, 'findById' | 'update' | 'delete'> {
+  return {
+    findById: (id) => findUserById(db, id),
+    update: (id, patch, now) => updateUser(db, id, patch, now),
+    delete: (id) => deleteUser(db, id),
+  };
+}
+
+function findUserById(db: Kysely<Database>, id: string): Promise<UserRecord | null> {
+  return guard(async () => {
+    const row = await db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+    return row ? toUserRecord(row) : null;
+  });
+}
+
+/** Applies a patch; a username or email another user holds throws DuplicateUserError naming it. */
+async function updateUser(db: Kysely<Database>, id: string, patch: UserPatch, now: Date): Promise<UserRecord | null> {
+  const values: Partial<UsersTable> = { updated_at: now.getTime() };
+  if (patch.passwordHash !== undefined) values.password_hash = patch.passwordHash;
+  if (patch.role !== undefined) values.role = patch.role;
+  if (patch.disabled !== undefined) values.disabled = patch.disabled ? 1 : 0;
+  if (patch.fullName !== undefined) values.full_name = patch.fullName;
+  if (patch.emailVerified !== undefined) values.email_verified = patch.emailVerified ? 1 : 0;
+  if (patch.email !== undefined) values.email = patch.email;
+  if (patch.username !== undefined) {
+    values.username = patch.username;
+    values.username_key = patch.username.toLowerCase(); // ASCII, as in create
+  }
+  try {
+    await db.updateTable('users').set(values).where('id', '=', id).execute();
+  } catch (error) {
+    if (!isUniqueViolation(error)) return guard(() => Promise.reject(error));
+    const clash = patch.username !== undefined && patch.email === undefined ? 'username'
+      : patch.email !== undefined && patch.username === undefined ? 'email'
+        : await usernameTaken(db, id, patch.username!) ? 'username' : 'email';
+    throw new DuplicateUserError(clash);
+  }
+  return findUserById(db, id);
+}
+
+async function usernameTaken(db: Kysely<Database>, id: string, username: string): Promise<boolean> {
+  const row = await guard(() => db.selectFrom('users').select('id').where('username_key', '=', username.toLowerCase()).executeTakeFirst());
+  return row !== undefined && row.id !== id;
+}
+
+function deleteUser(db: Kysely<Database>, id: string): Promise<boolean> {
+  return guard(async () => {
+    const result = await db.deleteFrom('users').where('id', '=', id).executeTakeFirst();
+    return Number(result.numDeletedRows) === 1;
+  });
 }
 
 /** Makes LIKE's wildcards (and the escape character itself) match literally. */
@@ -113,6 +154,7 @@ export function toUserRecord(row: Selectable<UsersTable>): UserRecord {
     id: row.id,
     username: row.username,
     email: row.email,
+    emailVerified: Number(row.email_verified) === 1,
     passwordHash: row.password_hash,
     fullName: row.full_name,
     role: row.role,
