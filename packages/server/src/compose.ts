@@ -4,6 +4,8 @@
 import type { FastifyInstance } from 'fastify';
 import { pino, type DestinationStream } from 'pino';
 import type { Config } from './config/config.js';
+import { assertMailDeliverable } from './config/email-settings.js';
+import { loadMailTemplates } from './config/mail-templates.js';
 import { resolveSecret } from './config/secret.js';
 import { loadAccessKeyRing } from './config/signing-keys.js';
 import {
@@ -11,9 +13,11 @@ import {
 } from './config/slices.js';
 import { createRegistration } from './core/accounts/register.js';
 import { createAdminService } from './core/admin/admin.js';
+import type { AuditSink } from './core/audit.js';
 import type { AuthService } from './core/auth-service.js';
 import { systemClock, type Clock } from './core/clock.js';
 import type { CoreDeps } from './core/context.js';
+import type { MailTemplates } from './core/email/templates.js';
 import { createLogin } from './core/login/login.js';
 import { createPasswordCheck } from './core/login/password-check.js';
 import { createLoginThrottle } from './core/login/throttle.js';
@@ -36,7 +40,8 @@ import { deriveKey, deriveSigningKeys } from './core/tokens/keys.js';
 import { createTokens } from './core/tokens/tokens.js';
 import { buildApp } from './http/app.js';
 import { createAuditLog } from './http/audit-log.js';
-import { createMetrics } from './http/metrics.js';
+import { createMetrics, type Metrics } from './http/metrics.js';
+import { createMail, type Mail } from './jobs/mail.js';
 import { createStores, type StoreOptions } from './storage/create-stores.js';
 import type { RateLimits } from './storage/types/rate-limits.js';
 import type { Stores } from './storage/types/stores.js';
@@ -53,6 +58,8 @@ export interface GatehouseParts {
   accessKeyRing?: AccessKeyRing;
   /** Where log lines go instead of stdout (tests read the audit lines from it). */
   logStream?: DestinationStream;
+  /** false: the mail sender does not start with the app (a test drives it with `mail.worker.drain()`). */
+  mailWorker?: boolean;
 }
 
 export interface Gatehouse {
@@ -60,16 +67,20 @@ export interface Gatehouse {
   stores: Stores;
   /** Start-up warnings (a development secret, a generated key set, /metrics off in production), for the banner. */
   warnings: string[];
+  /** What the mail flows use, and the sender (docs/email.md). */
+  mail: Mail;
 }
 
 export async function createGatehouse(config: Readonly<Config>, parts: GatehouseParts = {}): Promise<Gatehouse> {
   const clock = parts.clock ?? systemClock;
+  assertMailDeliverable(config.email, config.nodeEnv);
+  const templates = loadMailTemplates(config.email.templatesDir);
   const logger = createLogger(config, parts.logStream);
   const { secret, warning } = parts.secret ? { secret: parts.secret, warning: undefined } : resolveSecret(config);
   const keys = parts.accessKeyRing ? { ring: parts.accessKeyRing } : await loadAccessKeyRing(config, clock);
   const stores = parts.stores ?? await createStores(storeOptions(config));
   try {
-    return await assemble(config, parts, { stores, secret, keys, logger, clock, warning });
+    return await assemble(config, parts, { stores, secret, keys, logger, clock, warning, templates });
   } catch (error) {
     if (!parts.stores) await stores.close().catch(() => undefined); // a failed start leaves no connection open
     throw error;
@@ -83,6 +94,7 @@ interface Opened {
   logger: pino.Logger;
   clock: Clock;
   warning: string | undefined;
+  templates: MailTemplates;
 }
 
 /** The use cases over the opened stores, then the app. */
@@ -90,6 +102,7 @@ async function assemble(config: Readonly<Config>, parts: GatehouseParts, opened:
   const { stores, secret, keys, logger, clock, warning } = opened;
   const metrics = createMetrics();
   const audit = createAuditLog(logger, metrics.observeAudit);
+  const mail = createMailLayer(config, opened, { audit, metrics });
   const passwords = passwordSettings(config);
   const deps: CoreDeps = {
     users: stores.users,
@@ -118,9 +131,27 @@ async function assemble(config: Readonly<Config>, parts: GatehouseParts, opened:
     jwks: { ring: keys.ring, clock },
     ping: () => stores.ping(),
   });
+  runMailWorker(app, mail, parts.mailWorker ?? true);
   if (!parts.stores) app.addHook('onClose', async () => stores.close());
   const warnings = [warning, keys.warning, config.metricsNote, oauth.publicUrl ? undefined : METADATA_OFF];
-  return { app, stores, warnings: warnings.filter((text): text is string => text !== undefined) };
+  return { app, stores, warnings: warnings.filter((text): text is string => text !== undefined), mail };
+}
+
+/** The mail flows' outbox and the sender, over the outbox store, with its metrics and audit events. */
+function createMailLayer(config: Readonly<Config>, opened: Opened, sinks: { audit: AuditSink; metrics: Metrics }): Mail {
+  sinks.metrics.watchOutbox(() => opened.stores.outbox.counts());
+  return createMail({
+    settings: config.email, key: deriveKey(opened.secret, 'mail-outbox'), outbox: opened.stores.outbox, templates: opened.templates,
+    clock: opened.clock, audit: sinks.audit, observe: sinks.metrics.observeMail, logger: opened.logger,
+  });
+}
+
+/** The sender runs from ready to close; closing waits for a delivery in flight (bounded), before the stores close. */
+function runMailWorker(app: FastifyInstance, mail: Mail, start: boolean): void {
+  const worker = mail.worker;
+  if (!worker) return;
+  if (start) app.addHook('onReady', async () => worker.start());
+  app.addHook('preClose', async () => worker.stop());
 }
 
 const METADATA_OFF = 'PUBLIC_URL is not set: GET /.well-known/oauth-authorization-server (RFC 8414) is not served.';

@@ -42,6 +42,10 @@ export type AuditEvent = AuditActor & (
   | { type: 'profile_updated'; fields: string[] }
   /** Only the id stays: the account's personal data is gone with it. */
   | { type: 'account_deleted'; revokedSessions: number }
+  /** The mail sender could not deliver an outbox row (jobs/outbox-worker.ts); it tries again at `retryAt`. */
+  | { type: 'mail_failed'; outboxId: string; kind: string; attempt: number; error: string; retryAt: string }
+  /** The sender gave the row up (MAIL_MAX_ATTEMPTS reached, or a payload that does not open). */
+  | { type: 'mail_given_up'; outboxId: string; kind: string; attempt: number; error: string }
 );
 
 export type AuditEventType = AuditEvent['type'];
