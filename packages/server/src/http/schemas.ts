@@ -61,7 +61,19 @@ export const sessionSchema = {
   required: ['id', 'current', 'created_at', 'last_used_at', 'expires_at', 'ip', 'user_agent'],
 } as const;
 
-export const sharedSchemas = [errorSchema, tokenPairSchema, userSchema, sessionSchema];
+/** A mail flow's 202: the same words whether or not a mail went out (docs/email.md). */
+export const acceptedSchema = {
+  $id: 'Accepted',
+  type: 'object',
+  description: 'Accepted: where an account matches, a mail is on its way',
+  properties: { message: { type: 'string' } },
+  required: ['message'],
+} as const;
+
+export const sharedSchemas = [errorSchema, tokenPairSchema, userSchema, sessionSchema, acceptedSchema];
+
+/** A one-time token from a mailed link (32 random bytes, base64url). */
+export const linkTokenSchema = { type: 'string', minLength: 1, maxLength: 128, description: 'The `token` parameter of the mailed link' } as const;
 
 export const ref = (id: string) => ({ $ref: `${id}#` });
 

@@ -6,7 +6,7 @@ import type { RequestContext } from '../context.js';
 import type { EmailDeps } from '../email/email-deps.js';
 import type { UserRecord } from '../../storage/types/stores.js';
 
-export function createAccountDeletion(deps: Pick<EmailDeps, 'users' | 'sessions' | 'clock' | 'audit' | 'transaction' | 'mailer'>) {
+export function createAccountDeletion(deps: Pick<EmailDeps, 'users' | 'sessions' | 'clock' | 'audit' | 'transaction' | 'mailer' | 'settings'>) {
   const { users, sessions, clock, audit, mailer } = deps;
   /** The caller has re-authenticated (the route's guard). */
   return async function deleteAccount(user: UserRecord, ctx: RequestContext): Promise<void> {
@@ -19,7 +19,7 @@ export function createAccountDeletion(deps: Pick<EmailDeps, 'users' | 'sessions'
     const notice = mailer.message({ kind: 'account_deleted', to: user.email, values: { username: user.username, email: user.email } });
     await deps.transaction(async (writes) => {
       if (!(await writes.users.delete(user.id))) throw new AuthError('user_not_found', 'No such user.');
-      await writes.outbox.enqueue(notice);
+      if (deps.settings.mailEnabled) await writes.outbox.enqueue(notice);
     });
     mailer.wake();
     audit({ type: 'account_deleted', revokedSessions, userId: user.id, ...auditOrigin(ctx) });

@@ -1,5 +1,6 @@
-// What the mail flows need from the mail layer and the settings: an outbox row for a mail (its
-// payload sealed), the link a mail carries, a nudge for the sender once a row is committed.
+// What the mail flows need from the mail layer (jobs/mail.ts builds it) and the settings: an outbox
+// row for a mail (its payload sealed), the link a mail carries, a nudge for the sender once a row
+// is committed.
 import type { MailRequest } from './mail.js';
 import type { OutboxMessage } from '../../storage/types/outbox.js';
 import type { OneTimePurpose } from '../../storage/types/one-time-tokens.js';
@@ -16,6 +17,8 @@ export interface Mailer {
 export type EmailVerificationMode = 'off' | 'optional' | 'required';
 
 export interface EmailFlowSettings {
+  /** Whether mail goes out at all (SMTP, or the development log): without it no flow queues any. */
+  mailEnabled: boolean;
   verification: EmailVerificationMode;
   passwordReset: boolean;
   magicLink: boolean;
