@@ -28,7 +28,7 @@ export type AuditEvent = AuditActor & (
   /** A signed-in user moved to a fresh session id; `sessionId` is the new one. */
   | { type: 'session_renewed' }
   | { type: 'rate_limited'; method: string; route: string; retryAfterSeconds?: number }
-  | { type: 'admin_user_updated'; targetUserId: string; changes: { disabled?: boolean; role?: string }; revokedSessions: number }
+  | { type: 'admin_user_updated'; targetUserId: string; changes: { disabled?: boolean; role?: string; emailVerified?: boolean }; revokedSessions: number }
   | { type: 'admin_user_deleted'; targetUserId: string; revokedSessions: number }
   | { type: 'admin_sessions_revoked'; targetUserId: string; revokedSessions: number }
   // Mail flows (core/email): `userId` is absent where the address has no account.

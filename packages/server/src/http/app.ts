@@ -32,6 +32,7 @@ import { rootRoute } from './routes/ops/root.js';
 import { demoRoutes } from './routes/demo.js';
 import { jwksRoute, type JwksSource } from './routes/ops/jwks.js';
 import { adminRoutes } from './routes/admin/admin.js';
+import { adminVerificationRoute } from './routes/admin/verification.js';
 import { metricsRoute } from './routes/ops/metrics.js';
 import { oauthRoutes } from './routes/oauth/oauth.js';
 
@@ -98,7 +99,10 @@ export async function buildApp(parts: AppParts): Promise<FastifyInstance> {
   meRoutes(app);
   sessionsRoutes(app);
   accountRoutes(app, parts.accounts.service);
-  if (parts.accounts.settings.mailEnabled) emailRoutes(app, parts.accounts.service);
+  if (parts.accounts.settings.mailEnabled) {
+    emailRoutes(app, parts.accounts.service);
+    adminVerificationRoute(app, parts.admin, parts.accounts.service);
+  }
   healthRoutes(app, parts.ping);
   if (settings.demo) demoRoutes(app);
   jwksRoute(app, parts.jwks);
