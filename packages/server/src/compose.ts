@@ -197,7 +197,8 @@ export function createAuthService(
     ...createSessionList(deps),
     changePassword: createPasswordChange(deps, { checkPassword, rotateSessionId: createSessionIdRotation(deps, startSession) }),
   };
-  const finishEmailLogin = (user: UserRecord, ctx: RequestContext) => startSession(user, ctx, 'login_succeeded');
+  const finishEmailLogin = (user: UserRecord, ctx: RequestContext) =>
+    startSession(user, ctx, 'login_succeeded', { amr: ['email'], authTime: new Date(deps.clock.now()) });
   return { auth, accounts: createAccountService(emailDeps, { checkPassword, finishEmailLogin }) };
 }
 

@@ -45,16 +45,19 @@ export function createRegistration(deps: RegistrationDeps, startSession: StartSe
     }
   }
 
+  /** A new account's first session was authenticated by the password just chosen. */
+  const passwordAuth = () => ({ amr: ['pwd'] as const, authTime: new Date(deps.clock.now()) });
+
   return async function register(input: Registration, ctx: RequestContext): Promise<RegistrationResult> {
     await deps.limits.consume('credentialsPerIp', ctx.ipKey);
     const required = settings.verification === 'required';
     const user = await prepareAccount(deps, { ...input, role: 'user' }, { source: ctx.ip, emailMayBeTaken: required });
     if (settings.verification === 'off') {
       const created = await deps.users.create(user).catch((error: unknown) => { throw takenOr(error); });
-      return { user: created, tokens: await startSession(created, ctx, 'register') };
+      return { user: created, tokens: await startSession(created, ctx, 'register', passwordAuth()) };
     }
     const created = await createWithMail(user);
     if (required || !created) return { pending: true };
-    return { user: created, tokens: await startSession(created, ctx, 'register') };
+    return { user: created, tokens: await startSession(created, ctx, 'register', passwordAuth()) };
   };
 }

@@ -15,7 +15,7 @@ export interface LoginRequest {
 }
 
 export function createLogin(
-  { users, limits, audit }: Pick<CoreDeps, 'users' | 'limits' | 'audit'>,
+  { users, limits, audit, clock }: Pick<CoreDeps, 'users' | 'limits' | 'audit' | 'clock'>,
   steps: { checkPassword: PasswordCheck; startSession: StartSession },
   /** EMAIL_VERIFICATION=required: an unverified address logs in by mail only (a magic link proves it). */
   options: { requireVerifiedEmail: boolean } = { requireVerifiedEmail: false },
@@ -31,7 +31,7 @@ export function createLogin(
       throw new AuthError('email_not_verified', 'Verify your email address first: follow the link mailed to you, or ask for a new one.');
     }
     await nextTurn();
-    return steps.startSession(user, ctx, 'login_succeeded');
+    return steps.startSession(user, ctx, 'login_succeeded', { amr: ['pwd'], authTime: new Date(clock.now()) });
   }
 
   /** Success is audited by startSession; each failure here, with its reason. */
