@@ -78,7 +78,7 @@ export async function signTokenPair(
   const [accessToken, refreshToken] = await Promise.all([
     tokens.signAccessToken({
       sub: user.id, sid: session.id, name: user.username, role: user.role, jti, iat, exp: accessExp,
-      amr: [...session.amr], auth_time: Math.floor(session.authTime.getTime() / 1000),
+      amr: [...session.amr], auth_time: Math.floor(session.authTime.getTime() / 1000), email_verified: user.emailVerified,
     }),
     tokens.signRefreshToken({ sub: user.id, sid: session.id, jti, iat, exp: refreshExp }),
   ]);

@@ -35,6 +35,8 @@ export interface AccessTokenClaims {
   amr?: string[];
   /** When the user last authenticated, epoch seconds (OpenID Connect Core §2); absent on tokens minted before issue 16. */
   auth_time?: number;
+  /** Whether the user's address is verified (OpenID Connect Core §5.1), when the token was signed; absent on older tokens. */
+  email_verified?: boolean;
 }
 
 export interface RefreshTokenClaims {
@@ -182,11 +184,12 @@ function refuseKeySteering<K extends KeyObject | null>(
 }
 
 function readAccessClaims(p: JWTPayload): AccessTokenClaims {
-  const { sub, sid, name, role, jti, iat, exp, amr, auth_time } = p as Record<string, unknown>;
+  const { sub, sid, name, role, jti, iat, exp, amr, auth_time, email_verified } = p as Record<string, unknown>;
   if (!isText(sub, sid, name, role, jti) || !isNumber(iat, exp)) {
     throw new AuthError('invalid_token', 'The token lacks required claims.');
   }
   const claims = { sub, sid, name, role, jti, iat, exp } as AccessTokenClaims;
+  if (typeof email_verified === 'boolean') claims.email_verified = email_verified;
   if (amr === undefined && auth_time === undefined) return claims; // minted before issue 16: still valid
   if (!Array.isArray(amr) || !amr.every((method) => typeof method === 'string') || !isNumber(auth_time)) {
     throw new AuthError('invalid_token', 'The token\'s amr or auth_time claim is malformed.');

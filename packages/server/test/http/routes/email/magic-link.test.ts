@@ -1,6 +1,7 @@
 // Magic links and their 6-digit codes, end to end through a real SMTP server.
 import { describe, test, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { decodeJwt } from 'jose';
 import { assertError, bearer, createTestApp, registerUser } from '../../../helpers.js';
 import { SmtpSink } from '../../../mail/smtp-sink.js';
 import { outboxSettled } from './mail-flows.js';
@@ -28,6 +29,7 @@ describe('magic links', async () => {
     const profile = await t.app.inject({ method: 'GET', url: '/users/me', headers: bearer(res.json().access_token) });
     assert.equal(profile.json().id, user.userId);
     assert.equal(profile.json().email_verified, true);
+    assert.deepEqual(decodeJwt(res.json().access_token).amr, ['email'], 'RFC 8176: a mailed link');
     assertError(await verify({ token: mail.token }), 400, 'link_invalid');
     assertError(await verify({ email: user.email, code: mail.code }), 400, 'invalid_code');
   });

@@ -1,6 +1,7 @@
 // Email verification under each EMAIL_VERIFICATION mode, end to end through a real SMTP server.
 import { describe, test, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { decodeJwt } from 'jose';
 import { assertError, bearer, createTestApp, me, PASSWORD, registerUser, type TestApp } from '../../../helpers.js';
 import { SmtpSink } from '../../../mail/smtp-sink.js';
 
@@ -26,6 +27,8 @@ describe('EMAIL_VERIFICATION=optional (the default)', async () => {
     assert.equal(res.statusCode, 200);
     assert.equal(res.json().email_verified, true);
     assert.equal((await me(t.app, user.tokens.access_token)).json().email_verified, true);
+    assert.equal(decodeJwt(user.tokens.access_token).email_verified, false, 'the claim as it was when signed');
+    assert.equal(decodeJwt((await login(t, user.email)).json().access_token).email_verified, true);
     assertError(await verify(t, mail.token!), 400, 'link_invalid');
     const again = await t.app.inject({ method: 'POST', url: '/auth/email/verify/send', headers: bearer(user.tokens.access_token) });
     assertError(again, 409, 'email_already_verified');
