@@ -56,8 +56,8 @@ test('user list prints every user in an aligned table, never a hash; --json prin
   const json = runCli(['user', 'list', '--json'], env);
   assert.equal(json.status, 0, json.stderr);
   assert.deepEqual(JSON.parse(json.stdout), [
-    { id: admin.userId, username: 'alice', email: 'alice@example.com', full_name: null, role: 'admin', disabled: false, created_at: '2026-01-01T12:00:00.000Z' },
-    { id: bob.userId, username: 'bob_the_builder', email: 'bob@example.com', full_name: null, role: 'user', disabled: true, created_at: '2026-01-01T12:00:00.000Z' },
+    { id: admin.userId, username: 'alice', email: 'alice@example.com', email_verified: false, full_name: null, role: 'admin', disabled: false, created_at: '2026-01-01T12:00:00.000Z' },
+    { id: bob.userId, username: 'bob_the_builder', email: 'bob@example.com', email_verified: false, full_name: null, role: 'user', disabled: true, created_at: '2026-01-01T12:00:00.000Z' },
   ]);
   assert.doesNotMatch(table.stdout + json.stdout, /argon2|password/i);
 });

@@ -24,7 +24,7 @@ async function makeAdmin(ctx: TestApp, username?: string) {
 }
 
 function publicUser(u: { userId: string; username: string; email: string }, overrides: Record<string, unknown> = {}) {
-  return { id: u.userId, username: u.username, email: u.email, full_name: null, role: 'user', disabled: false, created_at: CREATED_AT, ...overrides };
+  return { id: u.userId, username: u.username, email: u.email, email_verified: false, full_name: null, role: 'user', disabled: false, created_at: CREATED_AT, ...overrides };
 }
 
 const call = (app: FastifyInstance, token: string, method: 'GET' | 'PATCH' | 'DELETE', url: string, payload?: object) =>

@@ -52,6 +52,7 @@ test('answers 200 with exactly the public user of the token, never the hash', as
     id: user.userId,
     username: 'MeUser',
     email: 'meuser@example.com',
+    email_verified: false,
     full_name: null,
     role: 'user',
     disabled: false,
