@@ -1,6 +1,7 @@
 // The composition root: configuration → stores → the core's use cases → the HTTP app. The server
 // (main.ts), the CLI and the tests build Gatehouse here; nothing else constructs a service, and
 // each part receives the slice of the settings it needs (config/slices.ts).
+import { createHmac } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { pino, type DestinationStream } from 'pino';
 import type { Config } from './config/config.js';
@@ -16,7 +17,9 @@ import { createAdminService } from './core/admin/admin.js';
 import type { AuditSink } from './core/audit.js';
 import type { AuthService } from './core/auth-service.js';
 import { systemClock, type Clock } from './core/clock.js';
-import type { CoreDeps } from './core/context.js';
+import type { CoreDeps, RequestContext } from './core/context.js';
+import { createAccountService, type AccountService } from './core/email/account-service.js';
+import type { EmailDeps } from './core/email/email-deps.js';
 import type { MailTemplates } from './core/email/templates.js';
 import { createLogin } from './core/login/login.js';
 import { createPasswordCheck } from './core/login/password-check.js';
@@ -44,7 +47,7 @@ import { createMetrics, type Metrics } from './http/metrics.js';
 import { createMail, type Mail } from './jobs/mail.js';
 import { createStores, type StoreOptions } from './storage/create-stores.js';
 import type { RateLimits } from './storage/types/rate-limits.js';
-import type { Stores } from './storage/types/stores.js';
+import type { Stores, UserRecord } from './storage/types/stores.js';
 
 /** What a caller may supply instead of what the settings would build (tests: a fixed clock, a given secret). */
 export interface GatehouseParts {
@@ -118,12 +121,17 @@ async function assemble(config: Readonly<Config>, parts: GatehouseParts, opened:
     audit,
     breachedPasswords: breachedPasswordCheck(passwords, logger),
   };
-  const auth = createAuthService(deps, sessionSettings(config), passwords);
+  const email: EmailParts = {
+    transaction: stores.transaction, oneTimeTokens: stores.oneTimeTokens, mailer: mail.outbox, settings: mail.settings,
+    keyedHash: keyedHasher(deriveKey(secret, 'one-time-codes')),
+  };
+  const { auth, accounts } = createAuthService(deps, sessionSettings(config), passwords, email);
   const oauth = oauthSettings(config);
   const app = await buildApp({
     settings: httpSettings(config),
     logger,
     auth,
+    accounts: { service: accounts, settings: mail.settings },
     admin: createAdminService({ ...deps, roles: config.roles }),
     oauth: { service: createOAuthService(deps, auth, oauth), settings: oauth },
     metrics,
@@ -168,14 +176,20 @@ export function createOAuthService(deps: CoreDeps, auth: Pick<AuthService, 'auth
   };
 }
 
+/** What the mail flows take beside the core's parts (core/email/email-deps.ts). */
+export type EmailParts = Omit<EmailDeps, keyof CoreDeps>;
+
 /** Each use case from its own factory (core/<capability>/), gathered into what the routes call. */
-export function createAuthService(deps: CoreDeps, sessions: SessionSettings, passwords: Pick<PasswordSettings, 'loginDelay'>): AuthService {
+export function createAuthService(
+  deps: CoreDeps, sessions: SessionSettings, passwords: Pick<PasswordSettings, 'loginDelay'>, email: EmailParts,
+): { auth: AuthService; accounts: AccountService } {
   const startSession = createSessionStarter(deps, sessions);
   const checkPassword = createPasswordCheck(deps, createLoginThrottle(deps.limits, passwords.loginDelay));
   const { authenticate, authenticateNow } = createAuthenticator(deps);
-  return {
-    register: createRegistration(deps, startSession),
-    login: createLogin(deps, { checkPassword, startSession }),
+  const emailDeps: EmailDeps = { ...deps, ...email };
+  const auth: AuthService = {
+    register: createRegistration(emailDeps, startSession),
+    login: createLogin(deps, { checkPassword, startSession }, { requireVerifiedEmail: email.settings.verification === 'required' }),
     authenticate,
     authenticateNow,
     refresh: createRefresher(deps, sessions),
@@ -183,6 +197,14 @@ export function createAuthService(deps: CoreDeps, sessions: SessionSettings, pas
     ...createSessionList(deps),
     changePassword: createPasswordChange(deps, { checkPassword, rotateSessionId: createSessionIdRotation(deps, startSession) }),
   };
+  const finishEmailLogin = (user: UserRecord, ctx: RequestContext) =>
+    startSession(user, ctx, 'login_succeeded', { amr: ['email'], authTime: new Date(deps.clock.now()) });
+  return { auth, accounts: createAccountService(emailDeps, { checkPassword, finishEmailLogin }) };
+}
+
+/** HMAC-SHA-256 under `key`, hex: one-time codes and password fingerprints are never stored as they are. */
+function keyedHasher(key: Buffer) {
+  return (text: string) => createHmac('sha256', key).update(text).digest('hex');
 }
 
 export function storeOptions(

@@ -143,6 +143,8 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
       refreshPerAccount: read.rate('RATE_LIMIT_REFRESH_PER_ACCOUNT', '30/1m'),
       // ASVS 2.2.1: at most 100 failed attempts per hour per account, whatever the rule above says.
       failedLoginsPerAccountHourly: read.rate('RATE_LIMIT_FAILED_LOGINS_PER_ACCOUNT_HOURLY', '100/1h'),
+      mailPerAddress: read.rate('RATE_LIMIT_MAIL_PER_ADDRESS', '5/1h'),
+      mailPerIp: read.rate('RATE_LIMIT_MAIL_PER_IP', '20/1h'),
       ...loginDelayRules(loginDelay),
     }),
     ...readHashQueue(read),

@@ -63,6 +63,8 @@ test('with no variables set, every setting takes its documented default', () => 
       failedLoginsPerAccountHourly: { points: 100, windowSeconds: 3600 },
       failedLoginStreak: { points: Number.MAX_SAFE_INTEGER, windowSeconds: 3600 },
       failedLoginDelay: { points: 1, windowSeconds: 60 },
+      mailPerAddress: { points: 5, windowSeconds: 3600 },
+      mailPerIp: { points: 20, windowSeconds: 3600 },
     },
     hashConcurrency: Math.max(1, availableParallelism() - 1),
     hashQueueMax: 32 * Math.max(1, availableParallelism() - 1),

@@ -13,8 +13,8 @@ export interface SigningKeys {
   accessKeyRing?: AccessKeyRing;
 }
 
-/** `fingerprint` keys the HMAC of the client a rotation is bound to (core/sessions/fingerprint.ts); `mail-outbox` seals outbox payloads (core/email/seal.ts). */
-export function deriveKey(secret: string, purpose: 'access' | 'refresh' | 'fingerprint' | 'mail-outbox'): Buffer {
+/** `fingerprint` keys the HMAC of the client a rotation is bound to (core/sessions/fingerprint.ts); `mail-outbox` seals outbox payloads (core/email/seal.ts); `one-time-codes` keys the hashes of magic-link codes and reset-token password fingerprints. */
+export function deriveKey(secret: string, purpose: 'access' | 'refresh' | 'fingerprint' | 'mail-outbox' | 'one-time-codes'): Buffer {
   return createHmac('sha256', Buffer.from(secret, 'utf8')).update(purpose).digest();
 }
 

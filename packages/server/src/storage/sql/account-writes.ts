@@ -7,7 +7,7 @@ import type { SqlDialectName } from './connect.js';
 import { inTransaction } from './transaction.js';
 import { StoreUnavailableError } from '../errors.js';
 import { createSqlOneTimeTokenStore } from './one-time-token-store.js';
-import { enqueueOutbox } from './outbox-store.js';
+import { deleteOutbox, enqueueOutbox } from './outbox-store.js';
 import { createSqlUserWrites } from './user-store.js';
 import type { AccountWrites } from '../types/stores.js';
 
@@ -19,7 +19,7 @@ export function createSqlTransaction(db: Kysely<Database>, dialect: SqlDialectNa
         const writes: AccountWrites = {
           users: createSqlUserWrites(trx),
           oneTimeTokens: createSqlOneTimeTokenStore(trx),
-          outbox: { enqueue: (message) => enqueueOutbox(trx, message) },
+          outbox: { enqueue: (message) => enqueueOutbox(trx, message), markSent: (id) => deleteOutbox(trx, id) },
         };
         try {
           return await work(writes);

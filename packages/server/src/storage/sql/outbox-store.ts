@@ -22,6 +22,13 @@ export function enqueueOutbox(db: Kysely<Database>, message: OutboxMessage): Pro
   });
 }
 
+/** Deletes a row: delivered, or taken back inside the transaction that wrote it. */
+export function deleteOutbox(db: Kysely<Database>, id: string): Promise<void> {
+  return guard(async () => {
+    await db.deleteFrom('outbox').where('id', '=', id).execute();
+  });
+}
+
 export function createSqlOutboxStore(db: Kysely<Database>, dialect: SqlDialectName): OutboxStore {
   return {
     enqueue: (message) => enqueueOutbox(db, message),
@@ -41,10 +48,7 @@ export function createSqlOutboxStore(db: Kysely<Database>, dialect: SqlDialectNa
         return rows.map(toOutboxRow);
       })),
 
-    markSent: (id) =>
-      guard(async () => {
-        await db.deleteFrom('outbox').where('id', '=', id).execute();
-      }),
+    markSent: (id) => deleteOutbox(db, id),
 
     markFailed: (id, error, retryAt) =>
       guard(async () => {

@@ -13,37 +13,9 @@ export function createSqlUserStore(conn: SqlConnection): UserStore {
   const selectById = prepareFirst<Selectable<UsersTable>>(conn, db.selectFrom('users').selectAll().where('id', '=', '?'), { cacheAs: 'user' });
   const selectByUsernameKey = prepareFirst<Selectable<UsersTable>>(conn, db.selectFrom('users').selectAll().where('username_key', '=', '?'));
   const selectByEmail = prepareFirst<Selectable<UsersTable>>(conn, db.selectFrom('users').selectAll().where('email', '=', '?'));
-  const findBy = (column: 'id' | 'username_key', value: string) =>
-    guard(async () => {
-      const row = await db.selectFrom('users').selectAll().where(column, '=', value).executeTakeFirst();
-      return row ? toUserRecord(row) : null;
-    });
 
   return {
-    async create(user: NewUser) {
-      const createdAt = user.createdAt.getTime();
-      try {
-        await db.insertInto('users').values({
-          id: user.id,
-          username: user.username,
-          // usernames are ASCII (core/accounts/user-rules.ts), so this is loginKey's lowering
-          username_key: user.username.toLowerCase(),
-          email: user.email,
-          email_verified: user.emailVerified ? 1 : 0,
-          password_hash: user.passwordHash,
-          full_name: user.fullName,
-          role: user.role,
-          disabled: user.disabled ? 1 : 0,
-          created_at: createdAt,
-          updated_at: createdAt,
-        }).execute();
-      } catch (error) {
-        if (!isUniqueViolation(error)) return guard(() => Promise.reject(error));
-        const taken = await findBy('username_key', user.username.toLowerCase());
-        throw new DuplicateUserError(taken ? 'username' : 'email');
-      }
-      return { ...user, updatedAt: user.createdAt };
-    },
+    create: (user) => insertUser(db, user),
 
     findById: (id) =>
       guard(async () => {
@@ -92,12 +64,47 @@ export function createSqlUserStore(conn: SqlConnection): UserStore {
 }
 
 /** The writes a flow's transaction may make to users (AccountWrites.users): plain statements on `db`. */
-export function createSqlUserWrites(db: Kysely<Database>): Pick<UserStore, 'findById' | 'update' | 'delete'> {
+export function createSqlUserWrites(db: Kysely<Database>): Pick<UserStore, 'create' | 'findById' | 'update' | 'delete'> {
   return {
+    create: (user) => insertUser(db, user),
     findById: (id) => findUserById(db, id),
     update: (id, patch, now) => updateUser(db, id, patch, now),
     delete: (id) => deleteUser(db, id),
   };
+}
+
+async function insertUser(db: Kysely<Database>, user: NewUser): Promise<UserRecord> {
+  const createdAt = user.createdAt.getTime();
+  try {
+    await db.insertInto('users').values({
+      id: user.id,
+      username: user.username,
+      // usernames are ASCII (core/accounts/user-rules.ts), so this is loginKey's lowering
+      username_key: user.username.toLowerCase(),
+      email: user.email,
+      email_verified: user.emailVerified ? 1 : 0,
+      password_hash: user.passwordHash,
+      full_name: user.fullName,
+      role: user.role,
+      disabled: user.disabled ? 1 : 0,
+      created_at: createdAt,
+      updated_at: createdAt,
+    }).execute();
+  } catch (error) {
+    if (!isUniqueViolation(error)) return guard(() => Promise.reject(error));
+    throw new DuplicateUserError(duplicateField(error));
+  }
+  return { ...user, updatedAt: user.createdAt };
+}
+
+/**
+ * Which unique index a clash hit, from the driver's error (no second query: inside a PostgreSQL
+ * transaction there is none after an error). The index names hold the column: SQLite
+ * "users.username_key", PostgreSQL "users_username_key_key", MySQL "username_key"; else email.
+ */
+function duplicateField(error: unknown): 'username' | 'email' {
+  const { constraint, message } = error as { constraint?: unknown; message?: unknown };
+  return `${String(constraint ?? '')} ${String(message ?? '')}`.includes('username') ? 'username' : 'email';
 }
 
 function findUserById(db: Kysely<Database>, id: string): Promise<UserRecord | null> {
@@ -124,17 +131,9 @@ async function updateUser(db: Kysely<Database>, id: string, patch: UserPatch, no
     await db.updateTable('users').set(values).where('id', '=', id).execute();
   } catch (error) {
     if (!isUniqueViolation(error)) return guard(() => Promise.reject(error));
-    const clash = patch.username !== undefined && patch.email === undefined ? 'username'
-      : patch.email !== undefined && patch.username === undefined ? 'email'
-        : await usernameTaken(db, id, patch.username!) ? 'username' : 'email';
-    throw new DuplicateUserError(clash);
+    throw new DuplicateUserError(duplicateField(error));
   }
   return findUserById(db, id);
-}
-
-async function usernameTaken(db: Kysely<Database>, id: string, username: string): Promise<boolean> {
-  const row = await guard(() => db.selectFrom('users').select('id').where('username_key', '=', username.toLowerCase()).executeTakeFirst());
-  return row !== undefined && row.id !== id;
 }
 
 function deleteUser(db: Kysely<Database>, id: string): Promise<boolean> {

@@ -82,6 +82,13 @@ export interface SessionRecord {
   revokedAt: Date | null;
   ip: string | null;
   userAgent: string | null;
+  /**
+   * How the user authenticated (RFC 8176 values, core/login/amr.ts) and when; a rotation keeps both,
+   * a re-authentication starts a new session with a later authTime. Sessions older than migration
+   * 0005 read as no methods and their creation time.
+   */
+  amr: readonly string[];
+  authTime: Date;
 }
 
 export type SessionRotation = Pick<SessionRecord,
@@ -118,9 +125,10 @@ export type SessionAndUserRead = (userId: string, sessionId: string) => Promise<
  * SQL transaction). Only store calls may run inside: no hashing, no network, no waiting for a turn.
  */
 export interface AccountWrites {
-  users: Pick<UserStore, 'findById' | 'update' | 'delete'>;
+  users: Pick<UserStore, 'create' | 'findById' | 'update' | 'delete'>;
   oneTimeTokens: OneTimeTokenStore;
-  outbox: Pick<OutboxStore, 'enqueue'>;
+  /** `markSent` deletes a row: a flow that must look busy without mailing anyone writes one and takes it back. */
+  outbox: Pick<OutboxStore, 'enqueue' | 'markSent'>;
 }
 
 export interface Stores {
