@@ -45,6 +45,11 @@ for tarball in "${tarballs[@]}"; do
   for required in package.json README.md LICENSE dist/src/index.js dist/src/index.d.ts; do
     grep -qx "$required" <<<"$files" || fail "$(basename "$tarball") lacks $required"
   done
+  # The server reads its mail templates from templates/mail at start.
+  if [[ $(basename "$tarball") == gatehouse-auth-server-* ]]; then
+    [ "$(grep -c '^templates/mail/.*\.\(txt\|html\)$' <<<"$files")" -eq 16 ] && pass "the server tarball has its 16 mail templates" \
+      || fail "the server tarball lacks mail templates: $(grep '^templates/' <<<"$files" | tr '\n' ' ')"
+  fi
 done
 
 # --- install into a fresh project ---------------------------------------------------------------

@@ -127,11 +127,20 @@ function readSmtpUrl(value: string | undefined): SmtpSettings | undefined {
     throw new ConfigError('SMTP_URL', `${SMTP_HINT}; a path, query or fragment is not read (host ${url.hostname})`);
   }
   const secure = url.protocol === 'smtps:';
-  const user = url.username ? decodeURIComponent(url.username) : undefined;
-  const password = url.password ? decodeURIComponent(url.password) : undefined;
+  const user = decodeCredential(url.username, url.hostname);
+  const password = decodeCredential(url.password, url.hostname);
   const port = url.port ? Number(url.port) : secure ? 465 : 587;
   const display = `${url.protocol}//${user === undefined ? '' : `${encodeURIComponent(user)}${password === undefined ? '' : ':***'}@`}${url.host}`;
   return Object.freeze({ host: url.hostname.replace(/^\[|\]$/g, ''), port, secure, user, password, display });
+}
+
+function decodeCredential(encoded: string, host: string): string | undefined {
+  if (!encoded) return undefined;
+  try {
+    return decodeURIComponent(encoded);
+  } catch {
+    throw new ConfigError('SMTP_URL', `the user or password for ${host} is not URL-encoded correctly (write % as %25)`);
+  }
 }
 
 /** "Name <address>" or a bare address. */

@@ -12,7 +12,8 @@ import type { MailTemplates } from '../core/email/templates.js';
 import type { OneTimePurpose } from '../storage/types/one-time-tokens.js';
 import type { OutboxMessage, OutboxStore } from '../storage/types/outbox.js';
 import { createLogTransport, createSmtpTransport } from './mail-transport.js';
-import { createOutboxWorker, type MailOutcome, type OutboxWorker } from './outbox-worker.js';
+import type { MailOutcome } from './outbox-delivery.js';
+import { createOutboxWorker, type OutboxWorker } from './outbox-worker.js';
 
 /** What a flow needs to send mail. */
 export interface MailOutbox {

@@ -63,7 +63,7 @@ test('production with SMTP_URL needs MAIL_FROM and APP_URL', () => {
 
 test('a bad SMTP_URL is refused naming the variable, never echoing the credentials', () => {
   for (const url of ['http://user:hunter2-secret@mail.example.com', 'smtp://user:hunter2-secret@', 'not a url hunter2-secret',
-    'smtp://user:hunter2-secret@mail.example.com/path?x=1']) {
+    'smtp://user:hunter2-secret@mail.example.com/path?x=1', 'smtp://user:hunter2-secret%zz@mail.example.com']) {
     const message = configError(() => loadConfig({ SMTP_URL: url }), 'SMTP_URL');
     assert.doesNotMatch(message, /hunter2/, message);
   }
