@@ -7,6 +7,7 @@ import { describeSessionStore, describeUserStore, newSession, newUser } from './
 import { postgres, sqlBackends, unavailable } from './backends.js';
 import { describeOneTimeTokenStore } from './contract/one-time-tokens.js';
 import { describeOutboxStore } from './contract/outbox.js';
+import { describeAccountWrites } from './contract/account-writes.js';
 
 for (const { backend, variable } of sqlBackends) {
   const skip = variable ? unavailable(variable) : false;
@@ -40,6 +41,17 @@ for (const { backend, variable } of sqlBackends) {
         return user.id;
       },
       deleteUser: async (id) => { await stores.users.delete(id); },
+      async close() {
+        await stores.close();
+        await drop();
+      },
+    };
+  });
+  describeAccountWrites(backend.name, skip, async () => {
+    const { url, drop } = await backend.create();
+    const stores = await createStores({ databaseUrl: url, migrate: true });
+    return {
+      stores,
       async close() {
         await stores.close();
         await drop();
