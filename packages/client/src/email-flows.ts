@@ -15,7 +15,7 @@ export async function requestEmailVerification(ctx: ClientContext, authFetch: Au
   await sendAsUser(ctx, authFetch, '/auth/email/verify/send', { method: 'POST' });
 }
 
-/** The stored access token's `email_verified` claim changes at its next refresh; the answered user already says true. */
+/** Needs no session: the link may open in another browser. Answers the user, `email_verified: true`. */
 export async function verifyEmail(ctx: ClientContext, input: { token: string }): Promise<User> {
   const response = await postJson(ctx, '/auth/email/verify', { token: input.token });
   return (await response.json()) as User;

@@ -1,13 +1,12 @@
 // @gatehouse-auth/client's mail-flow calls against the real app over loopback, the mail going to a
 // real SMTP server (test/mail/smtp-sink.ts): each test takes the mailed link's token or code, as
 // the page the link opens would, and hands it to the client.
-import { test, before, after } from 'node:test';
+import { test, before, after, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { createAuthClient, memoryStorage, AuthClientError, type AuthClient, type TokenStorage } from '@gatehouse-auth/client';
 import { PASSWORD, refresh, registerUser } from '../helpers.js';
 import { SmtpSink } from '../mail/smtp-sink.js';
 import { startLiveApp, type LiveApp } from './live-app.js';
-import type { TestContext } from 'node:test';
 
 const NEW_PASSWORD = 'a brand new passphrase 42';
 let sink: SmtpSink;
@@ -192,7 +191,10 @@ test('exportAccount answers the profile and the active sessions', async (t) => {
   const exported = await client.exportAccount();
   assert.deepEqual({ ...exported, sessions: [...exported.sessions].sort((a, b) => a.id.localeCompare(b.id)) }, {
     exported_at: now.toISOString(),
-    user: { ...publicUser(live, { id: user.userId, username: user.username, email: user.email, email_verified: false }), updated_at: now.toISOString() },
+    user: {
+      ...publicUser(live, { id: user.userId, username: user.username, email: user.email, email_verified: false }),
+      updated_at: now.toISOString(),
+    },
     sessions: sessions.sort((a, b) => a.id.localeCompare(b.id)).map((s) => ({
       id: s.id, created_at: s.createdAt.toISOString(), last_used_at: s.lastUsedAt.toISOString(), expires_at: s.expiresAt.toISOString(),
       ip: s.ip, user_agent: s.userAgent,

@@ -47,8 +47,8 @@ test('serves the same page, with the same policy, on the path of every mailed li
 test('serves the compiled client and page modules as JavaScript, and nothing else under /demo/js', async (t) => {
   const ctx = await createTestApp();
   t.after(() => ctx.close());
-  const modules = ['/demo/js/client/index.js', '/demo/js/client/create-auth-client.js', '/demo/js/demo/demo-page.js', '/demo/js/demo/demo-mail.js', '/demo/js/demo/demo-kit.js'];
-  for (const url of modules) {
+  const modules = ['client/index.js', 'client/create-auth-client.js', 'demo/demo-page.js', 'demo/demo-mail.js', 'demo/demo-kit.js'];
+  for (const url of modules.map((name) => `/demo/js/${name}`)) {
     const res = await ctx.app.inject({ method: 'GET', url });
     assert.equal(res.statusCode, 200, url);
     assert.match(res.headers['content-type'] as string, /^text\/javascript/);
