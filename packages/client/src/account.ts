@@ -1,32 +1,23 @@
-// The account calls of the client: register, login, logout, "who am I" and a password change.
+// The session calls of the client: register, login, logout, "who am I" and a password change.
 // Login, register and a password change keep the answered pair in storage and tell listeners and
 // other tabs about it.
 import type { AuthFetch } from './auth-fetch.js';
 import type { ClientContext, Credentials, LogoutScope, PasswordChange, Registration, User } from './create-auth-client.js';
 import { AuthClientError, errorFromResponse } from './errors.js';
-import { sessionInfo, toStoredTokens, type SessionInfo, type TokenPairBody } from './tokens.js';
+import { forgetTokens, jsonInit, keepTokens, postJson } from './requests.js';
+import type { SessionInfo, TokenPairBody } from './tokens.js';
 
-async function postJson(ctx: ClientContext, path: string, body: unknown): Promise<Response> {
-  const response = await ctx.fetch(ctx.endpoint(path), {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  if (!response.ok) throw await errorFromResponse(response);
-  return response;
-}
-
-async function keepTokens(ctx: ClientContext, pair: TokenPairBody, reason: 'login' | 'register' | 'password_changed'): Promise<SessionInfo> {
-  const tokens = toStoredTokens(pair, ctx.now());
-  await ctx.storage.save(tokens);
-  ctx.sync?.announceTokens(tokens);
-  const info = sessionInfo(tokens);
-  ctx.events.emit('tokens', { ...info, reason });
-  return info;
-}
-
+/**
+ * Under EMAIL_VERIFICATION=required the server answers 202 and starts no session (the same answer
+ * whether or not the address is taken): that rejects with code `email_not_verified` and status 202,
+ * the code a login of an unverified account answers, so callers handle both in one place.
+ */
 export async function register(ctx: ClientContext, input: Registration): Promise<User> {
   const response = await postJson(ctx, '/auth/register', input);
+  if (response.status === 202) {
+    const { message } = (await response.json()) as { message: string };
+    throw new AuthClientError('email_not_verified', 202, message);
+  }
   const body = (await response.json()) as TokenPairBody & { user: User };
   await keepTokens(ctx, body, 'register');
   return body.user;
@@ -66,13 +57,7 @@ export async function logout(ctx: ClientContext, authFetch: AuthFetch, scope: Lo
     if (!(error instanceof AuthClientError && error.status === 401)) ctx.events.emit('error', { error, during: 'logout' });
   }
   if (scope === 'others') return;
-  await ctx.storage.clear();
-  ctx.sync?.announceLogout();
-  ctx.events.emit('logout', { reason: 'logout' });
-}
-
-function jsonInit(body: unknown): RequestInit {
-  return { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) };
+  await forgetTokens(ctx, 'logout');
 }
 
 export async function currentUser(ctx: ClientContext, authFetch: AuthFetch): Promise<User | null> {

@@ -1,7 +1,13 @@
 // createAuthClient(): the client an app holds. It logs in and out, keeps the token pair in the
-// storage you choose, and gives a fetch that always carries a fresh access token.
+// storage you choose, gives a fetch that always carries a fresh access token, and runs the
+// account's mailed-link flows.
 import { createAuthFetch, type AuthFetch } from './auth-fetch.js';
 import { changePassword, currentUser, login, logout, register } from './account.js';
+import {
+  changeEmail, confirmEmailChange, forgotPassword, requestEmailVerification, requestMagicLink, resetPassword, verifyEmail,
+  verifyMagicLink, type EmailChange, type MagicLinkProof, type PasswordReset,
+} from './email-flows.js';
+import { deleteAccount, exportAccount, updateProfile, type AccountExport, type ProfileChange } from './profile.js';
 import { createEmitter, type AuthEvents, type Listener } from './events.js';
 import { createRefresher } from './refresher.js';
 import { memoryStorage, type TokenStorage } from './storage.js';
@@ -27,6 +33,7 @@ export interface User {
   id: string;
   username: string;
   email: string;
+  email_verified: boolean;
   full_name: string | null;
   role: string;
   disabled: boolean;
@@ -39,6 +46,7 @@ export type LogoutScope = 'local' | 'others' | 'global';
 export interface PasswordChange { current_password: string; new_password: string }
 
 export interface AuthClient {
+  /** Under EMAIL_VERIFICATION=required: rejects with AuthClientError code `email_not_verified`, status 202 (check your inbox). */
   register(input: Registration): Promise<User>;
   login(credentials: Credentials): Promise<SessionInfo>;
   /** Ends this session (local), the user's other sessions (others) or all (global). */
@@ -47,6 +55,28 @@ export interface AuthClient {
   user(): Promise<User | null>;
   /** Every session of the user ends, this one included; the pair of the new session the server answers is stored. */
   changePassword(input: PasswordChange): Promise<SessionInfo>;
+  /** Mails a verification link to the signed-in user's address. */
+  requestEmailVerification(): Promise<void>;
+  /** The token of a verification link; answers the user, `email_verified: true`. */
+  verifyEmail(input: { token: string }): Promise<User>;
+  /** Mails a reset link; resolves alike for unknown addresses. */
+  forgotPassword(input: { email: string }): Promise<void>;
+  /** The token of a reset link and a new password; every session of the user ends, none starts. */
+  resetPassword(input: PasswordReset): Promise<void>;
+  /** Mails a login link and a 6-digit code; resolves alike for unknown addresses. */
+  requestMagicLink(input: { email: string }): Promise<void>;
+  /** Logs in with a magic link's token, or with the address and the code; the pair is stored. */
+  verifyMagicLink(proof: MagicLinkProof): Promise<SessionInfo>;
+  /** PATCH /users/me; answers the user. */
+  updateProfile(change: ProfileChange): Promise<User>;
+  /** Mails a confirmation link to the new address (a notice to the old one); nothing changes until it is confirmed. */
+  changeEmail(input: EmailChange): Promise<void>;
+  /** The token of an address-change link; answers the user with the new address. */
+  confirmEmailChange(input: { token: string }): Promise<User>;
+  /** Deletes the account; every session ends, and this device forgets its pair (event `logout`, reason `account_deleted`). */
+  deleteAccount(input: { current_password: string }): Promise<void>;
+  /** Everything stored about the signed-in user. */
+  exportAccount(): Promise<AccountExport>;
   fetch: AuthFetch;
   /** The current access token, its expiry and claims, from storage (no request); null when logged out. */
   session(): Promise<SessionInfo | null>;
@@ -69,6 +99,17 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
     logout: (scope = 'local') => logout(ctx, authFetch, scope),
     user: () => currentUser(ctx, authFetch),
     changePassword: (input) => changePassword(ctx, authFetch, input),
+    requestEmailVerification: () => requestEmailVerification(ctx, authFetch),
+    verifyEmail: (input) => verifyEmail(ctx, input),
+    forgotPassword: (input) => forgotPassword(ctx, input),
+    resetPassword: (input) => resetPassword(ctx, input),
+    requestMagicLink: (input) => requestMagicLink(ctx, input),
+    verifyMagicLink: (proof) => verifyMagicLink(ctx, proof),
+    updateProfile: (change) => updateProfile(ctx, authFetch, change),
+    changeEmail: (input) => changeEmail(ctx, authFetch, input),
+    confirmEmailChange: (input) => confirmEmailChange(ctx, input),
+    deleteAccount: (input) => deleteAccount(ctx, authFetch, input),
+    exportAccount: () => exportAccount(ctx, authFetch),
     fetch: authFetch,
     session: async () => {
       const tokens = await ctx.storage.load();

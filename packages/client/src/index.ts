@@ -2,6 +2,8 @@
 // Every public name is listed here.
 export { createAuthClient } from './create-auth-client.js';
 export type { AuthClient, AuthClientOptions, Credentials, LogoutScope, PasswordChange, Registration, User } from './create-auth-client.js';
+export type { EmailChange, MagicLinkProof, PasswordReset } from './email-flows.js';
+export type { AccountExport, ProfileChange } from './profile.js';
 export { memoryStorage, localStorageAdapter, customStorage, DEFAULT_STORAGE_KEY } from './storage.js';
 export type { TokenStorage, KeyValueStore } from './storage.js';
 export { AuthClientError } from './errors.js';

@@ -61,7 +61,8 @@ export async function startServer(t: TestContext, env: Record<string, string> = 
     const route = `${request.method} ${request.url.split('?')[0]}`;
     counts.set(route, (counts.get(route) ?? 0) + 1);
   });
-  const baseUrl = await app.listen({ port: 0, host: '127.0.0.1' });
+  // With env.PORT (a freePort()), PUBLIC_URL and so the mailed links name the port listened on.
+  const baseUrl = await app.listen({ port: env.PORT === undefined ? 0 : config.port, host: '127.0.0.1' });
   return { baseUrl, count: (route) => counts.get(route) ?? 0, registerUser: () => register(baseUrl) };
 }
 

@@ -1,17 +1,11 @@
 // The demo page's script, run in the browser: login and register forms, the current user, the
-// access token's remaining life, a call to /users/me through the client, and logout.
-import { createAuthClient, localStorageAdapter, type SessionInfo } from '@gatehouse-auth/client';
+// access token's remaining life, a call to /users/me through the client, and logout; the mail
+// flows are in demo-mail.ts.
+import { AuthClientError, type SessionInfo } from '@gatehouse-auth/client';
+import { client, element, onSubmit, say, tell } from './demo-kit.js';
+import { mailForms, openMailedLink } from './demo-mail.js';
 
-const client = createAuthClient({ baseUrl: location.origin, storage: localStorageAdapter() });
 let session: SessionInfo | null = null;
-
-function element<T extends HTMLElement = HTMLElement>(id: string): T {
-  return document.getElementById(id) as T;
-}
-
-function say(text: string): void {
-  element('message').textContent = text;
-}
 
 async function render(): Promise<void> {
   session = await client.session();
@@ -30,18 +24,6 @@ function tick(): void {
   life.dataset.expired = String(seconds <= 0);
 }
 
-function fields(form: HTMLFormElement): Record<string, string> {
-  return Object.fromEntries([...new FormData(form)].map(([key, value]) => [key, String(value)]));
-}
-
-function onSubmit(id: string, action: (values: Record<string, string>) => Promise<unknown>): void {
-  element<HTMLFormElement>(id).addEventListener('submit', (event) => {
-    event.preventDefault();
-    say('');
-    action(fields(event.target as HTMLFormElement)).catch((error: Error) => say(error.message));
-  });
-}
-
 async function callMe(): Promise<void> {
   const result = element('me-result');
   result.dataset.status = 'pending';
@@ -52,7 +34,16 @@ async function callMe(): Promise<void> {
 
 onSubmit('login-form', ({ login, password }) =>
   client.login(login!.includes('@') ? { email: login!, password: password! } : { username: login!, password: password! }));
-onSubmit('register-form', ({ username, email, password }) => client.register({ username: username!, email: email!, password: password! }));
+onSubmit('register-form', async ({ username, email, password }) => {
+  try {
+    await client.register({ username: username!, email: email!, password: password! });
+  } catch (error) {
+    // EMAIL_VERIFICATION=required: no session until the mailed link is followed.
+    if (!(error instanceof AuthClientError && error.code === 'email_not_verified')) throw error;
+    tell(error.message);
+  }
+});
+mailForms();
 element('call-me').addEventListener('click', () => void callMe().catch((error: Error) => say(error.message)));
 element('logout').addEventListener('click', () => void client.logout());
 client.on('tokens', () => void render());
@@ -62,4 +53,4 @@ client.on('logout', (event) => {
 });
 client.on('error', (event) => say(`Could not reach the server (${String(event.error)}); still logged in.`));
 setInterval(tick, 250);
-void render();
+void render().then(openMailedLink);

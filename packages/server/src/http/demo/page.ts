@@ -1,5 +1,5 @@
 // The demo page's HTML and CSS, kept in TypeScript so every build output carries them. Its
-// script (demo-page.ts) and the client modules load from /demo/js/ as compiled by tsc.
+// scripts (demo-page.ts, demo-mail.ts) and the client modules load from /demo/js/ as compiled by tsc.
 
 export const demoPageHtml = `<!doctype html>
 <html lang="en">
@@ -14,13 +14,35 @@ export const demoPageHtml = `<!doctype html>
   <h1>Gatehouse demo</h1>
   <p>This page uses <code>@gatehouse-auth/client</code> with localStorage: open it in two tabs, and they stay logged in together.</p>
   <p id="message" role="alert"></p>
+  <p id="notice" role="status"></p>
+
+  <form id="reset-form" hidden>
+    <h2>Set a new password</h2>
+    <label>Email <input name="email" type="email" autocomplete="username" required></label>
+    <label>New password <input name="new_password" type="password" autocomplete="new-password" minlength="8" required></label>
+    <button type="submit">Set the password and log in</button>
+  </form>
 
   <section id="logged-out" hidden>
     <form id="login-form">
       <h2>Log in</h2>
       <label>Username or email <input name="login" autocomplete="username" required></label>
       <label>Password <input name="password" type="password" autocomplete="current-password" required></label>
-      <button type="submit">Log in</button>
+      <button type="submit">Log in</button> <button id="forgot" type="button">Forgot password?</button>
+    </form>
+    <form id="forgot-form" hidden>
+      <h2>Forgot password</h2>
+      <label>Email <input name="email" type="email" autocomplete="email" required></label>
+      <button type="submit">Email me a reset link</button>
+    </form>
+    <form id="magic-form">
+      <h2>Log in by email</h2>
+      <label>Email <input id="magic-email" name="email" type="email" autocomplete="email" required></label>
+      <button type="submit">Email me a link</button>
+    </form>
+    <form id="code-form" hidden>
+      <label>The 6-digit code from the mail <input name="code" inputmode="numeric" pattern="[0-9]{6}" autocomplete="one-time-code" required></label>
+      <button type="submit">Log in with the code</button>
     </form>
     <form id="register-form">
       <h2>Register</h2>
@@ -36,6 +58,18 @@ export const demoPageHtml = `<!doctype html>
     <p>Access token expires in <strong id="token-life"></strong></p>
     <p><button id="call-me" type="button">GET /users/me</button> <button id="logout" type="button">Log out</button></p>
     <pre id="me-result"></pre>
+    <p><button id="send-verification" type="button">Email me a verification link</button></p>
+    <form id="email-form">
+      <h2>Change my email</h2>
+      <label>New email <input name="new_email" type="email" autocomplete="email" required></label>
+      <label>Password <input name="current_password" type="password" autocomplete="current-password" required></label>
+      <button type="submit">Send a confirmation link</button>
+    </form>
+    <form id="delete-form">
+      <h2>Delete my account</h2>
+      <label>Password <input name="current_password" type="password" autocomplete="current-password" required></label>
+      <button type="submit">Delete my account</button>
+    </form>
   </section>
   <p><a href="/docs">API docs</a></p>
 </body>
@@ -48,4 +82,5 @@ label { display: block; margin: .5rem 0; }
 input { display: block; width: 100%; box-sizing: border-box; padding: .3rem; }
 pre { background: #f4f4f4; padding: .5rem; overflow: auto; }
 #message { color: #a00; }
+#notice { color: #060; }
 `;

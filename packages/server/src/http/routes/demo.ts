@@ -1,4 +1,5 @@
-// GET /demo: a small page built on @gatehouse-auth/client (DEMO, on unless NODE_ENV=production).
+// GET /demo: a small page built on @gatehouse-auth/client (DEMO, on unless NODE_ENV=production),
+// also served on the paths of the mailed links.
 // No bundler: tsc's ESM output of the client package and of the page's script is served as it is,
 // read once at start from where Node resolves them, so it works from any build or install folder.
 import { readdirSync, readFileSync } from 'node:fs';
@@ -11,6 +12,9 @@ import { documentHeaders } from '../security.js';
 const DEMO_CSP = "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; "
   + "base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
+/** The link pages of config/email-settings.ts's LINK_PAGES, under /demo. */
+const DEMO_LINK_PAGES = ['verify-email', 'reset-password', 'magic-link', 'confirm-email-change'] as const;
+
 export function demoRoutes(app: FastifyInstance): void {
   // "client/index.js" → its source; the page's import of the client package points there.
   const modules = new Map([
@@ -19,7 +23,11 @@ export function demoRoutes(app: FastifyInstance): void {
   ]);
   const hide = { schema: { hide: true } };
   const pageHeaders = documentHeaders();
-  app.get('/demo', hide, async (_request, reply) => send(reply.headers(pageHeaders), 'text/html; charset=utf-8', demoPageHtml));
+  // The pages mailed links open (outside production, APP_URL is <PUBLIC_URL>/demo): the same page,
+  // whose script reads the path and the `token` query parameter.
+  for (const path of ['/demo', ...DEMO_LINK_PAGES.map((page) => `/demo/${page}`)]) {
+    app.get(path, hide, async (_request, reply) => send(reply.headers(pageHeaders), 'text/html; charset=utf-8', demoPageHtml));
+  }
   app.get('/demo/demo.css', hide, async (_request, reply) => send(reply, 'text/css; charset=utf-8', demoPageCss));
   app.get<{ Params: { '*': string } }>('/demo/js/*', hide, async (request, reply) => {
     const source = modules.get(request.params['*']);

@@ -1,5 +1,5 @@
-// GET /demo: on by default except in production (DEMO), served with its own CSP, and the
-// compiled client modules served as JavaScript from /demo/js/.
+// GET /demo: on by default except in production (DEMO), served with its own CSP (also on the
+// mailed links' paths), and the compiled client modules served as JavaScript from /demo/js/.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadConfig } from '../../../src/config/config.js';
@@ -26,10 +26,29 @@ test('serves the demo page with a policy that allows its own scripts and nothing
   assert.match(res.body, /<script type="module" src="\/demo\/js\/demo\/demo-page.js">/);
 });
 
+test('serves the same page, with the same policy, on the path of every mailed link', async (t) => {
+  const ctx = await createTestApp();
+  t.after(() => ctx.close());
+  const page = await ctx.app.inject({ method: 'GET', url: '/demo' });
+  const links = Object.values(ctx.config.email.links);
+  assert.equal(links.length, 4);
+  for (const link of links) {
+    const url = new URL(link!);
+    assert.match(url.pathname, /^\/demo\/[a-z-]+$/, link);
+    const res = await ctx.app.inject({ method: 'GET', url: `${url.pathname}?token=abc` });
+    assert.equal(res.statusCode, 200, link);
+    assert.equal(res.body, page.body);
+    assert.equal(res.headers['content-security-policy'], page.headers['content-security-policy']);
+    assert.equal(res.headers['referrer-policy'], 'no-referrer', 'the token never leaves in a Referer');
+  }
+  assert.equal((await ctx.app.inject({ method: 'GET', url: '/demo/elsewhere' })).statusCode, 404);
+});
+
 test('serves the compiled client and page modules as JavaScript, and nothing else under /demo/js', async (t) => {
   const ctx = await createTestApp();
   t.after(() => ctx.close());
-  for (const url of ['/demo/js/client/index.js', '/demo/js/client/create-auth-client.js', '/demo/js/demo/demo-page.js']) {
+  const modules = ['client/index.js', 'client/create-auth-client.js', 'demo/demo-page.js', 'demo/demo-mail.js', 'demo/demo-kit.js'];
+  for (const url of modules.map((name) => `/demo/js/${name}`)) {
     const res = await ctx.app.inject({ method: 'GET', url });
     assert.equal(res.statusCode, 200, url);
     assert.match(res.headers['content-type'] as string, /^text\/javascript/);
