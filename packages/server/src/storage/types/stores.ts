@@ -1,6 +1,7 @@
 // The storage contract: what the auth core needs from a user store and a session store, named
 // after its use-cases. "Not found" is `null`. Implementations: SQL (SQLite, PostgreSQL, MySQL), Redis.
 import type { RateLimitRules, RateLimits } from './rate-limits.js';
+import type { FactorStore, LoginChallengeStore } from './factors.js';
 
 export interface UserRecord {
   id: string;
@@ -120,6 +121,9 @@ export interface Stores {
   sessions: SessionStore;
   /** Present when users and sessions share a network SQL database: both in one round trip. */
   sessionAndUser?: SessionAndUserRead;
+  /** Second factors and pending logins live in the SQL database, whichever store holds sessions. */
+  factors: FactorStore;
+  loginChallenges: LoginChallengeStore;
   /** Brute-force counters where this deployment keeps shared state (memory or Redis). */
   createRateLimits(rules: RateLimitRules): RateLimits;
   /** Throws when a backend cannot be reached (for /readyz). */
