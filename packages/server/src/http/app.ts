@@ -8,6 +8,8 @@ import type { AdminService } from '../core/admin/admin.js';
 import type { HttpSettings, OAuthSettings } from '../config/slices.js';
 import type { OAuthService } from '../core/oauth/oauth-service.js';
 import { createRequireUser } from './auth-guard.js';
+import { createRequireRecentAuth } from './reauth-guard.js';
+import { mfaRoutes } from './routes/mfa/mfa.js';
 import { errorHandler } from './error-handler.js';
 import { registerNotFound } from './not-found.js';
 import { checkFormBodies } from './media-types.js';
@@ -36,6 +38,8 @@ declare module 'fastify' {
     config: Readonly<HttpSettings>;
     auth: AuthService;
     requireUser: onRequestHookHandler;
+    /** After requireUser: a sign-in within REAUTH_MAX_AGE, else 403 reauthentication_required. */
+    requireRecentAuth: onRequestHookHandler;
   }
 }
 
@@ -68,6 +72,7 @@ export async function buildApp(parts: AppParts): Promise<FastifyInstance> {
   app.decorate('config', settings);
   app.decorate('auth', auth);
   app.decorate('requireUser', createRequireUser(auth));
+  app.decorate('requireRecentAuth', createRequireRecentAuth(auth));
   app.decorate('requireRole', requireRole);
   app.decorateRequest('auth', null);
   metrics.registerHooks(app);
@@ -91,6 +96,7 @@ export async function buildApp(parts: AppParts): Promise<FastifyInstance> {
   logoutRoute(app);
   meRoutes(app);
   sessionsRoutes(app);
+  mfaRoutes(app);
   healthRoutes(app, parts.ping);
   if (settings.demo) demoRoutes(app);
   jwksRoute(app, parts.jwks);
