@@ -5,6 +5,7 @@ import { describe, test } from 'node:test';
 import { createStores } from '../../src/storage/create-stores.js';
 import { describeSessionStore, describeUserStore, newSession, newUser } from './contract.js';
 import { postgres, sqlBackends, unavailable } from './backends.js';
+import { describeFactorStores } from './contract/factors.js';
 
 for (const { backend, variable } of sqlBackends) {
   const skip = variable ? unavailable(variable) : false;
@@ -14,6 +15,8 @@ for (const { backend, variable } of sqlBackends) {
     return {
       users: stores.users,
       sessions: stores.sessions,
+      factors: stores.factors,
+      loginChallenges: stores.loginChallenges,
       async newUserId() {
         const user = newUser({ id: randomUUID() });
         await stores.users.create(user);
@@ -27,6 +30,7 @@ for (const { backend, variable } of sqlBackends) {
   };
   describeUserStore(backend.name, skip, open);
   describeSessionStore(backend.name, skip, open);
+  describeFactorStores(backend.name, skip, open);
 
   describe(`sessionAndUser: ${backend.name}`, { skip }, () => {
     test(backend.name === 'sqlite' ? 'is not offered: the row cache serves both reads'
