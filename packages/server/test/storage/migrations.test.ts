@@ -1,7 +1,8 @@
 // Migrations applied to a database that already holds users (an upgrade, not a fresh start), on
-// every SQL backend: 0002 makes the login columns compare bytes on MySQL and keeps every row.
+// every SQL backend: 0002 makes the login columns compare bytes on MySQL and keeps every row; 0005
+// keeps the sessions before it.
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, test, type TestContext } from 'node:test';
 import { sql } from 'kysely';
 import { connectSql } from '../../src/storage/sql/connect.js';
 import { createMigrator, migrateToLatest } from '../../src/storage/sql/migrations.js';
@@ -12,15 +13,20 @@ import { newSession, newUser } from './contract.js';
 
 for (const { backend, variable } of sqlBackends) {
   describe(`migrations on ${backend.name}`, { skip: variable ? unavailable(variable) : false }, () => {
-    test('0003_exact_login_keys keeps the users of 0001 and 0002 and makes their login keys exact', async (t) => {
+    /** A fresh database, dropped after the test; PostgreSQL: the migrator's tables in its own schema (see createMigrator). */
+    async function freshDatabase(t: TestContext) {
       const { url, drop } = await backend.create();
       const conn = await connectSql(url);
       t.after(async () => {
         await conn.db.destroy();
         await drop();
       });
-      // PostgreSQL: the migrator's tables in this test's own schema (see createMigrator)
       const schema = conn.dialect === 'postgres' ? (await sql<{ s: string }>`select current_schema() as s`.execute(conn.db)).rows[0]!.s : undefined;
+      return { conn, schema };
+    }
+
+    test('0003_exact_login_keys keeps the users of 0001 and 0002 and makes their login keys exact', async (t) => {
+      const { conn, schema } = await freshDatabase(t);
       const { error } = await createMigrator(conn.db, schema).migrateTo('0001_users_and_sessions');
       assert.equal(error, undefined);
       const users = createSqlUserStore(conn);
@@ -34,13 +40,7 @@ for (const { backend, variable } of sqlBackends) {
     });
 
     test('0005_factors keeps the sessions before it: they read with no amr and their creation time as auth time', async (t) => {
-      const { url, drop } = await backend.create();
-      const conn = await connectSql(url);
-      t.after(async () => {
-        await conn.db.destroy();
-        await drop();
-      });
-      const schema = conn.dialect === 'postgres' ? (await sql<{ s: string }>`select current_schema() as s`.execute(conn.db)).rows[0]!.s : undefined;
+      const { conn, schema } = await freshDatabase(t);
       assert.equal((await createMigrator(conn.db, schema).migrateTo('0003_exact_login_keys')).error, undefined);
       const user = await createSqlUserStore(conn).create(newUser());
       const session = newSession(user.id);
