@@ -8,6 +8,8 @@ import {
   verifyMagicLink, type EmailChange, type MagicLinkProof, type PasswordReset,
 } from './email-flows.js';
 import { deleteAccount, exportAccount, updateProfile, type AccountExport, type ProfileChange } from './profile.js';
+import { keepTokens } from './requests.js';
+import { createMfaCalls, type FactorSummary, type Reauthentication, type SecondFactor, type TotpEnrolment } from './mfa.js';
 import { createEmitter, type AuthEvents, type Listener } from './events.js';
 import { createRefresher } from './refresher.js';
 import { memoryStorage, type TokenStorage } from './storage.js';
@@ -43,12 +45,28 @@ export interface User {
 export type Credentials = { username: string; password: string } | { email: string; password: string };
 export interface Registration { username: string; email: string; password: string; full_name?: string | null }
 export type LogoutScope = 'local' | 'others' | 'global';
-export interface PasswordChange { current_password: string; new_password: string }
+/** Without current_password the sign-in must be recent (reauthenticate first). */
+export interface PasswordChange { current_password?: string; new_password: string }
 
 export interface AuthClient {
   /** Under EMAIL_VERIFICATION=required: rejects with AuthClientError code `email_not_verified`, status 202 (check your inbox). */
   register(input: Registration): Promise<User>;
+  /** Throws MfaRequiredError (code mfa_required) when the account has a second factor: then call verifyMfa. */
   login(credentials: Credentials): Promise<SessionInfo>;
+  /** The second step of a login: the MfaRequiredError's mfaToken, a factor it listed, and a code. */
+  verifyMfa(mfaToken: string, factor: SecondFactor, code: string): Promise<SessionInfo>;
+  /** The user's second factors. */
+  factors(): Promise<FactorSummary>;
+  /** A new TOTP secret with its otpauth URI and QR code (SVG); not active until confirmTotp. */
+  startTotpEnrolment(): Promise<TotpEnrolment>;
+  /** Activates TOTP with a first code; answers the 10 recovery codes, shown this once. */
+  confirmTotp(code: string): Promise<{ recovery_codes: string[] }>;
+  /** Needs a recent sign-in: reauthenticate() first when it throws reauthentication_required. */
+  removeTotp(): Promise<void>;
+  /** New recovery codes (the old ones stop working); needs a recent sign-in. */
+  regenerateRecoveryCodes(): Promise<{ recovery_codes: string[] }>;
+  /** Proves who you are again (password or TOTP code); the new session's pair is stored. */
+  reauthenticate(proof: Reauthentication): Promise<SessionInfo>;
   /** Ends this session (local), the user's other sessions (others) or all (global). */
   logout(scope?: LogoutScope): Promise<void>;
   /** GET /users/me through fetch(); null when there is no session. */
@@ -110,6 +128,7 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
     confirmEmailChange: (input) => confirmEmailChange(ctx, input),
     deleteAccount: (input) => deleteAccount(ctx, authFetch, input),
     exportAccount: () => exportAccount(ctx, authFetch),
+    ...createMfaCalls(ctx, authFetch, (pair, reason) => keepTokens(ctx, pair, reason)),
     fetch: authFetch,
     session: async () => {
       const tokens = await ctx.storage.load();

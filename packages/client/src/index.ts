@@ -6,7 +6,8 @@ export type { EmailChange, MagicLinkProof, PasswordReset } from './email-flows.j
 export type { AccountExport, ProfileChange } from './profile.js';
 export { memoryStorage, localStorageAdapter, customStorage, DEFAULT_STORAGE_KEY } from './storage.js';
 export type { TokenStorage, KeyValueStore } from './storage.js';
-export { AuthClientError } from './errors.js';
+export { AuthClientError, MfaRequiredError } from './errors.js';
+export type { FactorSummary, Reauthentication, SecondFactor, TotpEnrolment } from './mfa.js';
 export type { AuthEvents } from './events.js';
 export { decodeClaims } from './tokens.js';
 export type { AccessClaims, SessionInfo, StoredTokens } from './tokens.js';

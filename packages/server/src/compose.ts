@@ -41,6 +41,18 @@ import { createSessionStarter } from './core/sessions/start-session.js';
 import type { AccessKeyRing } from './core/tokens/key-ring.js';
 import { deriveKey, deriveSigningKeys } from './core/tokens/keys.js';
 import { createTokens } from './core/tokens/tokens.js';
+import { createFirstFactorFinisher } from './core/login/finish-first-factor.js';
+import { createReauthentication } from './core/login/reauthenticate.js';
+import { createRecentAuthCheck } from './core/login/recent-auth.js';
+import { createSecondFactors } from './core/login/second-factors.js';
+import { createSecondFactorVerification } from './core/login/verify-second-factor.js';
+import { createRecoveryCodeCheck, createTotpCheck, type MfaParts } from './core/mfa/factor-checks.js';
+import { createFactorManagement } from './core/mfa/manage-factors.js';
+import { createRecoveryCodeHasher } from './core/mfa/recovery-codes.js';
+import { createSecretBox } from './core/mfa/secret-box.js';
+import { createTotpEnrolment } from './core/mfa/totp-enrolment.js';
+import type { MfaSettings } from './config/mfa-settings.js';
+import type { FactorStore } from './storage/types/factors.js';
 import { buildApp } from './http/app.js';
 import { createAuditLog } from './http/audit-log.js';
 import { createMetrics, type Metrics } from './http/metrics.js';
@@ -111,6 +123,8 @@ async function assemble(config: Readonly<Config>, parts: GatehouseParts, opened:
     users: stores.users,
     sessions: stores.sessions,
     sessionAndUser: stores.sessionAndUser,
+    factors: stores.factors,
+    loginChallenges: stores.loginChallenges,
     tokens: createTokens({ ...deriveSigningKeys(secret), accessKeyRing: keys.ring }, tokenSettings(config)),
     fingerprint: createClientFingerprint(deriveKey(secret, 'fingerprint')),
     hasher: metrics.instrumentHasher(parts.hasher ?? (await createPasswordHasher({
@@ -125,7 +139,8 @@ async function assemble(config: Readonly<Config>, parts: GatehouseParts, opened:
     transaction: stores.transaction, oneTimeTokens: stores.oneTimeTokens, mailer: mail.outbox, settings: mail.settings,
     keyedHash: keyedHasher(deriveKey(secret, 'one-time-codes')),
   };
-  const { auth, accounts } = createAuthService(deps, sessionSettings(config), passwords, email);
+  const mfa = { ...mfaParts(deps.factors, secret), settings: config.mfa };
+  const { auth, accounts } = createAuthService(deps, sessionSettings(config), passwords, mfa, email);
   const oauth = oauthSettings(config);
   const app = await buildApp({
     settings: httpSettings(config),
@@ -179,27 +194,48 @@ export function createOAuthService(deps: CoreDeps, auth: Pick<AuthService, 'auth
 /** What the mail flows take beside the core's parts (core/email/email-deps.ts). */
 export type EmailParts = Omit<EmailDeps, keyof CoreDeps>;
 
+/** The secret-keyed parts of second factors: TOTP secrets sealed, recovery codes hashed, each under its own derived key. */
+export function mfaParts(factors: FactorStore, secret: string): MfaParts {
+  return {
+    factors,
+    secretBox: createSecretBox(deriveKey(secret, 'totp-secret')),
+    hashRecoveryCode: createRecoveryCodeHasher(deriveKey(secret, 'recovery-code')),
+  };
+}
+
 /** Each use case from its own factory (core/<capability>/), gathered into what the routes call. */
 export function createAuthService(
-  deps: CoreDeps, sessions: SessionSettings, passwords: Pick<PasswordSettings, 'loginDelay'>, email: EmailParts,
+  deps: CoreDeps, sessions: SessionSettings, passwords: Pick<PasswordSettings, 'loginDelay'>,
+  mfa: MfaParts & { settings: MfaSettings }, email: EmailParts,
 ): { auth: AuthService; accounts: AccountService } {
   const startSession = createSessionStarter(deps, sessions);
-  const checkPassword = createPasswordCheck(deps, createLoginThrottle(deps.limits, passwords.loginDelay));
+  const throttle = createLoginThrottle(deps.limits, passwords.loginDelay);
+  const checkPassword = createPasswordCheck(deps, throttle);
   const { authenticate, authenticateNow } = createAuthenticator(deps);
+  const secondFactors = createSecondFactors([createTotpCheck(mfa), createRecoveryCodeCheck(mfa)]);
+  const machine = { ...deps, secondFactors };
+  const finishFirstFactor = createFirstFactorFinisher(machine, startSession);
+  const requireRecentAuth = createRecentAuthCheck(deps.clock, mfa.settings.reauthMaxAgeSeconds);
+  const rotateSessionId = createSessionIdRotation(deps, startSession);
+  const { factorSummary, regenerateRecoveryCodes, removeTotp } = createFactorManagement({ ...deps, ...mfa });
   const emailDeps: EmailDeps = { ...deps, ...email };
   const auth: AuthService = {
     register: createRegistration(emailDeps, startSession),
-    login: createLogin(deps, { checkPassword, startSession }, { requireVerifiedEmail: email.settings.verification === 'required' }),
+    login: createLogin(deps, { checkPassword, finishFirstFactor }, { requireVerifiedEmail: email.settings.verification === 'required' }),
     authenticate,
     authenticateNow,
     refresh: createRefresher(deps, sessions),
     logout: createLogout({ ...deps, authenticate, refreshGraceSeconds: sessions.refreshGraceSeconds }),
     ...createSessionList(deps),
-    changePassword: createPasswordChange(deps, { checkPassword, rotateSessionId: createSessionIdRotation(deps, startSession) }),
+    changePassword: createPasswordChange(deps, { checkPassword, rotateSessionId, requireRecentAuth }),
+    finishFirstFactor,
+    verifyMfa: createSecondFactorVerification(machine, { startSession, throttle }),
+    reauthenticate: createReauthentication(deps, { checkPassword, throttle, secondFactors, startSession }),
+    requireRecentAuth,
+    mfa: { factorSummary, regenerateRecoveryCodes, removeTotp, ...createTotpEnrolment({ ...deps, ...mfa }, mfa.settings) },
   };
-  const finishEmailLogin = (user: UserRecord, ctx: RequestContext) =>
-    startSession(user, ctx, 'login_succeeded', { amr: ['email'], authTime: new Date(deps.clock.now()) });
-  return { auth, accounts: createAccountService(emailDeps, { checkPassword, finishEmailLogin }) };
+  const finishEmailLogin = (user: UserRecord, ctx: RequestContext) => finishFirstFactor(user, 'email', ctx);
+  return { auth, accounts: createAccountService(emailDeps, { checkPassword, finishEmailLogin, requireRecentAuth }) };
 }
 
 /** HMAC-SHA-256 under `key`, hex: one-time codes and password fingerprints are never stored as they are. */

@@ -3,6 +3,7 @@
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { createTestApp, registerUser, bearer, PASSWORD, type Pair, type TestApp } from '../helpers.js';
+import { codeAt } from './routes/mfa/mfa-helpers.js';
 
 const UA = 'audit-test/1.0';
 
@@ -158,4 +159,37 @@ test('no log line ever holds a password, an access or refresh token, or a passwo
     assert.equal(text.includes(secret), false, `the log holds ${secret.slice(0, 12)}…`);
   }
   assert.equal(/\$argon2|eyJ/.test(text), false);
+});
+
+test('second factors leave one audit event per enrolment, challenge, use, failure and admin reset, never a secret or code', async (t) => {
+  const { ctx, raw, events } = await setup(t);
+  const user = await registerUser(ctx.app, { username: 'zed' });
+  const auth = { ...bearer(user.tokens.access_token), 'user-agent': UA };
+  const sid = sidOf(user.tokens.access_token);
+  events();
+  const { secret } = (await ctx.app.inject({ method: 'POST', url: '/users/me/mfa/totp', headers: auth })).json();
+  await ctx.app.inject({ method: 'POST', url: '/users/me/mfa/totp/confirm', headers: auth, payload: { code: codeAt(secret, ctx.clock.now()) } });
+  ctx.clock.advance(30_000);
+  const token = (await post(ctx, '/auth/login', { username: 'zed', password: PASSWORD })).json().mfa_token;
+  const right = codeAt(secret, ctx.clock.now());
+  await post(ctx, '/auth/mfa/verify', { mfa_token: token, factor: 'totp', code: right === '000000' ? '111111' : '000000' });
+  const done = await post(ctx, '/auth/mfa/verify', { mfa_token: token, factor: 'totp', code: right });
+  const by = { userId: user.userId, ...origin };
+  assert.deepEqual(events().map((line) => line.audit), [
+    { type: 'mfa_totp_enrolment_started', sessionId: sid, ...by },
+    { type: 'mfa_enrolled', factor: 'totp', sessionId: sid, ...by },
+    { type: 'mfa_challenge_issued', firstFactor: 'pwd', factors: ['totp', 'recovery_code'], ...by },
+    { type: 'mfa_failed', factor: 'totp', reason: 'invalid_mfa_code', ...by },
+    { type: 'mfa_verified', factor: 'totp', ...by },
+    { type: 'login_succeeded', sessionId: sidOf(done.json().access_token), amr: ['pwd', 'otp', 'mfa'], ...by },
+  ]);
+  const admin = await registerUser(ctx.app, { username: 'root' });
+  await ctx.stores.users.update(admin.userId, { role: 'admin' }, new Date(ctx.clock.now()));
+  events();
+  await ctx.app.inject({ method: 'DELETE', url: `/admin/users/${user.userId}/mfa`, headers: { ...bearer(admin.tokens.access_token), 'user-agent': UA } });
+  assert.deepEqual(events().map((line) => line.audit), [
+    { type: 'admin_mfa_reset', targetUserId: user.userId, revokedSessions: 2, userId: admin.userId, sessionId: sidOf(admin.tokens.access_token), ...origin },
+  ]);
+  const log = raw.join('\n');
+  for (const text of [secret, right, token]) assert.ok(!log.includes(text), 'no secret, code or mfa_token in the log');
 });

@@ -1,7 +1,8 @@
 // Migrations applied to a database that already holds users (an upgrade, not a fresh start), on
-// every SQL backend: 0003 makes the login columns compare bytes on MySQL, 0004 adds email_verified (0), and every row stays.
+// every SQL backend: 0003 makes the login columns compare bytes on MySQL, 0004 adds email_verified
+// (0), and every row stays; 0005 keeps the sessions before it.
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, test, type TestContext } from 'node:test';
 import { sql } from 'kysely';
 import { connectSql } from '../../src/storage/sql/connect.js';
 import { createMigrator, migrateToLatest } from '../../src/storage/sql/migrations.js';
@@ -12,19 +13,24 @@ import { newSession, newUser } from './contract.js';
 
 for (const { backend, variable } of sqlBackends) {
   describe(`migrations on ${backend.name}`, { skip: variable ? unavailable(variable) : false }, () => {
-    test('later migrations keep the users of 0001; 0003 makes their login keys exact', async (t) => {
+    /** A fresh database, dropped after the test; PostgreSQL: the migrator's tables in its own schema (see createMigrator). */
+    async function freshDatabase(t: TestContext) {
       const { url, drop } = await backend.create();
       const conn = await connectSql(url);
       t.after(async () => {
         await conn.db.destroy();
         await drop();
       });
-      // PostgreSQL: the migrator's tables in this test's own schema (see createMigrator)
       const schema = conn.dialect === 'postgres' ? (await sql<{ s: string }>`select current_schema() as s`.execute(conn.db)).rows[0]!.s : undefined;
+      return { conn, schema };
+    }
+
+    test('later migrations keep the users of 0001; 0003 makes their login keys exact', async (t) => {
+      const { conn, schema } = await freshDatabase(t);
       const { error } = await createMigrator(conn.db, schema).migrateTo('0001_users_and_sessions');
       assert.equal(error, undefined);
-      const old = { ...newUser({ username: 'Zoe', email: 'zoe@example.com' }), updatedAt: new Date(0) };
-      old.updatedAt = old.createdAt;
+      const user = newUser({ username: 'Zoe', email: 'zoe@example.com' });
+      const old = { ...user, updatedAt: user.createdAt };
       await conn.db.insertInto('users').values({ // the columns of 0001
         id: old.id, username: old.username, username_key: 'zoe', email: old.email, password_hash: old.passwordHash, full_name: null,
         role: old.role, disabled: 0, created_at: old.createdAt.getTime(), updated_at: old.createdAt.getTime(),
@@ -39,14 +45,8 @@ for (const { backend, variable } of sqlBackends) {
     });
 
     test('0005_factors keeps the sessions before it: they read with no amr and their creation time as auth time', async (t) => {
-      const { url, drop } = await backend.create();
-      const conn = await connectSql(url);
-      t.after(async () => {
-        await conn.db.destroy();
-        await drop();
-      });
-      const schema = conn.dialect === 'postgres' ? (await sql<{ s: string }>`select current_schema() as s`.execute(conn.db)).rows[0]!.s : undefined;
-      assert.equal((await createMigrator(conn.db, schema).migrateTo('0003_exact_login_keys')).error, undefined);
+      const { conn, schema } = await freshDatabase(t);
+      assert.equal((await createMigrator(conn.db, schema).migrateTo('0004_email_and_outbox')).error, undefined);
       const user = await createSqlUserStore(conn).create(newUser());
       const session = newSession(user.id);
       await conn.db.insertInto('sessions').values({

@@ -8,6 +8,7 @@ import { postgres, sqlBackends, unavailable } from './backends.js';
 import { describeOneTimeTokenStore } from './contract/one-time-tokens.js';
 import { describeOutboxStore } from './contract/outbox.js';
 import { describeAccountWrites } from './contract/account-writes.js';
+import { describeFactorStores } from './contract/factors.js';
 
 for (const { backend, variable } of sqlBackends) {
   const skip = variable ? unavailable(variable) : false;
@@ -17,6 +18,8 @@ for (const { backend, variable } of sqlBackends) {
     return {
       users: stores.users,
       sessions: stores.sessions,
+      factors: stores.factors,
+      loginChallenges: stores.loginChallenges,
       async newUserId() {
         const user = newUser({ id: randomUUID() });
         await stores.users.create(user);
@@ -73,6 +76,7 @@ for (const { backend, variable } of sqlBackends) {
       },
     };
   });
+  describeFactorStores(backend.name, skip, open);
 
   describe(`sessionAndUser: ${backend.name}`, { skip }, () => {
     test(backend.name === 'sqlite' ? 'is not offered: the row cache serves both reads'

@@ -1,9 +1,11 @@
 // The account flows as the HTTP layer sees them (docs/email.md): one function per endpoint,
-// gathered from their factories. Email change and deletion first confirm the current password.
+// gathered from their factories. Email change, deletion and export are sensitive (design §12): they
+// need a recent sign-in (REAUTH_MAX_AGE, POST /auth/reauthenticate), or the current password.
 import type { RequestContext } from '../context.js';
 import type { Authenticated } from '../sessions/authenticate.js';
 import type { TokenPair } from '../tokens/token-pair.js';
 import type { PasswordCheck } from '../login/password-check.js';
+import type { RecentAuthCheck } from '../login/recent-auth.js';
 import { confirmCurrentPassword } from '../passwords/confirm-password.js';
 import { createAccountDeletion } from '../accounts/delete-account.js';
 import { createAccountExport, type AccountExport } from '../accounts/export-account.js';
@@ -22,18 +24,21 @@ export interface AccountService {
   resetPassword(input: PasswordReset, ctx: RequestContext): Promise<void>;
   requestMagicLink(email: string, ctx: RequestContext): Promise<void>;
   magicLinkLogin(proof: MagicLinkProof, ctx: RequestContext): Promise<TokenPair>;
-  requestEmailChange(auth: Authenticated, input: { newEmail: string; currentPassword: string }, ctx: RequestContext): Promise<void>;
+  requestEmailChange(auth: Authenticated, input: { newEmail: string; currentPassword?: string }, ctx: RequestContext): Promise<void>;
   confirmEmailChange(token: string, ctx: RequestContext): Promise<UserRecord>;
   updateProfile(auth: Authenticated, change: ProfileChange, ctx: RequestContext): Promise<UserRecord>;
-  deleteAccount(auth: Authenticated, input: { currentPassword: string }, ctx: RequestContext): Promise<void>;
+  deleteAccount(auth: Authenticated, input: { currentPassword?: string }, ctx: RequestContext): Promise<void>;
   exportAccount(auth: Authenticated): Promise<AccountExport>;
 }
 
 export function createAccountService(
-  deps: EmailDeps, steps: { checkPassword: PasswordCheck; finishEmailLogin: FinishEmailLogin },
+  deps: EmailDeps, steps: { checkPassword: PasswordCheck; finishEmailLogin: FinishEmailLogin; requireRecentAuth: RecentAuthCheck },
 ): AccountService {
-  const confirm = (auth: Authenticated, password: string, ctx: RequestContext) =>
-    confirmCurrentPassword(steps.checkPassword, auth.user, password, ctx);
+  /** Without the current password, the sign-in must be recent (403 reauthentication_required). */
+  const confirm = async (auth: Authenticated, password: string | undefined, ctx: RequestContext) => {
+    if (password === undefined) steps.requireRecentAuth(auth);
+    else await confirmCurrentPassword(steps.checkPassword, auth.user, password, ctx);
+  };
   const verification = createEmailVerification(deps);
   const reset = createPasswordReset(deps);
   const magicLink = createMagicLink(deps, steps.finishEmailLogin);
@@ -56,6 +61,9 @@ export function createAccountService(
       await confirm(auth, input.currentPassword, ctx);
       return deleteAccount(auth.user, ctx);
     },
-    exportAccount: (auth) => exportAccount(auth.user),
+    async exportAccount(auth) {
+      steps.requireRecentAuth(auth);
+      return exportAccount(auth.user);
+    },
   };
 }

@@ -6,6 +6,7 @@ import { auditOrigin, failureReason } from '../audit.js';
 import type { RequestContext } from '../context.js';
 import { loginKey, normalizeEmail } from '../accounts/user-rules.js';
 import type { TokenPair } from '../tokens/token-pair.js';
+import { tokensOrMfaRequired, type LoginResult } from '../login/finish-first-factor.js';
 import type { EmailDeps } from './email-deps.js';
 import { limitMail, mailWithToken, pretendToMail } from './mail-with-token.js';
 import { CODE_ATTEMPTS, findLiveToken, linkInvalid, newCode, requireFeature, sameHash } from './one-time-token.js';
@@ -14,8 +15,8 @@ import type { UserRecord } from '../../storage/types/stores.js';
 
 export type MagicLinkProof = { token: string } | { email: string; code: string };
 
-/** Ends a login whose first factor is a mailed link or code (the login state machine decides what follows). */
-export type FinishEmailLogin = (user: UserRecord, ctx: RequestContext) => Promise<TokenPair>;
+/** Ends a login whose first factor is a mailed link or code: the login state machine decides what follows. */
+export type FinishEmailLogin = (user: UserRecord, ctx: RequestContext) => Promise<LoginResult>;
 
 export function createMagicLink(deps: EmailDeps, finishLogin: FinishEmailLogin) {
   const { settings, users, clock, audit, oneTimeTokens } = deps;
@@ -48,7 +49,7 @@ export function createMagicLink(deps: EmailDeps, finishLogin: FinishEmailLogin) 
     throw invalidCode();
   }
 
-  async function logIn(proof: MagicLinkProof, ctx: RequestContext): Promise<TokenPair> {
+  async function logIn(proof: MagicLinkProof, ctx: RequestContext): Promise<LoginResult> {
     requireFeature(settings.magicLink, 'Magic-link login');
     const record = 'token' in proof ? await findLiveToken(deps, proof.token, 'magic_link') : await findByCode(proof.email, proof.code, ctx);
     let user = await users.findById(record.userId);
@@ -61,14 +62,16 @@ export function createMagicLink(deps: EmailDeps, finishLogin: FinishEmailLogin) 
     return finishLogin(user, ctx);
   }
 
-  /** Success is audited by the session's start; each failure here, with its reason. */
+  /** Success is audited by the session's start, a due second factor by its challenge; each failure here, with its reason. */
   async function auditedLogIn(proof: MagicLinkProof, ctx: RequestContext): Promise<TokenPair> {
+    let result: LoginResult;
     try {
-      return await logIn(proof, ctx);
+      result = await logIn(proof, ctx);
     } catch (error) {
       audit({ type: 'login_failed', reason: failureReason(error), method: 'email', ...auditOrigin(ctx) });
       throw error;
     }
+    return tokensOrMfaRequired(result); // 403 mfa_required: the link was good, a second factor is due
   }
 
   return { requestMagicLink, logIn: auditedLogIn };

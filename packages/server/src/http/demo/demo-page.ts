@@ -1,11 +1,13 @@
 // The demo page's script, run in the browser: login and register forms, the current user, the
-// access token's remaining life, a call to /users/me through the client, and logout; the mail
-// flows are in demo-mail.ts.
+// access token's remaining life, a call to /users/me through the client, logout; the mail flows
+// are in demo-mail.ts, the second-factor parts in mfa-panel.ts.
 import { AuthClientError, type SessionInfo } from '@gatehouse-auth/client';
 import { client, element, onSubmit, say, tell } from './demo-kit.js';
 import { mailForms, openMailedLink } from './demo-mail.js';
+import { setupMfa } from './mfa-panel.js';
 
 let session: SessionInfo | null = null;
+const mfa = setupMfa(client, say);
 
 async function render(): Promise<void> {
   session = await client.session();
@@ -13,6 +15,7 @@ async function render(): Promise<void> {
   element('logged-in').hidden = session === null;
   element('who').textContent = session ? `${session.claims.name ?? session.claims.sub} (${session.claims.role ?? 'user'})` : '';
   if (!session) element('me-result').textContent = '';
+  mfa.render(session !== null);
   tick();
 }
 
@@ -33,7 +36,8 @@ async function callMe(): Promise<void> {
 }
 
 onSubmit('login-form', ({ login, password }) =>
-  client.login(login!.includes('@') ? { email: login!, password: password! } : { username: login!, password: password! }));
+  client.login(login!.includes('@') ? { email: login!, password: password! } : { username: login!, password: password! })
+    .catch((error: unknown) => { if (!mfa.secondStepFor(error)) throw error; }));
 onSubmit('register-form', async ({ username, email, password }) => {
   try {
     await client.register({ username: username!, email: email!, password: password! });

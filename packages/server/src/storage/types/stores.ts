@@ -3,6 +3,7 @@
 import type { RateLimitRules, RateLimits } from './rate-limits.js';
 import type { OneTimeTokenStore } from './one-time-tokens.js';
 import type { OutboxStore } from './outbox.js';
+import type { FactorStore, LoginChallengeStore } from './factors.js';
 
 export interface UserRecord {
   id: string;
@@ -140,6 +141,9 @@ export interface Stores {
   transaction<T>(work: (writes: AccountWrites) => Promise<T>): Promise<T>;
   /** Present when users and sessions share a network SQL database: both in one round trip. */
   sessionAndUser?: SessionAndUserRead;
+  /** Second factors and pending logins live in the SQL database, whichever store holds sessions. */
+  factors: FactorStore;
+  loginChallenges: LoginChallengeStore;
   /** Brute-force counters where this deployment keeps shared state (memory or Redis). */
   createRateLimits(rules: RateLimitRules): RateLimits;
   /** Throws when a backend cannot be reached (for /readyz). */

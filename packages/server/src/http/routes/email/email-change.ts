@@ -8,14 +8,14 @@ import { requestContext } from '../../http.js';
 import { bearerSecurity, freeText, linkTokenSchema, ref, responses } from '../../schemas.js';
 
 export function emailChangeRoutes(app: FastifyInstance, accounts: AccountService): void {
-  app.post<{ Body: { new_email: string; current_password: string } }>('/users/me/email', {
+  app.post<{ Body: { new_email: string; current_password?: string } }>('/users/me/email', {
     onRequest: app.requireUser,
     schema: {
       tags: ['email'],
-      summary: 'Ask to change the address: a confirmation link goes to the new one, a notice to the old one',
+      summary: 'Ask to change the address (a recent sign-in, or current_password): a confirmation link goes to the new one, a notice to the old',
       security: bearerSecurity,
       body: {
-        type: 'object', required: ['new_email', 'current_password'], additionalProperties: false,
+        type: 'object', required: ['new_email'], additionalProperties: false,
         properties: { new_email: freeText(254), current_password: { type: 'string', maxLength: 1024 } },
       },
       response: responses({ 202: { ...ref('Accepted'), description: 'The confirmation mail is queued' } },

@@ -28,20 +28,20 @@ export function accountRoutes(app: FastifyInstance, accounts: AccountService): v
     return toPublicUser(await accounts.updateProfile(currentAuth(request), { fullName, username }, requestContext(request)));
   });
 
-  app.delete<{ Body: { current_password: string } }>('/users/me', {
+  app.delete<{ Body: { current_password?: string } | undefined }>('/users/me', {
     onRequest: app.requireUser,
     schema: {
       tags: ['users'],
-      summary: 'Delete the account: every session ends at once and the account\'s data goes',
+      summary: 'Delete the account (a recent sign-in, or current_password): every session ends at once and the account\'s data goes',
       security: bearerSecurity,
       body: {
-        type: 'object', required: ['current_password'], additionalProperties: false,
+        type: 'object', additionalProperties: false,
         properties: { current_password: { type: 'string', maxLength: 1024 } },
       },
       response: responses({ 204: { type: 'null', description: 'Deleted' } }, [400, 401, 403, 409, 413, 415, 429, 503]),
     },
   }, async (request, reply) => {
-    await accounts.deleteAccount(currentAuth(request), { currentPassword: request.body.current_password }, requestContext(request));
+    await accounts.deleteAccount(currentAuth(request), { currentPassword: request.body?.current_password }, requestContext(request));
     return reply.status(204).send();
   });
 
@@ -49,7 +49,7 @@ export function accountRoutes(app: FastifyInstance, accounts: AccountService): v
     onRequest: [noStore, app.requireUser],
     schema: {
       tags: ['users'],
-      summary: 'Everything stored about the signed-in user, as JSON (no hashes, no secrets)',
+      summary: 'Everything stored about the signed-in user, as JSON (no hashes, no secrets); needs a recent sign-in',
       security: bearerSecurity,
       response: responses({ 200: exportSchema }, [401, 403, 503]),
     },
