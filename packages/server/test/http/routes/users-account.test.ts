@@ -64,3 +64,26 @@ describe('PATCH /users/me, DELETE /users/me, GET /users/me/export', async () => 
     assertError(res, 409, 'last_admin');
   });
 });
+
+describe('re-authentication before deletion and export', async () => {
+  const t = await createTestApp({ EMAIL_VERIFICATION: 'off' });
+  after(() => t.close());
+
+  test('a recent sign-in is enough; past REAUTH_MAX_AGE the answer is 403 reauthentication_required until POST /auth/reauthenticate', async () => {
+    const user = await registerUser(t.app);
+    const exportAs = (token: string) => t.app.inject({ method: 'GET', url: '/users/me/export', headers: bearer(token) });
+    assert.equal((await exportAs(user.tokens.access_token)).statusCode, 200, 'just registered: a recent sign-in');
+    t.clock.advance(11 * 60 * 1000);
+    const fresh = await refresh(t.app, user.tokens);
+    assertError(await exportAs(fresh.json().access_token), 403, 'reauthentication_required');
+    const del = await t.app.inject({ method: 'DELETE', url: '/users/me', headers: bearer(fresh.json().access_token) });
+    assertError(del, 403, 'reauthentication_required');
+    const reauth = await t.app.inject({
+      method: 'POST', url: '/auth/reauthenticate', headers: bearer(fresh.json().access_token), payload: { password: user.password },
+    });
+    assert.equal(reauth.statusCode, 200);
+    assert.equal((await exportAs(reauth.json().access_token)).statusCode, 200);
+    const gone = await t.app.inject({ method: 'DELETE', url: '/users/me', headers: bearer(reauth.json().access_token) });
+    assert.equal(gone.statusCode, 204);
+  });
+});

@@ -35,7 +35,7 @@ export function accountRoutes(app: FastifyInstance, accounts: AccountService): v
       summary: 'Delete the account (a recent sign-in, or current_password): every session ends at once and the account\'s data goes',
       security: bearerSecurity,
       body: {
-        type: 'object', additionalProperties: false,
+        type: ['object', 'null'], additionalProperties: false,
         properties: { current_password: { type: 'string', maxLength: 1024 } },
       },
       response: responses({ 204: { type: 'null', description: 'Deleted' } }, [400, 401, 403, 409, 413, 415, 429, 503]),
