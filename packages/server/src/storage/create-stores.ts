@@ -10,6 +10,8 @@ import { migrateToLatest } from './sql/migrations.js';
 import { createSqlUserStore } from './sql/user-store.js';
 import { createSqlSessionStore } from './sql/session-store.js';
 import { createSessionAndUserRead } from './sql/session-and-user.js';
+import { createSqlPasskeyStore } from './sql/passkey-store.js';
+import { createSqlWebAuthnChallengeStore } from './sql/webauthn-challenge-store.js';
 import type { RedisClient } from './redis/client.js';
 import type { SessionStore } from './types/stores.js';
 import { createMemoryRateLimits, rateLimiterClass, wrapLimiters } from './rate-limits.js';
@@ -36,6 +38,8 @@ export async function createStores(options: StoreOptions): Promise<Stores> {
     users: createSqlUserStore(conn),
     sessions: redisSessions ?? createSqlSessionStore(conn),
     sessionAndUser: redisSessions || conn.sqlite ? undefined : createSessionAndUserRead(conn),
+    passkeys: createSqlPasskeyStore(conn),
+    webauthnChallenges: createSqlWebAuthnChallengeStore(conn),
     createRateLimits: (rules) => (redis ? createRedisRateLimits(redis, `${prefix}rl:`, rules) : createMemoryRateLimits(rules)),
     ping: async () => {
       await Promise.all([sql`select 1`.execute(db), redis?.ping()]);

@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { describe, test } from 'node:test';
 import { createStores } from '../../src/storage/create-stores.js';
 import { describeSessionStore, describeUserStore, newSession, newUser } from './contract.js';
+import { describePasskeyStore } from './contract/passkeys.js';
 import { postgres, sqlBackends, unavailable } from './backends.js';
 
 for (const { backend, variable } of sqlBackends) {
@@ -27,6 +28,24 @@ for (const { backend, variable } of sqlBackends) {
   };
   describeUserStore(backend.name, skip, open);
   describeSessionStore(backend.name, skip, open);
+  describePasskeyStore(backend.name, skip, async () => {
+    const { url, drop } = await backend.create();
+    const stores = await createStores({ databaseUrl: url, migrate: true });
+    return {
+      passkeys: stores.passkeys,
+      challenges: stores.webauthnChallenges,
+      async newUserId() {
+        const user = newUser({ id: randomUUID() });
+        await stores.users.create(user);
+        return user.id;
+      },
+      deleteUser: async (id) => void await stores.users.delete(id),
+      async close() {
+        await stores.close();
+        await drop();
+      },
+    };
+  });
 
   describe(`sessionAndUser: ${backend.name}`, { skip }, () => {
     test(backend.name === 'sqlite' ? 'is not offered: the row cache serves both reads'

@@ -1,5 +1,6 @@
 // The storage contract: what the auth core needs from a user store and a session store, named
 // after its use-cases. "Not found" is `null`. Implementations: SQL (SQLite, PostgreSQL, MySQL), Redis.
+import type { PasskeyStore, WebAuthnChallengeStore } from './passkeys.js';
 import type { RateLimitRules, RateLimits } from './rate-limits.js';
 
 export interface UserRecord {
@@ -113,6 +114,9 @@ export interface Stores {
   sessions: SessionStore;
   /** Present when users and sessions share a network SQL database: both in one round trip. */
   sessionAndUser?: SessionAndUserRead;
+  /** WebAuthn credentials and the challenges of their ceremonies, in the SQL database. */
+  passkeys: PasskeyStore;
+  webauthnChallenges: WebAuthnChallengeStore;
   /** Brute-force counters where this deployment keeps shared state (memory or Redis). */
   createRateLimits(rules: RateLimitRules): RateLimits;
   /** Throws when a backend cannot be reached (for /readyz). */
