@@ -24,6 +24,7 @@ import { createTokenRevocation } from './core/oauth/revoke.js';
 import { createBreachedPasswords } from './core/passwords/breached.js';
 import { createPasswordChange } from './core/passwords/change-password.js';
 import { createPasswordHasher, type PasswordHasher } from './core/passwords/hasher.js';
+import { createPasskeyService, type PasskeyService } from './core/passkeys/passkey-service.js';
 import { createAuthenticator } from './core/sessions/authenticate.js';
 import { createClientFingerprint } from './core/sessions/fingerprint.js';
 import { createLogout } from './core/sessions/logout.js';
@@ -113,17 +114,30 @@ async function assemble(config: Readonly<Config>, parts: GatehouseParts, opened:
     auth,
     admin: createAdminService({ ...deps, roles: config.roles }),
     oauth: { service: createOAuthService(deps, auth, oauth), settings: oauth },
+    passkeys: config.passkeys && createPasskeys(deps, stores, config.passkeys, { secret, sessions: sessionSettings(config) }),
     metrics,
     audit,
     jwks: { ring: keys.ring, clock },
     ping: () => stores.ping(),
   });
   if (!parts.stores) app.addHook('onClose', async () => stores.close());
-  const warnings = [warning, keys.warning, config.metricsNote, oauth.publicUrl ? undefined : METADATA_OFF];
+  const warnings = [warning, keys.warning, config.metricsNote, oauth.publicUrl ? undefined : METADATA_OFF, config.passkeys ? undefined : PASSKEYS_OFF];
   return { app, stores, warnings: warnings.filter((text): text is string => text !== undefined) };
 }
 
 const METADATA_OFF = 'PUBLIC_URL is not set: GET /.well-known/oauth-authorization-server (RFC 8414) is not served.';
+const PASSKEYS_OFF = 'WEBAUTHN_RP_ID and WEBAUTHN_ORIGINS are not set: passkeys are off (docs/configuration.md, "Passkeys").';
+
+/** Passkeys over their stores; a passkey login ends in a session like any other login. */
+function createPasskeys(
+  deps: CoreDeps, stores: Stores, settings: NonNullable<Config['passkeys']>, parts: { secret: string; sessions: SessionSettings },
+): PasskeyService {
+  const startSession = createSessionStarter(deps, parts.sessions);
+  return createPasskeyService(
+    { ...deps, passkeys: stores.passkeys, challenges: stores.webauthnChallenges, settings, decoyKey: deriveKey(parts.secret, 'passkey-decoy') },
+    (user, ctx) => startSession(user, ctx, 'login_succeeded'), // amr arrives with the login state machine (issue 16)
+  );
+}
 
 /** Revocation over the logout of one session; introspection only for the clients of INTROSPECTION_CLIENTS. */
 export function createOAuthService(deps: CoreDeps, auth: Pick<AuthService, 'authenticate' | 'logout'>, settings: OAuthSettings): OAuthService {

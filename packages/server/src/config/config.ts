@@ -9,6 +9,7 @@ import type { RateLimitRule, RateLimitRules } from '../storage/types/rate-limits
 import type { HashPriority } from '../pool-priority.js';
 import { ConfigError } from './config-error.js';
 import { readIntrospectionClients, readPublicUrl, type IntrospectionClient } from './oauth-settings.js';
+import { readPasskeySettings, type PasskeySettings } from './passkey-settings.js';
 
 export { ConfigError };
 
@@ -40,6 +41,8 @@ export interface Config {
   publicUrl: string | undefined;
   /** Resource servers that may call POST /oauth/introspect (INTROSPECTION_CLIENTS); none = the endpoint is off. */
   introspectionClients: readonly IntrospectionClient[];
+  /** The WebAuthn relying party (WEBAUTHN_RP_ID, WEBAUTHN_RP_NAME, WEBAUTHN_ORIGINS); undefined = passkeys off. */
+  passkeys: Readonly<PasskeySettings> | undefined;
   rateLimits: RateLimitRules;
   hashConcurrency: number;
   /** Hashes that may wait for a thread (HASH_QUEUE_MAX); past it a login answers 503 overloaded. */
@@ -108,6 +111,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
   }
   const host = read.host('HOST', '127.0.0.1');
   const port = read.integer('PORT', 3000, 0, 65535);
+  const publicUrl = readPublicUrl(env, nodeEnv, host, port);
   const loginDelay = Object.freeze({
     afterFailures: read.integer('LOGIN_DELAY_AFTER_FAILURES', 5, 0, 1000),
     maxSeconds: read.text('LOGIN_DELAY_MAX', '1m') === 'off' ? 0 : read.duration('LOGIN_DELAY_MAX', '1m', 0),
@@ -129,8 +133,9 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     refreshGraceSeconds: read.duration('REFRESH_GRACE', '10s', 0),
     clockToleranceSeconds: read.duration('CLOCK_TOLERANCE', '5s', 0),
     tokenRefreshRequiresAccessToken: read.boolean('TOKEN_REFRESH_REQUIRES_ACCESS_TOKEN', false),
-    publicUrl: readPublicUrl(env, nodeEnv, host, port),
+    publicUrl,
     introspectionClients: readIntrospectionClients(env),
+    passkeys: readPasskeySettings(env, nodeEnv, publicUrl),
     rateLimits: Object.freeze({
       credentialsPerIp: read.rate('RATE_LIMIT_LOGIN_PER_IP', '30/1m'),
       failedLoginsPerAccount: read.rate('RATE_LIMIT_FAILED_LOGINS_PER_ACCOUNT', '10/15m'),

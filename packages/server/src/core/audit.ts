@@ -15,6 +15,9 @@ export type RefreshOutcome = 'rotated' | 'grace_replay' | 'reused_revoked' | 'ex
 
 export type LogoutAuditScope = 'local' | 'others' | 'global';
 
+/** What a passkey ceremony was for: registering one, a login, re-authentication, a login's second step. */
+export type PasskeyPurpose = 'register' | 'login' | 'reauthenticate' | 'mfa';
+
 export type AuditEvent = AuditActor & (
   | { type: 'register' }
   | { type: 'login_succeeded' }
@@ -31,6 +34,13 @@ export type AuditEvent = AuditActor & (
   | { type: 'admin_user_updated'; targetUserId: string; changes: { disabled?: boolean; role?: string }; revokedSessions: number }
   | { type: 'admin_user_deleted'; targetUserId: string; revokedSessions: number }
   | { type: 'admin_sessions_revoked'; targetUserId: string; revokedSessions: number }
+  | { type: 'passkey_registered'; passkeyId: string }
+  | { type: 'passkey_used'; purpose: PasskeyPurpose; passkeyId: string }
+  /** `reason` is the error code answered; `userId` is known for a signed-in user's ceremony only. */
+  | { type: 'passkey_failed'; purpose: PasskeyPurpose; reason: string }
+  | { type: 'passkey_deleted'; passkeyId: string }
+  /** A genuine signature with a counter that did not grow: the authenticator was copied (refused). */
+  | { type: 'passkey_clone_detected'; passkeyId: string; storedCounter: number; receivedCounter: number }
 );
 
 export type AuditEventType = AuditEvent['type'];

@@ -7,6 +7,7 @@ import type { AuthService } from '../core/auth-service.js';
 import type { AdminService } from '../core/admin/admin.js';
 import type { HttpSettings, OAuthSettings } from '../config/slices.js';
 import type { OAuthService } from '../core/oauth/oauth-service.js';
+import type { PasskeyService } from '../core/passkeys/passkey-service.js';
 import { createRequireUser } from './auth-guard.js';
 import { errorHandler } from './error-handler.js';
 import { registerNotFound } from './not-found.js';
@@ -30,6 +31,7 @@ import { jwksRoute, type JwksSource } from './routes/ops/jwks.js';
 import { adminRoutes } from './routes/admin/admin.js';
 import { metricsRoute } from './routes/ops/metrics.js';
 import { oauthRoutes } from './routes/oauth/oauth.js';
+import { passkeyRoutes } from './routes/passkeys/passkeys.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -46,6 +48,8 @@ export interface AppParts {
   admin: AdminService;
   /** Revocation, introspection and the RFC 8414 metadata, with the settings that say which are served. */
   oauth: { service: OAuthService; settings: Readonly<OAuthSettings> };
+  /** Passkey registration and login; undefined when passkeys are off (no WEBAUTHN_* settings in production). */
+  passkeys?: PasskeyService;
   metrics: Metrics;
   audit: AuditSink;
   jwks: JwksSource;
@@ -91,6 +95,7 @@ export async function buildApp(parts: AppParts): Promise<FastifyInstance> {
   logoutRoute(app);
   meRoutes(app);
   sessionsRoutes(app);
+  if (parts.passkeys) passkeyRoutes(app, parts.passkeys);
   healthRoutes(app, parts.ping);
   if (settings.demo) demoRoutes(app);
   jwksRoute(app, parts.jwks);

@@ -14,7 +14,7 @@ export interface SigningKeys {
 }
 
 /** `fingerprint` keys the HMAC of the client a rotation is bound to (core/sessions/fingerprint.ts). */
-export function deriveKey(secret: string, purpose: 'access' | 'refresh' | 'fingerprint'): Buffer {
+export function deriveKey(secret: string, purpose: 'access' | 'refresh' | 'fingerprint' | 'passkey-decoy'): Buffer {
   return createHmac('sha256', Buffer.from(secret, 'utf8')).update(purpose).digest();
 }
 

@@ -1,0 +1,26 @@
+// The passkey use cases as the HTTP layer (and the factors that accept a passkey) see them, built
+// from their factories over one set of dependencies. compose.ts calls createPasskeyService.
+import { createAuthenticationOptions } from './authentication-options.js';
+import { createChallenges } from './challenges.js';
+import { createPasskeyManagement } from './manage-passkeys.js';
+import type { PasskeyDeps } from './passkey-deps.js';
+import { createAuditedAssertion, createPasskeyLogin, type FinishLogin } from './passkey-login.js';
+import { createPasskeyRegistration } from './registration.js';
+import { createAssertionCheck } from './verify-assertion.js';
+
+export function createPasskeyService(deps: PasskeyDeps, finishLogin: FinishLogin) {
+  const challenges = createChallenges(deps);
+  const registration = createPasskeyRegistration(deps, challenges);
+  const assertion = createAuditedAssertion(deps, createAssertionCheck(deps, challenges));
+  return {
+    registrationOptions: registration.options,
+    register: registration.register,
+    ...createPasskeyManagement(deps),
+    authenticationOptions: createAuthenticationOptions(deps, challenges),
+    login: createPasskeyLogin(deps, assertion, finishLogin),
+    /** An assertion by `forUserId`'s passkey, for re-authentication or a login's second step. */
+    assertion,
+  };
+}
+
+export type PasskeyService = ReturnType<typeof createPasskeyService>;
