@@ -6,7 +6,7 @@ import type { ClientContext, Credentials, LogoutScope, PasswordChange, Registrat
 import { AuthClientError, errorFromResponse } from './errors.js';
 import { sessionInfo, toStoredTokens, type SessionInfo, type TokenPairBody } from './tokens.js';
 
-async function postJson(ctx: ClientContext, path: string, body: unknown): Promise<Response> {
+export async function postJson(ctx: ClientContext, path: string, body: unknown): Promise<Response> {
   const response = await ctx.fetch(ctx.endpoint(path), {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -16,7 +16,7 @@ async function postJson(ctx: ClientContext, path: string, body: unknown): Promis
   return response;
 }
 
-async function keepTokens(ctx: ClientContext, pair: TokenPairBody, reason: 'login' | 'register' | 'password_changed'): Promise<SessionInfo> {
+export async function keepTokens(ctx: ClientContext, pair: TokenPairBody, reason: 'login' | 'register' | 'password_changed'): Promise<SessionInfo> {
   const tokens = toStoredTokens(pair, ctx.now());
   await ctx.storage.save(tokens);
   ctx.sync?.announceTokens(tokens);
@@ -71,7 +71,7 @@ export async function logout(ctx: ClientContext, authFetch: AuthFetch, scope: Lo
   ctx.events.emit('logout', { reason: 'logout' });
 }
 
-function jsonInit(body: unknown): RequestInit {
+export function jsonInit(body: unknown): RequestInit {
   return { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) };
 }
 

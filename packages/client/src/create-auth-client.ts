@@ -4,6 +4,7 @@ import { createAuthFetch, type AuthFetch } from './auth-fetch.js';
 import { changePassword, currentUser, login, logout, register } from './account.js';
 import { createEmitter, type AuthEvents, type Listener } from './events.js';
 import { createRefresher } from './refresher.js';
+import { deletePasskey, listPasskeys, loginWithPasskey, registerPasskey, renamePasskey, type Passkey } from './passkeys.js';
 import { memoryStorage, type TokenStorage } from './storage.js';
 import { followOtherTabs } from './tab-sync.js';
 import { sessionInfo, type SessionInfo } from './tokens.js';
@@ -47,6 +48,15 @@ export interface AuthClient {
   user(): Promise<User | null>;
   /** Every session of the user ends, this one included; the pair of the new session the server answers is stored. */
   changePassword(input: PasswordChange): Promise<SessionInfo>;
+  /** Signs in with a passkey through the browser's WebAuthn API; without a username, a discoverable one. */
+  loginWithPasskey(input?: { username?: string }): Promise<SessionInfo>;
+  /** The signed-in user's passkeys: register one (the browser asks the user), list, rename, delete. */
+  passkeys: {
+    register(name?: string): Promise<Passkey>;
+    list(): Promise<Passkey[]>;
+    rename(id: string, name: string): Promise<Passkey>;
+    delete(id: string): Promise<void>;
+  };
   fetch: AuthFetch;
   /** The current access token, its expiry and claims, from storage (no request); null when logged out. */
   session(): Promise<SessionInfo | null>;
@@ -69,6 +79,13 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
     logout: (scope = 'local') => logout(ctx, authFetch, scope),
     user: () => currentUser(ctx, authFetch),
     changePassword: (input) => changePassword(ctx, authFetch, input),
+    loginWithPasskey: (input) => loginWithPasskey(ctx, input),
+    passkeys: {
+      register: (name) => registerPasskey(ctx, authFetch, name),
+      list: () => listPasskeys(ctx, authFetch),
+      rename: (id, name) => renamePasskey(ctx, authFetch, id, name),
+      delete: (id) => deletePasskey(ctx, authFetch, id),
+    },
     fetch: authFetch,
     session: async () => {
       const tokens = await ctx.storage.load();

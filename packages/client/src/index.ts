@@ -5,6 +5,7 @@ export type { AuthClient, AuthClientOptions, Credentials, LogoutScope, PasswordC
 export { memoryStorage, localStorageAdapter, customStorage, DEFAULT_STORAGE_KEY } from './storage.js';
 export type { TokenStorage, KeyValueStore } from './storage.js';
 export { AuthClientError } from './errors.js';
+export type { Passkey } from './passkeys.js';
 export type { AuthEvents } from './events.js';
 export { decodeClaims } from './tokens.js';
 export type { AccessClaims, SessionInfo, StoredTokens } from './tokens.js';

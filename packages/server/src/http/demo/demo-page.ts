@@ -1,6 +1,8 @@
 // The demo page's script, run in the browser: login and register forms, the current user, the
-// access token's remaining life, a call to /users/me through the client, and logout.
+// access token's remaining life, a call to /users/me through the client, logout, and passkeys
+// (passkeys-panel.ts).
 import { createAuthClient, localStorageAdapter, type SessionInfo } from '@gatehouse-auth/client';
+import { setupPasskeys } from './passkeys-panel.js';
 
 const client = createAuthClient({ baseUrl: location.origin, storage: localStorageAdapter() });
 let session: SessionInfo | null = null;
@@ -13,8 +15,11 @@ function say(text: string): void {
   element('message').textContent = text;
 }
 
+const passkeys = setupPasskeys({ client, element, say });
+
 async function render(): Promise<void> {
   session = await client.session();
+  void passkeys.render(session !== null).catch((error: Error) => say(error.message));
   element('logged-out').hidden = session !== null;
   element('logged-in').hidden = session === null;
   element('who').textContent = session ? `${session.claims.name ?? session.claims.sub} (${session.claims.role ?? 'user'})` : '';

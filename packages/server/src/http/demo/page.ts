@@ -29,6 +29,12 @@ export const demoPageHtml = `<!doctype html>
       <label>Password <input name="password" type="password" autocomplete="new-password" minlength="8" required></label>
       <button type="submit">Register</button>
     </form>
+    <form id="passkey-login-form">
+      <h2>Sign in with a passkey</h2>
+      <label>Username or email (optional: leave empty to pick a passkey this device holds)
+        <input name="username" autocomplete="username webauthn"></label>
+      <button type="submit">Sign in with a passkey</button>
+    </form>
   </section>
 
   <section id="logged-in" hidden>
@@ -36,6 +42,12 @@ export const demoPageHtml = `<!doctype html>
     <p>Access token expires in <strong id="token-life"></strong></p>
     <p><button id="call-me" type="button">GET /users/me</button> <button id="logout" type="button">Log out</button></p>
     <pre id="me-result"></pre>
+    <h2>Passkeys</h2>
+    <ul id="passkey-list"></ul>
+    <form id="add-passkey-form">
+      <label>Name (optional) <input name="name" maxlength="64" placeholder="e.g. Laptop"></label>
+      <button type="submit">Add a passkey</button>
+    </form>
   </section>
   <p><a href="/docs">API docs</a></p>
 </body>
