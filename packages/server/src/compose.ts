@@ -135,7 +135,7 @@ function createPasskeys(
   const startSession = createSessionStarter(deps, parts.sessions);
   return createPasskeyService(
     { ...deps, passkeys: stores.passkeys, challenges: stores.webauthnChallenges, settings, decoyKey: deriveKey(parts.secret, 'passkey-decoy') },
-    (user, ctx) => startSession(user, ctx, 'login_succeeded'), // amr arrives with the login state machine (issue 16)
+    (user, ctx, amr) => startSession(user, ctx, 'login_succeeded', { amr, authTime: new Date(deps.clock.now()) }),
   );
 }
 

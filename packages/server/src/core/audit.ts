@@ -19,8 +19,8 @@ export type LogoutAuditScope = 'local' | 'others' | 'global';
 export type PasskeyPurpose = 'register' | 'login' | 'reauthenticate' | 'mfa';
 
 export type AuditEvent = AuditActor & (
-  | { type: 'register' }
-  | { type: 'login_succeeded' }
+  /** A session began; `amr` says how the user authenticated (core/login/amr.ts). */
+  | { type: 'register' | 'login_succeeded' | 'session_renewed' | 'reauthenticated'; amr?: readonly string[] }
   /** `reason` is the error code answered: invalid_credentials, user_disabled, rate_limited, … */
   | { type: 'login_failed'; reason: string }
   /** `reason` is set for the failure outcomes: the error code answered. */
@@ -28,8 +28,6 @@ export type AuditEvent = AuditActor & (
   | { type: 'logout'; scope: LogoutAuditScope; revokedSessions?: number }
   /** `revokedSessions` counts the caller's own session too: the caller moved to a new one (session_renewed). */
   | { type: 'password_changed'; revokedSessions: number }
-  /** A signed-in user moved to a fresh session id; `sessionId` is the new one. */
-  | { type: 'session_renewed' }
   | { type: 'rate_limited'; method: string; route: string; retryAfterSeconds?: number }
   | { type: 'admin_user_updated'; targetUserId: string; changes: { disabled?: boolean; role?: string }; revokedSessions: number }
   | { type: 'admin_user_deleted'; targetUserId: string; revokedSessions: number }

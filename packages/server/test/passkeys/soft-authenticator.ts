@@ -43,6 +43,8 @@ export interface CeremonyOptions {
   credential?: SoftCredential;
   /** Send no userHandle (as for a non-discoverable credential). */
   omitUserHandle?: boolean;
+  /** A synced passkey: the backup flags (BE, BS) set. */
+  synced?: boolean;
   /** create(): the credential id to make, base64url (default: 32 random bytes). */
   credentialId?: string;
 }
@@ -71,7 +73,7 @@ export class SoftAuthenticator {
     const idLength = Buffer.alloc(2);
     idLength.writeUInt16BE(rawId.length);
     const attested = Buffer.concat([Buffer.alloc(16), idLength, rawId, cose]);
-    const flags = 0x01 | (opts.userVerified === false ? 0 : 0x04) | 0x40;
+    const flags = 0x01 | (opts.userVerified === false ? 0 : 0x04) | (opts.synced ? 0x18 : 0) | 0x40;
     const authData = this.authenticatorData(flags, opts.counter ?? this.startCounter, attested);
     const credential = { id: b64url(rawId), privateKey, userHandle: options.user.id, counter: opts.counter ?? this.startCounter };
     this.credentials.push(credential);
@@ -92,7 +94,7 @@ export class SoftAuthenticator {
     if (!credential) throw new Error('no credential of this authenticator is allowed');
     const counter = opts.counter ?? (credential.counter === 0 && this.startCounter === 0 ? 0 : credential.counter + 1);
     credential.counter = counter;
-    const authData = this.authenticatorData(0x01 | (opts.userVerified === false ? 0 : 0x04), counter);
+    const authData = this.authenticatorData(0x01 | (opts.userVerified === false ? 0 : 0x04) | (opts.synced ? 0x18 : 0), counter);
     const clientData = this.clientData('webauthn.get', options.challenge, opts.origin);
     const signature = sign('sha256', Buffer.concat([authData, sha256(clientData)]), credential.privateKey);
     return {

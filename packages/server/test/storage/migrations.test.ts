@@ -7,7 +7,8 @@ import { connectSql } from '../../src/storage/sql/connect.js';
 import { createMigrator, migrateToLatest } from '../../src/storage/sql/migrations.js';
 import { createSqlUserStore } from '../../src/storage/sql/user-store.js';
 import { sqlBackends, unavailable } from './backends.js';
-import { newUser } from './contract.js';
+import { createSqlSessionStore } from '../../src/storage/sql/session-store.js';
+import { newSession, newUser } from './contract.js';
 
 for (const { backend, variable } of sqlBackends) {
   describe(`migrations on ${backend.name}`, { skip: variable ? unavailable(variable) : false }, () => {
@@ -24,12 +25,32 @@ for (const { backend, variable } of sqlBackends) {
       assert.equal(error, undefined);
       const users = createSqlUserStore(conn);
       const old = await users.create(newUser({ username: 'Zoe', email: 'zoe@example.com' }));
-      assert.deepEqual(await migrateToLatest(conn.db, schema), ['0002_session_rotation_fingerprint', '0003_exact_login_keys', '0007_passkeys']);
+      assert.deepEqual(await migrateToLatest(conn.db, schema), ['0002_session_rotation_fingerprint', '0003_exact_login_keys', '0005_factors', '0007_passkeys']);
       const after = users; // its statements were prepared before the columns changed
       assert.deepEqual(await after.findByLogin('zoe'), old);
       assert.deepEqual(await after.findByLogin('zoe@example.com'), old);
       for (const key of ['zoé', 'zoe ', 'ZOE', 'zoe@exámple.com']) assert.equal(await after.findByLogin(key), null, key);
       await assert.rejects(after.create(newUser({ username: 'ZOE', email: 'other-zoe@example.com' })), { name: 'DuplicateUserError' });
+    });
+
+    test('0005_factors keeps the sessions before it: they read with no amr and their creation time as auth time', async (t) => {
+      const { url, drop } = await backend.create();
+      const conn = await connectSql(url);
+      t.after(async () => {
+        await conn.db.destroy();
+        await drop();
+      });
+      const schema = conn.dialect === 'postgres' ? (await sql<{ s: string }>`select current_schema() as s`.execute(conn.db)).rows[0]!.s : undefined;
+      assert.equal((await createMigrator(conn.db, schema).migrateTo('0003_exact_login_keys')).error, undefined);
+      const user = await createSqlUserStore(conn).create(newUser());
+      const session = newSession(user.id);
+      await conn.db.insertInto('sessions').values({
+        id: session.id, user_id: user.id, current_hash: session.currentHash, previous_hash: null, generation: 0,
+        rotated_at: session.rotatedAt.getTime(), rotation_fingerprint: null, created_at: session.createdAt.getTime(),
+        expires_at: session.expiresAt.getTime(), last_used_at: session.lastUsedAt.getTime(), revoked_at: null, ip: session.ip, user_agent: session.userAgent,
+      } as never).execute();
+      assert.deepEqual(await migrateToLatest(conn.db, schema), ['0005_factors', '0007_passkeys']);
+      assert.deepEqual(await createSqlSessionStore(conn).findById(user.id, session.id), { ...session, amr: [], authTime: session.createdAt });
     });
   });
 }

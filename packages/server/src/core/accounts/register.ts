@@ -13,6 +13,7 @@ export function createRegistration(
   return async function register(input: Registration, ctx: RequestContext): Promise<{ user: UserRecord; tokens: TokenPair }> {
     await deps.limits.consume('credentialsPerIp', ctx.ipKey);
     const user = await createAccount(deps, { ...input, role: 'user' }, ctx.ip);
-    return { user, tokens: await startSession(user, ctx, 'register') };
+    const auth = { amr: ['pwd'] as const, authTime: new Date(deps.clock.now()) };
+    return { user, tokens: await startSession(user, ctx, 'register', auth) };
   };
 }

@@ -15,7 +15,7 @@ export interface LoginRequest {
 }
 
 export function createLogin(
-  { users, limits, audit }: Pick<CoreDeps, 'users' | 'limits' | 'audit'>,
+  { users, limits, audit, clock }: Pick<CoreDeps, 'users' | 'limits' | 'audit' | 'clock'>,
   steps: { checkPassword: PasswordCheck; startSession: StartSession },
 ) {
   async function login(input: LoginRequest, ctx: RequestContext, trail: { userId?: string }): Promise<TokenPair> {
@@ -26,7 +26,7 @@ export function createLogin(
     const user = await steps.checkPassword(found, key, input.password, ctx.ip);
     if (user.disabled) throw new AuthError('user_disabled', 'This account is disabled.');
     await nextTurn();
-    return steps.startSession(user, ctx, 'login_succeeded');
+    return steps.startSession(user, ctx, 'login_succeeded', { amr: ['pwd'], authTime: new Date(clock.now()) });
   }
 
   /** Success is audited by startSession; each failure here, with its reason. */

@@ -1,6 +1,7 @@
 // What the passkey use cases are built from: the shared core parts, the passkey stores and the
 // relying party's settings. compose.ts makes one; each factory names the parts it needs.
 import type { CoreDeps } from '../context.js';
+import type { AuthMethod } from '../login/amr.js';
 import type { PasskeySettings } from '../../config/passkey-settings.js';
 import type { PasskeyStore, WebAuthnChallengeStore } from '../../storage/types/passkeys.js';
 
@@ -19,6 +20,6 @@ export const CEREMONY_SECONDS = 300;
 export const MAX_PASSKEYS_PER_USER = 20;
 
 /** RFC 8176 methods of a passkey: a device-bound key is hardware (hwk), a synced one software (swk). */
-export function passkeyAmr(deviceType: 'singleDevice' | 'multiDevice'): string[] {
+export function passkeyAmr(deviceType: 'singleDevice' | 'multiDevice'): AuthMethod[] {
   return [deviceType === 'singleDevice' ? 'hwk' : 'swk', 'mfa'];
 }

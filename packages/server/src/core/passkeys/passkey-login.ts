@@ -5,18 +5,19 @@
 import type { AuthenticationResponseJSON } from '@simplewebauthn/server';
 import { auditOrigin, failureReason, type PasskeyPurpose } from '../audit.js';
 import type { RequestContext } from '../context.js';
+import type { AuthMethod } from '../login/amr.js';
 import type { TokenPair } from '../tokens/token-pair.js';
 import { passkeyAmr, type PasskeyDeps } from './passkey-deps.js';
 import type { VerifiedAssertion, VerifyAssertion } from './verify-assertion.js';
 import type { UserRecord } from '../../storage/types/stores.js';
 
 /** The single way a login ends in a session, with the RFC 8176 methods used (core/sessions). */
-export type FinishLogin = (user: UserRecord, ctx: RequestContext, amr: string[]) => Promise<TokenPair>;
+export type FinishLogin = (user: UserRecord, ctx: RequestContext, amr: AuthMethod[]) => Promise<TokenPair>;
 
 export function createAuditedAssertion({ audit }: Pick<PasskeyDeps, 'audit'>, verifyAssertion: VerifyAssertion) {
   return async function auditedAssertion(
     response: AuthenticationResponseJSON, ctx: RequestContext, purpose: Exclude<PasskeyPurpose, 'register'>, forUserId?: string,
-  ): Promise<VerifiedAssertion & { amr: string[] }> {
+  ): Promise<VerifiedAssertion & { amr: AuthMethod[] }> {
     try {
       const verified = await verifyAssertion(response, ctx, forUserId);
       audit({ type: 'passkey_used', purpose, passkeyId: verified.passkey.id, userId: verified.user.id, ...auditOrigin(ctx) });

@@ -9,6 +9,7 @@ import type { Authenticated } from '../sessions/authenticate.js';
 import type { RotateSessionId } from '../sessions/rotate-session-id.js';
 import type { TokenPair } from '../tokens/token-pair.js';
 import { checkPasswordPolicy } from './policy.js';
+import { combineAmr } from '../login/amr.js';
 
 export interface PasswordChange {
   currentPassword: string;
@@ -34,7 +35,9 @@ export function createPasswordChange(
     checkPasswordPolicy(input.newPassword, { username: user.username, email: user.email });
     await deps.breachedPasswords?.refuseIfBreached(input.newPassword);
     await users.update(user.id, { passwordHash: await hasher.hash(input.newPassword, ctx?.ip) }, new Date(clock.now()));
-    const { pair, revokedSessions } = await steps.rotateSessionId(user, ctx);
+    // the current password was just proved: the new session's authentication is now, by password too
+    const renewed = { amr: combineAmr(claims.amr ?? [], ['pwd']), authTime: new Date(clock.now()) };
+    const { pair, revokedSessions } = await steps.rotateSessionId(user, ctx, renewed);
     audit({ type: 'password_changed', revokedSessions, userId: user.id, sessionId: claims.sid, ...auditOrigin(ctx) });
     return pair;
   };

@@ -30,6 +30,10 @@ export interface SessionsTable {
   revoked_at: number | string | null;
   ip: string | null;
   user_agent: string | null;
+  /** Migration 0005: SessionRecord.amr, space-separated; null on older rows. */
+  amr: string | null;
+  /** Migration 0005: SessionRecord.authTime; null on older rows (read as created_at). */
+  auth_time: number | string | null;
 }
 
 /** Migration 0007: PasskeyRecord; the credential id is looked up by its SHA-256 (ids run to 1,023 bytes). */

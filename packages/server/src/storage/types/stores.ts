@@ -78,6 +78,13 @@ export interface SessionRecord {
   revokedAt: Date | null;
   ip: string | null;
   userAgent: string | null;
+  /**
+   * How the user authenticated (RFC 8176 values, core/login/amr.ts) and when; a rotation keeps both,
+   * a re-authentication starts a new session with a later authTime. Sessions older than migration
+   * 0005 read as no methods and their creation time.
+   */
+  amr: readonly string[];
+  authTime: Date;
 }
 
 export type SessionRotation = Pick<SessionRecord,

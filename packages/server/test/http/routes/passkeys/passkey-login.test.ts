@@ -4,6 +4,7 @@
 // user verification, a cloned authenticator, a disabled account.
 import assert from 'node:assert/strict';
 import { test, type TestContext } from 'node:test';
+import { decodeJwt } from 'jose';
 import { assertError, bearer, createTestApp, me, registerUser } from '../../../helpers.js';
 import { addPasskey, loginOptions, newAuthenticator, verifyLogin } from '../../../passkeys/passkey-flow.js';
 
@@ -29,9 +30,24 @@ test('signs in with a discoverable passkey (no username) and with a username, ea
     assert.deepEqual(Object.keys(res.json()).sort(), ['access_token', 'expires_in', 'refresh_expires_in', 'refresh_token', 'token_type']);
     assert.equal(res.headers['cache-control'], 'no-store');
     assert.equal((await me(app, res.json().access_token)).json().id, user.userId);
+    const claims = decodeJwt(res.json().access_token);
+    assert.deepEqual([claims.amr, claims.auth_time], [['hwk', 'mfa'], Math.floor(Date.UTC(2026, 0, 1, 12) / 1000)], 'a device-bound key, multi-factor');
   }
   const listed = (await app.inject({ method: 'GET', url: '/users/me/passkeys', headers: bearer(user.tokens.access_token) })).json();
   assert.equal(listed.passkeys[0].last_used_at, '2026-01-01T12:00:00.000Z');
+});
+
+test('a synced passkey signs in with amr ["swk", "mfa"]', async (t) => {
+  const { app, user } = await setup(t);
+  const synced = newAuthenticator();
+  const options = (await app.inject({ method: 'POST', url: '/users/me/passkeys/options', headers: bearer(user.tokens.access_token) })).json();
+  const created = await app.inject({
+    method: 'POST', url: '/users/me/passkeys', headers: bearer(user.tokens.access_token), payload: { response: synced.create(options, { synced: true }) },
+  });
+  assert.deepEqual([created.json().device_type, created.json().backed_up], ['multiDevice', true]);
+  const res = await verifyLogin(app, synced.get(await loginOptions(app), { synced: true }));
+  assert.equal(res.statusCode, 200, res.body);
+  assert.deepEqual(decodeJwt(res.json().access_token).amr, ['swk', 'mfa']);
 });
 
 test('with a username, options name that user\'s passkeys; an unknown name or one without passkeys gets a lookalike decoy', async (t) => {
