@@ -57,33 +57,33 @@ export function requestOptions(json: RequestOptionsJSON): PublicKeyCredentialReq
   return { ...json, challenge: toBuffer(json.challenge), allowCredentials: json.allowCredentials?.map(descriptor) };
 }
 
-/** A new credential (navigator.credentials.create) as the JSON the server verifies. */
-export function registrationJSON(credential: PublicKeyCredential) {
-  const response = credential.response as AuthenticatorAttestationResponse;
+/** The fields every credential answers with, around its `response`. */
+function credentialJSON<R>(credential: PublicKeyCredential, response: R) {
   return {
     id: credential.id, rawId: toBase64Url(credential.rawId), type: 'public-key',
     authenticatorAttachment: credential.authenticatorAttachment ?? undefined,
     clientExtensionResults: credential.getClientExtensionResults(),
-    response: {
-      clientDataJSON: toBase64Url(response.clientDataJSON),
-      attestationObject: toBase64Url(response.attestationObject),
-      transports: typeof response.getTransports === 'function' ? response.getTransports() : undefined,
-    },
+    response,
   };
+}
+
+/** A new credential (navigator.credentials.create) as the JSON the server verifies. */
+export function registrationJSON(credential: PublicKeyCredential) {
+  const response = credential.response as AuthenticatorAttestationResponse;
+  return credentialJSON(credential, {
+    clientDataJSON: toBase64Url(response.clientDataJSON),
+    attestationObject: toBase64Url(response.attestationObject),
+    transports: typeof response.getTransports === 'function' ? response.getTransports() : undefined,
+  });
 }
 
 /** An assertion (navigator.credentials.get) as the JSON the server verifies. */
 export function authenticationJSON(credential: PublicKeyCredential) {
   const response = credential.response as AuthenticatorAssertionResponse;
-  return {
-    id: credential.id, rawId: toBase64Url(credential.rawId), type: 'public-key',
-    authenticatorAttachment: credential.authenticatorAttachment ?? undefined,
-    clientExtensionResults: credential.getClientExtensionResults(),
-    response: {
-      clientDataJSON: toBase64Url(response.clientDataJSON),
-      authenticatorData: toBase64Url(response.authenticatorData),
-      signature: toBase64Url(response.signature),
-      userHandle: response.userHandle ? toBase64Url(response.userHandle) : undefined,
-    },
-  };
+  return credentialJSON(credential, {
+    clientDataJSON: toBase64Url(response.clientDataJSON),
+    authenticatorData: toBase64Url(response.authenticatorData),
+    signature: toBase64Url(response.signature),
+    userHandle: response.userHandle ? toBase64Url(response.userHandle) : undefined,
+  });
 }

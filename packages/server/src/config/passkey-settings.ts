@@ -18,7 +18,7 @@ const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
 
 /**
  * Outside production, unset values come from PUBLIC_URL (browsers refuse an IP address as RP id, so
- * a loopback PUBLIC_URL, the development default, gives "localhost"). In production both
+ * a loopback PUBLIC_URL, the development default, gives "localhost", and any other IP address none). In production both
  * WEBAUTHN_RP_ID and WEBAUTHN_ORIGINS must be set for passkeys to be served: the ceremony runs on
  * the app's pages, whose origins Gatehouse cannot guess, and an RP id binds every passkey
  * registered under it for good. Without them passkeys are off (undefined) and the start warns;
@@ -27,7 +27,8 @@ const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
 export function readPasskeySettings(env: Env, nodeEnv: string, publicUrl: string | undefined): Readonly<PasskeySettings> | undefined {
   const rpIdSet = env.WEBAUTHN_RP_ID?.trim() || undefined;
   const originsSet = env.WEBAUTHN_ORIGINS?.trim() || undefined;
-  const fallback = nodeEnv === 'production' ? undefined : publicUrl;
+  // an RP id cannot be an IP address: a PUBLIC_URL on one (other than loopback) gives no default
+  const fallback = nodeEnv === 'production' || !publicUrl || isNonLoopbackIp(new URL(publicUrl).hostname) ? undefined : publicUrl;
   if (!fallback && !(rpIdSet && originsSet)) {
     if (rpIdSet || originsSet) throw new ConfigError(rpIdSet ? 'WEBAUTHN_ORIGINS' : 'WEBAUTHN_RP_ID', `must be set too when WEBAUTHN_${rpIdSet ? 'RP_ID' : 'ORIGINS'} is`);
     return undefined;
@@ -68,6 +69,10 @@ function defaultOrigins(publicUrl: string): string[] {
 function defaultRpId(publicUrl: string): string {
   const { hostname } = new URL(publicUrl);
   return LOOPBACK.has(hostname) ? 'localhost' : hostname;
+}
+
+function isNonLoopbackIp(hostname: string): boolean {
+  return !LOOPBACK.has(hostname) && isIP(hostname.replace(/^\[|\]$/g, '')) !== 0;
 }
 
 function withinRpId(host: string, rpId: string): boolean {

@@ -21,6 +21,13 @@ test('outside production the relying party follows PUBLIC_URL; a loopback addres
   assert.deepEqual(loadConfig({ PUBLIC_URL: 'http://[::1]:4000' }).passkeys, { rpId: 'localhost', rpName: 'Gatehouse', origins: ['http://localhost:4000'] });
 });
 
+test('outside production a PUBLIC_URL on an IP address other than loopback gives no default: passkeys are off, the start goes on', () => {
+  assert.equal(loadConfig({ HOST: '192.0.2.1' }).passkeys, undefined);
+  assert.equal(loadConfig({ PUBLIC_URL: 'http://[2001:db8::1]:3000' }).passkeys, undefined);
+  assert.deepEqual(loadConfig({ HOST: '192.0.2.1', WEBAUTHN_RP_ID: 'example.com', WEBAUTHN_ORIGINS: 'https://example.com' }).passkeys,
+    { rpId: 'example.com', rpName: 'Gatehouse', origins: ['https://example.com'] });
+});
+
 test('set values win: an RP id with origins on it and its subdomains, and a name', () => {
   const env = {
     WEBAUTHN_RP_ID: 'Example.com', WEBAUTHN_RP_NAME: 'Example', WEBAUTHN_ORIGINS: 'https://example.com, https://app.example.com/,https://example.com',

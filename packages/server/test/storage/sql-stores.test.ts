@@ -3,9 +3,17 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { describe, test } from 'node:test';
 import { createStores } from '../../src/storage/create-stores.js';
+import type { Stores } from '../../src/storage/types/stores.js';
 import { describeSessionStore, describeUserStore, newSession, newUser } from './contract.js';
 import { describePasskeyStore } from './contract/passkeys.js';
 import { postgres, sqlBackends, unavailable } from './backends.js';
+
+/** A user row for rows that need one (sessions, passkeys); answers its id. */
+async function newUserIdIn(stores: Stores): Promise<string> {
+  const user = newUser({ id: randomUUID() });
+  await stores.users.create(user);
+  return user.id;
+}
 
 for (const { backend, variable } of sqlBackends) {
   const skip = variable ? unavailable(variable) : false;
@@ -15,11 +23,7 @@ for (const { backend, variable } of sqlBackends) {
     return {
       users: stores.users,
       sessions: stores.sessions,
-      async newUserId() {
-        const user = newUser({ id: randomUUID() });
-        await stores.users.create(user);
-        return user.id;
-      },
+      newUserId: () => newUserIdIn(stores),
       async close() {
         await stores.close();
         await drop();
@@ -34,11 +38,7 @@ for (const { backend, variable } of sqlBackends) {
     return {
       passkeys: stores.passkeys,
       challenges: stores.webauthnChallenges,
-      async newUserId() {
-        const user = newUser({ id: randomUUID() });
-        await stores.users.create(user);
-        return user.id;
-      },
+      newUserId: () => newUserIdIn(stores),
       deleteUser: async (id) => void await stores.users.delete(id),
       async close() {
         await stores.close();

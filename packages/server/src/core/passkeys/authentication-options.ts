@@ -27,13 +27,25 @@ export function createAuthenticationOptions(deps: PasskeyDeps, challenges: Chall
     return { allow, userId: user?.id ?? randomUUID() };
   }
 
-  return async function authenticationOptions(input: { username?: string }, ctx: RequestContext) {
-    await limits.consume('credentialsPerIp', ctx.ipKey); // each call stores a challenge
-    const bound = input.username === undefined ? undefined : await allowedFor(input.username);
+  async function optionsBoundTo(bound: { allow: Array<{ id: string; transports: string[] }>; userId: string } | undefined) {
     const options = await generateAuthenticationOptions({
       rpID: settings.rpId, timeout: CEREMONY_SECONDS * 1000, userVerification: 'required', allowCredentials: bound?.allow ?? [],
     });
     await challenges.store(options.challenge, 'authentication', bound?.userId ?? null);
     return options;
+  }
+
+  return {
+    /** A login's options: by username, or for discoverable credentials. */
+    async authenticationOptions(input: { username?: string }, ctx: RequestContext) {
+      await limits.consume('credentialsPerIp', ctx.ipKey); // each call stores a challenge
+      return optionsBoundTo(input.username === undefined ? undefined : await allowedFor(input.username));
+    },
+
+    /** Options for a user already known (re-authentication, a login's second step): their own passkeys. */
+    async optionsForUser(userId: string) {
+      const owned = await passkeys.listForUser(userId);
+      return optionsBoundTo({ allow: owned.map((p) => ({ id: p.credentialId, transports: p.transports })), userId });
+    },
   };
 }

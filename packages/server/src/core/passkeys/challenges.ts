@@ -8,12 +8,19 @@ import type { WebAuthnCeremony, WebAuthnChallengeRecord } from '../../storage/ty
 
 export const hashChallenge = (challenge: string) => createHash('sha256').update(challenge).digest('hex');
 
+/** How often expired challenges are swept: a write at most once a minute, not one per options call. */
+const SWEEP_INTERVAL_MS = 60_000;
+
 export function createChallenges({ challenges, clock }: Pick<PasskeyDeps, 'challenges' | 'clock'>) {
+  let sweptAt = -Infinity;
   return {
     /** Stores the challenge options carry (base64url, as the library made it) for `userId`. */
     async store(challenge: string, ceremony: WebAuthnCeremony, userId: string | null): Promise<void> {
       const now = clock.now();
-      await challenges.deleteExpired(new Date(now)); // keeps the table at about five minutes of ceremonies
+      if (now - sweptAt >= SWEEP_INTERVAL_MS) {
+        sweptAt = now; // keeps the table at about six minutes of ceremonies
+        await challenges.deleteExpired(new Date(now));
+      }
       await challenges.create({
         challengeHash: hashChallenge(challenge), ceremony, userId,
         createdAt: new Date(now), expiresAt: new Date(now + CEREMONY_SECONDS * 1000),

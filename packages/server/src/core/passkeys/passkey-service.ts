@@ -16,7 +16,7 @@ export function createPasskeyService(deps: PasskeyDeps, finishLogin: FinishLogin
     registrationOptions: registration.options,
     register: registration.register,
     ...createPasskeyManagement(deps),
-    authenticationOptions: createAuthenticationOptions(deps, challenges),
+    ...createAuthenticationOptions(deps, challenges),
     login: createPasskeyLogin(deps, assertion, finishLogin),
     /** An assertion by `forUserId`'s passkey, for re-authentication or a login's second step. */
     assertion,

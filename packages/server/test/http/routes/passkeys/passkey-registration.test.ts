@@ -2,7 +2,9 @@
 // the stored credential (never its public key), list, rename, delete, and each refusal with its code.
 import assert from 'node:assert/strict';
 import { test, type TestContext } from 'node:test';
-import { assertError, bearer, createTestApp, registerUser } from '../../../helpers.js';
+import { createGatehouse } from '../../../../src/compose.js';
+import { loadConfig } from '../../../../src/config/config.js';
+import { assertError, bearer, createTestApp, registerUser, TEST_SECRET } from '../../../helpers.js';
 import {
   addPasskey, loginOptions, newAuthenticator, registrationOptions, submitRegistration, TEST_ORIGIN, verifyLogin,
 } from '../../../passkeys/passkey-flow.js';
@@ -120,8 +122,12 @@ test('a user holds at most 20 passkeys', async (t) => {
   assertError(await app.inject({ method: 'POST', url: '/users/me/passkeys/options', headers: bearer(token) }), 409, 'passkey_limit_reached');
 });
 
-test('in production without WEBAUTHN_RP_ID and WEBAUTHN_ORIGINS the passkey routes are not served', async (t) => {
-  const { app, token } = await setup(t, { NODE_ENV: 'production', GATEHOUSE_SECRET: 'x'.repeat(64) });
+test('in production without WEBAUTHN_RP_ID and WEBAUTHN_ORIGINS the passkey routes are not served, and the start says so', async (t) => {
+  const { app, token, dir, stores } = await setup(t, { NODE_ENV: 'production', GATEHOUSE_SECRET: 'x'.repeat(64) });
   assertError(await app.inject({ method: 'POST', url: '/users/me/passkeys/options', headers: bearer(token) }), 404, 'not_found');
   assertError(await app.inject({ method: 'POST', url: '/auth/passkey/options', payload: {} }), 404, 'not_found');
+  const config = loadConfig({ NODE_ENV: 'production', DATA_DIR: dir, LOG_LEVEL: 'silent', PUBLIC_URL: 'https://auth.example.com', METRICS: 'false' });
+  const started = await createGatehouse(config, { secret: TEST_SECRET, stores });
+  await started.app.close();
+  assert.deepEqual(started.warnings, ['WEBAUTHN_RP_ID and WEBAUTHN_ORIGINS are not set: passkeys are off (docs/configuration.md, "Passkeys").']);
 });
