@@ -35,6 +35,18 @@ import { createSessionStarter } from './core/sessions/start-session.js';
 import type { AccessKeyRing } from './core/tokens/key-ring.js';
 import { deriveKey, deriveSigningKeys } from './core/tokens/keys.js';
 import { createTokens } from './core/tokens/tokens.js';
+import { createFirstFactorFinisher } from './core/login/finish-first-factor.js';
+import { createReauthentication } from './core/login/reauthenticate.js';
+import { createRecentAuthCheck } from './core/login/recent-auth.js';
+import { createSecondFactors } from './core/login/second-factors.js';
+import { createSecondFactorVerification } from './core/login/verify-second-factor.js';
+import { createRecoveryCodeCheck, createTotpCheck, type MfaParts } from './core/mfa/factor-checks.js';
+import { createFactorManagement } from './core/mfa/manage-factors.js';
+import { createRecoveryCodeHasher } from './core/mfa/recovery-codes.js';
+import { createSecretBox } from './core/mfa/secret-box.js';
+import { createTotpEnrolment } from './core/mfa/totp-enrolment.js';
+import type { MfaSettings } from './config/mfa-settings.js';
+import type { FactorStore } from './storage/types/factors.js';
 import { buildApp } from './http/app.js';
 import { createAuditLog } from './http/audit-log.js';
 import { createMetrics } from './http/metrics.js';
@@ -96,6 +108,8 @@ async function assemble(config: Readonly<Config>, parts: GatehouseParts, opened:
     users: stores.users,
     sessions: stores.sessions,
     sessionAndUser: stores.sessionAndUser,
+    factors: stores.factors,
+    loginChallenges: stores.loginChallenges,
     tokens: createTokens({ ...deriveSigningKeys(secret), accessKeyRing: keys.ring }, tokenSettings(config)),
     fingerprint: createClientFingerprint(deriveKey(secret, 'fingerprint')),
     hasher: metrics.instrumentHasher(parts.hasher ?? (await createPasswordHasher({
@@ -106,7 +120,7 @@ async function assemble(config: Readonly<Config>, parts: GatehouseParts, opened:
     audit,
     breachedPasswords: breachedPasswordCheck(passwords, logger),
   };
-  const auth = createAuthService(deps, sessionSettings(config), passwords);
+  const auth = createAuthService(deps, sessionSettings(config), passwords, { ...mfaParts(deps.factors, secret), settings: config.mfa });
   const oauth = oauthSettings(config);
   const app = await buildApp({
     settings: httpSettings(config),
@@ -151,20 +165,43 @@ export function createOAuthService(deps: CoreDeps, auth: Pick<AuthService, 'auth
   };
 }
 
+/** The secret-keyed parts of second factors: TOTP secrets sealed, recovery codes hashed, each under its own derived key. */
+export function mfaParts(factors: FactorStore, secret: string): MfaParts {
+  return {
+    factors,
+    secretBox: createSecretBox(deriveKey(secret, 'totp-secret')),
+    hashRecoveryCode: createRecoveryCodeHasher(deriveKey(secret, 'recovery-code')),
+  };
+}
+
 /** Each use case from its own factory (core/<capability>/), gathered into what the routes call. */
-export function createAuthService(deps: CoreDeps, sessions: SessionSettings, passwords: Pick<PasswordSettings, 'loginDelay'>): AuthService {
+export function createAuthService(
+  deps: CoreDeps, sessions: SessionSettings, passwords: Pick<PasswordSettings, 'loginDelay'>, mfa: MfaParts & { settings: MfaSettings },
+): AuthService {
   const startSession = createSessionStarter(deps, sessions);
-  const checkPassword = createPasswordCheck(deps, createLoginThrottle(deps.limits, passwords.loginDelay));
+  const throttle = createLoginThrottle(deps.limits, passwords.loginDelay);
+  const checkPassword = createPasswordCheck(deps, throttle);
   const { authenticate, authenticateNow } = createAuthenticator(deps);
+  const secondFactors = createSecondFactors([createTotpCheck(mfa), createRecoveryCodeCheck(mfa)]);
+  const machine = { ...deps, secondFactors };
+  const finishFirstFactor = createFirstFactorFinisher(machine, startSession);
+  const requireRecentAuth = createRecentAuthCheck(deps.clock, mfa.settings.reauthMaxAgeSeconds);
+  const rotateSessionId = createSessionIdRotation(deps, startSession);
+  const { factorSummary, regenerateRecoveryCodes, removeTotp } = createFactorManagement({ ...deps, ...mfa });
   return {
     register: createRegistration(deps, startSession),
-    login: createLogin(deps, { checkPassword, startSession }),
+    login: createLogin(deps, { checkPassword, finishFirstFactor }),
     authenticate,
     authenticateNow,
     refresh: createRefresher(deps, sessions),
     logout: createLogout({ ...deps, authenticate, refreshGraceSeconds: sessions.refreshGraceSeconds }),
     ...createSessionList(deps),
-    changePassword: createPasswordChange(deps, { checkPassword, rotateSessionId: createSessionIdRotation(deps, startSession) }),
+    changePassword: createPasswordChange(deps, { checkPassword, rotateSessionId, requireRecentAuth }),
+    finishFirstFactor,
+    verifyMfa: createSecondFactorVerification(machine, { startSession, throttle }),
+    reauthenticate: createReauthentication(deps, { checkPassword, throttle, secondFactors, startSession }),
+    requireRecentAuth,
+    mfa: { factorSummary, regenerateRecoveryCodes, removeTotp, ...createTotpEnrolment({ ...deps, ...mfa }, mfa.settings) },
   };
 }
 

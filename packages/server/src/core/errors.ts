@@ -3,6 +3,7 @@
 // (docs/architecture.md, "Errors"). Store failures arrive as storage/errors.ts classes.
 import { RateLimitedError, StoreUnavailableError } from '../storage/errors.js';
 import { PASSKEY_ERRORS } from './passkeys/errors.js';
+import { LOGIN_ERROR_STATUS } from './login/errors.js';
 
 export const ERROR_STATUS = {
   validation_failed: 400,
@@ -45,6 +46,7 @@ export const ERROR_STATUS = {
   /** The hash queue is full, or full for the caller's address: shed with Retry-After (docs/hardening.md). */
   overloaded: 503,
   ...PASSKEY_ERRORS,
+  ...LOGIN_ERROR_STATUS,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
@@ -54,13 +56,19 @@ export class AuthError extends Error {
   readonly statusCode: number;
   /** Seconds a client should wait, for `rate_limited` and `overloaded`. */
   readonly retryAfterSeconds?: number;
+  /** Fields the answer carries besides the error's own (mfa_required: mfa_token and factors). */
+  readonly details?: Readonly<Record<string, unknown>>;
 
-  constructor(code: ErrorCode, message: string, options?: { retryAfterSeconds?: number; cause?: unknown }) {
+  constructor(
+    code: ErrorCode, message: string,
+    options?: { retryAfterSeconds?: number; cause?: unknown; details?: Readonly<Record<string, unknown>> },
+  ) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'AuthError';
     this.code = code;
     this.statusCode = ERROR_STATUS[code];
     this.retryAfterSeconds = options?.retryAfterSeconds;
+    this.details = options?.details;
   }
 }
 

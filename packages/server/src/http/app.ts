@@ -9,6 +9,8 @@ import type { HttpSettings, OAuthSettings } from '../config/slices.js';
 import type { OAuthService } from '../core/oauth/oauth-service.js';
 import type { PasskeyService } from '../core/passkeys/passkey-service.js';
 import { createRequireUser } from './auth-guard.js';
+import { createRequireRecentAuth } from './reauth-guard.js';
+import { mfaRoutes } from './routes/mfa/mfa.js';
 import { errorHandler } from './error-handler.js';
 import { registerNotFound } from './not-found.js';
 import { checkFormBodies } from './media-types.js';
@@ -38,6 +40,8 @@ declare module 'fastify' {
     config: Readonly<HttpSettings>;
     auth: AuthService;
     requireUser: onRequestHookHandler;
+    /** After requireUser: a sign-in within REAUTH_MAX_AGE, else 403 reauthentication_required. */
+    requireRecentAuth: onRequestHookHandler;
   }
 }
 
@@ -72,6 +76,7 @@ export async function buildApp(parts: AppParts): Promise<FastifyInstance> {
   app.decorate('config', settings);
   app.decorate('auth', auth);
   app.decorate('requireUser', createRequireUser(auth));
+  app.decorate('requireRecentAuth', createRequireRecentAuth(auth));
   app.decorate('requireRole', requireRole);
   app.decorateRequest('auth', null);
   metrics.registerHooks(app);
@@ -96,6 +101,7 @@ export async function buildApp(parts: AppParts): Promise<FastifyInstance> {
   meRoutes(app);
   sessionsRoutes(app);
   if (parts.passkeys) passkeyRoutes(app, parts.passkeys);
+  mfaRoutes(app);
   healthRoutes(app, parts.ping);
   if (settings.demo) demoRoutes(app);
   jwksRoute(app, parts.jwks);

@@ -12,6 +12,8 @@ import { createSqlSessionStore } from './sql/session-store.js';
 import { createSessionAndUserRead } from './sql/session-and-user.js';
 import { createSqlPasskeyStore } from './sql/passkey-store.js';
 import { createSqlWebAuthnChallengeStore } from './sql/webauthn-challenge-store.js';
+import { createSqlFactorStore } from './sql/factor-store.js';
+import { createSqlLoginChallengeStore } from './sql/login-challenge-store.js';
 import type { RedisClient } from './redis/client.js';
 import type { SessionStore } from './types/stores.js';
 import { createMemoryRateLimits, rateLimiterClass, wrapLimiters } from './rate-limits.js';
@@ -40,6 +42,8 @@ export async function createStores(options: StoreOptions): Promise<Stores> {
     sessionAndUser: redisSessions || conn.sqlite ? undefined : createSessionAndUserRead(conn),
     passkeys: createSqlPasskeyStore(conn),
     webauthnChallenges: createSqlWebAuthnChallengeStore(conn),
+    factors: createSqlFactorStore(conn),
+    loginChallenges: createSqlLoginChallengeStore(conn),
     createRateLimits: (rules) => (redis ? createRedisRateLimits(redis, `${prefix}rl:`, rules) : createMemoryRateLimits(rules)),
     ping: async () => {
       await Promise.all([sql`select 1`.execute(db), redis?.ping()]);

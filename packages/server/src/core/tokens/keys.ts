@@ -13,8 +13,12 @@ export interface SigningKeys {
   accessKeyRing?: AccessKeyRing;
 }
 
-/** `fingerprint` keys the HMAC of the client a rotation is bound to (core/sessions/fingerprint.ts). */
-export function deriveKey(secret: string, purpose: 'access' | 'refresh' | 'fingerprint' | 'passkey-decoy'): Buffer {
+/** `fingerprint` keys the HMAC of the client a rotation is bound to (core/sessions/fingerprint.ts); `totp-secret` encrypts TOTP secrets
+ * at rest (core/mfa/secret-box.ts); `recovery-code` keys the hashes of recovery codes (core/mfa/recovery-codes.ts);
+ * `passkey-decoy` keys the decoy credential ids of unknown usernames (core/passkeys/authentication-options.ts). */
+export function deriveKey(
+  secret: string, purpose: 'access' | 'refresh' | 'fingerprint' | 'totp-secret' | 'recovery-code' | 'passkey-decoy',
+): Buffer {
   return createHmac('sha256', Buffer.from(secret, 'utf8')).update(purpose).digest();
 }
 

@@ -62,9 +62,41 @@ export interface WebAuthnChallengesTable {
   expires_at: number | string;
 }
 
+/** Migration 0005: TotpRecord. */
+export interface MfaTotpTable {
+  user_id: string;
+  secret: string;
+  confirmed_at: number | string | null;
+  last_used_step: number | string | null;
+  created_at: number | string;
+}
+
+/** Migration 0005: one row per recovery code, by its keyed hash. */
+export interface MfaRecoveryCodesTable {
+  user_id: string;
+  code_hash: string;
+  used_at: number | string | null;
+  created_at: number | string;
+}
+
+/** Migration 0005: LoginChallengeRecord, amr space-separated. */
+export interface LoginChallengesTable {
+  token_hash: string;
+  user_id: string;
+  state: string;
+  amr: string;
+  attempts: number;
+  created_at: number | string;
+  expires_at: number | string;
+  finished_at: number | string | null;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
   passkeys: PasskeysTable;
   webauthn_challenges: WebAuthnChallengesTable;
+  mfa_totp: MfaTotpTable;
+  mfa_recovery_codes: MfaRecoveryCodesTable;
+  login_challenges: LoginChallengesTable;
 }

@@ -2,6 +2,7 @@
 // after its use-cases. "Not found" is `null`. Implementations: SQL (SQLite, PostgreSQL, MySQL), Redis.
 import type { PasskeyStore, WebAuthnChallengeStore } from './passkeys.js';
 import type { RateLimitRules, RateLimits } from './rate-limits.js';
+import type { FactorStore, LoginChallengeStore } from './factors.js';
 
 export interface UserRecord {
   id: string;
@@ -124,6 +125,9 @@ export interface Stores {
   /** WebAuthn credentials and the challenges of their ceremonies, in the SQL database. */
   passkeys: PasskeyStore;
   webauthnChallenges: WebAuthnChallengeStore;
+  /** Second factors and pending logins live in the SQL database, whichever store holds sessions. */
+  factors: FactorStore;
+  loginChallenges: LoginChallengeStore;
   /** Brute-force counters where this deployment keeps shared state (memory or Redis). */
   createRateLimits(rules: RateLimitRules): RateLimits;
   /** Throws when a backend cannot be reached (for /readyz). */
