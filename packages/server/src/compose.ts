@@ -24,7 +24,9 @@ import { createTokenRevocation } from './core/oauth/revoke.js';
 import { createBreachedPasswords } from './core/passwords/breached.js';
 import { createPasswordChange } from './core/passwords/change-password.js';
 import { createPasswordHasher, type PasswordHasher } from './core/passwords/hasher.js';
-import { createPasskeyService, type PasskeyService } from './core/passkeys/passkey-service.js';
+import { createPasskeyCeremonies, createPasskeyService } from './core/passkeys/passkey-service.js';
+import type { PasskeyDeps } from './core/passkeys/passkey-deps.js';
+import type { PasskeyProof } from './core/login/reauthenticate.js';
 import { createAuthenticator } from './core/sessions/authenticate.js';
 import { createClientFingerprint } from './core/sessions/fingerprint.js';
 import { createLogout } from './core/sessions/logout.js';
@@ -35,7 +37,7 @@ import { createSessionStarter } from './core/sessions/start-session.js';
 import type { AccessKeyRing } from './core/tokens/key-ring.js';
 import { deriveKey, deriveSigningKeys } from './core/tokens/keys.js';
 import { createTokens } from './core/tokens/tokens.js';
-import { createFirstFactorFinisher } from './core/login/finish-first-factor.js';
+import { createFirstFactorFinisher, tokensOrMfaRequired } from './core/login/finish-first-factor.js';
 import { createReauthentication } from './core/login/reauthenticate.js';
 import { createRecentAuthCheck } from './core/login/recent-auth.js';
 import { createSecondFactors } from './core/login/second-factors.js';
@@ -120,7 +122,9 @@ async function assemble(config: Readonly<Config>, parts: GatehouseParts, opened:
     audit,
     breachedPasswords: breachedPasswordCheck(passwords, logger),
   };
-  const auth = createAuthService(deps, sessionSettings(config), passwords, { ...mfaParts(deps.factors, secret), settings: config.mfa });
+  const passkeyDeps = config.passkeys && passkeyDepsOf(deps, stores, config.passkeys, secret);
+  const ceremonies = passkeyDeps && createPasskeyCeremonies(passkeyDeps);
+  const auth = createAuthService(deps, sessionSettings(config), passwords, { ...mfaParts(deps.factors, secret), settings: config.mfa }, ceremonies?.assertion);
   const oauth = oauthSettings(config);
   const app = await buildApp({
     settings: httpSettings(config),
@@ -128,7 +132,9 @@ async function assemble(config: Readonly<Config>, parts: GatehouseParts, opened:
     auth,
     admin: createAdminService({ ...deps, roles: config.roles }),
     oauth: { service: createOAuthService(deps, auth, oauth), settings: oauth },
-    passkeys: config.passkeys && createPasskeys(deps, stores, config.passkeys, { secret, sessions: sessionSettings(config) }),
+    // a passkey login ends through the login state machine, like every other login
+    passkeys: passkeyDeps && ceremonies && createPasskeyService(passkeyDeps, ceremonies,
+      async (user, ctx, factor) => tokensOrMfaRequired(await auth.finishFirstFactor(user, factor, ctx))),
     metrics,
     audit,
     jwks: { ring: keys.ring, clock },
@@ -142,15 +148,9 @@ async function assemble(config: Readonly<Config>, parts: GatehouseParts, opened:
 const METADATA_OFF = 'PUBLIC_URL is not set: GET /.well-known/oauth-authorization-server (RFC 8414) is not served.';
 const PASSKEYS_OFF = 'WEBAUTHN_RP_ID and WEBAUTHN_ORIGINS are not set: passkeys are off (docs/configuration.md, "Passkeys").';
 
-/** Passkeys over their stores; a passkey login ends in a session like any other login. */
-function createPasskeys(
-  deps: CoreDeps, stores: Stores, settings: NonNullable<Config['passkeys']>, parts: { secret: string; sessions: SessionSettings },
-): PasskeyService {
-  const startSession = createSessionStarter(deps, parts.sessions);
-  return createPasskeyService(
-    { ...deps, passkeys: stores.passkeys, challenges: stores.webauthnChallenges, settings, decoyKey: deriveKey(parts.secret, 'passkey-decoy') },
-    (user, ctx, amr) => startSession(user, ctx, 'login_succeeded', { amr, authTime: new Date(deps.clock.now()) }),
-  );
+/** What the passkey use cases are built from, when passkeys are on. */
+function passkeyDepsOf(deps: CoreDeps, stores: Stores, settings: NonNullable<Config['passkeys']>, secret: string): PasskeyDeps {
+  return { ...deps, passkeys: stores.passkeys, challenges: stores.webauthnChallenges, settings, decoyKey: deriveKey(secret, 'passkey-decoy') };
 }
 
 /** Revocation over the logout of one session; introspection only for the clients of INTROSPECTION_CLIENTS. */
@@ -177,6 +177,7 @@ export function mfaParts(factors: FactorStore, secret: string): MfaParts {
 /** Each use case from its own factory (core/<capability>/), gathered into what the routes call. */
 export function createAuthService(
   deps: CoreDeps, sessions: SessionSettings, passwords: Pick<PasswordSettings, 'loginDelay'>, mfa: MfaParts & { settings: MfaSettings },
+  passkey?: PasskeyProof,
 ): AuthService {
   const startSession = createSessionStarter(deps, sessions);
   const throttle = createLoginThrottle(deps.limits, passwords.loginDelay);
@@ -199,7 +200,7 @@ export function createAuthService(
     changePassword: createPasswordChange(deps, { checkPassword, rotateSessionId, requireRecentAuth }),
     finishFirstFactor,
     verifyMfa: createSecondFactorVerification(machine, { startSession, throttle }),
-    reauthenticate: createReauthentication(deps, { checkPassword, throttle, secondFactors, startSession }),
+    reauthenticate: createReauthentication(deps, { checkPassword, throttle, secondFactors, startSession, passkey }),
     requireRecentAuth,
     mfa: { factorSummary, regenerateRecoveryCodes, removeTotp, ...createTotpEnrolment({ ...deps, ...mfa }, mfa.settings) },
   };

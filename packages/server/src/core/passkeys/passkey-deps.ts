@@ -19,7 +19,12 @@ export const CEREMONY_SECONDS = 300;
 /** Passkeys one user may hold: bounds the rows and the allowCredentials list. */
 export const MAX_PASSKEYS_PER_USER = 20;
 
-/** RFC 8176 methods of a passkey: a device-bound key is hardware (hwk), a synced one software (swk). */
+/** The RFC 8176 method of a passkey: a device-bound key is hardware (hwk), a synced one software (swk). */
+export function passkeyFactor(deviceType: 'singleDevice' | 'multiDevice'): 'hwk' | 'swk' {
+  return deviceType === 'singleDevice' ? 'hwk' : 'swk';
+}
+
+/** A passkey with user verification proves possession and the user (RFC 8176 `user`): multi-factor by itself. */
 export function passkeyAmr(deviceType: 'singleDevice' | 'multiDevice'): AuthMethod[] {
-  return [deviceType === 'singleDevice' ? 'hwk' : 'swk', 'mfa'];
+  return [passkeyFactor(deviceType), 'user', 'mfa'];
 }

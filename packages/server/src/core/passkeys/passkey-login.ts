@@ -7,12 +7,12 @@ import { auditOrigin, failureReason, type PasskeyPurpose } from '../audit.js';
 import type { RequestContext } from '../context.js';
 import type { AuthMethod } from '../login/amr.js';
 import type { TokenPair } from '../tokens/token-pair.js';
-import { passkeyAmr, type PasskeyDeps } from './passkey-deps.js';
+import { passkeyAmr, passkeyFactor, type PasskeyDeps } from './passkey-deps.js';
 import type { VerifiedAssertion, VerifyAssertion } from './verify-assertion.js';
 import type { UserRecord } from '../../storage/types/stores.js';
 
-/** The single way a login ends in a session, with the RFC 8176 methods used (core/sessions). */
-export type FinishLogin = (user: UserRecord, ctx: RequestContext, amr: AuthMethod[]) => Promise<TokenPair>;
+/** The single way a login ends in a session (core/login/finish-first-factor.ts), given the passkey's method. */
+export type FinishLogin = (user: UserRecord, ctx: RequestContext, factor: 'hwk' | 'swk') => Promise<TokenPair>;
 
 export function createAuditedAssertion({ audit }: Pick<PasskeyDeps, 'audit'>, verifyAssertion: VerifyAssertion) {
   return async function auditedAssertion(
@@ -34,7 +34,7 @@ export type AuditedAssertion = ReturnType<typeof createAuditedAssertion>;
 export function createPasskeyLogin({ limits }: Pick<PasskeyDeps, 'limits'>, assertion: AuditedAssertion, finishLogin: FinishLogin) {
   return async function passkeyLogin(input: { response: AuthenticationResponseJSON }, ctx: RequestContext): Promise<TokenPair> {
     await limits.consume('credentialsPerIp', ctx.ipKey);
-    const { user, amr } = await assertion(input.response, ctx, 'login');
-    return finishLogin(user, ctx, amr);
+    const { user, passkey } = await assertion(input.response, ctx, 'login');
+    return finishLogin(user, ctx, passkeyFactor(passkey.deviceType));
   };
 }

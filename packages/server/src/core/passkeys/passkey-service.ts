@@ -8,10 +8,16 @@ import { createAuditedAssertion, createPasskeyLogin, type FinishLogin } from './
 import { createPasskeyRegistration } from './registration.js';
 import { createAssertionCheck } from './verify-assertion.js';
 
-export function createPasskeyService(deps: PasskeyDeps, finishLogin: FinishLogin) {
+/** The challenges and the checked, audited assertion: what re-authentication needs before the login exists. */
+export function createPasskeyCeremonies(deps: PasskeyDeps) {
   const challenges = createChallenges(deps);
+  return { challenges, assertion: createAuditedAssertion(deps, createAssertionCheck(deps, challenges)) };
+}
+
+export type PasskeyCeremonies = ReturnType<typeof createPasskeyCeremonies>;
+
+export function createPasskeyService(deps: PasskeyDeps, { challenges, assertion }: PasskeyCeremonies, finishLogin: FinishLogin) {
   const registration = createPasskeyRegistration(deps, challenges);
-  const assertion = createAuditedAssertion(deps, createAssertionCheck(deps, challenges));
   return {
     registrationOptions: registration.options,
     register: registration.register,

@@ -1,4 +1,5 @@
 // GET /users/me/passkeys, PATCH and DELETE /users/me/passkeys/:id: the current user's passkeys.
+// Deleting one needs re-authentication (auth_time within REAUTH_MAX_AGE).
 import type { FastifyInstance } from 'fastify';
 import type { PasskeyService } from '../../../core/passkeys/passkey-service.js';
 import { currentAuth } from '../../auth-guard.js';
@@ -35,10 +36,10 @@ export function myPasskeysRoutes(app: FastifyInstance, passkeys: PasskeyService)
   }, async (request) => toPublicPasskey(await passkeys.rename(currentAuth(request).user.id, request.params.id, request.body.name)));
 
   app.delete<{ Params: { id: string } }>('/users/me/passkeys/:id', {
-    onRequest: app.requireUser,
+    onRequest: [app.requireUser, app.requireRecentAuth], // removing a way to sign in needs a recent sign-in (design §12)
     schema: {
       tags: ['passkeys'],
-      summary: 'Delete one of the current user\'s passkeys',
+      summary: 'Delete one of the current user\'s passkeys (needs a recent sign-in: POST /auth/reauthenticate)',
       security: bearerSecurity,
       params,
       response: responses({ 204: { type: 'null', description: 'Deleted' } }, [401, 403, 404, 503]),

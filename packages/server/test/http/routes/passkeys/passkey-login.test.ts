@@ -31,13 +31,13 @@ test('signs in with a discoverable passkey (no username) and with a username, ea
     assert.equal(res.headers['cache-control'], 'no-store');
     assert.equal((await me(app, res.json().access_token)).json().id, user.userId);
     const claims = decodeJwt(res.json().access_token);
-    assert.deepEqual([claims.amr, claims.auth_time], [['hwk', 'mfa'], Math.floor(Date.UTC(2026, 0, 1, 12) / 1000)], 'a device-bound key, multi-factor');
+    assert.deepEqual([claims.amr, claims.auth_time], [['hwk', 'user', 'mfa'], Math.floor(Date.UTC(2026, 0, 1, 12) / 1000)], 'a device-bound key, multi-factor');
   }
   const listed = (await app.inject({ method: 'GET', url: '/users/me/passkeys', headers: bearer(user.tokens.access_token) })).json();
   assert.equal(listed.passkeys[0].last_used_at, '2026-01-01T12:00:00.000Z');
 });
 
-test('a synced passkey signs in with amr ["swk", "mfa"]', async (t) => {
+test('a synced passkey signs in with amr ["swk", "user", "mfa"]', async (t) => {
   const { app, user } = await setup(t);
   const synced = newAuthenticator();
   const options = (await app.inject({ method: 'POST', url: '/users/me/passkeys/options', headers: bearer(user.tokens.access_token) })).json();
@@ -47,7 +47,7 @@ test('a synced passkey signs in with amr ["swk", "mfa"]', async (t) => {
   assert.deepEqual([created.json().device_type, created.json().backed_up], ['multiDevice', true]);
   const res = await verifyLogin(app, synced.get(await loginOptions(app), { synced: true }));
   assert.equal(res.statusCode, 200, res.body);
-  assert.deepEqual(decodeJwt(res.json().access_token).amr, ['swk', 'mfa']);
+  assert.deepEqual(decodeJwt(res.json().access_token).amr, ['swk', 'user', 'mfa']);
 });
 
 test('with a username, options name that user\'s passkeys; an unknown name or one without passkeys gets a lookalike decoy', async (t) => {
