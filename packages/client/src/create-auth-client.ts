@@ -1,7 +1,8 @@
 // createAuthClient(): the client an app holds. It logs in and out, keeps the token pair in the
 // storage you choose, and gives a fetch that always carries a fresh access token.
 import { createAuthFetch, type AuthFetch } from './auth-fetch.js';
-import { changePassword, currentUser, login, logout, register } from './account.js';
+import { changePassword, currentUser, keepTokens, login, logout, register } from './account.js';
+import { createMfaCalls, type FactorSummary, type Reauthentication, type SecondFactor, type TotpEnrolment } from './mfa.js';
 import { createEmitter, type AuthEvents, type Listener } from './events.js';
 import { createRefresher } from './refresher.js';
 import { deletePasskey, listPasskeys, loginWithPasskey, registerPasskey, renamePasskey, type Passkey } from './passkeys.js';
@@ -37,11 +38,27 @@ export interface User {
 export type Credentials = { username: string; password: string } | { email: string; password: string };
 export interface Registration { username: string; email: string; password: string; full_name?: string | null }
 export type LogoutScope = 'local' | 'others' | 'global';
-export interface PasswordChange { current_password: string; new_password: string }
+/** Without current_password the sign-in must be recent (reauthenticate first). */
+export interface PasswordChange { current_password?: string; new_password: string }
 
 export interface AuthClient {
   register(input: Registration): Promise<User>;
+  /** Throws MfaRequiredError (code mfa_required) when the account has a second factor: then call verifyMfa. */
   login(credentials: Credentials): Promise<SessionInfo>;
+  /** The second step of a login: the MfaRequiredError's mfaToken, a factor it listed, and a code. */
+  verifyMfa(mfaToken: string, factor: SecondFactor, code: string): Promise<SessionInfo>;
+  /** The user's second factors. */
+  factors(): Promise<FactorSummary>;
+  /** A new TOTP secret with its otpauth URI and QR code (SVG); not active until confirmTotp. */
+  startTotpEnrolment(): Promise<TotpEnrolment>;
+  /** Activates TOTP with a first code; answers the 10 recovery codes, shown this once. */
+  confirmTotp(code: string): Promise<{ recovery_codes: string[] }>;
+  /** Needs a recent sign-in: reauthenticate() first when it throws reauthentication_required. */
+  removeTotp(): Promise<void>;
+  /** New recovery codes (the old ones stop working); needs a recent sign-in. */
+  regenerateRecoveryCodes(): Promise<{ recovery_codes: string[] }>;
+  /** Proves who you are again (password or TOTP code); the new session's pair is stored. */
+  reauthenticate(proof: Reauthentication): Promise<SessionInfo>;
   /** Ends this session (local), the user's other sessions (others) or all (global). */
   logout(scope?: LogoutScope): Promise<void>;
   /** GET /users/me through fetch(); null when there is no session. */
@@ -86,6 +103,7 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
       rename: (id, name) => renamePasskey(ctx, authFetch, id, name),
       delete: (id) => deletePasskey(ctx, authFetch, id),
     },
+    ...createMfaCalls(ctx, authFetch, (pair, reason) => keepTokens(ctx, pair, reason)),
     fetch: authFetch,
     session: async () => {
       const tokens = await ctx.storage.load();

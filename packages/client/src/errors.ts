@@ -13,6 +13,23 @@ export class AuthClientError extends Error {
   }
 }
 
+/**
+ * A login whose password (or other first factor) passed, for an account with a second factor: the
+ * server answered 403 mfa_required. Finish it with `client.verifyMfa(error.mfaToken, factor, code)`
+ * within 5 minutes; `factors` lists what the account has ("totp", "recovery_code").
+ */
+export class MfaRequiredError extends AuthClientError {
+  readonly mfaToken: string;
+  readonly factors: string[];
+
+  constructor(message: string, mfaToken: string, factors: string[]) {
+    super('mfa_required', 403, message);
+    this.name = 'MfaRequiredError';
+    this.mfaToken = mfaToken;
+    this.factors = factors;
+  }
+}
+
 /** Reads `{code, message}` from an error answer; a body that is not Gatehouse JSON gets `http_<status>`. */
 export async function errorFromResponse(response: Response): Promise<AuthClientError> {
   let body: unknown = null;
@@ -21,8 +38,12 @@ export async function errorFromResponse(response: Response): Promise<AuthClientE
   } catch {
     // Not JSON (a proxy's error page): the status alone says what happened.
   }
-  const fields = (body ?? {}) as { code?: unknown; message?: unknown; error?: unknown };
+  const fields = (body ?? {}) as { code?: unknown; message?: unknown; error?: unknown; mfa_token?: unknown; factors?: unknown };
   const code = typeof fields.code === 'string' ? fields.code : `http_${response.status}`;
   const message = typeof fields.message === 'string' ? fields.message : `The server answered ${response.status}.`;
+  if (code === 'mfa_required' && typeof fields.mfa_token === 'string') {
+    const factors = Array.isArray(fields.factors) ? fields.factors.filter((f): f is string => typeof f === 'string') : [];
+    return new MfaRequiredError(message, fields.mfa_token, factors);
+  }
   return new AuthClientError(code, response.status, message);
 }

@@ -5,7 +5,7 @@ import type { SessionInfo } from './tokens.js';
 
 export interface AuthEvents {
   /** New tokens: after login, register, a password change, a refresh, or a refresh another tab made. */
-  tokens: SessionInfo & { reason: 'login' | 'register' | 'password_changed' | 'refresh' | 'sync' };
+  tokens: SessionInfo & { reason: 'login' | 'register' | 'password_changed' | 'reauthenticated' | 'refresh' | 'sync' };
   /** The session ended: logout(), a refused refresh, or a logout in another tab. */
   logout: { reason: 'logout' | 'refresh_failed' | 'sync'; error?: AuthClientError };
   /** A refresh could not reach the server, or it answered 429/5xx; the session is kept. */

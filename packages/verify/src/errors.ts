@@ -8,6 +8,10 @@ export const VERIFY_ERROR_STATUS = {
   token_expired: 401,
   session_revoked: 401,
   insufficient_role: 403,
+  /** requireMfa: the token's amr lacks `mfa` (RFC 8176): the user signed in with one factor. */
+  mfa_required: 403,
+  /** requireRecentAuth(seconds): the token's auth_time is older, or absent. */
+  reauthentication_required: 403,
   /** The Redis session check could not be made: fail closed. */
   store_unavailable: 503,
   /** The JWKS could not be fetched (network, timeout, not 200): fail closed. */

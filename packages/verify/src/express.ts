@@ -1,8 +1,8 @@
-// The Express adapter: `gatehouseExpress(options)` gives `requireUser` and `requireRole(...)`
-// middleware that set `req.user` and answer 401/403 with WWW-Authenticate like the Gatehouse
+// The Express adapter: `gatehouseExpress(options)` gives `requireUser`, `requireRole(...)`,
+// `requireMfa` and `requireRecentAuth(seconds)` middleware that set `req.user` and answer 401/403 with WWW-Authenticate like the Gatehouse
 // server. Express types only; works with Express 4 and 5.
 import type { NextFunction, Request, Response } from 'express';
-import { asVerifyError, bearerChallenge, checkRole, errorBody, readBearerToken } from './http.js';
+import { asVerifyError, bearerChallenge, checkMfa, checkRecentAuth, checkRole, errorBody, maxAgeOf, readBearerToken } from './http.js';
 import { verifyAccessToken, type GatehouseUser, type VerifyAccessTokenOptions } from './verify-access-token.js';
 
 declare global {
@@ -25,6 +25,10 @@ export interface GatehouseExpressOptions extends VerifyAccessTokenOptions {
 export interface GatehouseExpress {
   requireUser: GatehouseMiddleware;
   requireRole(...roles: string[]): GatehouseMiddleware;
+  /** A multi-factor sign-in (amr holds `mfa`); 403 mfa_required otherwise. */
+  requireMfa: GatehouseMiddleware;
+  /** auth_time at most `seconds` old; 403 reauthentication_required otherwise. */
+  requireRecentAuth(seconds: number): GatehouseMiddleware;
 }
 
 export function gatehouseExpress(options: GatehouseExpressOptions): GatehouseExpress {
@@ -34,13 +38,14 @@ export function gatehouseExpress(options: GatehouseExpressOptions): GatehouseExp
   // and the like use the same name) is never taken for a verified one.
   const verified = new WeakMap<Request, GatehouseUser>();
 
-  const guard = (roles: readonly string[]): GatehouseMiddleware => async (req, res, next) => {
+  const guard = (roles: readonly string[], check: (user: GatehouseUser) => void = () => undefined): GatehouseMiddleware => async (req, res, next) => {
     let user: GatehouseUser;
     try {
       user = verified.get(req) ?? (await verifyAccessToken(readBearerToken(req.headers.authorization), options));
       verified.set(req, user);
       req.user = user;
       if (roles.length > 0) checkRole(user.role, roles);
+      check(user);
     } catch (error) {
       let failure;
       try {
@@ -61,6 +66,11 @@ export function gatehouseExpress(options: GatehouseExpressOptions): GatehouseExp
     requireRole: (...roles) => {
       if (roles.length === 0) throw new TypeError('requireRole: name at least one role');
       return guard(roles);
+    },
+    requireMfa: guard([], (user) => checkMfa(user.amr)),
+    requireRecentAuth: (seconds) => {
+      const maxAge = maxAgeOf(seconds);
+      return guard([], (user) => checkRecentAuth(user.authTime, maxAge, options.now ? options.now() : Date.now()));
     },
   };
 }

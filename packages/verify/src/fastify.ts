@@ -1,8 +1,9 @@
 // The Fastify adapter: a plugin that decorates `request.user` and offers route-level guards,
-// `onRequest: app.gatehouse.requireUser` and `onRequest: app.gatehouse.requireRole('admin')`,
+// `onRequest: app.gatehouse.requireUser`, `…requireRole('admin')`, `…requireMfa` and
+// `…requireRecentAuth(600)`,
 // answering 401/403 with WWW-Authenticate like the Gatehouse server. Fastify types only.
 import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
-import { asVerifyError, bearerChallenge, checkRole, errorBody, readBearerToken } from './http.js';
+import { asVerifyError, bearerChallenge, checkMfa, checkRecentAuth, checkRole, errorBody, maxAgeOf, readBearerToken } from './http.js';
 import { cachedUser, verifyAccessToken, type GatehouseUser, type VerifyAccessTokenOptions } from './verify-access-token.js';
 
 /**
@@ -19,6 +20,10 @@ export interface GatehouseFastify {
   requireUser: GatehouseGuard;
   /** Needs a valid access token whose role is one of `roles`. */
   requireRole(...roles: string[]): GatehouseGuard;
+  /** Needs a valid access token of a multi-factor sign-in (amr holds `mfa`); 403 mfa_required otherwise. */
+  requireMfa: GatehouseGuard;
+  /** Needs a valid access token whose auth_time is at most `seconds` old; 403 reauthentication_required otherwise. */
+  requireRecentAuth(seconds: number): GatehouseGuard;
 }
 
 export interface GatehouseFastifyOptions extends VerifyAccessTokenOptions {
@@ -93,8 +98,13 @@ export async function gatehouseVerify(app: FastifyInstance, options: GatehouseFa
     if (roles.length === 0) throw new TypeError('requireRole: name at least one role');
     return guard((user) => checkRole(user.role, roles));
   };
+  const requireMfa = guard((user) => checkMfa(user.amr));
+  const requireRecentAuth = (seconds: number): GatehouseGuard => {
+    const maxAge = maxAgeOf(seconds);
+    return guard((user) => checkRecentAuth(user.authTime, maxAge, options.now ? options.now() : Date.now()));
+  };
   app.decorateRequest('user', null);
-  app.decorate('gatehouse', { requireUser, requireRole });
+  app.decorate('gatehouse', { requireUser, requireRole, requireMfa, requireRecentAuth });
 }
 
 // Like fastify-plugin: the decorations reach the scope that registered the plugin.

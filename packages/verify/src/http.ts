@@ -34,3 +34,21 @@ export function errorBody(error: VerifyError): { statusCode: number; code: strin
 export function checkRole(role: string, roles: readonly string[]): void {
   if (!roles.includes(role)) throw new VerifyError('insufficient_role', `This needs the role ${roles.join(' or ')}.`);
 }
+
+/** requireMfa: the token's amr says multi-factor (RFC 8176 `mfa`); a VerifyError otherwise. */
+export function checkMfa(amr: readonly string[]): void {
+  if (!amr.includes('mfa')) throw new VerifyError('mfa_required', 'This needs a sign-in with a second factor.');
+}
+
+/** requireRecentAuth: auth_time within `maxAgeSeconds` of `nowMs`; a VerifyError otherwise (RFC 9470's max_age idea). */
+export function checkRecentAuth(authTime: number | null, maxAgeSeconds: number, nowMs: number): void {
+  if (authTime === null || nowMs / 1000 - authTime > maxAgeSeconds) {
+    throw new VerifyError('reauthentication_required', `This needs a sign-in within the last ${maxAgeSeconds} seconds.`);
+  }
+}
+
+/** The seconds of requireRecentAuth(seconds), checked once when the guard is made. */
+export function maxAgeOf(seconds: number): number {
+  if (typeof seconds !== 'number' || !(seconds > 0)) throw new TypeError('requireRecentAuth: seconds must be a positive number');
+  return seconds;
+}

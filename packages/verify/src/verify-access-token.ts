@@ -46,6 +46,10 @@ export interface AccessTokenClaims {
   iat: number;
   exp: number;
   aud?: string | string[];
+  /** RFC 8176 authentication methods: pwd, otp, mfa, email, fed, hwk, swk, user. */
+  amr?: string[];
+  /** When the user last authenticated, epoch seconds (OpenID Connect Core §2). */
+  auth_time?: number;
 }
 
 /** Who the token speaks for. Frozen, and shared by the requests that send the same token. */
@@ -54,6 +58,10 @@ export interface GatehouseUser {
   readonly name: string;
   readonly role: string;
   readonly sessionId: string;
+  /** How the user authenticated (RFC 8176); empty for tokens minted before the server set it. */
+  readonly amr: readonly string[];
+  /** When the user last authenticated, epoch seconds; null for tokens minted before the server set it. */
+  readonly authTime: number | null;
   readonly claims: Readonly<AccessTokenClaims>;
 }
 
@@ -84,7 +92,10 @@ export function cachedUser(token: string, options: VerifyAccessTokenOptions): Ga
 
 /** A verified token's user, frozen: one object serves every request that sends the same token. */
 function toUser(claims: AccessTokenClaims): GatehouseUser {
-  return Object.freeze({ id: claims.sub, name: claims.name, role: claims.role, sessionId: claims.sid, claims: Object.freeze(claims) });
+  return Object.freeze({
+    id: claims.sub, name: claims.name, role: claims.role, sessionId: claims.sid,
+    amr: Object.freeze([...(claims.amr ?? [])]), authTime: claims.auth_time ?? null, claims: Object.freeze(claims),
+  });
 }
 
 /** What the cache keeps per token: its exp, for the cache, and the user built once. */
@@ -128,13 +139,19 @@ async function verifySignedToken(token: string, options: VerifyAccessTokenOption
 }
 
 function readClaims(payload: JWTPayload, options: VerifyAccessTokenOptions): AccessTokenClaims {
-  const { iss, sub, sid, name, role, jti, iat, exp, aud } = payload as Record<string, unknown>;
+  const { iss, sub, sid, name, role, jti, iat, exp, aud, amr, auth_time } = payload as Record<string, unknown>;
   const texts = [iss, sub, sid, name, role, jti].every((v) => typeof v === 'string' && v.length > 0);
   const numbers = [iat, exp].every((v) => typeof v === 'number' && Number.isFinite(v));
   if (!texts || !numbers) throw new VerifyError('invalid_token', 'The token lacks required claims.');
   checkIssuedAt(iat as number, exp as number, options);
   const claims = { iss, sub, sid, name, role, jti, iat, exp } as AccessTokenClaims;
   if (aud !== undefined) claims.aud = aud as string | string[];
+  if (amr !== undefined || auth_time !== undefined) {
+    if (!Array.isArray(amr) || !amr.every((m) => typeof m === 'string') || typeof auth_time !== 'number' || !Number.isFinite(auth_time)) {
+      throw new VerifyError('invalid_token', 'The token\'s amr or auth_time claim is malformed.');
+    }
+    Object.assign(claims, { amr, auth_time });
+  }
   return claims;
 }
 

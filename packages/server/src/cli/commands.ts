@@ -13,7 +13,7 @@ import type { CommandSpec, Flags } from './args.js';
 import { processIo } from './prompt.js';
 import { listUsers } from './user-list.js';
 import {
-  createUser, deleteUser, requireConfirmable, requireDeclaredRole, setDisabled, setPassword, setRole, type UserCommandContext,
+  createUser, deleteUser, requireConfirmable, requireDeclaredRole, resetFactors, setDisabled, setPassword, setRole, type UserCommandContext,
 } from './user-commands.js';
 
 export interface Command extends CommandSpec {
@@ -104,4 +104,5 @@ export const COMMANDS: readonly Command[] = [
   },
   { name: 'user disable', flags: USER, selectsUser: true, run: userCommand((flags, ctx) => setDisabled(flags, ctx, true)) },
   { name: 'user enable', flags: USER, selectsUser: true, run: userCommand((flags, ctx) => setDisabled(flags, ctx, false)) },
+  { name: 'user reset-mfa', flags: USER, selectsUser: true, run: userCommand(resetFactors) },
 ];

@@ -26,6 +26,9 @@ Commands:
                                 disable a user and end all their sessions
   user enable (--username U | --id ID)
                                 enable a user again
+  user reset-mfa (--username U | --id ID)
+                                remove every second factor (TOTP, recovery codes) and end all
+                                their sessions, for a user who lost them
   help, --help, -h              print this help
 
 Roles must be declared in ROLES (default user,admin). The last active admin is never demoted

@@ -1,5 +1,5 @@
 // The `gatehouse user …` commands that change one user: create, set-password, role, delete,
-// disable, enable. Role changes and deletion go through the admin core, as in the admin API:
+// disable, enable, reset-mfa. Role changes and deletion go through the admin core, as in the admin API:
 // ROLES applies and the last active admin is kept.
 import { noAudit } from '../core/audit.js';
 import { systemClock } from '../core/clock.js';
@@ -83,4 +83,11 @@ export async function setDisabled(flags: Flags, ctx: UserCommandContext, disable
   const user = await findUser(ctx.stores, flags);
   await setAccountDisabled({ users: ctx.stores.users, sessions: ctx.stores.sessions, clock: systemClock }, user.id, disabled);
   console.log(`User ${user.username} is now ${disabled ? 'disabled; all their sessions are revoked' : 'enabled'}.`);
+}
+
+/** For a user who lost their device and recovery codes: every second factor goes, and every session. */
+export async function resetFactors(flags: Flags, ctx: UserCommandContext): Promise<void> {
+  const user = await findUser(ctx.stores, flags);
+  const ended = await adminService(ctx).resetFactors(CLI_ACTOR, user.id);
+  console.log(`Reset the second factors of ${user.username} (${user.id}); ${sessionsEnded(ended)}.`);
 }

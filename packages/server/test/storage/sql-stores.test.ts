@@ -7,6 +7,7 @@ import type { Stores } from '../../src/storage/types/stores.js';
 import { describeSessionStore, describeUserStore, newSession, newUser } from './contract.js';
 import { describePasskeyStore } from './contract/passkeys.js';
 import { postgres, sqlBackends, unavailable } from './backends.js';
+import { describeFactorStores } from './contract/factors.js';
 
 /** A user row for rows that need one (sessions, passkeys); answers its id. */
 async function newUserIdIn(stores: Stores): Promise<string> {
@@ -23,6 +24,8 @@ for (const { backend, variable } of sqlBackends) {
     return {
       users: stores.users,
       sessions: stores.sessions,
+      factors: stores.factors,
+      loginChallenges: stores.loginChallenges,
       newUserId: () => newUserIdIn(stores),
       async close() {
         await stores.close();
@@ -32,6 +35,7 @@ for (const { backend, variable } of sqlBackends) {
   };
   describeUserStore(backend.name, skip, open);
   describeSessionStore(backend.name, skip, open);
+  describeFactorStores(backend.name, skip, open);
   describePasskeyStore(backend.name, skip, async () => {
     const { url, drop } = await backend.create();
     const stores = await createStores({ databaseUrl: url, migrate: true });

@@ -17,7 +17,7 @@ async function setup(t: { after(fn: () => Promise<void>): void }): Promise<{ ctx
   api.get('/admin', auth.requireRole('admin'), (req, res) => { res.json({ admin: req.user!.name }); });
   // another middleware that sets req.user first, as passport does
   const impostor: express.RequestHandler = (req, _res, next) => {
-    req.user = { id: 'someone-else', name: 'someone-else', role: 'admin', sessionId: 'none', claims: {} as never };
+    req.user = { id: 'someone-else', name: 'someone-else', role: 'admin', sessionId: 'none', amr: [], authTime: null, claims: {} as never };
     next();
   };
   api.get('/preset/profile', impostor, auth.requireUser, (req, res) => { res.json({ id: req.user!.id }); });

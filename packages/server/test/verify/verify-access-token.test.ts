@@ -38,7 +38,7 @@ test('with the shared secret, an access token of the real server verifies to its
   const { tokens, userId, username } = await registerUser(ctx.app);
   const user = await verifyAccessToken(tokens.access_token, options(ctx));
   const claims = decodeJwt(tokens.access_token);
-  assert.deepEqual(user, { id: userId, name: username, role: 'user', sessionId: claims.sid, claims });
+  assert.deepEqual(user, { id: userId, name: username, role: 'user', sessionId: claims.sid, amr: ['pwd'], authTime: claims.auth_time, claims });
 });
 
 test('cachedUser answers a token that passed, while it is cached and valid, and only without a session check', async (t) => {

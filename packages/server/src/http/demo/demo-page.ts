@@ -1,11 +1,13 @@
 // The demo page's script, run in the browser: login and register forms, the current user, the
-// access token's remaining life, a call to /users/me through the client, logout, and passkeys
-// (passkeys-panel.ts).
+// access token's remaining life, a call to /users/me through the client, logout, the second-factor
+// parts (mfa-panel.ts) and passkeys (passkeys-panel.ts).
 import { createAuthClient, localStorageAdapter, type SessionInfo } from '@gatehouse-auth/client';
+import { setupMfa } from './mfa-panel.js';
 import { setupPasskeys } from './passkeys-panel.js';
 
 const client = createAuthClient({ baseUrl: location.origin, storage: localStorageAdapter() });
 let session: SessionInfo | null = null;
+const mfa = setupMfa(client, say);
 
 function element<T extends HTMLElement = HTMLElement>(id: string): T {
   return document.getElementById(id) as T;
@@ -24,6 +26,7 @@ async function render(): Promise<void> {
   element('logged-in').hidden = session === null;
   element('who').textContent = session ? `${session.claims.name ?? session.claims.sub} (${session.claims.role ?? 'user'})` : '';
   if (!session) element('me-result').textContent = '';
+  mfa.render(session !== null);
   tick();
 }
 
@@ -56,7 +59,8 @@ async function callMe(): Promise<void> {
 }
 
 onSubmit('login-form', ({ login, password }) =>
-  client.login(login!.includes('@') ? { email: login!, password: password! } : { username: login!, password: password! }));
+  client.login(login!.includes('@') ? { email: login!, password: password! } : { username: login!, password: password! })
+    .catch((error: unknown) => { if (!mfa.secondStepFor(error)) throw error; }));
 onSubmit('register-form', ({ username, email, password }) => client.register({ username: username!, email: email!, password: password! }));
 element('call-me').addEventListener('click', () => void callMe().catch((error: Error) => say(error.message)));
 element('logout').addEventListener('click', () => void client.logout());

@@ -22,6 +22,13 @@ export const demoPageHtml = `<!doctype html>
       <label>Password <input name="password" type="password" autocomplete="current-password" required></label>
       <button type="submit">Log in</button>
     </form>
+    <form id="mfa-form" hidden>
+      <h2>Second step</h2>
+      <p>This account has two-factor authentication: enter the code your authenticator app shows, or a recovery code.</p>
+      <label>Kind <select name="factor"><option value="totp">Code from the app</option><option value="recovery_code">Recovery code</option></select></label>
+      <label>Code <input name="code" autocomplete="one-time-code" required></label>
+      <button type="submit">Verify</button>
+    </form>
     <form id="register-form">
       <h2>Register</h2>
       <label>Username <input name="username" autocomplete="username" required></label>
@@ -42,6 +49,22 @@ export const demoPageHtml = `<!doctype html>
     <p>Access token expires in <strong id="token-life"></strong></p>
     <p><button id="call-me" type="button">GET /users/me</button> <button id="logout" type="button">Log out</button></p>
     <pre id="me-result"></pre>
+    <h3>Two-factor authentication</h3>
+    <p id="mfa-status"></p>
+    <p><button id="totp-start" type="button">Set up TOTP</button></p>
+    <div id="totp-enrol" hidden>
+      <p>Scan this code with an authenticator app, or type the secret.</p>
+      <div id="totp-qr"></div>
+      <p>Secret: <code id="totp-secret"></code></p>
+      <form id="totp-confirm-form">
+        <label>Code from the app <input name="code" inputmode="numeric" autocomplete="one-time-code" required></label>
+        <button type="submit">Confirm</button>
+      </form>
+    </div>
+    <div id="recovery" hidden>
+      <p>Your recovery codes, shown this once: each one replaces a code from the app for one login.</p>
+      <pre id="recovery-codes"></pre>
+    </div>
     <h2>Passkeys</h2>
     <ul id="passkey-list"></ul>
     <form id="add-passkey-form">
@@ -59,5 +82,7 @@ form { border: 1px solid #ccc; border-radius: 6px; padding: 0 1rem 1rem; margin-
 label { display: block; margin: .5rem 0; }
 input { display: block; width: 100%; box-sizing: border-box; padding: .3rem; }
 pre { background: #f4f4f4; padding: .5rem; overflow: auto; }
+select { display: block; padding: .3rem; }
+#totp-qr svg { width: 12rem; height: 12rem; }
 #message { color: #a00; }
 `;
