@@ -5,7 +5,9 @@ import { changePassword, currentUser, keepTokens, login, logout, register } from
 import { createMfaCalls, type FactorSummary, type Reauthentication, type SecondFactor, type TotpEnrolment } from './mfa.js';
 import { createEmitter, type AuthEvents, type Listener } from './events.js';
 import { createRefresher } from './refresher.js';
-import { deletePasskey, listPasskeys, loginWithPasskey, registerPasskey, renamePasskey, type Passkey } from './passkeys.js';
+import {
+  deletePasskey, listPasskeys, loginWithPasskey, reauthenticateWithPasskey, registerPasskey, renamePasskey, type Passkey,
+} from './passkeys.js';
 import { memoryStorage, type TokenStorage } from './storage.js';
 import { followOtherTabs } from './tab-sync.js';
 import { sessionInfo, type SessionInfo } from './tokens.js';
@@ -72,7 +74,10 @@ export interface AuthClient {
     register(name?: string): Promise<Passkey>;
     list(): Promise<Passkey[]>;
     rename(id: string, name: string): Promise<Passkey>;
+    /** Needs a recent sign-in: reauthenticate() first when it throws reauthentication_required. */
     delete(id: string): Promise<void>;
+    /** A recent sign-in with one of the user's passkeys: the pair of the new session is kept. */
+    reauthenticate(): Promise<SessionInfo>;
   };
   fetch: AuthFetch;
   /** The current access token, its expiry and claims, from storage (no request); null when logged out. */
@@ -102,6 +107,7 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
       list: () => listPasskeys(ctx, authFetch),
       rename: (id, name) => renamePasskey(ctx, authFetch, id, name),
       delete: (id) => deletePasskey(ctx, authFetch, id),
+      reauthenticate: () => reauthenticateWithPasskey(ctx, authFetch),
     },
     ...createMfaCalls(ctx, authFetch, (pair, reason) => keepTokens(ctx, pair, reason)),
     fetch: authFetch,

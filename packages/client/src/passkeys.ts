@@ -1,5 +1,5 @@
 // Passkeys in the client: register one for the signed-in user, sign in with one (with a username,
-// or none for a discoverable passkey), and list, rename or delete them. The ceremony runs in the
+// or none for a discoverable passkey), re-authenticate with one, and list, rename or delete them. The ceremony runs in the
 // browser's own WebAuthn API (navigator.credentials); no library is needed for the rest.
 import type { AuthFetch } from './auth-fetch.js';
 import type { ClientContext } from './create-auth-client.js';
@@ -50,6 +50,15 @@ export async function loginWithPasskey(ctx: ClientContext, input: { username?: s
   if (!credential) throw new AuthClientError('webauthn_cancelled', 0, 'No passkey was chosen.');
   const response = await postJson(ctx, '/auth/passkey/verify', { response: authenticationJSON(credential) });
   return keepTokens(ctx, (await response.json()) as TokenPairBody, 'login');
+}
+
+/** Proves a recent sign-in with one of the signed-in user's passkeys; the new session's pair is kept. */
+export async function reauthenticateWithPasskey(ctx: ClientContext, authFetch: AuthFetch): Promise<SessionInfo> {
+  const options = await json<RequestOptionsJSON>(await authFetch(ctx.endpoint('/auth/reauthenticate/passkey/options'), jsonInit({})));
+  const credential = await credentialsApi().get({ publicKey: requestOptions(options) }) as PublicKeyCredential | null;
+  if (!credential) throw new AuthClientError('webauthn_cancelled', 0, 'No passkey was chosen.');
+  const body = { passkey: authenticationJSON(credential) };
+  return keepTokens(ctx, await json<TokenPairBody>(await authFetch(ctx.endpoint('/auth/reauthenticate'), jsonInit(body))), 'reauthenticated');
 }
 
 export async function listPasskeys(ctx: ClientContext, authFetch: AuthFetch): Promise<Passkey[]> {

@@ -30,10 +30,10 @@ async function credentials({ cdp, authenticatorId }: Authenticator) {
   return (await cdp.send('WebAuthn.getCredentials', { authenticatorId })).credentials;
 }
 
-async function setup(t: TestContext) {
+async function setup(t: TestContext, env: Record<string, string> = {}) {
   const port = await freePort();
   const origin = `http://localhost:${port}`;
-  const server = await startServer(t, { WEBAUTHN_RP_ID: 'localhost', WEBAUTHN_ORIGINS: origin }, port);
+  const server = await startServer(t, { WEBAUTHN_RP_ID: 'localhost', WEBAUTHN_ORIGINS: origin, ...env }, port);
   const browser = await launchBrowser(t);
   const open = async (context?: BrowserContext) => {
     const page = await (context ?? await browser.newContext()).newPage();
@@ -103,6 +103,21 @@ browserTest('renames and deletes a passkey on /demo; a deleted passkey no longer
   await passkeyLogin(page);
   await page.waitForSelector('#message:has-text("not registered")');
   assert.equal(await page.isVisible('#logged-out'), true);
+});
+
+browserTest('deleting a passkey after REAUTH_MAX_AGE re-authenticates with a passkey first', async (t) => {
+  const { server, open } = await setup(t, { REAUTH_MAX_AGE: '1s' });
+  const username = await server.registerUser();
+  const { page } = await open();
+  await logIn(page, username);
+  await addPasskey(page, 'Kept');
+  await addPasskey(page, 'Dropped');
+  await page.waitForTimeout(2100); // the sign-in is now older than REAUTH_MAX_AGE
+  await page.click('#passkey-list li:has-text("Dropped") button[data-action=delete]');
+  await page.waitForSelector('#passkey-list li:has-text("Dropped")', { state: 'detached' });
+  assert.equal(server.count('POST /auth/reauthenticate/passkey/options'), 1);
+  assert.equal(server.count('POST /auth/reauthenticate'), 1);
+  assert.match(await page.innerText('#passkey-list'), /Kept/);
 });
 
 browserTest('a second user cannot sign in with the first user\'s passkey', async (t) => {

@@ -45,8 +45,13 @@ export function setupPasskeys({ client, element, say }: PanelParts): { render(lo
     await render(true);
   }
 
+  /** Deleting needs a recent sign-in: when it is too old, the page re-authenticates with a passkey and tries once more. */
   async function remove(id: string): Promise<void> {
-    await client.passkeys.delete(id);
+    await client.passkeys.delete(id).catch(async (error: { code?: string }) => {
+      if (error.code !== 'reauthentication_required') throw error;
+      await client.passkeys.reauthenticate();
+      await client.passkeys.delete(id);
+    });
     await render(true);
   }
 
