@@ -110,14 +110,13 @@ browserTest('deleting a passkey after REAUTH_MAX_AGE re-authenticates with a pas
   const username = await server.registerUser();
   const { page } = await open();
   await logIn(page, username);
-  await addPasskey(page, 'Kept');
-  await addPasskey(page, 'Dropped');
+  await addPasskey(page, 'Only key'); // one per authenticator: the browser refuses a second (excludeCredentials)
   await page.waitForTimeout(2100); // the sign-in is now older than REAUTH_MAX_AGE
-  await page.click('#passkey-list li:has-text("Dropped") button[data-action=delete]');
-  await page.waitForSelector('#passkey-list li:has-text("Dropped")', { state: 'detached' });
+  await page.click('#passkey-list li button[data-action=delete]');
+  await page.waitForSelector('#passkey-list li', { state: 'detached' });
   assert.equal(server.count('POST /auth/reauthenticate/passkey/options'), 1);
   assert.equal(server.count('POST /auth/reauthenticate'), 1);
-  assert.match(await page.innerText('#passkey-list'), /Kept/);
+  assert.equal(await page.innerText('#message'), '');
 });
 
 browserTest('a second user cannot sign in with the first user\'s passkey', async (t) => {
