@@ -12,6 +12,9 @@ import { keepTokens } from './requests.js';
 import { createMfaCalls, type FactorSummary, type Reauthentication, type SecondFactor, type TotpEnrolment } from './mfa.js';
 import { createEmitter, type AuthEvents, type Listener } from './events.js';
 import { createRefresher } from './refresher.js';
+import {
+  deletePasskey, listPasskeys, loginWithPasskey, reauthenticateWithPasskey, registerPasskey, renamePasskey, type Passkey,
+} from './passkeys.js';
 import { memoryStorage, type TokenStorage } from './storage.js';
 import { followOtherTabs } from './tab-sync.js';
 import { sessionInfo, type SessionInfo } from './tokens.js';
@@ -95,6 +98,18 @@ export interface AuthClient {
   deleteAccount(input: { current_password: string }): Promise<void>;
   /** Everything stored about the signed-in user. */
   exportAccount(): Promise<AccountExport>;
+  /** Signs in with a passkey through the browser's WebAuthn API; without a username, a discoverable one. */
+  loginWithPasskey(input?: { username?: string }): Promise<SessionInfo>;
+  /** The signed-in user's passkeys: register one (the browser asks the user), list, rename, delete. */
+  passkeys: {
+    register(name?: string): Promise<Passkey>;
+    list(): Promise<Passkey[]>;
+    rename(id: string, name: string): Promise<Passkey>;
+    /** Needs a recent sign-in: reauthenticate() first when it throws reauthentication_required. */
+    delete(id: string): Promise<void>;
+    /** A recent sign-in with one of the user's passkeys: the pair of the new session is kept. */
+    reauthenticate(): Promise<SessionInfo>;
+  };
   fetch: AuthFetch;
   /** The current access token, its expiry and claims, from storage (no request); null when logged out. */
   session(): Promise<SessionInfo | null>;
@@ -128,6 +143,14 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
     confirmEmailChange: (input) => confirmEmailChange(ctx, input),
     deleteAccount: (input) => deleteAccount(ctx, authFetch, input),
     exportAccount: () => exportAccount(ctx, authFetch),
+    loginWithPasskey: (input) => loginWithPasskey(ctx, input),
+    passkeys: {
+      register: (name) => registerPasskey(ctx, authFetch, name),
+      list: () => listPasskeys(ctx, authFetch),
+      rename: (id, name) => renamePasskey(ctx, authFetch, id, name),
+      delete: (id) => deletePasskey(ctx, authFetch, id),
+      reauthenticate: () => reauthenticateWithPasskey(ctx, authFetch),
+    },
     ...createMfaCalls(ctx, authFetch, (pair, reason) => keepTokens(ctx, pair, reason)),
     fetch: authFetch,
     session: async () => {

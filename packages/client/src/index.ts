@@ -8,6 +8,7 @@ export { memoryStorage, localStorageAdapter, customStorage, DEFAULT_STORAGE_KEY 
 export type { TokenStorage, KeyValueStore } from './storage.js';
 export { AuthClientError, MfaRequiredError } from './errors.js';
 export type { FactorSummary, Reauthentication, SecondFactor, TotpEnrolment } from './mfa.js';
+export type { Passkey } from './passkeys.js';
 export type { AuthEvents } from './events.js';
 export { decodeClaims } from './tokens.js';
 export type { AccessClaims, SessionInfo, StoredTokens } from './tokens.js';

@@ -31,6 +31,9 @@ import { createTokenRevocation } from './core/oauth/revoke.js';
 import { createBreachedPasswords } from './core/passwords/breached.js';
 import { createPasswordChange } from './core/passwords/change-password.js';
 import { createPasswordHasher, type PasswordHasher } from './core/passwords/hasher.js';
+import { createPasskeyCeremonies, createPasskeyService } from './core/passkeys/passkey-service.js';
+import type { PasskeyDeps } from './core/passkeys/passkey-deps.js';
+import type { PasskeyProof } from './core/login/reauthenticate.js';
 import { createAuthenticator } from './core/sessions/authenticate.js';
 import { createClientFingerprint } from './core/sessions/fingerprint.js';
 import { createLogout } from './core/sessions/logout.js';
@@ -41,7 +44,7 @@ import { createSessionStarter } from './core/sessions/start-session.js';
 import type { AccessKeyRing } from './core/tokens/key-ring.js';
 import { deriveKey, deriveSigningKeys } from './core/tokens/keys.js';
 import { createTokens } from './core/tokens/tokens.js';
-import { createFirstFactorFinisher } from './core/login/finish-first-factor.js';
+import { createFirstFactorFinisher, tokensOrMfaRequired } from './core/login/finish-first-factor.js';
 import { createReauthentication } from './core/login/reauthenticate.js';
 import { createRecentAuthCheck } from './core/login/recent-auth.js';
 import { createSecondFactors } from './core/login/second-factors.js';
@@ -140,7 +143,9 @@ async function assemble(config: Readonly<Config>, parts: GatehouseParts, opened:
     keyedHash: keyedHasher(deriveKey(secret, 'one-time-codes')),
   };
   const mfa = { ...mfaParts(deps.factors, secret), settings: config.mfa };
-  const { auth, accounts } = createAuthService(deps, sessionSettings(config), passwords, mfa, email);
+  const passkeyDeps = config.passkeys && passkeyDepsOf(deps, stores, config.passkeys, secret);
+  const ceremonies = passkeyDeps && createPasskeyCeremonies(passkeyDeps);
+  const { auth, accounts } = createAuthService(deps, sessionSettings(config), passwords, mfa, email, ceremonies?.assertion);
   const oauth = oauthSettings(config);
   const app = await buildApp({
     settings: httpSettings(config),
@@ -149,6 +154,9 @@ async function assemble(config: Readonly<Config>, parts: GatehouseParts, opened:
     accounts: { service: accounts, settings: mail.settings },
     admin: createAdminService({ ...deps, roles: config.roles }),
     oauth: { service: createOAuthService(deps, auth, oauth), settings: oauth },
+    // a passkey login ends through the login state machine, like every other login
+    passkeys: passkeyDeps && ceremonies && createPasskeyService(passkeyDeps, ceremonies,
+      async (user, ctx, factor) => tokensOrMfaRequired(await auth.finishFirstFactor(user, factor, ctx))),
     metrics,
     audit,
     jwks: { ring: keys.ring, clock },
@@ -156,7 +164,8 @@ async function assemble(config: Readonly<Config>, parts: GatehouseParts, opened:
   });
   runMailWorker(app, mail, parts.mailWorker ?? true);
   if (!parts.stores) app.addHook('onClose', async () => stores.close());
-  const warnings = [warning, keys.warning, config.metricsNote, oauth.publicUrl ? undefined : METADATA_OFF];
+  const warnings = [warning, keys.warning, config.metricsNote, oauth.publicUrl ? undefined : METADATA_OFF,
+    config.passkeys ? undefined : PASSKEYS_OFF];
   return { app, stores, warnings: warnings.filter((text): text is string => text !== undefined), mail };
 }
 
@@ -178,6 +187,12 @@ function runMailWorker(app: FastifyInstance, mail: Mail, start: boolean): void {
 }
 
 const METADATA_OFF = 'PUBLIC_URL is not set: GET /.well-known/oauth-authorization-server (RFC 8414) is not served.';
+const PASSKEYS_OFF = 'WEBAUTHN_RP_ID and WEBAUTHN_ORIGINS are not set: passkeys are off (docs/configuration.md, "Passkeys").';
+
+/** What the passkey use cases are built from, when passkeys are on. */
+function passkeyDepsOf(deps: CoreDeps, stores: Stores, settings: NonNullable<Config['passkeys']>, secret: string): PasskeyDeps {
+  return { ...deps, passkeys: stores.passkeys, challenges: stores.webauthnChallenges, settings, decoyKey: deriveKey(secret, 'passkey-decoy') };
+}
 
 /** Revocation over the logout of one session; introspection only for the clients of INTROSPECTION_CLIENTS. */
 export function createOAuthService(deps: CoreDeps, auth: Pick<AuthService, 'authenticate' | 'logout'>, settings: OAuthSettings): OAuthService {
@@ -206,7 +221,7 @@ export function mfaParts(factors: FactorStore, secret: string): MfaParts {
 /** Each use case from its own factory (core/<capability>/), gathered into what the routes call. */
 export function createAuthService(
   deps: CoreDeps, sessions: SessionSettings, passwords: Pick<PasswordSettings, 'loginDelay'>,
-  mfa: MfaParts & { settings: MfaSettings }, email: EmailParts,
+  mfa: MfaParts & { settings: MfaSettings }, email: EmailParts, passkey?: PasskeyProof,
 ): { auth: AuthService; accounts: AccountService } {
   const startSession = createSessionStarter(deps, sessions);
   const throttle = createLoginThrottle(deps.limits, passwords.loginDelay);
@@ -230,7 +245,7 @@ export function createAuthService(
     changePassword: createPasswordChange(deps, { checkPassword, rotateSessionId, requireRecentAuth }),
     finishFirstFactor,
     verifyMfa: createSecondFactorVerification(machine, { startSession, throttle }),
-    reauthenticate: createReauthentication(deps, { checkPassword, throttle, secondFactors, startSession }),
+    reauthenticate: createReauthentication(deps, { checkPassword, throttle, secondFactors, startSession, passkey }),
     requireRecentAuth,
     mfa: { factorSummary, regenerateRecoveryCodes, removeTotp, ...createTotpEnrolment({ ...deps, ...mfa }, mfa.settings) },
   };

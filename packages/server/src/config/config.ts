@@ -10,6 +10,7 @@ import type { HashPriority } from '../pool-priority.js';
 import { ConfigError } from './config-error.js';
 import { readEmailSettings, type EmailSettings } from './email-settings.js';
 import { readIntrospectionClients, readPublicUrl, type IntrospectionClient } from './oauth-settings.js';
+import { readPasskeySettings, type PasskeySettings } from './passkey-settings.js';
 import { readMfaSettings, type MfaSettings } from './mfa-settings.js';
 
 export { ConfigError };
@@ -44,6 +45,8 @@ export interface Config {
   email: Readonly<EmailSettings>;
   /** Resource servers that may call POST /oauth/introspect (INTROSPECTION_CLIENTS); none = the endpoint is off. */
   introspectionClients: readonly IntrospectionClient[];
+  /** The WebAuthn relying party (WEBAUTHN_RP_ID, WEBAUTHN_RP_NAME, WEBAUTHN_ORIGINS); undefined = passkeys off. */
+  passkeys: Readonly<PasskeySettings> | undefined;
   rateLimits: RateLimitRules;
   hashConcurrency: number;
   /** Hashes that may wait for a thread (HASH_QUEUE_MAX); past it a login answers 503 overloaded. */
@@ -139,6 +142,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     publicUrl,
     email: readEmailSettings(env, nodeEnv, publicUrl),
     introspectionClients: readIntrospectionClients(env),
+    passkeys: readPasskeySettings(env, nodeEnv, publicUrl),
     rateLimits: Object.freeze({
       credentialsPerIp: read.rate('RATE_LIMIT_LOGIN_PER_IP', '30/1m'),
       failedLoginsPerAccount: read.rate('RATE_LIMIT_FAILED_LOGINS_PER_ACCOUNT', '10/15m'),

@@ -15,6 +15,9 @@ export type RefreshOutcome = 'rotated' | 'grace_replay' | 'reused_revoked' | 'ex
 
 export type LogoutAuditScope = 'local' | 'others' | 'global';
 
+/** What a passkey ceremony was for: registering one, a login, re-authentication, a login's second step. */
+export type PasskeyPurpose = 'register' | 'login' | 'reauthenticate' | 'mfa';
+
 export type AuditEvent = AuditActor & (
   /** A session began; `amr` says how the user authenticated (core/login/amr.ts). */
   | { type: 'register' | 'login_succeeded' | 'session_renewed' | 'reauthenticated'; amr?: readonly string[] }
@@ -57,6 +60,13 @@ export type AuditEvent = AuditActor & (
   | { type: 'mail_failed'; outboxId: string; kind: string; attempt: number; error: string; retryAt: string }
   /** The sender gave the row up (MAIL_MAX_ATTEMPTS reached, or a payload that does not open). */
   | { type: 'mail_given_up'; outboxId: string; kind: string; attempt: number; error: string }
+  | { type: 'passkey_registered'; passkeyId: string }
+  | { type: 'passkey_used'; purpose: PasskeyPurpose; passkeyId: string }
+  /** `reason` is the error code answered; `userId` is known for a signed-in user's ceremony only. */
+  | { type: 'passkey_failed'; purpose: PasskeyPurpose; reason: string }
+  | { type: 'passkey_deleted'; passkeyId: string }
+  /** A genuine signature with a counter that did not grow: the authenticator was copied (refused). */
+  | { type: 'passkey_clone_detected'; passkeyId: string; storedCounter: number; receivedCounter: number }
 );
 
 export type AuditEventType = AuditEvent['type'];

@@ -3,6 +3,7 @@
 // (docs/architecture.md, "Errors"). Store failures arrive as storage/errors.ts classes.
 import { RateLimitedError, StoreUnavailableError } from '../storage/errors.js';
 import { EMAIL_ERROR_STATUS } from './email/errors.js';
+import { PASSKEY_ERRORS } from './passkeys/errors.js';
 import { LOGIN_ERROR_STATUS } from './login/errors.js';
 
 export const ERROR_STATUS = {
@@ -46,6 +47,7 @@ export const ERROR_STATUS = {
   /** The hash queue is full, or full for the caller's address: shed with Retry-After (docs/hardening.md). */
   overloaded: 503,
   ...EMAIL_ERROR_STATUS,
+  ...PASSKEY_ERRORS,
   ...LOGIN_ERROR_STATUS,
 } as const;
 

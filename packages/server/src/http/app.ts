@@ -9,6 +9,7 @@ import type { HttpSettings, OAuthSettings } from '../config/slices.js';
 import type { OAuthService } from '../core/oauth/oauth-service.js';
 import type { AccountService } from '../core/email/account-service.js';
 import type { MailSettings } from '../jobs/mail.js';
+import type { PasskeyService } from '../core/passkeys/passkey-service.js';
 import { createRequireUser } from './auth-guard.js';
 import { createRequireRecentAuth } from './reauth-guard.js';
 import { mfaRoutes } from './routes/mfa/mfa.js';
@@ -37,6 +38,7 @@ import { adminRoutes } from './routes/admin/admin.js';
 import { adminVerificationRoute } from './routes/admin/verification.js';
 import { metricsRoute } from './routes/ops/metrics.js';
 import { oauthRoutes } from './routes/oauth/oauth.js';
+import { passkeyRoutes } from './routes/passkeys/passkeys.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -57,6 +59,8 @@ export interface AppParts {
   accounts: { service: AccountService; settings: Readonly<Pick<MailSettings, 'mailEnabled'>> };
   /** Revocation, introspection and the RFC 8414 metadata, with the settings that say which are served. */
   oauth: { service: OAuthService; settings: Readonly<OAuthSettings> };
+  /** Passkey registration and login; undefined when passkeys are off (no WEBAUTHN_* settings in production). */
+  passkeys?: PasskeyService;
   metrics: Metrics;
   audit: AuditSink;
   jwks: JwksSource;
@@ -108,6 +112,7 @@ export async function buildApp(parts: AppParts): Promise<FastifyInstance> {
     emailRoutes(app, parts.accounts.service);
     adminVerificationRoute(app, parts.admin, parts.accounts.service);
   }
+  if (parts.passkeys) passkeyRoutes(app, parts.passkeys);
   mfaRoutes(app);
   healthRoutes(app, parts.ping);
   if (settings.demo) demoRoutes(app);

@@ -1,5 +1,6 @@
 // Where audit events go on the server: one pino line each under the `audit` key (warn for refresh
-// token reuse, the event to alert on; info otherwise), then to any other sink such as metrics.
+// token reuse and a cloned passkey, the events to alert on; info otherwise), then to any other sink
+// such as metrics.
 // Also turns every 429 answer into a `rate_limited` event, whichever limit or route raised it.
 import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { auditOrigin, type AuditEvent, type AuditSink } from '../core/audit.js';
@@ -7,8 +8,8 @@ import { requestContext } from './http.js';
 
 export function createAuditLog(logger: FastifyBaseLogger, ...also: AuditSink[]): AuditSink {
   return (event: AuditEvent) => {
-    const reuse = event.type === 'refresh' && event.outcome === 'reused_revoked';
-    if (reuse) logger.warn({ audit: event }, event.type);
+    const alert = (event.type === 'refresh' && event.outcome === 'reused_revoked') || event.type === 'passkey_clone_detected';
+    if (alert) logger.warn({ audit: event }, event.type);
     else logger.info({ audit: event }, event.type);
     for (const sink of also) sink(event);
   };

@@ -13,6 +13,8 @@ import { createSessionAndUserRead } from './sql/session-and-user.js';
 import { createSqlOneTimeTokenStore } from './sql/one-time-token-store.js';
 import { createSqlOutboxStore } from './sql/outbox-store.js';
 import { createSqlTransaction } from './sql/account-writes.js';
+import { createSqlPasskeyStore } from './sql/passkey-store.js';
+import { createSqlWebAuthnChallengeStore } from './sql/webauthn-challenge-store.js';
 import { createSqlFactorStore } from './sql/factor-store.js';
 import { createSqlLoginChallengeStore } from './sql/login-challenge-store.js';
 import type { RedisClient } from './redis/client.js';
@@ -44,6 +46,8 @@ export async function createStores(options: StoreOptions): Promise<Stores> {
     oneTimeTokens: createSqlOneTimeTokenStore(db),
     outbox: createSqlOutboxStore(db, conn.dialect),
     transaction: createSqlTransaction(db, conn.dialect),
+    passkeys: createSqlPasskeyStore(conn),
+    webauthnChallenges: createSqlWebAuthnChallengeStore(conn),
     factors: createSqlFactorStore(conn),
     loginChallenges: createSqlLoginChallengeStore(conn),
     createRateLimits: (rules) => (redis ? createRedisRateLimits(redis, `${prefix}rl:`, rules) : createMemoryRateLimits(rules)),

@@ -19,6 +19,14 @@ export class DuplicateUserError extends Error {
   }
 }
 
+/** Thrown by `PasskeyStore.create` when the credential id is registered already (the unique index decides). */
+export class DuplicatePasskeyError extends Error {
+  constructor() {
+    super('passkey already registered');
+    this.name = 'DuplicatePasskeyError';
+  }
+}
+
 /** A rate-limit bucket that is empty: `429 rate_limited`, with the seconds until it refills. */
 export class RateLimitedError extends Error {
   readonly code = 'rate_limited';

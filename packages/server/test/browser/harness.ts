@@ -44,7 +44,8 @@ export interface LiveServer {
 
 let users = 0;
 
-export async function startServer(t: TestContext, env: Record<string, string> = {}): Promise<LiveServer> {
+/** `port` 0 takes any free one; a test that must know the origin before the start (WEBAUTHN_ORIGINS) gives one. */
+export async function startServer(t: TestContext, env: Record<string, string> = {}, port = 0): Promise<LiveServer> {
   const dir = mkdtempSync(join(tmpdir(), 'gatehouse-browser-'));
   const config = loadConfig({
     NODE_ENV: 'test', DATA_DIR: dir, LOG_LEVEL: 'silent',
@@ -61,8 +62,8 @@ export async function startServer(t: TestContext, env: Record<string, string> = 
     const route = `${request.method} ${request.url.split('?')[0]}`;
     counts.set(route, (counts.get(route) ?? 0) + 1);
   });
-  // With env.PORT (a freePort()), PUBLIC_URL and so the mailed links name the port listened on.
-  const baseUrl = await app.listen({ port: env.PORT === undefined ? 0 : config.port, host: '127.0.0.1' });
+  // `port`, or env.PORT (a freePort()): PUBLIC_URL and so the mailed links and WebAuthn origins name the port listened on.
+  const baseUrl = await app.listen({ port: port !== 0 ? port : env.PORT === undefined ? 0 : config.port, host: '127.0.0.1' });
   return { baseUrl, count: (route) => counts.get(route) ?? 0, registerUser: () => register(baseUrl) };
 }
 

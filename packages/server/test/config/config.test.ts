@@ -55,6 +55,7 @@ test('with no variables set, every setting takes its documented default', () => 
       maxAttempts: 8,
     },
     introspectionClients: [],
+    passkeys: { rpId: 'localhost', rpName: 'Gatehouse', origins: ['http://localhost:3000'] },
     rateLimits: {
       credentialsPerIp: { points: 30, windowSeconds: 60 },
       failedLoginsPerAccount: { points: 10, windowSeconds: 900 },

@@ -140,7 +140,10 @@ test('a malformed METRICS_TOKEN or METRICS_ALLOW stops the start, naming the var
 test('under NODE_ENV=production without METRICS_TOKEN or METRICS_ALLOW, /metrics is off (404) and the start warns', async (t) => {
   const ctx = await setup(t, { NODE_ENV: 'production', ...MAIL_OFF });
   assert.deepEqual(failure(await ctx.app.inject({ method: 'GET', url: '/metrics' })), { status: 404, code: 'not_found' });
-  const config = loadConfig({ NODE_ENV: 'production', DATA_DIR: ctx.dir, LOG_LEVEL: 'silent', PUBLIC_URL: 'https://auth.example.com', ...MAIL_OFF });
+  const config = loadConfig({
+    NODE_ENV: 'production', DATA_DIR: ctx.dir, LOG_LEVEL: 'silent', PUBLIC_URL: 'https://auth.example.com', ...MAIL_OFF,
+    WEBAUTHN_RP_ID: 'example.com', WEBAUTHN_ORIGINS: 'https://example.com', // the other notes off
+  });
   const { app, warnings } = await createGatehouse(config, { secret: TEST_SECRET, stores: ctx.stores });
   await app.close();
   assert.deepEqual(warnings, [

@@ -36,7 +36,7 @@ for (const { backend, variable } of sqlBackends) {
         role: old.role, disabled: 0, created_at: old.createdAt.getTime(), updated_at: old.createdAt.getTime(),
       } as never).execute();
       assert.deepEqual(await migrateToLatest(conn.db, schema),
-        ['0002_session_rotation_fingerprint', '0003_exact_login_keys', '0004_email_and_outbox', '0005_factors']);
+        ['0002_session_rotation_fingerprint', '0003_exact_login_keys', '0004_email_and_outbox', '0005_factors', '0007_passkeys']);
       const after = createSqlUserStore(conn);
       assert.deepEqual(await after.findByLogin('zoe'), old, 'an existing address is not verified');
       assert.deepEqual(await after.findByLogin('zoe@example.com'), old);
@@ -54,7 +54,7 @@ for (const { backend, variable } of sqlBackends) {
         rotated_at: session.rotatedAt.getTime(), rotation_fingerprint: null, created_at: session.createdAt.getTime(),
         expires_at: session.expiresAt.getTime(), last_used_at: session.lastUsedAt.getTime(), revoked_at: null, ip: session.ip, user_agent: session.userAgent,
       } as never).execute();
-      assert.deepEqual(await migrateToLatest(conn.db, schema), ['0005_factors']);
+      assert.deepEqual(await migrateToLatest(conn.db, schema), ['0005_factors', '0007_passkeys']);
       assert.deepEqual(await createSqlSessionStore(conn).findById(user.id, session.id), { ...session, amr: [], authTime: session.createdAt });
     });
   });

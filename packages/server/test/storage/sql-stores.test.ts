@@ -3,12 +3,21 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { describe, test } from 'node:test';
 import { createStores } from '../../src/storage/create-stores.js';
+import type { Stores } from '../../src/storage/types/stores.js';
 import { describeSessionStore, describeUserStore, newSession, newUser } from './contract.js';
+import { describePasskeyStore } from './contract/passkeys.js';
 import { postgres, sqlBackends, unavailable } from './backends.js';
 import { describeOneTimeTokenStore } from './contract/one-time-tokens.js';
 import { describeOutboxStore } from './contract/outbox.js';
 import { describeAccountWrites } from './contract/account-writes.js';
 import { describeFactorStores } from './contract/factors.js';
+
+/** A user row for rows that need one (sessions, passkeys); answers its id. */
+async function newUserIdIn(stores: Stores): Promise<string> {
+  const user = newUser({ id: randomUUID() });
+  await stores.users.create(user);
+  return user.id;
+}
 
 for (const { backend, variable } of sqlBackends) {
   const skip = variable ? unavailable(variable) : false;
@@ -20,11 +29,7 @@ for (const { backend, variable } of sqlBackends) {
       sessions: stores.sessions,
       factors: stores.factors,
       loginChallenges: stores.loginChallenges,
-      async newUserId() {
-        const user = newUser({ id: randomUUID() });
-        await stores.users.create(user);
-        return user.id;
-      },
+      newUserId: () => newUserIdIn(stores),
       async close() {
         await stores.close();
         await drop();
@@ -77,6 +82,20 @@ for (const { backend, variable } of sqlBackends) {
     };
   });
   describeFactorStores(backend.name, skip, open);
+  describePasskeyStore(backend.name, skip, async () => {
+    const { url, drop } = await backend.create();
+    const stores = await createStores({ databaseUrl: url, migrate: true });
+    return {
+      passkeys: stores.passkeys,
+      challenges: stores.webauthnChallenges,
+      newUserId: () => newUserIdIn(stores),
+      deleteUser: async (id) => void await stores.users.delete(id),
+      async close() {
+        await stores.close();
+        await drop();
+      },
+    };
+  });
 
   describe(`sessionAndUser: ${backend.name}`, { skip }, () => {
     test(backend.name === 'sqlite' ? 'is not offered: the row cache serves both reads'

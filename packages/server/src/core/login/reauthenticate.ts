@@ -1,7 +1,8 @@
 // POST /auth/reauthenticate (design §12): a signed-in user proves who they are again, with the
-// password or a TOTP code, and the caller's session is replaced by a new one whose auth_time is now
+// password, a TOTP code or a passkey, and the caller's session is replaced by a new one whose auth_time is now
 // (as rotate-session-id.ts does for every session of a user, here for the caller's alone): copies of
 // the old pair cannot ride on the fresh auth_time. Wrong proofs count toward the per-account limits.
+import type { AuthenticationResponseJSON } from '@simplewebauthn/server';
 import { AuthError } from '../errors.js';
 import { auditOrigin, failureReason } from '../audit.js';
 import type { CoreDeps, RequestContext } from '../context.js';
@@ -14,18 +15,26 @@ import type { SecondFactors } from './second-factors.js';
 import type { LoginThrottle } from './throttle.js';
 import { mfaThrottleKey } from './verify-second-factor.js';
 
-/** One of the two: the password, or a code of `factor` (default totp). */
+/** One of the three: the password, a code of `factor` (default totp), or a passkey's assertion. */
 export interface ReauthenticationProof {
   password?: string;
   code?: string;
   factor?: 'totp';
+  passkey?: AuthenticationResponseJSON;
 }
+
+/** A passkey assertion by `forUserId` (core/passkeys/passkey-login.ts), audited there. */
+export type PasskeyProof = (
+  response: AuthenticationResponseJSON, ctx: RequestContext, purpose: 'reauthenticate', forUserId: string,
+) => Promise<{ amr: readonly AuthMethod[] }>;
 
 interface Steps {
   checkPassword: PasswordCheck;
   throttle: LoginThrottle;
   secondFactors: SecondFactors;
   startSession: StartSession;
+  /** Absent when passkeys are off. */
+  passkey?: PasskeyProof;
 }
 
 export function createReauthentication({ sessions, clock, audit }: Pick<CoreDeps, 'sessions' | 'clock' | 'audit'>, steps: Steps) {
@@ -42,15 +51,20 @@ export function createReauthentication({ sessions, clock, audit }: Pick<CoreDeps
   }
 
   async function prove({ user }: Authenticated, proof: ReauthenticationProof, ctx: RequestContext): Promise<readonly AuthMethod[]> {
-    if (proof.password !== undefined && proof.code === undefined) {
+    const given = [proof.password, proof.code, proof.passkey].filter((p) => p !== undefined).length;
+    if (given !== 1) throw new AuthError('validation_failed', 'Send one of password, code or passkey.');
+    if (proof.passkey !== undefined) {
+      if (!steps.passkey) throw new AuthError('validation_failed', 'Passkeys are off on this server: send the password or a code.');
+      return (await steps.passkey(proof.passkey, ctx, 'reauthenticate', user.id)).amr;
+    }
+    if (proof.password !== undefined) {
       await steps.checkPassword(user, user.username, proof.password, ctx.ip).catch((error: unknown) => {
         throw error instanceof AuthError && error.code === 'invalid_credentials'
           ? new AuthError('invalid_current_password', 'The password is incorrect.') : error;
       });
       return ['pwd'];
     }
-    if (proof.code !== undefined && proof.password === undefined) return proveCode(user.id, proof.code, proof.factor ?? 'totp');
-    throw new AuthError('validation_failed', 'Send either password or code.');
+    return proveCode(user.id, proof.code!, proof.factor ?? 'totp');
   }
 
   return async function reauthenticate(auth: Authenticated, proof: ReauthenticationProof, ctx: RequestContext): Promise<TokenPair> {
@@ -59,7 +73,7 @@ export function createReauthentication({ sessions, clock, audit }: Pick<CoreDeps
     try {
       methods = await prove(auth, proof, ctx);
     } catch (error) {
-      const factor = proof.code === undefined ? 'pwd' : proof.factor ?? 'totp';
+      const factor = proof.passkey !== undefined ? 'passkey' : proof.code === undefined ? 'pwd' : proof.factor ?? 'totp';
       audit({ type: 'reauthentication_failed', method: factor, reason: failureReason(error), userId: user.id, sessionId: claims.sid, ...auditOrigin(ctx) });
       throw error;
     }

@@ -17,10 +17,12 @@ export interface SigningKeys {
  * `fingerprint` keys the HMAC of the client a rotation is bound to (core/sessions/fingerprint.ts); `mail-outbox` seals outbox
  * payloads (core/email/seal.ts); `one-time-codes` keys the hashes of magic-link codes and reset-token password fingerprints;
  * `totp-secret` encrypts TOTP secrets at rest (core/mfa/secret-box.ts); `recovery-code` keys the hashes of recovery codes
- * (core/mfa/recovery-codes.ts).
+ * (core/mfa/recovery-codes.ts); `passkey-decoy` keys the decoy credential ids of unknown usernames
+ * (core/passkeys/authentication-options.ts).
  */
 export function deriveKey(
-  secret: string, purpose: 'access' | 'refresh' | 'fingerprint' | 'mail-outbox' | 'one-time-codes' | 'totp-secret' | 'recovery-code',
+  secret: string,
+  purpose: 'access' | 'refresh' | 'fingerprint' | 'mail-outbox' | 'one-time-codes' | 'totp-secret' | 'recovery-code' | 'passkey-decoy',
 ): Buffer {
   return createHmac('sha256', Buffer.from(secret, 'utf8')).update(purpose).digest();
 }

@@ -1,16 +1,19 @@
 // The demo page's script, run in the browser: login and register forms, the current user, the
 // access token's remaining life, a call to /users/me through the client, logout; the mail flows
-// are in demo-mail.ts, the second-factor parts in mfa-panel.ts.
+// are in demo-mail.ts, the second-factor parts in mfa-panel.ts, passkeys in passkeys-panel.ts.
 import { AuthClientError, type SessionInfo } from '@gatehouse-auth/client';
 import { client, element, onSubmit, say, tell } from './demo-kit.js';
 import { mailForms, openMailedLink } from './demo-mail.js';
 import { setupMfa } from './mfa-panel.js';
+import { setupPasskeys } from './passkeys-panel.js';
 
 let session: SessionInfo | null = null;
 const mfa = setupMfa(client, say);
+const passkeys = setupPasskeys({ client, element, say });
 
 async function render(): Promise<void> {
   session = await client.session();
+  void passkeys.render(session !== null).catch((error: Error) => say(error.message));
   element('logged-out').hidden = session !== null;
   element('logged-in').hidden = session === null;
   element('who').textContent = session ? `${session.claims.name ?? session.claims.sub} (${session.claims.role ?? 'user'})` : '';

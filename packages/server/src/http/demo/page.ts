@@ -58,6 +58,12 @@ export const demoPageHtml = `<!doctype html>
       <label>Password <input name="password" type="password" autocomplete="new-password" minlength="8" required></label>
       <button type="submit">Register</button>
     </form>
+    <form id="passkey-login-form">
+      <h2>Sign in with a passkey</h2>
+      <label>Username or email (optional: leave empty to pick a passkey this device holds)
+        <input name="username" autocomplete="username webauthn"></label>
+      <button type="submit">Sign in with a passkey</button>
+    </form>
   </section>
 
   <section id="logged-in" hidden>
@@ -93,6 +99,12 @@ export const demoPageHtml = `<!doctype html>
       <p>Your recovery codes, shown this once: each one replaces a code from the app for one login.</p>
       <pre id="recovery-codes"></pre>
     </div>
+    <h2>Passkeys</h2>
+    <ul id="passkey-list"></ul>
+    <form id="add-passkey-form">
+      <label>Name (optional) <input name="name" maxlength="64" placeholder="e.g. Laptop"></label>
+      <button type="submit">Add a passkey</button>
+    </form>
   </section>
   <p><a href="/docs">API docs</a></p>
 </body>

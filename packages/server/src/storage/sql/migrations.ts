@@ -2,6 +2,7 @@
 // PostgreSQL and MySQL. Append new migrations; never edit one that has shipped.
 import { Migrator, MysqlAdapter, sql, type Kysely, type Migration, type MigrationResultSet } from 'kysely';
 import { factorsMigration } from './migrations/0005-factors.js';
+import { passkeysMigration } from './migrations/0007-passkeys.js';
 
 const migrations: Record<string, Migration> = {
   '0001_users_and_sessions': {
@@ -105,6 +106,8 @@ const migrations: Record<string, Migration> = {
   // Issue 16: how each session was authenticated (amr, auth_time), TOTP factors, recovery codes
   // and the pending second step of a login (core/login/). Factor rows go with their user.
   '0005_factors': factorsMigration,
+  // Issue 16: passkeys and the challenges of their ceremonies (storage/types/passkeys.ts).
+  '0007_passkeys': passkeysMigration,
 };
 
 /**

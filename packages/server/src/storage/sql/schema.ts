@@ -65,6 +65,32 @@ export interface OutboxTable {
   given_up: number;
 }
 
+/** Migration 0007: PasskeyRecord; the credential id is looked up by its SHA-256 (ids run to 1,023 bytes). */
+export interface PasskeysTable {
+  id: string;
+  user_id: string;
+  credential_hash: string;
+  credential_id: string;
+  public_key: string;
+  counter: number | string;
+  /** Comma-separated. */
+  transports: string;
+  device_type: string;
+  backed_up: number;
+  name: string;
+  created_at: number | string;
+  last_used_at: number | string | null;
+}
+
+/** Migration 0007: WebAuthnChallengeRecord. */
+export interface WebAuthnChallengesTable {
+  challenge_hash: string;
+  ceremony: string;
+  user_id: string | null;
+  created_at: number | string;
+  expires_at: number | string;
+}
+
 /** Migration 0005: TotpRecord. */
 export interface MfaTotpTable {
   user_id: string;
@@ -99,6 +125,8 @@ export interface Database {
   sessions: SessionsTable;
   one_time_tokens: OneTimeTokensTable;
   outbox: OutboxTable;
+  passkeys: PasskeysTable;
+  webauthn_challenges: WebAuthnChallengesTable;
   mfa_totp: MfaTotpTable;
   mfa_recovery_codes: MfaRecoveryCodesTable;
   login_challenges: LoginChallengesTable;

@@ -1,5 +1,6 @@
 // The storage contract: what the auth core needs from a user store and a session store, named
 // after its use-cases. "Not found" is `null`. Implementations: SQL (SQLite, PostgreSQL, MySQL), Redis.
+import type { PasskeyStore, WebAuthnChallengeStore } from './passkeys.js';
 import type { RateLimitRules, RateLimits } from './rate-limits.js';
 import type { OneTimeTokenStore } from './one-time-tokens.js';
 import type { OutboxStore } from './outbox.js';
@@ -141,6 +142,9 @@ export interface Stores {
   transaction<T>(work: (writes: AccountWrites) => Promise<T>): Promise<T>;
   /** Present when users and sessions share a network SQL database: both in one round trip. */
   sessionAndUser?: SessionAndUserRead;
+  /** WebAuthn credentials and the challenges of their ceremonies, in the SQL database. */
+  passkeys: PasskeyStore;
+  webauthnChallenges: WebAuthnChallengeStore;
   /** Second factors and pending logins live in the SQL database, whichever store holds sessions. */
   factors: FactorStore;
   loginChallenges: LoginChallengeStore;

@@ -1,6 +1,8 @@
-// POST /auth/reauthenticate: prove who you are again (password or TOTP code) before a sensitive
-// action; the answer is the pair of a new session whose auth_time is now.
+// POST /auth/reauthenticate: prove who you are again (password, TOTP code or passkey) before a
+// sensitive action; the answer is the pair of a new session whose auth_time is now.
 import type { FastifyInstance } from 'fastify';
+import type { AuthenticationResponseJSON } from '@simplewebauthn/server';
+import { authenticationResponseSchema } from '../passkeys/schemas.js';
 import { currentAuth } from '../../auth-guard.js';
 import { noStore, requestContext } from '../../http.js';
 import { bearerSecurity, ref, responses } from '../../schemas.js';
@@ -9,6 +11,7 @@ interface ReauthBody {
   password?: string;
   code?: string;
   factor?: 'totp';
+  passkey?: AuthenticationResponseJSON;
 }
 
 export function reauthenticateRoute(app: FastifyInstance): void {
@@ -16,7 +19,7 @@ export function reauthenticateRoute(app: FastifyInstance): void {
     onRequest: [noStore, app.requireUser],
     schema: {
       tags: ['auth'],
-      summary: 'Renew auth_time with the password or a TOTP code; the caller\'s session is replaced by a new one',
+      summary: 'Renew auth_time with the password, a TOTP code or a passkey; the caller\'s session is replaced by a new one',
       security: bearerSecurity,
       body: {
         type: 'object',
@@ -26,6 +29,7 @@ export function reauthenticateRoute(app: FastifyInstance): void {
           password: { type: 'string', maxLength: 1024 },
           code: { type: 'string', maxLength: 64, description: 'A 6-digit TOTP code (instead of the password)' },
           factor: { type: 'string', enum: ['totp'], description: 'The factor of `code` (default totp)' },
+          passkey: { ...authenticationResponseSchema, description: 'A passkey\'s answer to POST /auth/reauthenticate/passkey/options' },
         },
       },
       response: responses({ 200: ref('TokenPair') }, [400, 401, 403, 413, 415, 429, 503],

@@ -1,0 +1,51 @@
+// Options for signing in with a passkey (supabase/auth passkey_authentication.go, first step).
+// Without a username: discoverable credentials, the authenticator offers its own. With one: that
+// user's credentials, and for a name that has none (unknown, or no passkey) a decoy credential id
+// derived from the name, so the answer looks alike and is the same each time: options tell
+// nobody whether an account exists.
+import { createHmac, randomUUID } from 'node:crypto';
+import { generateAuthenticationOptions } from '@simplewebauthn/server';
+import type { RequestContext } from '../context.js';
+import { loginKey } from '../accounts/user-rules.js';
+import type { Challenges } from './challenges.js';
+import { CEREMONY_SECONDS, type PasskeyDeps } from './passkey-deps.js';
+
+/** The transports a platform passkey usually reports: what a decoy carries. */
+const DECOY_TRANSPORTS = ['hybrid', 'internal'];
+
+export function createAuthenticationOptions(deps: PasskeyDeps, challenges: Challenges) {
+  const { users, passkeys, limits, settings, decoyKey } = deps;
+
+  /** allowCredentials for a username, and whom the challenge binds (a random id matches no one). */
+  async function allowedFor(username: string) {
+    const key = loginKey(username);
+    const user = await users.findByLogin(key);
+    const owned = user ? await passkeys.listForUser(user.id) : [];
+    const allow = owned.length > 0
+      ? owned.map((p) => ({ id: p.credentialId, transports: p.transports }))
+      : [{ id: createHmac('sha256', decoyKey).update(key).digest('base64url'), transports: DECOY_TRANSPORTS }];
+    return { allow, userId: user?.id ?? randomUUID() };
+  }
+
+  async function optionsBoundTo(bound: { allow: Array<{ id: string; transports: string[] }>; userId: string } | undefined) {
+    const options = await generateAuthenticationOptions({
+      rpID: settings.rpId, timeout: CEREMONY_SECONDS * 1000, userVerification: 'required', allowCredentials: bound?.allow ?? [],
+    });
+    await challenges.store(options.challenge, 'authentication', bound?.userId ?? null);
+    return options;
+  }
+
+  return {
+    /** A login's options: by username, or for discoverable credentials. */
+    async authenticationOptions(input: { username?: string }, ctx: RequestContext) {
+      await limits.consume('credentialsPerIp', ctx.ipKey); // each call stores a challenge
+      return optionsBoundTo(input.username === undefined ? undefined : await allowedFor(input.username));
+    },
+
+    /** Options for a user already known (re-authentication, a login's second step): their own passkeys. */
+    async optionsForUser(userId: string) {
+      const owned = await passkeys.listForUser(userId);
+      return optionsBoundTo({ allow: owned.map((p) => ({ id: p.credentialId, transports: p.transports })), userId });
+    },
+  };
+}

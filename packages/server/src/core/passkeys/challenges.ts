@@ -1,0 +1,49 @@
+// The challenges of WebAuthn ceremonies (design §12): options store one, hashed, for five minutes;
+// a response names its challenge in clientDataJSON, and verifying takes it out of the store first,
+// so a response is checked at most once, whatever its outcome.
+import { createHash } from 'node:crypto';
+import { AuthError } from '../errors.js';
+import { CEREMONY_SECONDS, type PasskeyDeps } from './passkey-deps.js';
+import type { WebAuthnCeremony, WebAuthnChallengeRecord } from '../../storage/types/passkeys.js';
+
+export const hashChallenge = (challenge: string) => createHash('sha256').update(challenge).digest('hex');
+
+/** How often expired challenges are swept: a write at most once a minute, not one per options call. */
+const SWEEP_INTERVAL_MS = 60_000;
+
+export function createChallenges({ challenges, clock }: Pick<PasskeyDeps, 'challenges' | 'clock'>) {
+  let sweptAt = -Infinity;
+  return {
+    /** Stores the challenge options carry (base64url, as the library made it) for `userId`. */
+    async store(challenge: string, ceremony: WebAuthnCeremony, userId: string | null): Promise<void> {
+      const now = clock.now();
+      if (now - sweptAt >= SWEEP_INTERVAL_MS) {
+        sweptAt = now; // keeps the table at about six minutes of ceremonies
+        await challenges.deleteExpired(new Date(now));
+      }
+      await challenges.create({
+        challengeHash: hashChallenge(challenge), ceremony, userId,
+        createdAt: new Date(now), expiresAt: new Date(now + CEREMONY_SECONDS * 1000),
+      });
+    },
+
+    /** The stored challenge a response's clientDataJSON names, taken out of the store. */
+    async consume(clientDataJSON: string, ceremony: WebAuthnCeremony): Promise<WebAuthnChallengeRecord> {
+      const challenge = challengeOf(clientDataJSON);
+      const record = challenge === undefined ? null : await challenges.consume(hashChallenge(challenge), ceremony, new Date(clock.now()));
+      if (!record) throw new AuthError('passkey_challenge_invalid', 'The passkey challenge is unknown, used or expired: ask for new options.');
+      return record;
+    },
+  };
+}
+
+export type Challenges = ReturnType<typeof createChallenges>;
+
+function challengeOf(clientDataJSON: string): string | undefined {
+  try {
+    const data = JSON.parse(Buffer.from(clientDataJSON, 'base64url').toString('utf8')) as { challenge?: unknown };
+    return typeof data.challenge === 'string' && data.challenge.length <= 512 ? data.challenge : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,40 @@
+// Signing in with a passkey, the second step (supabase/auth passkey_authentication.go): a verified
+// assertion finishes the login by itself, as multi-factor (design §12: the key is possessed and
+// the authenticator verified its user), so it never answers mfa_required. Every use and failure
+// leaves an audit event.
+import type { AuthenticationResponseJSON } from '@simplewebauthn/server';
+import { auditOrigin, failureReason, type PasskeyPurpose } from '../audit.js';
+import type { RequestContext } from '../context.js';
+import type { AuthMethod } from '../login/amr.js';
+import type { TokenPair } from '../tokens/token-pair.js';
+import { passkeyAmr, passkeyFactor, type PasskeyDeps } from './passkey-deps.js';
+import type { VerifiedAssertion, VerifyAssertion } from './verify-assertion.js';
+import type { UserRecord } from '../../storage/types/stores.js';
+
+/** The single way a login ends in a session (core/login/finish-first-factor.ts), given the passkey's method. */
+export type FinishLogin = (user: UserRecord, ctx: RequestContext, factor: 'hwk' | 'swk') => Promise<TokenPair>;
+
+export function createAuditedAssertion({ audit }: Pick<PasskeyDeps, 'audit'>, verifyAssertion: VerifyAssertion) {
+  return async function auditedAssertion(
+    response: AuthenticationResponseJSON, ctx: RequestContext, purpose: Exclude<PasskeyPurpose, 'register'>, forUserId?: string,
+  ): Promise<VerifiedAssertion & { amr: AuthMethod[] }> {
+    try {
+      const verified = await verifyAssertion(response, ctx, forUserId);
+      audit({ type: 'passkey_used', purpose, passkeyId: verified.passkey.id, userId: verified.user.id, ...auditOrigin(ctx) });
+      return { ...verified, amr: passkeyAmr(verified.passkey.deviceType) };
+    } catch (error) {
+      audit({ type: 'passkey_failed', purpose, reason: failureReason(error), userId: forUserId, ...auditOrigin(ctx) });
+      throw error;
+    }
+  };
+}
+
+export type AuditedAssertion = ReturnType<typeof createAuditedAssertion>;
+
+export function createPasskeyLogin({ limits }: Pick<PasskeyDeps, 'limits'>, assertion: AuditedAssertion, finishLogin: FinishLogin) {
+  return async function passkeyLogin(input: { response: AuthenticationResponseJSON }, ctx: RequestContext): Promise<TokenPair> {
+    await limits.consume('credentialsPerIp', ctx.ipKey);
+    const { user, passkey } = await assertion(input.response, ctx, 'login');
+    return finishLogin(user, ctx, passkeyFactor(passkey.deviceType));
+  };
+}
