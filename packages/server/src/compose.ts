@@ -31,6 +31,7 @@ import { createRefresher } from './core/sessions/refresh.js';
 import { createSessionIdRotation } from './core/sessions/rotate-session-id.js';
 import { createSessionList } from './core/sessions/session-list.js';
 import { createSessionStarter } from './core/sessions/start-session.js';
+import { createFederationService } from './core/federation/federation-service.js';
 import type { AccessKeyRing } from './core/tokens/key-ring.js';
 import { deriveKey, deriveSigningKeys } from './core/tokens/keys.js';
 import { createTokens } from './core/tokens/tokens.js';
@@ -40,6 +41,7 @@ import { createMetrics } from './http/metrics.js';
 import { createStores, type StoreOptions } from './storage/create-stores.js';
 import type { RateLimits } from './storage/types/rate-limits.js';
 import type { Stores } from './storage/types/stores.js';
+import type { FederationStore } from './storage/types/federation.js';
 
 /** What a caller may supply instead of what the settings would build (tests: a fixed clock, a given secret). */
 export interface GatehouseParts {
@@ -113,6 +115,7 @@ async function assemble(config: Readonly<Config>, parts: GatehouseParts, opened:
     auth,
     admin: createAdminService({ ...deps, roles: config.roles }),
     oauth: { service: createOAuthService(deps, auth, oauth), settings: oauth },
+    federation: createFederation({ ...deps, federation: stores.federation }, config, secret, logger),
     metrics,
     audit,
     jwks: { ring: keys.ring, clock },
@@ -121,6 +124,19 @@ async function assemble(config: Readonly<Config>, parts: GatehouseParts, opened:
   if (!parts.stores) app.addHook('onClose', async () => stores.close());
   const warnings = [warning, keys.warning, config.metricsNote, oauth.publicUrl ? undefined : METADATA_OFF];
   return { app, stores, warnings: warnings.filter((text): text is string => text !== undefined) };
+}
+
+/**
+ * Sign-in through other providers. Its login's first factor ends in a new session today; with the
+ * login state machine (factors issue) it becomes that machine's first-factor step, factor `fed`.
+ */
+function createFederation(deps: CoreDeps & { federation: FederationStore }, config: Readonly<Config>, secret: string, logger: pino.Logger) {
+  const startSession = createSessionStarter(deps, sessionSettings(config));
+  return createFederationService({
+    ...deps, key: deriveKey(secret, 'federation'),
+    finishFirstFactor: (user, ctx) => startSession(user, ctx, 'login_succeeded'),
+    logFailure: (err: unknown) => logger.warn({ err }, 'federated sign-in failed'),
+  }, config.federation);
 }
 
 const METADATA_OFF = 'PUBLIC_URL is not set: GET /.well-known/oauth-authorization-server (RFC 8414) is not served.';

@@ -9,6 +9,7 @@ import type { RateLimitRule, RateLimitRules } from '../storage/types/rate-limits
 import type { HashPriority } from '../pool-priority.js';
 import { ConfigError } from './config-error.js';
 import { readIntrospectionClients, readPublicUrl, type IntrospectionClient } from './oauth-settings.js';
+import { readFederationSettings, type FederationSettings } from './federation-settings.js';
 
 export { ConfigError };
 
@@ -40,6 +41,8 @@ export interface Config {
   publicUrl: string | undefined;
   /** Resource servers that may call POST /oauth/introspect (INTROSPECTION_CLIENTS); none = the endpoint is off. */
   introspectionClients: readonly IntrospectionClient[];
+  /** Sign-in through other identity providers (config/federation-settings.ts). */
+  federation: FederationSettings;
   rateLimits: RateLimitRules;
   hashConcurrency: number;
   /** Hashes that may wait for a thread (HASH_QUEUE_MAX); past it a login answers 503 overloaded. */
@@ -131,6 +134,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     tokenRefreshRequiresAccessToken: read.boolean('TOKEN_REFRESH_REQUIRES_ACCESS_TOKEN', false),
     publicUrl: readPublicUrl(env, nodeEnv, host, port),
     introspectionClients: readIntrospectionClients(env),
+    federation: readFederationSettings(env, nodeEnv, readPublicUrl(env, nodeEnv, host, port)),
     rateLimits: Object.freeze({
       credentialsPerIp: read.rate('RATE_LIMIT_LOGIN_PER_IP', '30/1m'),
       failedLoginsPerAccount: read.rate('RATE_LIMIT_FAILED_LOGINS_PER_ACCOUNT', '10/15m'),

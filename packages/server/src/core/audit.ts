@@ -31,6 +31,11 @@ export type AuditEvent = AuditActor & (
   | { type: 'admin_user_updated'; targetUserId: string; changes: { disabled?: boolean; role?: string }; revokedSessions: number }
   | { type: 'admin_user_deleted'; targetUserId: string; revokedSessions: number }
   | { type: 'admin_sessions_revoked'; targetUserId: string; revokedSessions: number }
+  /** An identity of another provider was linked; `created` when its login created the account too. */
+  | { type: 'identity_linked'; provider: string; identityId: string; created: boolean }
+  | { type: 'identity_unlinked'; provider: string; identityId: string }
+  /** A federated login or link that ended with an error code (`reason`); no provider text, no token. */
+  | { type: 'federated_login_failed'; provider: string; reason: string }
 );
 
 export type AuditEventType = AuditEvent['type'];

@@ -30,6 +30,8 @@ import { jwksRoute, type JwksSource } from './routes/ops/jwks.js';
 import { adminRoutes } from './routes/admin/admin.js';
 import { metricsRoute } from './routes/ops/metrics.js';
 import { oauthRoutes } from './routes/oauth/oauth.js';
+import { federationRoutes } from './routes/federation/federation.js';
+import type { FederationService } from '../core/federation/federation-service.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -46,6 +48,8 @@ export interface AppParts {
   admin: AdminService;
   /** Revocation, introspection and the RFC 8414 metadata, with the settings that say which are served. */
   oauth: { service: OAuthService; settings: Readonly<OAuthSettings> };
+  /** Sign-in through other identity providers (design §13). */
+  federation: FederationService;
   metrics: Metrics;
   audit: AuditSink;
   jwks: JwksSource;
@@ -95,6 +99,7 @@ export async function buildApp(parts: AppParts): Promise<FastifyInstance> {
   if (settings.demo) demoRoutes(app);
   jwksRoute(app, parts.jwks);
   oauthRoutes(app, parts.oauth.service, parts.oauth.settings);
+  federationRoutes(app, parts.federation);
   adminRoutes(app, parts.admin);
   if (settings.metrics) metricsRoute(app, metrics.registry);
   return app;

@@ -9,6 +9,7 @@ import { StoreConnectError, describeStoreUrl } from './errors.js';
 import { migrateToLatest } from './sql/migrations.js';
 import { createSqlUserStore } from './sql/user-store.js';
 import { createSqlSessionStore } from './sql/session-store.js';
+import { createSqlFederationStore } from './sql/federation-store.js';
 import { createSessionAndUserRead } from './sql/session-and-user.js';
 import type { RedisClient } from './redis/client.js';
 import type { SessionStore } from './types/stores.js';
@@ -35,6 +36,7 @@ export async function createStores(options: StoreOptions): Promise<Stores> {
   return {
     users: createSqlUserStore(conn),
     sessions: redisSessions ?? createSqlSessionStore(conn),
+    federation: createSqlFederationStore(conn),
     sessionAndUser: redisSessions || conn.sqlite ? undefined : createSessionAndUserRead(conn),
     createRateLimits: (rules) => (redis ? createRedisRateLimits(redis, `${prefix}rl:`, rules) : createMemoryRateLimits(rules)),
     ping: async () => {

@@ -35,6 +35,9 @@ test('with no variables set, every setting takes its documented default', () => 
     tokenRefreshRequiresAccessToken: false,
     publicUrl: 'http://127.0.0.1:3000',
     introspectionClients: [],
+    federation: {
+      providers: [], publicUrl: 'http://127.0.0.1:3000', appUrl: undefined, redirectOrigins: ['http://127.0.0.1:3000'], signup: true, secureCookie: false,
+    },
     rateLimits: {
       credentialsPerIp: { points: 30, windowSeconds: 60 },
       failedLoginsPerAccount: { points: 10, windowSeconds: 900 },

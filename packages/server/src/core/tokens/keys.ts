@@ -13,8 +13,8 @@ export interface SigningKeys {
   accessKeyRing?: AccessKeyRing;
 }
 
-/** `fingerprint` keys the HMAC of the client a rotation is bound to (core/sessions/fingerprint.ts). */
-export function deriveKey(secret: string, purpose: 'access' | 'refresh' | 'fingerprint'): Buffer {
+/** `fingerprint` keys the HMAC of the client a rotation is bound to (core/sessions/fingerprint.ts); `federation` a login's PKCE verifier and nonce (core/federation/tickets.ts). */
+export function deriveKey(secret: string, purpose: 'access' | 'refresh' | 'fingerprint' | 'federation'): Buffer {
   return createHmac('sha256', Buffer.from(secret, 'utf8')).update(purpose).digest();
 }
 

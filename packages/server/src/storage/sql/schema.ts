@@ -32,7 +32,30 @@ export interface SessionsTable {
   user_agent: string | null;
 }
 
+/** Migration 0006: storage/types/federation.ts IdentityRecord. */
+export interface FederatedIdentitiesTable {
+  id: string;
+  user_id: string;
+  provider: string;
+  subject: string;
+  email: string | null;
+  email_verified: number;
+  created_at: number | string;
+  last_used_at: number | string;
+}
+
+/** Migration 0006: storage/types/federation.ts FederationTicket. */
+export interface FederationTicketsTable {
+  hash: string;
+  kind: string;
+  user_id: string | null;
+  data: string;
+  expires_at: number | string;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
+  federated_identities: FederatedIdentitiesTable;
+  federation_tickets: FederationTicketsTable;
 }

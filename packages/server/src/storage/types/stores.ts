@@ -1,6 +1,7 @@
 // The storage contract: what the auth core needs from a user store and a session store, named
 // after its use-cases. "Not found" is `null`. Implementations: SQL (SQLite, PostgreSQL, MySQL), Redis.
 import type { RateLimitRules, RateLimits } from './rate-limits.js';
+import type { FederationStore } from './federation.js';
 
 export interface UserRecord {
   id: string;
@@ -111,6 +112,8 @@ export type SessionAndUserRead = (userId: string, sessionId: string) => Promise<
 export interface Stores {
   users: UserStore;
   sessions: SessionStore;
+  /** Identities linked from other providers and their logins in flight (always in the SQL database). */
+  federation: FederationStore;
   /** Present when users and sessions share a network SQL database: both in one round trip. */
   sessionAndUser?: SessionAndUserRead;
   /** Brute-force counters where this deployment keeps shared state (memory or Redis). */
