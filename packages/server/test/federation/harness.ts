@@ -14,6 +14,8 @@ export interface Stand {
   gatehouse: TestApp;
   baseUrl: string;
   provider: TestProvider;
+  /** The cause the server logged for the last failed sign-in (which check failed). */
+  lastFailure(): string;
 }
 
 let serial = 0;
@@ -31,10 +33,12 @@ export async function startStand(t: TestContext, accounts: TestAccount[], env: R
   const baseUrl = `http://127.0.0.1:${port}`;
   const provider = await startTestProvider(t, [{ ...CLIENT, redirect_uris: [`${baseUrl}/auth/federated/local/callback`, `${baseUrl}/auth/federated/other/callback`] }], accounts);
   const list = entries?.(provider.issuer) ?? [{ id: 'local', name: 'Local IdP', issuer: provider.issuer, ...CLIENT }];
-  const gatehouse = await createTestApp({ PUBLIC_URL: baseUrl, APP_URL, FEDERATION_PROVIDERS: JSON.stringify(list), ...env });
+  const logged: string[] = [];
+  const logStream = { write: (line: string) => void logged.push(String(JSON.parse(line).err?.message ?? '')) };
+  const gatehouse = await createTestApp({ PUBLIC_URL: baseUrl, APP_URL, FEDERATION_PROVIDERS: JSON.stringify(list), LOG_LEVEL: 'warn', ...env }, { logStream });
   await gatehouse.app.listen({ port, host: '127.0.0.1' });
   t.after(() => gatehouse.close());
-  return { gatehouse, baseUrl, provider };
+  return { gatehouse, baseUrl, provider, lastFailure: () => logged.at(-1) ?? '' };
 }
 
 export interface SignInOptions {
