@@ -4,6 +4,7 @@
 import type { TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { createTestApp, freePort, type TestApp } from '../helpers.js';
+import type { Stores, UserRecord, UserStore } from '../../src/storage/types/stores.js';
 import { TestBrowser } from './browser.js';
 import { startTestProvider, type TestAccount, type TestProvider } from './test-provider.js';
 
@@ -16,9 +17,18 @@ export interface Stand {
   provider: TestProvider;
   /** The cause the server logged for the last failed sign-in (which check failed). */
   lastFailure(): string;
+  /** Marks an account's email verified (until the mail issue's emailVerified column is merged in). */
+  markEmailVerified(userId: string): void;
 }
 
 let serial = 0;
+
+/** The users store answering `emailVerified: true` for the marked accounts. */
+function withVerifiedEmails(stores: Stores, verified: Set<string>): Stores {
+  const mark = (user: UserRecord | null) => (user && verified.has(user.id) ? { ...user, emailVerified: true } : user);
+  const users: UserStore = { ...stores.users, findByLogin: async (key) => mark(await stores.users.findByLogin(key)) };
+  return { ...stores, users };
+}
 
 /** An account at the test provider; each test gets fresh ones. */
 export function account(overrides: Partial<TestAccount> = {}): TestAccount {
@@ -35,10 +45,14 @@ export async function startStand(t: TestContext, accounts: TestAccount[], env: R
   const list = entries?.(provider.issuer) ?? [{ id: 'local', name: 'Local IdP', issuer: provider.issuer, ...CLIENT }];
   const logged: string[] = [];
   const logStream = { write: (line: string) => void logged.push(String(JSON.parse(line).err?.message ?? '')) };
-  const gatehouse = await createTestApp({ PUBLIC_URL: baseUrl, APP_URL, FEDERATION_PROVIDERS: JSON.stringify(list), LOG_LEVEL: 'warn', ...env }, { logStream });
+  const verified = new Set<string>();
+  const gatehouse = await createTestApp(
+    { PUBLIC_URL: baseUrl, APP_URL, FEDERATION_PROVIDERS: JSON.stringify(list), LOG_LEVEL: 'warn', ...env },
+    { logStream, stores: (stores) => withVerifiedEmails(stores, verified) },
+  );
   await gatehouse.app.listen({ port, host: '127.0.0.1' });
   t.after(() => gatehouse.close());
-  return { gatehouse, baseUrl, provider, lastFailure: () => logged.at(-1) ?? '' };
+  return { gatehouse, baseUrl, provider, lastFailure: () => logged.at(-1) ?? '', markEmailVerified: (userId) => verified.add(userId) };
 }
 
 export interface SignInOptions {
