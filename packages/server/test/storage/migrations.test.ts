@@ -24,7 +24,7 @@ for (const { backend, variable } of sqlBackends) {
       assert.equal(error, undefined);
       const users = createSqlUserStore(conn);
       const old = await users.create(newUser({ username: 'Zoe', email: 'zoe@example.com' }));
-      assert.deepEqual(await migrateToLatest(conn.db, schema), ['0002_session_rotation_fingerprint', '0003_exact_login_keys']);
+      assert.deepEqual(await migrateToLatest(conn.db, schema), ['0002_session_rotation_fingerprint', '0003_exact_login_keys', '0006_federated_identities']);
       const after = users; // its statements were prepared before the columns changed
       assert.deepEqual(await after.findByLogin('zoe'), old);
       assert.deepEqual(await after.findByLogin('zoe@example.com'), old);

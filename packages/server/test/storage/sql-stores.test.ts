@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { describe, test } from 'node:test';
 import { createStores } from '../../src/storage/create-stores.js';
 import { describeSessionStore, describeUserStore, newSession, newUser } from './contract.js';
+import { describeFederationStore } from './contract/federation.js';
 import { postgres, sqlBackends, unavailable } from './backends.js';
 
 for (const { backend, variable } of sqlBackends) {
@@ -12,6 +13,7 @@ for (const { backend, variable } of sqlBackends) {
     const { url, drop } = await backend.create();
     const stores = await createStores({ databaseUrl: url, migrate: true });
     return {
+      stores,
       users: stores.users,
       sessions: stores.sessions,
       async newUserId() {
@@ -27,6 +29,10 @@ for (const { backend, variable } of sqlBackends) {
   };
   describeUserStore(backend.name, skip, open);
   describeSessionStore(backend.name, skip, open);
+  describeFederationStore(backend.name, skip, async () => {
+    const harness = await open();
+    return { ...harness, federation: harness.stores.federation, deleteUser: async (id) => void (await harness.stores.users.delete(id)) };
+  });
 
   describe(`sessionAndUser: ${backend.name}`, { skip }, () => {
     test(backend.name === 'sqlite' ? 'is not offered: the row cache serves both reads'
