@@ -16,7 +16,7 @@ async function postJson(ctx: ClientContext, path: string, body: unknown): Promis
   return response;
 }
 
-async function keepTokens(ctx: ClientContext, pair: TokenPairBody, reason: 'login' | 'register' | 'password_changed'): Promise<SessionInfo> {
+export async function keepTokens(ctx: ClientContext, pair: TokenPairBody, reason: 'login' | 'register' | 'password_changed'): Promise<SessionInfo> {
   const tokens = toStoredTokens(pair, ctx.now());
   await ctx.storage.save(tokens);
   ctx.sync?.announceTokens(tokens);

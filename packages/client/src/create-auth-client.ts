@@ -3,6 +3,7 @@
 import { createAuthFetch, type AuthFetch } from './auth-fetch.js';
 import { changePassword, currentUser, login, logout, register } from './account.js';
 import { createEmitter, type AuthEvents, type Listener } from './events.js';
+import * as federation from './federation.js';
 import { createRefresher } from './refresher.js';
 import { memoryStorage, type TokenStorage } from './storage.js';
 import { followOtherTabs } from './tab-sync.js';
@@ -47,12 +48,27 @@ export interface AuthClient {
   user(): Promise<User | null>;
   /** Every session of the user ends, this one included; the pair of the new session the server answers is stored. */
   changePassword(input: PasswordChange): Promise<SessionInfo>;
+  /** Sign-in with other identity providers and the user's linked identities (docs/client.md). */
+  federation: FederationMethods;
   fetch: AuthFetch;
   /** The current access token, its expiry and claims, from storage (no request); null when logged out. */
   session(): Promise<SessionInfo | null>;
   on<K extends keyof AuthEvents>(type: K, listener: Listener<K>): () => void;
   /** Stops listening to other tabs. */
   close(): void;
+}
+
+export interface FederationMethods {
+  /** The providers the server offers (GET /auth/federated/providers). */
+  providers(): Promise<federation.IdentityProvider[]>;
+  /** The URL to send the browser to, to sign in with `provider` and come back to `redirectTo`. */
+  signInUrl(provider: string, redirectTo?: string): string;
+  /** On the page it came back to: exchanges the `code` for a stored session; throws on `error`; null when neither. */
+  finishSignIn(url?: string | URL): Promise<SessionInfo | null>;
+  identities(): Promise<federation.LinkedIdentity[]>;
+  /** The URL for the browser to link `provider` to the logged-in user. */
+  linkUrl(provider: string, redirectTo?: string): Promise<string>;
+  unlink(identityId: string): Promise<void>;
 }
 
 export function createAuthClient(options: AuthClientOptions): AuthClient {
@@ -69,6 +85,14 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
     logout: (scope = 'local') => logout(ctx, authFetch, scope),
     user: () => currentUser(ctx, authFetch),
     changePassword: (input) => changePassword(ctx, authFetch, input),
+    federation: {
+      providers: () => federation.providers(ctx),
+      signInUrl: (provider, redirectTo) => federation.signInUrl(ctx, provider, redirectTo),
+      finishSignIn: (url) => federation.finishSignIn(ctx, url),
+      identities: () => federation.identities(ctx, authFetch),
+      linkUrl: (provider, redirectTo) => federation.linkUrl(ctx, authFetch, provider, redirectTo),
+      unlink: (id) => federation.unlink(ctx, authFetch, id),
+    },
     fetch: authFetch,
     session: async () => {
       const tokens = await ctx.storage.load();

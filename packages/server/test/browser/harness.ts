@@ -47,7 +47,7 @@ let users = 0;
 export async function startServer(t: TestContext, env: Record<string, string> = {}): Promise<LiveServer> {
   const dir = mkdtempSync(join(tmpdir(), 'gatehouse-browser-'));
   const config = loadConfig({
-    NODE_ENV: 'test', DATA_DIR: dir, LOG_LEVEL: 'silent',
+    NODE_ENV: 'test', DATA_DIR: dir, LOG_LEVEL: 'silent', PORT: '0',
     RATE_LIMIT_LOGIN_PER_IP: 'off', RATE_LIMIT_REFRESH_PER_IP: 'off', RATE_LIMIT_REFRESH_PER_ACCOUNT: 'off',
     ...env,
   });
@@ -61,7 +61,7 @@ export async function startServer(t: TestContext, env: Record<string, string> = 
     const route = `${request.method} ${request.url.split('?')[0]}`;
     counts.set(route, (counts.get(route) ?? 0) + 1);
   });
-  const baseUrl = await app.listen({ port: 0, host: '127.0.0.1' });
+  const baseUrl = await app.listen({ port: config.port, host: '127.0.0.1' }); // PORT 0 unless a test needs a known one
   return { baseUrl, count: (route) => counts.get(route) ?? 0, registerUser: () => register(baseUrl) };
 }
 

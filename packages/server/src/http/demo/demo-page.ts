@@ -1,9 +1,11 @@
 // The demo page's script, run in the browser: login and register forms, the current user, the
 // access token's remaining life, a call to /users/me through the client, and logout.
-import { createAuthClient, localStorageAdapter, type SessionInfo } from '@gatehouse-auth/client';
+import { createAuthClient, localStorageAdapter, type IdentityProvider, type SessionInfo } from '@gatehouse-auth/client';
+import { renderIdentities, startFederation } from './federation-panel.js';
 
 const client = createAuthClient({ baseUrl: location.origin, storage: localStorageAdapter() });
 let session: SessionInfo | null = null;
+let providers: IdentityProvider[] = [];
 
 function element<T extends HTMLElement = HTMLElement>(id: string): T {
   return document.getElementById(id) as T;
@@ -19,6 +21,7 @@ async function render(): Promise<void> {
   element('logged-in').hidden = session === null;
   element('who').textContent = session ? `${session.claims.name ?? session.claims.sub} (${session.claims.role ?? 'user'})` : '';
   if (!session) element('me-result').textContent = '';
+  else void renderIdentities(client, providers, say).catch((error: Error) => say(error.message));
   tick();
 }
 
@@ -62,4 +65,7 @@ client.on('logout', (event) => {
 });
 client.on('error', (event) => say(`Could not reach the server (${String(event.error)}); still logged in.`));
 setInterval(tick, 250);
-void render();
+void startFederation(client, say).then((found) => {
+  providers = found;
+  return render();
+});

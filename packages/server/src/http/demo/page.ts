@@ -16,6 +16,7 @@ export const demoPageHtml = `<!doctype html>
   <p id="message" role="alert"></p>
 
   <section id="logged-out" hidden>
+    <div id="providers"></div>
     <form id="login-form">
       <h2>Log in</h2>
       <label>Username or email <input name="login" autocomplete="username" required></label>
@@ -36,6 +37,9 @@ export const demoPageHtml = `<!doctype html>
     <p>Access token expires in <strong id="token-life"></strong></p>
     <p><button id="call-me" type="button">GET /users/me</button> <button id="logout" type="button">Log out</button></p>
     <pre id="me-result"></pre>
+    <h3>Linked identities</h3>
+    <ul id="identities"></ul>
+    <p id="link-providers"></p>
   </section>
   <p><a href="/docs">API docs</a></p>
 </body>
@@ -48,4 +52,5 @@ label { display: block; margin: .5rem 0; }
 input { display: block; width: 100%; box-sizing: border-box; padding: .3rem; }
 pre { background: #f4f4f4; padding: .5rem; overflow: auto; }
 #message { color: #a00; }
+#providers button, #link-providers button { margin: 0 .5rem .5rem 0; }
 `;
