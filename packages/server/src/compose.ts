@@ -1,9 +1,12 @@
 // The composition root: configuration → stores → the core's use cases → the HTTP app. The server
 // (main.ts), the CLI and the tests build Gatehouse here; nothing else constructs a service, and
 // each part receives the slice of the settings it needs (config/slices.ts).
+import { createHmac } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { pino, type DestinationStream } from 'pino';
 import type { Config } from './config/config.js';
+import { assertMailDeliverable } from './config/email-settings.js';
+import { loadMailTemplates } from './config/mail-templates.js';
 import { resolveSecret } from './config/secret.js';
 import { loadAccessKeyRing } from './config/signing-keys.js';
 import {
@@ -11,9 +14,13 @@ import {
 } from './config/slices.js';
 import { createRegistration } from './core/accounts/register.js';
 import { createAdminService } from './core/admin/admin.js';
+import type { AuditSink } from './core/audit.js';
 import type { AuthService } from './core/auth-service.js';
 import { systemClock, type Clock } from './core/clock.js';
-import type { CoreDeps } from './core/context.js';
+import type { CoreDeps, RequestContext } from './core/context.js';
+import { createAccountService, type AccountService } from './core/email/account-service.js';
+import type { EmailDeps } from './core/email/email-deps.js';
+import type { MailTemplates } from './core/email/templates.js';
 import { createLogin } from './core/login/login.js';
 import { createPasswordCheck } from './core/login/password-check.js';
 import { createLoginThrottle } from './core/login/throttle.js';
@@ -37,10 +44,11 @@ import { deriveKey, deriveSigningKeys } from './core/tokens/keys.js';
 import { createTokens } from './core/tokens/tokens.js';
 import { buildApp } from './http/app.js';
 import { createAuditLog } from './http/audit-log.js';
-import { createMetrics } from './http/metrics.js';
+import { createMetrics, type Metrics } from './http/metrics.js';
+import { createMail, type Mail } from './jobs/mail.js';
 import { createStores, type StoreOptions } from './storage/create-stores.js';
 import type { RateLimits } from './storage/types/rate-limits.js';
-import type { Stores } from './storage/types/stores.js';
+import type { Stores, UserRecord } from './storage/types/stores.js';
 import type { FederationStore } from './storage/types/federation.js';
 
 /** What a caller may supply instead of what the settings would build (tests: a fixed clock, a given secret). */
@@ -55,6 +63,8 @@ export interface GatehouseParts {
   accessKeyRing?: AccessKeyRing;
   /** Where log lines go instead of stdout (tests read the audit lines from it). */
   logStream?: DestinationStream;
+  /** false: the mail sender does not start with the app (a test drives it with `mail.worker.drain()`). */
+  mailWorker?: boolean;
 }
 
 export interface Gatehouse {
@@ -62,16 +72,20 @@ export interface Gatehouse {
   stores: Stores;
   /** Start-up warnings (a development secret, a generated key set, /metrics off in production), for the banner. */
   warnings: string[];
+  /** What the mail flows use, and the sender (docs/email.md). */
+  mail: Mail;
 }
 
 export async function createGatehouse(config: Readonly<Config>, parts: GatehouseParts = {}): Promise<Gatehouse> {
   const clock = parts.clock ?? systemClock;
+  assertMailDeliverable(config.email, config.nodeEnv);
+  const templates = loadMailTemplates(config.email.templatesDir);
   const logger = createLogger(config, parts.logStream);
   const { secret, warning } = parts.secret ? { secret: parts.secret, warning: undefined } : resolveSecret(config);
   const keys = parts.accessKeyRing ? { ring: parts.accessKeyRing } : await loadAccessKeyRing(config, clock);
   const stores = parts.stores ?? await createStores(storeOptions(config));
   try {
-    return await assemble(config, parts, { stores, secret, keys, logger, clock, warning });
+    return await assemble(config, parts, { stores, secret, keys, logger, clock, warning, templates });
   } catch (error) {
     if (!parts.stores) await stores.close().catch(() => undefined); // a failed start leaves no connection open
     throw error;
@@ -85,6 +99,7 @@ interface Opened {
   logger: pino.Logger;
   clock: Clock;
   warning: string | undefined;
+  templates: MailTemplates;
 }
 
 /** The use cases over the opened stores, then the app. */
@@ -92,6 +107,7 @@ async function assemble(config: Readonly<Config>, parts: GatehouseParts, opened:
   const { stores, secret, keys, logger, clock, warning } = opened;
   const metrics = createMetrics();
   const audit = createAuditLog(logger, metrics.observeAudit);
+  const mail = createMailLayer(config, opened, { audit, metrics });
   const passwords = passwordSettings(config);
   const deps: CoreDeps = {
     users: stores.users,
@@ -107,12 +123,17 @@ async function assemble(config: Readonly<Config>, parts: GatehouseParts, opened:
     audit,
     breachedPasswords: breachedPasswordCheck(passwords, logger),
   };
-  const auth = createAuthService(deps, sessionSettings(config), passwords);
+  const email: EmailParts = {
+    transaction: stores.transaction, oneTimeTokens: stores.oneTimeTokens, mailer: mail.outbox, settings: mail.settings,
+    keyedHash: keyedHasher(deriveKey(secret, 'one-time-codes')),
+  };
+  const { auth, accounts } = createAuthService(deps, sessionSettings(config), passwords, email);
   const oauth = oauthSettings(config);
   const app = await buildApp({
     settings: httpSettings(config),
     logger,
     auth,
+    accounts: { service: accounts, settings: mail.settings },
     admin: createAdminService({ ...deps, roles: config.roles }),
     oauth: { service: createOAuthService(deps, auth, oauth), settings: oauth },
     federation: createFederation({ ...deps, federation: stores.federation }, config, secret, logger),
@@ -121,9 +142,27 @@ async function assemble(config: Readonly<Config>, parts: GatehouseParts, opened:
     jwks: { ring: keys.ring, clock },
     ping: () => stores.ping(),
   });
+  runMailWorker(app, mail, parts.mailWorker ?? true);
   if (!parts.stores) app.addHook('onClose', async () => stores.close());
   const warnings = [warning, keys.warning, config.metricsNote, oauth.publicUrl ? undefined : METADATA_OFF];
-  return { app, stores, warnings: warnings.filter((text): text is string => text !== undefined) };
+  return { app, stores, warnings: warnings.filter((text): text is string => text !== undefined), mail };
+}
+
+/** The mail flows' outbox and the sender, over the outbox store, with its metrics and audit events. */
+function createMailLayer(config: Readonly<Config>, opened: Opened, sinks: { audit: AuditSink; metrics: Metrics }): Mail {
+  sinks.metrics.watchOutbox(() => opened.stores.outbox.counts());
+  return createMail({
+    settings: config.email, key: deriveKey(opened.secret, 'mail-outbox'), outbox: opened.stores.outbox, templates: opened.templates,
+    clock: opened.clock, audit: sinks.audit, observe: sinks.metrics.observeMail, logger: opened.logger,
+  });
+}
+
+/** The sender runs from ready to close; closing waits for a delivery in flight (bounded), before the stores close. */
+function runMailWorker(app: FastifyInstance, mail: Mail, start: boolean): void {
+  const worker = mail.worker;
+  if (!worker) return;
+  if (start) app.addHook('onReady', async () => worker.start());
+  app.addHook('preClose', async () => worker.stop());
 }
 
 /**
@@ -153,14 +192,20 @@ export function createOAuthService(deps: CoreDeps, auth: Pick<AuthService, 'auth
   };
 }
 
+/** What the mail flows take beside the core's parts (core/email/email-deps.ts). */
+export type EmailParts = Omit<EmailDeps, keyof CoreDeps>;
+
 /** Each use case from its own factory (core/<capability>/), gathered into what the routes call. */
-export function createAuthService(deps: CoreDeps, sessions: SessionSettings, passwords: Pick<PasswordSettings, 'loginDelay'>): AuthService {
+export function createAuthService(
+  deps: CoreDeps, sessions: SessionSettings, passwords: Pick<PasswordSettings, 'loginDelay'>, email: EmailParts,
+): { auth: AuthService; accounts: AccountService } {
   const startSession = createSessionStarter(deps, sessions);
   const checkPassword = createPasswordCheck(deps, createLoginThrottle(deps.limits, passwords.loginDelay));
   const { authenticate, authenticateNow } = createAuthenticator(deps);
-  return {
-    register: createRegistration(deps, startSession),
-    login: createLogin(deps, { checkPassword, startSession }),
+  const emailDeps: EmailDeps = { ...deps, ...email };
+  const auth: AuthService = {
+    register: createRegistration(emailDeps, startSession),
+    login: createLogin(deps, { checkPassword, startSession }, { requireVerifiedEmail: email.settings.verification === 'required' }),
     authenticate,
     authenticateNow,
     refresh: createRefresher(deps, sessions),
@@ -168,6 +213,13 @@ export function createAuthService(deps: CoreDeps, sessions: SessionSettings, pas
     ...createSessionList(deps),
     changePassword: createPasswordChange(deps, { checkPassword, rotateSessionId: createSessionIdRotation(deps, startSession) }),
   };
+  const finishEmailLogin = (user: UserRecord, ctx: RequestContext) => startSession(user, ctx, 'login_succeeded');
+  return { auth, accounts: createAccountService(emailDeps, { checkPassword, finishEmailLogin }) };
+}
+
+/** HMAC-SHA-256 under `key`, hex: one-time codes and password fingerprints are never stored as they are. */
+function keyedHasher(key: Buffer) {
+  return (text: string) => createHmac('sha256', key).update(text).digest('hex');
 }
 
 export function storeOptions(

@@ -62,10 +62,16 @@ export function startBanner(config: Readonly<Config>, address: string, warnings:
   if (config.demo) lines.push(`  Demo page    ${address}/demo`);
   lines.push(`  Database     ${databaseLocation(config.databaseUrl)}`);
   if (config.redisUrl || config.redisClusterNodes) lines.push(`  Sessions     ${config.redisClusterNodes ? `Redis Cluster ${config.redisClusterNodes.join(',')}` : describeStoreUrl(config.redisUrl!)}`);
+  lines.push(`  Mail         ${mailDelivery(config.email)}`);
   lines.push(config.secret ? '  Secret       GATEHOUSE_SECRET' : `  Secret       a development secret in ${resolve(config.dataDir, 'secret')} (set GATEHOUSE_SECRET in production)`);
   lines.push('  First admin  npx gatehouse user create --username admin --email you@example.com --role admin');
   for (const warning of warnings.filter((text) => !isDevelopmentSecretNote(text))) lines.push(`  Note         ${warning}`);
   return lines.join('\n');
+}
+
+function mailDelivery(email: Config['email']): string {
+  if (email.smtp) return `SMTP, ${email.smtp.display}`;
+  return email.delivery === 'log' ? 'written to the log, not sent (SMTP_URL is not set: the development outbox)' : 'off (SMTP_URL is not set)';
 }
 
 const isDevelopmentSecretNote = (warning: string) => warning.startsWith('GATEHOUSE_SECRET is not set');

@@ -185,3 +185,13 @@ test('a user named by an unknown --username or --id is reported, exit 1', async 
     assert.equal(res.stderr, `gatehouse: ${message}\n`);
   }
 });
+
+test('user verify-email marks the address verified, as /users/me then shows', async (t) => {
+  const { ctx, env } = await setup(t);
+  const user = await registerUser(ctx.app);
+  assert.equal((await me(ctx.app, user.tokens.access_token)).json().email_verified, false);
+  const run = runCli(['user', 'verify-email', '--username', user.username], env);
+  assert.equal(run.status, 0, run.stderr);
+  assert.equal(run.stdout, `The email address of ${user.username} (${user.email}) is now verified.\n`);
+  assert.equal((await me(ctx.app, user.tokens.access_token)).json().email_verified, true);
+});

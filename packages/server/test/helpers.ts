@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
-import { createGatehouse, storeOptions, type GatehouseParts } from '../src/compose.js';
+import { createGatehouse, storeOptions, type Gatehouse, type GatehouseParts } from '../src/compose.js';
 import { loadConfig, type Config } from '../src/config/config.js';
 import { ManualClock } from '../src/core/clock.js';
 import { createStores } from '../src/storage/create-stores.js';
@@ -21,17 +21,28 @@ export interface TestApp {
   config: Readonly<Config>;
   clock: ManualClock;
   stores: Stores;
+  /** The mail flows' outbox and the sender (its worker is undefined when mail is off). */
+  mail: Gatehouse['mail'];
   dir: string;
   close(): Promise<void>;
 }
 
+export interface TestAppDeps extends Pick<GatehouseParts, 'logStream' | 'mailWorker'> {
+  stores?: (stores: Stores) => Stores;
+  /** A test SMTP server (test/mail/smtp-sink.ts) to deliver mail to: sets SMTP_URL, unless `env` sets it. */
+  smtp?: { url: string };
+}
+
+/** NODE_ENV=production starts only with SMTP_URL or with every mail feature off: this turns them off. */
+export const MAIL_OFF = { EMAIL_VERIFICATION: 'off', PASSWORD_RESET: 'off', MAGIC_LINK: 'off' } as const;
+
 /**
  * Builds the app on a fresh SQLite file (or the DATABASE_URL of `env`); `env` overrides settings as
- * environment variables would; `deps.stores` may wrap the stores the app gets.
+ * environment variables would; `deps.stores` may wrap the stores the app gets; `deps.smtp` sends
+ * mail to a test SMTP server (without it, mail goes to the log); `deps.mailWorker: false` leaves
+ * the sender stopped for a test to drive (`mail.worker.drain()`).
  */
-export async function createTestApp(
-  env: Record<string, string> = {}, deps: Pick<GatehouseParts, 'logStream'> & { stores?: (stores: Stores) => Stores } = {},
-): Promise<TestApp> {
+export async function createTestApp(env: Record<string, string> = {}, deps: TestAppDeps = {}): Promise<TestApp> {
   const dir = mkdtempSync(join(tmpdir(), 'gatehouse-test-'));
   const config = loadConfig({
     NODE_ENV: 'test',
@@ -41,13 +52,19 @@ export async function createTestApp(
     RATE_LIMIT_FAILED_LOGINS_PER_ACCOUNT: '1000/1m',
     RATE_LIMIT_REFRESH_PER_IP: '1000/1m',
     RATE_LIMIT_REFRESH_PER_ACCOUNT: '1000/1m',
+    ...(deps.smtp ? { SMTP_URL: deps.smtp.url } : {}),
     ...env,
   });
   const stores = await createStores(storeOptions(config, true));
   const clock = new ManualClock(Date.UTC(2026, 0, 1, 12, 0, 0));
-  const { app } = await createGatehouse(config, { secret: TEST_SECRET, stores: deps.stores?.(stores) ?? stores, clock, logStream: deps.logStream });
+  const parts = { secret: TEST_SECRET, stores: deps.stores?.(stores) ?? stores, clock, logStream: deps.logStream, mailWorker: deps.mailWorker };
+  const { app, mail } = await createGatehouse(config, parts).catch(async (error: unknown) => {
+    await stores.close();
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  });
   return {
-    app, config, clock, stores, dir,
+    app, config, clock, stores, mail, dir,
     async close() {
       await app.close();
       await stores.close();

@@ -62,6 +62,7 @@ test('the start banner names the URL, the docs, the demo, the database file, the
     `  API docs     ${server.url}/docs`,
     `  Demo page    ${server.url}/demo`,
     `  Database     SQLite, ${join(dir, 'gatehouse.db')}`,
+    '  Mail         written to the log, not sent (SMTP_URL is not set: the development outbox)',
     `  Secret       a development secret in ${join(dir, 'secret')} (set GATEHOUSE_SECRET in production)`,
     '  First admin  npx gatehouse user create --username admin --email you@example.com --role admin',
   ]);
@@ -96,6 +97,16 @@ test('an unparsable DATABASE_URL or HOST stops the start naming the variable and
   assertStartError(await runToExit({ DATABASE_URL: 'postgress://db/app' }, dir), /DATABASE_URL: has an unsupported scheme "postgress:"; use sqlite:/);
   assertStartError(await runToExit({ DATABASE_URL: 'mysql://' }, dir), /DATABASE_URL: names no host/);
   assertStartError(await runToExit({ HOST: 'my host' }, dir), /HOST: must be an IP address or a host name/);
+});
+
+test('production without SMTP_URL stops the start naming SMTP_URL and the mail features to turn off; a bad SMTP_URL never shows its password', async (t) => {
+  const dir = tempDir(t);
+  const production = { NODE_ENV: 'production', GATEHOUSE_SECRET: randomSecret() };
+  assertStartError(await runToExit(production, dir),
+    /SMTP_URL: is required when NODE_ENV=production and EMAIL_VERIFICATION=optional, PASSWORD_RESET=on, MAGIC_LINK=on .*EMAIL_VERIFICATION=off PASSWORD_RESET=off MAGIC_LINK=off/);
+  assertStartError(await runToExit({ SMTP_URL: 'smtp://mailer:sekrit-password@', GATEHOUSE_SECRET: randomSecret() }, dir), /SMTP_URL: must be smtp:\/\//);
+  assertStartError(await runToExit({ ...production, SMTP_URL: 'smtp://mailer:sekrit-password@127.0.0.1:2525', MAIL_FROM: 'no-reply@example.com' }, dir),
+    /APP_URL: is required when NODE_ENV=production and SMTP_URL is set/);
 });
 
 test('a HOST that is not an address of this machine, and a port in use, say which setting to change', async (t) => {

@@ -106,7 +106,7 @@ function seedUser(i: number, passwordHash: string, now: number) {
   const name = `seed${i}`;
   return {
     id: uuidv7(), username: name, username_key: name, email: `${name}@example.com`, password_hash: passwordHash,
-    full_name: null, role: 'user', disabled: 0, created_at: now, updated_at: now,
+    full_name: null, role: 'user', disabled: 0, email_verified: 0, created_at: now, updated_at: now,
   };
 }
 

@@ -13,7 +13,7 @@ import type { CommandSpec, Flags } from './args.js';
 import { processIo } from './prompt.js';
 import { listUsers } from './user-list.js';
 import {
-  createUser, deleteUser, requireConfirmable, requireDeclaredRole, setDisabled, setPassword, setRole, type UserCommandContext,
+  createUser, deleteUser, requireConfirmable, requireDeclaredRole, setDisabled, setPassword, setRole, verifyEmail, type UserCommandContext,
 } from './user-commands.js';
 
 export interface Command extends CommandSpec {
@@ -95,6 +95,7 @@ export const COMMANDS: readonly Command[] = [
   },
   { name: 'user set-password', flags: USER, selectsUser: true, run: userCommand(setPassword) },
   { name: 'user role', flags: { ...USER, role: 'string' }, selectsUser: true, required: ['role'], run: userCommand(setRole) },
+  { name: 'user verify-email', flags: USER, selectsUser: true, run: userCommand(verifyEmail) },
   {
     name: 'user delete', flags: { ...USER, yes: 'boolean' }, selectsUser: true,
     run: (flags) => {

@@ -20,6 +20,8 @@ Commands:
                                 set a new password (hidden prompt, or stdin); ends every session
   user role (--username U | --id ID) --role R
                                 give a user another role
+  user verify-email (--username U | --id ID)
+                                mark the user's email address verified (no mail is sent)
   user delete (--username U | --id ID) [--yes]
                                 delete a user and end their sessions; asks first unless --yes
   user disable (--username U | --id ID)

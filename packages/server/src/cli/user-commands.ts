@@ -68,6 +68,13 @@ export async function setRole(flags: Flags, ctx: UserCommandContext): Promise<vo
   console.log(`User ${updated.username} (${updated.id}) now has role ${updated.role}.`);
 }
 
+/** Marks the user's address verified, as an admin vouching for it: no mail is sent. */
+export async function verifyEmail(flags: Flags, ctx: UserCommandContext): Promise<void> {
+  const user = await findUser(ctx.stores, flags);
+  await adminService(ctx).updateUser(CLI_ACTOR, user.id, { emailVerified: true });
+  console.log(`The email address of ${user.username} (${user.email}) is now verified.`);
+}
+
 export async function deleteUser(flags: Flags, ctx: UserCommandContext): Promise<void> {
   const user = await findUser(ctx.stores, flags);
   const question = `Delete user ${user.username} <${user.email}> (${user.id}) and end all their sessions?`;

@@ -8,6 +8,7 @@ import { availableParallelism } from 'node:os';
 import type { RateLimitRule, RateLimitRules } from '../storage/types/rate-limits.js';
 import type { HashPriority } from '../pool-priority.js';
 import { ConfigError } from './config-error.js';
+import { readEmailSettings, type EmailSettings } from './email-settings.js';
 import { readIntrospectionClients, readPublicUrl, type IntrospectionClient } from './oauth-settings.js';
 import { readFederationSettings, type FederationSettings } from './federation-settings.js';
 
@@ -39,6 +40,8 @@ export interface Config {
   tokenRefreshRequiresAccessToken: boolean;
   /** Where clients reach Gatehouse (PUBLIC_URL), for the RFC 8414 metadata; undefined in production until set. */
   publicUrl: string | undefined;
+  /** Mail: SMTP, links, templates, the mail features and token lifetimes (config/email-settings.ts). */
+  email: Readonly<EmailSettings>;
   /** Resource servers that may call POST /oauth/introspect (INTROSPECTION_CLIENTS); none = the endpoint is off. */
   introspectionClients: readonly IntrospectionClient[];
   /** Sign-in through other identity providers (config/federation-settings.ts). */
@@ -111,6 +114,8 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
   }
   const host = read.host('HOST', '127.0.0.1');
   const port = read.integer('PORT', 3000, 0, 65535);
+  const publicUrl = readPublicUrl(env, nodeEnv, host, port);
+  const email = readEmailSettings(env, nodeEnv, publicUrl);
   const loginDelay = Object.freeze({
     afterFailures: read.integer('LOGIN_DELAY_AFTER_FAILURES', 5, 0, 1000),
     maxSeconds: read.text('LOGIN_DELAY_MAX', '1m') === 'off' ? 0 : read.duration('LOGIN_DELAY_MAX', '1m', 0),
@@ -132,9 +137,10 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     refreshGraceSeconds: read.duration('REFRESH_GRACE', '10s', 0),
     clockToleranceSeconds: read.duration('CLOCK_TOLERANCE', '5s', 0),
     tokenRefreshRequiresAccessToken: read.boolean('TOKEN_REFRESH_REQUIRES_ACCESS_TOKEN', false),
-    publicUrl: readPublicUrl(env, nodeEnv, host, port),
+    publicUrl,
+    email,
     introspectionClients: readIntrospectionClients(env),
-    federation: readFederationSettings(env, nodeEnv, readPublicUrl(env, nodeEnv, host, port)),
+    federation: readFederationSettings(env, publicUrl, email.appUrl),
     rateLimits: Object.freeze({
       credentialsPerIp: read.rate('RATE_LIMIT_LOGIN_PER_IP', '30/1m'),
       failedLoginsPerAccount: read.rate('RATE_LIMIT_FAILED_LOGINS_PER_ACCOUNT', '10/15m'),
@@ -142,6 +148,8 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
       refreshPerAccount: read.rate('RATE_LIMIT_REFRESH_PER_ACCOUNT', '30/1m'),
       // ASVS 2.2.1: at most 100 failed attempts per hour per account, whatever the rule above says.
       failedLoginsPerAccountHourly: read.rate('RATE_LIMIT_FAILED_LOGINS_PER_ACCOUNT_HOURLY', '100/1h'),
+      mailPerAddress: read.rate('RATE_LIMIT_MAIL_PER_ADDRESS', '5/1h'),
+      mailPerIp: read.rate('RATE_LIMIT_MAIL_PER_IP', '20/1h'),
       ...loginDelayRules(loginDelay),
     }),
     ...readHashQueue(read),

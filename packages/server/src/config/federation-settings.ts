@@ -1,6 +1,6 @@
 // The settings of sign-in through other identity providers (docs/federation.md): the providers
-// (FEDERATION_PROVIDERS or FEDERATION_PROVIDERS_FILE), where the app's pages are (APP_URL) and which
-// other origins a login may return to (REDIRECT_ORIGINS), and whether a login may create users.
+// (FEDERATION_PROVIDERS or FEDERATION_PROVIDERS_FILE), which origins besides APP_URL's (read with the
+// mail settings) a login may return to (REDIRECT_ORIGINS), and whether a login may create users.
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { ConfigError } from './config-error.js';
@@ -42,7 +42,8 @@ const OIDC_KEYS = ['id', 'type', 'name', 'issuer', 'client_id', 'client_secret',
 const GITHUB_KEYS = ['id', 'type', 'name', 'client_id', 'client_secret', 'scopes', 'authorization_endpoint', 'token_endpoint', 'api_url'];
 const GITHUB = { authorizationEndpoint: 'https://github.com/login/oauth/authorize', tokenEndpoint: 'https://github.com/login/oauth/access_token', apiUrl: 'https://api.github.com' };
 
-export function readFederationSettings(env: Env, nodeEnv: string, publicUrl: string | undefined): Readonly<FederationSettings> {
+/** `appUrl` is APP_URL as config/email-settings.ts reads it (outside production PUBLIC_URL/demo by default). */
+export function readFederationSettings(env: Env, publicUrl: string | undefined, appUrl: string | undefined): Readonly<FederationSettings> {
   const { variable, entries } = readEntries(env);
   const providers = entries.map((entry, index) => readProvider(variable, entry, index));
   const seen = new Set<string>();
@@ -51,7 +52,6 @@ export function readFederationSettings(env: Env, nodeEnv: string, publicUrl: str
     seen.add(id);
   }
   if (providers.length && !publicUrl) throw new ConfigError(variable, 'needs PUBLIC_URL: the providers call back to PUBLIC_URL/auth/federated/<id>/callback');
-  const appUrl = readUrl(env, 'APP_URL', nodeEnv);
   const origins = [appUrl, publicUrl, ...readOrigins(env)].filter((url): url is string => url !== undefined).map((url) => new URL(url).origin);
   return Object.freeze({
     providers: Object.freeze(providers),
@@ -148,19 +148,6 @@ export function isLoopback(hostname: string): boolean {
   const host = hostname.replace(/^\[|\]$/g, '');
   if (host === 'localhost' || host === '::1') return true;
   return isIP(host) === 4 && host.startsWith('127.');
-}
-
-/** APP_URL: an http(s) URL; in production https unless on a loopback address. */
-function readUrl(env: Env, name: string, nodeEnv: string): string | undefined {
-  const value = env[name]?.trim();
-  if (!value) return undefined;
-  if (!URL.canParse(value) || !/^https?:$/.test(new URL(value).protocol) || new URL(value).username) {
-    throw new ConfigError(name, `must be an http(s) URL like https://app.example.com; got "${value}"`);
-  }
-  if (nodeEnv === 'production' && new URL(value).protocol === 'http:' && !isLoopback(new URL(value).hostname)) {
-    throw new ConfigError(name, `must be https under NODE_ENV=production; got "${value}"`);
-  }
-  return value.replace(/\/+$/, '');
 }
 
 /** REDIRECT_ORIGINS: exact origins, comma-separated, like CORS_ORIGINS. */

@@ -1,6 +1,6 @@
 // The auth core as the HTTP layer sees it: one function per use case. compose.ts builds each from
 // its own factory (core/<capability>/) and gathers them here; nothing in this file runs.
-import type { Registration } from './accounts/register.js';
+import type { Registration, RegistrationResult } from './accounts/register.js';
 import type { RequestContext } from './context.js';
 import type { LoginRequest } from './login/login.js';
 import type { PasswordChange } from './passwords/change-password.js';
@@ -8,10 +8,10 @@ import type { Authenticated } from './sessions/authenticate.js';
 import type { LogoutRequest } from './sessions/logout.js';
 import type { RefreshRequest } from './sessions/refresh.js';
 import type { TokenPair } from './tokens/token-pair.js';
-import type { SessionRecord, UserRecord } from '../storage/types/stores.js';
+import type { SessionRecord } from '../storage/types/stores.js';
 
 export interface AuthService {
-  register(input: Registration, ctx: RequestContext): Promise<{ user: UserRecord; tokens: TokenPair }>;
+  register(input: Registration, ctx: RequestContext): Promise<RegistrationResult>;
   login(input: LoginRequest, ctx: RequestContext): Promise<TokenPair>;
   authenticate(accessToken: string): Promise<Authenticated>;
   /** authenticate without a promise when everything is in memory; undefined otherwise. */

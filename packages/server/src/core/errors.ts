@@ -2,6 +2,7 @@
 // The status table lives here so HTTP answers, the OAuth2 mapping and the docs agree
 // (docs/architecture.md, "Errors"). Store failures arrive as storage/errors.ts classes.
 import { RateLimitedError, StoreUnavailableError } from '../storage/errors.js';
+import { EMAIL_ERROR_STATUS } from './email/errors.js';
 import { FEDERATION_ERRORS } from './federation/errors.js';
 
 export const ERROR_STATUS = {
@@ -44,6 +45,7 @@ export const ERROR_STATUS = {
   store_unavailable: 503,
   /** The hash queue is full, or full for the caller's address: shed with Retry-After (docs/hardening.md). */
   overloaded: 503,
+  ...EMAIL_ERROR_STATUS,
   ...FEDERATION_ERRORS,
 } as const;
 

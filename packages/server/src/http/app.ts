@@ -7,6 +7,8 @@ import type { AuthService } from '../core/auth-service.js';
 import type { AdminService } from '../core/admin/admin.js';
 import type { HttpSettings, OAuthSettings } from '../config/slices.js';
 import type { OAuthService } from '../core/oauth/oauth-service.js';
+import type { AccountService } from '../core/email/account-service.js';
+import type { MailSettings } from '../jobs/mail.js';
 import { createRequireUser } from './auth-guard.js';
 import { errorHandler } from './error-handler.js';
 import { registerNotFound } from './not-found.js';
@@ -23,11 +25,14 @@ import { refreshRoute } from './routes/auth/refresh.js';
 import { logoutRoute } from './routes/auth/logout.js';
 import { meRoutes } from './routes/users/me.js';
 import { sessionsRoutes } from './routes/users/sessions.js';
+import { accountRoutes } from './routes/users/account.js';
+import { emailRoutes } from './routes/email/accounts.js';
 import { healthRoutes } from './routes/ops/health.js';
 import { rootRoute } from './routes/ops/root.js';
 import { demoRoutes } from './routes/demo.js';
 import { jwksRoute, type JwksSource } from './routes/ops/jwks.js';
 import { adminRoutes } from './routes/admin/admin.js';
+import { adminVerificationRoute } from './routes/admin/verification.js';
 import { metricsRoute } from './routes/ops/metrics.js';
 import { oauthRoutes } from './routes/oauth/oauth.js';
 import { federationRoutes } from './routes/federation/federation.js';
@@ -46,6 +51,8 @@ export interface AppParts {
   logger: FastifyBaseLogger;
   auth: AuthService;
   admin: AdminService;
+  /** The account flows, and the mail settings that say which are served (docs/email.md). */
+  accounts: { service: AccountService; settings: Readonly<Pick<MailSettings, 'mailEnabled'>> };
   /** Revocation, introspection and the RFC 8414 metadata, with the settings that say which are served. */
   oauth: { service: OAuthService; settings: Readonly<OAuthSettings> };
   /** Sign-in through other identity providers (design §13). */
@@ -95,6 +102,11 @@ export async function buildApp(parts: AppParts): Promise<FastifyInstance> {
   logoutRoute(app);
   meRoutes(app);
   sessionsRoutes(app);
+  accountRoutes(app, parts.accounts.service);
+  if (parts.accounts.settings.mailEnabled) {
+    emailRoutes(app, parts.accounts.service);
+    adminVerificationRoute(app, parts.admin, parts.accounts.service);
+  }
   healthRoutes(app, parts.ping);
   if (settings.demo) demoRoutes(app);
   jwksRoute(app, parts.jwks);

@@ -1,11 +1,15 @@
 // Prometheus metrics on a registry of this app's own (not prom-client's global one, so several
 // apps can live in one process): requests by route pattern and status, latency, login and refresh
-// outcomes (fed by the audit events), password-hash queue and duration, store failures.
+// outcomes (fed by the audit events), password-hash queue and duration, store failures, mail deliveries
+// and the outbox.
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { FastifyInstance } from 'fastify';
 import type { AuditEvent } from '../core/audit.js';
 import { AuthError } from '../core/errors.js';
 import type { PasswordHasher } from '../core/passwords/hasher.js';
+import type { OutboxStore } from '../storage/types/outbox.js';
+
+type OutboxCounts = Awaited<ReturnType<OutboxStore['counts']>>;
 
 export type Metrics = ReturnType<typeof createMetrics>;
 
@@ -13,7 +17,7 @@ const LATENCY_BUCKETS_SECONDS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0
 const HASH_BUCKETS_SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
 /** Every series, registered on `registry` only. */
-function defineSeries(registry: Registry, queueDepth: () => number) {
+function defineSeries(registry: Registry, queueDepth: () => number, outboxCounts: () => Promise<OutboxCounts | undefined>) {
   const registers = [registry];
   return {
     requests: new Counter({
@@ -49,6 +53,19 @@ function defineSeries(registry: Registry, queueDepth: () => number) {
       name: 'gatehouse_password_hash_queue_depth', help: 'Password hashes waiting for a slot', registers,
       collect() { this.set(queueDepth()); },
     }),
+    mails: new Counter({
+      name: 'gatehouse_mail_deliveries_total', help: 'Mail delivery attempts by kind and outcome: sent, failed (retried later) or given_up',
+      labelNames: ['kind', 'outcome'] as const, registers,
+    }),
+    outbox: new Gauge({
+      name: 'gatehouse_mail_outbox_messages', help: 'Outbox rows by state: pending (still to deliver) or failed (given up)',
+      labelNames: ['state'] as const, registers,
+      // read at each scrape; a store that is down leaves the last values
+      async collect() {
+        const counts = await outboxCounts().catch(() => undefined);
+        if (counts) for (const state of ['pending', 'failed'] as const) this.set({ state }, counts[state]);
+      },
+    }),
   };
 }
 
@@ -56,7 +73,9 @@ export function createMetrics() {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   let queueDepth = () => 0;
-  const { requests, latency, storeErrors, auditEvents, logins, refreshes, hashDuration, hashesShed } = defineSeries(registry, () => queueDepth());
+  let outboxCounts: () => Promise<OutboxCounts | undefined> = async () => undefined;
+  const series = defineSeries(registry, () => queueDepth(), () => outboxCounts());
+  const { requests, latency, storeErrors, auditEvents, logins, refreshes, hashDuration, hashesShed, mails } = series;
 
   /** Audit sink: counts every event, and logins and refreshes by outcome. */
   function observeAudit(event: AuditEvent): void {
@@ -103,5 +122,15 @@ export function createMetrics() {
     });
   }
 
-  return { registry, observeAudit, instrumentHasher, registerHooks };
+  /** Counts one delivery attempt of the mail sender (jobs/outbox-worker.ts). */
+  function observeMail(kind: string, outcome: 'sent' | 'failed' | 'given_up'): void {
+    mails.inc({ kind, outcome });
+  }
+
+  /** Where the outbox gauge reads its counts at each scrape. */
+  function watchOutbox(counts: () => Promise<OutboxCounts>): void {
+    outboxCounts = counts;
+  }
+
+  return { registry, observeAudit, instrumentHasher, registerHooks, observeMail, watchOutbox };
 }

@@ -37,12 +37,13 @@ export const userSchema = {
     id: { type: 'string' },
     username: { type: 'string' },
     email: { type: 'string' },
+    email_verified: { type: 'boolean', description: 'Whether the owner proved they receive mail at this address' },
     full_name: { type: ['string', 'null'] },
     role: { type: 'string' },
     disabled: { type: 'boolean' },
     created_at: { type: 'string', format: 'date-time' },
   },
-  required: ['id', 'username', 'email', 'full_name', 'role', 'disabled', 'created_at'],
+  required: ['id', 'username', 'email', 'email_verified', 'full_name', 'role', 'disabled', 'created_at'],
 } as const;
 
 export const sessionSchema = {
@@ -60,7 +61,19 @@ export const sessionSchema = {
   required: ['id', 'current', 'created_at', 'last_used_at', 'expires_at', 'ip', 'user_agent'],
 } as const;
 
-export const sharedSchemas = [errorSchema, tokenPairSchema, userSchema, sessionSchema];
+/** A mail flow's 202: the same words whether or not a mail went out (docs/email.md). */
+export const acceptedSchema = {
+  $id: 'Accepted',
+  type: 'object',
+  description: 'Accepted: where an account matches, a mail is on its way',
+  properties: { message: { type: 'string' } },
+  required: ['message'],
+} as const;
+
+export const sharedSchemas = [errorSchema, tokenPairSchema, userSchema, sessionSchema, acceptedSchema];
+
+/** A one-time token from a mailed link (32 random bytes, base64url). */
+export const linkTokenSchema = { type: 'string', minLength: 1, maxLength: 128, description: 'The `token` parameter of the mailed link' } as const;
 
 export const ref = (id: string) => ({ $ref: `${id}#` });
 

@@ -1,5 +1,5 @@
-// The one place that picks storage backends from configuration: users and (by default) sessions
-// in the SQL database DATABASE_URL names; sessions and rate-limit counters in Redis or Redis
+// The one place that picks storage backends from configuration: users, one-time tokens, the mail
+// outbox and (by default) sessions in the SQL database DATABASE_URL names; sessions and rate-limit counters in Redis or Redis
 // Cluster when one is configured.
 import { sql, type Kysely } from 'kysely';
 import type { Database } from './sql/schema.js';
@@ -11,6 +11,9 @@ import { createSqlUserStore } from './sql/user-store.js';
 import { createSqlSessionStore } from './sql/session-store.js';
 import { createSqlFederationStore } from './sql/federation-store.js';
 import { createSessionAndUserRead } from './sql/session-and-user.js';
+import { createSqlOneTimeTokenStore } from './sql/one-time-token-store.js';
+import { createSqlOutboxStore } from './sql/outbox-store.js';
+import { createSqlTransaction } from './sql/account-writes.js';
 import type { RedisClient } from './redis/client.js';
 import type { SessionStore } from './types/stores.js';
 import { createMemoryRateLimits, rateLimiterClass, wrapLimiters } from './rate-limits.js';
@@ -38,6 +41,9 @@ export async function createStores(options: StoreOptions): Promise<Stores> {
     sessions: redisSessions ?? createSqlSessionStore(conn),
     federation: createSqlFederationStore(conn),
     sessionAndUser: redisSessions || conn.sqlite ? undefined : createSessionAndUserRead(conn),
+    oneTimeTokens: createSqlOneTimeTokenStore(db),
+    outbox: createSqlOutboxStore(db, conn.dialect),
+    transaction: createSqlTransaction(db, conn.dialect),
     createRateLimits: (rules) => (redis ? createRedisRateLimits(redis, `${prefix}rl:`, rules) : createMemoryRateLimits(rules)),
     ping: async () => {
       await Promise.all([sql`select 1`.execute(db), redis?.ping()]);

@@ -1,4 +1,4 @@
-// FEDERATION_PROVIDERS / FEDERATION_PROVIDERS_FILE, REDIRECT_ORIGINS, APP_URL and FEDERATION_SIGNUP
+// FEDERATION_PROVIDERS / FEDERATION_PROVIDERS_FILE, REDIRECT_ORIGINS and FEDERATION_SIGNUP
 // (config/federation-settings.ts): entries checked one by one, a bad one a ConfigError naming the
 // variable and the entry, never echoing a client secret.
 import { test } from 'node:test';
@@ -72,6 +72,6 @@ test('REDIRECT_ORIGINS takes exact origins; APP_URL is an http(s) URL', () => {
   for (const value of ['https://a.example/path', '*', 'https://*.a.example', 'https://u@a.example', 'ftp://a.example']) {
     refuses({ REDIRECT_ORIGINS: value }, 'REDIRECT_ORIGINS', /origins like/);
   }
-  refuses({ APP_URL: 'app.example' }, 'APP_URL', /http\(s\) URL/);
+  refuses({ APP_URL: 'app.example' }, 'APP_URL', /http\(s\) URL/); // read with the mail settings
   refuses({ FEDERATION_SIGNUP: 'maybe' }, 'FEDERATION_SIGNUP', /true or false/);
 });

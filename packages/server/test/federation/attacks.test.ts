@@ -30,10 +30,12 @@ test('a tampered state lands on APP_URL with invalid_state; a callback opened in
   assert.deepEqual(errorOf(new URL(res.headers.get('location')!)), { page: PAGE, error: 'invalid_state', code: null });
 });
 
-test('without APP_URL, a callback whose state names no login answers 400 invalid_state, not a redirect', async (t) => {
-  const stand = await startStand(t, [], { APP_URL: '', REDIRECT_ORIGINS: APP_URL });
-  assertError(await stand.gatehouse.app.inject({ url: '/auth/federated/local/callback?state=nope&code=x' }), 400, 'invalid_state');
-  assertError(await stand.gatehouse.app.inject({ url: '/auth/federated/local/start' }), 400, 'invalid_redirect');
+test('without APP_URL outside production, errors and the default redirect_to go to PUBLIC_URL/demo', async (t) => {
+  const stand = await startStand(t, [], { APP_URL: '' });
+  const lost = await stand.gatehouse.app.inject({ url: '/auth/federated/local/callback?state=nope&code=x' });
+  assert.equal(lost.headers.location, `${stand.baseUrl}/demo?error=invalid_state`);
+  assert.equal(lost.headers['referrer-policy'], 'no-referrer');
+  assert.equal((await stand.gatehouse.app.inject({ url: '/auth/federated/local/start' })).statusCode, 302);
 });
 
 test('an ID token with another nonce is refused (federation_failed) and creates no account', async (t) => {

@@ -4,7 +4,6 @@
 import type { TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { createTestApp, freePort, type TestApp } from '../helpers.js';
-import type { Stores, UserRecord, UserStore } from '../../src/storage/types/stores.js';
 import { TestBrowser } from './browser.js';
 import { startTestProvider, type TestAccount, type TestProvider } from './test-provider.js';
 
@@ -17,18 +16,11 @@ export interface Stand {
   provider: TestProvider;
   /** The cause the server logged for the last failed sign-in (which check failed). */
   lastFailure(): string;
-  /** Marks an account's email verified (until the mail issue's emailVerified column is merged in). */
-  markEmailVerified(userId: string): void;
+  /** Marks an account's email verified, as following the mailed link would. */
+  markEmailVerified(userId: string): Promise<void>;
 }
 
 let serial = 0;
-
-/** The users store answering `emailVerified: true` for the marked accounts. */
-function withVerifiedEmails(stores: Stores, verified: Set<string>): Stores {
-  const mark = (user: UserRecord | null) => (user && verified.has(user.id) ? { ...user, emailVerified: true } : user);
-  const users: UserStore = { ...stores.users, findByLogin: async (key) => mark(await stores.users.findByLogin(key)) };
-  return { ...stores, users };
-}
 
 /** An account at the test provider; each test gets fresh ones. */
 export function account(overrides: Partial<TestAccount> = {}): TestAccount {
@@ -45,14 +37,13 @@ export async function startStand(t: TestContext, accounts: TestAccount[], env: R
   const list = entries?.(provider.issuer) ?? [{ id: 'local', name: 'Local IdP', issuer: provider.issuer, ...CLIENT }];
   const logged: string[] = [];
   const logStream = { write: (line: string) => void logged.push(String(JSON.parse(line).err?.message ?? '')) };
-  const verified = new Set<string>();
-  const gatehouse = await createTestApp(
-    { PUBLIC_URL: baseUrl, APP_URL, FEDERATION_PROVIDERS: JSON.stringify(list), LOG_LEVEL: 'warn', ...env },
-    { logStream, stores: (stores) => withVerifiedEmails(stores, verified) },
-  );
+  const gatehouse = await createTestApp({ PUBLIC_URL: baseUrl, APP_URL, FEDERATION_PROVIDERS: JSON.stringify(list), LOG_LEVEL: 'warn', ...env }, { logStream });
   await gatehouse.app.listen({ port, host: '127.0.0.1' });
   t.after(() => gatehouse.close());
-  return { gatehouse, baseUrl, provider, lastFailure: () => logged.at(-1) ?? '', markEmailVerified: (userId) => verified.add(userId) };
+  const markEmailVerified = async (userId: string) => {
+    await gatehouse.stores.users.update(userId, { emailVerified: true }, new Date(gatehouse.clock.now()));
+  };
+  return { gatehouse, baseUrl, provider, lastFailure: () => logged.at(-1) ?? '', markEmailVerified };
 }
 
 export interface SignInOptions {

@@ -42,8 +42,8 @@ test('an account with the same email is linked only when the provider and the ac
 
   // the account has not verified its address: no link, whatever the provider says
   assert.deepEqual(outcome(await signIn(stand, new TestBrowser(), verified, { redirectTo: PAGE })), { error: 'account_exists' });
-  stand.markEmailVerified(owner.userId);
-  stand.markEmailVerified(other.userId);
+  await stand.markEmailVerified(owner.userId);
+  await stand.markEmailVerified(other.userId);
   // the provider has not verified it: no link
   assert.deepEqual(outcome(await signIn(stand, new TestBrowser(), unverifiedAtProvider, { redirectTo: PAGE })), { error: 'account_exists' });
   // both have: the login is the owner's, and the identity is linked from now on

@@ -3,7 +3,7 @@
 // NODE_ENV=production requires (without either, /metrics is off there and the start says why).
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { createTestApp, registerUser, bearer, failure, TEST_SECRET, type Pair, type TestApp } from '../helpers.js';
+import { createTestApp, registerUser, bearer, failure, MAIL_OFF, TEST_SECRET, type Pair, type TestApp } from '../helpers.js';
 import { ConfigError, loadConfig } from '../../src/config/config.js';
 import { createGatehouse } from '../../src/compose.js';
 
@@ -17,6 +17,8 @@ const SERIES = [
   'gatehouse_password_hash_queue_depth gauge',
   'gatehouse_password_hashes_shed_total counter',
   'gatehouse_store_errors_total counter',
+  'gatehouse_mail_deliveries_total counter',
+  'gatehouse_mail_outbox_messages gauge',
   'process_cpu_seconds_total counter',
   'nodejs_eventloop_lag_seconds gauge',
 ];
@@ -136,9 +138,9 @@ test('a malformed METRICS_TOKEN or METRICS_ALLOW stops the start, naming the var
 });
 
 test('under NODE_ENV=production without METRICS_TOKEN or METRICS_ALLOW, /metrics is off (404) and the start warns', async (t) => {
-  const ctx = await setup(t, { NODE_ENV: 'production' });
+  const ctx = await setup(t, { NODE_ENV: 'production', ...MAIL_OFF });
   assert.deepEqual(failure(await ctx.app.inject({ method: 'GET', url: '/metrics' })), { status: 404, code: 'not_found' });
-  const config = loadConfig({ NODE_ENV: 'production', DATA_DIR: ctx.dir, LOG_LEVEL: 'silent', PUBLIC_URL: 'https://auth.example.com' });
+  const config = loadConfig({ NODE_ENV: 'production', DATA_DIR: ctx.dir, LOG_LEVEL: 'silent', PUBLIC_URL: 'https://auth.example.com', ...MAIL_OFF });
   const { app, warnings } = await createGatehouse(config, { secret: TEST_SECRET, stores: ctx.stores });
   await app.close();
   assert.deepEqual(warnings, [
@@ -148,10 +150,10 @@ test('under NODE_ENV=production without METRICS_TOKEN or METRICS_ALLOW, /metrics
 
 test('under NODE_ENV=production /metrics is served behind METRICS_TOKEN or METRICS_ALLOW', async (t) => {
   const token = 'scrape-token-0123456789abcdef';
-  const withToken = await setup(t, { NODE_ENV: 'production', METRICS_TOKEN: token });
+  const withToken = await setup(t, { NODE_ENV: 'production', METRICS_TOKEN: token, ...MAIL_OFF });
   assert.deepEqual(failure(await withToken.app.inject({ method: 'GET', url: '/metrics' })), { status: 401, code: 'missing_token' });
   assert.equal((await withToken.app.inject({ method: 'GET', url: '/metrics', headers: bearer(token) })).statusCode, 200);
-  const withList = await setup(t, { NODE_ENV: 'production', METRICS_ALLOW: '10.0.0.5' });
+  const withList = await setup(t, { NODE_ENV: 'production', METRICS_ALLOW: '10.0.0.5', ...MAIL_OFF });
   assert.deepEqual(failure(await withList.app.inject({ method: 'GET', url: '/metrics', remoteAddress: '10.0.0.6' })), { status: 404, code: 'not_found' });
   assert.equal((await withList.app.inject({ method: 'GET', url: '/metrics', remoteAddress: '10.0.0.5' })).statusCode, 200);
 });

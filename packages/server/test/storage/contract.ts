@@ -27,7 +27,7 @@ export function newUser(overrides: Partial<{ id: string; username: string; email
   const username = overrides.username ?? `u${id.slice(0, 8)}`;
   return {
     id, username, email: overrides.email ?? `${username.toLowerCase()}@example.com`, passwordHash: '$argon2id$v=19$m=19456,p=1,t=2$x$y',
-    fullName: null, role: 'user', disabled: false, createdAt: at(0),
+    emailVerified: false, fullName: null, role: 'user', disabled: false, createdAt: at(0),
   };
 }
 

@@ -1,5 +1,5 @@
 // Migrations applied to a database that already holds users (an upgrade, not a fresh start), on
-// every SQL backend: 0002 makes the login columns compare bytes on MySQL and keeps every row.
+// every SQL backend: 0003 makes the login columns compare bytes on MySQL, 0004 adds email_verified (0), and every row stays.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { sql } from 'kysely';
@@ -11,7 +11,7 @@ import { newUser } from './contract.js';
 
 for (const { backend, variable } of sqlBackends) {
   describe(`migrations on ${backend.name}`, { skip: variable ? unavailable(variable) : false }, () => {
-    test('0003_exact_login_keys keeps the users of 0001 and 0002 and makes their login keys exact', async (t) => {
+    test('later migrations keep the users of 0001; 0003 makes their login keys exact', async (t) => {
       const { url, drop } = await backend.create();
       const conn = await connectSql(url);
       t.after(async () => {
@@ -22,11 +22,16 @@ for (const { backend, variable } of sqlBackends) {
       const schema = conn.dialect === 'postgres' ? (await sql<{ s: string }>`select current_schema() as s`.execute(conn.db)).rows[0]!.s : undefined;
       const { error } = await createMigrator(conn.db, schema).migrateTo('0001_users_and_sessions');
       assert.equal(error, undefined);
-      const users = createSqlUserStore(conn);
-      const old = await users.create(newUser({ username: 'Zoe', email: 'zoe@example.com' }));
-      assert.deepEqual(await migrateToLatest(conn.db, schema), ['0002_session_rotation_fingerprint', '0003_exact_login_keys', '0006_federated_identities']);
-      const after = users; // its statements were prepared before the columns changed
-      assert.deepEqual(await after.findByLogin('zoe'), old);
+      const old = { ...newUser({ username: 'Zoe', email: 'zoe@example.com' }), updatedAt: new Date(0) };
+      old.updatedAt = old.createdAt;
+      await conn.db.insertInto('users').values({ // the columns of 0001
+        id: old.id, username: old.username, username_key: 'zoe', email: old.email, password_hash: old.passwordHash, full_name: null,
+        role: old.role, disabled: 0, created_at: old.createdAt.getTime(), updated_at: old.createdAt.getTime(),
+      } as never).execute();
+      assert.deepEqual(await migrateToLatest(conn.db, schema),
+        ['0002_session_rotation_fingerprint', '0003_exact_login_keys', '0004_email_and_outbox', '0006_federated_identities']);
+      const after = createSqlUserStore(conn);
+      assert.deepEqual(await after.findByLogin('zoe'), old, 'an existing address is not verified');
       assert.deepEqual(await after.findByLogin('zoe@example.com'), old);
       for (const key of ['zoé', 'zoe ', 'ZOE', 'zoe@exámple.com']) assert.equal(await after.findByLogin(key), null, key);
       await assert.rejects(after.create(newUser({ username: 'ZOE', email: 'other-zoe@example.com' })), { name: 'DuplicateUserError' });

@@ -6,6 +6,8 @@ import { createStores } from '../../src/storage/create-stores.js';
 import { describeSessionStore, describeUserStore, newSession, newUser } from './contract.js';
 import { describeFederationStore } from './contract/federation.js';
 import { postgres, sqlBackends, unavailable } from './backends.js';
+import { describeOneTimeTokenStore } from './contract/one-time-tokens.js';
+import { describeOutboxStore } from './contract/outbox.js';
 
 for (const { backend, variable } of sqlBackends) {
   const skip = variable ? unavailable(variable) : false;
@@ -29,6 +31,38 @@ for (const { backend, variable } of sqlBackends) {
   };
   describeUserStore(backend.name, skip, open);
   describeSessionStore(backend.name, skip, open);
+  describeOneTimeTokenStore(backend.name, skip, async () => {
+    const { url, drop } = await backend.create();
+    const stores = await createStores({ databaseUrl: url, migrate: true });
+    return {
+      tokens: stores.oneTimeTokens,
+      async newUserId() {
+        const user = newUser({ id: randomUUID() });
+        await stores.users.create(user);
+        return user.id;
+      },
+      deleteUser: async (id) => { await stores.users.delete(id); },
+      async close() {
+        await stores.close();
+        await drop();
+      },
+    };
+  });
+  describeOutboxStore(backend.name, skip, async () => {
+    const { url, drop } = await backend.create();
+    const stores = await createStores({ databaseUrl: url, migrate: true });
+    // another instance on the same database; SQLite serves one process, where two claimers share its connection
+    const second = backend.name === 'sqlite' ? undefined : await createStores({ databaseUrl: url, migrate: false });
+    return {
+      outbox: stores.outbox,
+      second: second?.outbox ?? stores.outbox,
+      async close() {
+        await second?.close();
+        await stores.close();
+        await drop();
+      },
+    };
+  });
   describeFederationStore(backend.name, skip, async () => {
     const harness = await open();
     return { ...harness, federation: harness.stores.federation, deleteUser: async (id) => void (await harness.stores.users.delete(id)) };

@@ -1,18 +1,60 @@
-// Self-service registration: per-IP limit, a new account with the role `user`, and its first session.
+// Self-service registration: per-IP limit, a new account with the role `user`, then by
+// EMAIL_VERIFICATION (docs/email.md): `off` and `optional` start its first session (`optional`
+// also mails a verification link, in the transaction that creates the account); `required`
+// starts none and answers alike whether or not the address is taken: the new account gets a
+// verification link, the owner of a taken address a mail saying someone tried.
 import type { CoreDeps, RequestContext } from '../context.js';
 import type { StartSession } from '../sessions/start-session.js';
 import type { TokenPair } from '../tokens/token-pair.js';
-import { createAccount, type NewAccount } from './create-account.js';
-import type { UserRecord } from '../../storage/types/stores.js';
+import type { EmailDeps } from '../email/email-deps.js';
+import { mintToken } from '../email/one-time-token.js';
+import { prepareAccount, takenOr, type NewAccount } from './create-account.js';
+import { DuplicateUserError } from '../../storage/errors.js';
+import type { NewUser, UserRecord } from '../../storage/types/stores.js';
 
 export type Registration = Omit<NewAccount, 'role'>;
 
-export function createRegistration(
-  deps: Pick<CoreDeps, 'users' | 'hasher' | 'clock' | 'limits' | 'breachedPasswords'>, startSession: StartSession,
-) {
-  return async function register(input: Registration, ctx: RequestContext): Promise<{ user: UserRecord; tokens: TokenPair }> {
+/** A new account and its first session, or (EMAIL_VERIFICATION=required) only the word that a mail is on its way. */
+export type RegistrationResult = { user: UserRecord; tokens: TokenPair } | { pending: true };
+
+type RegistrationDeps = Pick<CoreDeps, 'users' | 'hasher' | 'clock' | 'limits' | 'breachedPasswords'>
+  & Pick<EmailDeps, 'transaction' | 'mailer' | 'settings'>;
+
+export function createRegistration(deps: RegistrationDeps, startSession: StartSession) {
+  const { settings, mailer } = deps;
+
+  /** Stores the user with a verification link in the same transaction, or the taken-address notice instead. */
+  async function createWithMail(user: NewUser): Promise<UserRecord | undefined> {
+    const { token, record } = mintToken(deps, 'verify_email', user.id, { subject: user.email });
+    const verify = mailer.message({ kind: 'verify_email', to: user.email, values: { username: user.username, email: user.email, link: mailer.link('verify_email', token) } });
+    try {
+      return await deps.transaction(async (writes) => {
+        const created = await writes.users.create(user);
+        await writes.oneTimeTokens.issue(record);
+        await writes.outbox.enqueue(verify);
+        return created;
+      });
+    } catch (error) {
+      if (!(settings.verification === 'required' && error instanceof DuplicateUserError && error.field === 'email')) throw takenOr(error);
+      const owner = await deps.users.findByLogin(user.email);
+      const attempt = mailer.message({ kind: 'registration_attempt', to: user.email, values: { username: owner?.username ?? '', email: user.email } });
+      await deps.transaction((writes) => writes.outbox.enqueue(attempt));
+      return undefined;
+    } finally {
+      mailer.wake();
+    }
+  }
+
+  return async function register(input: Registration, ctx: RequestContext): Promise<RegistrationResult> {
     await deps.limits.consume('credentialsPerIp', ctx.ipKey);
-    const user = await createAccount(deps, { ...input, role: 'user' }, ctx.ip);
-    return { user, tokens: await startSession(user, ctx, 'register') };
+    const required = settings.verification === 'required';
+    const user = await prepareAccount(deps, { ...input, role: 'user' }, { source: ctx.ip, emailMayBeTaken: required });
+    if (settings.verification === 'off') {
+      const created = await deps.users.create(user).catch((error: unknown) => { throw takenOr(error); });
+      return { user: created, tokens: await startSession(created, ctx, 'register') };
+    }
+    const created = await createWithMail(user);
+    if (required || !created) return { pending: true };
+    return { user: created, tokens: await startSession(created, ctx, 'register') };
   };
 }

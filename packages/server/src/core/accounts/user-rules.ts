@@ -59,6 +59,7 @@ export interface PublicUser {
   id: string;
   username: string;
   email: string;
+  email_verified: boolean;
   full_name: string | null;
   role: string;
   disabled: boolean;
@@ -70,6 +71,7 @@ export function toPublicUser(user: UserRecord): PublicUser {
     id: user.id,
     username: user.username,
     email: user.email,
+    email_verified: user.emailVerified,
     full_name: user.fullName,
     role: user.role,
     disabled: user.disabled,

@@ -28,6 +28,8 @@ export interface AdminActor {
 export interface UserChanges {
   disabled?: boolean;
   role?: string;
+  /** The admin vouches for the address (or withdraws that): no mail is sent. */
+  emailVerified?: boolean;
 }
 
 export interface UserPage {

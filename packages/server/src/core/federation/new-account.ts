@@ -1,6 +1,7 @@
 // A new account from a provider's answer: a valid username made from its claims (preferred
 // username, GitHub login, the email's local part) and made unique with a short random suffix, the
-// provider's email, its name, and no password (core/passwords/no-password.ts).
+// provider's email (verified when the provider says it verified it), its name, and no password
+// (core/passwords/no-password.ts).
 import { randomBytes } from 'node:crypto';
 import { v7 as uuidv7 } from 'uuid';
 import { AuthError } from '../errors.js';
@@ -20,7 +21,7 @@ export async function createFederatedAccount(deps: { users: UserStore; clock: Cl
     const username = attempt === 0 ? base : `${base.slice(0, 27)}-${randomBytes(2).toString('hex')}`;
     try {
       return await deps.users.create({
-        id: uuidv7(), username, email: profile.email!, passwordHash: NO_PASSWORD_HASH, fullName: fullName(profile.name),
+        id: uuidv7(), username, email: profile.email!, emailVerified: profile.emailVerified, passwordHash: NO_PASSWORD_HASH, fullName: fullName(profile.name),
         role: 'user', disabled: false, createdAt: new Date(deps.clock.now()),
       });
     } catch (error) {

@@ -10,7 +10,6 @@ import type { AuditSink } from '../audit.js';
 import { auditOrigin } from '../audit.js';
 import type { RequestContext } from '../context.js';
 import { createFederatedAccount } from './new-account.js';
-import { accountEmailVerified } from './verified-email.js';
 import type { ExternalProfile } from './provider-client.js';
 import { DuplicateIdentityError } from '../../storage/errors.js';
 import type { FederationStore, IdentityRecord } from '../../storage/types/federation.js';
@@ -51,7 +50,7 @@ export function createAccountResolver(deps: AccountDeps) {
     }
     const sameEmail = profile.email === null ? null : await users.findByLogin(profile.email);
     if (sameEmail) {
-      if (!profile.emailVerified || !accountEmailVerified(sameEmail)) {
+      if (!profile.emailVerified || !sameEmail.emailVerified) {
         throw new AuthError('account_exists', 'An account with this email exists: log in to it, then link this provider from the account page.');
       }
       await attach(sameEmail, provider, profile, ctx, false);

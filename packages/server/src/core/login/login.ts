@@ -17,6 +17,8 @@ export interface LoginRequest {
 export function createLogin(
   { users, limits, audit }: Pick<CoreDeps, 'users' | 'limits' | 'audit'>,
   steps: { checkPassword: PasswordCheck; startSession: StartSession },
+  /** EMAIL_VERIFICATION=required: an unverified address logs in by mail only (a magic link proves it). */
+  options: { requireVerifiedEmail: boolean } = { requireVerifiedEmail: false },
 ) {
   async function login(input: LoginRequest, ctx: RequestContext, trail: { userId?: string }): Promise<TokenPair> {
     await limits.consume('credentialsPerIp', ctx.ipKey);
@@ -25,6 +27,9 @@ export function createLogin(
     trail.userId = found?.id;
     const user = await steps.checkPassword(found, key, input.password, ctx.ip);
     if (user.disabled) throw new AuthError('user_disabled', 'This account is disabled.');
+    if (options.requireVerifiedEmail && !user.emailVerified) {
+      throw new AuthError('email_not_verified', 'Verify your email address first: follow the link mailed to you, or ask for a new one.');
+    }
     await nextTurn();
     return steps.startSession(user, ctx, 'login_succeeded');
   }

@@ -1,7 +1,6 @@
 // A signed-in user changes their password: the current one must be right, the new one passes the
 // policy, then every session of the user ends, the caller's included, and the caller moves to a
 // new session (rotate-session-id.ts): whoever holds a copy of the caller's pair is out too.
-import { AuthError } from '../errors.js';
 import { auditOrigin } from '../audit.js';
 import type { CoreDeps, RequestContext } from '../context.js';
 import type { PasswordCheck } from '../login/password-check.js';
@@ -9,6 +8,7 @@ import type { Authenticated } from '../sessions/authenticate.js';
 import type { RotateSessionId } from '../sessions/rotate-session-id.js';
 import type { TokenPair } from '../tokens/token-pair.js';
 import { checkPasswordPolicy } from './policy.js';
+import { confirmCurrentPassword } from './confirm-password.js';
 
 export interface PasswordChange {
   currentPassword: string;
@@ -23,14 +23,7 @@ export function createPasswordChange(
   /** Answers the pair of the caller's new session. */
   return async function changePassword(auth: Authenticated, input: PasswordChange, ctx: RequestContext): Promise<TokenPair> {
     const { user, claims } = auth;
-    try {
-      await steps.checkPassword(user, user.username, input.currentPassword, ctx?.ip);
-    } catch (error) {
-      if (error instanceof AuthError && error.code === 'invalid_credentials') {
-        throw new AuthError('invalid_current_password', 'The current password is incorrect.');
-      }
-      throw error;
-    }
+    await confirmCurrentPassword(steps.checkPassword, user, input.currentPassword, ctx);
     checkPasswordPolicy(input.newPassword, { username: user.username, email: user.email });
     await deps.breachedPasswords?.refuseIfBreached(input.newPassword);
     await users.update(user.id, { passwordHash: await hasher.hash(input.newPassword, ctx?.ip) }, new Date(clock.now()));

@@ -13,8 +13,13 @@ export interface SigningKeys {
   accessKeyRing?: AccessKeyRing;
 }
 
-/** `fingerprint` keys the HMAC of the client a rotation is bound to (core/sessions/fingerprint.ts); `federation` a login's PKCE verifier and nonce (core/federation/tickets.ts). */
-export function deriveKey(secret: string, purpose: 'access' | 'refresh' | 'fingerprint' | 'federation'): Buffer {
+/**
+ * `fingerprint` keys the HMAC of the client a rotation is bound to (core/sessions/fingerprint.ts);
+ * `mail-outbox` seals outbox payloads (core/email/seal.ts); `one-time-codes` keys the hashes of
+ * magic-link codes and reset-token password fingerprints; `federation` derives a federated login's
+ * PKCE verifier and nonce (core/federation/tickets.ts).
+ */
+export function deriveKey(secret: string, purpose: 'access' | 'refresh' | 'fingerprint' | 'mail-outbox' | 'one-time-codes' | 'federation'): Buffer {
   return createHmac('sha256', Buffer.from(secret, 'utf8')).update(purpose).digest();
 }
 

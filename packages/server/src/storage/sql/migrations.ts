@@ -63,6 +63,44 @@ const migrations: Record<string, Migration> = {
         modify email varchar(254) character set utf8mb4 collate ${collation} not null`.execute(db);
     },
   },
+  // Mail (docs/email.md): verified addresses, one-time tokens for mailed links, the durable outbox.
+  '0004_email_and_outbox': {
+    async up(db: Kysely<any>) {
+      await db.schema.alterTable('users').addColumn('email_verified', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+      await db.schema
+        .createTable('one_time_tokens')
+        .addColumn('token_hash', 'varchar(64)', (c) => c.primaryKey())
+        .addColumn('purpose', 'varchar(32)', (c) => c.notNull())
+        .addColumn('user_id', 'varchar(36)', (c) => c.notNull().references('users.id').onDelete('cascade'))
+        .addColumn('subject', 'varchar(254)')
+        .addColumn('code_hash', 'varchar(64)')
+        .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('expires_at', 'bigint', (c) => c.notNull())
+        .addColumn('consumed_at', 'bigint')
+        .execute();
+      await db.schema.createIndex('one_time_tokens_user_purpose').on('one_time_tokens').columns(['user_id', 'purpose']).execute();
+      await db.schema.createIndex('one_time_tokens_expires_at').on('one_time_tokens').column('expires_at').execute();
+      await db.schema
+        .createTable('outbox')
+        .addColumn('id', 'varchar(36)', (c) => c.primaryKey())
+        .addColumn('kind', 'varchar(64)', (c) => c.notNull())
+        .addColumn('recipient', 'varchar(254)', (c) => c.notNull())
+        .addColumn('payload', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('next_attempt_at', 'bigint', (c) => c.notNull())
+        .addColumn('last_error', 'varchar(500)')
+        .addColumn('given_up', 'integer', (c) => c.notNull().defaultTo(0))
+        .execute();
+      await db.schema.createIndex('outbox_due').on('outbox').columns(['given_up', 'next_attempt_at']).execute();
+    },
+    async down(db: Kysely<any>) {
+      await db.schema.dropTable('outbox').execute();
+      await db.schema.dropTable('one_time_tokens').execute();
+      await db.schema.alterTable('users').dropColumn('email_verified').execute();
+    },
+  },
   // Sign-in through other identity providers (docs/federation.md): the linked identities, and the
   // single-use tickets of a login in flight, stored hashed.
   '0006_federated_identities': {

@@ -7,6 +7,8 @@ export interface UsersTable {
   /** Lowercased username: the unique key that makes names case-insensitive. */
   username_key: string;
   email: string;
+  /** Migration 0004: UserRecord.emailVerified, 0/1. */
+  email_verified: number;
   password_hash: string;
   full_name: string | null;
   role: string;
@@ -30,6 +32,33 @@ export interface SessionsTable {
   revoked_at: number | string | null;
   ip: string | null;
   user_agent: string | null;
+}
+
+/** Migration 0004: storage/types/one-time-tokens.ts. */
+export interface OneTimeTokensTable {
+  token_hash: string;
+  purpose: string;
+  user_id: string;
+  subject: string | null;
+  code_hash: string | null;
+  attempts: number;
+  created_at: number | string;
+  expires_at: number | string;
+  consumed_at: number | string | null;
+}
+
+/** Migration 0004: storage/types/outbox.ts. */
+export interface OutboxTable {
+  id: string;
+  kind: string;
+  recipient: string;
+  payload: string;
+  created_at: number | string;
+  attempts: number;
+  next_attempt_at: number | string;
+  last_error: string | null;
+  /** 1 once delivery was given up: never claimed again. */
+  given_up: number;
 }
 
 /** Migration 0006: storage/types/federation.ts IdentityRecord. */
@@ -56,6 +85,8 @@ export interface FederationTicketsTable {
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
+  one_time_tokens: OneTimeTokensTable;
+  outbox: OutboxTable;
   federated_identities: FederatedIdentitiesTable;
   federation_tickets: FederationTicketsTable;
 }

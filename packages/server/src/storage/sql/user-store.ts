@@ -1,6 +1,6 @@
 // UserStore on the SQL query layer.
-import { sql, type Selectable } from 'kysely';
-import type { UsersTable } from './schema.js';
+import { sql, type Kysely, type Selectable } from 'kysely';
+import type { Database, UsersTable } from './schema.js';
 import type { SqlConnection } from './connect.js';
 import { peekMapped, prepareFirst } from './prepared.js';
 import { guard, isUniqueViolation, toDate } from './errors.js';
@@ -13,36 +13,9 @@ export function createSqlUserStore(conn: SqlConnection): UserStore {
   const selectById = prepareFirst<Selectable<UsersTable>>(conn, db.selectFrom('users').selectAll().where('id', '=', '?'), { cacheAs: 'user' });
   const selectByUsernameKey = prepareFirst<Selectable<UsersTable>>(conn, db.selectFrom('users').selectAll().where('username_key', '=', '?'));
   const selectByEmail = prepareFirst<Selectable<UsersTable>>(conn, db.selectFrom('users').selectAll().where('email', '=', '?'));
-  const findBy = (column: 'id' | 'username_key', value: string) =>
-    guard(async () => {
-      const row = await db.selectFrom('users').selectAll().where(column, '=', value).executeTakeFirst();
-      return row ? toUserRecord(row) : null;
-    });
 
   return {
-    async create(user: NewUser) {
-      const createdAt = user.createdAt.getTime();
-      try {
-        await db.insertInto('users').values({
-          id: user.id,
-          username: user.username,
-          // usernames are ASCII (core/accounts/user-rules.ts), so this is loginKey's lowering
-          username_key: user.username.toLowerCase(),
-          email: user.email,
-          password_hash: user.passwordHash,
-          full_name: user.fullName,
-          role: user.role,
-          disabled: user.disabled ? 1 : 0,
-          created_at: createdAt,
-          updated_at: createdAt,
-        }).execute();
-      } catch (error) {
-        if (!isUniqueViolation(error)) return guard(() => Promise.reject(error));
-        const taken = await findBy('username_key', user.username.toLowerCase());
-        throw new DuplicateUserError(taken ? 'username' : 'email');
-      }
-      return { ...user, updatedAt: user.createdAt };
-    },
+    create: (user) => insertUser(db, user),
 
     findById: (id) =>
       guard(async () => {
@@ -58,16 +31,7 @@ export function createSqlUserStore(conn: SqlConnection): UserStore {
         return row ? toUserRecord(row) : null;
       }),
 
-    update: (id, patch: UserPatch, now) =>
-      guard(async () => {
-        const values: Partial<UsersTable> = { updated_at: now.getTime() };
-        if (patch.passwordHash !== undefined) values.password_hash = patch.passwordHash;
-        if (patch.role !== undefined) values.role = patch.role;
-        if (patch.disabled !== undefined) values.disabled = patch.disabled ? 1 : 0;
-        if (patch.fullName !== undefined) values.full_name = patch.fullName;
-        await db.updateTable('users').set(values).where('id', '=', id).execute();
-        return findBy('id', id);
-      }),
+    update: (id, patch, now) => updateUser(db, id, patch, now),
 
     replacePasswordHash: (id, expected, next, now) =>
       guard(async () => {
@@ -88,11 +52,7 @@ export function createSqlUserStore(conn: SqlConnection): UserStore {
         return (await select.execute()).map(toUserRecord);
       }),
 
-    delete: (id) =>
-      guard(async () => {
-        const result = await db.deleteFrom('users').where('id', '=', id).executeTakeFirst();
-        return Number(result.numDeletedRows) === 1;
-      }),
+    delete: (id) => deleteUser(db, id),
 
     countActiveByRole: (role) =>
       guard(async () => {
@@ -101,6 +61,86 @@ export function createSqlUserStore(conn: SqlConnection): UserStore {
         return Number(row.n);
       }),
   };
+}
+
+/** The writes a flow's transaction may make to users (AccountWrites.users): plain statements on `db`. */
+export function createSqlUserWrites(db: Kysely<Database>): Pick<UserStore, 'create' | 'findById' | 'update' | 'delete'> {
+  return {
+    create: (user) => insertUser(db, user),
+    findById: (id) => findUserById(db, id),
+    update: (id, patch, now) => updateUser(db, id, patch, now),
+    delete: (id) => deleteUser(db, id),
+  };
+}
+
+async function insertUser(db: Kysely<Database>, user: NewUser): Promise<UserRecord> {
+  const createdAt = user.createdAt.getTime();
+  try {
+    await db.insertInto('users').values({
+      id: user.id,
+      username: user.username,
+      // usernames are ASCII (core/accounts/user-rules.ts), so this is loginKey's lowering
+      username_key: user.username.toLowerCase(),
+      email: user.email,
+      email_verified: user.emailVerified ? 1 : 0,
+      password_hash: user.passwordHash,
+      full_name: user.fullName,
+      role: user.role,
+      disabled: user.disabled ? 1 : 0,
+      created_at: createdAt,
+      updated_at: createdAt,
+    }).execute();
+  } catch (error) {
+    if (!isUniqueViolation(error)) return guard(() => Promise.reject(error));
+    throw new DuplicateUserError(duplicateField(error));
+  }
+  return { ...user, updatedAt: user.createdAt };
+}
+
+/**
+ * Which unique index a clash hit, from the driver's error (no second query: inside a PostgreSQL
+ * transaction there is none after an error). The index names hold the column: SQLite
+ * "users.username_key", PostgreSQL "users_username_key_key", MySQL "username_key"; else email.
+ */
+function duplicateField(error: unknown): 'username' | 'email' {
+  const { constraint, message } = error as { constraint?: unknown; message?: unknown };
+  return `${String(constraint ?? '')} ${String(message ?? '')}`.includes('username') ? 'username' : 'email';
+}
+
+function findUserById(db: Kysely<Database>, id: string): Promise<UserRecord | null> {
+  return guard(async () => {
+    const row = await db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+    return row ? toUserRecord(row) : null;
+  });
+}
+
+/** Applies a patch; a username or email another user holds throws DuplicateUserError naming it. */
+async function updateUser(db: Kysely<Database>, id: string, patch: UserPatch, now: Date): Promise<UserRecord | null> {
+  const values: Partial<UsersTable> = { updated_at: now.getTime() };
+  if (patch.passwordHash !== undefined) values.password_hash = patch.passwordHash;
+  if (patch.role !== undefined) values.role = patch.role;
+  if (patch.disabled !== undefined) values.disabled = patch.disabled ? 1 : 0;
+  if (patch.fullName !== undefined) values.full_name = patch.fullName;
+  if (patch.emailVerified !== undefined) values.email_verified = patch.emailVerified ? 1 : 0;
+  if (patch.email !== undefined) values.email = patch.email;
+  if (patch.username !== undefined) {
+    values.username = patch.username;
+    values.username_key = patch.username.toLowerCase(); // ASCII, as in create
+  }
+  try {
+    await db.updateTable('users').set(values).where('id', '=', id).execute();
+  } catch (error) {
+    if (!isUniqueViolation(error)) return guard(() => Promise.reject(error));
+    throw new DuplicateUserError(duplicateField(error));
+  }
+  return findUserById(db, id);
+}
+
+function deleteUser(db: Kysely<Database>, id: string): Promise<boolean> {
+  return guard(async () => {
+    const result = await db.deleteFrom('users').where('id', '=', id).executeTakeFirst();
+    return Number(result.numDeletedRows) === 1;
+  });
 }
 
 /** Makes LIKE's wildcards (and the escape character itself) match literally. */
@@ -113,6 +153,7 @@ export function toUserRecord(row: Selectable<UsersTable>): UserRecord {
     id: row.id,
     username: row.username,
     email: row.email,
+    emailVerified: Number(row.email_verified) === 1,
     passwordHash: row.password_hash,
     fullName: row.full_name,
     role: row.role,

@@ -4,7 +4,9 @@
 
 export type LimitName = 'credentialsPerIp' | 'failedLoginsPerAccount' | 'refreshPerIp' | 'refreshPerAccount'
   // login-throttle.ts: the ASVS 2.2.1 hourly cap, the failure streak and the progressive delay
-  | 'failedLoginsPerAccountHourly' | 'failedLoginStreak' | 'failedLoginDelay';
+  | 'failedLoginsPerAccountHourly' | 'failedLoginStreak' | 'failedLoginDelay'
+  // core/email: mails asked for per address and per client, so nobody floods an inbox or the sender
+  | 'mailPerAddress' | 'mailPerIp';
 
 export interface RateLimitRule {
   points: number;

@@ -1,12 +1,16 @@
 // The storage contract: what the auth core needs from a user store and a session store, named
 // after its use-cases. "Not found" is `null`. Implementations: SQL (SQLite, PostgreSQL, MySQL), Redis.
 import type { RateLimitRules, RateLimits } from './rate-limits.js';
+import type { OneTimeTokenStore } from './one-time-tokens.js';
+import type { OutboxStore } from './outbox.js';
 import type { FederationStore } from './federation.js';
 
 export interface UserRecord {
   id: string;
   username: string;
   email: string;
+  /** Whether the owner proved they receive mail at `email` (a verification link, or the admin said so). */
+  emailVerified: boolean;
   passwordHash: string;
   fullName: string | null;
   role: string;
@@ -17,7 +21,8 @@ export interface UserRecord {
 
 export type NewUser = Omit<UserRecord, 'createdAt' | 'updatedAt'> & { createdAt: Date };
 
-export type UserPatch = Partial<Pick<UserRecord, 'passwordHash' | 'role' | 'disabled' | 'fullName'>>;
+/** `username` and `email` may clash with another user's: update then throws DuplicateUserError. */
+export type UserPatch = Partial<Pick<UserRecord, 'passwordHash' | 'role' | 'disabled' | 'fullName' | 'username' | 'email' | 'emailVerified'>>;
 
 /** A page request of the admin user list: ordered by id (UUIDv7, so by creation), after a cursor. */
 export interface UserListQuery {
@@ -109,9 +114,24 @@ export interface SessionStore {
 /** A session and its user, read together: what SessionStore.findById and UserStore.findById would answer. */
 export type SessionAndUserRead = (userId: string, sessionId: string) => Promise<{ session: SessionRecord | null; user: UserRecord | null }>;
 
+/**
+ * What a flow writes together, all or nothing: a state change and the mail that tells of it (one
+ * SQL transaction). Only store calls may run inside: no hashing, no network, no waiting for a turn.
+ */
+export interface AccountWrites {
+  users: Pick<UserStore, 'create' | 'findById' | 'update' | 'delete'>;
+  oneTimeTokens: OneTimeTokenStore;
+  /** `markSent` deletes a row: a flow that must look busy without mailing anyone writes one and takes it back. */
+  outbox: Pick<OutboxStore, 'enqueue' | 'markSent'>;
+}
+
 export interface Stores {
   users: UserStore;
   sessions: SessionStore;
+  oneTimeTokens: OneTimeTokenStore;
+  outbox: OutboxStore;
+  /** Runs `work` in one transaction of the SQL database: it commits when `work` resolves and rolls back when it throws. */
+  transaction<T>(work: (writes: AccountWrites) => Promise<T>): Promise<T>;
   /** Identities linked from other providers and their logins in flight (always in the SQL database). */
   federation: FederationStore;
   /** Present when users and sessions share a network SQL database: both in one round trip. */

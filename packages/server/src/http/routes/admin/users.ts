@@ -15,6 +15,7 @@ interface ListQuery {
 interface UserPatchBody {
   disabled?: boolean;
   role?: string;
+  email_verified?: boolean;
 }
 
 const DEFAULT_LIMIT = 20;
@@ -47,6 +48,7 @@ const patchBodySchema = {
   properties: {
     disabled: { type: 'boolean', description: 'true ends every session of the user at once' },
     role: { type: 'string', pattern: '^[a-z][a-z0-9_-]{0,63}$', description: 'A role declared in ROLES ("user" and "admin" by default); any other answers 400 unknown_role' },
+    email_verified: { type: 'boolean', description: 'Mark the address verified (or not) without a mail' },
   },
 } as const;
 
@@ -71,9 +73,13 @@ export function adminUsersRoutes(app: FastifyInstance, admin: AdminService): voi
 
   app.patch<{ Params: { id: string }; Body: UserPatchBody }>('/admin/users/:id', {
     onRequest: guard,
-    schema: { ...common, summary: 'Disable, enable or change the role of a user; disabling ends their sessions',
+    schema: { ...common, summary: 'Disable, enable, change the role of a user or mark their address verified; disabling ends their sessions',
       params: userIdParams, body: patchBodySchema, response: responses({ 200: ref('User') }, [400, 401, 403, 404, 409, 413, 415, 503], LAST_ADMIN) },
-  }, async (request) => toPublicUser(await admin.updateUser(adminActor(request), request.params.id, request.body)));
+  }, async (request) => {
+    const { email_verified: emailVerified, ...rest } = request.body;
+    const changes = emailVerified === undefined ? rest : { ...rest, emailVerified };
+    return toPublicUser(await admin.updateUser(adminActor(request), request.params.id, changes));
+  });
 
   app.delete<{ Params: { id: string } }>('/admin/users/:id', {
     onRequest: guard,

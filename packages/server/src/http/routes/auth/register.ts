@@ -17,7 +17,7 @@ export function registerRoute(app: FastifyInstance): void {
     onRequest: noStore,
     schema: {
       tags: ['auth'],
-      summary: 'Create an account; answers a token pair and the user',
+      summary: 'Create an account; answers a token pair and the user (under EMAIL_VERIFICATION=required, 202: verify first)',
       body: {
         type: 'object',
         required: ['username', 'email', 'password'],
@@ -36,11 +36,13 @@ export function registerRoute(app: FastifyInstance): void {
           properties: { ...tokenPairSchema.properties, user: ref('User') },
           required: [...tokenPairSchema.required, 'user'],
         },
+        202: { ...ref('Accepted'), description: 'EMAIL_VERIFICATION=required: a mail is on its way; the same answer when the address is taken' },
       }, [400, 409, 413, 415, 429, 503], { 409: 'Username or email already taken' }),
     },
   }, async (request, reply) => {
     const { username, email, password, full_name } = request.body;
     const result = await app.auth.register({ username, email, password, fullName: full_name }, requestContext(request));
+    if ('pending' in result) return reply.status(202).send({ message: 'Check your inbox: follow the link we sent to finish.' });
     return reply.status(201).send({ ...result.tokens, user: toPublicUser(result.user) });
   });
 }

@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createGatehouse } from '../../../../src/compose.js';
-import { TEST_SECRET, createTestApp } from '../../../helpers.js';
+import { MAIL_OFF, TEST_SECRET, createTestApp } from '../../../helpers.js';
 import { INTROSPECTION_CLIENTS } from './oauth-helpers.js';
 
 const URL_PATH = '/.well-known/oauth-authorization-server';
@@ -49,7 +49,7 @@ test('under an asymmetric JWT_ALG it names the JWKS', async (t) => {
 });
 
 test('in production without PUBLIC_URL the document is not served, and the start says so', async (t) => {
-  const ctx = await createTestApp({ NODE_ENV: 'production' });
+  const ctx = await createTestApp({ NODE_ENV: 'production', ...MAIL_OFF });
   t.after(() => ctx.close());
   const res = await ctx.app.inject({ method: 'GET', url: URL_PATH });
   assert.equal(res.statusCode, 404, res.body);

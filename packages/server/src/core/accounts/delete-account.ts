@@ -1,0 +1,27 @@
+// A user deletes their own account: every session ends at once, the user's rows go (sessions,
+// tokens: ON DELETE CASCADE), a last mail says so, and an audit event with the id alone stays.
+import { AuthError } from '../errors.js';
+import { auditOrigin } from '../audit.js';
+import type { RequestContext } from '../context.js';
+import type { EmailDeps } from '../email/email-deps.js';
+import type { UserRecord } from '../../storage/types/stores.js';
+
+export function createAccountDeletion(deps: Pick<EmailDeps, 'users' | 'sessions' | 'clock' | 'audit' | 'transaction' | 'mailer' | 'settings'>) {
+  const { users, sessions, clock, audit, mailer } = deps;
+  /** The caller has re-authenticated (the route's guard). */
+  return async function deleteAccount(user: UserRecord, ctx: RequestContext): Promise<void> {
+    if (user.role === 'admin' && !user.disabled && (await users.countActiveByRole('admin')) <= 1) {
+      throw new AuthError('last_admin', 'The last active admin cannot delete their account; make another admin first.');
+    }
+    const now = new Date(clock.now());
+    // first, so that the sessions end even where they live apart from the users (Redis)
+    const revokedSessions = await sessions.revokeAllForUser(user.id, now);
+    const notice = mailer.message({ kind: 'account_deleted', to: user.email, values: { username: user.username, email: user.email } });
+    await deps.transaction(async (writes) => {
+      if (!(await writes.users.delete(user.id))) throw new AuthError('user_not_found', 'No such user.');
+      if (deps.settings.mailEnabled) await writes.outbox.enqueue(notice);
+    });
+    mailer.wake();
+    audit({ type: 'account_deleted', revokedSessions, userId: user.id, ...auditOrigin(ctx) });
+  };
+}

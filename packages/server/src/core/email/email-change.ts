@@ -1,0 +1,58 @@
+// Changing the account's address (docs/email.md): a confirmation link to the new address and a
+// notice to the old one; the old address stays the account's until the link is followed. The
+// change then kills the links still pending for the old address.
+import { AuthError } from '../errors.js';
+import { auditOrigin } from '../audit.js';
+import type { RequestContext } from '../context.js';
+import { normalizeEmail } from '../accounts/user-rules.js';
+import type { EmailDeps } from './email-deps.js';
+import { limitMail, pretendToMail } from './mail-with-token.js';
+import { findLiveToken, linkInvalid, mintToken } from './one-time-token.js';
+import { DuplicateUserError } from '../../storage/errors.js';
+import type { UserRecord } from '../../storage/types/stores.js';
+
+export function createEmailChange(deps: EmailDeps) {
+  const { users, clock, audit, mailer, settings } = deps;
+
+  /** The caller has re-authenticated (the route's guard). */
+  async function requestEmailChange(user: UserRecord, newEmail: string, ctx: RequestContext): Promise<void> {
+    const address = normalizeEmail(newEmail);
+    if (address === user.email) throw new AuthError('email_unchanged', 'This is already the account\'s email address.');
+    await limitMail(deps, ctx, address);
+    const compose = (link: string) => ({ kind: 'change_email_confirm' as const, to: address, values: { username: user.username, new_email: address, link } });
+    if (await users.findByLogin(address)) {
+      // under EMAIL_VERIFICATION=required nothing may tell which addresses have accounts
+      if (settings.verification !== 'required') throw new AuthError('email_taken', 'This email is already registered.');
+      return pretendToMail(deps, 'change_email', compose);
+    }
+    const { token, record } = mintToken(deps, 'change_email', user.id, { subject: address });
+    const confirm = mailer.message(compose(mailer.link('change_email', token)));
+    const notice = mailer.message({ kind: 'change_email_notice', to: user.email, values: { username: user.username, email: user.email, new_email: address } });
+    await deps.transaction(async (writes) => {
+      await writes.oneTimeTokens.issue(record);
+      await writes.outbox.enqueue(confirm);
+      await writes.outbox.enqueue(notice);
+    });
+    mailer.wake();
+    audit({ type: 'email_change_requested', userId: user.id, ...auditOrigin(ctx) });
+  }
+
+  async function confirmEmailChange(token: string, ctx: RequestContext): Promise<UserRecord> {
+    const record = await findLiveToken(deps, token, 'change_email');
+    const now = new Date(clock.now());
+    const changed = await deps.transaction(async (writes) => {
+      if (!(await writes.oneTimeTokens.consume(record.tokenHash, 'change_email', now))) throw linkInvalid();
+      const user = await writes.users.update(record.userId, { email: record.subject!, emailVerified: true }, now);
+      if (!user || user.disabled) throw linkInvalid();
+      for (const purpose of ['reset_password', 'magic_link', 'verify_email'] as const) await writes.oneTimeTokens.deleteForUser(user.id, purpose);
+      return user;
+    }).catch((error: unknown) => {
+      if (error instanceof DuplicateUserError) throw new AuthError('email_taken', 'This email is already registered.');
+      throw error;
+    });
+    audit({ type: 'email_changed', userId: changed.id, ...auditOrigin(ctx) });
+    return changed;
+  }
+
+  return { requestEmailChange, confirmEmailChange };
+}

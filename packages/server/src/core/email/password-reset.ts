@@ -1,0 +1,56 @@
+// Forgotten passwords (docs/email.md): a link to the account's address, answered alike whether or
+// not the address has an account; the link sets a new password once, dies when the password
+// changes by any other way, and the reset ends every session of the user and sends a notice.
+import { auditOrigin } from '../audit.js';
+import type { RequestContext } from '../context.js';
+import { normalizeEmail } from '../accounts/user-rules.js';
+import { checkPasswordPolicy } from '../passwords/policy.js';
+import type { EmailDeps } from './email-deps.js';
+import { limitMail, mailWithToken, pretendToMail } from './mail-with-token.js';
+import { findLiveToken, linkInvalid, requireFeature, sameHash } from './one-time-token.js';
+
+export interface PasswordReset {
+  token: string;
+  newPassword: string;
+}
+
+export function createPasswordReset(deps: EmailDeps) {
+  const { settings, users, clock, audit, mailer } = deps;
+  /** Ties a reset token to the password it may replace: any change of the hash kills the token. */
+  const fingerprint = (passwordHash: string) => deps.keyedHash(`reset_password:${passwordHash}`);
+
+  async function forgotPassword(email: string, ctx: RequestContext): Promise<void> {
+    requireFeature(settings.passwordReset, 'Password reset');
+    const address = normalizeEmail(email);
+    await limitMail(deps, ctx, address);
+    const user = await users.findByLogin(address);
+    const compose = (link: string) => ({ kind: 'reset_password' as const, to: address, values: { username: user?.username ?? '', email: address, link } });
+    if (user && !user.disabled) await mailWithToken(deps, user, 'reset_password', { subject: fingerprint(user.passwordHash) }, compose);
+    else await pretendToMail(deps, 'reset_password', compose);
+    audit({ type: 'password_reset_requested', userId: user?.id, ...auditOrigin(ctx) });
+  }
+
+  async function resetPassword(input: PasswordReset, ctx: RequestContext): Promise<void> {
+    requireFeature(settings.passwordReset, 'Password reset');
+    const record = await findLiveToken(deps, input.token, 'reset_password');
+    const user = await users.findById(record.userId);
+    if (!user || user.disabled || !sameHash(record.subject, fingerprint(user.passwordHash))) throw linkInvalid();
+    checkPasswordPolicy(input.newPassword, { username: user.username, email: user.email });
+    await deps.breachedPasswords?.refuseIfBreached(input.newPassword);
+    const passwordHash = await deps.hasher.hash(input.newPassword, ctx.ip);
+    const now = new Date(clock.now());
+    await deps.transaction(async (writes) => {
+      if (!(await writes.oneTimeTokens.consume(record.tokenHash, 'reset_password', now))) throw linkInvalid();
+      const current = await writes.users.findById(user.id);
+      if (current?.passwordHash !== user.passwordHash) throw linkInvalid(); // changed while this one was hashing
+      // the link reached the account's inbox (an email change deletes pending resets): the address is proved
+      await writes.users.update(user.id, { passwordHash, emailVerified: true }, now);
+      await writes.outbox.enqueue(mailer.message({ kind: 'password_reset_notice', to: current.email, values: { username: current.username, email: current.email } }));
+    });
+    mailer.wake();
+    const revokedSessions = await deps.sessions.revokeAllForUser(user.id, now);
+    audit({ type: 'password_reset', revokedSessions, userId: user.id, ...auditOrigin(ctx) });
+  }
+
+  return { forgotPassword, resetPassword };
+}

@@ -1,0 +1,38 @@
+// POST /users/me/email (a confirmation link to the new address, a notice to the old one) and
+// POST /auth/email/change/confirm (the link's token makes the new address the account's).
+import type { FastifyInstance } from 'fastify';
+import type { AccountService } from '../../../core/email/account-service.js';
+import { toPublicUser } from '../../../core/accounts/user-rules.js';
+import { currentAuth } from '../../auth-guard.js';
+import { requestContext } from '../../http.js';
+import { bearerSecurity, freeText, linkTokenSchema, ref, responses } from '../../schemas.js';
+
+export function emailChangeRoutes(app: FastifyInstance, accounts: AccountService): void {
+  app.post<{ Body: { new_email: string; current_password: string } }>('/users/me/email', {
+    onRequest: app.requireUser,
+    schema: {
+      tags: ['email'],
+      summary: 'Ask to change the address: a confirmation link goes to the new one, a notice to the old one',
+      security: bearerSecurity,
+      body: {
+        type: 'object', required: ['new_email', 'current_password'], additionalProperties: false,
+        properties: { new_email: freeText(254), current_password: { type: 'string', maxLength: 1024 } },
+      },
+      response: responses({ 202: { ...ref('Accepted'), description: 'The confirmation mail is queued' } },
+        [400, 401, 403, 409, 413, 415, 429, 503]),
+    },
+  }, async (request, reply) => {
+    const { new_email: newEmail, current_password: currentPassword } = request.body;
+    await accounts.requestEmailChange(currentAuth(request), { newEmail, currentPassword }, requestContext(request));
+    return reply.status(202).send({ message: 'A confirmation link is on its way to the new address.' });
+  });
+
+  app.post<{ Body: { token: string } }>('/auth/email/change/confirm', {
+    schema: {
+      tags: ['email'],
+      summary: 'Confirm an address change with the token of its mailed link',
+      body: { type: 'object', required: ['token'], additionalProperties: false, properties: { token: linkTokenSchema } },
+      response: responses({ 200: ref('User') }, [400, 409, 413, 415, 503]),
+    },
+  }, async (request) => toPublicUser(await accounts.confirmEmailChange(request.body.token, requestContext(request))));
+}

@@ -1,0 +1,41 @@
+// POST /auth/magic-link (a link and a 6-digit code, answered alike for every address) and
+// POST /auth/magic-link/verify (either one logs in once).
+import type { FastifyInstance } from 'fastify';
+import type { AccountService } from '../../../core/email/account-service.js';
+import { noStore, requestContext } from '../../http.js';
+import { freeText, linkTokenSchema, ref, responses } from '../../schemas.js';
+import { ACCEPTED } from './accounts.js';
+
+type VerifyBody = { token: string } | { email: string; code: string };
+
+export function magicLinkRoutes(app: FastifyInstance, accounts: AccountService): void {
+  app.post<{ Body: { email: string } }>('/auth/magic-link', {
+    schema: {
+      tags: ['email'],
+      summary: 'Mail a login link and code; the answer is the same for addresses without an account',
+      body: { type: 'object', required: ['email'], additionalProperties: false, properties: { email: freeText(254) } },
+      response: responses({ 202: ref('Accepted') }, [400, 404, 413, 415, 429, 503]),
+    },
+  }, async (request, reply) => {
+    await accounts.requestMagicLink(request.body.email, requestContext(request));
+    return reply.status(202).send(ACCEPTED);
+  });
+
+  app.post<{ Body: VerifyBody }>('/auth/magic-link/verify', {
+    onRequest: noStore,
+    schema: {
+      tags: ['email'],
+      summary: 'Log in with the token of a magic link, or with the address and the mailed 6-digit code',
+      body: {
+        oneOf: [
+          { type: 'object', required: ['token'], additionalProperties: false, properties: { token: linkTokenSchema } },
+          {
+            type: 'object', required: ['email', 'code'], additionalProperties: false,
+            properties: { email: freeText(254), code: { type: 'string', pattern: '^[0-9]{6}$', description: 'The 6 digits of the mail' } },
+          },
+        ],
+      },
+      response: responses({ 200: ref('TokenPair') }, [400, 403, 404, 413, 415, 429, 503]),
+    },
+  }, async (request) => accounts.magicLinkLogin(request.body, requestContext(request)));
+}

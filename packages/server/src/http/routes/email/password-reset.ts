@@ -1,0 +1,38 @@
+// POST /auth/password/forgot (a reset link, answered alike for every address) and
+// POST /auth/password/reset (a new password; every session of the user ends).
+import type { FastifyInstance } from 'fastify';
+import type { AccountService } from '../../../core/email/account-service.js';
+import { noStore, requestContext } from '../../http.js';
+import { freeText, linkTokenSchema, ref, responses } from '../../schemas.js';
+import { ACCEPTED } from './accounts.js';
+
+export function passwordResetRoutes(app: FastifyInstance, accounts: AccountService): void {
+  app.post<{ Body: { email: string } }>('/auth/password/forgot', {
+    schema: {
+      tags: ['email'],
+      summary: 'Mail a password reset link; the answer is the same for addresses without an account',
+      body: { type: 'object', required: ['email'], additionalProperties: false, properties: { email: freeText(254) } },
+      response: responses({ 202: ref('Accepted') }, [400, 404, 413, 415, 429, 503]),
+    },
+  }, async (request, reply) => {
+    await accounts.forgotPassword(request.body.email, requestContext(request));
+    return reply.status(202).send(ACCEPTED);
+  });
+
+  app.post<{ Body: { token: string; new_password: string } }>('/auth/password/reset', {
+    onRequest: noStore,
+    schema: {
+      tags: ['email'],
+      summary: 'Set a new password with the token of a reset link; every session of the user ends',
+      body: {
+        type: 'object', required: ['token', 'new_password'], additionalProperties: false,
+        properties: { token: linkTokenSchema, new_password: { type: 'string', maxLength: 1024 } },
+      },
+      response: responses({ 204: { type: 'null', description: 'Password set; every session ended; a notice mailed' } },
+        [400, 404, 413, 415, 429, 503]),
+    },
+  }, async (request, reply) => {
+    await accounts.resetPassword({ token: request.body.token, newPassword: request.body.new_password }, requestContext(request));
+    return reply.status(204).send();
+  });
+}

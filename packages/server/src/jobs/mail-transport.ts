@@ -1,0 +1,72 @@
+// How a rendered mail leaves (docs/email.md): over SMTP with nodemailer (SMTP_URL), or, outside
+// production without SMTP_URL, into the log as the development outbox (the text with its link).
+// No log line or error from here holds the SMTP password.
+import nodemailer from 'nodemailer';
+import type { pino } from 'pino';
+import type { SmtpSettings } from '../config/email-settings.js';
+import type { RenderedMail } from '../core/email/templates.js';
+
+export interface OutgoingMail extends RenderedMail {
+  kind: string;
+  from: string;
+  to: string;
+}
+
+export interface MailTransport {
+  send(mail: OutgoingMail): Promise<void>;
+  /** The longest a send may take before it fails: the sender's lease is longer than this. */
+  readonly timeoutMs: number;
+  close(): void;
+}
+
+/** nodemailer's timeouts (its defaults are 2 min / 30 s / 10 min: too long for a lease). */
+export const SMTP_TIMEOUTS_MS = { connection: 10_000, greeting: 10_000, socket: 30_000 } as const;
+
+export function createSmtpTransport(smtp: SmtpSettings): MailTransport {
+  const transporter = nodemailer.createTransport({
+    host: smtp.host,
+    port: smtp.port,
+    secure: smtp.secure,
+    auth: smtp.user === undefined ? undefined : { user: smtp.user, pass: smtp.password ?? '' },
+    connectionTimeout: SMTP_TIMEOUTS_MS.connection,
+    greetingTimeout: SMTP_TIMEOUTS_MS.greeting,
+    socketTimeout: SMTP_TIMEOUTS_MS.socket,
+    logger: false,
+    debug: false,
+  });
+  return {
+    timeoutMs: SMTP_TIMEOUTS_MS.connection + SMTP_TIMEOUTS_MS.greeting + SMTP_TIMEOUTS_MS.socket,
+    async send(mail) {
+      try {
+        await transporter.sendMail({ from: mail.from, to: mail.to, subject: mail.subject, text: mail.text, html: mail.html });
+      } catch (error) {
+        throw new Error(smtpErrorText(error, smtp));
+      }
+    },
+    close: () => transporter.close(),
+  };
+}
+
+/** The development outbox: one info line per mail with its subject and text, links included. */
+export function createLogTransport(logger: Pick<pino.Logger, 'info'>): MailTransport {
+  return {
+    timeoutMs: 0,
+    async send(mail) {
+      logger.info({ mail: { kind: mail.kind, to: mail.to, subject: mail.subject, text: mail.text } },
+        `development outbox (no SMTP_URL): ${mail.kind} mail to ${mail.to}`);
+    },
+    close: () => undefined,
+  };
+}
+
+/** An SMTP failure in one short line (≤ 200 characters), the password masked should a server echo it. */
+export function smtpErrorText(error: unknown, smtp: Pick<SmtpSettings, 'password'>): string {
+  const { code, responseCode, message } = error as { code?: string; responseCode?: number; message?: string };
+  let text = [code, responseCode, String(message ?? error).split('\n')[0]].filter((part) => part !== undefined && part !== '').join(' ');
+  if (smtp.password) {
+    for (const form of new Set([smtp.password, encodeURIComponent(smtp.password), Buffer.from(smtp.password).toString('base64')])) {
+      text = text.split(form).join('***');
+    }
+  }
+  return text.slice(0, 200);
+}

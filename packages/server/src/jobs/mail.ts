@@ -1,0 +1,70 @@
+// The mail layer as compose.ts wires it (docs/email.md): what the flows get (make an outbox row
+// from a MailRequest, build a link, wake the sender, the mail settings without SMTP credentials)
+// and the sender itself, which runs while the app is up.
+import type { pino } from 'pino';
+import type { EmailSettings } from '../config/email-settings.js';
+import type { AuditSink } from '../core/audit.js';
+import type { Clock } from '../core/clock.js';
+import { buildMailLink } from '../core/email/links.js';
+import type { MailRequest } from '../core/email/mail.js';
+import { createMailMessages } from '../core/email/outbox-message.js';
+import type { MailTemplates } from '../core/email/templates.js';
+import type { OneTimePurpose } from '../storage/types/one-time-tokens.js';
+import type { OutboxMessage, OutboxStore } from '../storage/types/outbox.js';
+import { createLogTransport, createSmtpTransport } from './mail-transport.js';
+import { createOutboxWorker, type MailOutcome, type OutboxWorker } from './outbox-worker.js';
+
+/** What a flow needs to send mail. */
+export interface MailOutbox {
+  /**
+   * The outbox row for a mail, its values sealed: write it with `AccountWrites.outbox.enqueue` in
+   * the transaction of the state change it tells of. A TypeError names values the kind lacks or does not take.
+   */
+  message(request: MailRequest): OutboxMessage;
+  /** The page LINK_* names for `purpose`, with `token` as its `token` query parameter. */
+  link(purpose: OneTimePurpose, token: string): string;
+  /** Call once the transaction committed: the sender looks for due rows now rather than at its next poll. */
+  wake(): void;
+}
+
+/** The mail settings a flow reads: features, lifetimes, whether mail goes out at all; no SMTP credentials. */
+export type MailSettings = Omit<EmailSettings, 'smtp'>;
+
+export interface Mail {
+  outbox: MailOutbox;
+  settings: Readonly<MailSettings>;
+  /** Undefined when mail is off (production without SMTP_URL, every mail feature off). */
+  worker: OutboxWorker | undefined;
+}
+
+export interface MailDeps {
+  settings: Readonly<EmailSettings>;
+  /** deriveKey(secret, 'mail-outbox'). */
+  key: Buffer;
+  outbox: OutboxStore;
+  templates: MailTemplates;
+  clock: Clock;
+  audit: AuditSink;
+  observe: (kind: string, outcome: MailOutcome) => void;
+  logger: pino.Logger;
+}
+
+export function createMail(deps: MailDeps): Mail {
+  const { smtp, ...settings } = deps.settings;
+  const messages = createMailMessages({ key: deps.key, clock: deps.clock, ttlSeconds: settings.ttlSeconds });
+  const transport = settings.delivery === 'none' ? undefined : smtp ? createSmtpTransport(smtp) : createLogTransport(deps.logger);
+  const worker = transport && createOutboxWorker({ ...deps, messages, transport, log: deps.logger, settings });
+  return {
+    outbox: {
+      message: messages.message,
+      link(purpose, token) {
+        const pattern = settings.links[purpose];
+        if (pattern === undefined) throw new TypeError(`no link page for ${purpose}: APP_URL is not set`);
+        return buildMailLink(pattern, token);
+      },
+      wake: () => worker?.wake(),
+    },
+    settings: Object.freeze(settings),
+    worker,
+  };
+}

@@ -1,0 +1,24 @@
+// One transaction on any of the SQL backends. SQLite's starts with BEGIN IMMEDIATE: it takes the
+// write lock at once (waiting busy_timeout for it), where a deferred BEGIN that reads and then
+// writes fails with SQLITE_BUSY when another process wrote in between (the CLI beside the server).
+import { sql, type Kysely } from 'kysely';
+import type { Database } from './schema.js';
+import type { SqlDialectName } from './connect.js';
+
+export async function inTransaction<T>(
+  db: Kysely<Database>, dialect: SqlDialectName, work: (trx: Kysely<Database>) => Promise<T>,
+): Promise<T> {
+  if (dialect !== 'sqlite') return db.transaction().execute(work);
+  return db.connection().execute(async (connection) => {
+    await sql`begin immediate`.execute(connection);
+    let result: T;
+    try {
+      result = await work(connection);
+    } catch (error) {
+      await sql`rollback`.execute(connection).catch(() => undefined);
+      throw error;
+    }
+    await sql`commit`.execute(connection);
+    return result;
+  });
+}

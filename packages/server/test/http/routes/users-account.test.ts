@@ -1,0 +1,66 @@
+// The signed-in user's own account: profile edits, deletion and export.
+import { describe, test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { assertError, bearer, createTestApp, me, refresh, registerUser } from '../../helpers.js';
+import { SmtpSink } from '../../mail/smtp-sink.js';
+
+describe('PATCH /users/me, DELETE /users/me, GET /users/me/export', async () => {
+  const sink = await SmtpSink.start();
+  const t = await createTestApp({ EMAIL_VERIFICATION: 'off' }, { smtp: { url: sink.url } });
+  after(async () => {
+    await t.close();
+    await sink.stop();
+  });
+  const patch = (token: string, payload: object) => t.app.inject({ method: 'PATCH', url: '/users/me', headers: bearer(token), payload });
+
+  test('changes the full name and the username; a taken username is 409; an empty patch is 400', async () => {
+    const user = await registerUser(t.app);
+    const other = await registerUser(t.app);
+    const res = await patch(user.tokens.access_token, { full_name: 'Ada Lovelace', username: 'ada_l' });
+    assert.equal(res.statusCode, 200);
+    const body = res.json();
+    assert.deepEqual({ ...body, created_at: undefined }, {
+      id: user.userId, username: 'ada_l', email: user.email, email_verified: false, full_name: 'Ada Lovelace', role: 'user',
+      disabled: false, created_at: undefined,
+    });
+    assertError(await patch(user.tokens.access_token, { username: other.username.toUpperCase() }), 409, 'username_taken');
+    assertError(await patch(user.tokens.access_token, { username: 'no spaces' }), 400, 'invalid_username');
+    assertError(await patch(user.tokens.access_token, {}), 400, 'validation_failed');
+    assert.equal((await patch(user.tokens.access_token, { full_name: null })).json().full_name, null);
+  });
+
+  test('export holds the profile and the sessions, and no hash or token', async () => {
+    const user = await registerUser(t.app);
+    const res = await t.app.inject({ method: 'GET', url: '/users/me/export', headers: bearer(user.tokens.access_token) });
+    assert.equal(res.statusCode, 200);
+    assert.equal(res.headers['cache-control'], 'no-store');
+    const body = res.json();
+    assert.equal(body.user.id, user.userId);
+    assert.equal(body.user.email, user.email);
+    assert.equal(body.sessions.length, 1);
+    assert.deepEqual(Object.keys(body.sessions[0]).sort(), ['created_at', 'expires_at', 'id', 'ip', 'last_used_at', 'user_agent']);
+    assert.doesNotMatch(res.body, /argon2|password|hash|refresh_token/i);
+  });
+
+  test('deletion needs the password, ends every session at once, removes the user and mails a last notice', async () => {
+    const user = await registerUser(t.app);
+    const del = (password: string) =>
+      t.app.inject({ method: 'DELETE', url: '/users/me', headers: bearer(user.tokens.access_token), payload: { current_password: password } });
+    assertError(await del('wrong password'), 403, 'invalid_current_password');
+    assert.equal((await del(user.password)).statusCode, 204);
+    assert.equal((await me(t.app, user.tokens.access_token)).statusCode, 401);
+    assert.equal((await refresh(t.app, user.tokens)).statusCode, 401);
+    assert.equal(await t.stores.users.findById(user.userId), null);
+    const mail = await sink.nextMail(user.email);
+    assert.match(mail.subject, /deleted/i);
+  });
+
+  test('the last active admin cannot delete their account', async () => {
+    const admin = await registerUser(t.app);
+    await t.stores.users.update(admin.userId, { role: 'admin' }, new Date(t.clock.now()));
+    const res = await t.app.inject({
+      method: 'DELETE', url: '/users/me', headers: bearer(admin.tokens.access_token), payload: { current_password: admin.password },
+    });
+    assertError(res, 409, 'last_admin');
+  });
+});

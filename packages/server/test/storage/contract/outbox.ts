@@ -1,0 +1,83 @@
+// The contract every OutboxStore passes (storage/types/outbox.ts): claims are leases, oldest
+// first; concurrent claims never hand one row to two claimers; a given-up row keeps no payload.
+import { describe, test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { v7 as uuidv7 } from 'uuid';
+import type { OutboxMessage, OutboxStore } from '../../../src/storage/types/outbox.js';
+
+export interface OutboxHarness {
+  /** Two stores over one outbox (two instances sharing a database, where the backend has them). */
+  outbox: OutboxStore;
+  second: OutboxStore;
+  close(): Promise<void>;
+}
+
+const T0 = Date.UTC(2026, 5, 1, 12);
+const at = (seconds: number) => new Date(T0 + seconds * 1000);
+
+export function newMessage(overrides: Partial<OutboxMessage> = {}): OutboxMessage {
+  return { id: uuidv7(), kind: 'verify_email', recipient: 'ann@example.com', payload: 'sealed:abc', createdAt: at(0), ...overrides };
+}
+
+/** Claims until nothing is due, and answers what was claimed. */
+async function drain(outbox: OutboxStore, now: Date): Promise<string[]> {
+  const ids: string[] = [];
+  for (;;) {
+    const rows = await outbox.claimDue(now, 3, 60_000);
+    if (rows.length === 0) return ids;
+    ids.push(...rows.map((row) => row.id));
+  }
+}
+
+export function describeOutboxStore(name: string, skip: string | false, open: () => Promise<OutboxHarness>): void {
+  describe(`OutboxStore contract: ${name}`, { skip }, () => {
+    let h: OutboxHarness;
+    before(async () => { h = await open(); });
+    after(async () => h?.close());
+
+    test('claims due rows oldest first, with the attempt counted and the lease as next attempt', async () => {
+      const first = newMessage({ recipient: 'first@example.com' });
+      const second = newMessage({ recipient: 'second@example.com' });
+      await h.outbox.enqueue(first);
+      await h.outbox.enqueue(second);
+      assert.deepEqual(await h.outbox.counts(), { pending: 2, failed: 0 });
+      const claimed = await h.outbox.claimDue(at(1), 10, 60_000);
+      assert.deepEqual(claimed, [first, second].map((m) => ({ ...m, attempts: 1, nextAttemptAt: at(61), lastError: null })));
+      assert.deepEqual(await h.outbox.claimDue(at(30), 10, 60_000), [], 'leased');
+      await h.outbox.markSent(first.id);
+      await h.outbox.markSent(second.id);
+      assert.deepEqual(await h.outbox.counts(), { pending: 0, failed: 0 });
+    });
+
+    test('a row whose lease ran out is claimed again (the claimer died before marking it)', async () => {
+      const message = newMessage();
+      await h.outbox.enqueue(message);
+      assert.equal((await h.outbox.claimDue(at(1), 10, 60_000)).length, 1);
+      const again = await h.outbox.claimDue(at(61), 10, 60_000);
+      assert.deepEqual(again.map((row) => [row.id, row.attempts]), [[message.id, 2]]);
+      await h.outbox.markSent(message.id);
+    });
+
+    test('a failed row is due again at its retry time with its error; a given-up row is never claimed and loses its payload', async () => {
+      const message = newMessage();
+      await h.outbox.enqueue(message);
+      await h.outbox.claimDue(at(1), 10, 60_000);
+      await h.outbox.markFailed(message.id, '451 try later', at(31));
+      assert.deepEqual(await h.outbox.claimDue(at(30), 10, 60_000), []);
+      const [retried] = await h.outbox.claimDue(at(31), 10, 60_000);
+      assert.deepEqual(retried, { ...message, attempts: 2, nextAttemptAt: at(91), lastError: '451 try later' });
+      await h.outbox.markFailed(message.id, 'x'.repeat(600), null);
+      assert.deepEqual(await h.outbox.claimDue(at(10_000), 10, 60_000), []);
+      assert.deepEqual(await h.outbox.counts(), { pending: 0, failed: 1 });
+    });
+
+    test('two claimers at once (two instances where the backend serves several) take each row once', async () => {
+      const messages = Array.from({ length: 30 }, (_, i) => newMessage({ recipient: `r${i}@example.com` }));
+      for (const message of messages) await h.outbox.enqueue(message);
+      const [a, b] = await Promise.all([drain(h.outbox, at(100_000)), drain(h.second, at(100_000))]);
+      const all = [...a, ...b].sort();
+      assert.deepEqual(all, messages.map((m) => m.id).sort());
+      for (const id of all) await h.outbox.markSent(id);
+    });
+  });
+}
