@@ -42,6 +42,18 @@ import { createFederationService } from './core/federation/federation-service.js
 import type { AccessKeyRing } from './core/tokens/key-ring.js';
 import { deriveKey, deriveSigningKeys } from './core/tokens/keys.js';
 import { createTokens } from './core/tokens/tokens.js';
+import { createFirstFactorFinisher, tokensOrMfaRequired } from './core/login/finish-first-factor.js';
+import { createReauthentication } from './core/login/reauthenticate.js';
+import { createRecentAuthCheck } from './core/login/recent-auth.js';
+import { createSecondFactors } from './core/login/second-factors.js';
+import { createSecondFactorVerification } from './core/login/verify-second-factor.js';
+import { createRecoveryCodeCheck, createTotpCheck, type MfaParts } from './core/mfa/factor-checks.js';
+import { createFactorManagement } from './core/mfa/manage-factors.js';
+import { createRecoveryCodeHasher } from './core/mfa/recovery-codes.js';
+import { createSecretBox } from './core/mfa/secret-box.js';
+import { createTotpEnrolment } from './core/mfa/totp-enrolment.js';
+import type { MfaSettings } from './config/mfa-settings.js';
+import type { FactorStore } from './storage/types/factors.js';
 import { buildApp } from './http/app.js';
 import { createAuditLog } from './http/audit-log.js';
 import { createMetrics, type Metrics } from './http/metrics.js';
@@ -113,6 +125,8 @@ async function assemble(config: Readonly<Config>, parts: GatehouseParts, opened:
     users: stores.users,
     sessions: stores.sessions,
     sessionAndUser: stores.sessionAndUser,
+    factors: stores.factors,
+    loginChallenges: stores.loginChallenges,
     tokens: createTokens({ ...deriveSigningKeys(secret), accessKeyRing: keys.ring }, tokenSettings(config)),
     fingerprint: createClientFingerprint(deriveKey(secret, 'fingerprint')),
     hasher: metrics.instrumentHasher(parts.hasher ?? (await createPasswordHasher({
@@ -127,7 +141,8 @@ async function assemble(config: Readonly<Config>, parts: GatehouseParts, opened:
     transaction: stores.transaction, oneTimeTokens: stores.oneTimeTokens, mailer: mail.outbox, settings: mail.settings,
     keyedHash: keyedHasher(deriveKey(secret, 'one-time-codes')),
   };
-  const { auth, accounts } = createAuthService(deps, sessionSettings(config), passwords, email);
+  const mfa = { ...mfaParts(deps.factors, secret), settings: config.mfa };
+  const { auth, accounts } = createAuthService(deps, sessionSettings(config), passwords, { email, mfa });
   const oauth = oauthSettings(config);
   const app = await buildApp({
     settings: httpSettings(config),
@@ -136,7 +151,7 @@ async function assemble(config: Readonly<Config>, parts: GatehouseParts, opened:
     accounts: { service: accounts, settings: mail.settings },
     admin: createAdminService({ ...deps, roles: config.roles }),
     oauth: { service: createOAuthService(deps, auth, oauth), settings: oauth },
-    federation: createFederation({ ...deps, federation: stores.federation }, config, secret, logger),
+    federation: createFederation({ ...deps, federation: stores.federation }, auth, config, secret, logger),
     metrics,
     audit,
     jwks: { ring: keys.ring, clock },
@@ -165,15 +180,13 @@ function runMailWorker(app: FastifyInstance, mail: Mail, start: boolean): void {
   app.addHook('preClose', async () => worker.stop());
 }
 
-/**
- * Sign-in through other providers. Its login's first factor ends in a new session today; with the
- * login state machine (factors issue) it becomes that machine's first-factor step, factor `fed`.
- */
-function createFederation(deps: CoreDeps & { federation: FederationStore }, config: Readonly<Config>, secret: string, logger: pino.Logger) {
-  const startSession = createSessionStarter(deps, sessionSettings(config));
+/** Sign-in through other providers: its exchange ends in the login state machine with the first factor `fed`. */
+function createFederation(
+  deps: CoreDeps & { federation: FederationStore }, auth: AuthService, config: Readonly<Config>, secret: string, logger: pino.Logger,
+) {
   return createFederationService({
     ...deps, key: deriveKey(secret, 'federation'),
-    finishFirstFactor: (user, ctx) => startSession(user, ctx, 'login_succeeded'),
+    finishFirstFactor: (user, ctx) => auth.finishFirstFactor(user, 'fed', ctx),
     logFailure: (err: unknown) => logger.warn({ err }, 'federated sign-in failed'),
   }, config.federation);
 }
@@ -195,25 +208,48 @@ export function createOAuthService(deps: CoreDeps, auth: Pick<AuthService, 'auth
 /** What the mail flows take beside the core's parts (core/email/email-deps.ts). */
 export type EmailParts = Omit<EmailDeps, keyof CoreDeps>;
 
+/** The secret-keyed parts of second factors: TOTP secrets sealed, recovery codes hashed, each under its own derived key. */
+export function mfaParts(factors: FactorStore, secret: string): MfaParts {
+  return {
+    factors,
+    secretBox: createSecretBox(deriveKey(secret, 'totp-secret')),
+    hashRecoveryCode: createRecoveryCodeHasher(deriveKey(secret, 'recovery-code')),
+  };
+}
+
 /** Each use case from its own factory (core/<capability>/), gathered into what the routes call. */
 export function createAuthService(
-  deps: CoreDeps, sessions: SessionSettings, passwords: Pick<PasswordSettings, 'loginDelay'>, email: EmailParts,
+  deps: CoreDeps, sessions: SessionSettings, passwords: Pick<PasswordSettings, 'loginDelay'>,
+  { email, mfa }: { email: EmailParts; mfa: MfaParts & { settings: MfaSettings } },
 ): { auth: AuthService; accounts: AccountService } {
   const startSession = createSessionStarter(deps, sessions);
-  const checkPassword = createPasswordCheck(deps, createLoginThrottle(deps.limits, passwords.loginDelay));
+  const throttle = createLoginThrottle(deps.limits, passwords.loginDelay);
+  const checkPassword = createPasswordCheck(deps, throttle);
   const { authenticate, authenticateNow } = createAuthenticator(deps);
   const emailDeps: EmailDeps = { ...deps, ...email };
+  const secondFactors = createSecondFactors([createTotpCheck(mfa), createRecoveryCodeCheck(mfa)]);
+  const machine = { ...deps, secondFactors };
+  const finishFirstFactor = createFirstFactorFinisher(machine, startSession);
+  const requireRecentAuth = createRecentAuthCheck(deps.clock, mfa.settings.reauthMaxAgeSeconds);
+  const rotateSessionId = createSessionIdRotation(deps, startSession);
+  const { factorSummary, regenerateRecoveryCodes, removeTotp } = createFactorManagement({ ...deps, ...mfa });
   const auth: AuthService = {
     register: createRegistration(emailDeps, startSession),
-    login: createLogin(deps, { checkPassword, startSession }, { requireVerifiedEmail: email.settings.verification === 'required' }),
+    login: createLogin(deps, { checkPassword, finishFirstFactor }, { requireVerifiedEmail: email.settings.verification === 'required' }),
     authenticate,
     authenticateNow,
     refresh: createRefresher(deps, sessions),
     logout: createLogout({ ...deps, authenticate, refreshGraceSeconds: sessions.refreshGraceSeconds }),
     ...createSessionList(deps),
-    changePassword: createPasswordChange(deps, { checkPassword, rotateSessionId: createSessionIdRotation(deps, startSession) }),
+    changePassword: createPasswordChange(deps, { checkPassword, rotateSessionId, requireRecentAuth }),
+    finishFirstFactor,
+    verifyMfa: createSecondFactorVerification(machine, { startSession, throttle }),
+    reauthenticate: createReauthentication(deps, { checkPassword, throttle, secondFactors, startSession }),
+    requireRecentAuth,
+    mfa: { factorSummary, regenerateRecoveryCodes, removeTotp, ...createTotpEnrolment({ ...deps, ...mfa }, mfa.settings) },
   };
-  const finishEmailLogin = (user: UserRecord, ctx: RequestContext) => startSession(user, ctx, 'login_succeeded');
+  // a magic link or code is the first factor `email`: a second factor may still be due (403 mfa_required)
+  const finishEmailLogin = async (user: UserRecord, ctx: RequestContext) => tokensOrMfaRequired(await finishFirstFactor(user, 'email', ctx));
   return { auth, accounts: createAccountService(emailDeps, { checkPassword, finishEmailLogin }) };
 }
 

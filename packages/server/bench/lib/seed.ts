@@ -121,7 +121,7 @@ function asRecord(s: ReturnType<typeof seedSession>): SessionRecord {
   return {
     id: s.id, userId: s.user_id, currentHash: s.current_hash, previousHash: null, generation: 0, rotatedAt: new Date(s.rotated_at),
     rotationFingerprint: null, createdAt: new Date(s.created_at), expiresAt: new Date(s.expires_at), lastUsedAt: new Date(s.last_used_at), revokedAt: null,
-    ip: s.ip, userAgent: s.user_agent,
+    ip: s.ip, userAgent: s.user_agent, amr: [], authTime: new Date(s.created_at),
   };
 }
 

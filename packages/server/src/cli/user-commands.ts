@@ -42,7 +42,10 @@ async function findUser(stores: Stores, flags: Flags): Promise<UserRecord> {
 }
 
 const adminService = ({ stores, config }: UserCommandContext) =>
-  createAdminService({ users: stores.users, sessions: stores.sessions, clock: systemClock, roles: config.roles, audit: noAudit });
+  createAdminService({
+    users: stores.users, sessions: stores.sessions, factors: stores.factors, loginChallenges: stores.loginChallenges,
+    clock: systemClock, roles: config.roles, audit: noAudit,
+  });
 
 export async function createUser(flags: Flags, ctx: UserCommandContext): Promise<void> {
   const password = await readNewPassword(ctx.io);

@@ -11,6 +11,7 @@ import { ConfigError } from './config-error.js';
 import { readEmailSettings, type EmailSettings } from './email-settings.js';
 import { readIntrospectionClients, readPublicUrl, type IntrospectionClient } from './oauth-settings.js';
 import { readFederationSettings, type FederationSettings } from './federation-settings.js';
+import { readMfaSettings, type MfaSettings } from './mfa-settings.js';
 
 export { ConfigError };
 
@@ -88,6 +89,8 @@ export interface Config {
   requestTimeoutMs: number;
   connectionTimeoutMs: number;
   shutdownTimeoutMs: number;
+  /** Second factors and re-authentication (config/mfa-settings.ts). */
+  mfa: Readonly<MfaSettings>;
 }
 
 type Env = Record<string, string | undefined>;
@@ -175,6 +178,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     requestTimeoutMs: read.duration('REQUEST_TIMEOUT', '30s') * 1000,
     connectionTimeoutMs: read.duration('CONNECTION_TIMEOUT', '60s') * 1000,
     shutdownTimeoutMs: read.duration('SHUTDOWN_TIMEOUT', '10s') * 1000,
+    mfa: readMfaSettings(env, (name, fallback) => read.duration(name, fallback)),
   });
 }
 

@@ -16,8 +16,8 @@ export type RefreshOutcome = 'rotated' | 'grace_replay' | 'reused_revoked' | 'ex
 export type LogoutAuditScope = 'local' | 'others' | 'global';
 
 export type AuditEvent = AuditActor & (
-  | { type: 'register' }
-  | { type: 'login_succeeded' }
+  /** A session began; `amr` says how the user authenticated (core/login/amr.ts). */
+  | { type: 'register' | 'login_succeeded' | 'session_renewed' | 'reauthenticated'; amr?: readonly string[] }
   /** `reason` is the error code answered: invalid_credentials, user_disabled, rate_limited, … */
   | { type: 'login_failed'; reason: string; method?: 'email' }
   /** `reason` is set for the failure outcomes: the error code answered. */
@@ -25,8 +25,19 @@ export type AuditEvent = AuditActor & (
   | { type: 'logout'; scope: LogoutAuditScope; revokedSessions?: number }
   /** `revokedSessions` counts the caller's own session too: the caller moved to a new one (session_renewed). */
   | { type: 'password_changed'; revokedSessions: number }
-  /** A signed-in user moved to a fresh session id; `sessionId` is the new one. */
-  | { type: 'session_renewed' }
+  /** A first factor passed and a second is due: a login challenge was stored (no session yet). */
+  | { type: 'mfa_challenge_issued'; firstFactor: string; factors: readonly string[] }
+  /** A second factor was refused, at login or re-authentication; `reason` is the error code answered. */
+  | { type: 'mfa_failed'; factor: string; reason: string }
+  /** A second factor passed at login (`factor`: totp, recovery_code, …). */
+  | { type: 'mfa_verified'; factor: string }
+  /** POST /auth/reauthenticate refused; `method` is pwd or the factor. Success is `reauthenticated`, a new session. */
+  | { type: 'reauthentication_failed'; method: string; reason: string }
+  | { type: 'mfa_totp_enrolment_started' }
+  | { type: 'mfa_enrolled' | 'mfa_removed'; factor: string }
+  | { type: 'mfa_recovery_codes_regenerated' }
+  /** An admin removed every factor of `targetUserId`; their sessions and pending logins ended. */
+  | { type: 'admin_mfa_reset'; targetUserId: string; revokedSessions: number }
   | { type: 'rate_limited'; method: string; route: string; retryAfterSeconds?: number }
   | { type: 'admin_user_updated'; targetUserId: string; changes: { disabled?: boolean; role?: string; emailVerified?: boolean }; revokedSessions: number }
   | { type: 'admin_user_deleted'; targetUserId: string; revokedSessions: number }

@@ -8,6 +8,12 @@ import type { Authenticated } from './sessions/authenticate.js';
 import type { LogoutRequest } from './sessions/logout.js';
 import type { RefreshRequest } from './sessions/refresh.js';
 import type { TokenPair } from './tokens/token-pair.js';
+import type { FinishFirstFactor } from './login/finish-first-factor.js';
+import type { MfaVerifyRequest } from './login/verify-second-factor.js';
+import type { ReauthenticationProof } from './login/reauthenticate.js';
+import type { RecentAuthCheck } from './login/recent-auth.js';
+import type { TotpEnrolmentStart } from './mfa/totp-enrolment.js';
+import type { FactorSummary } from './mfa/manage-factors.js';
 import type { SessionRecord } from '../storage/types/stores.js';
 
 export interface AuthService {
@@ -22,4 +28,22 @@ export interface AuthService {
   revokeSession(userId: string, sessionId: string): Promise<void>;
   /** Answers the pair of the caller's new session: every session of the user, the caller's included, has ended. */
   changePassword(auth: Authenticated, input: PasswordChange, ctx: RequestContext): Promise<TokenPair>;
+  /**
+   * The one way from a passed first factor into a session (the login state machine): a token pair, or
+   * {mfaRequired} when a second factor is due. Magic-link and federated logins call it too.
+   */
+  finishFirstFactor: FinishFirstFactor;
+  /** POST /auth/mfa/verify: the second step of a login. */
+  verifyMfa(input: MfaVerifyRequest, ctx: RequestContext): Promise<TokenPair>;
+  /** POST /auth/reauthenticate: a new session for the caller, auth_time now. */
+  reauthenticate(auth: Authenticated, proof: ReauthenticationProof, ctx: RequestContext): Promise<TokenPair>;
+  /** Throws 403 reauthentication_required unless the caller's auth_time is within REAUTH_MAX_AGE. */
+  requireRecentAuth: RecentAuthCheck;
+  mfa: {
+    factorSummary(userId: string): Promise<FactorSummary>;
+    startTotpEnrolment(auth: Authenticated, ctx: RequestContext): Promise<TotpEnrolmentStart>;
+    confirmTotpEnrolment(auth: Authenticated, code: string, ctx: RequestContext): Promise<{ recovery_codes: string[] }>;
+    regenerateRecoveryCodes(auth: Authenticated, ctx: RequestContext): Promise<{ recovery_codes: string[] }>;
+    removeTotp(auth: Authenticated, ctx: RequestContext): Promise<void>;
+  };
 }

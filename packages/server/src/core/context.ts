@@ -8,12 +8,16 @@ import type { BreachedPasswords } from './passwords/breached.js';
 import type { Tokens } from './tokens/tokens.js';
 import type { RateLimits } from '../storage/types/rate-limits.js';
 import type { SessionAndUserRead, SessionStore, UserStore } from '../storage/types/stores.js';
+import type { FactorStore, LoginChallengeStore } from '../storage/types/factors.js';
 
 export interface CoreDeps {
   users: UserStore;
   sessions: SessionStore;
   /** Both of an authenticated request's reads in one, when the stores offer it (Stores.sessionAndUser). */
   sessionAndUser?: SessionAndUserRead;
+  /** Second factors (TOTP, recovery codes) and the pending second steps of logins. */
+  factors: FactorStore;
+  loginChallenges: LoginChallengeStore;
   tokens: Tokens;
   /** The keyed hash of a request's user agent and address prefix, which a rotation is bound to. */
   fingerprint: ClientFingerprint;

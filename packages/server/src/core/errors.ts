@@ -4,6 +4,7 @@
 import { RateLimitedError, StoreUnavailableError } from '../storage/errors.js';
 import { EMAIL_ERROR_STATUS } from './email/errors.js';
 import { FEDERATION_ERRORS } from './federation/errors.js';
+import { LOGIN_ERROR_STATUS } from './login/errors.js';
 
 export const ERROR_STATUS = {
   validation_failed: 400,
@@ -47,6 +48,7 @@ export const ERROR_STATUS = {
   overloaded: 503,
   ...EMAIL_ERROR_STATUS,
   ...FEDERATION_ERRORS,
+  ...LOGIN_ERROR_STATUS,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
@@ -56,13 +58,19 @@ export class AuthError extends Error {
   readonly statusCode: number;
   /** Seconds a client should wait, for `rate_limited` and `overloaded`. */
   readonly retryAfterSeconds?: number;
+  /** Fields the answer carries besides the error's own (mfa_required: mfa_token and factors). */
+  readonly details?: Readonly<Record<string, unknown>>;
 
-  constructor(code: ErrorCode, message: string, options?: { retryAfterSeconds?: number; cause?: unknown }) {
+  constructor(
+    code: ErrorCode, message: string,
+    options?: { retryAfterSeconds?: number; cause?: unknown; details?: Readonly<Record<string, unknown>> },
+  ) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'AuthError';
     this.code = code;
     this.statusCode = ERROR_STATUS[code];
     this.retryAfterSeconds = options?.retryAfterSeconds;
+    this.details = options?.details;
   }
 }
 

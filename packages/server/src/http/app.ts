@@ -10,6 +10,8 @@ import type { OAuthService } from '../core/oauth/oauth-service.js';
 import type { AccountService } from '../core/email/account-service.js';
 import type { MailSettings } from '../jobs/mail.js';
 import { createRequireUser } from './auth-guard.js';
+import { createRequireRecentAuth } from './reauth-guard.js';
+import { mfaRoutes } from './routes/mfa/mfa.js';
 import { errorHandler } from './error-handler.js';
 import { registerNotFound } from './not-found.js';
 import { checkFormBodies } from './media-types.js';
@@ -43,6 +45,8 @@ declare module 'fastify' {
     config: Readonly<HttpSettings>;
     auth: AuthService;
     requireUser: onRequestHookHandler;
+    /** After requireUser: a sign-in within REAUTH_MAX_AGE, else 403 reauthentication_required. */
+    requireRecentAuth: onRequestHookHandler;
   }
 }
 
@@ -79,6 +83,7 @@ export async function buildApp(parts: AppParts): Promise<FastifyInstance> {
   app.decorate('config', settings);
   app.decorate('auth', auth);
   app.decorate('requireUser', createRequireUser(auth));
+  app.decorate('requireRecentAuth', createRequireRecentAuth(auth));
   app.decorate('requireRole', requireRole);
   app.decorateRequest('auth', null);
   metrics.registerHooks(app);
@@ -107,6 +112,7 @@ export async function buildApp(parts: AppParts): Promise<FastifyInstance> {
     emailRoutes(app, parts.accounts.service);
     adminVerificationRoute(app, parts.admin, parts.accounts.service);
   }
+  mfaRoutes(app);
   healthRoutes(app, parts.ping);
   if (settings.demo) demoRoutes(app);
   jwksRoute(app, parts.jwks);

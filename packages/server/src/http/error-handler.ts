@@ -48,5 +48,6 @@ export function errorHandler(error: unknown, request: FastifyRequest, reply: Fas
     code: authError.code,
     error: STATUS_CODES[authError.statusCode] ?? 'Error',
     message: authError.message,
+    ...authError.details, // mfa_required: mfa_token and factors
   });
 }

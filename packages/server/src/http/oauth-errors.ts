@@ -15,7 +15,11 @@ export async function requireForm(request: FastifyRequest): Promise<void> {
 
 export const oauthErrorSchema = {
   type: 'object',
-  properties: { error: { type: 'string' }, error_description: { type: 'string' } },
+  properties: {
+    error: { type: 'string' }, error_description: { type: 'string' },
+    mfa_token: { type: 'string', description: 'Only with error mfa_required (as Auth0 answers it)' },
+    factors: { type: 'array', items: { type: 'string' } },
+  },
   required: ['error'],
 };
 
@@ -35,6 +39,8 @@ function oauthError(error: AuthError): { status: number; error: string } {
       return { status: 503, error: 'temporarily_unavailable' };
     case 'internal_error':
       return { status: 500, error: 'server_error' };
+    case 'mfa_required': // Auth0's answer to a password grant of an account with a second factor
+      return { status: 403, error: 'mfa_required' };
   }
   if (error.statusCode === 401 || error.statusCode === 403) return { status: 400, error: 'invalid_grant' };
   return { status: error.statusCode, error: 'invalid_request' };
@@ -46,5 +52,5 @@ export function oauthErrorHandler(thrown: unknown, request: FastifyRequest, repl
   const { status, error } = oauthError(authError);
   if (authError.retryAfterSeconds) reply.header('retry-after', String(authError.retryAfterSeconds));
   if (error === 'invalid_client') reply.header('www-authenticate', 'Basic realm="gatehouse", charset="UTF-8"');
-  reply.status(status).send({ error, error_description: authError.message });
+  reply.status(status).send({ error, error_description: authError.message, ...authError.details });
 }

@@ -11,6 +11,8 @@ export const errorSchema = {
     code: { type: 'string', description: 'Stable snake_case error code' },
     error: { type: 'string' },
     message: { type: 'string' },
+    mfa_token: { type: 'string', description: 'Only with code mfa_required: send it to POST /auth/mfa/verify within 5 minutes' },
+    factors: { type: 'array', items: { type: 'string' }, description: 'Only with code mfa_required: the second factors the account has' },
   },
   required: ['statusCode', 'code', 'error', 'message'],
 } as const;
@@ -84,7 +86,7 @@ export const ref = (id: string) => ({ $ref: `${id}#` });
 export const ERROR_DESCRIPTIONS: Readonly<Record<number, string>> = {
   400: 'Invalid request: the message names the property and what to change',
   401: 'Missing, invalid or expired token',
-  403: 'Not allowed: disabled account, wrong current password or missing role',
+  403: 'Not allowed: disabled account, wrong current password or code, missing role, a second factor due (mfa_required) or a sign-in too old (reauthentication_required)',
   404: 'Not found',
   409: 'Conflicts with the current state',
   413: 'Body larger than the limit (BODY_LIMIT_BYTES)',

@@ -14,6 +14,8 @@ import { createSessionAndUserRead } from './sql/session-and-user.js';
 import { createSqlOneTimeTokenStore } from './sql/one-time-token-store.js';
 import { createSqlOutboxStore } from './sql/outbox-store.js';
 import { createSqlTransaction } from './sql/account-writes.js';
+import { createSqlFactorStore } from './sql/factor-store.js';
+import { createSqlLoginChallengeStore } from './sql/login-challenge-store.js';
 import type { RedisClient } from './redis/client.js';
 import type { SessionStore } from './types/stores.js';
 import { createMemoryRateLimits, rateLimiterClass, wrapLimiters } from './rate-limits.js';
@@ -44,6 +46,8 @@ export async function createStores(options: StoreOptions): Promise<Stores> {
     oneTimeTokens: createSqlOneTimeTokenStore(db),
     outbox: createSqlOutboxStore(db, conn.dialect),
     transaction: createSqlTransaction(db, conn.dialect),
+    factors: createSqlFactorStore(conn),
+    loginChallenges: createSqlLoginChallengeStore(conn),
     createRateLimits: (rules) => (redis ? createRedisRateLimits(redis, `${prefix}rl:`, rules) : createMemoryRateLimits(rules)),
     ping: async () => {
       await Promise.all([sql`select 1`.execute(db), redis?.ping()]);

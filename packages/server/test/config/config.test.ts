@@ -96,6 +96,7 @@ test('with no variables set, every setting takes its documented default', () => 
     metricsNote: undefined,
     metricsToken: undefined,
     metricsAllow: undefined,
+    mfa: { reauthMaxAgeSeconds: 600, totpIssuer: 'Gatehouse' },
   };
   assert.deepEqual({ ...loadConfig({}) }, expected);
 });
@@ -359,4 +360,11 @@ test('the returned config is frozen all the way down, rate limit rules included'
   };
   walk(config, 'config');
   assert.deepEqual(unfrozen, []);
+});
+
+test('REAUTH_MAX_AGE and TOTP_ISSUER: read into Config.mfa; a bad value names its variable', () => {
+  assert.deepEqual(loadConfig({ REAUTH_MAX_AGE: '5m', TOTP_ISSUER: 'Acme Corp' }).mfa, { reauthMaxAgeSeconds: 300, totpIssuer: 'Acme Corp' });
+  assert.throws(() => loadConfig({ REAUTH_MAX_AGE: 'soon' }), /REAUTH_MAX_AGE/);
+  assert.throws(() => loadConfig({ REAUTH_MAX_AGE: '2d' }), /REAUTH_MAX_AGE/);
+  assert.throws(() => loadConfig({ TOTP_ISSUER: 'Acme:Corp' }), /TOTP_ISSUER/);
 });

@@ -43,8 +43,8 @@ test('register and a successful login each log one info line with user id, sessi
   const [registered, loggedIn, ...rest] = events();
   assert.deepEqual(rest, []);
   assert.deepEqual(registered, { ...registered, level: 30, msg: 'register' });
-  assert.deepEqual(registered!.audit, { type: 'register', userId, sessionId: sidOf(reg.json().access_token), ...origin });
-  assert.deepEqual(loggedIn!.audit, { type: 'login_succeeded', userId, sessionId: sidOf(login.json().access_token), ...origin });
+  assert.deepEqual(registered!.audit, { type: 'register', userId, sessionId: sidOf(reg.json().access_token), amr: ['pwd'], ...origin });
+  assert.deepEqual(loggedIn!.audit, { type: 'login_succeeded', userId, sessionId: sidOf(login.json().access_token), amr: ['pwd'], ...origin });
 });
 
 test('a failed login logs login_failed with its reason, and the user id only when the account exists', async (t) => {
@@ -104,7 +104,7 @@ test('logout logs its scope and how many sessions it ended; a password change lo
   const newSessionId = sidOf(renewed.access_token);
   assert.deepEqual(events().map((e) => e.audit), [
     { type: 'logout', scope: 'others', revokedSessions: 1, userId: user.userId, sessionId, ...origin },
-    { type: 'session_renewed', userId: user.userId, sessionId: newSessionId, ...origin },
+    { type: 'session_renewed', userId: user.userId, sessionId: newSessionId, amr: ['pwd'], ...origin },
     { type: 'password_changed', revokedSessions: 1, userId: user.userId, sessionId, ...origin },
     { type: 'logout', scope: 'local', userId: user.userId, sessionId: newSessionId, ...origin },
   ]);

@@ -146,7 +146,7 @@ export function newSession(userId: string, overrides: Partial<SessionRecord> = {
   return {
     id: randomUUID(), userId, currentHash: 'a'.repeat(64), previousHash: null, generation: 0,
     rotatedAt: at(0), rotationFingerprint: null, createdAt: at(0), expiresAt: at(7 * 86_400), lastUsedAt: at(0), revokedAt: null,
-    ip: '127.0.0.1', userAgent: 'test', ...overrides,
+    ip: '127.0.0.1', userAgent: 'test', amr: ['pwd', 'otp', 'mfa'], authTime: at(-30), ...overrides,
   };
 }
 
@@ -170,7 +170,7 @@ export function describeSessionStore(name: string, skip: string | false, open: (
       assert.equal(await h.sessions.findById(userId, randomUUID()), null);
     });
 
-    test('rotates only while the expected hash is current and the session is live', async () => {
+    test('rotates only while the expected hash is current and the session is live, keeping its amr and auth time', async () => {
       const userId = await h.newUserId();
       const session = newSession(userId);
       await h.sessions.create(session);

@@ -7,7 +7,8 @@ import { connectSql } from '../../src/storage/sql/connect.js';
 import { createMigrator, migrateToLatest } from '../../src/storage/sql/migrations.js';
 import { createSqlUserStore } from '../../src/storage/sql/user-store.js';
 import { sqlBackends, unavailable } from './backends.js';
-import { newUser } from './contract.js';
+import { createSqlSessionStore } from '../../src/storage/sql/session-store.js';
+import { newSession, newUser } from './contract.js';
 
 for (const { backend, variable } of sqlBackends) {
   describe(`migrations on ${backend.name}`, { skip: variable ? unavailable(variable) : false }, () => {
@@ -29,12 +30,32 @@ for (const { backend, variable } of sqlBackends) {
         role: old.role, disabled: 0, created_at: old.createdAt.getTime(), updated_at: old.createdAt.getTime(),
       } as never).execute();
       assert.deepEqual(await migrateToLatest(conn.db, schema),
-        ['0002_session_rotation_fingerprint', '0003_exact_login_keys', '0004_email_and_outbox', '0006_federated_identities']);
+        ['0002_session_rotation_fingerprint', '0003_exact_login_keys', '0004_email_and_outbox', '0005_factors', '0006_federated_identities']);
       const after = createSqlUserStore(conn);
       assert.deepEqual(await after.findByLogin('zoe'), old, 'an existing address is not verified');
       assert.deepEqual(await after.findByLogin('zoe@example.com'), old);
       for (const key of ['zoé', 'zoe ', 'ZOE', 'zoe@exámple.com']) assert.equal(await after.findByLogin(key), null, key);
       await assert.rejects(after.create(newUser({ username: 'ZOE', email: 'other-zoe@example.com' })), { name: 'DuplicateUserError' });
+    });
+
+    test('0005_factors keeps the sessions before it: they read with no amr and their creation time as auth time', async (t) => {
+      const { url, drop } = await backend.create();
+      const conn = await connectSql(url);
+      t.after(async () => {
+        await conn.db.destroy();
+        await drop();
+      });
+      const schema = conn.dialect === 'postgres' ? (await sql<{ s: string }>`select current_schema() as s`.execute(conn.db)).rows[0]!.s : undefined;
+      assert.equal((await createMigrator(conn.db, schema).migrateTo('0003_exact_login_keys')).error, undefined);
+      const user = await createSqlUserStore(conn).create(newUser());
+      const session = newSession(user.id);
+      await conn.db.insertInto('sessions').values({
+        id: session.id, user_id: user.id, current_hash: session.currentHash, previous_hash: null, generation: 0,
+        rotated_at: session.rotatedAt.getTime(), rotation_fingerprint: null, created_at: session.createdAt.getTime(),
+        expires_at: session.expiresAt.getTime(), last_used_at: session.lastUsedAt.getTime(), revoked_at: null, ip: session.ip, user_agent: session.userAgent,
+      } as never).execute();
+      assert.deepEqual(await migrateToLatest(conn.db, schema), ['0005_factors']);
+      assert.deepEqual(await createSqlSessionStore(conn).findById(user.id, session.id), { ...session, amr: [], authTime: session.createdAt });
     });
   });
 }

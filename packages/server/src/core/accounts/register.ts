@@ -49,12 +49,13 @@ export function createRegistration(deps: RegistrationDeps, startSession: StartSe
     await deps.limits.consume('credentialsPerIp', ctx.ipKey);
     const required = settings.verification === 'required';
     const user = await prepareAccount(deps, { ...input, role: 'user' }, { source: ctx.ip, emailMayBeTaken: required });
+    const auth = { amr: ['pwd'] as const, authTime: new Date(deps.clock.now()) };
     if (settings.verification === 'off') {
       const created = await deps.users.create(user).catch((error: unknown) => { throw takenOr(error); });
-      return { user: created, tokens: await startSession(created, ctx, 'register') };
+      return { user: created, tokens: await startSession(created, ctx, 'register', auth) };
     }
     const created = await createWithMail(user);
     if (required || !created) return { pending: true };
-    return { user: created, tokens: await startSession(created, ctx, 'register') };
+    return { user: created, tokens: await startSession(created, ctx, 'register', auth) };
   };
 }

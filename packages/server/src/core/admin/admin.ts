@@ -5,6 +5,8 @@
 import { AuthError } from '../errors.js';
 import { auditOrigin } from '../audit.js';
 import type { CoreDeps } from '../context.js';
+import { summarizeFactors, type FactorSummary } from '../mfa/manage-factors.js';
+import type { FactorStore, LoginChallengeStore } from '../../storage/types/factors.js';
 import type { SessionRecord, UserListQuery, UserRecord } from '../../storage/types/stores.js';
 
 export const ADMIN_ROLE = 'admin';
@@ -12,6 +14,8 @@ export const ADMIN_ROLE = 'admin';
 export type AdminDeps = Pick<CoreDeps, 'users' | 'sessions' | 'clock' | 'audit'> & {
   /** The roles a user may be given (Config.roles), `admin` among them. */
   roles: readonly string[];
+  factors: FactorStore;
+  loginChallenges: LoginChallengeStore;
 };
 
 /**
@@ -121,5 +125,20 @@ export function createAdminService(deps: AdminDeps) {
     return revokedSessions;
   }
 
-  return { listUsers, getUser: requireUser, updateUser, deleteUser, listSessions, revokeSessions };
+  async function userFactors(id: string): Promise<FactorSummary> {
+    await requireUser(id);
+    return summarizeFactors(deps.factors, id);
+  }
+
+  /** A user who lost every factor: all of them go, and so do their sessions and pending logins. */
+  async function resetFactors(actor: AdminActor, id: string): Promise<number> {
+    await requireUser(id);
+    await deps.factors.deleteAll(id);
+    await deps.loginChallenges.abandonForUser(id, now());
+    const revokedSessions = await sessions.revokeAllForUser(id, now());
+    audit({ type: 'admin_mfa_reset', targetUserId: id, revokedSessions, ...by(actor) });
+    return revokedSessions;
+  }
+
+  return { listUsers, getUser: requireUser, updateUser, deleteUser, listSessions, revokeSessions, userFactors, resetFactors };
 }

@@ -3,7 +3,7 @@
 import type { FederationSettings } from '../../config/federation-settings.js';
 import type { AuditSink } from '../audit.js';
 import type { Clock } from '../clock.js';
-import { createCodeExchange, type FinishFirstFactor } from './exchange.js';
+import { createCodeExchange, type FinishFederatedFactor } from './exchange.js';
 import { createLoginFinish } from './finish-login.js';
 import { createIdentityManagement } from './identities.js';
 import { createProviders } from './providers.js';
@@ -21,7 +21,7 @@ export interface FederationDeps {
   audit: AuditSink;
   /** HMAC key of a login's PKCE verifier and nonce (deriveKey(secret, 'federation')). */
   key: Buffer;
-  finishFirstFactor: FinishFirstFactor;
+  finishFirstFactor: FinishFederatedFactor;
   logFailure: (error: unknown) => void;
 }
 

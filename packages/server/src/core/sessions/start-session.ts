@@ -5,20 +5,22 @@ import { v7 as uuidv7 } from 'uuid';
 import { auditOrigin } from '../audit.js';
 import { nextTurn, type CoreDeps, type RequestContext } from '../context.js';
 import { signTokenPair, type TokenLifetimes, type TokenPair } from '../tokens/token-pair.js';
+import type { SessionAuth } from '../login/amr.js';
 import type { UserRecord } from '../../storage/types/stores.js';
 
 /** Why a session starts: the audit event it logs. */
-export type SessionStartEvent = 'register' | 'login_succeeded' | 'session_renewed';
+export type SessionStartEvent = 'register' | 'login_succeeded' | 'session_renewed' | 'reauthenticated';
 
-export type StartSession = (user: UserRecord, ctx: RequestContext, event: SessionStartEvent) => Promise<TokenPair>;
+/** `auth` is how the user proved who they are (amr.ts): the session keeps it, its tokens carry it. */
+export type StartSession = (user: UserRecord, ctx: RequestContext, event: SessionStartEvent, auth: SessionAuth) => Promise<TokenPair>;
 
 /** Opens a session and signs its pair, each step in its own turn of the event loop (nextTurn). */
 export function createSessionStarter(
   { tokens, sessions, clock, audit }: Pick<CoreDeps, 'tokens' | 'sessions' | 'clock' | 'audit'>, lifetimes: TokenLifetimes,
 ): StartSession {
-  return async function startSession(user, ctx, event) {
+  return async function startSession(user, ctx, event, auth) {
     const createdAt = new Date(clock.now());
-    const base = { id: uuidv7(), generation: 0, rotatedAt: createdAt, createdAt };
+    const base = { id: uuidv7(), generation: 0, rotatedAt: createdAt, createdAt, amr: [...auth.amr], authTime: auth.authTime };
     const { pair, refreshHash, refreshExpiresAt } = await signTokenPair(tokens, lifetimes, user, base, clock.now());
     await nextTurn();
     await sessions.create({
@@ -26,7 +28,7 @@ export function createSessionStarter(
       ...base, userId: user.id, currentHash: refreshHash, previousHash: null, rotationFingerprint: null, expiresAt: refreshExpiresAt,
       lastUsedAt: createdAt, revokedAt: null, ip: ctx.ip, userAgent: ctx.userAgent?.slice(0, 512) ?? null,
     });
-    audit({ type: event, userId: user.id, sessionId: base.id, ...auditOrigin(ctx) });
+    audit({ type: event, userId: user.id, sessionId: base.id, amr: base.amr, ...auditOrigin(ctx) });
     await nextTurn();
     return pair;
   };

@@ -16,10 +16,14 @@ export interface SigningKeys {
 /**
  * `fingerprint` keys the HMAC of the client a rotation is bound to (core/sessions/fingerprint.ts);
  * `mail-outbox` seals outbox payloads (core/email/seal.ts); `one-time-codes` keys the hashes of
- * magic-link codes and reset-token password fingerprints; `federation` derives a federated login's
- * PKCE verifier and nonce (core/federation/tickets.ts).
+ * magic-link codes and reset-token password fingerprints; `totp-secret` encrypts TOTP secrets at
+ * rest (core/mfa/secret-box.ts); `recovery-code` keys the hashes of recovery codes
+ * (core/mfa/recovery-codes.ts); `federation` derives a federated login's PKCE verifier and nonce
+ * (core/federation/tickets.ts).
  */
-export function deriveKey(secret: string, purpose: 'access' | 'refresh' | 'fingerprint' | 'mail-outbox' | 'one-time-codes' | 'federation'): Buffer {
+export function deriveKey(
+  secret: string, purpose: 'access' | 'refresh' | 'fingerprint' | 'mail-outbox' | 'one-time-codes' | 'totp-secret' | 'recovery-code' | 'federation',
+): Buffer {
   return createHmac('sha256', Buffer.from(secret, 'utf8')).update(purpose).digest();
 }
 

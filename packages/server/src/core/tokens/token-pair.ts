@@ -1,5 +1,5 @@
 // The token pair of a session at one generation. Every claim is a function of the session's
-// stored state (id, generation, rotatedAt, createdAt) and the user, and HS256 is deterministic,
+// stored state (id, generation, rotatedAt, createdAt, amr, authTime) and the user, and HS256 is deterministic,
 // so the pair can be minted again identically: that is how a refresh inside the grace window
 // answers "the same successor pair" without storing tokens (docs/architecture.md, "Refresh", step 3).
 // Only the refresh token (always HMAC) must come out byte for byte: it is what the stored hash
@@ -67,7 +67,7 @@ export function refreshExpiry(issuedAtMs: number, createdAt: Date, lifetimes: To
 /** Signs the pair for `session` as it stands (its generation and rotatedAt). */
 export async function signTokenPair(
   tokens: Tokens, lifetimes: TokenLifetimes, user: UserRecord,
-  session: Pick<SessionRecord, 'id' | 'generation' | 'rotatedAt' | 'createdAt'>, nowMs: number,
+  session: Pick<SessionRecord, 'id' | 'generation' | 'rotatedAt' | 'createdAt' | 'amr' | 'authTime'>, nowMs: number,
 ): Promise<{ pair: TokenPair; refreshHash: string; refreshExpiresAt: Date }> {
   const iat = Math.floor(session.rotatedAt.getTime() / 1000);
   const refreshExpiresAt = refreshExpiry(session.rotatedAt.getTime(), session.createdAt, lifetimes);
@@ -76,7 +76,10 @@ export async function signTokenPair(
   const accessExp = Math.min(iat + lifetimes.accessTokenTtlSeconds, refreshExp);
   const jti = `${session.id}.${session.generation}`;
   const [accessToken, refreshToken] = await Promise.all([
-    tokens.signAccessToken({ sub: user.id, sid: session.id, name: user.username, role: user.role, jti, iat, exp: accessExp }),
+    tokens.signAccessToken({
+      sub: user.id, sid: session.id, name: user.username, role: user.role, jti, iat, exp: accessExp,
+      amr: [...session.amr], auth_time: Math.floor(session.authTime.getTime() / 1000),
+    }),
     tokens.signRefreshToken({ sub: user.id, sid: session.id, jti, iat, exp: refreshExp }),
   ]);
   const nowSeconds = nowMs / 1000;

@@ -31,6 +31,10 @@ export interface AccessTokenClaims {
   jti: string;
   iat: number;
   exp: number;
+  /** RFC 8176 methods of the session's authentication (core/login/amr.ts); absent on tokens minted before issue 16. */
+  amr?: string[];
+  /** When the user last authenticated, epoch seconds (OpenID Connect Core §2); absent on tokens minted before issue 16. */
+  auth_time?: number;
 }
 
 export interface RefreshTokenClaims {
@@ -178,11 +182,16 @@ function refuseKeySteering<K extends KeyObject | null>(
 }
 
 function readAccessClaims(p: JWTPayload): AccessTokenClaims {
-  const { sub, sid, name, role, jti, iat, exp } = p as Record<string, unknown>;
+  const { sub, sid, name, role, jti, iat, exp, amr, auth_time } = p as Record<string, unknown>;
   if (!isText(sub, sid, name, role, jti) || !isNumber(iat, exp)) {
     throw new AuthError('invalid_token', 'The token lacks required claims.');
   }
-  return { sub, sid, name, role, jti, iat, exp } as AccessTokenClaims;
+  const claims = { sub, sid, name, role, jti, iat, exp } as AccessTokenClaims;
+  if (amr === undefined && auth_time === undefined) return claims; // minted before issue 16: still valid
+  if (!Array.isArray(amr) || !amr.every((method) => typeof method === 'string') || !isNumber(auth_time)) {
+    throw new AuthError('invalid_token', 'The token\'s amr or auth_time claim is malformed.');
+  }
+  return { ...claims, amr: amr as string[], auth_time: auth_time as number };
 }
 
 function readRefreshClaims(p: JWTPayload): RefreshTokenClaims {

@@ -72,6 +72,7 @@ function toFields(s: SessionRecord): ScriptArg[] {
   return [
     'id', s.id, 'userId', s.userId, 'createdAt', s.createdAt.getTime(),
     'revokedAt', s.revokedAt?.getTime() ?? '', 'ip', s.ip ?? '', 'userAgent', s.userAgent ?? '',
+    'amr', s.amr.join(' '), 'authTime', s.authTime.getTime(),
     ...rotationFields(s),
   ];
 }
@@ -109,5 +110,7 @@ function toRecord(id: string, f: Record<string, string>): SessionRecord {
     revokedAt: f.revokedAt ? date(f.revokedAt) : null,
     ip: orNull(f.ip),
     userAgent: orNull(f.userAgent),
+    amr: f.amr ? f.amr.split(' ') : [],
+    authTime: date(f.authTime ?? f.createdAt),
   };
 }

@@ -1,6 +1,7 @@
 // Schema migrations, written once with the query builder so the same steps serve SQLite,
 // PostgreSQL and MySQL. Append new migrations; never edit one that has shipped.
 import { Migrator, MysqlAdapter, sql, type Kysely, type Migration, type MigrationResultSet } from 'kysely';
+import { factorsMigration } from './migrations/0005-factors.js';
 
 const migrations: Record<string, Migration> = {
   '0001_users_and_sessions': {
@@ -101,6 +102,9 @@ const migrations: Record<string, Migration> = {
       await db.schema.alterTable('users').dropColumn('email_verified').execute();
     },
   },
+  // Issue 16: how each session was authenticated (amr, auth_time), TOTP factors, recovery codes
+  // and the pending second step of a login (core/login/). Factor rows go with their user.
+  '0005_factors': factorsMigration,
   // Sign-in through other identity providers (docs/federation.md): the linked identities, and the
   // single-use tickets of a login in flight, stored hashed.
   '0006_federated_identities': {

@@ -32,6 +32,39 @@ export interface SessionsTable {
   revoked_at: number | string | null;
   ip: string | null;
   user_agent: string | null;
+  /** Migration 0005: SessionRecord.amr, space-separated; null on older rows. */
+  amr: string | null;
+  /** Migration 0005: SessionRecord.authTime; null on older rows (read as created_at). */
+  auth_time: number | string | null;
+}
+
+/** Migration 0005: TotpRecord. */
+export interface MfaTotpTable {
+  user_id: string;
+  secret: string;
+  confirmed_at: number | string | null;
+  last_used_step: number | string | null;
+  created_at: number | string;
+}
+
+/** Migration 0005: one row per recovery code, by its keyed hash. */
+export interface MfaRecoveryCodesTable {
+  user_id: string;
+  code_hash: string;
+  used_at: number | string | null;
+  created_at: number | string;
+}
+
+/** Migration 0005: LoginChallengeRecord, amr space-separated. */
+export interface LoginChallengesTable {
+  token_hash: string;
+  user_id: string;
+  state: string;
+  amr: string;
+  attempts: number;
+  created_at: number | string;
+  expires_at: number | string;
+  finished_at: number | string | null;
 }
 
 /** Migration 0004: storage/types/one-time-tokens.ts. */
@@ -89,4 +122,7 @@ export interface Database {
   outbox: OutboxTable;
   federated_identities: FederatedIdentitiesTable;
   federation_tickets: FederationTicketsTable;
+  mfa_totp: MfaTotpTable;
+  mfa_recovery_codes: MfaRecoveryCodesTable;
+  login_challenges: LoginChallengesTable;
 }

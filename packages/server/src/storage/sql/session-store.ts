@@ -13,7 +13,7 @@ const ROTATED = ['current_hash', 'previous_hash', 'generation', 'rotated_at', 'r
 
 /** A new session's columns, in the order of the INSERT's parameters. */
 const INSERTED = ['id', 'user_id', 'current_hash', 'previous_hash', 'generation', 'rotated_at', 'rotation_fingerprint', 'created_at',
-  'expires_at', 'last_used_at', 'revoked_at', 'ip', 'user_agent'] as const satisfies readonly (keyof SessionsTable)[];
+  'expires_at', 'last_used_at', 'revoked_at', 'ip', 'user_agent', 'amr', 'auth_time'] as const satisfies readonly (keyof SessionsTable)[];
 
 /** The hot queries: every authenticated request reads its session, every refresh rotates, every login inserts one. */
 function prepareHotQueries(conn: SqlConnection, db: Kysely<Database>) {
@@ -57,6 +57,8 @@ export function createSqlSessionStore(conn: SqlConnection): SessionStore {
           revoked_at: s.revokedAt?.getTime() ?? null,
           ip: s.ip,
           user_agent: s.userAgent,
+          amr: s.amr.join(' '),
+          auth_time: s.authTime.getTime(),
         };
         await hot.insert(...INSERTED.map((column) => row[column]));
       }),
@@ -131,5 +133,7 @@ export function toSessionRecord(row: Selectable<SessionsTable>): SessionRecord {
     revokedAt: toNullableDate(row.revoked_at),
     ip: row.ip,
     userAgent: row.user_agent,
+    amr: row.amr ? row.amr.split(' ') : [],
+    authTime: toDate(row.auth_time ?? row.created_at),
   };
 }

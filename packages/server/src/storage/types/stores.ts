@@ -4,6 +4,7 @@ import type { RateLimitRules, RateLimits } from './rate-limits.js';
 import type { OneTimeTokenStore } from './one-time-tokens.js';
 import type { OutboxStore } from './outbox.js';
 import type { FederationStore } from './federation.js';
+import type { FactorStore, LoginChallengeStore } from './factors.js';
 
 export interface UserRecord {
   id: string;
@@ -83,6 +84,13 @@ export interface SessionRecord {
   revokedAt: Date | null;
   ip: string | null;
   userAgent: string | null;
+  /**
+   * How the user authenticated (RFC 8176 values, core/login/amr.ts) and when; a rotation keeps both,
+   * a re-authentication starts a new session with a later authTime. Sessions older than migration
+   * 0005 read as no methods and their creation time.
+   */
+  amr: readonly string[];
+  authTime: Date;
 }
 
 export type SessionRotation = Pick<SessionRecord,
@@ -136,6 +144,9 @@ export interface Stores {
   federation: FederationStore;
   /** Present when users and sessions share a network SQL database: both in one round trip. */
   sessionAndUser?: SessionAndUserRead;
+  /** Second factors and pending logins live in the SQL database, whichever store holds sessions. */
+  factors: FactorStore;
+  loginChallenges: LoginChallengeStore;
   /** Brute-force counters where this deployment keeps shared state (memory or Redis). */
   createRateLimits(rules: RateLimitRules): RateLimits;
   /** Throws when a backend cannot be reached (for /readyz). */

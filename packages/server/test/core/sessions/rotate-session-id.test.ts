@@ -31,18 +31,22 @@ test('ends every session of the user, the caller\'s included, and starts one new
   const user = await stores.users.create(newUser());
   const other = await stores.users.create(newUser());
   const sidOf = async (pair: { access_token: string }) => (await tokens.verifyAccessToken(pair.access_token, { nowMs: clock.now() })).sid;
-  const caller = await sidOf(await startSession(user, CTX, 'login_succeeded'));
-  await startSession(user, CTX, 'login_succeeded');
-  const theirs = await sidOf(await startSession(other, CTX, 'login_succeeded'));
+  const login = { amr: ['pwd'] as const, authTime: new Date(clock.now()) };
+  const caller = await sidOf(await startSession(user, CTX, 'login_succeeded', login));
+  await startSession(user, CTX, 'login_succeeded', login);
+  const theirs = await sidOf(await startSession(other, CTX, 'login_succeeded', login));
   events.length = 0;
 
   clock.advance(60_000);
-  const { pair, revokedSessions } = await rotateSessionId(user, CTX);
+  const renewed = { amr: ['pwd', 'otp', 'mfa'] as const, authTime: new Date(clock.now()) };
+  const { pair, revokedSessions } = await rotateSessionId(user, CTX, renewed);
   const fresh = await sidOf(pair);
   assert.equal(revokedSessions, 2);
   assert.notEqual(fresh, caller);
   assert.deepEqual((await stores.sessions.listActiveForUser(user.id, new Date(clock.now()))).map((s) => s.id), [fresh]);
   assert.ok((await stores.sessions.findById(user.id, caller))?.revokedAt, 'the caller\'s old session is revoked');
   assert.equal((await stores.sessions.findById(other.id, theirs))?.revokedAt, null, 'another user\'s session lives on');
-  assert.deepEqual(events, [{ type: 'session_renewed', userId: user.id, sessionId: fresh, ip: CTX.ip, userAgent: CTX.userAgent }]);
+  const session = await stores.sessions.findById(user.id, fresh);
+  assert.deepEqual([session?.amr, session?.authTime], [['pwd', 'otp', 'mfa'], renewed.authTime], 'the new session carries the given authentication');
+  assert.deepEqual(events, [{ type: 'session_renewed', userId: user.id, sessionId: fresh, amr: ['pwd', 'otp', 'mfa'], ip: CTX.ip, userAgent: CTX.userAgent }]);
 });

@@ -43,7 +43,7 @@ export function tokenRoute(app: FastifyInstance): void {
       },
       response: {
         200: ref('TokenPair'),
-        '4xx': { ...oauthErrorSchema, description: 'OAuth2 error (RFC 6749 §5.2): invalid_request, invalid_grant, unsupported_grant_type or slow_down' },
+        '4xx': { ...oauthErrorSchema, description: 'OAuth2 error (RFC 6749 §5.2): invalid_request, invalid_grant, unsupported_grant_type or slow_down; 403 mfa_required with mfa_token when a second factor is due' },
         '5xx': { ...oauthErrorSchema, description: 'server_error or temporarily_unavailable' },
       },
     },

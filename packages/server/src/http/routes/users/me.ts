@@ -8,7 +8,7 @@ import { noStore, requestContext } from '../../http.js';
 import { bearerSecurity, ref, responses } from '../../schemas.js';
 
 interface PasswordBody {
-  current_password: string;
+  current_password?: string;
   new_password: string;
 }
 
@@ -44,10 +44,10 @@ export function meRoutes(app: FastifyInstance): void {
       security: bearerSecurity,
       body: {
         type: 'object',
-        required: ['current_password', 'new_password'],
+        required: ['new_password'],
         additionalProperties: false,
         properties: {
-          current_password: { type: 'string', maxLength: 1024 },
+          current_password: { type: 'string', maxLength: 1024, description: 'Needed unless the sign-in is recent (POST /auth/reauthenticate)' },
           new_password: { type: 'string', maxLength: 1024 },
         },
       },

@@ -1,0 +1,109 @@
+// POST /auth/mfa/verify: the second step of a login. The stored challenge is read, judged by the
+// login state machine, charged one attempt by compare-and-swap before any code is checked (so
+// parallel guesses share the 5), checked against the per-account failure limits under their own
+// key, and finished by compare-and-swap before the session starts: an mfa_token makes one session.
+import { AuthError, type ErrorCode } from '../errors.js';
+import { auditOrigin, failureReason } from '../audit.js';
+import type { CoreDeps, RequestContext } from '../context.js';
+import type { StartSession } from '../sessions/start-session.js';
+import { hashToken, type TokenPair } from '../tokens/token-pair.js';
+import { parseAmr } from './amr.js';
+import type { LoginMachineDeps } from './finish-first-factor.js';
+import { advance, LOGIN_RULES, type LoginRules, type LoginState } from './login-machine.js';
+import type { LoginThrottle } from './throttle.js';
+import type { LoginChallengeRecord } from '../../storage/types/factors.js';
+
+export interface MfaVerifyRequest {
+  mfaToken: string;
+  factor: string;
+  code: string;
+}
+
+const MESSAGES: Partial<Record<ErrorCode, string>> = {
+  invalid_mfa_token: 'This mfa_token is unknown or was already used: log in again.',
+  mfa_token_expired: 'This mfa_token has expired: log in again.',
+  mfa_attempts_exceeded: 'Too many wrong codes for this mfa_token: log in again.',
+  factor_not_enrolled: 'This account has no such second factor.',
+  invalid_mfa_code: 'The code is incorrect.',
+  user_disabled: 'This account is disabled.',
+};
+
+const fail = (code: ErrorCode): AuthError => new AuthError(code, MESSAGES[code] ?? 'This login cannot go on.');
+
+/**
+ * The second-factor failures of one account count under their own throttle key: a password success
+ * resets the password's, and must not hand a code guesser a fresh allowance (core/login/throttle.ts).
+ */
+export const mfaThrottleKey = (userId: string): string => `mfa:${userId}`;
+
+type Deps = LoginMachineDeps & Pick<CoreDeps, 'users' | 'limits'>;
+
+export function createSecondFactorVerification(
+  deps: Deps, steps: { startSession: StartSession; throttle: LoginThrottle }, rules: LoginRules = LOGIN_RULES,
+) {
+  const { users, limits, clock, audit, loginChallenges, secondFactors } = deps;
+
+  /** A challenge that cannot go on is abandoned (compare-and-swap: a finished one stays finished). */
+  async function abandon(challenge: LoginChallengeRecord, code: ErrorCode): Promise<never> {
+    await loginChallenges.finish(challenge.tokenHash, 'abandoned', new Date(clock.now()));
+    throw fail(code);
+  }
+
+  /** The attempt's charge was refused: someone else finished, spent or outlived the challenge meanwhile. */
+  async function whyNoAttempt(tokenHash: string): Promise<never> {
+    const now = await loginChallenges.findByHash(tokenHash);
+    if (!now || now.state !== 'second_factor') throw fail('invalid_mfa_token');
+    return abandon(now, now.expiresAt.getTime() <= clock.now() ? 'mfa_token_expired' : 'mfa_attempts_exceeded');
+  }
+
+  async function verify(input: MfaVerifyRequest, ctx: RequestContext, trail: { userId?: string }): Promise<TokenPair> {
+    await limits.consume('credentialsPerIp', ctx.ipKey);
+    const challenge = await loginChallenges.findByHash(hashToken(input.mfaToken));
+    if (!challenge || challenge.state !== 'second_factor') throw fail('invalid_mfa_token');
+    trail.userId = challenge.userId;
+    const nowMs = clock.now();
+    const state: LoginState = {
+      step: 'second_factor', userId: challenge.userId, amr: parseAmr(challenge.amr.join(' ')),
+      attempts: challenge.attempts + 1, expiresAtMs: challenge.expiresAt.getTime(),
+    };
+    const user = await users.findById(challenge.userId);
+    if (!user || user.disabled) return abandon(challenge, user ? 'user_disabled' : 'invalid_mfa_token');
+    const enrolled = await secondFactors.enrolled(user.id);
+    const judge = (passed: boolean) => advance(state, {
+      type: 'second_factor', factor: input.factor, enrolled, amr: secondFactors.amrOf(input.factor), passed, nowMs,
+    }, rules);
+    const before = judge(false); // what the machine says without the code: expired, exhausted, no such factor
+    if (before.step === 'failed') return abandon(challenge, before.code);
+    if (before.step === 'second_factor' && before.refused === 'factor_not_enrolled') throw fail('factor_not_enrolled');
+    if (!(await loginChallenges.addAttempt(challenge.tokenHash, new Date(nowMs), rules.maxAttempts))) return whyNoAttempt(challenge.tokenHash);
+
+    const attempt = await steps.throttle.begin(mfaThrottleKey(user.id));
+    let passed: boolean;
+    try {
+      passed = await secondFactors.verify(user.id, input.factor, input.code, nowMs);
+    } catch (error) {
+      await steps.throttle.release(attempt).catch(() => undefined);
+      throw error;
+    }
+    const after = judge(passed);
+    if (after.step !== 'done') {
+      await steps.throttle.failed(attempt).catch(() => undefined);
+      throw fail('invalid_mfa_code');
+    }
+    await steps.throttle.succeeded(attempt);
+    if (!(await loginChallenges.finish(challenge.tokenHash, 'done', new Date(nowMs)))) throw fail('invalid_mfa_token');
+    audit({ type: 'mfa_verified', factor: input.factor, userId: user.id, ...auditOrigin(ctx) });
+    return steps.startSession(user, ctx, 'login_succeeded', { amr: after.amr, authTime: new Date(nowMs) });
+  }
+
+  /** Success is audited by startSession (login_succeeded, amr with mfa); each failure here. */
+  return async function verifySecondFactor(input: MfaVerifyRequest, ctx: RequestContext): Promise<TokenPair> {
+    const trail: { userId?: string } = {};
+    try {
+      return await verify(input, ctx, trail);
+    } catch (error) {
+      audit({ type: 'mfa_failed', factor: input.factor, reason: failureReason(error), userId: trail.userId, ...auditOrigin(ctx) });
+      throw error;
+    }
+  };
+}

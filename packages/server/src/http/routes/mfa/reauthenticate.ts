@@ -1,0 +1,35 @@
+// POST /auth/reauthenticate: prove who you are again (password or TOTP code) before a sensitive
+// action; the answer is the pair of a new session whose auth_time is now.
+import type { FastifyInstance } from 'fastify';
+import { currentAuth } from '../../auth-guard.js';
+import { noStore, requestContext } from '../../http.js';
+import { bearerSecurity, ref, responses } from '../../schemas.js';
+
+interface ReauthBody {
+  password?: string;
+  code?: string;
+  factor?: 'totp';
+}
+
+export function reauthenticateRoute(app: FastifyInstance): void {
+  app.post<{ Body: ReauthBody }>('/auth/reauthenticate', {
+    onRequest: [noStore, app.requireUser],
+    schema: {
+      tags: ['auth'],
+      summary: 'Renew auth_time with the password or a TOTP code; the caller\'s session is replaced by a new one',
+      security: bearerSecurity,
+      body: {
+        type: 'object',
+        additionalProperties: false,
+        minProperties: 1,
+        properties: {
+          password: { type: 'string', maxLength: 1024 },
+          code: { type: 'string', maxLength: 64, description: 'A 6-digit TOTP code (instead of the password)' },
+          factor: { type: 'string', enum: ['totp'], description: 'The factor of `code` (default totp)' },
+        },
+      },
+      response: responses({ 200: ref('TokenPair') }, [400, 401, 403, 413, 415, 429, 503],
+        { 200: 'The token pair of the caller\'s new session', 403: 'Wrong password (invalid_current_password) or code (invalid_mfa_code)' }),
+    },
+  }, async (request) => app.auth.reauthenticate(currentAuth(request), request.body, requestContext(request)));
+}
