@@ -149,3 +149,13 @@ test('a provider that cannot be reached: the server starts, the login lands on t
   assert.equal(res.headers['set-cookie'], undefined);
   assertError(await exchange(stand, 'not-a-code'), 400, 'invalid_code');
 });
+
+test('each start stores a pending sign-in, so starts count toward the per-IP login limit (429 rate_limited)', async (t) => {
+  const stand = await startStand(t, [], { RATE_LIMIT_LOGIN_PER_IP: '2/1m' });
+  const start = () => stand.gatehouse.app.inject({ url: `/auth/federated/local/start?redirect_to=${encodeURIComponent(PAGE)}` });
+  assert.equal((await start()).statusCode, 302);
+  assert.equal((await start()).statusCode, 302);
+  const limited = await start();
+  assertError(limited, 429, 'rate_limited');
+  assert.ok(Number(limited.headers['retry-after']) > 0);
+});

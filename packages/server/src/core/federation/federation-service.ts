@@ -13,12 +13,14 @@ import { createLoginStart } from './start-login.js';
 import { createTickets } from './tickets.js';
 import type { FederationStore } from '../../storage/types/federation.js';
 import type { UserStore } from '../../storage/types/stores.js';
+import type { RateLimits } from '../../storage/types/rate-limits.js';
 
 export interface FederationDeps {
   users: UserStore;
   federation: FederationStore;
   clock: Clock;
   audit: AuditSink;
+  limits: RateLimits;
   /** HMAC key of a login's PKCE verifier and nonce (deriveKey(secret, 'federation')). */
   key: Buffer;
   finishFirstFactor: FinishFederatedFactor;
@@ -35,7 +37,7 @@ export function createFederationService(deps: FederationDeps, settings: Federati
   const accounts = createAccountResolver({ ...deps, signup: settings.signup });
   return {
     providers: providers.list,
-    start: createLoginStart({ providers, redirects, tickets }),
+    start: createLoginStart({ providers, redirects, tickets, limits: deps.limits }),
     finish: createLoginFinish({ providers, redirects, tickets, accounts, audit: deps.audit, publicUrl, logFailure: deps.logFailure }),
     exchange: createCodeExchange({ tickets, users: deps.users, audit: deps.audit, finishFirstFactor: deps.finishFirstFactor }),
     ...createIdentityManagement({ federation: deps.federation, users: deps.users, providers, redirects, tickets, audit: deps.audit, publicUrl }),

@@ -7,6 +7,8 @@ import type { Providers } from './providers.js';
 import type { Redirects } from './redirects.js';
 import { randomValue, type Tickets } from './tickets.js';
 import { hashToken } from '../tokens/token-pair.js';
+import type { RequestContext } from '../context.js';
+import type { RateLimits } from '../../storage/types/rate-limits.js';
 
 /** How long a person may take at the provider. */
 export const PENDING_LOGIN_SECONDS = 600;
@@ -38,7 +40,7 @@ export interface Started {
   browserKey?: string;
 }
 
-export function createLoginStart(deps: { providers: Providers; redirects: Redirects; tickets: Tickets }) {
+export function createLoginStart(deps: { providers: Providers; redirects: Redirects; tickets: Tickets; limits: RateLimits }) {
   const { providers, redirects, tickets } = deps;
 
   async function destination(provider: string, input: StartInput): Promise<{ redirectTo: string; userId: string | null }> {
@@ -48,8 +50,10 @@ export function createLoginStart(deps: { providers: Providers; redirects: Redire
     return { redirectTo: link.data.redirectTo, userId: link.userId };
   }
 
-  return async function startLogin(providerId: string, input: StartInput): Promise<Started> {
+  return async function startLogin(providerId: string, input: StartInput, ctx: RequestContext): Promise<Started> {
     const { client } = providers.get(providerId);
+    // each start stores a pending login: it counts toward the per-IP login limit (429 rate_limited)
+    await deps.limits.consume('credentialsPerIp', ctx.ipKey);
     const { redirectTo, userId } = await destination(providerId, input); // errors here have no safe page: a 4xx
     try {
       const state = randomValue();

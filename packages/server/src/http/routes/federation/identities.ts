@@ -28,6 +28,12 @@ export function toPublicIdentity(identity: IdentityRecord) {
 }
 
 export function identitiesRoutes(app: FastifyInstance, federation: FederationService): void {
+  listRoute(app, federation);
+  linkRoute(app, federation);
+  unlinkRoute(app, federation);
+}
+
+function listRoute(app: FastifyInstance, federation: FederationService): void {
   app.get('/users/me/identities', {
     onRequest: app.requireUser,
     schema: {
@@ -37,7 +43,9 @@ export function identitiesRoutes(app: FastifyInstance, federation: FederationSer
       }, [401, 403, 503]),
     },
   }, async (request) => ({ identities: (await federation.listIdentities(currentAuth(request).user.id)).map(toPublicIdentity) }));
+}
 
+function linkRoute(app: FastifyInstance, federation: FederationService): void {
   app.post<{ Params: { provider: string }; Body: { redirect_to?: string } }>('/users/me/identities/:provider/start', {
     onRequest: app.requireUser,
     schema: {
@@ -49,7 +57,9 @@ export function identitiesRoutes(app: FastifyInstance, federation: FederationSer
       }, [400, 401, 403, 404, 503]),
     },
   }, async (request) => ({ url: await federation.startLink(currentAuth(request).user.id, request.params.provider, request.body?.redirect_to) }));
+}
 
+function unlinkRoute(app: FastifyInstance, federation: FederationService): void {
   app.delete<{ Params: { id: string } }>('/users/me/identities/:id', {
     onRequest: app.requireUser,
     schema: {

@@ -15,6 +15,12 @@ function sendTo(reply: FastifyReply, location: string): FastifyReply {
 }
 
 export function federatedLoginRoutes(app: FastifyInstance, federation: FederationService): void {
+  providersRoute(app, federation);
+  startRoute(app, federation);
+  callbackRoute(app, federation);
+}
+
+function providersRoute(app: FastifyInstance, federation: FederationService): void {
   app.get('/auth/federated/providers', {
     schema: {
       tags: ['federation'],
@@ -33,7 +39,9 @@ export function federatedLoginRoutes(app: FastifyInstance, federation: Federatio
       }, []),
     },
   }, async () => ({ providers: federation.providers() }));
+}
 
+function startRoute(app: FastifyInstance, federation: FederationService): void {
   app.get<{ Params: { provider: string }; Querystring: { redirect_to?: string; link?: string } }>('/auth/federated/:provider/start', {
     schema: {
       tags: ['federation'],
@@ -43,14 +51,17 @@ export function federatedLoginRoutes(app: FastifyInstance, federation: Federatio
         type: 'object', additionalProperties: false,
         properties: { redirect_to: freeText(2048, { description: 'The app page to return to; APP_URL by default' }), link: { type: 'string', maxLength: 128 } },
       },
-      response: responses(redirect, [400, 404, 503]),
+      response: responses(redirect, [400, 404, 429, 503]),
     },
   }, async (request, reply) => {
-    const { location, browserKey } = await federation.start(request.params.provider, { redirectTo: request.query.redirect_to, link: request.query.link });
+    const input = { redirectTo: request.query.redirect_to, link: request.query.link };
+    const { location, browserKey } = await federation.start(request.params.provider, input, requestContext(request));
     if (browserKey) setBrowserCookie(reply, browserKey, federation.secureCookie);
     return sendTo(reply, location);
   });
+}
 
+function callbackRoute(app: FastifyInstance, federation: FederationService): void {
   app.get<{ Params: { provider: string } }>('/auth/federated/:provider/callback', {
     schema: {
       tags: ['federation'],
