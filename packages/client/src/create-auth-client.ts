@@ -11,6 +11,7 @@ import { deleteAccount, exportAccount, updateProfile, type AccountExport, type P
 import { keepTokens } from './requests.js';
 import { createMfaCalls, type FactorSummary, type Reauthentication, type SecondFactor, type TotpEnrolment } from './mfa.js';
 import { createEmitter, type AuthEvents, type Listener } from './events.js';
+import * as federation from './federation.js';
 import { createRefresher } from './refresher.js';
 import {
   deletePasskey, listPasskeys, loginWithPasskey, reauthenticateWithPasskey, registerPasskey, renamePasskey, type Passkey,
@@ -110,12 +111,27 @@ export interface AuthClient {
     /** A recent sign-in with one of the user's passkeys: the pair of the new session is kept. */
     reauthenticate(): Promise<SessionInfo>;
   };
+  /** Sign-in with other identity providers and the user's linked identities (docs/client.md). */
+  federation: FederationMethods;
   fetch: AuthFetch;
   /** The current access token, its expiry and claims, from storage (no request); null when logged out. */
   session(): Promise<SessionInfo | null>;
   on<K extends keyof AuthEvents>(type: K, listener: Listener<K>): () => void;
   /** Stops listening to other tabs. */
   close(): void;
+}
+
+export interface FederationMethods {
+  /** The providers the server offers (GET /auth/federated/providers). */
+  providers(): Promise<federation.IdentityProvider[]>;
+  /** The URL to send the browser to, to sign in with `provider` and come back to `redirectTo`. */
+  signInUrl(provider: string, redirectTo?: string): string;
+  /** On the page it came back to: exchanges the `code` for a stored session; throws on `error`; null when neither. */
+  finishSignIn(url?: string | URL): Promise<SessionInfo | null>;
+  identities(): Promise<federation.LinkedIdentity[]>;
+  /** The URL for the browser to link `provider` to the logged-in user. */
+  linkUrl(provider: string, redirectTo?: string): Promise<string>;
+  unlink(identityId: string): Promise<void>;
 }
 
 export function createAuthClient(options: AuthClientOptions): AuthClient {
@@ -152,6 +168,14 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
       reauthenticate: () => reauthenticateWithPasskey(ctx, authFetch),
     },
     ...createMfaCalls(ctx, authFetch, (pair, reason) => keepTokens(ctx, pair, reason)),
+    federation: {
+      providers: () => federation.providers(ctx),
+      signInUrl: (provider, redirectTo) => federation.signInUrl(ctx, provider, redirectTo),
+      finishSignIn: (url) => federation.finishSignIn(ctx, url),
+      identities: () => federation.identities(ctx, authFetch),
+      linkUrl: (provider, redirectTo) => federation.linkUrl(ctx, authFetch, provider, redirectTo),
+      unlink: (id) => federation.unlink(ctx, authFetch, id),
+    },
     fetch: authFetch,
     session: async () => {
       const tokens = await ctx.storage.load();

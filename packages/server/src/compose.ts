@@ -41,6 +41,7 @@ import { createRefresher } from './core/sessions/refresh.js';
 import { createSessionIdRotation } from './core/sessions/rotate-session-id.js';
 import { createSessionList } from './core/sessions/session-list.js';
 import { createSessionStarter } from './core/sessions/start-session.js';
+import { createFederationService } from './core/federation/federation-service.js';
 import type { AccessKeyRing } from './core/tokens/key-ring.js';
 import { deriveKey, deriveSigningKeys } from './core/tokens/keys.js';
 import { createTokens } from './core/tokens/tokens.js';
@@ -63,6 +64,7 @@ import { createMail, type Mail } from './jobs/mail.js';
 import { createStores, type StoreOptions } from './storage/create-stores.js';
 import type { RateLimits } from './storage/types/rate-limits.js';
 import type { Stores, UserRecord } from './storage/types/stores.js';
+import type { FederationStore } from './storage/types/federation.js';
 
 /** What a caller may supply instead of what the settings would build (tests: a fixed clock, a given secret). */
 export interface GatehouseParts {
@@ -145,7 +147,7 @@ async function assemble(config: Readonly<Config>, parts: GatehouseParts, opened:
   const mfa = { ...mfaParts(deps.factors, secret), settings: config.mfa };
   const passkeyDeps = config.passkeys && passkeyDepsOf(deps, stores, config.passkeys, secret);
   const ceremonies = passkeyDeps && createPasskeyCeremonies(passkeyDeps);
-  const { auth, accounts } = createAuthService(deps, sessionSettings(config), passwords, mfa, email, ceremonies?.assertion);
+  const { auth, accounts } = createAuthService(deps, sessionSettings(config), passwords, { email, mfa, passkey: ceremonies?.assertion });
   const oauth = oauthSettings(config);
   const app = await buildApp({
     settings: httpSettings(config),
@@ -157,6 +159,7 @@ async function assemble(config: Readonly<Config>, parts: GatehouseParts, opened:
     // a passkey login ends through the login state machine, like every other login
     passkeys: passkeyDeps && ceremonies && createPasskeyService(passkeyDeps, ceremonies,
       async (user, ctx, factor) => tokensOrMfaRequired(await auth.finishFirstFactor(user, factor, ctx))),
+    federation: createFederation({ ...deps, federation: stores.federation }, auth, config, secret, logger),
     metrics,
     audit,
     jwks: { ring: keys.ring, clock },
@@ -184,6 +187,17 @@ function runMailWorker(app: FastifyInstance, mail: Mail, start: boolean): void {
   if (!worker) return;
   if (start) app.addHook('onReady', async () => worker.start());
   app.addHook('preClose', async () => worker.stop());
+}
+
+/** Sign-in through other providers: its exchange ends in the login state machine with the first factor `fed`. */
+function createFederation(
+  deps: CoreDeps & { federation: FederationStore }, auth: AuthService, config: Readonly<Config>, secret: string, logger: pino.Logger,
+) {
+  return createFederationService({
+    ...deps, key: deriveKey(secret, 'federation'),
+    finishFirstFactor: (user, ctx) => auth.finishFirstFactor(user, 'fed', ctx),
+    logFailure: (err: unknown) => logger.warn({ err }, 'federated sign-in failed'),
+  }, config.federation);
 }
 
 const METADATA_OFF = 'PUBLIC_URL is not set: GET /.well-known/oauth-authorization-server (RFC 8414) is not served.';
@@ -221,19 +235,19 @@ export function mfaParts(factors: FactorStore, secret: string): MfaParts {
 /** Each use case from its own factory (core/<capability>/), gathered into what the routes call. */
 export function createAuthService(
   deps: CoreDeps, sessions: SessionSettings, passwords: Pick<PasswordSettings, 'loginDelay'>,
-  mfa: MfaParts & { settings: MfaSettings }, email: EmailParts, passkey?: PasskeyProof,
+  { email, mfa, passkey }: { email: EmailParts; mfa: MfaParts & { settings: MfaSettings }; passkey?: PasskeyProof },
 ): { auth: AuthService; accounts: AccountService } {
   const startSession = createSessionStarter(deps, sessions);
   const throttle = createLoginThrottle(deps.limits, passwords.loginDelay);
   const checkPassword = createPasswordCheck(deps, throttle);
   const { authenticate, authenticateNow } = createAuthenticator(deps);
+  const emailDeps: EmailDeps = { ...deps, ...email };
   const secondFactors = createSecondFactors([createTotpCheck(mfa), createRecoveryCodeCheck(mfa)]);
   const machine = { ...deps, secondFactors };
   const finishFirstFactor = createFirstFactorFinisher(machine, startSession);
   const requireRecentAuth = createRecentAuthCheck(deps.clock, mfa.settings.reauthMaxAgeSeconds);
   const rotateSessionId = createSessionIdRotation(deps, startSession);
   const { factorSummary, regenerateRecoveryCodes, removeTotp } = createFactorManagement({ ...deps, ...mfa });
-  const emailDeps: EmailDeps = { ...deps, ...email };
   const auth: AuthService = {
     register: createRegistration(emailDeps, startSession),
     login: createLogin(deps, { checkPassword, finishFirstFactor }, { requireVerifiedEmail: email.settings.verification === 'required' }),

@@ -11,6 +11,7 @@ import { ConfigError } from './config-error.js';
 import { readEmailSettings, type EmailSettings } from './email-settings.js';
 import { readIntrospectionClients, readPublicUrl, type IntrospectionClient } from './oauth-settings.js';
 import { readPasskeySettings, type PasskeySettings } from './passkey-settings.js';
+import { readFederationSettings, type FederationSettings } from './federation-settings.js';
 import { readMfaSettings, type MfaSettings } from './mfa-settings.js';
 
 export { ConfigError };
@@ -47,6 +48,8 @@ export interface Config {
   introspectionClients: readonly IntrospectionClient[];
   /** The WebAuthn relying party (WEBAUTHN_RP_ID, WEBAUTHN_RP_NAME, WEBAUTHN_ORIGINS); undefined = passkeys off. */
   passkeys: Readonly<PasskeySettings> | undefined;
+  /** Sign-in through other identity providers (config/federation-settings.ts). */
+  federation: FederationSettings;
   rateLimits: RateLimitRules;
   hashConcurrency: number;
   /** Hashes that may wait for a thread (HASH_QUEUE_MAX); past it a login answers 503 overloaded. */
@@ -118,6 +121,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
   const host = read.host('HOST', '127.0.0.1');
   const port = read.integer('PORT', 3000, 0, 65535);
   const publicUrl = readPublicUrl(env, nodeEnv, host, port);
+  const email = readEmailSettings(env, nodeEnv, publicUrl);
   const loginDelay = Object.freeze({
     afterFailures: read.integer('LOGIN_DELAY_AFTER_FAILURES', 5, 0, 1000),
     maxSeconds: read.text('LOGIN_DELAY_MAX', '1m') === 'off' ? 0 : read.duration('LOGIN_DELAY_MAX', '1m', 0),
@@ -140,9 +144,10 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     clockToleranceSeconds: read.duration('CLOCK_TOLERANCE', '5s', 0),
     tokenRefreshRequiresAccessToken: read.boolean('TOKEN_REFRESH_REQUIRES_ACCESS_TOKEN', false),
     publicUrl,
-    email: readEmailSettings(env, nodeEnv, publicUrl),
+    email,
     introspectionClients: readIntrospectionClients(env),
     passkeys: readPasskeySettings(env, nodeEnv, publicUrl),
+    federation: readFederationSettings(env, publicUrl, email.appUrl),
     rateLimits: Object.freeze({
       credentialsPerIp: read.rate('RATE_LIMIT_LOGIN_PER_IP', '30/1m'),
       failedLoginsPerAccount: read.rate('RATE_LIMIT_FAILED_LOGINS_PER_ACCOUNT', '10/15m'),

@@ -67,6 +67,11 @@ export type AuditEvent = AuditActor & (
   | { type: 'passkey_deleted'; passkeyId: string }
   /** A genuine signature with a counter that did not grow: the authenticator was copied (refused). */
   | { type: 'passkey_clone_detected'; passkeyId: string; storedCounter: number; receivedCounter: number }
+  /** An identity of another provider was linked; `created` when its login created the account too. */
+  | { type: 'identity_linked'; provider: string; identityId: string; created: boolean }
+  | { type: 'identity_unlinked'; provider: string; identityId: string }
+  /** A federated login or link that ended with an error code (`reason`); no provider text, no token. */
+  | { type: 'federated_login_failed'; provider: string; reason: string }
 );
 
 export type AuditEventType = AuditEvent['type'];

@@ -4,6 +4,7 @@
 import { RateLimitedError, StoreUnavailableError } from '../storage/errors.js';
 import { EMAIL_ERROR_STATUS } from './email/errors.js';
 import { PASSKEY_ERRORS } from './passkeys/errors.js';
+import { FEDERATION_ERRORS } from './federation/errors.js';
 import { LOGIN_ERROR_STATUS } from './login/errors.js';
 
 export const ERROR_STATUS = {
@@ -48,6 +49,7 @@ export const ERROR_STATUS = {
   overloaded: 503,
   ...EMAIL_ERROR_STATUS,
   ...PASSKEY_ERRORS,
+  ...FEDERATION_ERRORS,
   ...LOGIN_ERROR_STATUS,
 } as const;
 

@@ -39,6 +39,8 @@ import { adminVerificationRoute } from './routes/admin/verification.js';
 import { metricsRoute } from './routes/ops/metrics.js';
 import { oauthRoutes } from './routes/oauth/oauth.js';
 import { passkeyRoutes } from './routes/passkeys/passkeys.js';
+import { federationRoutes } from './routes/federation/federation.js';
+import type { FederationService } from '../core/federation/federation-service.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -61,6 +63,8 @@ export interface AppParts {
   oauth: { service: OAuthService; settings: Readonly<OAuthSettings> };
   /** Passkey registration and login; undefined when passkeys are off (no WEBAUTHN_* settings in production). */
   passkeys?: PasskeyService;
+  /** Sign-in through other identity providers (design §13). */
+  federation: FederationService;
   metrics: Metrics;
   audit: AuditSink;
   jwks: JwksSource;
@@ -118,6 +122,7 @@ export async function buildApp(parts: AppParts): Promise<FastifyInstance> {
   if (settings.demo) demoRoutes(app);
   jwksRoute(app, parts.jwks);
   oauthRoutes(app, parts.oauth.service, parts.oauth.settings);
+  federationRoutes(app, parts.federation);
   adminRoutes(app, parts.admin);
   if (settings.metrics) metricsRoute(app, metrics.registry);
   return app;

@@ -9,6 +9,7 @@ import { StoreConnectError, describeStoreUrl } from './errors.js';
 import { migrateToLatest } from './sql/migrations.js';
 import { createSqlUserStore } from './sql/user-store.js';
 import { createSqlSessionStore } from './sql/session-store.js';
+import { createSqlFederationStore } from './sql/federation-store.js';
 import { createSessionAndUserRead } from './sql/session-and-user.js';
 import { createSqlOneTimeTokenStore } from './sql/one-time-token-store.js';
 import { createSqlOutboxStore } from './sql/outbox-store.js';
@@ -42,6 +43,7 @@ export async function createStores(options: StoreOptions): Promise<Stores> {
   return {
     users: createSqlUserStore(conn),
     sessions: redisSessions ?? createSqlSessionStore(conn),
+    federation: createSqlFederationStore(conn),
     sessionAndUser: redisSessions || conn.sqlite ? undefined : createSessionAndUserRead(conn),
     oneTimeTokens: createSqlOneTimeTokenStore(db),
     outbox: createSqlOutboxStore(db, conn.dialect),

@@ -77,3 +77,11 @@ function failureOf(cause: unknown): string {
   const message = (cause as DriverError)?.message;
   return (typeof message === 'string' && message ? message : String(cause)).split('\n')[0]!.slice(0, 200);
 }
+
+/** Thrown by `FederationStore.createIdentity` when the (provider, subject) pair is linked already. */
+export class DuplicateIdentityError extends Error {
+  constructor() {
+    super('identity already linked');
+    this.name = 'DuplicateIdentityError';
+  }
+}

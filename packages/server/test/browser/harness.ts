@@ -48,7 +48,7 @@ let users = 0;
 export async function startServer(t: TestContext, env: Record<string, string> = {}, port = 0): Promise<LiveServer> {
   const dir = mkdtempSync(join(tmpdir(), 'gatehouse-browser-'));
   const config = loadConfig({
-    NODE_ENV: 'test', DATA_DIR: dir, LOG_LEVEL: 'silent',
+    NODE_ENV: 'test', DATA_DIR: dir, LOG_LEVEL: 'silent', PORT: '0',
     RATE_LIMIT_LOGIN_PER_IP: 'off', RATE_LIMIT_REFRESH_PER_IP: 'off', RATE_LIMIT_REFRESH_PER_ACCOUNT: 'off',
     ...env,
   });
@@ -62,8 +62,8 @@ export async function startServer(t: TestContext, env: Record<string, string> = 
     const route = `${request.method} ${request.url.split('?')[0]}`;
     counts.set(route, (counts.get(route) ?? 0) + 1);
   });
-  // `port`, or env.PORT (a freePort()): PUBLIC_URL and so the mailed links and WebAuthn origins name the port listened on.
-  const baseUrl = await app.listen({ port: port !== 0 ? port : env.PORT === undefined ? 0 : config.port, host: '127.0.0.1' });
+  // `port`, or PORT in env (a freePort()): PUBLIC_URL, and so mailed links and WebAuthn origins, name the port listened on.
+  const baseUrl = await app.listen({ port: port !== 0 ? port : config.port, host: '127.0.0.1' });
   return { baseUrl, count: (route) => counts.get(route) ?? 0, registerUser: () => register(baseUrl) };
 }
 

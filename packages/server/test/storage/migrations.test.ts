@@ -36,7 +36,8 @@ for (const { backend, variable } of sqlBackends) {
         role: old.role, disabled: 0, created_at: old.createdAt.getTime(), updated_at: old.createdAt.getTime(),
       } as never).execute();
       assert.deepEqual(await migrateToLatest(conn.db, schema),
-        ['0002_session_rotation_fingerprint', '0003_exact_login_keys', '0004_email_and_outbox', '0005_factors', '0007_passkeys']);
+        ['0002_session_rotation_fingerprint', '0003_exact_login_keys', '0004_email_and_outbox', '0005_factors', '0006_federated_identities',
+          '0007_passkeys']);
       const after = createSqlUserStore(conn);
       assert.deepEqual(await after.findByLogin('zoe'), old, 'an existing address is not verified');
       assert.deepEqual(await after.findByLogin('zoe@example.com'), old);

@@ -6,6 +6,7 @@ import { createStores } from '../../src/storage/create-stores.js';
 import type { Stores } from '../../src/storage/types/stores.js';
 import { describeSessionStore, describeUserStore, newSession, newUser } from './contract.js';
 import { describePasskeyStore } from './contract/passkeys.js';
+import { describeFederationStore } from './contract/federation.js';
 import { postgres, sqlBackends, unavailable } from './backends.js';
 import { describeOneTimeTokenStore } from './contract/one-time-tokens.js';
 import { describeOutboxStore } from './contract/outbox.js';
@@ -25,6 +26,7 @@ for (const { backend, variable } of sqlBackends) {
     const { url, drop } = await backend.create();
     const stores = await createStores({ databaseUrl: url, migrate: true });
     return {
+      stores,
       users: stores.users,
       sessions: stores.sessions,
       factors: stores.factors,
@@ -95,6 +97,10 @@ for (const { backend, variable } of sqlBackends) {
         await drop();
       },
     };
+  });
+  describeFederationStore(backend.name, skip, async () => {
+    const harness = await open();
+    return { ...harness, federation: harness.stores.federation, deleteUser: async (id) => void (await harness.stores.users.delete(id)) };
   });
 
   describe(`sessionAndUser: ${backend.name}`, { skip }, () => {

@@ -63,7 +63,12 @@ export async function createPasswordHasher(options: HasherOptions): Promise<Pass
   });
   const dummyHash = await argon2.hash(randomBytes(16).toString('hex'), ARGON2_OPTIONS);
 
-  const verify = async (hash: string, password: string, source?: string) => {
+  const verify = async (hash: string, password: string, source?: string): Promise<{ ok: boolean; needsRehash: boolean }> => {
+    // an account without a password (no-password.ts): the time of a real check, and never a match
+    if (hash.startsWith('!')) {
+      await verify(dummyHash, password, source);
+      return { ok: false, needsRehash: false };
+    }
     const legacy = BCRYPT_PREFIX.test(hash);
     const ok = await queue.run(async () => {
       try {

@@ -14,15 +14,18 @@ export interface SigningKeys {
 }
 
 /**
- * `fingerprint` keys the HMAC of the client a rotation is bound to (core/sessions/fingerprint.ts); `mail-outbox` seals outbox
- * payloads (core/email/seal.ts); `one-time-codes` keys the hashes of magic-link codes and reset-token password fingerprints;
- * `totp-secret` encrypts TOTP secrets at rest (core/mfa/secret-box.ts); `recovery-code` keys the hashes of recovery codes
+ * `fingerprint` keys the HMAC of the client a rotation is bound to (core/sessions/fingerprint.ts);
+ * `mail-outbox` seals outbox payloads (core/email/seal.ts); `one-time-codes` keys the hashes of
+ * magic-link codes and reset-token password fingerprints; `totp-secret` encrypts TOTP secrets at
+ * rest (core/mfa/secret-box.ts); `recovery-code` keys the hashes of recovery codes
  * (core/mfa/recovery-codes.ts); `passkey-decoy` keys the decoy credential ids of unknown usernames
- * (core/passkeys/authentication-options.ts).
+ * (core/passkeys/authentication-options.ts); `federation` derives a federated login's PKCE verifier
+ * and nonce (core/federation/tickets.ts).
  */
 export function deriveKey(
   secret: string,
-  purpose: 'access' | 'refresh' | 'fingerprint' | 'mail-outbox' | 'one-time-codes' | 'totp-secret' | 'recovery-code' | 'passkey-decoy',
+  purpose: 'access' | 'refresh' | 'fingerprint' | 'mail-outbox' | 'one-time-codes' | 'totp-secret' | 'recovery-code' | 'passkey-decoy'
+    | 'federation',
 ): Buffer {
   return createHmac('sha256', Buffer.from(secret, 'utf8')).update(purpose).digest();
 }

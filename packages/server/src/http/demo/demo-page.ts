@@ -1,15 +1,18 @@
 // The demo page's script, run in the browser: login and register forms, the current user, the
 // access token's remaining life, a call to /users/me through the client, logout; the mail flows
-// are in demo-mail.ts, the second-factor parts in mfa-panel.ts, passkeys in passkeys-panel.ts.
-import { AuthClientError, type SessionInfo } from '@gatehouse-auth/client';
+// are in demo-mail.ts, the second-factor parts in mfa-panel.ts, passkeys in passkeys-panel.ts,
+// other identity providers in federation-panel.ts.
+import { AuthClientError, type IdentityProvider, type SessionInfo } from '@gatehouse-auth/client';
 import { client, element, onSubmit, say, tell } from './demo-kit.js';
 import { mailForms, openMailedLink } from './demo-mail.js';
 import { setupMfa } from './mfa-panel.js';
 import { setupPasskeys } from './passkeys-panel.js';
+import { renderIdentities, startFederation } from './federation-panel.js';
 
 let session: SessionInfo | null = null;
 const mfa = setupMfa(client, say);
 const passkeys = setupPasskeys({ client, element, say });
+let providers: IdentityProvider[] = [];
 
 async function render(): Promise<void> {
   session = await client.session();
@@ -19,6 +22,7 @@ async function render(): Promise<void> {
   element('who').textContent = session ? `${session.claims.name ?? session.claims.sub} (${session.claims.role ?? 'user'})` : '';
   if (!session) element('me-result').textContent = '';
   mfa.render(session !== null);
+  if (session) void renderIdentities(client, providers, say).catch((error: Error) => say(error.message));
   tick();
 }
 
@@ -60,4 +64,7 @@ client.on('logout', (event) => {
 });
 client.on('error', (event) => say(`Could not reach the server (${String(event.error)}); still logged in.`));
 setInterval(tick, 250);
-void render().then(openMailedLink);
+void startFederation(client, say).then((found) => {
+  providers = found;
+  return render();
+}).then(openMailedLink);

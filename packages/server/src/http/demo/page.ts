@@ -24,6 +24,7 @@ export const demoPageHtml = `<!doctype html>
   </form>
 
   <section id="logged-out" hidden>
+    <div id="providers"></div>
     <form id="login-form">
       <h2>Log in</h2>
       <label>Username or email <input name="login" autocomplete="username" required></label>
@@ -105,6 +106,9 @@ export const demoPageHtml = `<!doctype html>
       <label>Name (optional) <input name="name" maxlength="64" placeholder="e.g. Laptop"></label>
       <button type="submit">Add a passkey</button>
     </form>
+    <h3>Linked identities</h3>
+    <ul id="identities"></ul>
+    <p id="link-providers"></p>
   </section>
   <p><a href="/docs">API docs</a></p>
 </body>
@@ -120,4 +124,5 @@ select { display: block; padding: .3rem; }
 #totp-qr svg { width: 12rem; height: 12rem; }
 #message { color: #a00; }
 #notice { color: #060; }
+#providers button, #link-providers button { margin: 0 .5rem .5rem 0; }
 `;

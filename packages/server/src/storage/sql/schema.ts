@@ -120,6 +120,27 @@ export interface LoginChallengesTable {
   finished_at: number | string | null;
 }
 
+/** Migration 0006: storage/types/federation.ts IdentityRecord. */
+export interface FederatedIdentitiesTable {
+  id: string;
+  user_id: string;
+  provider: string;
+  subject: string;
+  email: string | null;
+  email_verified: number;
+  created_at: number | string;
+  last_used_at: number | string;
+}
+
+/** Migration 0006: storage/types/federation.ts FederationTicket. */
+export interface FederationTicketsTable {
+  hash: string;
+  kind: string;
+  user_id: string | null;
+  data: string;
+  expires_at: number | string;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -127,6 +148,8 @@ export interface Database {
   outbox: OutboxTable;
   passkeys: PasskeysTable;
   webauthn_challenges: WebAuthnChallengesTable;
+  federated_identities: FederatedIdentitiesTable;
+  federation_tickets: FederationTicketsTable;
   mfa_totp: MfaTotpTable;
   mfa_recovery_codes: MfaRecoveryCodesTable;
   login_challenges: LoginChallengesTable;

@@ -4,6 +4,7 @@ import type { PasskeyStore, WebAuthnChallengeStore } from './passkeys.js';
 import type { RateLimitRules, RateLimits } from './rate-limits.js';
 import type { OneTimeTokenStore } from './one-time-tokens.js';
 import type { OutboxStore } from './outbox.js';
+import type { FederationStore } from './federation.js';
 import type { FactorStore, LoginChallengeStore } from './factors.js';
 
 export interface UserRecord {
@@ -140,6 +141,8 @@ export interface Stores {
   outbox: OutboxStore;
   /** Runs `work` in one transaction of the SQL database: it commits when `work` resolves and rolls back when it throws. */
   transaction<T>(work: (writes: AccountWrites) => Promise<T>): Promise<T>;
+  /** Identities linked from other providers and their logins in flight (always in the SQL database). */
+  federation: FederationStore;
   /** Present when users and sessions share a network SQL database: both in one round trip. */
   sessionAndUser?: SessionAndUserRead;
   /** WebAuthn credentials and the challenges of their ceremonies, in the SQL database. */

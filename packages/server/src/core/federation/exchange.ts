@@ -1,0 +1,32 @@
+// POST /auth/federated/exchange: the one-time code from the callback's redirect, taken once, for
+// the login state machine with the first factor `fed` (RFC 8176 amr): a token pair, or 403
+// mfa_required when the account has a second factor.
+import { AuthError } from '../errors.js';
+import { auditOrigin, failureReason, type AuditSink } from '../audit.js';
+import type { RequestContext } from '../context.js';
+import type { TokenPair } from '../tokens/token-pair.js';
+import { tokensOrMfaRequired, type LoginResult } from '../login/finish-first-factor.js';
+import type { Tickets } from './tickets.js';
+import type { UserRecord, UserStore } from '../../storage/types/stores.js';
+
+/** The login state machine's first-factor step, for the factor `fed` (core/login/finish-first-factor.ts). */
+export type FinishFederatedFactor = (user: UserRecord, ctx: RequestContext) => Promise<LoginResult>;
+
+export function createCodeExchange(deps: { tickets: Tickets; users: UserStore; audit: AuditSink; finishFirstFactor: FinishFederatedFactor }) {
+  return async function exchange(code: string, ctx: RequestContext): Promise<TokenPair> {
+    const ticket = await deps.tickets.take<{ provider: string }>(code, 'code');
+    let result: LoginResult;
+    try {
+      if (!ticket?.userId) throw new AuthError('invalid_code', 'This code is unknown, expired or used.');
+      const user = await deps.users.findById(ticket.userId);
+      if (!user) throw new AuthError('invalid_code', 'This code is unknown, expired or used.');
+      if (user.disabled) throw new AuthError('user_disabled', 'This account is disabled.');
+      result = await deps.finishFirstFactor(user, ctx);
+    } catch (error) {
+      const provider = ticket?.data.provider ?? 'unknown';
+      deps.audit({ type: 'federated_login_failed', provider, reason: failureReason(error), userId: ticket?.userId ?? undefined, ...auditOrigin(ctx) });
+      throw error;
+    }
+    return tokensOrMfaRequired(result); // mfa_required is no failure: the provider vouched for the person
+  };
+}

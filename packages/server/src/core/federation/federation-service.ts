@@ -1,0 +1,47 @@
+// Sign-in through other identity providers as the HTTP layer sees it (design §13), built from its
+// use cases: start, callback, exchange, and the account page's identities. compose.ts wires it.
+import type { FederationSettings } from '../../config/federation-settings.js';
+import type { AuditSink } from '../audit.js';
+import type { Clock } from '../clock.js';
+import { createCodeExchange, type FinishFederatedFactor } from './exchange.js';
+import { createLoginFinish } from './finish-login.js';
+import { createIdentityManagement } from './identities.js';
+import { createProviders } from './providers.js';
+import { createRedirects } from './redirects.js';
+import { createAccountResolver } from './resolve-account.js';
+import { createLoginStart } from './start-login.js';
+import { createTickets } from './tickets.js';
+import type { FederationStore } from '../../storage/types/federation.js';
+import type { UserStore } from '../../storage/types/stores.js';
+import type { RateLimits } from '../../storage/types/rate-limits.js';
+
+export interface FederationDeps {
+  users: UserStore;
+  federation: FederationStore;
+  clock: Clock;
+  audit: AuditSink;
+  limits: RateLimits;
+  /** HMAC key of a login's PKCE verifier and nonce (deriveKey(secret, 'federation')). */
+  key: Buffer;
+  finishFirstFactor: FinishFederatedFactor;
+  logFailure: (error: unknown) => void;
+}
+
+export type FederationService = ReturnType<typeof createFederationService>;
+
+export function createFederationService(deps: FederationDeps, settings: FederationSettings) {
+  const publicUrl = settings.publicUrl ?? '';
+  const providers = createProviders(settings);
+  const redirects = createRedirects(settings);
+  const tickets = createTickets({ store: deps.federation, clock: deps.clock, key: deps.key });
+  const accounts = createAccountResolver({ ...deps, signup: settings.signup });
+  return {
+    providers: providers.list,
+    start: createLoginStart({ providers, redirects, tickets, limits: deps.limits }),
+    finish: createLoginFinish({ providers, redirects, tickets, accounts, audit: deps.audit, publicUrl, logFailure: deps.logFailure }),
+    exchange: createCodeExchange({ tickets, users: deps.users, audit: deps.audit, finishFirstFactor: deps.finishFirstFactor }),
+    ...createIdentityManagement({ federation: deps.federation, users: deps.users, providers, redirects, tickets, audit: deps.audit, publicUrl }),
+    /** Whether the pending-login cookie must be Secure (PUBLIC_URL is https). */
+    secureCookie: settings.secureCookie,
+  };
+}

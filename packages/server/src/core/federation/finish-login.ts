@@ -1,0 +1,70 @@
+// GET /auth/federated/:provider/callback: takes the pending login its `state` names (once: a
+// replayed callback finds nothing), checks it was started by this browser, lets the provider's
+// client check the rest (PKCE, the ID token), finds or makes the account, and sends the browser back
+// to `redirect_to` with a one-time `code` (60 s) — never a token in a URL. Every failure lands on
+// the app's page as `error=<code>`; only when no page is known does it answer a 4xx.
+import { AuthError, authErrorOf } from '../errors.js';
+import { auditOrigin, failureReason, type AuditSink } from '../audit.js';
+import type { RequestContext } from '../context.js';
+import { callbackUrl, type Providers } from './providers.js';
+import type { Redirects } from './redirects.js';
+import type { ResolveAccount } from './resolve-account.js';
+import type { PendingLogin } from './start-login.js';
+import { matchesHash, type Tickets } from './tickets.js';
+
+/** How long the app has to exchange the code (it does so at once, from the page it lands on). */
+export const EXCHANGE_CODE_SECONDS = 60;
+
+const LOGGED = new Set(['federation_failed', 'provider_unavailable']);
+
+export interface FinishDeps {
+  providers: Providers;
+  redirects: Redirects;
+  tickets: Tickets;
+  accounts: ResolveAccount;
+  audit: AuditSink;
+  publicUrl: string;
+  /**
+   * Where a provider's failure (its cause: which check failed) or an unexpected error goes: the
+   * server's log. The page only gets the code.
+   */
+  logFailure: (error: unknown) => void;
+}
+
+export function createLoginFinish(deps: FinishDeps) {
+  const { providers, redirects, tickets, accounts, audit } = deps;
+
+  /** The outcome's parameters: `code` for a login, `linked` for a link. */
+  async function complete(
+    providerId: string, query: string, pending: { userId: string | null; state: string }, ctx: RequestContext,
+  ): Promise<Record<string, string>> {
+    const { client } = providers.get(providerId);
+    const profile = await client.finish(new URL(`${callbackUrl(deps.publicUrl, providerId)}?${query}`), tickets.checks(pending.state));
+    if (pending.userId !== null) {
+      await accounts.link(pending.userId, providerId, profile, ctx);
+      return { linked: providerId };
+    }
+    const user = await accounts.signIn(providerId, profile, ctx);
+    if (user.disabled) throw new AuthError('user_disabled', 'This account is disabled.');
+    return { code: await tickets.issue('code', { userId: user.id, data: { provider: providerId } }, EXCHANGE_CODE_SECONDS) };
+  }
+
+  return async function finishLogin(providerId: string, query: string, browserKey: string | undefined, ctx: RequestContext): Promise<string> {
+    providers.get(providerId); // unknown_provider before anything is taken
+    const state = new URLSearchParams(query).get('state');
+    const pending = await tickets.take<PendingLogin>(state, 'login');
+    try {
+      if (!pending || pending.data.provider !== providerId || !matchesHash(browserKey, pending.data.browser)) {
+        throw new AuthError('invalid_state', 'This sign-in is unknown, expired, finished already or was started in another browser.');
+      }
+      return redirects.withOutcome(pending.data.redirectTo, await complete(providerId, query, { userId: pending.userId, state: state! }, ctx));
+    } catch (error) {
+      const code = failureReason(error);
+      if (!authErrorOf(error) || LOGGED.has(code)) deps.logFailure(error);
+      audit({ type: 'federated_login_failed', provider: providerId, reason: code, userId: pending?.userId ?? undefined, ...auditOrigin(ctx) });
+      const page = pending?.data.provider === providerId ? pending.data.redirectTo : redirects.fallback;
+      if (page === undefined) throw authErrorOf(error) ?? error;
+      return redirects.withOutcome(page, { error: code });
+    }
+  };
+}

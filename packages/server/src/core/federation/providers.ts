@@ -1,0 +1,38 @@
+// The configured providers by id, each with its protocol client (OIDC or GitHub), built once at
+// start without any network call: discovery waits for the first login (oidc-client.ts).
+import { AuthError } from '../errors.js';
+import type { FederationProvider, FederationSettings } from '../../config/federation-settings.js';
+import { createGitHubClient } from './github-client.js';
+import { createOidcClient } from './oidc-client.js';
+import type { ProviderClient } from './provider-client.js';
+
+/** How long one call to a provider may take before the login answers provider_unavailable. */
+const PROVIDER_TIMEOUT_MS = 10_000;
+
+export interface ProviderEntry {
+  provider: FederationProvider;
+  client: ProviderClient;
+}
+
+export type Providers = ReturnType<typeof createProviders>;
+
+export const callbackUrl = (publicUrl: string, id: string): string => `${publicUrl}/auth/federated/${id}/callback`;
+
+export function createProviders(settings: Pick<FederationSettings, 'providers' | 'publicUrl'>) {
+  const entries = new Map<string, ProviderEntry>();
+  for (const provider of settings.providers) {
+    const options = { redirectUri: callbackUrl(settings.publicUrl!, provider.id), timeoutMs: PROVIDER_TIMEOUT_MS };
+    const client = provider.type === 'github' ? createGitHubClient(provider, options) : createOidcClient(provider, options);
+    entries.set(provider.id, { provider, client });
+  }
+  return {
+    /** The provider of that id; unknown_provider otherwise. */
+    get(id: string): ProviderEntry {
+      const entry = entries.get(id);
+      if (!entry) throw new AuthError('unknown_provider', 'No identity provider of that id is configured.');
+      return entry;
+    },
+    /** What the public list shows: ids, names and kinds, never a client id or secret. */
+    list: () => [...entries.values()].map(({ provider }) => ({ id: provider.id, name: provider.name, type: provider.type })),
+  };
+}

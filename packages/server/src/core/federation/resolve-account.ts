@@ -1,0 +1,87 @@
+// Whose login a provider's answer is (docs/federation.md, "Linking rules"): the account its
+// identity is linked to; else the account with the same email, only when the provider asserts it
+// verified the address and the account verified it too (otherwise account_exists: anyone can type
+// an address at a provider, so a match alone proves nothing); else a new account when sign-ups are
+// allowed. A logged-in user's link attaches the identity to that user instead.
+import { v7 as uuidv7 } from 'uuid';
+import { AuthError } from '../errors.js';
+import type { Clock } from '../clock.js';
+import type { AuditSink } from '../audit.js';
+import { auditOrigin } from '../audit.js';
+import type { RequestContext } from '../context.js';
+import { createFederatedAccount } from './new-account.js';
+import type { ExternalProfile } from './provider-client.js';
+import { DuplicateIdentityError } from '../../storage/errors.js';
+import type { FederationStore, IdentityRecord } from '../../storage/types/federation.js';
+import type { UserRecord, UserStore } from '../../storage/types/stores.js';
+
+export interface AccountDeps {
+  users: UserStore;
+  federation: FederationStore;
+  clock: Clock;
+  audit: AuditSink;
+  /** FEDERATION_SIGNUP */
+  signup: boolean;
+}
+
+export type ResolveAccount = ReturnType<typeof createAccountResolver>;
+
+export function createAccountResolver(deps: AccountDeps) {
+  const { users, federation, clock, audit } = deps;
+
+  async function attach(user: UserRecord, provider: string, profile: ExternalProfile, ctx: RequestContext, created: boolean): Promise<void> {
+    const now = new Date(clock.now());
+    const identity: IdentityRecord = {
+      id: uuidv7(), userId: user.id, provider, subject: profile.subject, email: profile.email, emailVerified: profile.emailVerified,
+      createdAt: now, lastUsedAt: now,
+    };
+    await federation.createIdentity(identity);
+    audit({ type: 'identity_linked', provider, identityId: identity.id, created, userId: user.id, ...auditOrigin(ctx) });
+  }
+
+  /** The account of a login through `provider`; created or linked by the rules above. */
+  async function signIn(provider: string, profile: ExternalProfile, ctx: RequestContext): Promise<UserRecord> {
+    const known = await federation.findIdentity(provider, profile.subject);
+    if (known) {
+      await federation.touchIdentity(known.id, { email: profile.email, emailVerified: profile.emailVerified, lastUsedAt: new Date(clock.now()) });
+      const user = await users.findById(known.userId);
+      if (!user) throw new AuthError('invalid_state', 'The linked account no longer exists.');
+      return user;
+    }
+    const sameEmail = profile.email === null ? null : await users.findByLogin(profile.email);
+    if (sameEmail) {
+      if (!profile.emailVerified || !sameEmail.emailVerified) {
+        throw new AuthError('account_exists', 'An account with this email exists: log in to it, then link this provider from the account page.');
+      }
+      await attach(sameEmail, provider, profile, ctx, false);
+      return sameEmail;
+    }
+    if (!deps.signup) throw new AuthError('signup_disabled', 'No account is linked to this identity, and sign-ups through providers are off.');
+    if (profile.email === null) throw new AuthError('email_required', 'The provider gave no email address, which a new account needs.');
+    const user = await createFederatedAccount({ users, clock }, profile);
+    try {
+      await attach(user, provider, profile, ctx, true);
+    } catch (error) {
+      await users.delete(user.id); // a concurrent first login linked the identity: it owns it
+      if (error instanceof DuplicateIdentityError) return signIn(provider, profile, ctx);
+      throw error;
+    }
+    return user;
+  }
+
+  /** Links the identity to the logged-in user `userId`; identity_taken when another account holds it. */
+  async function link(userId: string, provider: string, profile: ExternalProfile, ctx: RequestContext): Promise<UserRecord> {
+    const user = await users.findById(userId);
+    if (!user) throw new AuthError('user_not_found', 'The account that started the link no longer exists.');
+    const known = await federation.findIdentity(provider, profile.subject);
+    if (known && known.userId !== userId) throw new AuthError('identity_taken', 'This identity is linked to another account.');
+    if (!known) {
+      await attach(user, provider, profile, ctx, false).catch((error: unknown) => {
+        throw error instanceof DuplicateIdentityError ? new AuthError('identity_taken', 'This identity is linked to another account.') : error;
+      });
+    }
+    return user;
+  }
+
+  return { signIn, link };
+}

@@ -1,0 +1,35 @@
+// Sign-in with another provider in real Chromium: /demo → "Sign in with Local IdP" → the local
+// OpenID Connect provider's login page (oidc-provider, test/federation/test-provider.ts) → back on
+// /demo logged in, with the identity listed and its unlink refused while it is the only way in.
+import assert from 'node:assert/strict';
+import { freePort } from '../helpers.js';
+import { account, CLIENT } from '../federation/harness.js';
+import { startTestProvider } from '../federation/test-provider.js';
+import { browserTest, launchBrowser, startServer } from './harness.js';
+
+browserTest('the demo signs in with the local OpenID Connect provider, lands back logged in and lists the identity', async (t) => {
+  const who = account({ login: 'chromium.fed', name: 'Chromium Fed' });
+  const port = await freePort();
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const provider = await startTestProvider(t, [{ ...CLIENT, redirect_uris: [`${baseUrl}/auth/federated/local/callback`] }], [who]);
+  await startServer(t, {
+    PORT: String(port), PUBLIC_URL: baseUrl, FEDERATION_PROVIDERS: JSON.stringify([{ id: 'local', name: 'Local IdP', issuer: provider.issuer, ...CLIENT }]),
+  });
+  const page = await (await launchBrowser(t)).newPage();
+  await page.goto(`${baseUrl}/demo`);
+  await page.click('#providers button:has-text("Sign in with Local IdP")');
+  await page.waitForURL(`${provider.issuer}/interaction/**`);
+  await page.fill('input[name=login]', who.login);
+  await page.fill('input[name=password]', who.password);
+  await page.click('button[type=submit]');
+
+  await page.waitForSelector('#logged-in', { state: 'visible' });
+  assert.equal(page.url(), `${baseUrl}/demo`, 'the one-time code is gone from the address bar');
+  assert.equal(await page.innerText('#who'), 'chromium.fed (user)');
+  await page.waitForSelector('#identities li[data-provider="local"]');
+  assert.match(await page.innerText('#identities'), /local \(chromium\.fed@idp\.example\)/);
+
+  await page.click('#identities li[data-provider="local"] button');
+  await page.waitForFunction(() => /last way to log in/.test(document.getElementById('message')?.textContent ?? ''));
+  assert.equal(await page.locator('#identities li').count(), 1);
+});

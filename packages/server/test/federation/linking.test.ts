@@ -1,0 +1,121 @@
+// The linking rules (docs/federation.md) against a real OpenID Connect provider: an account with the
+// provider's email is linked only when both sides verified it, otherwise account_exists; sign-ups can
+// be turned off; a logged-in user links and unlinks identities, and always keeps a way to log in.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { assertError, bearer, me, registerUser } from '../helpers.js';
+import { TestBrowser } from './browser.js';
+import { account, APP_URL, atCallback, CLIENT, exchange, signIn, startStand, type Stand } from './harness.js';
+
+const PAGE = `${APP_URL}/account`;
+const outcome = (url: URL) => Object.fromEntries(url.searchParams);
+
+async function tokensOf(stand: Stand, landed: URL) {
+  const res = await exchange(stand, landed.searchParams.get('code')!);
+  assert.equal(res.statusCode, 200, `${landed.href}: ${res.body}`);
+  return res.json() as { access_token: string };
+}
+
+/** POST /users/me/identities/:provider/start, then the browser opens the URL: back on PAGE. */
+async function link(stand: Stand, browser: TestBrowser, accessToken: string, who: ReturnType<typeof account>, provider = 'local'): Promise<URL> {
+  const started = await stand.gatehouse.app.inject({
+    method: 'POST', url: `/users/me/identities/${provider}/start`, headers: bearer(accessToken), payload: { redirect_to: PAGE },
+  });
+  assert.equal(started.statusCode, 200, started.body);
+  const url = new URL(started.json().url);
+  assert.equal(url.origin + url.pathname, `${stand.baseUrl}/auth/federated/${provider}/start`);
+  const start = await browser.get(url);
+  const callback = await atCallback(stand, browser, new URL(start.headers.get('location')!), who, provider);
+  const back = await browser.get(callback);
+  return new URL(back.headers.get('location')!);
+}
+
+const list = async (stand: Stand, accessToken: string) =>
+  (await stand.gatehouse.app.inject({ url: '/users/me/identities', headers: bearer(accessToken) })).json().identities as Array<Record<string, unknown>>;
+
+test('an account with the same email is linked only when the provider and the account both verified it', async (t) => {
+  const verified = account();
+  const unverifiedAtProvider = account({ email_verified: false });
+  const stand = await startStand(t, [verified, unverifiedAtProvider]);
+  const owner = await registerUser(stand.gatehouse.app, { email: verified.email });
+  const other = await registerUser(stand.gatehouse.app, { email: unverifiedAtProvider.email });
+
+  // the account has not verified its address: no link, whatever the provider says
+  assert.deepEqual(outcome(await signIn(stand, new TestBrowser(), verified, { redirectTo: PAGE })), { error: 'account_exists' });
+  await stand.markEmailVerified(owner.userId);
+  await stand.markEmailVerified(other.userId);
+  // the provider has not verified it: no link
+  assert.deepEqual(outcome(await signIn(stand, new TestBrowser(), unverifiedAtProvider, { redirectTo: PAGE })), { error: 'account_exists' });
+  // both have: the login is the owner's, and the identity is linked from now on
+  const pair = await tokensOf(stand, await signIn(stand, new TestBrowser(), verified, { redirectTo: PAGE }));
+  assert.equal((await me(stand.gatehouse.app, pair.access_token)).json().id, owner.userId);
+  assert.deepEqual((await list(stand, owner.tokens.access_token)).map((identity) => [identity.provider, identity.email, identity.email_verified]),
+    [['local', verified.email, true]]);
+});
+
+test('with FEDERATION_SIGNUP=false an unknown identity answers signup_disabled; a linked one still signs in', async (t) => {
+  const stranger = account();
+  const member = account();
+  const stand = await startStand(t, [stranger, member], { FEDERATION_SIGNUP: 'false' });
+  assert.deepEqual(outcome(await signIn(stand, new TestBrowser(), stranger, { redirectTo: PAGE })), { error: 'signup_disabled' });
+  const user = await registerUser(stand.gatehouse.app);
+  assert.deepEqual(outcome(await link(stand, new TestBrowser(), user.tokens.access_token, member)), { linked: 'local' });
+  const pair = await tokensOf(stand, await signIn(stand, new TestBrowser(), member, { redirectTo: PAGE }));
+  assert.equal((await me(stand.gatehouse.app, pair.access_token)).json().id, user.userId);
+});
+
+test('a logged-in user links an identity from the account page; one linked to another account answers identity_taken', async (t) => {
+  const who = account();
+  const stand = await startStand(t, [who]);
+  const user = await registerUser(stand.gatehouse.app);
+  const browser = new TestBrowser();
+  assert.deepEqual(outcome(await link(stand, browser, user.tokens.access_token, who)), { linked: 'local' });
+  const [identity] = await list(stand, user.tokens.access_token);
+  assert.deepEqual(Object.keys(identity!).sort(), ['created_at', 'email', 'email_verified', 'id', 'last_used_at', 'provider']);
+  assert.equal(identity!.provider, 'local');
+
+  const second = await registerUser(stand.gatehouse.app);
+  assert.deepEqual(outcome(await link(stand, new TestBrowser(), second.tokens.access_token, who)), { error: 'identity_taken' });
+  assert.deepEqual(await list(stand, second.tokens.access_token), []);
+
+  const reused = await stand.gatehouse.app.inject({ method: 'POST', url: '/users/me/identities/local/start', headers: bearer(user.tokens.access_token), payload: { redirect_to: 'https://evil.example/' } });
+  assertError(reused, 400, 'invalid_redirect');
+  assertError(await stand.gatehouse.app.inject({ method: 'POST', url: '/users/me/identities/local/start', payload: {} }), 401, 'missing_token');
+  const once = await stand.gatehouse.app.inject({ method: 'POST', url: '/users/me/identities/local/start', headers: bearer(user.tokens.access_token), payload: {} });
+  const url = new URL(once.json().url);
+  assert.equal((await browser.get(url)).status, 302);
+  assertError(await stand.gatehouse.app.inject({ url: url.pathname + url.search }), 400, 'invalid_state');
+});
+
+test('unlinking never removes the last way to log in; an account made by a provider has no password that can match', async (t) => {
+  const who = account();
+  const third = account();
+  const stand = await startStand(t, [who, third], {}, (issuer) => [
+    { id: 'local', issuer, ...CLIENT }, { id: 'other', name: 'Other IdP', issuer, ...CLIENT },
+  ]);
+  const browser = new TestBrowser();
+  const pair = await tokensOf(stand, await signIn(stand, browser, who, { redirectTo: PAGE }));
+  const user = (await me(stand.gatehouse.app, pair.access_token)).json();
+  for (const password of ['!no-password', '', 'provider password 1']) {
+    const login = await stand.gatehouse.app.inject({ method: 'POST', url: '/auth/login', payload: { username: user.username, password: password || 'x' } });
+    assertError(login, 401, 'invalid_credentials');
+  }
+  const [only] = await list(stand, pair.access_token);
+  const unlink = (id: unknown) => stand.gatehouse.app.inject({ method: 'DELETE', url: `/users/me/identities/${id}`, headers: bearer(pair.access_token) });
+  assertError(await unlink(only!.id), 409, 'last_login_method');
+
+  assert.deepEqual(outcome(await link(stand, browser, pair.access_token, who, 'other')), { linked: 'other' });
+  const both = await list(stand, pair.access_token);
+  assert.deepEqual(both.map((identity) => identity.provider), ['local', 'other']);
+  assert.equal((await unlink(only!.id)).statusCode, 204);
+  assertError(await unlink(only!.id), 404, 'identity_not_found');
+  assertError(await unlink(both[1]!.id), 409, 'last_login_method');
+
+  const withPassword = await registerUser(stand.gatehouse.app);
+  const theirs = bearer(withPassword.tokens.access_token);
+  assertError(await stand.gatehouse.app.inject({ method: 'DELETE', url: `/users/me/identities/${both[1]!.id}`, headers: theirs }), 404, 'identity_not_found');
+  assert.deepEqual(outcome(await link(stand, new TestBrowser(), withPassword.tokens.access_token, third)), { linked: 'local' });
+  const [own] = await list(stand, withPassword.tokens.access_token);
+  // a password is a way to log in: the only identity may go
+  assert.equal((await stand.gatehouse.app.inject({ method: 'DELETE', url: `/users/me/identities/${own!.id}`, headers: theirs })).statusCode, 204);
+});

@@ -1,0 +1,108 @@
+// The contract every FederationStore passes, races included (storage/types/federation.ts): identities
+// unique per (provider, subject) compared byte for byte, gone with their user; tickets taken once.
+import { describe, test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { DuplicateIdentityError } from '../../../src/storage/errors.js';
+import type { FederationStore, FederationTicket, IdentityRecord } from '../../../src/storage/types/federation.js';
+
+export interface FederationHarness {
+  federation: FederationStore;
+  /** A user id identities may belong to (SQL stores insert the user row first). */
+  newUserId(): Promise<string>;
+  deleteUser(id: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+const T0 = Date.UTC(2026, 5, 1, 12);
+const at = (seconds: number) => new Date(T0 + seconds * 1000);
+
+function newIdentity(userId: string, overrides: Partial<IdentityRecord> = {}): IdentityRecord {
+  return {
+    id: randomUUID(), userId, provider: 'google', subject: randomBytes(8).toString('hex'), email: 'a@example.com', emailVerified: true,
+    createdAt: at(0), lastUsedAt: at(0), ...overrides,
+  };
+}
+
+function newTicket(overrides: Partial<FederationTicket> = {}): FederationTicket {
+  return {
+    hash: createHash('sha256').update(randomBytes(32)).digest('hex'), kind: 'login', userId: null, data: '{"provider":"google"}', expiresAt: at(600), ...overrides,
+  };
+}
+
+export function describeFederationStore(name: string, skip: string | false, open: () => Promise<FederationHarness>): void {
+  describe(`FederationStore contract: ${name}`, { skip }, () => {
+    let h: FederationHarness;
+    before(async () => { h = await open(); });
+    after(async () => h?.close());
+
+    test('creates an identity, finds it by (provider, subject) and lists it for its user, oldest first', async () => {
+      const userId = await h.newUserId();
+      const first = newIdentity(userId, { subject: 'Subject-1' });
+      const second = newIdentity(userId, { provider: 'github', subject: '583231', email: null, emailVerified: false, createdAt: at(5), lastUsedAt: at(5) });
+      await h.federation.createIdentity(second);
+      await h.federation.createIdentity(first);
+      assert.deepEqual(await h.federation.findIdentity('google', 'Subject-1'), first);
+      assert.deepEqual(await h.federation.listIdentities(userId), [first, second]);
+      assert.equal(await h.federation.findIdentity('google', 'subject-1'), null, 'subjects compare byte for byte');
+      assert.equal(await h.federation.findIdentity('github', 'Subject-1'), null);
+    });
+
+    test('refuses a second identity with the same (provider, subject), whoever it is for; the same subject at another provider is another identity', async () => {
+      const [a, b] = [await h.newUserId(), await h.newUserId()];
+      await h.federation.createIdentity(newIdentity(a, { subject: 'same' }));
+      await assert.rejects(h.federation.createIdentity(newIdentity(b, { subject: 'same' })), DuplicateIdentityError);
+      await h.federation.createIdentity(newIdentity(b, { provider: 'other', subject: 'same' }));
+      const concurrent = await Promise.allSettled([1, 2, 3].map(() => h.federation.createIdentity(newIdentity(a, { subject: 'race' }))));
+      assert.equal(concurrent.filter((outcome) => outcome.status === 'fulfilled').length, 1);
+    });
+
+    test('touch records the last login and the email asserted; identities go with their user', async () => {
+      const userId = await h.newUserId();
+      const identity = newIdentity(userId);
+      await h.federation.createIdentity(identity);
+      await h.federation.touchIdentity(identity.id, { email: 'b@example.com', emailVerified: false, lastUsedAt: at(99) });
+      assert.deepEqual(await h.federation.findIdentity(identity.provider, identity.subject), { ...identity, email: 'b@example.com', emailVerified: false, lastUsedAt: at(99) });
+      await h.deleteUser(userId);
+      assert.deepEqual(await h.federation.listIdentities(userId), []);
+      assert.equal(await h.federation.findIdentity(identity.provider, identity.subject), null);
+    });
+
+    test('deleteIdentity: only the owner\'s, and with keepOne never the last; two concurrent unlinks of the last two leave one', async () => {
+      const [userId, other] = [await h.newUserId(), await h.newUserId()];
+      const [one, two] = [newIdentity(userId), newIdentity(userId)];
+      await h.federation.createIdentity(one);
+      await h.federation.createIdentity(two);
+      assert.equal(await h.federation.deleteIdentity(other, one.id, false), 'not_found');
+      const outcomes = await Promise.all([h.federation.deleteIdentity(userId, one.id, true), h.federation.deleteIdentity(userId, two.id, true)]);
+      assert.deepEqual(outcomes.sort(), ['deleted', 'last']);
+      const [left] = await h.federation.listIdentities(userId);
+      assert.equal(await h.federation.deleteIdentity(userId, left!.id, true), 'last');
+      assert.equal(await h.federation.deleteIdentity(userId, left!.id, false), 'deleted');
+      assert.equal(await h.federation.deleteIdentity(userId, left!.id, false), 'not_found');
+    });
+
+    test('a ticket is taken once, only as its kind and before it expires; of concurrent takers one wins', async () => {
+      const userId = await h.newUserId();
+      const ticket = newTicket({ kind: 'code', userId });
+      await h.federation.putTicket(ticket);
+      assert.equal(await h.federation.takeTicket(ticket.hash, 'login', at(1)), null, 'another kind');
+      const taken = await Promise.all([1, 2, 3, 4].map(() => h.federation.takeTicket(ticket.hash, 'code', at(1))));
+      assert.deepEqual(taken.filter(Boolean), [ticket]);
+      assert.equal(await h.federation.takeTicket(ticket.hash, 'code', at(1)), null);
+      const stale = newTicket();
+      await h.federation.putTicket(stale);
+      assert.equal(await h.federation.takeTicket(stale.hash, 'login', at(600)), null, 'expired at expiresAt');
+    });
+
+    test('deleteExpiredTickets removes only expired tickets', async () => {
+      const live = newTicket({ expiresAt: at(10_000) });
+      const dead = newTicket({ expiresAt: at(20) });
+      await h.federation.putTicket(live);
+      await h.federation.putTicket(dead);
+      assert.ok((await h.federation.deleteExpiredTickets(at(21))) >= 1);
+      assert.equal(await h.federation.takeTicket(dead.hash, 'login', at(0)), null);
+      assert.deepEqual(await h.federation.takeTicket(live.hash, 'login', at(21)), live);
+    });
+  });
+}
