@@ -64,6 +64,8 @@ import { createMail, type Mail } from './jobs/mail.js';
 import { createStores, type StoreOptions } from './storage/create-stores.js';
 import type { RateLimits } from './storage/types/rate-limits.js';
 import type { Stores, UserRecord } from './storage/types/stores.js';
+import type { PasskeyStore } from './storage/types/passkeys.js';
+import { hasPassword } from './core/passwords/no-password.js';
 import type { FederationStore } from './storage/types/federation.js';
 
 /** What a caller may supply instead of what the settings would build (tests: a fixed clock, a given secret). */
@@ -159,7 +161,7 @@ async function assemble(config: Readonly<Config>, parts: GatehouseParts, opened:
     // a passkey login ends through the login state machine, like every other login
     passkeys: passkeyDeps && ceremonies && createPasskeyService(passkeyDeps, ceremonies,
       async (user, ctx, factor) => tokensOrMfaRequired(await auth.finishFirstFactor(user, factor, ctx))),
-    federation: createFederation({ ...deps, federation: stores.federation }, auth, config, secret, logger),
+    federation: createFederation({ ...deps, federation: stores.federation, passkeyStore: stores.passkeys }, auth, config, secret, logger),
     metrics,
     audit,
     jwks: { ring: keys.ring, clock },
@@ -191,11 +193,13 @@ function runMailWorker(app: FastifyInstance, mail: Mail, start: boolean): void {
 
 /** Sign-in through other providers: its exchange ends in the login state machine with the first factor `fed`. */
 function createFederation(
-  deps: CoreDeps & { federation: FederationStore }, auth: AuthService, config: Readonly<Config>, secret: string, logger: pino.Logger,
+  deps: CoreDeps & { federation: FederationStore; passkeyStore: PasskeyStore }, auth: AuthService, config: Readonly<Config>, secret: string,
+  logger: pino.Logger,
 ) {
   return createFederationService({
     ...deps, key: deriveKey(secret, 'federation'),
     finishFirstFactor: (user, ctx) => auth.finishFirstFactor(user, 'fed', ctx),
+    passkeyCount: async (userId) => (await deps.passkeyStore.listForUser(userId)).length,
     logFailure: (err: unknown) => logger.warn({ err }, 'federated sign-in failed'),
   }, config.federation);
 }
@@ -205,7 +209,10 @@ const PASSKEYS_OFF = 'WEBAUTHN_RP_ID and WEBAUTHN_ORIGINS are not set: passkeys 
 
 /** What the passkey use cases are built from, when passkeys are on. */
 function passkeyDepsOf(deps: CoreDeps, stores: Stores, settings: NonNullable<Config['passkeys']>, secret: string): PasskeyDeps {
-  return { ...deps, passkeys: stores.passkeys, challenges: stores.webauthnChallenges, settings, decoyKey: deriveKey(secret, 'passkey-decoy') };
+  return {
+    ...deps, passkeys: stores.passkeys, challenges: stores.webauthnChallenges, settings, decoyKey: deriveKey(secret, 'passkey-decoy'),
+    otherLoginMethod: async (user) => hasPassword(user) || (await stores.federation.listIdentities(user.id)).length > 0,
+  };
 }
 
 /** Revocation over the logout of one session; introspection only for the clients of INTROSPECTION_CLIENTS. */

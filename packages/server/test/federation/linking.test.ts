@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { assertError, bearer, me, registerUser } from '../helpers.js';
 import { TestBrowser } from './browser.js';
+import { addPasskey, newAuthenticator, TEST_ORIGIN, TEST_RP_ID } from '../passkeys/passkey-flow.js';
 import { account, APP_URL, atCallback, CLIENT, exchange, signIn, startStand, type Stand } from './harness.js';
 
 const PAGE = `${APP_URL}/account`;
@@ -118,4 +119,17 @@ test('unlinking never removes the last way to log in; an account made by a provi
   const [own] = await list(stand, withPassword.tokens.access_token);
   // a password is a way to log in: the only identity may go
   assert.equal((await stand.gatehouse.app.inject({ method: 'DELETE', url: `/users/me/identities/${own!.id}`, headers: theirs })).statusCode, 204);
+});
+
+test('a passkey is a way to log in: beside one, the only identity may go, and then the passkey stays', async (t) => {
+  const who = account();
+  const stand = await startStand(t, [who], { WEBAUTHN_RP_ID: TEST_RP_ID, WEBAUTHN_ORIGINS: TEST_ORIGIN });
+  const pair = await tokensOf(stand, await signIn(stand, new TestBrowser(), who, { redirectTo: PAGE }));
+  const [only] = await list(stand, pair.access_token);
+  const unlink = () => stand.gatehouse.app.inject({ method: 'DELETE', url: `/users/me/identities/${only!.id}`, headers: bearer(pair.access_token) });
+  assertError(await unlink(), 409, 'last_login_method');
+  const passkey = await addPasskey(stand.gatehouse.app, pair.access_token, newAuthenticator(), 'Phone');
+  assert.equal((await unlink()).statusCode, 204);
+  const remove = await stand.gatehouse.app.inject({ method: 'DELETE', url: `/users/me/passkeys/${passkey.id}`, headers: bearer(pair.access_token) });
+  assertError(remove, 409, 'last_login_method');
 });

@@ -24,6 +24,8 @@ export interface FederationDeps {
   /** HMAC key of a login's PKCE verifier and nonce (deriveKey(secret, 'federation')). */
   key: Buffer;
   finishFirstFactor: FinishFederatedFactor;
+  /** The user's passkeys: each is a way to log in, so an identity beside one may be unlinked. */
+  passkeyCount(userId: string): Promise<number>;
   logFailure: (error: unknown) => void;
 }
 
@@ -40,7 +42,9 @@ export function createFederationService(deps: FederationDeps, settings: Federati
     start: createLoginStart({ providers, redirects, tickets, limits: deps.limits }),
     finish: createLoginFinish({ providers, redirects, tickets, accounts, audit: deps.audit, publicUrl, logFailure: deps.logFailure }),
     exchange: createCodeExchange({ tickets, users: deps.users, audit: deps.audit, finishFirstFactor: deps.finishFirstFactor }),
-    ...createIdentityManagement({ federation: deps.federation, users: deps.users, providers, redirects, tickets, audit: deps.audit, publicUrl }),
+    ...createIdentityManagement({
+      federation: deps.federation, users: deps.users, providers, redirects, tickets, audit: deps.audit, publicUrl, passkeyCount: deps.passkeyCount,
+    }),
     /** Whether the pending-login cookie must be Secure (PUBLIC_URL is https). */
     secureCookie: settings.secureCookie,
   };

@@ -1,7 +1,6 @@
 // A logged-in user's identities: list them, start linking another (a 60-second `link` ticket that
 // the browser carries to GET /auth/federated/:provider/start, where the login binds to it), and
-// unlink one — never the last way to log in: a password, or another identity. (Passkeys, from the
-// factors issue, will count here too.)
+// unlink one — never the last way to log in: a password, a passkey, or another identity.
 import { AuthError } from '../errors.js';
 import { auditOrigin, type AuditSink } from '../audit.js';
 import type { RequestContext } from '../context.js';
@@ -23,6 +22,7 @@ export interface IdentityDeps {
   tickets: Tickets;
   audit: AuditSink;
   publicUrl: string;
+  passkeyCount(userId: string): Promise<number>;
 }
 
 export function createIdentityManagement(deps: IdentityDeps) {
@@ -42,7 +42,8 @@ export function createIdentityManagement(deps: IdentityDeps) {
       const user = await users.findById(userId);
       const identity = (await federation.listIdentities(userId)).find((candidate) => candidate.id === identityId);
       if (!user || !identity) throw new AuthError('identity_not_found', 'No such identity on this account.');
-      const outcome = await federation.deleteIdentity(userId, identityId, !hasPassword(user));
+      const otherWay = hasPassword(user) || (await deps.passkeyCount(userId)) > 0;
+      const outcome = await federation.deleteIdentity(userId, identityId, !otherWay);
       if (outcome === 'not_found') throw new AuthError('identity_not_found', 'No such identity on this account.');
       if (outcome === 'last') {
         throw new AuthError('last_login_method', 'This is the account\'s last way to log in: set a password or link another provider first.');

@@ -1,5 +1,6 @@
 // A user's own passkeys: list, rename, delete. Every call names the owner, so another user's
-// passkey id finds nothing (404, as an unknown one). A deletion is audited.
+// passkey id finds nothing (404, as an unknown one). The account's last way to log in stays
+// (409 last_login_method). A deletion is audited.
 import { auditOrigin } from '../audit.js';
 import type { RequestContext } from '../context.js';
 import { AuthError } from '../errors.js';
@@ -8,7 +9,7 @@ import type { PasskeyRecord } from '../../storage/types/passkeys.js';
 
 const notFound = () => new AuthError('passkey_not_found', 'No passkey of yours has this id.');
 
-export function createPasskeyManagement({ passkeys, audit }: Pick<PasskeyDeps, 'passkeys' | 'audit'>) {
+export function createPasskeyManagement({ passkeys, audit, users, otherLoginMethod }: Pick<PasskeyDeps, 'passkeys' | 'audit' | 'users' | 'otherLoginMethod'>) {
   return {
     list: (userId: string): Promise<PasskeyRecord[]> => passkeys.listForUser(userId),
 
@@ -19,6 +20,11 @@ export function createPasskeyManagement({ passkeys, audit }: Pick<PasskeyDeps, '
     },
 
     async remove(userId: string, id: string, ctx: RequestContext): Promise<void> {
+      const [user, owned] = await Promise.all([users.findById(userId), passkeys.listForUser(userId)]);
+      if (!user || !owned.some((passkey) => passkey.id === id)) throw notFound();
+      if (owned.length === 1 && !(await otherLoginMethod(user))) {
+        throw new AuthError('last_login_method', 'This is the account\'s last way to log in: set a password or add another passkey first.');
+      }
       if (!(await passkeys.delete(userId, id))) throw notFound();
       audit({ type: 'passkey_deleted', passkeyId: id, userId, ...auditOrigin(ctx) });
     },

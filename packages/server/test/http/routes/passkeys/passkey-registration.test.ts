@@ -4,11 +4,12 @@ import assert from 'node:assert/strict';
 import { test, type TestContext } from 'node:test';
 import { createGatehouse } from '../../../../src/compose.js';
 import { loadConfig } from '../../../../src/config/config.js';
-import { assertError, bearer, createTestApp, registerUser, TEST_SECRET } from '../../../helpers.js';
+import { assertError, bearer, createTestApp, MAIL_OFF, registerUser, TEST_SECRET } from '../../../helpers.js';
 import {
   addPasskey, loginOptions, newAuthenticator, registrationOptions, submitRegistration, TEST_ORIGIN, verifyLogin,
 } from '../../../passkeys/passkey-flow.js';
 import { SoftAuthenticator } from '../../../passkeys/soft-authenticator.js';
+import { NO_PASSWORD_HASH } from '../../../../src/core/passwords/no-password.js';
 
 async function setup(t: TestContext, env: Record<string, string> = {}) {
   const ctx = await createTestApp(env);
@@ -123,11 +124,25 @@ test('a user holds at most 20 passkeys', async (t) => {
 });
 
 test('in production without WEBAUTHN_RP_ID and WEBAUTHN_ORIGINS the passkey routes are not served, and the start says so', async (t) => {
-  const { app, token, dir, stores } = await setup(t, { NODE_ENV: 'production', GATEHOUSE_SECRET: 'x'.repeat(64) });
+  const { app, token, dir, stores } = await setup(t, { NODE_ENV: 'production', GATEHOUSE_SECRET: 'x'.repeat(64), ...MAIL_OFF });
   assertError(await app.inject({ method: 'POST', url: '/users/me/passkeys/options', headers: bearer(token) }), 404, 'not_found');
   assertError(await app.inject({ method: 'POST', url: '/auth/passkey/options', payload: {} }), 404, 'not_found');
-  const config = loadConfig({ NODE_ENV: 'production', DATA_DIR: dir, LOG_LEVEL: 'silent', PUBLIC_URL: 'https://auth.example.com', METRICS: 'false' });
+  const config = loadConfig({
+    NODE_ENV: 'production', DATA_DIR: dir, LOG_LEVEL: 'silent', PUBLIC_URL: 'https://auth.example.com', METRICS: 'false', ...MAIL_OFF,
+  });
   const started = await createGatehouse(config, { secret: TEST_SECRET, stores });
   await started.app.close();
   assert.deepEqual(started.warnings, ['WEBAUTHN_RP_ID and WEBAUTHN_ORIGINS are not set: passkeys are off (docs/configuration.md, "Passkeys").']);
+});
+
+test('the last passkey of an account without a password or a linked identity cannot be deleted: 409 last_login_method', async (t) => {
+  const { app, stores, clock, user, token } = await setup(t);
+  const first = await addPasskey(app, token, newAuthenticator(), 'First');
+  const second = await addPasskey(app, token, newAuthenticator(), 'Second');
+  await stores.users.update(user.userId, { passwordHash: NO_PASSWORD_HASH }, new Date(clock.now()));
+  const remove = (id: string) => app.inject({ method: 'DELETE', url: `/users/me/passkeys/${id}`, headers: bearer(token) });
+  assert.equal((await remove(first.id)).statusCode, 204, 'another passkey is left');
+  assertError(await remove(second.id), 409, 'last_login_method');
+  const list = await app.inject({ method: 'GET', url: '/users/me/passkeys', headers: bearer(token) });
+  assert.deepEqual(list.json().passkeys.map((passkey: { id: string }) => passkey.id), [second.id]);
 });
