@@ -40,6 +40,10 @@ export function startGatehouse(dataDir: string, extra: { env?: Record<string, st
       RATE_LIMIT_FAILED_LOGINS_PER_ACCOUNT: 'off',
       RATE_LIMIT_REFRESH_PER_IP: 'off',
       RATE_LIMIT_REFRESH_PER_ACCOUNT: 'off',
+      // production needs SMTP_URL for the mail features; no measured path sends mail
+      EMAIL_VERIFICATION: 'off',
+      PASSWORD_RESET: 'off',
+      MAGIC_LINK: 'off',
       // the embedded default unless a case says otherwise: never the stores of the caller's shell
       DATABASE_URL: '',
       REDIS_URL: '',

@@ -1,7 +1,8 @@
 // How a rendered mail leaves (docs/email.md): over SMTP with nodemailer (SMTP_URL), or, outside
 // production without SMTP_URL, into the log as the development outbox (the text with its link).
-// No log line or error from here holds the SMTP password.
-import nodemailer from 'nodemailer';
+// No log line or error from here holds the SMTP password. nodemailer (~15 MB) is loaded with the
+// first mail, not at start (idle memory, docs/benchmarks.md).
+import type { Transporter } from 'nodemailer';
 import type { pino } from 'pino';
 import type { SmtpSettings } from '../config/email-settings.js';
 import type { RenderedMail } from '../core/email/templates.js';
@@ -23,7 +24,8 @@ export interface MailTransport {
 export const SMTP_TIMEOUTS_MS = { connection: 10_000, greeting: 10_000, socket: 30_000 } as const;
 
 export function createSmtpTransport(smtp: SmtpSettings): MailTransport {
-  const transporter = nodemailer.createTransport({
+  let transporter: Promise<Transporter> | undefined;
+  const open = async () => (await import('nodemailer')).default.createTransport({
     host: smtp.host,
     port: smtp.port,
     secure: smtp.secure,
@@ -38,12 +40,13 @@ export function createSmtpTransport(smtp: SmtpSettings): MailTransport {
     timeoutMs: SMTP_TIMEOUTS_MS.connection + SMTP_TIMEOUTS_MS.greeting + SMTP_TIMEOUTS_MS.socket,
     async send(mail) {
       try {
-        await transporter.sendMail({ from: mail.from, to: mail.to, subject: mail.subject, text: mail.text, html: mail.html });
+        const sender = await (transporter ??= open());
+        await sender.sendMail({ from: mail.from, to: mail.to, subject: mail.subject, text: mail.text, html: mail.html });
       } catch (error) {
         throw new Error(smtpErrorText(error, smtp));
       }
     },
-    close: () => transporter.close(),
+    close: () => void transporter?.then((sender) => sender.close(), () => undefined),
   };
 }
 

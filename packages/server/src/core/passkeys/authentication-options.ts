@@ -4,7 +4,7 @@
 // derived from the name, so the answer looks alike and is the same each time: options tell
 // nobody whether an account exists.
 import { createHmac, randomUUID } from 'node:crypto';
-import { generateAuthenticationOptions } from '@simplewebauthn/server';
+import { webauthn } from './webauthn.js';
 import type { RequestContext } from '../context.js';
 import { loginKey } from '../accounts/user-rules.js';
 import type { Challenges } from './challenges.js';
@@ -28,7 +28,7 @@ export function createAuthenticationOptions(deps: PasskeyDeps, challenges: Chall
   }
 
   async function optionsBoundTo(bound: { allow: Array<{ id: string; transports: string[] }>; userId: string } | undefined) {
-    const options = await generateAuthenticationOptions({
+    const options = await (await webauthn()).generateAuthenticationOptions({
       rpID: settings.rpId, timeout: CEREMONY_SECONDS * 1000, userVerification: 'required', allowCredentials: bound?.allow ?? [],
     });
     await challenges.store(options.challenge, 'authentication', bound?.userId ?? null);

@@ -1,7 +1,8 @@
 // Registering a passkey, in two steps (supabase/auth passkey_registration.go): options with a
 // stored challenge, then the browser's response verified against it and the credential kept.
 // The WebAuthn user handle is the user's id: no name or address goes into the authenticator's handle.
-import { generateRegistrationOptions, verifyRegistrationResponse, type RegistrationResponseJSON } from '@simplewebauthn/server';
+import type { RegistrationResponseJSON } from '@simplewebauthn/server';
+import { webauthn } from './webauthn.js';
 import { v7 as uuidv7 } from 'uuid';
 import { auditOrigin, failureReason } from '../audit.js';
 import type { RequestContext } from '../context.js';
@@ -25,7 +26,7 @@ export function createPasskeyRegistration(deps: PasskeyDeps, challenges: Challen
     if (existing.length >= MAX_PASSKEYS_PER_USER) {
       throw new AuthError('passkey_limit_reached', `An account holds at most ${MAX_PASSKEYS_PER_USER} passkeys: delete one first.`);
     }
-    const options = await generateRegistrationOptions({
+    const options = await (await webauthn()).generateRegistrationOptions({
       rpName: settings.rpName, rpID: settings.rpId,
       userID: new TextEncoder().encode(user.id), userName: user.username, userDisplayName: user.fullName ?? user.username,
       timeout: CEREMONY_SECONDS * 1000, attestationType: 'none',
@@ -71,7 +72,7 @@ export function createPasskeyRegistration(deps: PasskeyDeps, challenges: Challen
   }
 
   async function verified(response: RegistrationResponseJSON, challengeHash: string) {
-    const result = await verifyRegistrationResponse({
+    const result = await (await webauthn()).verifyRegistrationResponse({
       response, expectedChallenge: (challenge) => hashChallenge(challenge) === challengeHash,
       expectedOrigin: [...settings.origins], expectedRPID: settings.rpId, requireUserVerification: true,
     }).catch((cause: unknown) => {

@@ -2,7 +2,8 @@
 // step of a login: the challenge is consumed first (one try per response), the credential must
 // belong to the user the ceremony was for, the signature and user verification must hold, and the
 // signature counter must grow where the authenticator keeps one (WebAuthn §6.1.1: else it was cloned).
-import { verifyAuthenticationResponse, type AuthenticationResponseJSON } from '@simplewebauthn/server';
+import type { AuthenticationResponseJSON } from '@simplewebauthn/server';
+import { webauthn } from './webauthn.js';
 import { auditOrigin } from '../audit.js';
 import type { RequestContext } from '../context.js';
 import { AuthError } from '../errors.js';
@@ -34,7 +35,7 @@ export function createAssertionCheck(deps: PasskeyDeps, challenges: Challenges):
   }
 
   async function verifiedCounter(response: AuthenticationResponseJSON, passkey: PasskeyRecord, challengeHash: string) {
-    const result = await verifyAuthenticationResponse({
+    const result = await (await webauthn()).verifyAuthenticationResponse({
       response, expectedChallenge: (challenge) => hashChallenge(challenge) === challengeHash,
       expectedOrigin: [...settings.origins], expectedRPID: settings.rpId, requireUserVerification: true,
       // The counter is compared below, after the signature: only a genuine signature can tell a clone.
