@@ -13,6 +13,9 @@ export interface AccountExport {
   sessions: Array<{
     id: string; created_at: string; last_used_at: string; expires_at: string; ip: string | null; user_agent: string | null;
   }>;
+  second_factors: { totp: { confirmed: boolean; created_at: string } | null; recovery_codes_remaining: number };
+  passkeys: Array<{ id: string; name: string; device_type: string; backed_up: boolean; created_at: string; last_used_at: string | null }>;
+  identities: Array<{ id: string; provider: string; email: string | null; email_verified: boolean; created_at: string; last_used_at: string }>;
 }
 
 /** The access token's `name` claim changes at its next refresh; the answered user is current. */

@@ -181,7 +181,7 @@ test('deleteAccount needs the password; then every session ends and this device 
   assert.match((await sink.nextMail(user.email)).subject, /deleted/i);
 });
 
-test('exportAccount answers the profile and the active sessions', async (t) => {
+test('exportAccount answers the profile, the active sessions, the factors, passkeys and identities', async (t) => {
   const live = await liveApp(t);
   const { user, client } = await loggedIn(live);
   const now = new Date(live.clock.now());
@@ -199,6 +199,9 @@ test('exportAccount answers the profile and the active sessions', async (t) => {
       id: s.id, created_at: s.createdAt.toISOString(), last_used_at: s.lastUsedAt.toISOString(), expires_at: s.expiresAt.toISOString(),
       ip: s.ip, user_agent: s.userAgent,
     })),
+    second_factors: { totp: null, recovery_codes_remaining: 0 },
+    passkeys: [],
+    identities: [],
   });
   await client.logout();
   await refused(client.exportAccount(), 401, 'missing_token');

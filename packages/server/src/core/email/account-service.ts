@@ -8,7 +8,7 @@ import type { PasswordCheck } from '../login/password-check.js';
 import type { RecentAuthCheck } from '../login/recent-auth.js';
 import { confirmCurrentPassword } from '../passwords/confirm-password.js';
 import { createAccountDeletion } from '../accounts/delete-account.js';
-import { createAccountExport, type AccountExport } from '../accounts/export-account.js';
+import { createAccountExport, type AccountExport, type ExportDeps } from '../accounts/export-account.js';
 import { createProfileUpdate, type ProfileChange } from '../accounts/update-profile.js';
 import type { EmailDeps } from './email-deps.js';
 import { createEmailChange } from './email-change.js';
@@ -32,7 +32,8 @@ export interface AccountService {
 }
 
 export function createAccountService(
-  deps: EmailDeps, steps: { checkPassword: PasswordCheck; finishEmailLogin: FinishEmailLogin; requireRecentAuth: RecentAuthCheck },
+  deps: EmailDeps,
+  steps: { checkPassword: PasswordCheck; finishEmailLogin: FinishEmailLogin; requireRecentAuth: RecentAuthCheck; exportFrom: ExportDeps },
 ): AccountService {
   /** Without the current password, the sign-in must be recent (403 reauthentication_required). */
   const confirm = async (auth: Authenticated, password: string | undefined, ctx: RequestContext) => {
@@ -45,7 +46,7 @@ export function createAccountService(
   const emailChange = createEmailChange(deps);
   const updateProfile = createProfileUpdate(deps);
   const deleteAccount = createAccountDeletion(deps);
-  const exportAccount = createAccountExport(deps);
+  const exportAccount = createAccountExport(steps.exportFrom);
   return {
     ...verification,
     ...reset,

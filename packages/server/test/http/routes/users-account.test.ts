@@ -39,6 +39,7 @@ describe('PATCH /users/me, DELETE /users/me, GET /users/me/export', async () => 
     assert.equal(body.user.email, user.email);
     assert.equal(body.sessions.length, 1);
     assert.deepEqual(Object.keys(body.sessions[0]).sort(), ['created_at', 'expires_at', 'id', 'ip', 'last_used_at', 'user_agent']);
+    assert.deepEqual([body.second_factors, body.passkeys, body.identities], [{ totp: null, recovery_codes_remaining: 0 }, [], []]);
     assert.doesNotMatch(res.body, /argon2|password|hash|refresh_token/i);
   });
 

@@ -72,6 +72,33 @@ const exportSchema = {
         },
       },
     },
+    second_factors: {
+      type: 'object',
+      properties: {
+        totp: { type: ['object', 'null'], properties: { confirmed: { type: 'boolean' }, created_at: { type: 'string' } } },
+        recovery_codes_remaining: { type: 'integer' },
+      },
+    },
+    passkeys: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          id: { type: 'string' }, name: { type: 'string' }, device_type: { type: 'string' }, backed_up: { type: 'boolean' },
+          created_at: { type: 'string' }, last_used_at: { type: ['string', 'null'] },
+        },
+      },
+    },
+    identities: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          id: { type: 'string' }, provider: { type: 'string' }, email: { type: ['string', 'null'] }, email_verified: { type: 'boolean' },
+          created_at: { type: 'string' }, last_used_at: { type: 'string' },
+        },
+      },
+    },
   },
-  required: ['exported_at', 'user', 'sessions'],
+  required: ['exported_at', 'user', 'sessions', 'second_factors', 'passkeys', 'identities'],
 } as const;
