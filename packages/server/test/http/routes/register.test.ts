@@ -36,6 +36,7 @@ test('answers 201 with a token pair and exactly the public user', async (t) => {
     id: body.user.id,
     username: 'Alice_1',
     email: 'alice@example.com',
+    email_verified: false,
     full_name: 'Alice A.',
     role: 'user',
     disabled: false,
