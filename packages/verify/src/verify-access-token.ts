@@ -50,6 +50,8 @@ export interface AccessTokenClaims {
   amr?: string[];
   /** When the user last authenticated, epoch seconds (OpenID Connect Core §2). */
   auth_time?: number;
+  /** Whether the user's address was verified when the token was signed (OpenID Connect Core §5.1). */
+  email_verified?: boolean;
 }
 
 /** Who the token speaks for. Frozen, and shared by the requests that send the same token. */
@@ -139,13 +141,14 @@ async function verifySignedToken(token: string, options: VerifyAccessTokenOption
 }
 
 function readClaims(payload: JWTPayload, options: VerifyAccessTokenOptions): AccessTokenClaims {
-  const { iss, sub, sid, name, role, jti, iat, exp, aud, amr, auth_time } = payload as Record<string, unknown>;
+  const { iss, sub, sid, name, role, jti, iat, exp, aud, amr, auth_time, email_verified } = payload as Record<string, unknown>;
   const texts = [iss, sub, sid, name, role, jti].every((v) => typeof v === 'string' && v.length > 0);
   const numbers = [iat, exp].every((v) => typeof v === 'number' && Number.isFinite(v));
   if (!texts || !numbers) throw new VerifyError('invalid_token', 'The token lacks required claims.');
   checkIssuedAt(iat as number, exp as number, options);
   const claims = { iss, sub, sid, name, role, jti, iat, exp } as AccessTokenClaims;
   if (aud !== undefined) claims.aud = aud as string | string[];
+  if (typeof email_verified === 'boolean') claims.email_verified = email_verified;
   if (amr !== undefined || auth_time !== undefined) {
     if (!Array.isArray(amr) || !amr.every((m) => typeof m === 'string') || typeof auth_time !== 'number' || !Number.isFinite(auth_time)) {
       throw new VerifyError('invalid_token', 'The token\'s amr or auth_time claim is malformed.');

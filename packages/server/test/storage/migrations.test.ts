@@ -55,7 +55,7 @@ for (const { backend, variable } of sqlBackends) {
         rotated_at: session.rotatedAt.getTime(), rotation_fingerprint: null, created_at: session.createdAt.getTime(),
         expires_at: session.expiresAt.getTime(), last_used_at: session.lastUsedAt.getTime(), revoked_at: null, ip: session.ip, user_agent: session.userAgent,
       } as never).execute();
-      assert.deepEqual(await migrateToLatest(conn.db, schema), ['0005_factors', '0007_passkeys']);
+      assert.deepEqual(await migrateToLatest(conn.db, schema), ['0005_factors', '0006_federated_identities', '0007_passkeys']);
       assert.deepEqual(await createSqlSessionStore(conn).findById(user.id, session.id), { ...session, amr: [], authTime: session.createdAt });
     });
   });
