@@ -1,6 +1,7 @@
 // A signed-in user changes their password: the current one must be right (or the sign-in recent,
 // design §12 re-authentication), the new one passes the policy, then every session of the user
-// ends, the caller's included, and the caller moves to a new session (rotate-session-id.ts): whoever holds a copy of the caller's pair is out too.
+// ends, the caller's included, and the caller moves to a new session (rotate-session-id.ts):
+// whoever holds a copy of the caller's pair is out too.
 import { auditOrigin } from '../audit.js';
 import type { CoreDeps, RequestContext } from '../context.js';
 import type { PasswordCheck } from '../login/password-check.js';
