@@ -39,7 +39,8 @@ export function createMagicLink(deps: EmailDeps, finishLogin: FinishEmailLogin) 
   /** The live token a code belongs to; a wrong code counts against it, and the last allowed miss kills it. */
   async function findByCode(email: string, code: string, ctx: RequestContext): Promise<OneTimeTokenRecord> {
     await deps.limits.consume('credentialsPerIp', ctx.ipKey);
-    const user = await users.findByLogin(loginKey(email));
+    const key = loginKey(email);
+    const user = key.includes('@') ? await users.findByLogin(key) : null; // an address, never a username
     const record = user ? await oneTimeTokens.findLatest(user.id, 'magic_link', new Date(clock.now())) : null;
     const given = codeHash(code); // computed for unknown addresses too
     if (!record || record.attempts >= CODE_ATTEMPTS) throw invalidCode();
