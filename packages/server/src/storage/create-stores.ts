@@ -1,7 +1,8 @@
 // The one place that picks storage backends from configuration: users, one-time tokens, the mail
 // outbox and (by default) sessions in the SQL database DATABASE_URL names; sessions and rate-limit counters in Redis or Redis
 // Cluster when one is configured.
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
+import { sql } from './sql/kysely.js';
 import type { Database } from './sql/schema.js';
 import type { LimitName, RateLimitRules } from './types/rate-limits.js';
 import { connectSql, type SqlConnection } from './sql/connect.js';

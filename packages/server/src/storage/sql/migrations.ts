@@ -1,6 +1,7 @@
 // Schema migrations, written once with the query builder so the same steps serve SQLite,
 // PostgreSQL and MySQL. Append new migrations; never edit one that has shipped.
-import { Migrator, MysqlAdapter, sql, type Kysely, type Migration, type MigrationResultSet } from 'kysely';
+import type { Kysely, Migration, MigrationResultSet } from 'kysely';
+import { Migrator, MysqlAdapter, sql } from './kysely.js';
 import { factorsMigration } from './migrations/0005-factors.js';
 import { passkeysMigration } from './migrations/0007-passkeys.js';
 

@@ -2,7 +2,8 @@
 // transaction that locks them with FOR UPDATE SKIP LOCKED on PostgreSQL and MySQL, so instances
 // claiming at once take different rows and a claimed row is not taken again before its lease ends.
 // SQLite serves one process: its transaction alone makes the claim atomic.
-import { sql, type Kysely, type Selectable } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
+import { sql } from './kysely.js';
 import type { Database, OutboxTable } from './schema.js';
 import type { SqlDialectName } from './connect.js';
 import { guard, toDate } from './errors.js';

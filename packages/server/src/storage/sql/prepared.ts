@@ -8,7 +8,8 @@
 // transaction on the same connection; the stores use single statements only. On SQLite a read
 // may keep its rows in the row cache (`cacheAs`, row-cache.ts) until a write changes them, which
 // every prepareWrite statement announces.
-import { CompiledQuery, type Compilable } from 'kysely';
+import type { Compilable } from 'kysely';
+import { CompiledQuery } from './kysely.js';
 import type { SqlConnection } from './connect.js';
 import { namedStatement } from './named-statements.js';
 

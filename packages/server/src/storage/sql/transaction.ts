@@ -1,7 +1,8 @@
 // One transaction on any of the SQL backends. SQLite's starts with BEGIN IMMEDIATE: it takes the
 // write lock at once (waiting busy_timeout for it), where a deferred BEGIN that reads and then
 // writes fails with SQLITE_BUSY when another process wrote in between (the CLI beside the server).
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
+import { sql } from './kysely.js';
 import type { Database } from './schema.js';
 import type { SqlDialectName } from './connect.js';
 

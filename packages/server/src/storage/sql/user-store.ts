@@ -1,5 +1,6 @@
 // UserStore on the SQL query layer.
-import { sql, type Kysely, type Selectable } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
+import { sql } from './kysely.js';
 import type { Database, UsersTable } from './schema.js';
 import type { SqlConnection } from './connect.js';
 import { peekMapped, prepareFirst } from './prepared.js';
