@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import SqliteDatabase from 'better-sqlite3';
 import { GroupCommit } from '../../src/storage/sql/group-commit.js';
+import { SqliteGate } from '../../src/storage/sql/sqlite-gate.js';
 
 let dir: string;
 let db: SqliteDatabase.Database;
@@ -55,6 +56,20 @@ test('inside a transaction left open on the connection, every write of the batch
   assert.deepEqual(results.map((r) => r.status), ['rejected', 'rejected']);
   assert.equal(reader.prepare('SELECT count(*) FROM t WHERE id IN (20, 21)').pluck().get(), 0);
   assert.equal(rolledBack, 1);
+});
+
+test('a batch due while a transaction holds the gate waits for it to end, then commits with what joined it', async () => {
+  const gate = new SqliteGate();
+  const group = new GroupCommit(db, undefined, gate);
+  const open = gate.hold();
+  const first = group.add(insert(40, 'a'));
+  for (let turn = 0; turn < 3; turn++) await new Promise((resolve) => setImmediate(resolve));
+  const second = group.add(insert(41, 'b'));
+  const kept = () => reader.prepare('SELECT count(*) FROM t WHERE id IN (40, 41)').pluck().get();
+  assert.equal(kept(), 0, 'nothing ran while the gate was closed');
+  open();
+  assert.deepEqual(await Promise.all([first, second]), [1, 1]);
+  assert.equal(kept(), 2);
 });
 
 test('writes queued in a later turn form a batch of their own', async () => {

@@ -1,21 +1,19 @@
 // Stores.transaction on SQL: a flow's state change and its mail in one transaction
-// (storage/types/stores.ts, AccountWrites). On SQLite the work must not wait for anything but
-// the store calls: the connection is shared, and other requests' writes must not land inside.
-import type { Kysely } from 'kysely';
-import type { Database } from './schema.js';
-import type { SqlDialectName } from './connect.js';
-import { inTransaction } from './transaction.js';
+// (storage/types/stores.ts, AccountWrites). On SQLite the transaction holds the one connection
+// and every other request's statements wait at its gate (sqlite-gate.ts): the work should wait
+// for nothing but its store calls.
+import { inTransaction, type TransactionConnection } from './transaction.js';
 import { StoreUnavailableError } from '../errors.js';
 import { createSqlOneTimeTokenStore } from './one-time-token-store.js';
 import { deleteOutbox, enqueueOutbox } from './outbox-store.js';
 import { createSqlUserWrites } from './user-store.js';
 import type { AccountWrites } from '../types/stores.js';
 
-export function createSqlTransaction(db: Kysely<Database>, dialect: SqlDialectName) {
+export function createSqlTransaction(conn: TransactionConnection) {
   return async function transaction<T>(work: (writes: AccountWrites) => Promise<T>): Promise<T> {
     let failure: { error: unknown } | undefined;
     try {
-      return await inTransaction(db, dialect, async (trx) => {
+      return await inTransaction(conn, async (trx) => {
         const writes: AccountWrites = {
           users: createSqlUserWrites(trx),
           oneTimeTokens: createSqlOneTimeTokenStore(trx),

@@ -12,6 +12,7 @@ import { Kysely, MysqlDialect, PostgresDialect, SqliteDialect } from './kysely.j
 import type { Database } from './schema.js';
 import { SqliteRowCache } from './row-cache.js';
 import { GroupCommit } from './group-commit.js';
+import { SqliteGate } from './sqlite-gate.js';
 
 export type SqlDialectName = 'sqlite' | 'postgres' | 'mysql';
 
@@ -27,6 +28,8 @@ export interface SqlConnection {
   rowCache?: SqliteRowCache;
   /** Batches the embedded database's hot writes into shared commits (group-commit.ts). */
   groupCommit?: GroupCommit;
+  /** Keeps the hot-path statements out of a transaction that holds the embedded database (sqlite-gate.ts). */
+  gate?: SqliteGate;
   /** PostgreSQL's pool, for the hot statements prepared by name (named-statements.ts). */
   pgPool?: PgPool;
 }
@@ -64,7 +67,8 @@ function connectSqlite(path: string): SqlConnection {
   sqlite.pragma('foreign_keys = ON');
   const rowCache = new SqliteRowCache(sqlite);
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite, rowCache) }) });
-  return { db, dialect: 'sqlite', sqlite, rowCache, groupCommit: new GroupCommit(sqlite, () => rowCache.written()) };
+  const gate = new SqliteGate();
+  return { db, dialect: 'sqlite', sqlite, rowCache, gate, groupCommit: new GroupCommit(sqlite, () => rowCache.written(), gate) };
 }
 
 /**

@@ -5,6 +5,7 @@
 // row (refresh rotations): SQLite's per-commit cost (WAL frames, index pages, locks) is paid once
 // per batch, ≈ 50 → 20 µs a write at 4 per batch in a tight loop.
 import type SqliteDatabase from 'better-sqlite3';
+import type { SqliteGate } from './sqlite-gate.js';
 
 interface QueuedWrite {
   run(): number;
@@ -15,8 +16,15 @@ interface QueuedWrite {
 export class GroupCommit {
   private queue: QueuedWrite[] = [];
 
-  /** `rolledBack` runs when a batch did not commit: what its statements told the row cache is void. */
-  constructor(private readonly sqlite: SqliteDatabase.Database, private readonly rolledBack: () => void = () => undefined) {}
+  /**
+   * `rolledBack` runs when a batch did not commit: what its statements told the row cache is void.
+   * With a `gate`, a batch due while a transaction holds the connection waits for it to end.
+   */
+  constructor(
+    private readonly sqlite: SqliteDatabase.Database,
+    private readonly rolledBack: () => void = () => undefined,
+    private readonly gate?: SqliteGate,
+  ) {}
 
   /** Runs `run` (one statement, returning its row count) in the next batch. */
   add(run: () => number): Promise<number> {
@@ -26,12 +34,16 @@ export class GroupCommit {
   }
 
   private flush(): void {
+    if (this.gate?.closed) {
+      void this.gate.opened().then(() => this.flush()); // the queue stays: writes added meanwhile join this batch
+      return;
+    }
     const batch = this.queue;
     this.queue = [];
     const outcomes: Array<{ changes: number } | { error: unknown }> = [];
     try {
       // inside another transaction the batch would become a savepoint of it and resolve before
-      // anything is durable; the stores never leave one open, so this is a bug to surface
+      // anything is durable; the stores never leave one open (the gate), so this is a bug to surface
       if (this.sqlite.inTransaction) throw new Error('group commit: the connection is inside another transaction');
       this.sqlite.transaction(() => {
         for (const write of batch) {

@@ -5,9 +5,8 @@
 import type { Kysely, Selectable } from 'kysely';
 import { sql } from './kysely.js';
 import type { Database, OutboxTable } from './schema.js';
-import type { SqlDialectName } from './connect.js';
 import { guard, toDate } from './errors.js';
-import { inTransaction } from './transaction.js';
+import { inTransaction, type TransactionConnection } from './transaction.js';
 import type { OutboxMessage, OutboxRow, OutboxStore } from '../types/outbox.js';
 
 /** Stored errors are cut to the column's size. */
@@ -30,12 +29,13 @@ export function deleteOutbox(db: Kysely<Database>, id: string): Promise<void> {
   });
 }
 
-export function createSqlOutboxStore(db: Kysely<Database>, dialect: SqlDialectName): OutboxStore {
+export function createSqlOutboxStore(conn: TransactionConnection): OutboxStore {
+  const { db, dialect } = conn;
   return {
     enqueue: (message) => enqueueOutbox(db, message),
 
     claimDue: (now, limit, leaseMs) =>
-      guard(() => inTransaction(db, dialect, async (trx) => {
+      guard(() => inTransaction(conn, async (trx) => {
         let due = trx.selectFrom('outbox').select('id')
           .where('given_up', '=', 0).where('next_attempt_at', '<=', now.getTime())
           .orderBy('id').limit(limit);

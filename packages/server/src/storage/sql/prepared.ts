@@ -4,8 +4,8 @@
 // through the builder and driver), on PostgreSQL a named prepared statement (named-statements.ts),
 // on MySQL the compiled query goes through Kysely's executor.
 // Build each query with placeholder values in the order the caller will pass the real ones.
-// SQLite caveat: these bypass Kysely's connection mutex, so they must not run inside a Kysely
-// transaction on the same connection; the stores use single statements only. On SQLite a read
+// On SQLite these bypass Kysely's connection mutex: while a transaction holds the connection they
+// wait at its gate (sqlite-gate.ts); the stores use single statements only. On SQLite a read
 // may keep its rows in the row cache (`cacheAs`, row-cache.ts) until a write changes them, which
 // every prepareWrite statement announces.
 import type { Compilable } from 'kysely';
@@ -26,11 +26,13 @@ const cacheKey = (params: unknown[]) => params.join('\u0000');
 export function prepareFirst<R>(conn: SqlConnection, query: Compilable, options: { cacheAs?: string } = {}): PreparedRead<R> {
   const { sql } = query.compile();
   if (conn.sqlite) {
+    const { gate } = conn;
     const statement = conn.sqlite.prepare(sql);
     const get = (params: unknown[]) => statement.get(...params) as R | undefined;
-    if (!options.cacheAs || !conn.rowCache) return async (...params) => get(params);
+    if (!options.cacheAs || !conn.rowCache) return async (...params) => (gate?.closed ? gate.pass(() => get(params)) : get(params));
     const cached = conn.rowCache.forQuery<R>(options.cacheAs);
-    const read: PreparedRead<R> = async (...params) => cached.read(cacheKey(params), () => get(params));
+    const readCached = (params: unknown[]) => cached.read(cacheKey(params), () => get(params));
+    const read: PreparedRead<R> = async (...params) => (gate?.closed ? gate.pass(() => readCached(params)) : readCached(params));
     read.peek = (...params) => cached.peek(cacheKey(params));
     return read;
   }
@@ -80,7 +82,7 @@ export function prepareWrite(
   const { sql } = query.compile();
   if (conn.sqlite) {
     const statement = conn.sqlite.prepare(sql);
-    const { rowCache, groupCommit } = conn;
+    const { rowCache, groupCommit, gate } = conn;
     const only = options.changesOnly;
     const run = (params: unknown[]) => {
       let changes: number | undefined;
@@ -93,8 +95,8 @@ export function prepareWrite(
         rowCache?.written(only && { name: only.name, key: cacheKey(only.keyParams.map((i) => params[i])), apply });
       }
     };
-    if (options.grouped && groupCommit) return (...params) => groupCommit.add(() => run(params));
-    return async (...params) => run(params);
+    if (options.grouped && groupCommit) return (...params) => groupCommit.add(() => run(params)); // the batch waits at the gate
+    return async (...params) => (gate?.closed ? gate.pass(() => run(params)) : run(params));
   }
   if (conn.pgPool) {
     const run = namedStatement(conn.pgPool, sql);

@@ -1,25 +1,34 @@
 // One transaction on any of the SQL backends. SQLite's starts with BEGIN IMMEDIATE: it takes the
 // write lock at once (waiting busy_timeout for it), where a deferred BEGIN that reads and then
 // writes fails with SQLITE_BUSY when another process wrote in between (the CLI beside the server).
+// It holds the connection's gate from BEGIN to its end, so the hot-path statements of other
+// requests wait instead of landing inside it (sqlite-gate.ts).
 import type { Kysely } from 'kysely';
 import { sql } from './kysely.js';
 import type { Database } from './schema.js';
-import type { SqlDialectName } from './connect.js';
+import type { SqlConnection } from './connect.js';
+
+export type TransactionConnection = Pick<SqlConnection, 'db' | 'dialect' | 'gate'>;
 
 export async function inTransaction<T>(
-  db: Kysely<Database>, dialect: SqlDialectName, work: (trx: Kysely<Database>) => Promise<T>,
+  { db, dialect, gate }: TransactionConnection, work: (trx: Kysely<Database>) => Promise<T>,
 ): Promise<T> {
   if (dialect !== 'sqlite') return db.transaction().execute(work);
   return db.connection().execute(async (connection) => {
-    await sql`begin immediate`.execute(connection);
-    let result: T;
+    const open = gate?.hold();
     try {
-      result = await work(connection);
-    } catch (error) {
-      await sql`rollback`.execute(connection).catch(() => undefined);
-      throw error;
+      await sql`begin immediate`.execute(connection);
+      let result: T;
+      try {
+        result = await work(connection);
+      } catch (error) {
+        await sql`rollback`.execute(connection).catch(() => undefined);
+        throw error;
+      }
+      await sql`commit`.execute(connection);
+      return result;
+    } finally {
+      open?.();
     }
-    await sql`commit`.execute(connection);
-    return result;
   });
 }
