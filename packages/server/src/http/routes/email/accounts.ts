@@ -7,9 +7,6 @@ import { passwordResetRoutes } from './password-reset.js';
 import { magicLinkRoutes } from './magic-link.js';
 import { emailChangeRoutes } from './email-change.js';
 
-/** The one answer of every 202 that must not tell whether the address has an account. */
-export const ACCEPTED = { message: 'If an account has this address, a mail is on its way.' } as const;
-
 export function emailRoutes(app: FastifyInstance, accounts: AccountService): void {
   verificationRoutes(app, accounts);
   passwordResetRoutes(app, accounts);

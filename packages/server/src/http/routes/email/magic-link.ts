@@ -4,22 +4,12 @@ import type { FastifyInstance } from 'fastify';
 import type { AccountService } from '../../../core/email/account-service.js';
 import { noStore, requestContext } from '../../http.js';
 import { freeText, linkTokenSchema, ref, responses } from '../../schemas.js';
-import { ACCEPTED } from './accounts.js';
+import { mailAnAddressRoute } from './mail-an-address.js';
 
 type VerifyBody = { token: string } | { email: string; code: string };
 
 export function magicLinkRoutes(app: FastifyInstance, accounts: AccountService): void {
-  app.post<{ Body: { email: string } }>('/auth/magic-link', {
-    schema: {
-      tags: ['email'],
-      summary: 'Mail a login link and code; the answer is the same for addresses without an account',
-      body: { type: 'object', required: ['email'], additionalProperties: false, properties: { email: freeText(254) } },
-      response: responses({ 202: ref('Accepted') }, [400, 404, 413, 415, 429, 503]),
-    },
-  }, async (request, reply) => {
-    await accounts.requestMagicLink(request.body.email, requestContext(request));
-    return reply.status(202).send(ACCEPTED);
-  });
+  mailAnAddressRoute(app, '/auth/magic-link', 'Mail a login link and code', (email, ctx) => accounts.requestMagicLink(email, ctx));
 
   app.post<{ Body: VerifyBody }>('/auth/magic-link/verify', {
     onRequest: noStore,

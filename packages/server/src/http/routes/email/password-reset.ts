@@ -3,21 +3,11 @@
 import type { FastifyInstance } from 'fastify';
 import type { AccountService } from '../../../core/email/account-service.js';
 import { noStore, requestContext } from '../../http.js';
-import { freeText, linkTokenSchema, ref, responses } from '../../schemas.js';
-import { ACCEPTED } from './accounts.js';
+import { linkTokenSchema, responses } from '../../schemas.js';
+import { mailAnAddressRoute } from './mail-an-address.js';
 
 export function passwordResetRoutes(app: FastifyInstance, accounts: AccountService): void {
-  app.post<{ Body: { email: string } }>('/auth/password/forgot', {
-    schema: {
-      tags: ['email'],
-      summary: 'Mail a password reset link; the answer is the same for addresses without an account',
-      body: { type: 'object', required: ['email'], additionalProperties: false, properties: { email: freeText(254) } },
-      response: responses({ 202: ref('Accepted') }, [400, 404, 413, 415, 429, 503]),
-    },
-  }, async (request, reply) => {
-    await accounts.forgotPassword(request.body.email, requestContext(request));
-    return reply.status(202).send(ACCEPTED);
-  });
+  mailAnAddressRoute(app, '/auth/password/forgot', 'Mail a password reset link', (email, ctx) => accounts.forgotPassword(email, ctx));
 
   app.post<{ Body: { token: string; new_password: string } }>('/auth/password/reset', {
     onRequest: noStore,
