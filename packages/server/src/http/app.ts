@@ -18,6 +18,7 @@ import { registerNotFound } from './not-found.js';
 import { checkFormBodies } from './media-types.js';
 import { registerSecurity, serverOptions, trustProxyOption } from './security.js';
 import { sharedSchemas } from './schemas.js';
+import { sharedSerializers } from './serializers.js';
 import { auditRateLimits } from './audit-log.js';
 import type { Metrics } from './metrics.js';
 import { requireRole } from './role-guard.js';
@@ -82,6 +83,7 @@ export async function buildApp(parts: AppParts): Promise<FastifyInstance> {
     // TRUST_PROXY: X-Forwarded-For is believed only when set (security.ts explains hop counts).
     trustProxy: trustProxyOption(settings.trustProxy),
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
+    schemaController: { compilersFactory: { buildSerializer: sharedSerializers() } },
     ...serverOptions(settings),
   });
   app.decorate('config', settings);
