@@ -30,16 +30,12 @@ import { logoutRoute } from './routes/auth/logout.js';
 import { meRoutes } from './routes/users/me.js';
 import { sessionsRoutes } from './routes/users/sessions.js';
 import { accountRoutes } from './routes/users/account.js';
-import { emailRoutes } from './routes/email/accounts.js';
 import { healthRoutes } from './routes/ops/health.js';
 import { rootRoute } from './routes/ops/root.js';
-import { demoRoutes } from './routes/demo.js';
 import { jwksRoute, type JwksSource } from './routes/ops/jwks.js';
 import { adminRoutes } from './routes/admin/admin.js';
-import { adminVerificationRoute } from './routes/admin/verification.js';
 import { metricsRoute } from './routes/ops/metrics.js';
 import { oauthRoutes } from './routes/oauth/oauth.js';
-import { passkeyRoutes } from './routes/passkeys/passkeys.js';
 import { federationRoutes } from './routes/federation/federation.js';
 import type { FederationService } from '../core/federation/federation-service.js';
 
@@ -104,7 +100,7 @@ export async function buildApp(parts: AppParts): Promise<FastifyInstance> {
   for (const schema of sharedSchemas) app.addSchema(schema);
   if (settings.docs) await (await import('./docs.js')).registerDocs(app); // swagger only when served (idle memory)
 
-  // The route table.
+  // The route table. The routes of features that may be off are imported only when on (idle memory).
   rootRoute(app);
   registerRoute(app);
   loginRoute(app);
@@ -115,13 +111,13 @@ export async function buildApp(parts: AppParts): Promise<FastifyInstance> {
   sessionsRoutes(app);
   accountRoutes(app, parts.accounts.service);
   if (parts.accounts.settings.mailEnabled) {
-    emailRoutes(app, parts.accounts.service);
-    adminVerificationRoute(app, parts.admin, parts.accounts.service);
+    (await import('./routes/email/accounts.js')).emailRoutes(app, parts.accounts.service);
+    (await import('./routes/admin/verification.js')).adminVerificationRoute(app, parts.admin, parts.accounts.service);
   }
-  if (parts.passkeys) passkeyRoutes(app, parts.passkeys);
+  if (parts.passkeys) (await import('./routes/passkeys/passkeys.js')).passkeyRoutes(app, parts.passkeys);
   mfaRoutes(app);
   healthRoutes(app, parts.ping);
-  if (settings.demo) demoRoutes(app);
+  if (settings.demo) (await import('./routes/demo.js')).demoRoutes(app);
   jwksRoute(app, parts.jwks);
   oauthRoutes(app, parts.oauth.service, parts.oauth.settings);
   federationRoutes(app, parts.federation);
