@@ -233,6 +233,20 @@ export function describeSessionStore(name: string, skip: string | false, open: (
       assert.equal((await h.sessions.listActiveForUser(other, at(80))).length, 1);
     });
 
+    test('deletes all of a user\'s sessions, revoked ones too, counts the unrevoked, and leaves other users\' alone', async () => {
+      const userId = await h.newUserId();
+      const other = await h.newUserId();
+      const [a, b, c] = [newSession(userId), newSession(userId), newSession(userId)];
+      const theirs = newSession(other);
+      for (const s of [a, b, c, theirs]) await h.sessions.create(s);
+      await h.sessions.revoke(userId, c.id, at(10));
+      assert.equal(await h.sessions.deleteAllForUser(userId), 2);
+      for (const s of [a, b, c]) assert.equal(await h.sessions.findById(userId, s.id), null);
+      assert.deepEqual(await h.sessions.listActiveForUser(userId, at(20)), []);
+      assert.ok(await h.sessions.findById(other, theirs.id));
+      assert.equal(await h.sessions.deleteAllForUser(userId), 0);
+    });
+
     test('logout-all racing rotations leaves no session alive', async () => {
       const userId = await h.newUserId();
       const sessions = Array.from({ length: 10 }, () => newSession(userId));

@@ -6,16 +6,16 @@ import type { RequestContext } from '../context.js';
 import type { EmailDeps } from '../email/email-deps.js';
 import type { UserRecord } from '../../storage/types/stores.js';
 
-export function createAccountDeletion(deps: Pick<EmailDeps, 'users' | 'sessions' | 'clock' | 'audit' | 'transaction' | 'mailer' | 'settings'>) {
-  const { users, sessions, clock, audit, mailer } = deps;
+export function createAccountDeletion(deps: Pick<EmailDeps, 'users' | 'sessions' | 'audit' | 'transaction' | 'mailer' | 'settings'>) {
+  const { users, sessions, audit, mailer } = deps;
   /** The caller has re-authenticated (the route's guard). */
   return async function deleteAccount(user: UserRecord, ctx: RequestContext): Promise<void> {
     if (user.role === 'admin' && !user.disabled && (await users.countActiveByRole('admin')) <= 1) {
       throw new AuthError('last_admin', 'The last active admin cannot delete their account; make another admin first.');
     }
-    const now = new Date(clock.now());
-    // first, so that the sessions end even where they live apart from the users (Redis)
-    const revokedSessions = await sessions.revokeAllForUser(user.id, now);
+    // first, so that the sessions, with their addresses and user agents, go even where they live
+    // apart from the users (Redis)
+    const revokedSessions = await sessions.deleteAllForUser(user.id);
     const notice = mailer.message({ kind: 'account_deleted', to: user.email, values: { username: user.username, email: user.email } });
     await deps.transaction(async (writes) => {
       if (!(await writes.users.delete(user.id))) throw new AuthError('user_not_found', 'No such user.');

@@ -98,7 +98,7 @@ export function createAdminService(deps: AdminDeps) {
   }
 
   /**
-   * Disables first, so the last-admin check covers deletion too, then ends sessions, then deletes.
+   * Disables first, so the last-admin check covers deletion too, then deletes the sessions, then the user.
    * Returns how many sessions it ended.
    */
   async function deleteUser(actor: AdminActor, id: string): Promise<number> {
@@ -106,8 +106,8 @@ export function createAdminService(deps: AdminDeps) {
     await withAdminKept(before, { disabled: true },
       async () => { await users.update(id, { disabled: true }, now()); },
       async () => { await users.update(id, { disabled: before.disabled }, now()); });
-    // SQL sessions go with the user row; Redis sessions must be revoked explicitly
-    const revokedSessions = await sessions.revokeAllForUser(id, now());
+    // SQL sessions would go with the user row; Redis sessions, which live apart, must go explicitly
+    const revokedSessions = await sessions.deleteAllForUser(id);
     await users.delete(id);
     audit({ type: 'admin_user_deleted', targetUserId: id, revokedSessions, ...by(actor) });
     return revokedSessions;

@@ -45,6 +45,17 @@ for _, sid in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
 end
 return count`;
 
+/** KEYS: index. ARGV: session key prefix. Deletes every session of the user and the index; returns how many were not revoked. */
+export const DELETE_ALL = `
+local count = 0
+for _, sid in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
+  local key = ARGV[1] .. sid
+  if redis.call('HGET', key, 'revokedAt') == '' then count = count + 1 end
+  redis.call('DEL', key)
+end
+redis.call('DEL', KEYS[1])
+return count`;
+
 /** KEYS: index. ARGV: nowMs, session key prefix. Returns live sessions, newest first, as flat field lists. */
 export const LIST_ACTIVE = `
 local out = {}

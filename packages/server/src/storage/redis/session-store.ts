@@ -4,7 +4,7 @@
 import { guard } from '../sql/errors.js';
 import type { SessionRecord, SessionRotation, SessionStore } from '../types/stores.js';
 import type { RedisClient } from './client.js';
-import { CREATE, LIST_ACTIVE, REVOKE, REVOKE_ALL, ROTATE } from './scripts.js';
+import { CREATE, DELETE_ALL, LIST_ACTIVE, REVOKE, REVOKE_ALL, ROTATE } from './scripts.js';
 
 type ScriptArg = string | number;
 interface SessionCommands {
@@ -12,6 +12,7 @@ interface SessionCommands {
   ghRotate(session: string, index: string, ...args: ScriptArg[]): Promise<number>;
   ghRevoke(session: string, ...args: ScriptArg[]): Promise<number>;
   ghRevokeAll(index: string, ...args: ScriptArg[]): Promise<number>;
+  ghDeleteAll(index: string, ...args: ScriptArg[]): Promise<number>;
   ghListActive(index: string, ...args: ScriptArg[]): Promise<string[][]>;
 }
 
@@ -20,6 +21,7 @@ export function createRedisSessionStore(client: RedisClient, prefix: string): Se
   client.defineCommand('ghRotate', { numberOfKeys: 2, lua: ROTATE });
   client.defineCommand('ghRevoke', { numberOfKeys: 1, lua: REVOKE });
   client.defineCommand('ghRevokeAll', { numberOfKeys: 1, lua: REVOKE_ALL });
+  client.defineCommand('ghDeleteAll', { numberOfKeys: 1, lua: DELETE_ALL });
   client.defineCommand('ghListActive', { numberOfKeys: 1, lua: LIST_ACTIVE });
   const redis = client as unknown as SessionCommands & RedisClient;
   const sessionPrefix = (userId: string) => `${prefix}{${userId}}:s:`;
@@ -62,6 +64,8 @@ export function createRedisSessionStore(client: RedisClient, prefix: string): Se
 
     revokeAllForUser: (userId, now, exceptId) =>
       guard(() => redis.ghRevokeAll(indexKey(userId), now.getTime(), sessionPrefix(userId), exceptId ?? '')),
+
+    deleteAllForUser: (userId) => guard(() => redis.ghDeleteAll(indexKey(userId), sessionPrefix(userId))),
 
     // Keys expire with their sessions (PEXPIREAT), so Redis cleans up by itself.
     deleteExpired: async () => 0,

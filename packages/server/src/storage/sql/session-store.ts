@@ -104,6 +104,14 @@ export function createSqlSessionStore(conn: SqlConnection): SessionStore {
         return Number(result.numUpdatedRows);
       }),
 
+    deleteAllForUser: (userId) =>
+      guard(async () => {
+        const { live } = await db.selectFrom('sessions').select((eb) => eb.fn.countAll<number | string>().as('live'))
+          .where('user_id', '=', userId).where('revoked_at', 'is', null).executeTakeFirstOrThrow();
+        await db.deleteFrom('sessions').where('user_id', '=', userId).execute();
+        return Number(live);
+      }),
+
     deleteExpired: (now) =>
       guard(async () => {
         const result = await db.deleteFrom('sessions').where('expires_at', '<=', now.getTime()).executeTakeFirst();

@@ -117,6 +117,11 @@ export interface SessionStore {
   revoke(userId: string, id: string, now: Date): Promise<void>;
   /** Revokes every session of the user except `exceptId`; returns how many. */
   revokeAllForUser(userId: string, now: Date, exceptId?: string): Promise<number>;
+  /**
+   * Deletes every session of the user, revoked or not, with its address and user agent: the
+   * account is being deleted. Returns how many were not revoked, as revokeAllForUser would.
+   */
+  deleteAllForUser(userId: string): Promise<number>;
   deleteExpired(now: Date): Promise<number>;
 }
 

@@ -3,6 +3,7 @@ import { describe, test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { assertError, bearer, createTestApp, me, refresh, registerUser } from '../../helpers.js';
 import { SmtpSink } from '../../mail/smtp-sink.js';
+import { sessionBackends } from '../session-backends.js';
 
 describe('PATCH /users/me, DELETE /users/me, GET /users/me/export', async () => {
   const sink = await SmtpSink.start();
@@ -88,3 +89,20 @@ describe('re-authentication before deletion and export', async () => {
     assert.equal(gone.statusCode, 204);
   });
 });
+
+for (const backend of sessionBackends) {
+  describe(`account deletion with sessions in ${backend.name}`, { skip: backend.skip }, () => {
+    test('the sessions go with the account, their addresses and user agents included: not only revoked', async (t) => {
+      const ctx = await backend.open();
+      t.after(() => ctx.close());
+      const user = await registerUser(ctx.app);
+      const headers = bearer(user.tokens.access_token);
+      const listed = await ctx.app.inject({ method: 'GET', url: '/users/me/sessions', headers });
+      const ids = (listed.json() as { sessions: Array<{ id: string }> }).sessions.map((session) => session.id);
+      assert.equal(ids.length, 1);
+      const del = await ctx.app.inject({ method: 'DELETE', url: '/users/me', headers, payload: { current_password: user.password } });
+      assert.equal(del.statusCode, 204, del.body);
+      for (const id of ids) assert.equal(await ctx.stores.sessions.findById(user.userId, id), null);
+    });
+  });
+}
