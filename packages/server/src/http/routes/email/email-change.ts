@@ -2,10 +2,10 @@
 // POST /auth/email/change/confirm (the link's token makes the new address the account's).
 import type { FastifyInstance } from 'fastify';
 import type { AccountService } from '../../../core/email/account-service.js';
-import { toPublicUser } from '../../../core/accounts/user-rules.js';
 import { currentAuth } from '../../auth-guard.js';
 import { requestContext } from '../../http.js';
-import { bearerSecurity, freeText, linkTokenSchema, ref, responses } from '../../schemas.js';
+import { bearerSecurity, freeText, ref, responses } from '../../schemas.js';
+import { useLinkRoute } from './link-routes.js';
 
 export function emailChangeRoutes(app: FastifyInstance, accounts: AccountService): void {
   app.post<{ Body: { new_email: string; current_password?: string } }>('/users/me/email', {
@@ -27,12 +27,6 @@ export function emailChangeRoutes(app: FastifyInstance, accounts: AccountService
     return reply.status(202).send({ message: 'A confirmation link is on its way to the new address.' });
   });
 
-  app.post<{ Body: { token: string } }>('/auth/email/change/confirm', {
-    schema: {
-      tags: ['email'],
-      summary: 'Confirm an address change with the token of its mailed link',
-      body: { type: 'object', required: ['token'], additionalProperties: false, properties: { token: linkTokenSchema } },
-      response: responses({ 200: ref('User') }, [400, 409, 413, 415, 503]),
-    },
-  }, async (request) => toPublicUser(await accounts.confirmEmailChange(request.body.token, requestContext(request))));
+  useLinkRoute(app, '/auth/email/change/confirm', 'Confirm an address change with the token of its mailed link',
+    [400, 409, 413, 415, 503], (token, ctx) => accounts.confirmEmailChange(token, ctx));
 }

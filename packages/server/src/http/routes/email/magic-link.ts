@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import type { AccountService } from '../../../core/email/account-service.js';
 import { noStore, requestContext } from '../../http.js';
 import { freeText, linkTokenSchema, ref, responses } from '../../schemas.js';
-import { mailAnAddressRoute } from './mail-an-address.js';
+import { mailAnAddressRoute } from './link-routes.js';
 
 type VerifyBody = { token: string } | { email: string; code: string };
 

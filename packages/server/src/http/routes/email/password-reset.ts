@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import type { AccountService } from '../../../core/email/account-service.js';
 import { noStore, requestContext } from '../../http.js';
 import { linkTokenSchema, responses } from '../../schemas.js';
-import { mailAnAddressRoute } from './mail-an-address.js';
+import { mailAnAddressRoute } from './link-routes.js';
 
 export function passwordResetRoutes(app: FastifyInstance, accounts: AccountService): void {
   mailAnAddressRoute(app, '/auth/password/forgot', 'Mail a password reset link', (email, ctx) => accounts.forgotPassword(email, ctx));

@@ -2,10 +2,10 @@
 // (the link's token marks the address verified).
 import type { FastifyInstance } from 'fastify';
 import type { AccountService } from '../../../core/email/account-service.js';
-import { toPublicUser } from '../../../core/accounts/user-rules.js';
 import { currentAuth } from '../../auth-guard.js';
 import { requestContext } from '../../http.js';
-import { bearerSecurity, linkTokenSchema, ref, responses } from '../../schemas.js';
+import { bearerSecurity, ref, responses } from '../../schemas.js';
+import { useLinkRoute } from './link-routes.js';
 
 export function verificationRoutes(app: FastifyInstance, accounts: AccountService): void {
   app.post('/auth/email/verify/send', {
@@ -21,12 +21,6 @@ export function verificationRoutes(app: FastifyInstance, accounts: AccountServic
     return reply.status(202).send({ message: 'A verification link is on its way.' });
   });
 
-  app.post<{ Body: { token: string } }>('/auth/email/verify', {
-    schema: {
-      tags: ['email'],
-      summary: 'Verify an email address with the token of its mailed link',
-      body: { type: 'object', required: ['token'], additionalProperties: false, properties: { token: linkTokenSchema } },
-      response: responses({ 200: ref('User') }, [400, 404, 413, 415, 503]),
-    },
-  }, async (request) => toPublicUser(await accounts.verifyEmail(request.body.token, requestContext(request))));
+  useLinkRoute(app, '/auth/email/verify', 'Verify an email address with the token of its mailed link', [400, 404, 413, 415, 503],
+    (token, ctx) => accounts.verifyEmail(token, ctx));
 }
