@@ -2,7 +2,7 @@
 // MAIL_FROM), where mailed links point (APP_URL, LINK_*), which mail features are on, token
 // lifetimes and retries. Read by config.ts; SMTP credentials never appear in a message.
 import { ConfigError } from './config-error.js';
-import { parseDuration } from './config.js';
+import { parseDuration } from './env-reader.js';
 import type { OneTimePurpose } from '../storage/types/one-time-tokens.js';
 
 /** How mail leaves: SMTP, the log (the development outbox), or not at all (production without SMTP, every mail feature off). */
