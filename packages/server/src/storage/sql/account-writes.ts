@@ -1,7 +1,7 @@
 // Stores.transaction on SQL: a flow's state change and its mail in one transaction
-// (storage/types/stores.ts, AccountWrites). On SQLite the transaction holds the one connection
-// and every other request's statements wait at its gate (sqlite-gate.ts): the work should wait
-// for nothing but its store calls.
+// (storage/types/stores.ts, AccountWrites). The work must use only the `writes` it is given: on
+// SQLite the transaction holds the one connection, and every other store's statements wait for
+// it to end (Kysely's mutex, or the gate of sqlite-gate.ts), so a call to one would wait forever.
 import { inTransaction, type TransactionConnection } from './transaction.js';
 import { StoreUnavailableError } from '../errors.js';
 import { createSqlOneTimeTokenStore } from './one-time-token-store.js';

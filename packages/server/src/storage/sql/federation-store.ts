@@ -4,6 +4,7 @@ import type { Selectable } from 'kysely';
 import type { FederatedIdentitiesTable } from './schema.js';
 import type { SqlConnection } from './connect.js';
 import { guard, isUniqueViolation, toDate } from './errors.js';
+import { inTransaction } from './transaction.js';
 import { DuplicateIdentityError } from '../errors.js';
 import type { FederationStore, IdentityRecord } from '../types/federation.js';
 
@@ -41,7 +42,7 @@ export function createSqlFederationStore(conn: SqlConnection): FederationStore {
         .where('id', '=', id).execute();
     }),
 
-    deleteIdentity: (userId, id, keepOne) => guard(() => db.transaction().execute(async (trx) => {
+    deleteIdentity: (userId, id, keepOne) => guard(() => inTransaction(conn, async (trx) => {
       // PostgreSQL and MySQL lock the user's identity rows; SQLite runs one writer at a time already
       let mine = trx.selectFrom('federated_identities').select('id').where('user_id', '=', userId);
       if (conn.dialect !== 'sqlite') mine = mine.forUpdate();

@@ -82,6 +82,11 @@ const migrations: Record<string, Migration> = {
   '0007_passkeys': passkeysMigration,
 };
 
+/**
+ * `schema` names where the migrator's own tables live. Needed on PostgreSQL: without it Kysely
+ * counts those tables as present when any schema of the database has them, and a second
+ * Gatehouse in another schema (search_path) then fails on the first lock query.
+ */
 export function createMigrator(db: Kysely<any>, schema?: string): Migrator {
   return new Migrator({
     db,

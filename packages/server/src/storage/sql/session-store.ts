@@ -106,6 +106,7 @@ export function createSqlSessionStore(conn: SqlConnection): SessionStore {
 
     deleteAllForUser: (userId) =>
       guard(async () => {
+        // the count is for the audit event only: a login racing the deletion may go uncounted
         const { live } = await db.selectFrom('sessions').select((eb) => eb.fn.countAll<number | string>().as('live'))
           .where('user_id', '=', userId).where('revoked_at', 'is', null).executeTakeFirstOrThrow();
         await db.deleteFrom('sessions').where('user_id', '=', userId).execute();

@@ -26,7 +26,7 @@ export class SqliteGate {
 
   /** Runs `statement` now, or when no transaction holds the connection any more. */
   async pass<T>(statement: () => T): Promise<T> {
-    await this.opened();
+    while (this.ended) await this.ended; // checked and run in one step: no transaction can begin between
     return statement();
   }
 

@@ -25,7 +25,13 @@ export async function inTransaction<T>(
         await sql`rollback`.execute(connection).catch(() => undefined);
         throw error;
       }
-      await sql`commit`.execute(connection);
+      try {
+        await sql`commit`.execute(connection);
+      } catch (error) {
+        // SQLite may stay inside the transaction when COMMIT fails (SQLITE_BUSY): end it before the gate opens
+        await sql`rollback`.execute(connection).catch(() => undefined);
+        throw error;
+      }
       return result;
     } finally {
       open?.();

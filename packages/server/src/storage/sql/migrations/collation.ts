@@ -12,9 +12,3 @@ export async function binaryCollation(db: Kysely<any>): Promise<string> {
     where collation_name in (${sql.join(preferred)})`.execute(db);
   return preferred.find((name) => rows.some((row) => row.name === name)) ?? 'utf8mb4_bin';
 }
-
-/**
- * `schema` names where the migrator's own tables live. Needed on PostgreSQL: without it Kysely
- * counts those tables as present when any schema of the database has them, and a second
- * Gatehouse in another schema (search_path) then fails on the first lock query.
- */
