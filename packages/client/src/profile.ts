@@ -6,7 +6,11 @@ import { forgetTokens, jsonInit, sendAsUser } from './requests.js';
 
 export interface ProfileChange { full_name?: string | null; username?: string }
 
-/** GET /users/me/export: the profile and the active sessions, without hashes or secrets. */
+/**
+ * GET /users/me/export: the profile, the sessions, the second factors, the passkeys and the linked
+ * identities, without hashes or secrets. The server's own type (core/accounts/export-account.ts)
+ * is repeated here on purpose: the client ships alone and imports nothing from the server.
+ */
 export interface AccountExport {
   exported_at: string;
   user: User & { updated_at: string };
