@@ -21,11 +21,16 @@ export interface PasskeyRegistration {
 export function createPasskeyRegistration(deps: PasskeyDeps, challenges: Challenges) {
   const { passkeys, settings, clock, audit } = deps;
 
-  async function options(user: UserRecord) {
-    const existing = await passkeys.listForUser(user.id);
-    if (existing.length >= MAX_PASSKEYS_PER_USER) {
+  /** Checked for the options and again at registration: options asked for while there was room may be many. */
+  function requireRoom(count: number): void {
+    if (count >= MAX_PASSKEYS_PER_USER) {
       throw new AuthError('passkey_limit_reached', `An account holds at most ${MAX_PASSKEYS_PER_USER} passkeys: delete one first.`);
     }
+  }
+
+  async function options(user: UserRecord) {
+    const existing = await passkeys.listForUser(user.id);
+    requireRoom(existing.length);
     const options = await (await webauthn()).generateRegistrationOptions({
       rpName: settings.rpName, rpID: settings.rpId,
       userID: new TextEncoder().encode(user.id), userName: user.username, userDisplayName: user.fullName ?? user.username,
@@ -54,6 +59,7 @@ export function createPasskeyRegistration(deps: PasskeyDeps, challenges: Challen
     if (record.userId !== user.id) throw new AuthError('passkey_challenge_invalid', 'These passkey options were made for another account.');
     const info = await verified(input.response, record.challengeHash);
     const count = (await passkeys.listForUser(user.id)).length;
+    requireRoom(count);
     const passkey: PasskeyRecord = {
       id: uuidv7(), userId: user.id, credentialId: info.credential.id,
       publicKey: Buffer.from(info.credential.publicKey).toString('base64url'), counter: info.credential.counter,

@@ -11,10 +11,13 @@ import { creationOptionsSchema, passkeyName, registrationResponseSchema } from '
 
 export function passkeyRegistrationRoutes(app: FastifyInstance, passkeys: PasskeyService): void {
   app.post('/users/me/passkeys/options', {
-    onRequest: app.requireUser,
+    // A new passkey is a whole multi-factor login by itself: adding one needs a recent sign-in, or a
+    // stolen access token could add a way in that skips the second factor. The options' challenge
+    // is bound to the user and lives 5 minutes, so the second step needs no check of its own.
+    onRequest: [app.requireUser, app.requireRecentAuth],
     schema: {
       tags: ['passkeys'],
-      summary: 'Registration options for a new passkey of the current user (valid 5 minutes, once)',
+      summary: 'Registration options for a new passkey of the current user (a recent sign-in; valid 5 minutes, once)',
       security: bearerSecurity,
       response: responses({ 200: creationOptionsSchema }, [401, 403, 409, 503]),
     },

@@ -117,10 +117,22 @@ test('validates bodies: a response is required, a name is 1 to 64 characters wit
   assertError(await app.inject({ method: 'POST', url: '/users/me/passkeys/options' }), 401, 'missing_token');
 });
 
-test('a user holds at most 20 passkeys', async (t) => {
+test('a user holds at most 20 passkeys, options asked for before the 20th included', async (t) => {
   const { app, token } = await setup(t);
-  for (let i = 0; i < 20; i++) await addPasskey(app, token, newAuthenticator());
+  for (let i = 0; i < 19; i++) await addPasskey(app, token, newAuthenticator());
+  const spare = await registrationOptions(app, token); // taken while there was room for one more
+  await addPasskey(app, token, newAuthenticator());
   assertError(await app.inject({ method: 'POST', url: '/users/me/passkeys/options', headers: bearer(token) }), 409, 'passkey_limit_reached');
+  assertError(await submitRegistration(app, token, { response: newAuthenticator().create(spare) }), 409, 'passkey_limit_reached');
+});
+
+test('adding a passkey needs a recent sign-in: a stolen, older access token cannot add one to skip the second factor', async (t) => {
+  const { app, clock, user, token } = await setup(t);
+  clock.advance(11 * 60_000); // past REAUTH_MAX_AGE (10 min), the access token still valid (15 min)
+  assertError(await app.inject({ method: 'POST', url: '/users/me/passkeys/options', headers: bearer(token) }), 403, 'reauthentication_required');
+  const reauth = await app.inject({ method: 'POST', url: '/auth/reauthenticate', headers: bearer(token), payload: { password: user.password } });
+  assert.equal(reauth.statusCode, 200, reauth.body);
+  await addPasskey(app, (reauth.json() as { access_token: string }).access_token, newAuthenticator());
 });
 
 test('in production without WEBAUTHN_RP_ID and WEBAUTHN_ORIGINS the passkey routes are not served, and the start says so', async (t) => {
