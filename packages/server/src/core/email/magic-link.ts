@@ -36,17 +36,22 @@ export function createMagicLink(deps: EmailDeps, finishLogin: FinishEmailLogin) 
     audit({ type: 'magic_link_requested', userId: user?.id, ...auditOrigin(ctx) });
   }
 
-  /** The live token a code belongs to; a wrong code counts against it, and the last allowed miss kills it. */
+  /**
+   * The live token a code belongs to. Every guess spends a try before it is compared, so guesses
+   * sent at once cannot all read the count before any has written it: at most CODE_ATTEMPTS are
+   * ever compared, and the last allowed miss kills the token (its link too).
+   */
   async function findByCode(email: string, code: string, ctx: RequestContext): Promise<OneTimeTokenRecord> {
     await deps.limits.consume('credentialsPerIp', ctx.ipKey);
     const key = loginKey(email);
     const user = key.includes('@') ? await users.findByLogin(key) : null; // an address, never a username
     const record = user ? await oneTimeTokens.findLatest(user.id, 'magic_link', new Date(clock.now())) : null;
     const given = codeHash(code); // computed for unknown addresses too
-    if (!record || record.attempts >= CODE_ATTEMPTS) throw invalidCode();
-    if (sameHash(record.codeHash, given)) return record;
+    if (!record) throw invalidCode();
     const attempts = await oneTimeTokens.addAttempt(record.tokenHash);
-    if (attempts !== null && attempts >= CODE_ATTEMPTS) await oneTimeTokens.consume(record.tokenHash, 'magic_link', new Date(clock.now()));
+    if (attempts === null) throw invalidCode(); // taken meanwhile
+    if (attempts <= CODE_ATTEMPTS && sameHash(record.codeHash, given)) return record;
+    if (attempts >= CODE_ATTEMPTS) await oneTimeTokens.consume(record.tokenHash, 'magic_link', new Date(clock.now()));
     throw invalidCode();
   }
 
