@@ -20,14 +20,16 @@ export function createEmailChange(deps: EmailDeps) {
     if (address === user.email) throw new AuthError('email_unchanged', 'This is already the account\'s email address.');
     await limitMail(deps, ctx, address);
     const compose = (link: string) => ({ kind: 'change_email_confirm' as const, to: address, values: { username: user.username, new_email: address, link } });
+    const noticeRequest = { kind: 'change_email_notice' as const, to: user.email, values: { username: user.username, email: user.email, new_email: address } };
     if (await users.findByLogin(address)) {
-      // under EMAIL_VERIFICATION=required nothing may tell which addresses have accounts
+      // under EMAIL_VERIFICATION=required nothing may tell which addresses have accounts: the
+      // answer, the work and the asker's own notice are those of a free address
       if (settings.verification !== 'required') throw new AuthError('email_taken', 'This email is already registered.');
-      return pretendToMail(deps, 'change_email', compose);
+      return pretendToMail(deps, 'change_email', compose, [noticeRequest]);
     }
     const { token, record } = mintToken(deps, 'change_email', user.id, { subject: address });
     const confirm = mailer.message(compose(mailer.link('change_email', token)));
-    const notice = mailer.message({ kind: 'change_email_notice', to: user.email, values: { username: user.username, email: user.email, new_email: address } });
+    const notice = mailer.message(noticeRequest);
     await deps.transaction(async (writes) => {
       await writes.oneTimeTokens.issue(record);
       await writes.outbox.enqueue(confirm);

@@ -25,18 +25,25 @@ export async function mailWithToken(
   deps.mailer.wake();
 }
 
-/** What mailWithToken does for an address without an account, undone inside its transaction. */
+/**
+ * What mailWithToken does for an address without an account, undone inside its transaction;
+ * `alongside` are mails the real flow sends too (a notice to the asker), and they do go.
+ */
 export async function pretendToMail(
   deps: Pick<EmailDeps, 'clock' | 'settings' | 'transaction' | 'mailer'>, purpose: OneTimePurpose, compose: (link: string) => MailRequest,
+  alongside: MailRequest[] = [],
 ): Promise<void> {
   const nobody = uuidv7();
   const { token } = mintToken(deps, purpose, nobody, { subject: null });
   const message = deps.mailer.message(compose(deps.mailer.link(purpose, token)));
+  const real = alongside.map((request) => deps.mailer.message(request));
   await deps.transaction(async (writes) => {
     await writes.oneTimeTokens.deleteForUser(nobody, purpose);
     await writes.outbox.enqueue(message);
     await writes.outbox.markSent(message.id);
+    for (const mail of real) await writes.outbox.enqueue(mail);
   });
+  if (real.length > 0) deps.mailer.wake();
 }
 
 /** The per-client and per-address mail limits: 429 with Retry-After, for known and unknown addresses alike. */

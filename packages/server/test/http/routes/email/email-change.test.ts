@@ -1,7 +1,7 @@
 // Changing the account's address: confirmation at the new address, a notice to the old one.
 import { describe, test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { assertError, bearer, createTestApp, registerUser } from '../../../helpers.js';
+import { assertError, bearer, createTestApp, PASSWORD, registerUser } from '../../../helpers.js';
 import { SmtpSink } from '../../../mail/smtp-sink.js';
 
 describe('email change', async () => {
@@ -51,5 +51,41 @@ describe('email change', async () => {
     await registerUser(t.app, { email: 'contested@example.com' });
     assertError(await confirm(token!), 409, 'email_taken');
     assert.equal((await login(user.email, user.password)).statusCode, 200);
+  });
+});
+
+describe('email change under EMAIL_VERIFICATION=required', async () => {
+  const sink = await SmtpSink.start();
+  const t = await createTestApp({ EMAIL_VERIFICATION: 'required' }, { smtp: { url: sink.url } });
+  after(async () => {
+    await t.close();
+    await sink.stop();
+  });
+  const post = (url: string, payload: object, token?: string) =>
+    t.app.inject({ method: 'POST', url, payload, ...(token ? { headers: bearer(token) } : {}) });
+
+  async function verifiedUser(username: string) {
+    const email = `${username}@example.com`;
+    assert.equal((await post('/auth/register', { username, email, password: PASSWORD })).statusCode, 202);
+    const mail = await sink.nextMail(email);
+    assert.equal((await post('/auth/email/verify', { token: mail.token })).statusCode, 200);
+    const login = await post('/auth/login', { username, password: PASSWORD });
+    assert.equal(login.statusCode, 200, login.body);
+    return { email, token: (login.json() as { access_token: string }).access_token };
+  }
+
+  test('asking for a taken address looks as asking for a free one, the notice at the old address included', async () => {
+    const asker = await verifiedUser('chg_free');
+    const other = await verifiedUser('chg_taken');
+    const free = await post('/users/me/email', { new_email: 'chg_new@example.com', current_password: PASSWORD }, asker.token);
+    const taken = await post('/users/me/email', { new_email: asker.email, current_password: PASSWORD }, other.token);
+    assert.equal(free.statusCode, 202);
+    assert.equal(taken.statusCode, 202);
+    assert.equal(taken.body, free.body);
+    const freeNotice = await sink.nextMail(asker.email);
+    const takenNotice = await sink.nextMail(other.email);
+    assert.equal(takenNotice.subject, freeNotice.subject);
+    assert.match(takenNotice.text, new RegExp(asker.email.replace('.', '\\.')));
+    assert.equal(sink.mailsTo(asker.email).filter((mail) => mail.token).length, 1, 'its own verification link only: no confirmation for the taken address');
   });
 });
