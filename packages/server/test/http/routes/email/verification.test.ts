@@ -70,6 +70,14 @@ describe('EMAIL_VERIFICATION=required', async () => {
     assert.equal((await login(t, 'fresh@example.com')).statusCode, 200);
   });
 
+  test('registrations naming one address, from many clients, mail it at most RATE_LIMIT_MAIL_PER_ADDRESS times (5/1h)', async () => {
+    // the first creates the account (a verification link), the next four tell its owner; the limit
+    // is taken before the address is looked up, so the answers are the same whether it is taken
+    const answers: number[] = [];
+    for (let i = 1; i <= 6; i++) answers.push((await register(t, `flood_${i}`, 'flooded@example.com', `10.1.1.${i}`)).statusCode);
+    assert.deepEqual(answers, [202, 202, 202, 202, 202, 429]);
+  });
+
   test('a wrong password on an unverified account is still invalid_credentials: only the owner learns it is unverified', async () => {
     await register(t, 'unverified_two', 'two@example.com', '10.1.0.4');
     const res = await t.app.inject({ method: 'POST', url: '/auth/login', payload: { email: 'two@example.com', password: 'wrong password here' } });
