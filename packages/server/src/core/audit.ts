@@ -16,7 +16,7 @@ export type RefreshOutcome = 'rotated' | 'grace_replay' | 'reused_revoked' | 'ex
 export type LogoutAuditScope = 'local' | 'others' | 'global';
 
 /** What a passkey ceremony was for: registering one, a login, re-authentication, a login's second step. */
-export type PasskeyPurpose = 'register' | 'login' | 'reauthenticate' | 'mfa';
+export type PasskeyPurpose = 'register' | 'login' | 'reauthenticate';
 
 export type AuditEvent = AuditActor & (
   /** A session began; `amr` says how the user authenticated (core/login/amr.ts). */

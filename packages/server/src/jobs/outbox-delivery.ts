@@ -28,7 +28,7 @@ const FIRST_RETRY_MS = 30_000;
 const MAX_RETRY_MS = 3_600_000;
 
 /** 30 s × 2^(attempts − 1), at most an hour. */
-export function retryDelayMs(attempts: number): number {
+function retryDelayMs(attempts: number): number {
   return Math.min(MAX_RETRY_MS, FIRST_RETRY_MS * 2 ** Math.max(0, attempts - 1));
 }
 

@@ -19,7 +19,7 @@ export interface OutboxWorker {
 }
 
 /** How long a claim holds a row beyond the SMTP timeouts, so no other sender takes it mid-delivery. */
-export const LEASE_MARGIN_MS = 60_000;
+const LEASE_MARGIN_MS = 60_000;
 
 export function createOutboxWorker(deps: OutboxWorkerDeps): OutboxWorker {
   const deliver = createDelivery(deps);

@@ -1,12 +1,13 @@
 // The account flows as the HTTP layer sees them (docs/email.md): one function per endpoint,
 // gathered from their factories. Email change, deletion and export are sensitive (design §12): they
-// need a recent sign-in (REAUTH_MAX_AGE, POST /auth/reauthenticate), or the current password.
+// need a recent sign-in (REAUTH_MAX_AGE, POST /auth/reauthenticate); email change and deletion
+// take the current password instead too.
 import type { RequestContext } from '../context.js';
 import type { Authenticated } from '../sessions/authenticate.js';
 import type { TokenPair } from '../tokens/token-pair.js';
 import type { PasswordCheck } from '../login/password-check.js';
 import type { RecentAuthCheck } from '../login/recent-auth.js';
-import { confirmCurrentPassword } from '../passwords/confirm-password.js';
+import { confirmPasswordOrRecentAuth } from '../passwords/confirm-password.js';
 import { createAccountDeletion } from '../accounts/delete-account.js';
 import { createAccountExport, type AccountExport, type ExportDeps } from '../accounts/export-account.js';
 import { createProfileUpdate, type ProfileChange } from '../accounts/update-profile.js';
@@ -35,11 +36,8 @@ export function createAccountService(
   deps: EmailDeps,
   steps: { checkPassword: PasswordCheck; finishEmailLogin: FinishEmailLogin; requireRecentAuth: RecentAuthCheck; exportFrom: ExportDeps },
 ): AccountService {
-  /** Without the current password, the sign-in must be recent (403 reauthentication_required). */
-  const confirm = async (auth: Authenticated, password: string | undefined, ctx: RequestContext) => {
-    if (password === undefined) steps.requireRecentAuth(auth);
-    else await confirmCurrentPassword(steps.checkPassword, auth.user, password, ctx);
-  };
+  const confirm = (auth: Authenticated, password: string | undefined, ctx: RequestContext) =>
+    confirmPasswordOrRecentAuth(steps, auth, password, ctx);
   const verification = createEmailVerification(deps);
   const reset = createPasswordReset(deps);
   const magicLink = createMagicLink(deps, steps.finishEmailLogin);

@@ -42,7 +42,7 @@ export function createAuthenticationOptions(deps: PasskeyDeps, challenges: Chall
       return optionsBoundTo(input.username === undefined ? undefined : await allowedFor(input.username));
     },
 
-    /** Options for a user already known (re-authentication, a login's second step): their own passkeys. */
+    /** Options for a user already known (re-authentication): their own passkeys. */
     async optionsForUser(userId: string) {
       const owned = await passkeys.listForUser(userId);
       return optionsBoundTo({ allow: owned.map((p) => ({ id: p.credentialId, transports: p.transports })), userId });

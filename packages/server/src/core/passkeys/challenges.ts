@@ -1,12 +1,10 @@
 // The challenges of WebAuthn ceremonies (design §12): options store one, hashed, for five minutes;
 // a response names its challenge in clientDataJSON, and verifying takes it out of the store first,
 // so a response is checked at most once, whatever its outcome.
-import { createHash } from 'node:crypto';
 import { AuthError } from '../errors.js';
+import { hashToken } from '../tokens/token-pair.js';
 import { CEREMONY_SECONDS, type PasskeyDeps } from './passkey-deps.js';
 import type { WebAuthnCeremony, WebAuthnChallengeRecord } from '../../storage/types/passkeys.js';
-
-export const hashChallenge = (challenge: string) => createHash('sha256').update(challenge).digest('hex');
 
 /** How often expired challenges are swept: a write at most once a minute, not one per options call. */
 const SWEEP_INTERVAL_MS = 60_000;
@@ -22,7 +20,7 @@ export function createChallenges({ challenges, clock }: Pick<PasskeyDeps, 'chall
         await challenges.deleteExpired(new Date(now));
       }
       await challenges.create({
-        challengeHash: hashChallenge(challenge), ceremony, userId,
+        challengeHash: hashToken(challenge), ceremony, userId,
         createdAt: new Date(now), expiresAt: new Date(now + CEREMONY_SECONDS * 1000),
       });
     },
@@ -30,7 +28,7 @@ export function createChallenges({ challenges, clock }: Pick<PasskeyDeps, 'chall
     /** The stored challenge a response's clientDataJSON names, taken out of the store. */
     async consume(clientDataJSON: string, ceremony: WebAuthnCeremony): Promise<WebAuthnChallengeRecord> {
       const challenge = challengeOf(clientDataJSON);
-      const record = challenge === undefined ? null : await challenges.consume(hashChallenge(challenge), ceremony, new Date(clock.now()));
+      const record = challenge === undefined ? null : await challenges.consume(hashToken(challenge), ceremony, new Date(clock.now()));
       if (!record) throw new AuthError('passkey_challenge_invalid', 'The passkey challenge is unknown, used or expired: ask for new options.');
       return record;
     },

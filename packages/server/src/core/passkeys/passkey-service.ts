@@ -24,8 +24,6 @@ export function createPasskeyService(deps: PasskeyDeps, { challenges, assertion 
     ...createPasskeyManagement(deps),
     ...createAuthenticationOptions(deps, challenges),
     login: createPasskeyLogin(deps, assertion, finishLogin),
-    /** An assertion by `forUserId`'s passkey, for re-authentication or a login's second step. */
-    assertion,
   };
 }
 

@@ -1,13 +1,15 @@
-// Checking a passkey assertion, shared by the passkey login, re-authentication and the second
-// step of a login: the challenge is consumed first (one try per response), the credential must
-// belong to the user the ceremony was for, the signature and user verification must hold, and the
-// signature counter must grow where the authenticator keeps one (WebAuthn §6.1.1: else it was cloned).
+// Checking a passkey assertion, shared by the passkey login and re-authentication (a passkey is
+// never the second step of another login: it is a whole multi-factor login itself). The challenge
+// is consumed first (one try per response), the credential must belong to the user the ceremony
+// was for, the signature and user verification must hold, and the signature counter must grow
+// where the authenticator keeps one (WebAuthn §6.1.1: else it was cloned).
 import type { AuthenticationResponseJSON } from '@simplewebauthn/server';
 import { webauthn } from './webauthn.js';
 import { auditOrigin } from '../audit.js';
 import type { RequestContext } from '../context.js';
 import { AuthError } from '../errors.js';
-import { hashChallenge, type Challenges } from './challenges.js';
+import type { Challenges } from './challenges.js';
+import { hashToken } from '../tokens/token-pair.js';
 import type { PasskeyDeps } from './passkey-deps.js';
 import type { PasskeyRecord } from '../../storage/types/passkeys.js';
 import type { UserRecord } from '../../storage/types/stores.js';
@@ -36,7 +38,7 @@ export function createAssertionCheck(deps: PasskeyDeps, challenges: Challenges):
 
   async function verifiedCounter(response: AuthenticationResponseJSON, passkey: PasskeyRecord, challengeHash: string) {
     const result = await (await webauthn()).verifyAuthenticationResponse({
-      response, expectedChallenge: (challenge) => hashChallenge(challenge) === challengeHash,
+      response, expectedChallenge: (challenge) => hashToken(challenge) === challengeHash,
       expectedOrigin: [...settings.origins], expectedRPID: settings.rpId, requireUserVerification: true,
       // The counter is compared below, after the signature: only a genuine signature can tell a clone.
       credential: { id: passkey.credentialId, publicKey: Buffer.from(passkey.publicKey, 'base64url'), counter: 0, transports: passkey.transports },

@@ -9,7 +9,7 @@ import type { Authenticated } from '../sessions/authenticate.js';
 import type { RotateSessionId } from '../sessions/rotate-session-id.js';
 import type { TokenPair } from '../tokens/token-pair.js';
 import { checkPasswordPolicy } from './policy.js';
-import { confirmCurrentPassword } from './confirm-password.js';
+import { confirmPasswordOrRecentAuth } from './confirm-password.js';
 import { combineAmr, parseAmr } from '../login/amr.js';
 import type { RecentAuthCheck } from '../login/recent-auth.js';
 
@@ -27,8 +27,7 @@ export function createPasswordChange(
   /** Answers the pair of the caller's new session. */
   return async function changePassword(auth: Authenticated, input: PasswordChange, ctx: RequestContext): Promise<TokenPair> {
     const { user, claims } = auth;
-    if (input.currentPassword === undefined) steps.requireRecentAuth(auth);
-    else await confirmCurrentPassword(steps.checkPassword, user, input.currentPassword, ctx);
+    await confirmPasswordOrRecentAuth(steps, auth, input.currentPassword, ctx);
     checkPasswordPolicy(input.newPassword, { username: user.username, email: user.email });
     await deps.breachedPasswords?.refuseIfBreached(input.newPassword);
     await users.update(user.id, { passwordHash: await hasher.hash(input.newPassword, ctx?.ip) }, new Date(clock.now()));

@@ -3,7 +3,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ManualClock } from '../../../src/core/clock.js';
-import { createChallenges, hashChallenge } from '../../../src/core/passkeys/challenges.js';
+import { createChallenges } from '../../../src/core/passkeys/challenges.js';
+import { hashToken } from '../../../src/core/tokens/token-pair.js';
 import type { WebAuthnChallengeRecord, WebAuthnChallengeStore } from '../../../src/storage/types/passkeys.js';
 
 /** An in-memory store with the contract's semantics, counting sweeps. */
@@ -32,7 +33,7 @@ test('a challenge is stored as its SHA-256 and consumed once, until the end of i
   const { rows, store } = memoryChallenges();
   const challenges = createChallenges({ challenges: store, clock });
   await challenges.store('first', 'authentication', null);
-  assert.deepEqual([...rows.keys()], [hashChallenge('first')]);
+  assert.deepEqual([...rows.keys()], [hashToken('first')]);
   clock.advance(299_999);
   assert.equal((await challenges.consume(clientData('first'), 'authentication')).userId, null);
   await assert.rejects(challenges.consume(clientData('first'), 'authentication'), { code: 'passkey_challenge_invalid' });
