@@ -103,6 +103,7 @@ export interface AuthClient {
   loginWithPasskey(input?: { username?: string }): Promise<SessionInfo>;
   /** The signed-in user's passkeys: register one (the browser asks the user), list, rename, delete. */
   passkeys: {
+    /** Needs a recent sign-in too (the page re-authenticates, or logs in again, on reauthentication_required). */
     register(name?: string): Promise<Passkey>;
     list(): Promise<Passkey[]>;
     rename(id: string, name: string): Promise<Passkey>;

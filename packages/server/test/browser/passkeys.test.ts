@@ -106,12 +106,14 @@ browserTest('renames and deletes a passkey on /demo; a deleted passkey no longer
 });
 
 browserTest('deleting a passkey after REAUTH_MAX_AGE re-authenticates with a passkey first', async (t) => {
-  const { server, open } = await setup(t, { REAUTH_MAX_AGE: '1s' });
+  // long enough to add the passkey (that needs a recent sign-in too), even on a loaded machine
+  const { server, open } = await setup(t, { REAUTH_MAX_AGE: '8s' });
   const username = await server.registerUser();
   const { page } = await open();
   await logIn(page, username);
+  const signedInAt = Date.now();
   await addPasskey(page, 'Only key'); // one per authenticator: the browser refuses a second (excludeCredentials)
-  await page.waitForTimeout(2100); // the sign-in is now older than REAUTH_MAX_AGE
+  await page.waitForTimeout(Math.max(0, signedInAt + 9100 - Date.now())); // the sign-in is now older than REAUTH_MAX_AGE
   await page.click('#passkey-list li button[data-action=delete]');
   await page.waitForSelector('#passkey-list li', { state: 'detached' });
   assert.equal(server.count('POST /auth/reauthenticate/passkey/options'), 1);
