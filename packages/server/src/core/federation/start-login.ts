@@ -60,7 +60,6 @@ export function createLoginStart(deps: { providers: Providers; redirects: Redire
       const location = (await client.authorizationUrl(tickets.checks(state))).href;
       const browserKey = randomValue();
       const pending: PendingLogin = { provider: providerId, redirectTo, browser: hashToken(browserKey) };
-      await tickets.sweep();
       await tickets.issue('login', { userId, data: pending }, PENDING_LOGIN_SECONDS, state);
       return { location, browserKey };
     } catch (error) {

@@ -44,7 +44,5 @@ export function createTickets({ store, clock, key }: { store: FederationStore; c
     checks(state: string): LoginChecks {
       return { state, codeVerifier: derive('pkce', state), nonce: derive('nonce', state) };
     },
-
-    sweep: () => store.deleteExpiredTickets(new Date(clock.now())),
   };
 }

@@ -5,7 +5,7 @@
 import { inTransaction, type TransactionConnection } from './transaction.js';
 import { StoreUnavailableError } from '../errors.js';
 import { createSqlOneTimeTokenStore } from './one-time-token-store.js';
-import { deleteOutbox, enqueueOutbox } from './outbox-store.js';
+import { deleteOutbox, deleteOutboxFor, enqueueOutbox } from './outbox-store.js';
 import { createSqlUserWrites } from './user-store.js';
 import type { AccountWrites } from '../types/stores.js';
 
@@ -17,7 +17,10 @@ export function createSqlTransaction(conn: TransactionConnection) {
         const writes: AccountWrites = {
           users: createSqlUserWrites(trx),
           oneTimeTokens: createSqlOneTimeTokenStore(trx),
-          outbox: { enqueue: (message) => enqueueOutbox(trx, message), markSent: (id) => deleteOutbox(trx, id) },
+          outbox: {
+            enqueue: (message) => enqueueOutbox(trx, message), markSent: (id) => deleteOutbox(trx, id),
+            deleteForRecipient: (recipient) => deleteOutboxFor(trx, recipient),
+          },
         };
         try {
           return await work(writes);

@@ -103,6 +103,7 @@ export type SessionRotation = Pick<SessionRecord,
  * guessed for another user finds nothing.
  */
 export interface SessionStore {
+  /** Throws SessionUserGoneError, storing nothing, when the user was deleted (deleteAllForUser ran for good). */
   create(session: SessionRecord): Promise<void>;
   findById(userId: string, id: string): Promise<SessionRecord | null>;
   /** What findById would answer, at once, when held in memory; undefined when only findById can tell. */
@@ -119,7 +120,9 @@ export interface SessionStore {
   revokeAllForUser(userId: string, now: Date, exceptId?: string): Promise<number>;
   /**
    * Deletes every session of the user, revoked or not, with its address and user agent: the
-   * account is being deleted. Returns how many were not revoked, as revokeAllForUser would.
+   * account is being deleted. Returns how many were not revoked, as revokeAllForUser would. A login
+   * racing the deletion cannot leave one behind: create refuses the user afterwards (SQL: the
+   * user's row is gone; Redis: a deletion mark that outlives any login in flight).
    */
   deleteAllForUser(userId: string): Promise<number>;
   deleteExpired(now: Date): Promise<number>;
@@ -136,7 +139,7 @@ export interface AccountWrites {
   users: Pick<UserStore, 'create' | 'findById' | 'update' | 'delete'>;
   oneTimeTokens: OneTimeTokenStore;
   /** `markSent` deletes a row: a flow that must look busy without mailing anyone writes one and takes it back. */
-  outbox: Pick<OutboxStore, 'enqueue' | 'markSent'>;
+  outbox: Pick<OutboxStore, 'enqueue' | 'markSent' | 'deleteForRecipient'>;
 }
 
 export interface Stores {
