@@ -134,7 +134,7 @@ async function assemble(config: Readonly<Config>, parts: GatehouseParts, opened:
     // a passkey login ends through the login state machine, like every other login
     passkeys: passkeyDeps && ceremonies && createPasskeyService(passkeyDeps, ceremonies,
       async (user, ctx, factor) => tokensOrMfaRequired(await auth.finishFirstFactor(user, factor, ctx))),
-    federation: createFederation({ ...deps, federation: stores.federation, passkeyStore: stores.passkeys }, auth, config, secret, logger),
+    federation: createFederation({ ...deps, federation: stores.federation, loginMethods: stores.loginMethods }, auth, config, secret, logger),
     metrics,
     audit,
     jwks: { ring: keys.ring, clock },

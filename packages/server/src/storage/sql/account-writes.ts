@@ -15,7 +15,7 @@ export function createSqlTransaction(conn: TransactionConnection) {
     try {
       return await inTransaction(conn, async (trx) => {
         const writes: AccountWrites = {
-          users: createSqlUserWrites(trx),
+          users: createSqlUserWrites(trx, conn.dialect),
           oneTimeTokens: createSqlOneTimeTokenStore(trx),
           outbox: {
             enqueue: (message) => enqueueOutbox(trx, message), markSent: (id) => deleteOutbox(trx, id),

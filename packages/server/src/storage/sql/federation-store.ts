@@ -4,7 +4,6 @@ import type { Selectable } from 'kysely';
 import type { FederatedIdentitiesTable } from './schema.js';
 import type { SqlConnection } from './connect.js';
 import { guard, isUniqueViolation, toDate } from './errors.js';
-import { inTransaction } from './transaction.js';
 import { DuplicateIdentityError } from '../errors.js';
 import type { FederationStore, IdentityRecord } from '../types/federation.js';
 
@@ -41,17 +40,6 @@ export function createSqlFederationStore(conn: SqlConnection): FederationStore {
         .set({ email: seen.email, email_verified: seen.emailVerified ? 1 : 0, last_used_at: seen.lastUsedAt.getTime() })
         .where('id', '=', id).execute();
     }),
-
-    deleteIdentity: (userId, id, keepOne) => guard(() => inTransaction(conn, async (trx) => {
-      // PostgreSQL and MySQL lock the user's identity rows; SQLite runs one writer at a time already
-      let mine = trx.selectFrom('federated_identities').select('id').where('user_id', '=', userId);
-      if (conn.dialect !== 'sqlite') mine = mine.forUpdate();
-      const ids = (await mine.execute()).map((row) => row.id);
-      if (!ids.includes(id)) return 'not_found' as const;
-      if (keepOne && ids.length < 2) return 'last' as const;
-      await trx.deleteFrom('federated_identities').where('id', '=', id).where('user_id', '=', userId).execute();
-      return 'deleted' as const;
-    })),
 
     putTicket: (ticket) => guard(async () => {
       await db.insertInto('federation_tickets').values({

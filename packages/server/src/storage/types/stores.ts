@@ -6,6 +6,7 @@ import type { OneTimeTokenStore } from './one-time-tokens.js';
 import type { OutboxStore } from './outbox.js';
 import type { FederationStore } from './federation.js';
 import type { FactorStore, LoginChallengeStore } from './factors.js';
+import type { LoginMethodStore } from './login-methods.js';
 
 export interface UserRecord {
   id: string;
@@ -136,7 +137,13 @@ export type SessionAndUserRead = (userId: string, sessionId: string) => Promise<
  * SQL transaction). Only store calls may run inside: no hashing, no network, no waiting for a turn.
  */
 export interface AccountWrites {
-  users: Pick<UserStore, 'create' | 'findById' | 'update' | 'delete'>;
+  users: Pick<UserStore, 'create' | 'findById' | 'update' | 'delete'> & {
+    /**
+     * Deletes the user unless they are the last active holder of `role` (the last admin): the
+     * holders are counted under a lock, so two such deletions at once cannot both pass.
+     */
+    deleteUnlessLastOfRole(id: string, role: string): Promise<'deleted' | 'not_found' | 'last'>;
+  };
   oneTimeTokens: OneTimeTokenStore;
   /** `markSent` deletes a row: a flow that must look busy without mailing anyone writes one and takes it back. */
   outbox: Pick<OutboxStore, 'enqueue' | 'markSent' | 'deleteForRecipient'>;
@@ -156,6 +163,8 @@ export interface Stores {
   /** WebAuthn credentials and the challenges of their ceremonies, in the SQL database. */
   passkeys: PasskeyStore;
   webauthnChallenges: WebAuthnChallengeStore;
+  /** Removing a passkey or an identity while the account keeps a way to log in (always SQL). */
+  loginMethods: LoginMethodStore;
   /** Second factors and pending logins live in the SQL database, whichever store holds sessions. */
   factors: FactorStore;
   loginChallenges: LoginChallengeStore;
