@@ -3,7 +3,7 @@
 // are an HMAC of its `state` under a key derived from the master secret, so the table holds nothing
 // that would let a reader finish someone's login.
 import { createHmac, randomBytes } from 'node:crypto';
-import { hashToken } from '../tokens/token-pair.js';
+import { hashToken } from '../tokens/secret-hash.js';
 import type { Clock } from '../clock.js';
 import type { LoginChecks } from './provider-client.js';
 import type { FederationStore, TicketKind } from '../../storage/types/federation.js';

@@ -2,7 +2,7 @@
 // a response names its challenge in clientDataJSON, and verifying takes it out of the store first,
 // so a response is checked at most once, whatever its outcome.
 import { AuthError } from '../errors.js';
-import { hashToken } from '../tokens/token-pair.js';
+import { hashToken } from '../tokens/secret-hash.js';
 import { CEREMONY_SECONDS, type PasskeyDeps } from './passkey-deps.js';
 import type { WebAuthnCeremony, WebAuthnChallengeRecord } from '../../storage/types/passkeys.js';
 

@@ -6,6 +6,7 @@ import type { SqlConnection } from './connect.js';
 import { guard, isUniqueViolation, toDate } from './errors.js';
 import { DuplicateIdentityError } from '../errors.js';
 import type { FederationStore, IdentityRecord } from '../types/federation.js';
+import { deleteExpired } from './single-use.js';
 
 export function createSqlFederationStore(conn: SqlConnection): FederationStore {
   const { db } = conn;
@@ -55,10 +56,7 @@ export function createSqlFederationStore(conn: SqlConnection): FederationStore {
       return { hash: row.hash, kind, userId: row.user_id, data: row.data, expiresAt: toDate(row.expires_at) };
     }),
 
-    deleteExpiredTickets: (now) => guard(async () => {
-      const result = await db.deleteFrom('federation_tickets').where('expires_at', '<=', now.getTime()).executeTakeFirst();
-      return Number(result.numDeletedRows);
-    }),
+    deleteExpiredTickets: (now) => deleteExpired(db, 'federation_tickets', now),
   };
 }
 

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ManualClock } from '../../../src/core/clock.js';
 import { createChallenges } from '../../../src/core/passkeys/challenges.js';
-import { hashToken } from '../../../src/core/tokens/token-pair.js';
+import { hashToken } from '../../../src/core/tokens/secret-hash.js';
 import type { WebAuthnChallengeRecord, WebAuthnChallengeStore } from '../../../src/storage/types/passkeys.js';
 
 /** An in-memory store with the contract's semantics, counting sweeps. */
