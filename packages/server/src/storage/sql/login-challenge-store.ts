@@ -18,10 +18,7 @@ export function createSqlLoginChallengeStore({ db }: SqlConnection): LoginChalle
         }).execute();
       }),
 
-    findByHash: async (tokenHash) => {
-      const row = await findByHash(db, 'login_challenges', tokenHash);
-      return row ? toChallenge(row) : null;
-    },
+    findByHash: (tokenHash) => findByHash(db, 'login_challenges', tokenHash, toChallenge),
 
     addAttempt: (tokenHash, now, maxAttempts) =>
       guard(async () => {

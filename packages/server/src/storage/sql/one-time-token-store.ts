@@ -20,10 +20,7 @@ export function createSqlOneTimeTokenStore(db: Kysely<Database>): OneTimeTokenSt
         }).execute();
       }),
 
-    findByHash: async (tokenHash) => {
-      const row = await findByHash(db, 'one_time_tokens', tokenHash);
-      return row ? toOneTimeTokenRecord(row) : null;
-    },
+    findByHash: (tokenHash) => findByHash(db, 'one_time_tokens', tokenHash, toOneTimeTokenRecord),
 
     findLatest: (userId, purpose, now) =>
       guard(async () => {

@@ -15,11 +15,13 @@ const HASH_COLUMN: Readonly<Record<SingleUseTable, string>> = {
   login_challenges: 'token_hash', one_time_tokens: 'token_hash', webauthn_challenges: 'challenge_hash', federation_tickets: 'hash',
 };
 
-/** The row a hash names, or undefined. */
-export function findByHash<T extends SingleUseTable>(db: Kysely<Database>, table: T, hash: string): Promise<Selectable<Database[T]> | undefined> {
+/** The record of the row a hash names (`toRecord` maps its columns), or null. */
+export function findByHash<T extends SingleUseTable, R>(
+  db: Kysely<Database>, table: T, hash: string, toRecord: (row: Selectable<Database[T]>) => R,
+): Promise<R | null> {
   return guard(async () => {
     const { rows } = await sql<Selectable<Database[T]>>`select * from ${sql.table(table)} where ${sql.ref(HASH_COLUMN[table])} = ${hash}`.execute(db);
-    return rows[0];
+    return rows[0] ? toRecord(rows[0]) : null;
   });
 }
 
