@@ -23,7 +23,7 @@ const files = ROOTS.flatMap((root) => sources(join(REPO, root))).filter((file) =
 test('no source comment cites the design by section number or an issue by number', () => {
   const offenders = files.flatMap((file) => readFileSync(file, 'utf8').split('\n')
     .map((line, i) => ({ line, at: `${file.slice(REPO.length)}:${i + 1}` }))
-    .filter(({ line }) => /design §|\bissues? \d+\b/.test(line))
+    .filter(({ line }) => /design §|\bissues? \d+\b/i.test(line))
     .map(({ at }) => at));
   assert.deepEqual(offenders, []);
 });
