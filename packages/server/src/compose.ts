@@ -13,6 +13,7 @@ import { httpSettings, oauthSettings, passwordSettings, sessionSettings, tokenSe
 import { createAdminService } from './core/admin/admin.js';
 import { createClientRegistry } from './core/oidc/client-registry.js';
 import { createClientSecrets } from './core/oidc/client-secrets.js';
+import { createClientCredentialsGrant } from './core/oidc/client-credentials-grant.js';
 import { declaredClientRecords } from './core/oidc/declared-clients.js';
 import { systemClock, type Clock } from './core/clock.js';
 import type { CoreDeps } from './core/context.js';
@@ -124,13 +125,15 @@ async function assemble(config: Readonly<Config>, parts: GatehouseParts, opened:
     email, mfa, passkey: ceremonies?.assertion, exportFrom: { passkeys: stores.passkeys, federation: stores.federation },
   });
   const oauth = oauthSettings(config);
+  const clients = clientRegistry(config, stores, secret, deps);
   const app = await buildApp({
     settings: httpSettings(config),
     logger,
     auth,
     accounts: { service: accounts, settings: mail.settings },
     admin: createAdminService({ ...deps, roles: config.roles }),
-    clients: clientRegistry(config, stores, secret, deps),
+    clients,
+    clientCredentials: createClientCredentialsGrant({ ...deps, clients }, config.accessTokenTtlSeconds),
     oauth: { service: createOAuthService(deps, auth, oauth), settings: oauth },
     // a passkey login ends through the login state machine, like every other login
     passkeys: passkeyDeps && ceremonies && createPasskeyService(passkeyDeps, ceremonies,

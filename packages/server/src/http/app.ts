@@ -36,6 +36,7 @@ import { jwksRoute, type JwksSource } from './routes/ops/jwks.js';
 import { adminRoutes } from './routes/admin/admin.js';
 import { adminClientsRoutes } from './routes/admin/clients.js';
 import type { ClientRegistry } from '../core/oidc/client-registry.js';
+import type { ClientCredentialsUseCase } from './routes/token/grants/client-credentials.js';
 import { metricsRoute } from './routes/ops/metrics.js';
 import { oauthRoutes } from './routes/oauth/oauth.js';
 import { federationRoutes } from './routes/federation/federation.js';
@@ -58,6 +59,8 @@ export interface AppParts {
   admin: AdminService;
   /** The OpenID Connect provider's clients (docs/oidc.md). */
   clients: ClientRegistry;
+  /** POST /token's client_credentials grant for them. */
+  clientCredentials?: ClientCredentialsUseCase;
   /** The account flows, and the mail settings that say which are served (docs/email.md). */
   accounts: { service: AccountService; settings: Readonly<Pick<MailSettings, 'mailEnabled'>> };
   /** Revocation, introspection and the RFC 8414 metadata, with the settings that say which are served. */
@@ -108,7 +111,7 @@ export async function buildApp(parts: AppParts): Promise<FastifyInstance> {
   rootRoute(app);
   registerRoute(app);
   loginRoute(app);
-  tokenRoute(app);
+  tokenRoute(app, parts.clientCredentials);
   refreshRoute(app);
   logoutRoute(app);
   meRoutes(app);

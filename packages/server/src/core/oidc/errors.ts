@@ -3,6 +3,10 @@
 export const OIDC_ERRORS = {
   invalid_redirect_uri: 400,
   invalid_client_metadata: 400,
+  /** RFC 6749 §5.2: the client may not use this grant. */
+  unauthorized_client: 400,
+  /** RFC 6749 §5.2: a scope value the client did not register. */
+  invalid_scope: 400,
   client_not_found: 404,
   client_id_taken: 409,
   /** The client is declared in OIDC_CLIENTS: it changes there, not through the API. */
