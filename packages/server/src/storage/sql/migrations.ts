@@ -8,6 +8,7 @@ import { factorsMigration } from './migrations/0005-factors.js';
 import { federatedIdentitiesMigration } from './migrations/0006-federated-identities.js';
 import { binaryCollation } from './migrations/collation.js';
 import { passkeysMigration } from './migrations/0007-passkeys.js';
+import { oauthClientsMigration } from './migrations/0014-oauth-clients.js';
 
 const migrations: Record<string, Migration> = {
   '0001_users_and_sessions': {
@@ -80,6 +81,8 @@ const migrations: Record<string, Migration> = {
   '0006_federated_identities': federatedIdentitiesMigration,
   // Passkeys (docs/passkeys.md): the passkeys and the challenges of their ceremonies (storage/types/passkeys.ts).
   '0007_passkeys': passkeysMigration,
+  // The OpenID Connect provider's clients (docs/oidc.md).
+  '0014_oauth_clients': oauthClientsMigration,
 };
 
 /**
