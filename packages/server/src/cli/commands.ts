@@ -12,6 +12,7 @@ import { storeOptions } from '../compose.js';
 import type { CommandSpec, Flags } from './args.js';
 import { processIo } from './prompt.js';
 import { listUsers } from './user-list.js';
+import { importUserFile, requireImportFlags } from './user-import.js';
 import {
   createUser, deleteUser, requireConfirmable, requireDeclaredRole, resetFactors, setDisabled, setPassword, setRole, verifyEmail,
   type UserCommandContext,
@@ -106,5 +107,13 @@ export const COMMANDS: readonly Command[] = [
   },
   { name: 'user disable', flags: USER, selectsUser: true, run: userCommand((flags, ctx) => setDisabled(flags, ctx, true)) },
   { name: 'user enable', flags: USER, selectsUser: true, run: userCommand((flags, ctx) => setDisabled(flags, ctx, false)) },
+  {
+    name: 'user import', argument: 'file', required: ['file'],
+    flags: { 'skip-invalid': 'boolean', update: 'boolean', from: 'string', 'hash-config': 'string' },
+    run: (flags) => {
+      requireImportFlags(flags);
+      return userCommand(importUserFile)(flags);
+    },
+  },
   { name: 'user reset-mfa', flags: USER, selectsUser: true, run: userCommand(resetFactors) },
 ];

@@ -28,6 +28,13 @@ Commands:
                                 disable a user and end all their sessions
   user enable (--username U | --id ID)
                                 enable a user again
+  user import FILE|- [--skip-invalid] [--update] [--from auth0|firebase|supabase]
+        [--hash-config FILE]
+                                import users from JSON lines (or an export --from a system),
+                                keeping their password hashes; the whole file is checked first
+                                and a bad line writes nothing unless --skip-invalid; users
+                                already there (by id or email) are left as they are unless
+                                --update (docs/migrating.md)
   user reset-mfa (--username U | --id ID)
                                 remove every second factor (TOTP, recovery codes) and end all
                                 their sessions, for a user who lost them

@@ -6,6 +6,7 @@ import type { OneTimeTokenStore } from './one-time-tokens.js';
 import type { OutboxStore } from './outbox.js';
 import type { FederationStore } from './federation.js';
 import type { FactorStore, LoginChallengeStore } from './factors.js';
+import type { UserImportStore } from './user-import.js';
 
 export interface UserRecord {
   id: string;
@@ -156,6 +157,8 @@ export interface Stores {
   /** Second factors and pending logins live in the SQL database, whichever store holds sessions. */
   factors: FactorStore;
   loginChallenges: LoginChallengeStore;
+  /** Bulk reads and batched writes of `gatehouse user import` and POST /admin/users/import. */
+  userImport: UserImportStore;
   /** Brute-force counters where this deployment keeps shared state (memory or Redis). */
   createRateLimits(rules: RateLimitRules): RateLimits;
   /** Throws when a backend cannot be reached (for /readyz). */
