@@ -1,0 +1,44 @@
+// Imported users log in with the password of the system they leave, on every SQL backend, in each
+// hash format (docs/migrating.md, "Password hashes"); the first success replaces the hash with
+// argon2id, and a wrong password answers exactly as for an unknown user.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createTestApp } from '../helpers.js';
+import { sqlBackends, unavailable } from '../storage/backends.js';
+import { importUsers, type SourceLine } from '../../src/core/import/import-users.js';
+import { allVectors, FIREBASE_HASH, FIREBASE_SAMPLE, PASSWORD } from './hash-vectors.js';
+
+for (const { backend, variable } of sqlBackends) {
+  test(`${backend.name}: each imported format logs in with its password, then holds argon2id; a wrong one fails as an unknown user does`, {
+    skip: variable ? unavailable(variable) : false,
+  }, async (t) => {
+    const db = await backend.create();
+    t.after(() => db.drop());
+    const ctx = await createTestApp({ DATABASE_URL: db.url });
+    t.after(() => ctx.close());
+    const hashes = { ...(await allVectors()), firescrypt: FIREBASE_HASH };
+    const source: SourceLine[] = Object.entries(hashes).map(([name, hash], i) => ({
+      line: i + 1, value: { email: `${name}@example.com`, password_hash: hash, full_name: `User ${name}` },
+    }));
+    const result = await importUsers({ store: ctx.stores.userImport, sessions: ctx.stores.sessions, clock: ctx.clock, roles: ctx.config.roles }, source, { skipInvalid: false, update: false });
+    assert.deepEqual(result, { ok: true, created: source.length, updated: 0, unchanged: 0, skipped: [] });
+
+    const login = (username: string, password: string) => ctx.app.inject({ method: 'POST', url: '/auth/login', payload: { username, password } });
+    const unknown = await login('nobody@example.com', PASSWORD);
+    assert.equal(unknown.statusCode, 401);
+    for (const [name, hash] of Object.entries(hashes)) {
+      const email = `${name}@example.com`;
+      const wrong = await login(email, `${PASSWORD}?`);
+      assert.equal(wrong.statusCode, 401, name);
+      assert.equal(wrong.body, unknown.body, name);
+      assert.equal((await ctx.stores.users.findByLogin(email))!.passwordHash, hash, `${name}: a failed login keeps the hash`);
+
+      const right = await login(email, name === 'firescrypt' ? FIREBASE_SAMPLE.password : PASSWORD);
+      assert.equal(right.statusCode, 200, `${name}: ${right.body}`);
+      const stored = (await ctx.stores.users.findByLogin(email))!.passwordHash;
+      assert.match(stored, /^\$argon2id\$v=19\$m=19456,t=2,p=1\$/, `${name} is rehashed`);
+      const again = await login(email, name === 'firescrypt' ? FIREBASE_SAMPLE.password : PASSWORD);
+      assert.equal(again.statusCode, 200, `${name}: the argon2id hash logs in`);
+    }
+  });
+}
