@@ -11,6 +11,7 @@ import { resolveSecret } from './config/secret.js';
 import { loadAccessKeyRing } from './config/signing-keys.js';
 import { httpSettings, oauthSettings, passwordSettings, sessionSettings, tokenSettings } from './config/slices.js';
 import { createAdminService } from './core/admin/admin.js';
+import { importUsers } from './core/import/import-users.js';
 import { systemClock, type Clock } from './core/clock.js';
 import type { CoreDeps } from './core/context.js';
 import type { MailTemplates } from './core/email/templates.js';
@@ -127,6 +128,7 @@ async function assemble(config: Readonly<Config>, parts: GatehouseParts, opened:
     auth,
     accounts: { service: accounts, settings: mail.settings },
     admin: createAdminService({ ...deps, roles: config.roles }),
+    importUsers: (source, options) => importUsers({ store: stores.userImport, sessions: stores.sessions, clock, roles: config.roles }, source, options),
     oauth: { service: createOAuthService(deps, auth, oauth), settings: oauth },
     // a passkey login ends through the login state machine, like every other login
     passkeys: passkeyDeps && ceremonies && createPasskeyService(passkeyDeps, ceremonies,

@@ -34,6 +34,7 @@ import { healthRoutes } from './routes/ops/health.js';
 import { rootRoute } from './routes/ops/root.js';
 import { jwksRoute, type JwksSource } from './routes/ops/jwks.js';
 import { adminRoutes } from './routes/admin/admin.js';
+import { adminImportRoute, type ImportUsers } from './routes/admin/import-users.js';
 import { metricsRoute } from './routes/ops/metrics.js';
 import { oauthRoutes } from './routes/oauth/oauth.js';
 import { federationRoutes } from './routes/federation/federation.js';
@@ -54,6 +55,8 @@ export interface AppParts {
   logger: FastifyBaseLogger;
   auth: AuthService;
   admin: AdminService;
+  /** POST /admin/users/import: core/import/ over the SQL database. */
+  importUsers: ImportUsers;
   /** The account flows, and the mail settings that say which are served (docs/email.md). */
   accounts: { service: AccountService; settings: Readonly<Pick<MailSettings, 'mailEnabled'>> };
   /** Revocation, introspection and the RFC 8414 metadata, with the settings that say which are served. */
@@ -122,6 +125,7 @@ export async function buildApp(parts: AppParts): Promise<FastifyInstance> {
   oauthRoutes(app, parts.oauth.service, parts.oauth.settings);
   federationRoutes(app, parts.federation);
   adminRoutes(app, parts.admin);
+  adminImportRoute(app, parts.importUsers);
   if (settings.metrics) metricsRoute(app, metrics.registry);
   return app;
 }
