@@ -107,6 +107,7 @@ export const COMMANDS: readonly Command[] = [
   },
   { name: 'user disable', flags: USER, selectsUser: true, run: userCommand((flags, ctx) => setDisabled(flags, ctx, true)) },
   { name: 'user enable', flags: USER, selectsUser: true, run: userCommand((flags, ctx) => setDisabled(flags, ctx, false)) },
+  { name: 'user reset-mfa', flags: USER, selectsUser: true, run: userCommand(resetFactors) },
   {
     name: 'user import', argument: 'file', required: ['file'],
     flags: { 'skip-invalid': 'boolean', update: 'boolean', from: 'string', 'hash-config': 'string' },
@@ -115,5 +116,4 @@ export const COMMANDS: readonly Command[] = [
       return userCommand(importUserFile)(flags);
     },
   },
-  { name: 'user reset-mfa', flags: USER, selectsUser: true, run: userCommand(resetFactors) },
 ];

@@ -28,16 +28,16 @@ Commands:
                                 disable a user and end all their sessions
   user enable (--username U | --id ID)
                                 enable a user again
-  user import FILE|- [--skip-invalid] [--update] [--from auth0|firebase|supabase]
-        [--hash-config FILE]
-                                import users from JSON lines (or an export --from a system),
-                                keeping their password hashes; the whole file is checked first
-                                and a bad line writes nothing unless --skip-invalid; users
-                                already there (by id or email) are left as they are unless
-                                --update (docs/migrating.md)
   user reset-mfa (--username U | --id ID)
                                 remove every second factor (TOTP, recovery codes) and end all
                                 their sessions, for a user who lost them
+  user import (FILE | -) [--skip-invalid] [--update]
+                                [--from auth0|firebase|supabase [--hash-config FILE]]
+                                import users from JSON lines, or an export --from a system,
+                                with their password hashes; the whole file is checked first
+                                and a bad line writes nothing unless --skip-invalid; users
+                                there already (by id or email) stay as they are unless
+                                --update (docs/migrating.md)
   help, --help, -h              print this help
 
 Roles must be declared in ROLES (default user,admin). The last active admin is never demoted
