@@ -1,6 +1,7 @@
 // Importing users (docs/migrating.md): every line is checked, on its own and against the database,
 // before anything is written; then the users are written in batches, each in one transaction.
 // Hashes are stored as given and verified at login (core/passwords/hash-formats.ts).
+import { randomBytes } from 'node:crypto';
 import { v7 as uuidv7 } from 'uuid';
 import type { Clock } from '../clock.js';
 import { NO_PASSWORD_HASH } from '../passwords/no-password.js';
@@ -54,11 +55,19 @@ function checkLines(source: SourceLine[], roles: readonly string[], nowMs: numbe
   return { lines, bad };
 }
 
-function newUser(plan: Extract<PlannedLine, { kind: 'create' }>, now: Date): NewUser {
+/**
+ * A UUIDv7 of the user's creation time, so ids keep that order. The random bits come from one
+ * buffer per batch: uuid asks the system for 16 bytes on every call given a time (a fifth of an import's time).
+ */
+function idAt(ms: number, random: Buffer, index: number): string {
+  return uuidv7({ msecs: ms, random: random.subarray(index * 16, index * 16 + 16) });
+}
+
+function newUser(plan: Extract<PlannedLine, { kind: 'create' }>, now: Date, random: Buffer, index: number): NewUser {
   const { line } = plan;
   const createdAt = line.createdAt ?? now;
   return {
-    id: line.id ?? uuidv7({ msecs: createdAt.getTime() }), username: plan.username, email: line.email,
+    id: line.id ?? idAt(createdAt.getTime(), random, index), username: plan.username, email: line.email,
     emailVerified: line.emailVerified ?? false, passwordHash: line.passwordHash ?? NO_PASSWORD_HASH,
     fullName: line.fullName ?? null, role: line.role ?? 'user', disabled: line.disabled ?? false, createdAt,
   };
@@ -66,10 +75,11 @@ function newUser(plan: Extract<PlannedLine, { kind: 'create' }>, now: Date): New
 
 function toBatch(plans: PlannedLine[], now: Date): ImportBatch {
   const batch: ImportBatch = { create: [], update: [], identities: [] };
-  for (const plan of plans) {
+  const random = randomBytes(plans.length * 16);
+  for (const [index, plan] of plans.entries()) {
     let userId: string;
     if (plan.kind === 'create') {
-      const user = newUser(plan, now);
+      const user = newUser(plan, now, random, index);
       batch.create.push(user);
       userId = user.id;
     } else {

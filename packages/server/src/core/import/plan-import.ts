@@ -14,11 +14,20 @@ export interface BadLineReport {
   reason: string;
 }
 
-/** Usernames from the address when the line gives none: its local part made valid, then that with a digest of the address. */
+const derived = new Map<string, [string, string]>();
+
+/**
+ * Usernames from the address when the line gives none: its local part made valid, then that with
+ * a digest of the address. Kept per address for the one import (each is asked for twice).
+ */
 export function derivedUsernames(email: string): [string, string] {
-  const local = email.split('@')[0]!.replace(/[^A-Za-z0-9_.-]/g, '_').slice(0, 32).padEnd(3, '_');
-  const suffix = createHash('sha256').update(email).digest('hex').slice(0, 8);
-  return [local, `${local.slice(0, 23)}-${suffix}`];
+  let pair = derived.get(email);
+  if (!pair) {
+    const local = email.split('@')[0]!.replace(/[^A-Za-z0-9_.-]/g, '_').slice(0, 32).padEnd(3, '_');
+    pair = [local, `${local.slice(0, 23)}-${createHash('sha256').update(email).digest('hex').slice(0, 8)}`];
+    derived.set(email, pair);
+  }
+  return pair;
 }
 
 /** Keys claimed by earlier lines of the file, with the line that claimed each. */
@@ -118,5 +127,6 @@ export async function planImport(
     if (typeof outcome === 'string') bad.push({ line: line.line, reason: outcome });
     else planned.push(outcome);
   }
+  derived.clear();
   return { planned, bad };
 }
