@@ -42,3 +42,47 @@ for (const { backend, variable } of sqlBackends) {
     }
   });
 }
+
+for (const { backend, variable } of sqlBackends) {
+  test(`${backend.name}: re-running is idempotent by id or email, --update overwrites given fields, clashes with stored users and identities are refused`, {
+    skip: variable ? unavailable(variable) : false,
+  }, async (t) => {
+    const db = await backend.create();
+    t.after(() => db.drop());
+    const ctx = await createTestApp({ DATABASE_URL: db.url });
+    t.after(() => ctx.close());
+    const deps = { store: ctx.stores.userImport, sessions: ctx.stores.sessions, clock: ctx.clock, roles: ctx.config.roles };
+    const id = '0190a5e4-4c3b-7d2e-9f10-1a2b3c4d5e6f';
+    const lines = (values: object[]): SourceLine[] => values.map((value, i) => ({ line: i + 1, value }));
+    const first = lines([
+      { id, email: 'kept@example.com', username: 'kept', identities: [{ provider: 'github', subject: '42' }] },
+      { email: 'derived.name+tag@example.com', full_name: 'Derived' },
+    ]);
+    assert.deepEqual(await importUsers(deps, first, { skipInvalid: false, update: false }), { ok: true, created: 2, updated: 0, unchanged: 0, skipped: [] });
+    assert.equal((await ctx.stores.users.findByLogin('derived.name+tag@example.com'))!.username, 'derived.name_tag');
+    assert.equal((await ctx.stores.federation.findIdentity('github', '42'))?.userId, id);
+    assert.deepEqual(await importUsers(deps, first, { skipInvalid: false, update: false }), { ok: true, created: 0, updated: 0, unchanged: 2, skipped: [] });
+
+    const second = lines([
+      { id, email: 'kept@example.com', full_name: 'Kept Again', disabled: true },
+      { email: 'new@example.com', username: 'KEPT' },
+      { email: 'other@example.com', identities: [{ provider: 'github', subject: '42' }] },
+      { id: '0190a5e4-4c3b-7d2e-9f10-000000000000', email: 'derived.name+tag@example.com' },
+    ]);
+    assert.deepEqual(await importUsers(deps, second, { skipInvalid: false, update: true }), { ok: false, bad: [
+      { line: 2, reason: 'username belongs to another user' },
+      { line: 3, reason: 'identity github 42 is linked to another user' },
+      { line: 4, reason: 'email belongs to another user' },
+    ] });
+    assert.equal((await ctx.stores.users.findById(id))!.fullName, null, 'nothing was written');
+    assert.deepEqual(await importUsers(deps, second, { skipInvalid: true, update: true }), {
+      ok: true, created: 0, updated: 1, unchanged: 0, skipped: [
+        { line: 2, reason: 'username belongs to another user' },
+        { line: 3, reason: 'identity github 42 is linked to another user' },
+        { line: 4, reason: 'email belongs to another user' },
+      ],
+    });
+    const kept = (await ctx.stores.users.findById(id))!;
+    assert.deepEqual({ fullName: kept.fullName, disabled: kept.disabled, username: kept.username }, { fullName: 'Kept Again', disabled: true, username: 'kept' });
+  });
+}
