@@ -5,6 +5,8 @@ import { randomBytes } from 'node:crypto';
 import { v7 as uuidv7 } from 'uuid';
 import type { Clock } from '../clock.js';
 import { NO_PASSWORD_HASH } from '../passwords/no-password.js';
+import { AuthError } from '../errors.js';
+import { DuplicateUserError } from '../../storage/errors.js';
 import type { NewUser, SessionStore } from '../../storage/types/stores.js';
 import type { ImportBatch, UserImportStore } from '../../storage/types/user-import.js';
 import { BadLine, checkImportLine, type ImportLine } from './import-line.js';
@@ -104,7 +106,11 @@ export async function importUsers(deps: ImportDeps, source: SourceLine[], option
   const counts = { create: 0, update: 0, unchanged: 0 };
   for (let i = 0; i < planned.length; i += IMPORT_BATCH_SIZE) {
     const plans = planned.slice(i, i + IMPORT_BATCH_SIZE);
-    await deps.store.writeBatch(toBatch(plans, now), now);
+    await deps.store.writeBatch(toBatch(plans, now), now).catch((error: unknown) => {
+      if (!(error instanceof DuplicateUserError)) throw error;
+      throw new AuthError('import_invalid', `A user with an address, username or identity of lines ${plans[0]!.line.line}–${plans.at(-1)!.line.line} `
+        + `was stored while the import ran; the ${i} users before them are written. Run the import again: what is there stays unchanged.`);
+    });
     for (const plan of plans) {
       counts[plan.kind]++;
       // disabling ends every session, as an admin's disable does (create-account.ts)

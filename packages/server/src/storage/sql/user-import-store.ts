@@ -4,9 +4,10 @@
 import type { Kysely } from 'kysely';
 import type { Database } from './schema.js';
 import type { SqlConnection } from './connect.js';
-import { guard } from './errors.js';
+import { guard, isUniqueViolation } from './errors.js';
+import { DuplicateUserError } from '../errors.js';
 import { inTransaction } from './transaction.js';
-import type { ExistingUser, UserImportStore } from '../types/user-import.js';
+import type { ExistingUser, ImportBatch, UserImportStore } from '../types/user-import.js';
 import type { NewUser, UserPatch } from '../types/stores.js';
 
 /** Keys per IN list, and rows per INSERT: 11 columns × 500 stays under every backend's parameter limit. */
@@ -47,18 +48,28 @@ export function createSqlUserImportStore(conn: SqlConnection): UserImportStore {
       return found;
     }),
 
-    writeBatch: (batch, now) => guard(() => inTransaction(conn, async (trx) => {
-      for (const chunk of chunks(batch.create)) await trx.insertInto('users').values(chunk.map(toRow)).execute();
-      for (const { id, patch } of batch.update) await updateProfile(trx, id, patch, now);
-      for (const chunk of chunks(batch.identities)) {
-        await trx.insertInto('federated_identities').values(chunk.map((identity) => ({
-          id: identity.id, user_id: identity.userId, provider: identity.provider, subject: identity.subject,
-          email: identity.email, email_verified: identity.emailVerified ? 1 : 0,
-          created_at: identity.createdAt.getTime(), last_used_at: identity.lastUsedAt.getTime(),
-        }))).execute();
+    async writeBatch(batch, now) {
+      try {
+        await inTransaction(conn, (trx) => writeRows(trx, batch, now));
+      } catch (error) {
+        // a row that appeared after the checks (a registration meanwhile): the batch rolled back
+        if (isUniqueViolation(error)) throw new DuplicateUserError('email');
+        return guard(() => Promise.reject(error));
       }
-    })),
+    },
   };
+}
+
+async function writeRows(trx: Kysely<Database>, batch: ImportBatch, now: Date): Promise<void> {
+  for (const chunk of chunks(batch.create)) await trx.insertInto('users').values(chunk.map(toRow)).execute();
+  for (const { id, patch } of batch.update) await updateProfile(trx, id, patch, now);
+  for (const chunk of chunks(batch.identities)) {
+    await trx.insertInto('federated_identities').values(chunk.map((identity) => ({
+      id: identity.id, user_id: identity.userId, provider: identity.provider, subject: identity.subject,
+      email: identity.email, email_verified: identity.emailVerified ? 1 : 0,
+      created_at: identity.createdAt.getTime(), last_used_at: identity.lastUsedAt.getTime(),
+    }))).execute();
+  }
 }
 
 function toRow(user: NewUser) {

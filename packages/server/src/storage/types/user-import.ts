@@ -27,6 +27,9 @@ export interface UserImportStore {
   findUsers(keys: { ids: string[]; emails: string[]; usernameKeys: string[] }): Promise<ExistingUser[]>;
   /** Identities linked already, among the (provider, subject) pairs given. */
   findIdentities(pairs: Array<{ provider: string; subject: string }>): Promise<ExistingIdentity[]>;
-  /** Writes one batch in one transaction: all of it or, when anything fails, none of it. */
+  /**
+   * Writes one batch in one transaction: all of it or, when anything fails, none of it. A unique
+   * clash (a row written since the checks) throws DuplicateUserError.
+   */
   writeBatch(batch: ImportBatch, now: Date): Promise<void>;
 }
