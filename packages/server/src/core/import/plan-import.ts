@@ -14,20 +14,23 @@ export interface BadLineReport {
   reason: string;
 }
 
-const derived = new Map<string, [string, string]>();
+type DeriveUsernames = (email: string) => [string, string];
 
 /**
  * Usernames from the address when the line gives none: its local part made valid, then that with
- * a digest of the address. Kept per address for the one import (each is asked for twice).
+ * a digest of the address. Kept per address for one import (each is asked for twice).
  */
-export function derivedUsernames(email: string): [string, string] {
-  let pair = derived.get(email);
-  if (!pair) {
-    const local = email.split('@')[0]!.replace(/[^A-Za-z0-9_.-]/g, '_').slice(0, 32).padEnd(3, '_');
-    pair = [local, `${local.slice(0, 23)}-${createHash('sha256').update(email).digest('hex').slice(0, 8)}`];
-    derived.set(email, pair);
-  }
-  return pair;
+function usernameDeriver(): DeriveUsernames {
+  const derived = new Map<string, [string, string]>();
+  return (email) => {
+    let pair = derived.get(email);
+    if (!pair) {
+      const local = email.split('@')[0]!.replace(/[^A-Za-z0-9_.-]/g, '_').slice(0, 32).padEnd(3, '_');
+      pair = [local, `${local.slice(0, 23)}-${createHash('sha256').update(email).digest('hex').slice(0, 8)}`];
+      derived.set(email, pair);
+    }
+    return pair;
+  };
 }
 
 /** Keys claimed by earlier lines of the file, with the line that claimed each. */
@@ -45,6 +48,7 @@ class Claims {
 }
 
 interface Known {
+  derive: DeriveUsernames;
   byId: Map<string, ExistingUser>;
   byEmail: Map<string, ExistingUser>;
   byUsername: Map<string, ExistingUser>;
@@ -68,7 +72,7 @@ function checkUsername(known: Known, line: ImportLine, match: ExistingUser | und
     return twin === undefined ? { username: line.username } : `username repeats line ${twin}`;
   }
   if (match) return {};
-  const free = derivedUsernames(line.email).find((u) => !known.byUsername.has(u.toLowerCase()) && !known.usernames.has(u.toLowerCase()));
+  const free = known.derive(line.email).find((u) => !known.byUsername.has(u.toLowerCase()) && !known.usernames.has(u.toLowerCase()));
   if (!free) return 'no free username follows from the address: give one';
   known.usernames.claim(free.toLowerCase(), line.line);
   return { username: free };
@@ -107,13 +111,15 @@ function checkLine(known: Known, line: ImportLine, update: boolean): PlannedLine
 export async function planImport(
   store: UserImportStore, lines: ImportLine[], update: boolean,
 ): Promise<{ planned: PlannedLine[]; bad: BadLineReport[] }> {
+  const derive = usernameDeriver();
   const existing = await store.findUsers({
     ids: lines.flatMap((l) => (l.id ? [l.id] : [])),
     emails: lines.map((l) => l.email),
-    usernameKeys: lines.flatMap((l) => (l.username ? [l.username] : derivedUsernames(l.email))).map((u) => u.toLowerCase()),
+    usernameKeys: lines.flatMap((l) => (l.username ? [l.username] : derive(l.email))).map((u) => u.toLowerCase()),
   });
   const identities = await store.findIdentities(lines.flatMap((l) => l.identities));
   const known: Known = {
+    derive,
     byId: new Map(existing.map((u) => [u.id, u])),
     byEmail: new Map(existing.map((u) => [u.email, u])),
     byUsername: new Map(existing.map((u) => [u.usernameKey, u])),
@@ -127,6 +133,5 @@ export async function planImport(
     if (typeof outcome === 'string') bad.push({ line: line.line, reason: outcome });
     else planned.push(outcome);
   }
-  derived.clear();
   return { planned, bad };
 }
