@@ -100,6 +100,10 @@ function checkLine(known: Known, line: ImportLine, update: boolean): PlannedLine
   const match = line.id ? known.byId.get(line.id) : known.byEmail.get(line.email);
   const emailOwner = known.byEmail.get(line.email);
   if (emailOwner && emailOwner.id !== match?.id) return 'email belongs to another user';
+  // the last-admin rule lives in the admin core: an import leaves admins' role and access to it
+  if (update && match?.activeAdmin && ((line.role !== undefined && line.role !== 'admin') || line.disabled === true)) {
+    return 'an import does not demote or disable an admin: use gatehouse user role or user disable';
+  }
   const username = checkUsername(known, line, match, update);
   if (typeof username === 'string') return username;
   const newIdentities = checkIdentities(known, line, match);

@@ -10,6 +10,9 @@ import { inTransaction } from './transaction.js';
 import type { ExistingUser, ImportBatch, UserImportStore } from '../types/user-import.js';
 import type { NewUser, UserPatch } from '../types/stores.js';
 
+/** core/admin/admin.ts ADMIN_ROLE: storage sits below the core and never imports it. */
+const ADMIN_ROLE = 'admin';
+
 /** Keys per IN list, and rows per INSERT: 11 columns × 500 stays under every backend's parameter limit. */
 const CHUNK = 500;
 
@@ -27,8 +30,11 @@ export function createSqlUserImportStore(conn: SqlConnection): UserImportStore {
       const lookups = [['id', ids], ['email', emails], ['username_key', usernameKeys]] as const;
       for (const [column, keys] of lookups) {
         for (const chunk of chunks([...new Set(keys)])) {
-          const rows = await db.selectFrom('users').select(['id', 'email', 'username_key']).where(column, 'in', chunk).execute();
-          for (const row of rows) found.set(row.id, { id: row.id, email: row.email, usernameKey: row.username_key });
+          const rows = await db.selectFrom('users').select(['id', 'email', 'username_key', 'role', 'disabled']).where(column, 'in', chunk).execute();
+          for (const row of rows) {
+            const activeAdmin = row.role === ADMIN_ROLE && Number(row.disabled) === 0;
+            found.set(row.id, { id: row.id, email: row.email, usernameKey: row.username_key, activeAdmin });
+          }
         }
       }
       return [...found.values()];

@@ -3,11 +3,12 @@
 import type { NewUser, UserPatch } from './stores.js';
 import type { IdentityRecord } from './federation.js';
 
-/** Just what an import compares: the row's id, email and lowercased username. */
+/** Just what an import compares: the row's id, email and lowercased username, and whether it is an active admin. */
 export interface ExistingUser {
   id: string;
   email: string;
   usernameKey: string;
+  activeAdmin: boolean;
 }
 
 export interface ExistingIdentity {

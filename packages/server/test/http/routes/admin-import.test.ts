@@ -79,3 +79,16 @@ test('the reader stops at its bounds with 413 payload_too_large, and numbers lin
   await assert.rejects(readJsonLines(chunks('{}\n'.repeat(10)), { maxBytes: 20 }), (e: unknown) => e instanceof AuthError && e.code === 'payload_too_large');
   await assert.rejects(readJsonLines(chunks('{}\n'.repeat(10)), { maxLines: 5 }), (e: unknown) => e instanceof AuthError && e.code === 'payload_too_large');
 });
+
+test('update=true never demotes or disables an admin (the last-admin rule stays with the admin API): the line is refused', async (t) => {
+  const { ctx, token } = await setup(t);
+  for (const line of [{ email: 'root_admin@example.com', role: 'user' }, { email: 'root_admin@example.com', disabled: true }]) {
+    const res = await post(ctx, token, ndjson([line]), '?update=true');
+    assert.deepEqual(failure(res), { status: 400, code: 'import_invalid' });
+    assert.deepEqual(res.json().lines, [{ line: 1, reason: 'an import does not demote or disable an admin: use gatehouse user role or user disable' }]);
+  }
+  const admin = (await ctx.stores.users.findByLogin('root_admin@example.com'))!;
+  assert.deepEqual({ role: admin.role, disabled: admin.disabled }, { role: 'admin', disabled: false });
+  assert.deepEqual((await post(ctx, token, ndjson([{ email: 'root_admin@example.com', full_name: 'Root' }]), '?update=true')).json(),
+    { created: 0, updated: 1, unchanged: 0, skipped: [] });
+});
