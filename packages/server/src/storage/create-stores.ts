@@ -20,6 +20,7 @@ import { createSqlWebAuthnChallengeStore } from './sql/webauthn-challenge-store.
 import { createSqlFactorStore } from './sql/factor-store.js';
 import { createSqlLoginChallengeStore } from './sql/login-challenge-store.js';
 import { createSqlUserImportStore } from './sql/user-import-store.js';
+import { createSqlOAuthClientStore } from './sql/oauth-client-store.js';
 import type { RedisClient } from './redis/client.js';
 import type { SessionStore } from './types/stores.js';
 import { createMemoryRateLimits, rateLimiterClass, wrapLimiters } from './rate-limits.js';
@@ -55,6 +56,7 @@ export async function createStores(options: StoreOptions): Promise<Stores> {
     factors: createSqlFactorStore(conn),
     loginChallenges: createSqlLoginChallengeStore(conn),
     userImport: createSqlUserImportStore(conn),
+    oauthClients: createSqlOAuthClientStore(conn),
     createRateLimits: (rules) => (redis ? createRedisRateLimits(redis, `${prefix}rl:`, rules) : createMemoryRateLimits(rules)),
     ping: async () => {
       await Promise.all([sql`select 1`.execute(db), redis?.ping()]);

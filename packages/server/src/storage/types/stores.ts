@@ -1,6 +1,7 @@
 // The storage contract: what the auth core needs from a user store and a session store, named
 // after its use-cases. "Not found" is `null`. Implementations: SQL (SQLite, PostgreSQL, MySQL), Redis.
 import type { PasskeyStore, WebAuthnChallengeStore } from './passkeys.js';
+import type { OAuthClientStore } from './oauth-clients.js';
 import type { RateLimitRules, RateLimits } from './rate-limits.js';
 import type { OneTimeTokenStore } from './one-time-tokens.js';
 import type { OutboxStore } from './outbox.js';
@@ -159,6 +160,8 @@ export interface Stores {
   loginChallenges: LoginChallengeStore;
   /** Bulk reads and batched writes of `gatehouse user import` and POST /admin/users/import. */
   userImport: UserImportStore;
+  /** The OpenID Connect provider's stored clients, in the SQL database. */
+  oauthClients: OAuthClientStore;
   /** Brute-force counters where this deployment keeps shared state (memory or Redis). */
   createRateLimits(rules: RateLimitRules): RateLimits;
   /** Throws when a backend cannot be reached (for /readyz). */
