@@ -4,6 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { v7 as uuidv7 } from 'uuid';
 import type { Clock } from '../clock.js';
+import { auditOrigin, type AuditActor, type AuditSink } from '../audit.js';
 import { NO_PASSWORD_HASH } from '../passwords/no-password.js';
 import { AuthError } from '../errors.js';
 import { DuplicateUserError } from '../../storage/errors.js';
@@ -119,4 +120,18 @@ export async function importUsers(deps: ImportDeps, source: SourceLine[], option
     options.onProgress?.(Math.min(i + IMPORT_BATCH_SIZE, planned.length), planned.length);
   }
   return { ok: true, created: counts.create, updated: counts.update, unchanged: counts.unchanged, skipped };
+}
+
+/** The admin API's import: importUsers over the stores, audited under the admin who asked. */
+export function createUserImport(deps: ImportDeps & { audit: AuditSink }) {
+  return async (source: SourceLine[], options: Omit<ImportOptions, 'onProgress'>, actor: AuditActor): Promise<ImportResult> => {
+    const result = await importUsers(deps, source, options);
+    if (result.ok && result.created + result.updated > 0) {
+      deps.audit({
+        type: 'admin_users_imported', created: result.created, updated: result.updated, skipped: result.skipped.length,
+        userId: actor.userId, sessionId: actor.sessionId, ...auditOrigin(actor),
+      });
+    }
+    return result;
+  };
 }

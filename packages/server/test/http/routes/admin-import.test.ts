@@ -92,3 +92,17 @@ test('update=true never demotes or disables an admin (the last-admin rule stays 
   assert.deepEqual((await post(ctx, token, ndjson([{ email: 'root_admin@example.com', full_name: 'Root' }]), '?update=true')).json(),
     { created: 0, updated: 1, unchanged: 0, skipped: [] });
 });
+
+test('an import that writes is one audit event naming the admin and the counts, never a line or a hash', async (t) => {
+  const raw: string[] = [];
+  const ctx = await createTestApp({ LOG_LEVEL: 'info' }, { logStream: { write: (line: string) => { raw.push(line); } } });
+  t.after(() => ctx.close());
+  const admin = await registerUser(ctx.app, { username: 'root_admin' });
+  await ctx.stores.users.update(admin.userId, { role: 'admin' }, new Date(ctx.clock.now()));
+  assert.equal((await post(ctx, admin.tokens.access_token, ndjson([...LINES, { email: 'bad' }]), '?skip_invalid=true')).statusCode, 200);
+  const events = raw.map((line) => JSON.parse(line) as { audit?: Record<string, unknown> }).filter((line) => line.audit?.type === 'admin_users_imported');
+  assert.equal(events.length, 1);
+  assert.deepEqual({ ...events[0]!.audit, ip: undefined, sessionId: undefined, userAgent: undefined },
+    { type: 'admin_users_imported', created: 2, updated: 0, skipped: 1, userId: admin.userId, ip: undefined, sessionId: undefined, userAgent: undefined });
+  assert.doesNotMatch(raw.join('\n'), /pbkdf2|scrypt|ada@example/);
+});

@@ -3,13 +3,13 @@
 import type { FastifyInstance } from 'fastify';
 import { Readable } from 'node:stream';
 import { AuthError } from '../../../core/errors.js';
-import type { ImportOptions, ImportResult, SourceLine } from '../../../core/import/import-users.js';
+import type { createUserImport } from '../../../core/import/import-users.js';
 import { readJsonLines } from '../../../core/import/read-lines.js';
-import { adminGuard } from '../../admin-request.js';
+import { adminActor, adminGuard } from '../../admin-request.js';
 import { unsupportedTypeMessage } from '../../media-types.js';
 import { bearerSecurity, responses } from '../../schemas.js';
 
-export type ImportUsers = (source: SourceLine[], options: Omit<ImportOptions, 'onProgress'>) => Promise<ImportResult>;
+export type ImportUsers = ReturnType<typeof createUserImport>;
 
 /** One request's bounds: larger imports go through the CLI, or in several requests (each is idempotent). */
 export const IMPORT_MAX_BYTES = 64 * 1024 * 1024;
@@ -51,7 +51,8 @@ export function adminImportRoute(app: FastifyInstance, importUsers: ImportUsers)
       // JSON and forms have their parsers everywhere: only the NDJSON parser hands over the stream
       if (!(request.body instanceof Readable)) throw new AuthError('unsupported_media_type', unsupportedTypeMessage(request));
       const source = await readJsonLines(request.body, { maxBytes: IMPORT_MAX_BYTES, maxLines: IMPORT_MAX_LINES });
-      const result = await importUsers(source, { skipInvalid: request.query.skip_invalid === 'true', update: request.query.update === 'true' });
+      const options = { skipInvalid: request.query.skip_invalid === 'true', update: request.query.update === 'true' };
+      const result = await importUsers(source, options, adminActor(request));
       if (!result.ok) {
         throw new AuthError('import_invalid', `${result.bad.length} line(s) are bad; nothing was imported.`, { details: { lines: result.bad } });
       }
