@@ -14,6 +14,7 @@ import { formatTable, machineInfo, round2, writeReport, type Report } from './li
 import { storeVariants } from './lib/store-variants.js';
 import { buildRows, ceilingRps, runNotes, type RunResults, type StoreResults } from './lib/targets.js';
 import * as cases from './lib/cases.js';
+import { IMPORT_USERS, measureImport } from './lib/import-case.js';
 
 const RESULTS_DIR = fileURLToPath(new URL('../../bench/results', import.meta.url));
 const server = (name: string) => fileURLToPath(new URL(`./servers/${name}.js`, import.meta.url));
@@ -56,7 +57,8 @@ async function runCases(dataDir: string): Promise<RunResults> {
   const memory = await step(`memory over ${cases.MEMORY_REQUESTS} requests`, () => cases.measureMemory(t));
   await stopChild(t.gatehouse);
   const stores = await runStoreVariants(dataDir, t.ceiling, step);
-  return { me, verifyOnly, refresh, login, clientCredentials, mixed, memory: { idleMb, ...memory }, stores };
+  const imported = await step(`gatehouse user import of ${IMPORT_USERS} users on SQLite`, () => measureImport(join(dataDir, 'import')));
+  return { me, verifyOnly, refresh, login, clientCredentials, mixed, memory: { idleMb, ...memory }, stores, import: imported };
 }
 
 /** /users/me and refresh again on PostgreSQL and Redis when POSTGRES_URL / REDIS_URL are set. */

@@ -11,6 +11,7 @@ import { resolveSecret } from './config/secret.js';
 import { loadAccessKeyRing } from './config/signing-keys.js';
 import { httpSettings, oauthSettings, passwordSettings, sessionSettings, tokenSettings } from './config/slices.js';
 import { createAdminService } from './core/admin/admin.js';
+import { createUserImport } from './core/import/import-users.js';
 import { createClientRegistry } from './core/oidc/client-registry.js';
 import { createClientSecrets } from './core/oidc/client-secrets.js';
 import { createClientCredentialsGrant } from './core/oidc/client-credentials-grant.js';
@@ -135,6 +136,7 @@ async function assemble(config: Readonly<Config>, parts: GatehouseParts, opened:
     auth,
     accounts: { service: accounts, settings: mail.settings },
     admin: createAdminService({ ...deps, roles: config.roles }),
+    importUsers: createUserImport({ store: stores.userImport, sessions: stores.sessions, clock, roles: config.roles, audit }),
     clients,
     clientCredentials: createClientCredentialsGrant({ ...deps, clients }, config.accessTokenTtlSeconds),
     oauth: { service: createOAuthService(deps, auth, oauth), settings: oauth },

@@ -6,6 +6,7 @@ import type { Measurement } from './load.js';
 import type { ChainStats } from './refresh-chains.js';
 import { ratio, round2, type Row } from './report.js';
 import { HASH_CONCURRENCY } from './gatehouse.js';
+import { IMPORT_TARGET_USERS_PER_SECOND, type ImportResult } from './import-case.js';
 
 export interface RunResults {
   /** Each against the ceiling measured in the slices between its own. */
@@ -17,6 +18,8 @@ export interface RunResults {
   clientCredentials: Measurement;
   mixed: { me: Measurement; flood: Measurement };
   memory: { idleMb: number; beforeMb: number; afterMb: number; load: Measurement };
+  /** `gatehouse user import` of generated users into SQLite (docs/migrating.md, "Speed"). */
+  import: ImportResult;
   /** The store-bound cases on PostgreSQL / Redis, when configured: reported, the targets are for SQLite. */
   stores: StoreResults[];
 }
@@ -54,6 +57,12 @@ export function buildRows(r: RunResults): Row[] {
     clientCredentialsRow(r),
     mixedRow(r),
     memoryRow(r),
+    {
+      // users/s, not requests/s: off the chart, in the table
+      id: 'import', label: `user import (${r.import.users} users, SQLite)`, ratio: r.import.usersPerSecond,
+      measured: `${r.import.usersPerSecond} users/s (${r.import.seconds} s)`, target: `≥ ${IMPORT_TARGET_USERS_PER_SECOND} users/s`,
+      pass: r.import.usersPerSecond >= IMPORT_TARGET_USERS_PER_SECOND, extra: { ...r.import },
+    },
     ...r.stores.flatMap((store) => [
       reported(`me-${store.id}`, `GET /users/me (${store.label})`, store.me),
       reported(`refresh-${store.id}`, `POST /auth/refresh (${store.label})`, store.refresh, { chains: store.refresh.chains }),

@@ -12,6 +12,7 @@ import { storeOptions } from '../compose.js';
 import type { CommandSpec, Flags } from './args.js';
 import { processIo } from './prompt.js';
 import { listUsers } from './user-list.js';
+import { importUserFile, requireImportFlags } from './user-import.js';
 import { addClient, cliClientRegistry, listClients, removeClient, rotateClientSecret, showClient } from './client-commands.js';
 import type { ClientRegistry } from '../core/oidc/client-registry.js';
 import {
@@ -119,6 +120,14 @@ export const COMMANDS: readonly Command[] = [
   { name: 'user disable', flags: USER, selectsUser: true, run: userCommand((flags, ctx) => setDisabled(flags, ctx, true)) },
   { name: 'user enable', flags: USER, selectsUser: true, run: userCommand((flags, ctx) => setDisabled(flags, ctx, false)) },
   { name: 'user reset-mfa', flags: USER, selectsUser: true, run: userCommand(resetFactors) },
+  {
+    name: 'user import', argument: 'file', required: ['file'],
+    flags: { 'skip-invalid': 'boolean', update: 'boolean', from: 'string', 'hash-config': 'string' },
+    run: (flags) => {
+      requireImportFlags(flags);
+      return userCommand(importUserFile)(flags);
+    },
+  },
   {
     name: 'client add', run: clientCommand(addClient),
     flags: {

@@ -45,6 +45,8 @@ export type AuditEvent = AuditActor & (
   | { type: 'admin_user_updated'; targetUserId: string; changes: { disabled?: boolean; role?: string; emailVerified?: boolean }; revokedSessions: number }
   | { type: 'admin_user_deleted'; targetUserId: string; revokedSessions: number }
   | { type: 'admin_sessions_revoked'; targetUserId: string; revokedSessions: number }
+  /** POST /admin/users/import wrote users (docs/migrating.md): counts only, never a line. */
+  | { type: 'admin_users_imported'; created: number; updated: number; skipped: number }
   /** An admin registered, changed, deleted a client of the OpenID Connect provider, or gave it a new secret. */
   /** A machine client got an access token through the client_credentials grant. */
   | { type: 'client_token_issued'; clientId: string; scope: string }

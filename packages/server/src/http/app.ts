@@ -34,6 +34,7 @@ import { healthRoutes } from './routes/ops/health.js';
 import { rootRoute } from './routes/ops/root.js';
 import { jwksRoute, type JwksSource } from './routes/ops/jwks.js';
 import { adminRoutes } from './routes/admin/admin.js';
+import { adminImportRoute, type ImportUsers } from './routes/admin/import-users.js';
 import { adminClientsRoutes } from './routes/admin/clients.js';
 import type { ClientRegistry } from '../core/oidc/client-registry.js';
 import type { ClientCredentialsUseCase } from './routes/token/grants/client-credentials.js';
@@ -57,6 +58,8 @@ export interface AppParts {
   logger: FastifyBaseLogger;
   auth: AuthService;
   admin: AdminService;
+  /** POST /admin/users/import: core/import/ over the SQL database. */
+  importUsers: ImportUsers;
   /** The OpenID Connect provider's clients (docs/oidc.md). */
   clients: ClientRegistry;
   /** POST /token's client_credentials grant for them. */
@@ -129,6 +132,7 @@ export async function buildApp(parts: AppParts): Promise<FastifyInstance> {
   oauthRoutes(app, parts.oauth.service, parts.oauth.settings);
   federationRoutes(app, parts.federation);
   adminRoutes(app, parts.admin);
+  adminImportRoute(app, parts.importUsers);
   adminClientsRoutes(app, parts.clients);
   if (settings.metrics) metricsRoute(app, metrics.registry);
   return app;

@@ -8,6 +8,7 @@ import type { OutboxStore } from './outbox.js';
 import type { FederationStore } from './federation.js';
 import type { FactorStore, LoginChallengeStore } from './factors.js';
 import type { LoginMethodStore } from './login-methods.js';
+import type { UserImportStore } from './user-import.js';
 
 export interface UserRecord {
   id: string;
@@ -169,6 +170,8 @@ export interface Stores {
   /** Second factors and pending logins live in the SQL database, whichever store holds sessions. */
   factors: FactorStore;
   loginChallenges: LoginChallengeStore;
+  /** Bulk reads and batched writes of `gatehouse user import` and POST /admin/users/import. */
+  userImport: UserImportStore;
   /** The OpenID Connect provider's stored clients, in the SQL database. */
   oauthClients: OAuthClientStore;
   /** Brute-force counters where this deployment keeps shared state (memory or Redis). */
