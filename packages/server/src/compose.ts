@@ -22,12 +22,13 @@ import type { AccessKeyRing } from './core/tokens/key-ring.js';
 import { deriveKey, deriveSigningKeys } from './core/tokens/keys.js';
 import { createTokens } from './core/tokens/tokens.js';
 import { buildApp } from './http/app.js';
-import { createAuditLog } from './http/audit-log.js';
 import { createMetrics } from './http/metrics.js';
+import type { AuditWriter } from './jobs/audit-writer.js';
 import type { Mail } from './jobs/mail.js';
 import { createStores, type StoreOptions } from './storage/create-stores.js';
 import type { RateLimits } from './storage/types/rate-limits.js';
 import type { Stores } from './storage/types/stores.js';
+import { createAuditParts } from './compose/audit.js';
 import { createAuthService, keyedHasher, mfaParts, type EmailParts } from './compose/auth-service.js';
 import {
   breachedPasswordCheck, createFederation, createMailLayer, createOAuthService, passkeyDepsOf, runMailWorker,
@@ -59,6 +60,8 @@ export interface Gatehouse {
   warnings: string[];
   /** What the mail flows use, and the sender (docs/email.md). */
   mail: Mail;
+  /** The audit store's writer; undefined under AUDIT_LOG=off (tests flush it before reading the store). */
+  auditWriter: AuditWriter | undefined;
 }
 
 export async function createGatehouse(config: Readonly<Config>, parts: GatehouseParts = {}): Promise<Gatehouse> {
@@ -91,7 +94,8 @@ interface Opened {
 async function assemble(config: Readonly<Config>, parts: GatehouseParts, opened: Opened): Promise<Gatehouse> {
   const { stores, secret, keys, logger, clock, warning } = opened;
   const metrics = createMetrics();
-  const audit = createAuditLog(logger, metrics.observeAudit);
+  const auditParts = createAuditParts(config.audit, { store: stores.audit, clock, logger, metrics: metrics.observeAudit });
+  const { audit } = auditParts;
   const mail = createMailLayer(config, opened, { audit, metrics });
   const passwords = passwordSettings(config);
   const deps: CoreDeps = {
@@ -138,10 +142,15 @@ async function assemble(config: Readonly<Config>, parts: GatehouseParts, opened:
     ping: () => stores.ping(),
   });
   runMailWorker(app, mail, parts.mailWorker ?? true);
-  if (!parts.stores) app.addHook('onClose', async () => stores.close());
+  auditParts.attach(app);
+  // the audit events still queued are written before the stores close (or before the caller closes them)
+  app.addHook('onClose', async () => {
+    await auditParts.writer?.close();
+    if (!parts.stores) await stores.close();
+  });
   const warnings = [warning, keys.warning, config.metricsNote, oauth.publicUrl ? undefined : METADATA_OFF,
     config.passkeys ? undefined : PASSKEYS_OFF];
-  return { app, stores, warnings: warnings.filter((text): text is string => text !== undefined), mail };
+  return { app, stores, warnings: warnings.filter((text): text is string => text !== undefined), mail, auditWriter: auditParts.writer };
 }
 
 const METADATA_OFF = 'PUBLIC_URL is not set: GET /.well-known/oauth-authorization-server (RFC 8414) is not served.';

@@ -14,6 +14,7 @@ import { readIntrospectionClients, readPublicUrl, type IntrospectionClient } fro
 import { readPasskeySettings, type PasskeySettings } from './passkey-settings.js';
 import { readFederationSettings, type FederationSettings } from './federation-settings.js';
 import { readMfaSettings, type MfaSettings } from './mfa-settings.js';
+import { readAuditSettings, type AuditSettings } from './audit-settings.js';
 
 export { ConfigError, parseDuration };
 
@@ -95,6 +96,8 @@ export interface Config {
   shutdownTimeoutMs: number;
   /** Second factors and re-authentication (config/mfa-settings.ts). */
   mfa: Readonly<MfaSettings>;
+  /** The audit store: on or off, and how long events are kept (config/audit-settings.ts). */
+  audit: Readonly<AuditSettings>;
 }
 
 /** Reads `.env` from the working directory into process.env (existing variables win). */
@@ -182,6 +185,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     connectionTimeoutMs: read.duration('CONNECTION_TIMEOUT', '60s') * 1000,
     shutdownTimeoutMs: read.duration('SHUTDOWN_TIMEOUT', '10s') * 1000,
     mfa: readMfaSettings(env, (name, fallback) => read.duration(name, fallback)),
+    audit: readAuditSettings(env, (name, fallback) => read.duration(name, fallback)),
   });
 }
 

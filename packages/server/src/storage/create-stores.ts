@@ -14,6 +14,7 @@ import { createSqlFederationStore } from './sql/federation-store.js';
 import { createSessionAndUserRead } from './sql/session-and-user.js';
 import { createSqlOneTimeTokenStore } from './sql/one-time-token-store.js';
 import { createSqlOutboxStore } from './sql/outbox-store.js';
+import { createSqlAuditStore } from './sql/audit-store.js';
 import { createSqlTransaction } from './sql/account-writes.js';
 import { createSqlPasskeyStore } from './sql/passkey-store.js';
 import { createSqlWebAuthnChallengeStore } from './sql/webauthn-challenge-store.js';
@@ -48,6 +49,7 @@ export async function createStores(options: StoreOptions): Promise<Stores> {
     sessionAndUser: redisSessions || conn.sqlite ? undefined : createSessionAndUserRead(conn),
     oneTimeTokens: createSqlOneTimeTokenStore(db),
     outbox: createSqlOutboxStore(conn),
+    audit: createSqlAuditStore(db),
     transaction: createSqlTransaction(conn),
     passkeys: createSqlPasskeyStore(conn),
     webauthnChallenges: createSqlWebAuthnChallengeStore(conn),

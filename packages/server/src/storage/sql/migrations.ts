@@ -8,6 +8,7 @@ import { factorsMigration } from './migrations/0005-factors.js';
 import { federatedIdentitiesMigration } from './migrations/0006-federated-identities.js';
 import { binaryCollation } from './migrations/collation.js';
 import { passkeysMigration } from './migrations/0007-passkeys.js';
+import { auditEventsMigration } from './migrations/0010-audit-events-and-job-channels.js';
 
 const migrations: Record<string, Migration> = {
   '0001_users_and_sessions': {
@@ -80,6 +81,8 @@ const migrations: Record<string, Migration> = {
   '0006_federated_identities': federatedIdentitiesMigration,
   // Issue 16: passkeys and the challenges of their ceremonies (storage/types/passkeys.ts).
   '0007_passkeys': passkeysMigration,
+  // The audit store and the job outbox's channels (docs/architecture.md, "Events").
+  '0010_audit_events_and_job_channels': auditEventsMigration,
 };
 
 /**
