@@ -11,6 +11,7 @@ import { resolveSecret } from './config/secret.js';
 import { loadAccessKeyRing } from './config/signing-keys.js';
 import { httpSettings, oauthSettings, passwordSettings, sessionSettings, tokenSettings } from './config/slices.js';
 import { createAdminService } from './core/admin/admin.js';
+import { createAuditReader } from './core/audit-query.js';
 import { systemClock, type Clock } from './core/clock.js';
 import type { CoreDeps } from './core/context.js';
 import type { MailTemplates } from './core/email/templates.js';
@@ -138,6 +139,7 @@ async function assemble(config: Readonly<Config>, parts: GatehouseParts, opened:
     federation: createFederation({ ...deps, federation: stores.federation, passkeyStore: stores.passkeys }, auth, config, secret, logger),
     metrics,
     audit,
+    auditReader: config.audit.store ? createAuditReader(stores.audit) : undefined,
     jwks: { ring: keys.ring, clock },
     ping: () => stores.ping(),
   });

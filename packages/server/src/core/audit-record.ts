@@ -8,16 +8,27 @@ import type { AuditRecord } from '../storage/types/audit.js';
 /** The fields every event may carry, kept in columns; the rest of an event is its `data`. */
 const COLUMN_FIELDS = new Set(['type', 'userId', 'sessionId', 'ip', 'userAgent', 'targetUserId']);
 
-/** The record of `event` at `timeMs`; its id is a UUIDv7 of that time. */
+/** The last id's time and sequence: ids of one process grow strictly, even within a millisecond. */
+const last = { ms: -1, seq: 0 };
+
+/** A UUIDv7 after every earlier one of this process, and the time it encodes (not before the last). */
+function nextId(timeMs: number): { id: string; ms: number } {
+  if (timeMs > last.ms) Object.assign(last, { ms: timeMs, seq: Math.floor(Math.random() * 2 ** 20) });
+  else last.seq += 1; // a later event in the same millisecond (or a clock that stepped back)
+  return { id: uuidv7({ msecs: last.ms, seq: last.seq }), ms: last.ms };
+}
+
+/** The record of `event` at `timeMs`; its id is a UUIDv7 of that time, after every earlier one. */
 export function toAuditRecord(event: AuditEvent, timeMs: number): AuditRecord {
+  const { id, ms } = nextId(timeMs);
   const data: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(event)) {
     if (!COLUMN_FIELDS.has(key) && value !== undefined) data[key] = value;
   }
   const target = 'targetUserId' in event ? event.targetUserId : undefined;
   return {
-    id: uuidv7({ msecs: timeMs }),
-    time: new Date(timeMs),
+    id,
+    time: new Date(ms),
     type: event.type,
     actorId: event.userId ?? null,
     subjectId: target ?? event.userId ?? null,

@@ -3,6 +3,7 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type onRequestHookHandler } from 'fastify';
 import formbody from '@fastify/formbody';
 import type { AuditSink } from '../core/audit.js';
+import type { AuditReader } from '../core/audit-query.js';
 import type { AuthService } from '../core/auth-service.js';
 import type { AdminService } from '../core/admin/admin.js';
 import type { HttpSettings, OAuthSettings } from '../config/slices.js';
@@ -64,6 +65,8 @@ export interface AppParts {
   federation: FederationService;
   metrics: Metrics;
   audit: AuditSink;
+  /** The stored audit events (GET /admin/audit, GET /users/me/activity); undefined under AUDIT_LOG=off. */
+  auditReader?: AuditReader;
   jwks: JwksSource;
   /** Answers when every store does (GET /readyz). */
   ping: () => Promise<void>;
@@ -122,6 +125,10 @@ export async function buildApp(parts: AppParts): Promise<FastifyInstance> {
   oauthRoutes(app, parts.oauth.service, parts.oauth.settings);
   federationRoutes(app, parts.federation);
   adminRoutes(app, parts.admin);
+  if (parts.auditReader) {
+    (await import('./routes/admin/audit.js')).adminAuditRoute(app, parts.auditReader);
+    (await import('./routes/users/activity.js')).activityRoute(app, parts.auditReader);
+  }
   if (settings.metrics) metricsRoute(app, metrics.registry);
   return app;
 }
