@@ -12,6 +12,7 @@ import { storeOptions } from '../compose.js';
 import type { CommandSpec, Flags } from './args.js';
 import { processIo } from './prompt.js';
 import { listUsers } from './user-list.js';
+import { listAudit } from './audit-command.js';
 import {
   createUser, deleteUser, requireConfirmable, requireDeclaredRole, resetFactors, setDisabled, setPassword, setRole, verifyEmail,
   type UserCommandContext,
@@ -106,5 +107,9 @@ export const COMMANDS: readonly Command[] = [
   },
   { name: 'user disable', flags: USER, selectsUser: true, run: userCommand((flags, ctx) => setDisabled(flags, ctx, true)) },
   { name: 'user enable', flags: USER, selectsUser: true, run: userCommand((flags, ctx) => setDisabled(flags, ctx, false)) },
+  {
+    name: 'audit', flags: { user: 'string', type: 'string', since: 'string', limit: 'string', json: 'boolean' },
+    run: (flags) => withStores(settings(), async (stores) => console.log(await listAudit(stores, flags, systemClock))),
+  },
   { name: 'user reset-mfa', flags: USER, selectsUser: true, run: userCommand(resetFactors) },
 ];

@@ -31,6 +31,9 @@ Commands:
   user reset-mfa (--username U | --id ID)
                                 remove every second factor (TOTP, recovery codes) and end all
                                 their sessions, for a user who lost them
+  audit [--user U] [--type T] [--since 1h] [--limit N] [--json]
+                                the stored audit events, newest first (default 100): about one
+                                user (id, username or email), of one type, within a duration
   help, --help, -h              print this help
 
 Roles must be declared in ROLES (default user,admin). The last active admin is never demoted
