@@ -26,13 +26,14 @@ import { buildApp } from './http/app.js';
 import { createMetrics } from './http/metrics.js';
 import type { AuditWriter } from './jobs/audit-writer.js';
 import type { Mail } from './jobs/mail.js';
+import { createWebhooks, type Webhooks } from './jobs/webhooks.js';
 import { createStores, type StoreOptions } from './storage/create-stores.js';
 import type { RateLimits } from './storage/types/rate-limits.js';
 import type { Stores } from './storage/types/stores.js';
 import { createAuditParts } from './compose/audit.js';
 import { createAuthService, keyedHasher, mfaParts, type EmailParts } from './compose/auth-service.js';
 import {
-  breachedPasswordCheck, createFederation, createMailLayer, createOAuthService, passkeyDepsOf, runMailWorker,
+  breachedPasswordCheck, createFederation, createMailLayer, createOAuthService, passkeyDepsOf, runMailWorker, runWorker,
 } from './compose/capabilities.js';
 
 export { createAuthService, mfaParts, type EmailParts } from './compose/auth-service.js';
@@ -63,6 +64,8 @@ export interface Gatehouse {
   mail: Mail;
   /** The audit store's writer; undefined under AUDIT_LOG=off (tests flush it before reading the store). */
   auditWriter: AuditWriter | undefined;
+  /** The webhook admin use cases and the webhook channel's worker (docs/events.md). */
+  webhooks: Webhooks;
 }
 
 export async function createGatehouse(config: Readonly<Config>, parts: GatehouseParts = {}): Promise<Gatehouse> {
@@ -95,7 +98,11 @@ interface Opened {
 async function assemble(config: Readonly<Config>, parts: GatehouseParts, opened: Opened): Promise<Gatehouse> {
   const { stores, secret, keys, logger, clock, warning } = opened;
   const metrics = createMetrics();
-  const auditParts = createAuditParts(config.audit, { store: stores.audit, clock, logger, metrics: metrics.observeAudit });
+  const webhooks = createWebhooks({
+    endpoints: stores.webhooks, outbox: stores.outbox, key: deriveKey(secret, 'webhook-secrets'), clock, logger,
+    allowPrivate: config.audit.webhooksAllowPrivateNetworks, production: config.nodeEnv === 'production',
+  });
+  const auditParts = createAuditParts(config.audit, { store: stores.audit, clock, logger, metrics: metrics.observeAudit, also: [webhooks.subscriber] });
   const { audit } = auditParts;
   const mail = createMailLayer(config, opened, { audit, metrics });
   const passwords = passwordSettings(config);
@@ -139,12 +146,14 @@ async function assemble(config: Readonly<Config>, parts: GatehouseParts, opened:
     federation: createFederation({ ...deps, federation: stores.federation, passkeyStore: stores.passkeys }, auth, config, secret, logger),
     metrics,
     audit,
+    webhooks: webhooks.admin,
     auditReader: config.audit.store ? createAuditReader(stores.audit) : undefined,
     jwks: { ring: keys.ring, clock },
     ping: () => stores.ping(),
   });
   runMailWorker(app, mail, parts.mailWorker ?? true);
   auditParts.attach(app);
+  runWorker(app, webhooks.worker, parts.mailWorker ?? true);
   // the audit events still queued are written before the stores close (or before the caller closes them)
   app.addHook('onClose', async () => {
     await auditParts.writer?.close();
@@ -152,7 +161,7 @@ async function assemble(config: Readonly<Config>, parts: GatehouseParts, opened:
   });
   const warnings = [warning, keys.warning, config.metricsNote, oauth.publicUrl ? undefined : METADATA_OFF,
     config.passkeys ? undefined : PASSKEYS_OFF];
-  return { app, stores, warnings: warnings.filter((text): text is string => text !== undefined), mail, auditWriter: auditParts.writer };
+  return { app, stores, warnings: warnings.filter((text): text is string => text !== undefined), mail, auditWriter: auditParts.writer, webhooks };
 }
 
 const METADATA_OFF = 'PUBLIC_URL is not set: GET /.well-known/oauth-authorization-server (RFC 8414) is not served.';

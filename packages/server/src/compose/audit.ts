@@ -19,10 +19,10 @@ export interface AuditParts {
 }
 
 export function createAuditParts(
-  settings: Readonly<AuditSettings>, deps: { store: AuditStore; clock: Clock; logger: pino.Logger; metrics: AuditSubscriber },
+  settings: Readonly<AuditSettings>, deps: { store: AuditStore; clock: Clock; logger: pino.Logger; metrics: AuditSubscriber; also?: AuditSubscriber[] },
 ): AuditParts {
   const writer = settings.store ? createAuditWriter({ store: deps.store, clock: deps.clock, log: deps.logger }) : undefined;
-  const audit = createAuditLog(deps.logger, deps.metrics, ...(writer ? [writer.subscriber] : []));
+  const audit = createAuditLog(deps.logger, deps.metrics, ...(writer ? [writer.subscriber] : []), ...(deps.also ?? []));
   return {
     audit,
     writer,

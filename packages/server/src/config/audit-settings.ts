@@ -1,6 +1,7 @@
 // The audit store's settings (docs/configuration.md, "Audit log"): AUDIT_LOG=off keeps audit
 // events to the log lines and metrics (for those who ship logs elsewhere); AUDIT_RETENTION is how
-// long stored events are kept (default 90 days). Read by config.ts into Config.audit.
+// long stored events are kept (default 90 days); WEBHOOKS_ALLOW_PRIVATE_NETWORKS lets webhooks reach
+// private, loopback and link-local addresses (docs/events.md). Read by config.ts into Config.audit.
 import { ConfigError } from './config-error.js';
 
 export interface AuditSettings {
@@ -8,6 +9,8 @@ export interface AuditSettings {
   store: boolean;
   /** Stored events older than this are deleted by the sweep (AUDIT_RETENTION). */
   retentionSeconds: number;
+  /** Webhook deliveries may go to private addresses (WEBHOOKS_ALLOW_PRIVATE_NETWORKS, default false). */
+  webhooksAllowPrivateNetworks: boolean;
 }
 
 type Env = Record<string, string | undefined>;
@@ -18,5 +21,7 @@ export function readAuditSettings(env: Env, duration: (name: string, fallback: s
   if (mode !== 'on' && mode !== 'off') throw new ConfigError('AUDIT_LOG', `must be on or off; got "${mode}"`);
   const retentionSeconds = duration('AUDIT_RETENTION', '90d');
   if (retentionSeconds < 3600) throw new ConfigError('AUDIT_RETENTION', 'must be at least 1h');
-  return Object.freeze({ store: mode === 'on', retentionSeconds });
+  const allow = env.WEBHOOKS_ALLOW_PRIVATE_NETWORKS?.trim() || 'false';
+  if (allow !== 'true' && allow !== 'false') throw new ConfigError('WEBHOOKS_ALLOW_PRIVATE_NETWORKS', `must be true or false; got "${allow}"`);
+  return Object.freeze({ store: mode === 'on', retentionSeconds, webhooksAllowPrivateNetworks: allow === 'true' });
 }

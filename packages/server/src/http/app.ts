@@ -4,6 +4,7 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, t
 import formbody from '@fastify/formbody';
 import type { AuditSink } from '../core/audit.js';
 import type { AuditReader } from '../core/audit-query.js';
+import type { WebhookAdmin } from '../core/webhooks/webhook-admin.js';
 import type { AuthService } from '../core/auth-service.js';
 import type { AdminService } from '../core/admin/admin.js';
 import type { HttpSettings, OAuthSettings } from '../config/slices.js';
@@ -67,6 +68,8 @@ export interface AppParts {
   audit: AuditSink;
   /** The stored audit events (GET /admin/audit, GET /users/me/activity); undefined under AUDIT_LOG=off. */
   auditReader?: AuditReader;
+  /** The webhook endpoints' admin use cases (/admin/webhooks). */
+  webhooks?: WebhookAdmin;
   jwks: JwksSource;
   /** Answers when every store does (GET /readyz). */
   ping: () => Promise<void>;
@@ -125,6 +128,7 @@ export async function buildApp(parts: AppParts): Promise<FastifyInstance> {
   oauthRoutes(app, parts.oauth.service, parts.oauth.settings);
   federationRoutes(app, parts.federation);
   adminRoutes(app, parts.admin);
+  if (parts.webhooks) (await import('./routes/admin/webhooks.js')).adminWebhookRoutes(app, parts.webhooks);
   if (parts.auditReader) {
     (await import('./routes/admin/audit.js')).adminAuditRoute(app, parts.auditReader);
     (await import('./routes/users/activity.js')).activityRoute(app, parts.auditReader);

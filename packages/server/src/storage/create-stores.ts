@@ -15,6 +15,7 @@ import { createSessionAndUserRead } from './sql/session-and-user.js';
 import { createSqlOneTimeTokenStore } from './sql/one-time-token-store.js';
 import { createSqlOutboxStore } from './sql/outbox-store.js';
 import { createSqlAuditStore } from './sql/audit-store.js';
+import { createSqlWebhookStore } from './sql/webhook-store.js';
 import { createSqlTransaction } from './sql/account-writes.js';
 import { createSqlPasskeyStore } from './sql/passkey-store.js';
 import { createSqlWebAuthnChallengeStore } from './sql/webauthn-challenge-store.js';
@@ -50,6 +51,7 @@ export async function createStores(options: StoreOptions): Promise<Stores> {
     oneTimeTokens: createSqlOneTimeTokenStore(db),
     outbox: createSqlOutboxStore(conn),
     audit: createSqlAuditStore(db),
+    webhooks: createSqlWebhookStore(db),
     transaction: createSqlTransaction(conn),
     passkeys: createSqlPasskeyStore(conn),
     webauthnChallenges: createSqlWebAuthnChallengeStore(conn),

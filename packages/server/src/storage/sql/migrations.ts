@@ -9,6 +9,7 @@ import { federatedIdentitiesMigration } from './migrations/0006-federated-identi
 import { binaryCollation } from './migrations/collation.js';
 import { passkeysMigration } from './migrations/0007-passkeys.js';
 import { auditEventsMigration } from './migrations/0010-audit-events-and-job-channels.js';
+import { webhooksMigration } from './migrations/0011-webhooks.js';
 
 const migrations: Record<string, Migration> = {
   '0001_users_and_sessions': {
@@ -83,6 +84,8 @@ const migrations: Record<string, Migration> = {
   '0007_passkeys': passkeysMigration,
   // The audit store and the job outbox's channels (docs/architecture.md, "Events").
   '0010_audit_events_and_job_channels': auditEventsMigration,
+  // Webhook endpoints (docs/events.md, "Webhooks"); their messages ride the job outbox.
+  '0011_webhooks': webhooksMigration,
 };
 
 /**

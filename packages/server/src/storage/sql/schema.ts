@@ -67,6 +67,18 @@ export interface OutboxTable {
   channel: string;
 }
 
+/** Migration 0011: storage/types/webhooks.ts; `events` comma-separated, `secret` sealed. */
+export interface WebhookEndpointsTable {
+  id: string;
+  url: string;
+  description: string;
+  events: string;
+  secret: string;
+  disabled: number;
+  failures: number;
+  created_at: number | string;
+}
+
 /** Migration 0010: storage/types/audit.ts. */
 export interface AuditEventsTable {
   id: string;
@@ -163,6 +175,7 @@ export interface Database {
   one_time_tokens: OneTimeTokensTable;
   outbox: OutboxTable;
   audit_events: AuditEventsTable;
+  webhook_endpoints: WebhookEndpointsTable;
   passkeys: PasskeysTable;
   webauthn_challenges: WebAuthnChallengesTable;
   federated_identities: FederatedIdentitiesTable;
