@@ -25,6 +25,8 @@ export interface TestApp {
   mail: Gatehouse['mail'];
   /** The audit store's batched writer (undefined under AUDIT_LOG=off): flush() it before reading the store. */
   auditWriter: Gatehouse['auditWriter'];
+  /** The webhook admin and the webhook channel's worker (stopped under `mailWorker: false`). */
+  webhooks: Gatehouse['webhooks'];
   dir: string;
   close(): Promise<void>;
 }
@@ -60,13 +62,13 @@ export async function createTestApp(env: Record<string, string> = {}, deps: Test
   const stores = await createStores(storeOptions(config, true));
   const clock = new ManualClock(Date.UTC(2026, 0, 1, 12, 0, 0));
   const parts = { secret: TEST_SECRET, stores: deps.stores?.(stores) ?? stores, clock, logStream: deps.logStream, mailWorker: deps.mailWorker };
-  const { app, mail, auditWriter } = await createGatehouse(config, parts).catch(async (error: unknown) => {
+  const { app, mail, auditWriter, webhooks } = await createGatehouse(config, parts).catch(async (error: unknown) => {
     await stores.close();
     rmSync(dir, { recursive: true, force: true });
     throw error;
   });
   return {
-    app, config, clock, stores, mail, auditWriter, dir,
+    app, config, clock, stores, mail, auditWriter, webhooks, dir,
     async close() {
       await app.close();
       await stores.close();
