@@ -1,4 +1,4 @@
-// The audit store's settings (docs/configuration.md, "Audit log"): AUDIT_LOG=off keeps audit
+// The audit store's settings (docs/configuration.md, "Audit log and webhooks"): AUDIT_LOG=off keeps audit
 // events to the log lines and metrics (for those who ship logs elsewhere); AUDIT_RETENTION is how
 // long stored events are kept (default 90 days); WEBHOOKS_ALLOW_PRIVATE_NETWORKS lets webhooks reach
 // private, loopback and link-local addresses (docs/events.md). Read by config.ts into Config.audit.

@@ -1,4 +1,4 @@
-// Reading the audit store (docs/api.md, "Audit log"): the admin's filtered pages and a person's
+// Reading the audit store (docs/events.md, "Reading it"): the admin's filtered pages and a person's
 // own recent activity, newest first, each page with the cursor of the next.
 import type { AuditQuery, AuditRecord, AuditStore } from '../storage/types/audit.js';
 

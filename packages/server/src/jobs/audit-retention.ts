@@ -1,4 +1,4 @@
-// AUDIT_RETENTION (docs/configuration.md, "Audit log"): stored audit events older than the
+// AUDIT_RETENTION (docs/configuration.md, "Audit log and webhooks"): stored audit events older than the
 // retention are deleted in bounded chunks, so a sweep never holds a long lock. A sweeper calls
 // sweepAuditLog; runAuditRetention runs it hourly from the server's own timer.
 import type { Clock } from '../core/clock.js';
