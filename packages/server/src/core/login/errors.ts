@@ -1,5 +1,6 @@
-// The error codes of logins with a second factor, of TOTP and of re-authentication (design §12),
-// spread into core/errors.ts's one catalogue. Every one is in docs/api.md's error table.
+// The error codes of logins with a second factor, of TOTP and of re-authentication
+// (docs/architecture.md, "Factors"), spread into core/errors.ts's one catalogue. Every one is in
+// docs/api.md's error table.
 export const LOGIN_ERROR_STATUS = {
   /** The first factor passed; the body carries mfa_token and factors for POST /auth/mfa/verify. */
   mfa_required: 403,
