@@ -12,6 +12,7 @@ import { loadAccessKeyRing } from './config/signing-keys.js';
 import { httpSettings, oauthSettings, passwordSettings, sessionSettings, tokenSettings } from './config/slices.js';
 import { createAdminService } from './core/admin/admin.js';
 import { createUserImport } from './core/import/import-users.js';
+import { createAuditReader } from './core/audit-query.js';
 import { createClientRegistry } from './core/oidc/client-registry.js';
 import { createClientSecrets } from './core/oidc/client-secrets.js';
 import { createClientCredentialsGrant } from './core/oidc/client-credentials-grant.js';
@@ -27,16 +28,18 @@ import type { AccessKeyRing } from './core/tokens/key-ring.js';
 import { deriveKey, deriveSigningKeys } from './core/tokens/keys.js';
 import { createTokens } from './core/tokens/tokens.js';
 import { buildApp } from './http/app.js';
-import { createAuditLog } from './http/audit-log.js';
 import { createMetrics } from './http/metrics.js';
+import type { AuditWriter } from './jobs/audit-writer.js';
 import type { Mail } from './jobs/mail.js';
+import { createWebhooks, type Webhooks } from './jobs/webhooks.js';
 import { createStores, type StoreOptions } from './storage/create-stores.js';
 import type { RateLimits } from './storage/types/rate-limits.js';
 import type { Stores } from './storage/types/stores.js';
 import { createSweeper, sweepTargets, type Sweeper } from './jobs/sweeper.js';
+import { createAuditParts } from './compose/audit.js';
 import { createAuthService, keyedHasher, mfaParts, type EmailParts } from './compose/auth-service.js';
 import {
-  breachedPasswordCheck, createFederation, createMailLayer, createOAuthService, passkeyDepsOf, runMailWorker,
+  breachedPasswordCheck, createFederation, createMailLayer, createOAuthService, passkeyDepsOf, runMailWorker, runWorker,
 } from './compose/capabilities.js';
 
 export { createAuthService, mfaParts, type EmailParts } from './compose/auth-service.js';
@@ -67,6 +70,10 @@ export interface Gatehouse {
   mail: Mail;
   /** The job that deletes what expired in every expiring table (jobs/sweeper.ts). */
   sweeper: Sweeper;
+  /** The audit store's writer; undefined under AUDIT_LOG=off (tests flush it before reading the store). */
+  auditWriter: AuditWriter | undefined;
+  /** The webhook admin use cases and the webhook channel's worker (docs/events.md). */
+  webhooks: Webhooks;
 }
 
 export async function createGatehouse(config: Readonly<Config>, parts: GatehouseParts = {}): Promise<Gatehouse> {
@@ -99,7 +106,12 @@ interface Opened {
 async function assemble(config: Readonly<Config>, parts: GatehouseParts, opened: Opened): Promise<Gatehouse> {
   const { stores, secret, keys, logger, clock, warning } = opened;
   const metrics = createMetrics();
-  const audit = createAuditLog(logger, metrics.observeAudit);
+  const webhooks = createWebhooks({
+    endpoints: stores.webhooks, outbox: stores.outbox, key: deriveKey(secret, 'webhook-secrets'), clock, logger,
+    allowPrivate: config.audit.webhooksAllowPrivateNetworks, production: config.nodeEnv === 'production',
+  });
+  const auditParts = createAuditParts(config.audit, { store: stores.audit, clock, logger, metrics: metrics.observeAudit, also: [webhooks.subscriber] });
+  const { audit } = auditParts;
   const mail = createMailLayer(config, opened, { audit, metrics });
   const passwords = passwordSettings(config);
   const deps: CoreDeps = {
@@ -146,6 +158,8 @@ async function assemble(config: Readonly<Config>, parts: GatehouseParts, opened:
     federation: createFederation({ ...deps, federation: stores.federation, loginMethods: stores.loginMethods }, auth, config, secret, logger),
     metrics,
     audit,
+    webhooks: webhooks.admin,
+    auditReader: config.audit.store ? createAuditReader(stores.audit) : undefined,
     jwks: { ring: keys.ring, clock },
     ping: () => stores.ping(),
   });
@@ -153,10 +167,18 @@ async function assemble(config: Readonly<Config>, parts: GatehouseParts, opened:
   const sweeper = createSweeper({ targets: sweepTargets(stores), clock, log: logger });
   app.addHook('onReady', async () => sweeper.start());
   app.addHook('preClose', async () => sweeper.stop());
-  if (!parts.stores) app.addHook('onClose', async () => stores.close());
+  auditParts.attach(app);
+  runWorker(app, webhooks.worker, parts.mailWorker ?? true);
+  // the audit events still queued are written before the stores close (or before the caller closes them)
+  app.addHook('onClose', async () => {
+    await auditParts.writer?.close();
+    if (!parts.stores) await stores.close();
+  });
   const warnings = [warning, keys.warning, config.metricsNote, oauth.publicUrl ? undefined : METADATA_OFF,
     config.passkeys ? undefined : PASSKEYS_OFF];
-  return { app, stores, warnings: warnings.filter((text): text is string => text !== undefined), mail, sweeper };
+  return {
+    app, stores, warnings: warnings.filter((text): text is string => text !== undefined), mail, sweeper, auditWriter: auditParts.writer, webhooks,
+  };
 }
 
 /** The OpenID Connect provider's clients: those of OIDC_CLIENTS and the stored ones. */

@@ -25,6 +25,10 @@ export interface TestApp {
   mail: Gatehouse['mail'];
   /** The job that deletes expired rows (jobs/sweeper.ts): tests call sweepOnce(). */
   sweeper: Gatehouse['sweeper'];
+  /** The audit store's batched writer (undefined under AUDIT_LOG=off): flush() it before reading the store. */
+  auditWriter: Gatehouse['auditWriter'];
+  /** The webhook admin and the webhook channel's worker (stopped under `mailWorker: false`). */
+  webhooks: Gatehouse['webhooks'];
   dir: string;
   close(): Promise<void>;
 }
@@ -62,13 +66,13 @@ export async function createTestApp(env: Record<string, string> = {}, deps: Test
   const stores = await createStores(storeOptions(config, true));
   const clock = new ManualClock(Date.UTC(2026, 0, 1, 12, 0, 0));
   const parts = { secret: TEST_SECRET, stores: deps.stores?.(stores) ?? stores, clock, logStream: deps.logStream, mailWorker: deps.mailWorker };
-  const { app, mail, sweeper } = await createGatehouse(config, parts).catch(async (error: unknown) => {
+  const { app, mail, sweeper, auditWriter, webhooks } = await createGatehouse(config, parts).catch(async (error: unknown) => {
     await stores.close();
     rmSync(dir, { recursive: true, force: true });
     throw error;
   });
   return {
-    app, config, clock, stores, mail, sweeper, dir,
+    app, config, clock, stores, mail, sweeper, auditWriter, webhooks, dir,
     async close() {
       await app.close();
       await stores.close();

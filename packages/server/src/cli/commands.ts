@@ -13,6 +13,7 @@ import type { CommandSpec, Flags } from './args.js';
 import { processIo } from './prompt.js';
 import { listUsers } from './user-list.js';
 import { importUserFile, requireImportFlags } from './user-import.js';
+import { listAudit } from './audit-command.js';
 import { addClient, cliClientRegistry, listClients, removeClient, rotateClientSecret, showClient } from './client-commands.js';
 import type { ClientRegistry } from '../core/oidc/client-registry.js';
 import {
@@ -119,6 +120,10 @@ export const COMMANDS: readonly Command[] = [
   },
   { name: 'user disable', flags: USER, selectsUser: true, run: userCommand((flags, ctx) => setDisabled(flags, ctx, true)) },
   { name: 'user enable', flags: USER, selectsUser: true, run: userCommand((flags, ctx) => setDisabled(flags, ctx, false)) },
+  {
+    name: 'audit', flags: { user: 'string', type: 'string', since: 'string', limit: 'string', json: 'boolean' },
+    run: (flags) => withStores(settings(), async (stores) => console.log(await listAudit(stores, flags, systemClock))),
+  },
   { name: 'user reset-mfa', flags: USER, selectsUser: true, run: userCommand(resetFactors) },
   {
     name: 'user import', argument: 'file', required: ['file'],

@@ -38,6 +38,9 @@ Commands:
                                 and a bad line writes nothing unless --skip-invalid; users
                                 there already (by id or email) stay as they are unless
                                 --update (docs/migrating.md)
+  audit [--user U] [--type T] [--since 1h] [--limit N] [--json]
+                                the stored audit events, newest first (default 100): about one
+                                user (id, username or email), of one type, within a duration
   client add [--client-id ID] [--name N] [--redirect-uris U,U]
                                 register an OpenID Connect client; its secret is printed once;
                                 also --post-logout-redirect-uris U,U, --grant-types G,G,

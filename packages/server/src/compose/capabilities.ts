@@ -20,6 +20,7 @@ import { createBreachedPasswords } from '../core/passwords/breached.js';
 import { deriveKey } from '../core/tokens/keys.js';
 import type { Metrics } from '../http/metrics.js';
 import { createMail, type Mail } from '../jobs/mail.js';
+import type { OutboxWorker } from '../jobs/outbox-worker.js';
 import type { FederationStore } from '../storage/types/federation.js';
 import type { LoginMethodStore } from '../storage/types/login-methods.js';
 import type { Stores } from '../storage/types/stores.js';
@@ -44,8 +45,11 @@ export function createMailLayer(config: Readonly<Config>, opened: MailParts, sin
 
 /** The sender runs from ready to close; closing waits for a delivery in flight (bounded), before the stores close. */
 export function runMailWorker(app: FastifyInstance, mail: Mail, start: boolean): void {
-  const worker = mail.worker;
-  if (!worker) return;
+  if (mail.worker) runWorker(app, mail.worker, start);
+}
+
+/** A job outbox worker runs from ready to close; closing waits for its deliveries (bounded), before the stores close. */
+export function runWorker(app: FastifyInstance, worker: OutboxWorker, start: boolean): void {
   if (start) app.addHook('onReady', async () => worker.start());
   app.addHook('preClose', async () => worker.stop());
 }

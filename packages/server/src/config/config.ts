@@ -15,6 +15,7 @@ import { readPasskeySettings, type PasskeySettings } from './passkey-settings.js
 import { readFederationSettings, type FederationSettings } from './federation-settings.js';
 import { readOidcClients, type DeclaredClient } from './oidc-settings.js';
 import { readMfaSettings, type MfaSettings } from './mfa-settings.js';
+import { readAuditSettings, type AuditSettings } from './audit-settings.js';
 
 export { ConfigError, parseDuration };
 
@@ -98,6 +99,8 @@ export interface Config {
   shutdownTimeoutMs: number;
   /** Second factors and re-authentication (config/mfa-settings.ts). */
   mfa: Readonly<MfaSettings>;
+  /** The audit store: on or off, and how long events are kept (config/audit-settings.ts). */
+  audit: Readonly<AuditSettings>;
 }
 
 /** Reads `.env` from the working directory into process.env (existing variables win). */
@@ -186,6 +189,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     connectionTimeoutMs: read.duration('CONNECTION_TIMEOUT', '60s') * 1000,
     shutdownTimeoutMs: read.duration('SHUTDOWN_TIMEOUT', '10s') * 1000,
     mfa: readMfaSettings(env, (name, fallback) => read.duration(name, fallback)),
+    audit: readAuditSettings(env, (name, fallback) => read.duration(name, fallback)),
   });
 }
 

@@ -7,6 +7,7 @@ import { PASSKEY_ERRORS } from './passkeys/errors.js';
 import { FEDERATION_ERRORS } from './federation/errors.js';
 import { LOGIN_ERROR_STATUS } from './login/errors.js';
 import { IMPORT_ERROR_STATUS } from './import/errors.js';
+import { WEBHOOK_ERRORS } from './webhooks/errors.js';
 import { OIDC_ERRORS } from './oidc/errors.js';
 
 export const ERROR_STATUS = {
@@ -54,6 +55,7 @@ export const ERROR_STATUS = {
   ...FEDERATION_ERRORS,
   ...LOGIN_ERROR_STATUS,
   ...IMPORT_ERROR_STATUS,
+  ...WEBHOOK_ERRORS,
   ...OIDC_ERRORS,
 } as const;
 

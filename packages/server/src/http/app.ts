@@ -3,6 +3,8 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type onRequestHookHandler } from 'fastify';
 import formbody from '@fastify/formbody';
 import type { AuditSink } from '../core/audit.js';
+import type { AuditReader } from '../core/audit-query.js';
+import type { WebhookAdmin } from '../core/webhooks/webhook-admin.js';
 import type { AuthService } from '../core/auth-service.js';
 import type { AdminService } from '../core/admin/admin.js';
 import type { HttpSettings, OAuthSettings } from '../config/slices.js';
@@ -74,6 +76,10 @@ export interface AppParts {
   federation: FederationService;
   metrics: Metrics;
   audit: AuditSink;
+  /** The stored audit events (GET /admin/audit, GET /users/me/activity); undefined under AUDIT_LOG=off. */
+  auditReader?: AuditReader;
+  /** The webhook endpoints' admin use cases (/admin/webhooks). */
+  webhooks?: WebhookAdmin;
   jwks: JwksSource;
   /** Answers when every store does (GET /readyz). */
   ping: () => Promise<void>;
@@ -133,6 +139,11 @@ export async function buildApp(parts: AppParts): Promise<FastifyInstance> {
   federationRoutes(app, parts.federation);
   adminRoutes(app, parts.admin);
   adminImportRoute(app, parts.importUsers);
+  if (parts.webhooks) (await import('./routes/admin/webhooks.js')).adminWebhookRoutes(app, parts.webhooks);
+  if (parts.auditReader) {
+    (await import('./routes/admin/audit.js')).adminAuditRoute(app, parts.auditReader);
+    (await import('./routes/users/activity.js')).activityRoute(app, parts.auditReader);
+  }
   adminClientsRoutes(app, parts.clients);
   if (settings.metrics) metricsRoute(app, metrics.registry);
   return app;

@@ -14,6 +14,8 @@ import { createSqlFederationStore } from './sql/federation-store.js';
 import { createSessionAndUserRead } from './sql/session-and-user.js';
 import { createSqlOneTimeTokenStore } from './sql/one-time-token-store.js';
 import { createSqlOutboxStore } from './sql/outbox-store.js';
+import { createSqlAuditStore } from './sql/audit-store.js';
+import { createSqlWebhookStore } from './sql/webhook-store.js';
 import { createSqlTransaction } from './sql/account-writes.js';
 import { createSqlLoginMethodStore } from './sql/login-method-store.js';
 import { createSqlPasskeyStore } from './sql/passkey-store.js';
@@ -51,6 +53,8 @@ export async function createStores(options: StoreOptions): Promise<Stores> {
     sessionAndUser: redisSessions || conn.sqlite ? undefined : createSessionAndUserRead(conn),
     oneTimeTokens: createSqlOneTimeTokenStore(db),
     outbox: createSqlOutboxStore(conn),
+    audit: createSqlAuditStore(db),
+    webhooks: createSqlWebhookStore(db),
     transaction: createSqlTransaction(conn),
     passkeys: createSqlPasskeyStore(conn),
     loginMethods: createSqlLoginMethodStore(conn),

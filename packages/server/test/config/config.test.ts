@@ -99,6 +99,7 @@ test('with no variables set, every setting takes its documented default', () => 
     metricsToken: undefined,
     metricsAllow: undefined,
     mfa: { reauthMaxAgeSeconds: 600, totpIssuer: 'Gatehouse' },
+    audit: { store: true, retentionSeconds: 90 * 86_400, webhooksAllowPrivateNetworks: false },
   };
   assert.deepEqual({ ...loadConfig({}) }, expected);
 });

@@ -10,6 +10,7 @@ import { describeFederationStore } from './contract/federation.js';
 import { postgres, sqlBackends, unavailable } from './backends.js';
 import { describeOneTimeTokenStore } from './contract/one-time-tokens.js';
 import { describeOutboxStore } from './contract/outbox.js';
+import { describeAuditStore } from './contract/audit.js';
 import { describeAccountWrites } from './contract/account-writes.js';
 import { describeFactorStores } from './contract/factors.js';
 import { describeOAuthClientStore } from './contract/oauth-clients.js';
@@ -84,6 +85,17 @@ for (const { backend, variable } of sqlBackends) {
       second: second?.outbox ?? stores.outbox,
       async close() {
         await second?.close();
+        await stores.close();
+        await drop();
+      },
+    };
+  });
+  describeAuditStore(backend.name, skip, async () => {
+    const { url, drop } = await backend.create();
+    const stores = await createStores({ databaseUrl: url, migrate: true });
+    return {
+      audit: stores.audit,
+      async close() {
         await stores.close();
         await drop();
       },

@@ -8,6 +8,8 @@ import { factorsMigration } from './migrations/0005-factors.js';
 import { federatedIdentitiesMigration } from './migrations/0006-federated-identities.js';
 import { binaryCollation } from './migrations/collation.js';
 import { passkeysMigration } from './migrations/0007-passkeys.js';
+import { auditEventsMigration } from './migrations/0010-audit-events-and-job-channels.js';
+import { webhooksMigration } from './migrations/0011-webhooks.js';
 import { oauthClientsMigration } from './migrations/0014-oauth-clients.js';
 
 const migrations: Record<string, Migration> = {
@@ -81,6 +83,10 @@ const migrations: Record<string, Migration> = {
   '0006_federated_identities': federatedIdentitiesMigration,
   // Passkeys (docs/passkeys.md): the passkeys and the challenges of their ceremonies (storage/types/passkeys.ts).
   '0007_passkeys': passkeysMigration,
+  // The audit store and the job outbox's channels (docs/architecture.md, "Events").
+  '0010_audit_events_and_job_channels': auditEventsMigration,
+  // Webhook endpoints (docs/events.md, "Webhooks"); their messages ride the job outbox.
+  '0011_webhooks': webhooksMigration,
   // The OpenID Connect provider's clients (docs/oidc.md).
   '0014_oauth_clients': oauthClientsMigration,
 };

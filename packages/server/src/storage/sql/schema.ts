@@ -63,6 +63,34 @@ export interface OutboxTable {
   last_error: string | null;
   /** 1 once delivery was given up: never claimed again. */
   given_up: number;
+  /** Migration 0010: which deliverer takes the row (mail, webhook); defaults to mail. */
+  channel: string;
+}
+
+/** Migration 0011: storage/types/webhooks.ts; `events` comma-separated, `secret` sealed. */
+export interface WebhookEndpointsTable {
+  id: string;
+  url: string;
+  description: string;
+  events: string;
+  secret: string;
+  disabled: number;
+  failures: number;
+  created_at: number | string;
+}
+
+/** Migration 0010: storage/types/audit.ts. */
+export interface AuditEventsTable {
+  id: string;
+  time: number | string;
+  type: string;
+  actor_id: string | null;
+  subject_id: string | null;
+  ip: string | null;
+  user_agent: string | null;
+  session_id: string | null;
+  /** JSON of the event's own fields. */
+  data: string;
 }
 
 /** Migration 0007: PasskeyRecord; the credential id is looked up by its SHA-256 (ids run to 1,023 bytes). */
@@ -155,6 +183,8 @@ export interface Database {
   sessions: SessionsTable;
   one_time_tokens: OneTimeTokensTable;
   outbox: OutboxTable;
+  audit_events: AuditEventsTable;
+  webhook_endpoints: WebhookEndpointsTable;
   passkeys: PasskeysTable;
   webauthn_challenges: WebAuthnChallengesTable;
   federated_identities: FederatedIdentitiesTable;

@@ -5,6 +5,8 @@ import type { OAuthClientStore } from './oauth-clients.js';
 import type { RateLimitRules, RateLimits } from './rate-limits.js';
 import type { OneTimeTokenStore } from './one-time-tokens.js';
 import type { OutboxStore } from './outbox.js';
+import type { AuditStore } from './audit.js';
+import type { WebhookStore } from './webhooks.js';
 import type { FederationStore } from './federation.js';
 import type { FactorStore, LoginChallengeStore } from './factors.js';
 import type { LoginMethodStore } from './login-methods.js';
@@ -156,6 +158,10 @@ export interface Stores {
   sessions: SessionStore;
   oneTimeTokens: OneTimeTokenStore;
   outbox: OutboxStore;
+  /** The audit log's records, in the SQL database whichever store holds sessions. */
+  audit: AuditStore;
+  /** Webhook endpoints, in the SQL database. */
+  webhooks: WebhookStore;
   /** Runs `work` in one transaction of the SQL database: it commits when `work` resolves and rolls back when it throws. */
   transaction<T>(work: (writes: AccountWrites) => Promise<T>): Promise<T>;
   /** Identities linked from other providers and their logins in flight (always in the SQL database). */
