@@ -61,6 +61,7 @@ export function createFederation(
     finishFirstFactor: (user, ctx) => auth.finishFirstFactor(user, 'fed', ctx),
     passkeyCount: async (userId) => (await deps.passkeyStore.listForUser(userId)).length,
     logFailure: (err: unknown) => logger.warn({ err }, 'federated sign-in failed'),
+    credentials: auth.credentials,
   }, config.federation);
 }
 

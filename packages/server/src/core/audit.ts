@@ -53,6 +53,10 @@ export type AuditEvent = AuditActor & (
   | { type: 'magic_link_requested' }
   | { type: 'email_change_requested' }
   | { type: 'email_changed' }
+  /** A pending address change was cancelled from the old address's "this wasn't me" link; every session ended. */
+  | { type: 'email_change_cancelled'; revokedSessions: number }
+  /** A way into the account changed (core/accounts/credential-aftermath.ts): the other sessions ended, pending links died. */
+  | { type: 'credential_changed'; change: string; revokedSessions: number }
   | { type: 'profile_updated'; fields: string[] }
   /** Only the id stays: the account's personal data is gone with it. */
   | { type: 'account_deleted'; revokedSessions: number }

@@ -12,7 +12,7 @@ import { mfaParts } from '../../src/compose.js';
 import { base32Encode } from '../../src/core/mfa/base32.js';
 import { SmtpSink } from '../mail/smtp-sink.js';
 import { codeAt, enrolTotp, passwordLogin, verifyMfa } from './routes/mfa/mfa-helpers.js';
-import { newAuthenticator } from '../passkeys/passkey-flow.js';
+import { loginOptions, newAuthenticator, verifyLogin } from '../passkeys/passkey-flow.js';
 
 const STALE_MS = 10 * 60_000; // past REAUTH_MAX_AGE (5m), inside the access token's 15 minutes
 
@@ -122,6 +122,8 @@ describe('changing a way in', async () => {
     return base32Encode(key);
   }
 
+  const reauthOptions = async (token: string) => (await post('/auth/reauthenticate/passkey/options', token)).json();
+
   describe('the aftermath of each operation', async () => {
     /** A user with a pending email change, a caller session signed in just now, and another session. */
     async function scene(withTotp: boolean) {
@@ -173,18 +175,77 @@ describe('changing a way in', async () => {
     test('passkey added, then removed', async () => {
       const s = await scene(false);
       const authenticator = newAuthenticator();
+      h.clock.advance(1000);
       const options = (await post('/users/me/passkeys/options', s.caller.access_token)).json();
       const added = await post('/users/me/passkeys', s.caller.access_token, { response: authenticator.create(options) });
       await expectAftermath(s, added);
       const after = JSON.parse(added.body) as Pair & { id: string };
-      const removed = await del(`/users/me/passkeys/${after.id}`, after.access_token);
+      // the account has a passkey now: a password sign-in no longer covers it, and the passkey is younger than this one
+      assertError(await del(`/users/me/passkeys/${after.id}`, after.access_token), 403, 'stronger_reauthentication_required');
+      assertError(await post('/auth/reauthenticate', after.access_token, { passkey: authenticator.get(await reauthOptions(after.access_token)) }),
+        403, 'factor_too_new');
+      h.clock.advance(1000);
+      const signedIn = await verifyLogin(h.app, authenticator.get(await loginOptions(h.app)));
+      assert.equal(signedIn.statusCode, 200, signedIn.body);
+      const removed = await del(`/users/me/passkeys/${after.id}`, signedIn.json().access_token);
       assert.equal(removed.statusCode, 200, removed.body);
+      assert.equal(typeof removed.json().refresh_token, 'string');
     });
     test('email change request', async () => {
       const s = await scene(false);
       const res = await post('/users/me/email', s.caller.access_token, { new_email: `${s.user.username}.other@example.com`, current_password: s.user.password });
       await expectAftermath(s, res, false);
       assert.ok((await sink.nextMail(`${s.user.username}.other@example.com`)).token);
+    });
+  });
+
+  describe('finding 3: a pending email change dies with every remedy, and the notice can cancel it', async () => {
+    /** A user whose address change to an intruder's is pending: the confirmation link and the owner's notice. */
+    async function pending() {
+      const user = await registerUser(h.app);
+      const res = await post('/users/me/email', user.tokens.access_token, { new_email: `${user.username}.thief@example.com` });
+      assert.equal(res.statusCode, 202, res.body);
+      const confirm = (await sink.nextMail(`${user.username}.thief@example.com`)).token!;
+      const notice = await sink.nextMail(user.email);
+      return { user, pair: res.json() as Pair, confirm, notice };
+    }
+    const confirmChange = (token: string) => h.app.inject({ method: 'POST', url: '/auth/email/change/confirm', payload: { token } });
+
+    test('a password reset cancels it', async () => {
+      const { user, confirm } = await pending();
+      assert.equal((await h.app.inject({ method: 'POST', url: '/auth/password/forgot', payload: { email: user.email } })).statusCode, 202);
+      const reset = await sink.nextMail(user.email);
+      const done = await h.app.inject({ method: 'POST', url: '/auth/password/reset', payload: { token: reset.token, new_password: 'a brand new passphrase 7' } });
+      assert.ok(done.statusCode < 300, done.body);
+      assertError(await confirmChange(confirm), 400, 'link_invalid');
+    });
+
+    test('a password change cancels it', async () => {
+      const { user, pair, confirm } = await pending();
+      const res = await post('/users/me/password', pair.access_token, { current_password: user.password, new_password: 'a brand new passphrase 7' });
+      assert.equal(res.statusCode, 200, res.body);
+      assertError(await confirmChange(confirm), 400, 'link_invalid');
+    });
+
+    test('"log out everywhere" cancels it', async () => {
+      const { pair, confirm } = await pending();
+      const res = await h.app.inject({ method: 'POST', url: '/auth/logout', headers: bearer(pair.access_token), payload: { scope: 'global' } });
+      assert.ok(res.statusCode < 300, res.body);
+      assertError(await confirmChange(confirm), 400, 'link_invalid');
+    });
+
+    test('the notice\'s "this wasn\'t me" link cancels it and ends every session, once', async () => {
+      const { user, pair, confirm, notice } = await pending();
+      const other = (await passwordLogin(h.app, user)).json() as Pair;
+      assert.match(notice.link ?? '', /\/cancel-email-change\?token=/);
+      const cancel = () => h.app.inject({ method: 'POST', url: '/auth/email/change/cancel', payload: { token: notice.token } });
+      const res = await cancel();
+      assert.equal(res.statusCode, 200, res.body);
+      assert.equal(res.json().email, user.email);
+      assertError(await confirmChange(confirm), 400, 'link_invalid');
+      assertError(await refresh(h.app, pair), 401, 'session_revoked');
+      assertError(await refresh(h.app, other), 401, 'session_revoked');
+      assertError(await cancel(), 400, 'link_invalid');
     });
   });
 });

@@ -14,6 +14,7 @@ import { createTickets } from './tickets.js';
 import type { FederationStore } from '../../storage/types/federation.js';
 import type { UserStore } from '../../storage/types/stores.js';
 import type { RateLimits } from '../../storage/types/rate-limits.js';
+import type { CredentialRule } from '../accounts/credential-rule.js';
 
 export interface FederationDeps {
   users: UserStore;
@@ -27,6 +28,8 @@ export interface FederationDeps {
   /** The user's passkeys: each is a way to log in, so an identity beside one may be unlinked. */
   passkeyCount(userId: string): Promise<number>;
   logFailure: (error: unknown) => void;
+  /** The rule for changing a way in (docs/hardening.md, "Changing a way in"): linking and unlinking follow it. */
+  credentials: CredentialRule;
 }
 
 export type FederationService = ReturnType<typeof createFederationService>;
@@ -36,7 +39,7 @@ export function createFederationService(deps: FederationDeps, settings: Federati
   const providers = createProviders(settings);
   const redirects = createRedirects(settings);
   const tickets = createTickets({ store: deps.federation, clock: deps.clock, key: deps.key });
-  const accounts = createAccountResolver({ ...deps, signup: settings.signup });
+  const accounts = createAccountResolver({ ...deps, signup: settings.signup, afterCredentialChange: deps.credentials.after });
   return {
     providers: providers.list,
     start: createLoginStart({ providers, redirects, tickets, limits: deps.limits }),
@@ -44,6 +47,7 @@ export function createFederationService(deps: FederationDeps, settings: Federati
     exchange: createCodeExchange({ tickets, users: deps.users, audit: deps.audit, finishFirstFactor: deps.finishFirstFactor }),
     ...createIdentityManagement({
       federation: deps.federation, users: deps.users, providers, redirects, tickets, audit: deps.audit, publicUrl, passkeyCount: deps.passkeyCount,
+      credentials: deps.credentials,
     }),
     /** Whether the pending-login cookie must be Secure (PUBLIC_URL is https). */
     secureCookie: settings.secureCookie,

@@ -2,7 +2,8 @@
 // SHA-256 of the token, bound to a purpose and a user, single use by compare-and-swap, and
 // superseded by a newer token of the same purpose.
 
-export type OneTimePurpose = 'verify_email' | 'reset_password' | 'change_email' | 'magic_link';
+/** email_change_cancel: the old address's "this wasn't me" link, which cancels a pending change. */
+export type OneTimePurpose = 'verify_email' | 'reset_password' | 'change_email' | 'magic_link' | 'email_change_cancel';
 
 export interface OneTimeTokenRecord {
   /** SHA-256 (hex) of the token; the token itself is never stored. */
