@@ -57,6 +57,8 @@ export function setupPasskeys({ client, element, say }: PanelParts): { render(lo
         if (again.code !== 'factor_too_new') throw again;
         await client.loginWithPasskey();
       });
+      // the page redraws for the new session: let its reads finish before the change ends that session
+      await render(true);
       await client.passkeys.delete(id);
     });
     await render(true);
