@@ -11,6 +11,10 @@ import { resolveSecret } from './config/secret.js';
 import { loadAccessKeyRing } from './config/signing-keys.js';
 import { httpSettings, oauthSettings, passwordSettings, sessionSettings, tokenSettings } from './config/slices.js';
 import { createAdminService } from './core/admin/admin.js';
+import { createClientRegistry } from './core/oidc/client-registry.js';
+import { createClientSecrets } from './core/oidc/client-secrets.js';
+import { createClientCredentialsGrant } from './core/oidc/client-credentials-grant.js';
+import { declaredClientRecords } from './core/oidc/declared-clients.js';
 import { systemClock, type Clock } from './core/clock.js';
 import type { CoreDeps } from './core/context.js';
 import type { MailTemplates } from './core/email/templates.js';
@@ -121,12 +125,15 @@ async function assemble(config: Readonly<Config>, parts: GatehouseParts, opened:
     email, mfa, passkey: ceremonies?.assertion, exportFrom: { passkeys: stores.passkeys, federation: stores.federation },
   });
   const oauth = oauthSettings(config);
+  const clients = clientRegistry(config, stores, secret, deps);
   const app = await buildApp({
     settings: httpSettings(config),
     logger,
     auth,
     accounts: { service: accounts, settings: mail.settings },
     admin: createAdminService({ ...deps, roles: config.roles }),
+    clients,
+    clientCredentials: createClientCredentialsGrant({ ...deps, clients }, config.accessTokenTtlSeconds),
     oauth: { service: createOAuthService(deps, auth, oauth), settings: oauth },
     // a passkey login ends through the login state machine, like every other login
     passkeys: passkeyDeps && ceremonies && createPasskeyService(passkeyDeps, ceremonies,
@@ -142,6 +149,13 @@ async function assemble(config: Readonly<Config>, parts: GatehouseParts, opened:
   const warnings = [warning, keys.warning, config.metricsNote, oauth.publicUrl ? undefined : METADATA_OFF,
     config.passkeys ? undefined : PASSKEYS_OFF];
   return { app, stores, warnings: warnings.filter((text): text is string => text !== undefined), mail };
+}
+
+/** The OpenID Connect provider's clients: those of OIDC_CLIENTS and the stored ones. */
+function clientRegistry(config: Readonly<Config>, stores: Stores, secret: string, { clock, audit }: CoreDeps) {
+  const secrets = createClientSecrets(deriveKey(secret, 'oauth-client-secret'));
+  const declared = declaredClientRecords(config.oidcClients, secrets, new Date(clock.now()));
+  return createClientRegistry({ store: stores.oauthClients, declared, secrets, clock, audit });
 }
 
 const METADATA_OFF = 'PUBLIC_URL is not set: GET /.well-known/oauth-authorization-server (RFC 8414) is not served.';

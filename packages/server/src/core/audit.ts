@@ -45,6 +45,10 @@ export type AuditEvent = AuditActor & (
   | { type: 'admin_user_updated'; targetUserId: string; changes: { disabled?: boolean; role?: string; emailVerified?: boolean }; revokedSessions: number }
   | { type: 'admin_user_deleted'; targetUserId: string; revokedSessions: number }
   | { type: 'admin_sessions_revoked'; targetUserId: string; revokedSessions: number }
+  /** An admin registered, changed, deleted a client of the OpenID Connect provider, or gave it a new secret. */
+  /** A machine client got an access token through the client_credentials grant. */
+  | { type: 'client_token_issued'; clientId: string; scope: string }
+  | { type: 'admin_client_changed'; change: 'created' | 'updated' | 'secret_rotated' | 'deleted'; clientId: string }
   // Mail flows (core/email): `userId` is absent where the address has no account.
   | { type: 'email_verification_sent' }
   | { type: 'email_verified' }

@@ -40,7 +40,7 @@ export interface AuthService {
   reauthenticate(auth: Authenticated, proof: ReauthenticationProof, ctx: RequestContext): Promise<TokenPair>;
   /** Throws 403 reauthentication_required unless the caller's auth_time is within REAUTH_MAX_AGE. */
   requireRecentAuth: RecentAuthCheck;
-  /** The proof a change of a way in needs, and its aftermath (docs/hardening.md, "Changing a way in"). */
+  /** The proof a change of a way in needs, and its aftermath (docs/architecture.md, "Changing a way in"). */
   credentials: CredentialRule;
   mfa: {
     factorSummary(userId: string): Promise<FactorSummary>;

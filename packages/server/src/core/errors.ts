@@ -6,6 +6,7 @@ import { EMAIL_ERROR_STATUS } from './email/errors.js';
 import { PASSKEY_ERRORS } from './passkeys/errors.js';
 import { FEDERATION_ERRORS } from './federation/errors.js';
 import { LOGIN_ERROR_STATUS } from './login/errors.js';
+import { OIDC_ERRORS } from './oidc/errors.js';
 
 export const ERROR_STATUS = {
   validation_failed: 400,
@@ -51,6 +52,7 @@ export const ERROR_STATUS = {
   ...PASSKEY_ERRORS,
   ...FEDERATION_ERRORS,
   ...LOGIN_ERROR_STATUS,
+  ...OIDC_ERRORS,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

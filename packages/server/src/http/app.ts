@@ -34,6 +34,9 @@ import { healthRoutes } from './routes/ops/health.js';
 import { rootRoute } from './routes/ops/root.js';
 import { jwksRoute, type JwksSource } from './routes/ops/jwks.js';
 import { adminRoutes } from './routes/admin/admin.js';
+import { adminClientsRoutes } from './routes/admin/clients.js';
+import type { ClientRegistry } from '../core/oidc/client-registry.js';
+import type { ClientCredentialsUseCase } from './routes/token/grants/client-credentials.js';
 import { metricsRoute } from './routes/ops/metrics.js';
 import { oauthRoutes } from './routes/oauth/oauth.js';
 import { federationRoutes } from './routes/federation/federation.js';
@@ -54,13 +57,17 @@ export interface AppParts {
   logger: FastifyBaseLogger;
   auth: AuthService;
   admin: AdminService;
+  /** The OpenID Connect provider's clients (docs/oidc.md). */
+  clients: ClientRegistry;
+  /** POST /token's client_credentials grant for them. */
+  clientCredentials?: ClientCredentialsUseCase;
   /** The account flows, and the mail settings that say which are served (docs/email.md). */
   accounts: { service: AccountService; settings: Readonly<Pick<MailSettings, 'mailEnabled'>> };
   /** Revocation, introspection and the RFC 8414 metadata, with the settings that say which are served. */
   oauth: { service: OAuthService; settings: Readonly<OAuthSettings> };
   /** Passkey registration and login; undefined when passkeys are off (no WEBAUTHN_* settings in production). */
   passkeys?: PasskeyService;
-  /** Sign-in through other identity providers (design §13). */
+  /** Sign-in through other identity providers (docs/architecture.md, "Federation"). */
   federation: FederationService;
   metrics: Metrics;
   audit: AuditSink;
@@ -104,7 +111,7 @@ export async function buildApp(parts: AppParts): Promise<FastifyInstance> {
   rootRoute(app);
   registerRoute(app);
   loginRoute(app);
-  tokenRoute(app);
+  tokenRoute(app, parts.clientCredentials);
   refreshRoute(app);
   logoutRoute(app);
   meRoutes(app);
@@ -122,6 +129,7 @@ export async function buildApp(parts: AppParts): Promise<FastifyInstance> {
   oauthRoutes(app, parts.oauth.service, parts.oauth.settings);
   federationRoutes(app, parts.federation);
   adminRoutes(app, parts.admin);
+  adminClientsRoutes(app, parts.clients);
   if (settings.metrics) metricsRoute(app, metrics.registry);
   return app;
 }

@@ -74,7 +74,7 @@ export const acceptedSchema = {
 
 /**
  * `schema` (an object) with the pair of the caller's new session beside its own properties: the
- * answer of a change of a way in (docs/hardening.md, "Changing a way in").
+ * answer of a change of a way in (docs/architecture.md, "Changing a way in").
  */
 export function withNewPair<S extends { properties: object; required: readonly string[]; description?: string }>(schema: S) {
   return {

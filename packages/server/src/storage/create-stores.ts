@@ -19,6 +19,7 @@ import { createSqlPasskeyStore } from './sql/passkey-store.js';
 import { createSqlWebAuthnChallengeStore } from './sql/webauthn-challenge-store.js';
 import { createSqlFactorStore } from './sql/factor-store.js';
 import { createSqlLoginChallengeStore } from './sql/login-challenge-store.js';
+import { createSqlOAuthClientStore } from './sql/oauth-client-store.js';
 import type { RedisClient } from './redis/client.js';
 import type { SessionStore } from './types/stores.js';
 import { createMemoryRateLimits, rateLimiterClass, wrapLimiters } from './rate-limits.js';
@@ -53,6 +54,7 @@ export async function createStores(options: StoreOptions): Promise<Stores> {
     webauthnChallenges: createSqlWebAuthnChallengeStore(conn),
     factors: createSqlFactorStore(conn),
     loginChallenges: createSqlLoginChallengeStore(conn),
+    oauthClients: createSqlOAuthClientStore(conn),
     createRateLimits: (rules) => (redis ? createRedisRateLimits(redis, `${prefix}rl:`, rules) : createMemoryRateLimits(rules)),
     ping: async () => {
       await Promise.all([sql`select 1`.execute(db), redis?.ping()]);

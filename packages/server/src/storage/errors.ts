@@ -85,3 +85,11 @@ export class DuplicateIdentityError extends Error {
     this.name = 'DuplicateIdentityError';
   }
 }
+
+/** An OAuth client id that is taken already (storage/types/oauth-clients.ts). */
+export class DuplicateClientError extends Error {
+  constructor() {
+    super('An OAuth client with this client_id exists already');
+    this.name = 'DuplicateClientError';
+  }
+}

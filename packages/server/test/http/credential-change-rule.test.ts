@@ -1,4 +1,4 @@
-// The rule for changing a way into the account (docs/hardening.md, "Changing a way in"): each
+// The rule for changing a way into the account (docs/architecture.md, "Changing a way in"): each
 // operation it covers refuses a bearer token whose sign-in is old and a fresh password-only sign-in
 // on an account with a second factor, and its aftermath ends the other sessions, kills a pending
 // email change and mails the owner (through a real SMTP server).

@@ -23,7 +23,7 @@ export function submitRegistration(app: FastifyInstance, accessToken: string, pa
 /**
  * Registers a passkey of `authenticator` for the user of `accessToken`; answers the stored passkey
  * and, as `token`, the access token of the caller's new session (adding one ends the others:
- * docs/hardening.md, "Changing a way in").
+ * docs/architecture.md, "Changing a way in").
  */
 export async function addPasskey(app: FastifyInstance, accessToken: string, authenticator: SoftAuthenticator, name?: string) {
   const options = await registrationOptions(app, accessToken);

@@ -1,4 +1,4 @@
-// What follows every change of a way into the account (docs/hardening.md, "Changing a way in"):
+// What follows every change of a way into the account (docs/architecture.md, "Changing a way in"):
 // the account's other sessions end (the caller moves to a new session, as after a password
 // change), what is pending is cancelled (email changes, reset and magic links, half-done logins),
 // the owner is mailed a notice, and the change is audited. One function, so no change forgets a step.

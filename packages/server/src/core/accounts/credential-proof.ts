@@ -1,4 +1,4 @@
-// The proof a change of a way into the account needs (docs/hardening.md, "Changing a way in"): a
+// The proof a change of a way into the account needs (docs/architecture.md, "Changing a way in"): a
 // sign-in within REAUTH_MAX_AGE whose amr covers the account's strongest factor (a confirmed TOTP
 // or a passkey), proven with a factor that existed before that sign-in: a factor never vouches for itself.
 import { AuthError } from '../errors.js';

@@ -1,7 +1,7 @@
 // The account flows as the HTTP layer sees them (docs/email.md): one function per endpoint,
 // gathered from their factories. Deletion and export are sensitive: they need a recent sign-in
 // (REAUTH_MAX_AGE, POST /auth/reauthenticate); deletion takes the current password instead too. An
-// email change is a change of a way in (docs/hardening.md, "Changing a way in"): its proof, then its aftermath.
+// email change is a change of a way in (docs/architecture.md, "Changing a way in"): its proof, then its aftermath.
 import type { RequestContext } from '../context.js';
 import type { Authenticated } from '../sessions/authenticate.js';
 import type { TokenPair } from '../tokens/token-pair.js';

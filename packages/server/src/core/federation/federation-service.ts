@@ -1,5 +1,6 @@
-// Sign-in through other identity providers as the HTTP layer sees it (design §13), built from its
-// use cases: start, callback, exchange, and the account page's identities. compose.ts wires it.
+// Sign-in through other identity providers as the HTTP layer sees it (docs/architecture.md,
+// "Federation"), built from its use cases: start, callback, exchange, and the account page's
+// identities. compose.ts wires it.
 import type { FederationSettings } from '../../config/federation-settings.js';
 import type { AuditSink } from '../audit.js';
 import type { Clock } from '../clock.js';
@@ -28,7 +29,7 @@ export interface FederationDeps {
   /** The user's passkeys: each is a way to log in, so an identity beside one may be unlinked. */
   passkeyCount(userId: string): Promise<number>;
   logFailure: (error: unknown) => void;
-  /** The rule for changing a way in (docs/hardening.md, "Changing a way in"): linking and unlinking follow it. */
+  /** The rule for changing a way in (docs/architecture.md, "Changing a way in"): linking and unlinking follow it. */
   credentials: CredentialRule;
 }
 

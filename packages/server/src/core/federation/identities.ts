@@ -1,7 +1,7 @@
 // A logged-in user's identities: list them, start linking another (a 60-second `link` ticket that
 // the browser carries to GET /auth/federated/:provider/start, where the login binds to it), and
 // unlink one — never the last way to log in: a password, a passkey, or another identity. Both are
-// changes of a way in (docs/hardening.md, "Changing a way in"): they need its proof; unlinking
+// changes of a way in (docs/architecture.md, "Changing a way in"): they need its proof; unlinking
 // answers the caller's new pair, and a link's aftermath comes when the provider's answer makes it.
 import { AuthError } from '../errors.js';
 import { auditOrigin, type AuditSink } from '../audit.js';

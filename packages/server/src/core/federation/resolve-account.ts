@@ -3,7 +3,7 @@
 // verified the address and the account verified it too (otherwise account_exists: anyone can type
 // an address at a provider, so a match alone proves nothing); else a new account when sign-ups are
 // allowed. A logged-in user's link attaches the identity to that user instead, a change of a way in
-// whose aftermath ends every other session of the account (docs/hardening.md, "Changing a way in").
+// whose aftermath ends every other session of the account (docs/architecture.md, "Changing a way in").
 import { v7 as uuidv7 } from 'uuid';
 import { AuthError } from '../errors.js';
 import type { Clock } from '../clock.js';

@@ -27,7 +27,7 @@ export interface PendingLogin {
 export interface PendingLink {
   provider: string;
   redirectTo: string;
-  /** The session that asked for the link (docs/hardening.md, "Changing a way in"). */
+  /** The session that asked for the link (docs/architecture.md, "Changing a way in"). */
   sessionId?: string;
 }
 

@@ -1,5 +1,6 @@
-// The error codes of logins with a second factor, of TOTP and of re-authentication (design §12),
-// spread into core/errors.ts's one catalogue. Every one is in docs/api.md's error table.
+// The error codes of logins with a second factor, of TOTP and of re-authentication
+// (docs/architecture.md, "Factors"), spread into core/errors.ts's one catalogue. Every one is in
+// docs/api.md's error table.
 export const LOGIN_ERROR_STATUS = {
   /** The first factor passed; the body carries mfa_token and factors for POST /auth/mfa/verify. */
   mfa_required: 403,
@@ -12,7 +13,7 @@ export const LOGIN_ERROR_STATUS = {
   invalid_mfa_code: 403,
   factor_not_enrolled: 400,
   reauthentication_required: 403,
-  /** The sign-in is recent but does not cover the account's second factor or passkey (docs/hardening.md, "Changing a way in"). */
+  /** The sign-in is recent but does not cover the account's second factor or passkey (docs/architecture.md, "Changing a way in"). */
   stronger_reauthentication_required: 403,
   /** The factor offered was set up after the session signed in: it cannot vouch for that session (sign in again). */
   factor_too_new: 403,

@@ -17,7 +17,7 @@ import type { UserRecord } from '../../storage/types/stores.js';
 /** The first factors, by their RFC 8176 name: password, email link or code, federation, a passkey (hardware or software key). */
 export type FirstFactor = 'pwd' | 'email' | 'fed' | 'hwk' | 'swk';
 
-/** A passkey with user verification is two factors in one (design §12): its login needs no second. */
+/** A passkey with user verification is two factors in one: its login needs no second (docs/architecture.md, "Factors"). */
 const FIRST_FACTOR_AMR: Readonly<Record<FirstFactor, readonly AuthMethod[]>> = {
   pwd: ['pwd'], email: ['email'], fed: ['fed'], hwk: ['hwk', 'user', 'mfa'], swk: ['swk', 'user', 'mfa'],
 };

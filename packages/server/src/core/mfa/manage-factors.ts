@@ -1,6 +1,6 @@
 // A user's own factors after enrolment: what they have, new recovery codes (the old ones die), and
 // removing TOTP (recovery codes go with it). Both are changes of a way in: they need its proof and
-// have its aftermath (docs/hardening.md, "Changing a way in").
+// have its aftermath (docs/architecture.md, "Changing a way in").
 import { AuthError } from '../errors.js';
 import { auditOrigin } from '../audit.js';
 import type { CoreDeps, RequestContext } from '../context.js';

@@ -1,7 +1,7 @@
-// TOTP enrolment (design §12): start with a new secret (20 random bytes, RFC 4226 §4), shown once as
+// TOTP enrolment (docs/architecture.md, "Factors"): start with a new secret (20 random bytes, RFC 4226 §4), shown once as
 // base32, an otpauth:// URI (Google Authenticator's Key Uri Format) and its QR code as SVG; confirm
 // with a first code, which also gives the 10 recovery codes, shown once. Both steps need the proof of
-// a change of a way in, and the confirmation its aftermath (docs/hardening.md, "Changing a way in").
+// a change of a way in, and the confirmation its aftermath (docs/architecture.md, "Changing a way in").
 import { randomBytes } from 'node:crypto';
 import { AuthError } from '../errors.js';
 import { auditOrigin } from '../audit.js';

@@ -22,7 +22,7 @@ export function createPasskeyCeremonies(deps: PasskeyDeps) {
 export type PasskeyCeremonies = ReturnType<typeof createPasskeyCeremonies>;
 
 /**
- * Adding and removing a passkey are changes of a way in (docs/hardening.md, "Changing a way in"):
+ * Adding and removing a passkey are changes of a way in (docs/architecture.md, "Changing a way in"):
  * each needs its proof, and answers with its aftermath's new pair for the caller.
  */
 export function createPasskeyService(

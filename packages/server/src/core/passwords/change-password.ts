@@ -1,5 +1,5 @@
 // A signed-in user changes (or, on an account without one, sets) their password: a change of a way
-// in (docs/hardening.md, "Changing a way in"): the current password or a recent sign-in, one covering
+// in (docs/architecture.md, "Changing a way in"): the current password or a recent sign-in, one covering
 // the account's second factor when it has one; the new one passes the policy; then the aftermath:
 // every session ends, the caller's included, and the caller moves to a new session.
 import { auditOrigin } from '../audit.js';

@@ -1,5 +1,5 @@
 // Logout: this session ("local"), the user's other sessions ("others") or all of them ("global").
-// Ending others is a remedy: it also cancels a pending address change (docs/hardening.md, "Changing a way in").
+// Ending others is a remedy: it also cancels a pending address change (docs/architecture.md, "Changing a way in").
 import { AuthError } from '../errors.js';
 import { auditOrigin } from '../audit.js';
 import type { CoreDeps, RequestContext } from '../context.js';

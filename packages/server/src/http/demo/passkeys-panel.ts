@@ -46,7 +46,7 @@ export function setupPasskeys({ client, element, say }: PanelParts): { render(lo
   }
 
   /**
-   * Deleting needs a recent sign-in that proved a passkey (docs/hardening.md, "Changing a way in"):
+   * Deleting needs a recent sign-in that proved a passkey (docs/architecture.md, "Changing a way in"):
    * otherwise the page re-authenticates with a passkey, or, when the passkey is younger than this
    * sign-in (factor_too_new), signs in with it again, and tries once more.
    */

@@ -1,6 +1,7 @@
 // The storage contract: what the auth core needs from a user store and a session store, named
 // after its use-cases. "Not found" is `null`. Implementations: SQL (SQLite, PostgreSQL, MySQL), Redis.
 import type { PasskeyStore, WebAuthnChallengeStore } from './passkeys.js';
+import type { OAuthClientStore } from './oauth-clients.js';
 import type { RateLimitRules, RateLimits } from './rate-limits.js';
 import type { OneTimeTokenStore } from './one-time-tokens.js';
 import type { OutboxStore } from './outbox.js';
@@ -156,6 +157,8 @@ export interface Stores {
   /** Second factors and pending logins live in the SQL database, whichever store holds sessions. */
   factors: FactorStore;
   loginChallenges: LoginChallengeStore;
+  /** The OpenID Connect provider's stored clients, in the SQL database. */
+  oauthClients: OAuthClientStore;
   /** Brute-force counters where this deployment keeps shared state (memory or Redis). */
   createRateLimits(rules: RateLimitRules): RateLimits;
   /** Throws when a backend cannot be reached (for /readyz). */

@@ -1,5 +1,5 @@
 // GET /users/me/passkeys, PATCH and DELETE /users/me/passkeys/:id: the current user's passkeys.
-// Deleting one is a change of a way in (docs/hardening.md, "Changing a way in"): its proof, and the
+// Deleting one is a change of a way in (docs/architecture.md, "Changing a way in"): its proof, and the
 // caller's new pair in the answer.
 import type { FastifyInstance } from 'fastify';
 import type { PasskeyService } from '../../../core/passkeys/passkey-service.js';

@@ -1,5 +1,5 @@
 // POST /users/me/passkeys/options and POST /users/me/passkeys: the two steps of registering a
-// passkey for the signed-in user, a change of a way in (docs/hardening.md, "Changing a way in").
+// passkey for the signed-in user, a change of a way in (docs/architecture.md, "Changing a way in").
 import type { FastifyInstance } from 'fastify';
 import type { RegistrationResponseJSON } from '@simplewebauthn/server';
 import type { PasskeyService } from '../../../core/passkeys/passkey-service.js';

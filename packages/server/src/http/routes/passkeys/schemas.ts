@@ -32,7 +32,7 @@ export const passkeySchema = {
   required: ['id', 'name', 'device_type', 'backed_up', 'transports', 'created_at', 'last_used_at'],
 } as const;
 
-/** A new passkey with the pair of the caller's new session (docs/hardening.md, "Changing a way in"). */
+/** A new passkey with the pair of the caller's new session (docs/architecture.md, "Changing a way in"). */
 export const passkeyWithPairSchema = withNewPair({
   properties: passkeySchema.properties, required: passkeySchema.required,
   description: 'The new passkey, and the pair of the caller\'s new session',

@@ -13,7 +13,7 @@ export function codeAt(secret: string, nowMs: number, offsetSteps = 0): string {
 
 /**
  * Starts and confirms TOTP for the holder of `accessToken`; answers the secret, the recovery codes
- * and the caller's new pair (enrolment ends every other session: docs/hardening.md, "Changing a way in").
+ * and the caller's new pair (enrolment ends every other session: docs/architecture.md, "Changing a way in").
  */
 export async function enrolTotp(app: FastifyInstance, accessToken: string, nowMs: number) {
   const started = await app.inject({ method: 'POST', url: '/users/me/mfa/totp', headers: bearer(accessToken) });

@@ -130,7 +130,7 @@ test('validates bodies: a response is required, a name is 1 to 64 characters wit
 test('a user holds at most 20 passkeys, options asked for before the 20th included', async (t) => {
   const { app, ...ctx } = await setup(t);
   let token = ctx.token;
-  // each passkey after the first needs a sign-in with one (docs/hardening.md, "Changing a way in")
+  // each passkey after the first needs a sign-in with one (docs/architecture.md, "Changing a way in")
   const key = newAuthenticator();
   await addPasskey(app, token, key);
   token = await passkeySignIn(app, key);
