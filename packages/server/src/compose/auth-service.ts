@@ -7,6 +7,7 @@ import type { ExportDeps } from '../core/accounts/export-account.js';
 import { createRegistration } from '../core/accounts/register.js';
 import { createCredentialAftermath } from '../core/accounts/credential-aftermath.js';
 import { createCredentialProof } from '../core/accounts/credential-proof.js';
+import type { CredentialRule } from '../core/accounts/credential-rule.js';
 import type { AuthService } from '../core/auth-service.js';
 import type { CoreDeps, RequestContext } from '../core/context.js';
 import { createAccountService, type AccountService } from '../core/email/account-service.js';
@@ -57,14 +58,14 @@ export function createAuthService(
   const throttle = createLoginThrottle(deps.limits, passwords.loginDelay);
   const checkPassword = createPasswordCheck(deps, throttle);
   const { authenticate, authenticateNow } = createAuthenticator(deps);
-  const emailDeps: EmailDeps = { ...deps, ...email };
+  const emailDeps: EmailDeps & Pick<CoreDeps, 'loginChallenges'> = { ...deps, ...email };
   const secondFactors = createSecondFactors([createTotpCheck(mfa), createRecoveryCodeCheck(mfa)]);
   const machine = { ...deps, secondFactors };
   const finishFirstFactor = createFirstFactorFinisher(machine, startSession);
   const requireRecentAuth = createRecentAuthCheck(deps.clock, mfa.settings.reauthMaxAgeSeconds);
-  const credentials = {
+  const credentials: CredentialRule = {
     proof: createCredentialProof({ ...deps, passkeys: exportFrom.passkeys, checkPassword }, mfa.settings.reauthMaxAgeSeconds),
-    after: createCredentialAftermath({ ...emailDeps, loginChallenges: deps.loginChallenges }, startSession),
+    after: createCredentialAftermath(emailDeps, startSession),
   };
   const { factorSummary, regenerateRecoveryCodes, removeTotp } = createFactorManagement({ ...deps, ...mfa }, credentials);
   const auth: AuthService = {
@@ -78,17 +79,13 @@ export function createAuthService(
     changePassword: createPasswordChange(deps, credentials),
     finishFirstFactor,
     verifyMfa: createSecondFactorVerification(machine, { startSession, throttle }),
-    reauthenticate: createReauthentication(deps, {
-      checkPassword, throttle, secondFactors, startSession, passkey, strongFactors: credentials.proof.strongFactors,
-    }),
+    reauthenticate: createReauthentication(deps, { checkPassword, throttle, secondFactors, startSession, passkey, strongFactors: credentials.proof.strongFactors }),
     requireRecentAuth,
     credentials,
     mfa: { factorSummary, regenerateRecoveryCodes, removeTotp, ...createTotpEnrolment({ ...deps, ...mfa }, mfa.settings, credentials) },
   };
   const finishEmailLogin = (user: UserRecord, ctx: RequestContext) => finishFirstFactor(user, 'email', ctx);
-  const accounts = createAccountService(emailDeps, {
-    checkPassword, finishEmailLogin, requireRecentAuth, credentials, exportFrom: { ...deps, ...exportFrom },
-  });
+  const accounts = createAccountService(emailDeps, { checkPassword, finishEmailLogin, requireRecentAuth, credentials, exportFrom: { ...deps, ...exportFrom } });
   return { auth, accounts };
 }
 
