@@ -32,6 +32,7 @@ import type { Mail } from './jobs/mail.js';
 import { createStores, type StoreOptions } from './storage/create-stores.js';
 import type { RateLimits } from './storage/types/rate-limits.js';
 import type { Stores } from './storage/types/stores.js';
+import { createSweeper, sweepTargets, type Sweeper } from './jobs/sweeper.js';
 import { createAuthService, keyedHasher, mfaParts, type EmailParts } from './compose/auth-service.js';
 import {
   breachedPasswordCheck, createFederation, createMailLayer, createOAuthService, passkeyDepsOf, runMailWorker,
@@ -63,6 +64,8 @@ export interface Gatehouse {
   warnings: string[];
   /** What the mail flows use, and the sender (docs/email.md). */
   mail: Mail;
+  /** The job that deletes what expired in every expiring table (jobs/sweeper.ts). */
+  sweeper: Sweeper;
 }
 
 export async function createGatehouse(config: Readonly<Config>, parts: GatehouseParts = {}): Promise<Gatehouse> {
@@ -138,17 +141,20 @@ async function assemble(config: Readonly<Config>, parts: GatehouseParts, opened:
     // a passkey login ends through the login state machine, like every other login
     passkeys: passkeyDeps && ceremonies && createPasskeyService(passkeyDeps, ceremonies,
       async (user, ctx, factor) => tokensOrMfaRequired(await auth.finishFirstFactor(user, factor, ctx)), auth.credentials),
-    federation: createFederation({ ...deps, federation: stores.federation, passkeyStore: stores.passkeys }, auth, config, secret, logger),
+    federation: createFederation({ ...deps, federation: stores.federation, loginMethods: stores.loginMethods }, auth, config, secret, logger),
     metrics,
     audit,
     jwks: { ring: keys.ring, clock },
     ping: () => stores.ping(),
   });
   runMailWorker(app, mail, parts.mailWorker ?? true);
+  const sweeper = createSweeper({ targets: sweepTargets(stores), clock, log: logger });
+  app.addHook('onReady', async () => sweeper.start());
+  app.addHook('preClose', async () => sweeper.stop());
   if (!parts.stores) app.addHook('onClose', async () => stores.close());
   const warnings = [warning, keys.warning, config.metricsNote, oauth.publicUrl ? undefined : METADATA_OFF,
     config.passkeys ? undefined : PASSKEYS_OFF];
-  return { app, stores, warnings: warnings.filter((text): text is string => text !== undefined), mail };
+  return { app, stores, warnings: warnings.filter((text): text is string => text !== undefined), mail, sweeper };
 }
 
 /** The OpenID Connect provider's clients: those of OIDC_CLIENTS and the stored ones. */

@@ -62,8 +62,6 @@ export type AuditEvent = AuditActor & (
   /** A way into the account changed (core/accounts/credential-aftermath.ts): the other sessions ended, pending links died. */
   | { type: 'credential_changed'; change: string; revokedSessions: number }
   | { type: 'profile_updated'; fields: string[] }
-  /** Only the id stays: the account's personal data is gone with it. */
-  | { type: 'account_deleted'; revokedSessions: number }
   /** The mail sender could not deliver an outbox row (jobs/outbox-worker.ts); it tries again at `retryAt`. */
   | { type: 'mail_failed'; outboxId: string; kind: string; attempt: number; error: string; retryAt: string }
   /** The sender gave the row up (MAIL_MAX_ATTEMPTS reached, or a payload that does not open). */
@@ -80,7 +78,12 @@ export type AuditEvent = AuditActor & (
   | { type: 'identity_unlinked'; provider: string; identityId: string }
   /** A federated login or link that ended with an error code (`reason`); no provider text, no token. */
   | { type: 'federated_login_failed'; provider: string; reason: string }
-);
+)
+  /**
+   * Only the id stays: the account's personal data is gone with it, the address and user agent of
+   * its last request too (docs/email.md, "Deleting an account").
+   */
+  | { type: 'account_deleted'; userId: string; revokedSessions: number; sessionId?: never; ip?: never; userAgent?: never };
 
 export type AuditEventType = AuditEvent['type'];
 

@@ -1,7 +1,7 @@
 // One error type for every failure a caller can cause, each with a stable snake_case `code`.
 // The status table lives here so HTTP answers, the OAuth2 mapping and the docs agree
 // (docs/architecture.md, "Errors"). Store failures arrive as storage/errors.ts classes.
-import { RateLimitedError, StoreUnavailableError } from '../storage/errors.js';
+import { RateLimitedError, SessionUserGoneError, StoreUnavailableError } from '../storage/errors.js';
 import { EMAIL_ERROR_STATUS } from './email/errors.js';
 import { PASSKEY_ERRORS } from './passkeys/errors.js';
 import { FEDERATION_ERRORS } from './federation/errors.js';
@@ -82,6 +82,8 @@ export class AuthError extends Error {
 export function authErrorOf(error: unknown): AuthError | undefined {
   if (error instanceof AuthError) return error;
   if (error instanceof StoreUnavailableError) return new AuthError('store_unavailable', error.message, { cause: error.cause });
+  // a login racing the account's deletion: answered as a login of an account that does not exist
+  if (error instanceof SessionUserGoneError) return new AuthError('invalid_credentials', 'Incorrect username, email or password.');
   if (error instanceof RateLimitedError) return new AuthError('rate_limited', error.message, { retryAfterSeconds: error.retryAfterSeconds });
   return undefined;
 }

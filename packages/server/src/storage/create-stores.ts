@@ -15,6 +15,7 @@ import { createSessionAndUserRead } from './sql/session-and-user.js';
 import { createSqlOneTimeTokenStore } from './sql/one-time-token-store.js';
 import { createSqlOutboxStore } from './sql/outbox-store.js';
 import { createSqlTransaction } from './sql/account-writes.js';
+import { createSqlLoginMethodStore } from './sql/login-method-store.js';
 import { createSqlPasskeyStore } from './sql/passkey-store.js';
 import { createSqlWebAuthnChallengeStore } from './sql/webauthn-challenge-store.js';
 import { createSqlFactorStore } from './sql/factor-store.js';
@@ -51,6 +52,7 @@ export async function createStores(options: StoreOptions): Promise<Stores> {
     outbox: createSqlOutboxStore(conn),
     transaction: createSqlTransaction(conn),
     passkeys: createSqlPasskeyStore(conn),
+    loginMethods: createSqlLoginMethodStore(conn),
     webauthnChallenges: createSqlWebAuthnChallengeStore(conn),
     factors: createSqlFactorStore(conn),
     loginChallenges: createSqlLoginChallengeStore(conn),

@@ -106,7 +106,7 @@ for (const { backend, variable } of sqlBackends) {
   });
   describeFederationStore(backend.name, skip, async () => {
     const harness = await open();
-    return { ...harness, federation: harness.stores.federation, deleteUser: async (id) => void (await harness.stores.users.delete(id)) };
+    return { ...harness, federation: harness.stores.federation, loginMethods: harness.stores.loginMethods, deleteUser: async (id) => void (await harness.stores.users.delete(id)) };
   });
 
   describe(`sessionAndUser: ${backend.name}`, { skip }, () => {

@@ -15,6 +15,7 @@ import { createTickets } from './tickets.js';
 import type { FederationStore } from '../../storage/types/federation.js';
 import type { UserStore } from '../../storage/types/stores.js';
 import type { RateLimits } from '../../storage/types/rate-limits.js';
+import type { LoginMethodStore } from '../../storage/types/login-methods.js';
 import type { CredentialRule } from '../accounts/credential-rule.js';
 
 export interface FederationDeps {
@@ -26,8 +27,8 @@ export interface FederationDeps {
   /** HMAC key of a login's PKCE verifier and nonce (deriveKey(secret, 'federation')). */
   key: Buffer;
   finishFirstFactor: FinishFederatedFactor;
-  /** The user's passkeys: each is a way to log in, so an identity beside one may be unlinked. */
-  passkeyCount(userId: string): Promise<number>;
+  /** Unlinking counts the account's ways to log in and deletes under one lock. */
+  loginMethods: LoginMethodStore;
   logFailure: (error: unknown) => void;
   /** The rule for changing a way in (docs/architecture.md, "Changing a way in"): linking and unlinking follow it. */
   credentials: CredentialRule;
@@ -47,7 +48,7 @@ export function createFederationService(deps: FederationDeps, settings: Federati
     finish: createLoginFinish({ providers, redirects, tickets, accounts, audit: deps.audit, publicUrl, logFailure: deps.logFailure }),
     exchange: createCodeExchange({ tickets, users: deps.users, audit: deps.audit, finishFirstFactor: deps.finishFirstFactor }),
     ...createIdentityManagement({
-      federation: deps.federation, users: deps.users, providers, redirects, tickets, audit: deps.audit, publicUrl, passkeyCount: deps.passkeyCount,
+      federation: deps.federation, providers, redirects, tickets, audit: deps.audit, publicUrl, loginMethods: deps.loginMethods,
       credentials: deps.credentials,
     }),
     /** Whether the pending-login cookie must be Secure (PUBLIC_URL is https). */

@@ -7,7 +7,8 @@ import { authErrorOf } from '../errors.js';
 import type { CoreDeps } from '../context.js';
 import type { Authenticator } from '../sessions/authenticate.js';
 import { sessionAndUserReader } from '../sessions/session-and-user.js';
-import { hashToken, refreshTokenStanding } from '../tokens/token-pair.js';
+import { refreshTokenStanding } from '../tokens/token-pair.js';
+import { hashToken } from '../tokens/secret-hash.js';
 
 export interface IntrospectionSettings {
   issuer: string;

@@ -1,11 +1,12 @@
 // One-time tokens for mailed links (docs/architecture.md, "Mail"): stored only as the
 // SHA-256 of the token, bound to a purpose and a user, single use by compare-and-swap, and
 // superseded by a newer token of the same purpose.
+import type { SingleUseTimes } from './single-use.js';
 
 /** email_change_cancel: the old address's "this wasn't me" link, which cancels a pending change. */
 export type OneTimePurpose = 'verify_email' | 'reset_password' | 'change_email' | 'magic_link' | 'email_change_cancel';
 
-export interface OneTimeTokenRecord {
+export interface OneTimeTokenRecord extends SingleUseTimes {
   /** SHA-256 (hex) of the token; the token itself is never stored. */
   tokenHash: string;
   purpose: OneTimePurpose;
@@ -20,8 +21,6 @@ export interface OneTimeTokenRecord {
   codeHash: string | null;
   /** Failed code attempts (magic_link): past the limit the token is dead. */
   attempts: number;
-  createdAt: Date;
-  expiresAt: Date;
   consumedAt: Date | null;
 }
 
