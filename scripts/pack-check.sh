@@ -47,7 +47,7 @@ for tarball in "${tarballs[@]}"; do
   done
   # The server reads its mail templates from templates/mail at start.
   if [[ $(basename "$tarball") == gatehouse-auth-server-* ]]; then
-    [ "$(grep -c '^templates/mail/.*\.\(txt\|html\)$' <<<"$files")" -eq 16 ] && pass "the server tarball has its 16 mail templates" \
+    [ "$(grep -c '^templates/mail/.*\.\(txt\|html\)$' <<<"$files")" -eq 18 ] && pass "the server tarball has its 18 mail templates" \
       || fail "the server tarball lacks mail templates: $(grep '^templates/' <<<"$files" | tr '\n' ' ')"
   fi
 done

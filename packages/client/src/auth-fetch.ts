@@ -32,7 +32,9 @@ export function createAuthFetch(deps: AuthFetchDeps): AuthFetch {
     }
     const response = await send(deps, target, init, tokens);
     if (response.status !== 401 || !tokens || refreshed) return response;
-    const next = await deps.refresh(tokens);
+    // a change of a way in answered by another call meanwhile moved this client to a new pair: use it
+    const stored = await deps.storage.load();
+    const next = stored && stored.accessToken !== tokens.accessToken ? stored : await deps.refresh(tokens);
     if (!next || next.accessToken === tokens.accessToken) return response;
     await response.body?.cancel();
     return send(deps, spare, init, next);

@@ -4,7 +4,7 @@
 import { createAuthFetch, type AuthFetch } from './auth-fetch.js';
 import { changePassword, currentUser, login, logout, register } from './account.js';
 import {
-  changeEmail, confirmEmailChange, forgotPassword, requestEmailVerification, requestMagicLink, resetPassword, verifyEmail,
+  cancelEmailChange, changeEmail, confirmEmailChange, forgotPassword, requestEmailVerification, requestMagicLink, resetPassword, verifyEmail,
   verifyMagicLink, type EmailChange, type MagicLinkProof, type PasswordReset,
 } from './email-flows.js';
 import { deleteAccount, exportAccount, updateProfile, type AccountExport, type ProfileChange } from './profile.js';
@@ -95,6 +95,8 @@ export interface AuthClient {
   changeEmail(input: EmailChange): Promise<void>;
   /** The token of an address-change link; answers the user with the new address. */
   confirmEmailChange(input: { token: string }): Promise<User>;
+  /** The token of the old address's "this wasn't me" link: cancels the pending change; every session of the account ends. */
+  cancelEmailChange(input: { token: string }): Promise<User>;
   /** Deletes the account; every session ends, and this device forgets its pair (event `logout`, reason `account_deleted`). */
   deleteAccount(input: { current_password: string }): Promise<void>;
   /** Everything stored about the signed-in user. */
@@ -103,7 +105,10 @@ export interface AuthClient {
   loginWithPasskey(input?: { username?: string }): Promise<SessionInfo>;
   /** The signed-in user's passkeys: register one (the browser asks the user), list, rename, delete. */
   passkeys: {
-    /** Needs a recent sign-in too (the page re-authenticates, or logs in again, on reauthentication_required). */
+    /**
+     * Needs a recent sign-in too (the page re-authenticates, or logs in again, on reauthentication_required;
+     * with a passkey on stronger_reauthentication_required); the caller's new pair is stored.
+     */
     register(name?: string): Promise<Passkey>;
     list(): Promise<Passkey[]>;
     rename(id: string, name: string): Promise<Passkey>;
@@ -158,6 +163,7 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
     updateProfile: (change) => updateProfile(ctx, authFetch, change),
     changeEmail: (input) => changeEmail(ctx, authFetch, input),
     confirmEmailChange: (input) => confirmEmailChange(ctx, input),
+    cancelEmailChange: (input) => cancelEmailChange(ctx, input),
     deleteAccount: (input) => deleteAccount(ctx, authFetch, input),
     exportAccount: () => exportAccount(ctx, authFetch),
     loginWithPasskey: (input) => loginWithPasskey(ctx, input),

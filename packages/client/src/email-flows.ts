@@ -3,7 +3,7 @@
 // token as the `token` query parameter of the app's page; the page hands it to one of these.
 import type { AuthFetch } from './auth-fetch.js';
 import type { ClientContext, User } from './create-auth-client.js';
-import { jsonInit, keepTokens, postJson, sendAsUser } from './requests.js';
+import { jsonInit, keepNewPair, keepTokens, postJson, sendAsUser } from './requests.js';
 import type { SessionInfo, TokenPairBody } from './tokens.js';
 
 export interface PasswordReset { token: string; new_password: string }
@@ -46,9 +46,16 @@ export async function verifyMagicLink(ctx: ClientContext, proof: MagicLinkProof)
   return keepTokens(ctx, (await response.json()) as TokenPairBody, 'login');
 }
 
-/** The address stays as it is until the link mailed to the new one is confirmed. */
+/** The address stays as it is until the link mailed to the new one is confirmed; the caller's new pair is stored. */
 export async function changeEmail(ctx: ClientContext, authFetch: AuthFetch, input: EmailChange): Promise<void> {
-  await sendAsUser(ctx, authFetch, '/users/me/email', jsonInit({ new_email: input.new_email, current_password: input.current_password }));
+  const response = await sendAsUser(ctx, authFetch, '/users/me/email', jsonInit({ new_email: input.new_email, current_password: input.current_password }));
+  await keepNewPair(ctx, (await response.json()) as object);
+}
+
+/** The old address's "this wasn't me" link: the pending change is cancelled and every session of the account ends. */
+export async function cancelEmailChange(ctx: ClientContext, input: { token: string }): Promise<User> {
+  const response = await postJson(ctx, '/auth/email/change/cancel', { token: input.token });
+  return (await response.json()) as User;
 }
 
 export async function confirmEmailChange(ctx: ClientContext, input: { token: string }): Promise<User> {

@@ -5,7 +5,7 @@ import type { SessionInfo } from './tokens.js';
 
 export interface AuthEvents {
   /** New tokens: after login (by password or magic link), register, a password change, a re-authentication, a refresh, or a refresh another tab made. */
-  tokens: SessionInfo & { reason: 'login' | 'register' | 'password_changed' | 'reauthenticated' | 'refresh' | 'sync' };
+  tokens: SessionInfo & { reason: 'login' | 'register' | 'password_changed' | 'credential_changed' | 'reauthenticated' | 'refresh' | 'sync' };
   /** The session ended: logout(), deleteAccount(), a refused refresh, or a logout in another tab. */
   logout: { reason: 'logout' | 'account_deleted' | 'refresh_failed' | 'sync'; error?: AuthClientError };
   /** A refresh could not reach the server, or it answered 429/5xx; the session is kept. */

@@ -2,7 +2,7 @@
 // the exchange of the one-time code the app's page receives, and the account page's identities.
 // Tokens never travel in a URL: the page gets a code, which this exchanges for the pair.
 import type { AuthFetch } from './auth-fetch.js';
-import { keepTokens } from './requests.js';
+import { keepNewPair, keepTokens } from './requests.js';
 import type { ClientContext } from './create-auth-client.js';
 import { AuthClientError, errorFromResponse } from './errors.js';
 import type { SessionInfo, TokenPairBody } from './tokens.js';
@@ -79,4 +79,5 @@ export async function linkUrl(ctx: ClientContext, authFetch: AuthFetch, provider
 export async function unlink(ctx: ClientContext, authFetch: AuthFetch, id: string): Promise<void> {
   const response = await authFetch(ctx.endpoint(`/users/me/identities/${encodeURIComponent(id)}`), { method: 'DELETE' });
   if (!response.ok) throw await errorFromResponse(response);
+  await keepNewPair(ctx, (await response.json()) as object); // every other session ended; this one moved to a new pair
 }

@@ -1,10 +1,12 @@
 // The client's second-factor calls: the second step of a login (after an MfaRequiredError), TOTP
 // enrolment and removal, new recovery codes, and re-authentication before sensitive actions.
-// A call that answers a token pair (verifyMfa, reauthenticate) stores it as login does.
+// A call that answers a token pair (verifyMfa, reauthenticate) stores it as login does; a change of
+// a factor answers the caller's new pair beside its result, and that is stored too.
 import type { AuthFetch } from './auth-fetch.js';
 import type { ClientContext } from './create-auth-client.js';
 import { errorFromResponse } from './errors.js';
 import type { SessionInfo, TokenPairBody } from './tokens.js';
+import { keepNewPair } from './requests.js';
 
 export interface TotpEnrolment {
   /** Base32, for typing into an authenticator app. */
@@ -45,11 +47,15 @@ export function createMfaCalls(ctx: ClientContext, authFetch: AuthFetch, keep: (
     },
     factors: () => call<FactorSummary>(ctx, authFetch, '/users/me/mfa', { method: 'GET' }),
     startTotpEnrolment: () => call<TotpEnrolment>(ctx, authFetch, '/users/me/mfa/totp', json('POST')),
-    /** Confirms with the app's current code; answers the 10 recovery codes, shown this once. */
-    confirmTotp: (code: string) => call<{ recovery_codes: string[] }>(ctx, authFetch, '/users/me/mfa/totp/confirm', json('POST', { code })),
-    /** Needs a recent sign-in (reauthenticate first when it throws reauthentication_required). */
-    removeTotp: () => call<void>(ctx, authFetch, '/users/me/mfa/totp', json('DELETE')),
-    regenerateRecoveryCodes: () => call<{ recovery_codes: string[] }>(ctx, authFetch, '/users/me/mfa/recovery-codes', json('POST')),
+    /** Confirms with the app's current code; answers the 10 recovery codes, shown this once. The new pair is stored. */
+    confirmTotp: async (code: string) =>
+      keepNewPair(ctx, await call<{ recovery_codes: string[] }>(ctx, authFetch, '/users/me/mfa/totp/confirm', json('POST', { code }))),
+    /** Needs a recent sign-in (reauthenticate first when it throws reauthentication_required); the new pair is stored. */
+    removeTotp: async (): Promise<void> => {
+      await keepNewPair(ctx, await call<object>(ctx, authFetch, '/users/me/mfa/totp', json('DELETE')));
+    },
+    regenerateRecoveryCodes: async () =>
+      keepNewPair(ctx, await call<{ recovery_codes: string[] }>(ctx, authFetch, '/users/me/mfa/recovery-codes', json('POST'))),
     /** A new session whose auth_time is now; its pair replaces the stored one. */
     async reauthenticate(proof: Reauthentication): Promise<SessionInfo> {
       const pair = await call<TokenPairBody>(ctx, authFetch, '/auth/reauthenticate', json('POST', proof));

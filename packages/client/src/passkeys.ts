@@ -4,7 +4,7 @@
 import type { AuthFetch } from './auth-fetch.js';
 import type { ClientContext } from './create-auth-client.js';
 import { AuthClientError, errorFromResponse } from './errors.js';
-import { jsonInit, keepTokens, postJson } from './requests.js';
+import { jsonInit, keepNewPair, keepTokens, postJson } from './requests.js';
 import type { SessionInfo, TokenPairBody } from './tokens.js';
 import {
   authenticationJSON, creationOptions, registrationJSON, requestOptions, type CreationOptionsJSON, type RequestOptionsJSON,
@@ -39,7 +39,7 @@ export async function registerPasskey(ctx: ClientContext, authFetch: AuthFetch, 
   const credential = await credentialsApi().create({ publicKey: creationOptions(options) }) as PublicKeyCredential | null;
   if (!credential) throw new AuthClientError('webauthn_cancelled', 0, 'No passkey was created.');
   const body = { response: registrationJSON(credential), ...(name ? { name } : {}) };
-  return json<Passkey>(await authFetch(ctx.endpoint('/users/me/passkeys'), jsonInit(body)));
+  return keepNewPair(ctx, await json<Passkey>(await authFetch(ctx.endpoint('/users/me/passkeys'), jsonInit(body))));
 }
 
 /** Signs in with a passkey: of that account with a username, else any this device holds for the site. */
@@ -73,4 +73,5 @@ export async function renamePasskey(ctx: ClientContext, authFetch: AuthFetch, id
 export async function deletePasskey(ctx: ClientContext, authFetch: AuthFetch, id: string): Promise<void> {
   const response = await authFetch(ctx.endpoint(`/users/me/passkeys/${encodeURIComponent(id)}`), { method: 'DELETE' });
   if (!response.ok) throw await errorFromResponse(response);
+  await keepNewPair(ctx, (await response.json()) as object);
 }

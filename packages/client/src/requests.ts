@@ -33,6 +33,20 @@ export async function keepTokens(ctx: ClientContext, pair: TokenPairBody, reason
   return info;
 }
 
+const PAIR_FIELDS = ['access_token', 'token_type', 'expires_in', 'refresh_token', 'refresh_expires_in'] as const;
+
+/**
+ * A change of a way into the account (a factor, a passkey, an identity, the address) ends every other
+ * session and answers the caller's new pair beside its own result: the pair is stored (event
+ * `tokens`, reason `credential_changed`), or this client would be logged out; the rest is answered.
+ */
+export async function keepNewPair<T extends object>(ctx: ClientContext, body: T & Partial<TokenPairBody>): Promise<Omit<T, keyof TokenPairBody>> {
+  if (typeof body.access_token === 'string') await keepTokens(ctx, body as TokenPairBody, 'credential_changed');
+  const rest: Record<string, unknown> = { ...body };
+  for (const field of PAIR_FIELDS) delete rest[field];
+  return rest as Omit<T, keyof TokenPairBody>;
+}
+
 /** Forgets this device's pair, tells the other tabs, and emits `logout`. */
 export async function forgetTokens(ctx: ClientContext, reason: AuthEvents['logout']['reason']): Promise<void> {
   await ctx.storage.clear();

@@ -10,7 +10,8 @@ test('user reset-mfa removes every second factor of the user and ends their sess
   const ctx = await createTestApp();
   t.after(() => ctx.close());
   const user = await registerUser(ctx.app);
-  await enrolTotp(ctx.app, user.tokens.access_token, ctx.clock.now());
+  const { pair } = await enrolTotp(ctx.app, user.tokens.access_token, ctx.clock.now());
+  user.tokens.access_token = pair.access_token; // the enrolment moved the user to a new session
   assert.equal((await passwordLogin(ctx.app, user)).statusCode, 403);
   const run = runCli(['user', 'reset-mfa', '--username', user.username], { DATA_DIR: ctx.dir });
   assert.equal(run.status, 0, run.stderr);

@@ -195,3 +195,19 @@ test('user verify-email marks the address verified, as /users/me then shows', as
   assert.equal(run.stdout, `The email address of ${user.username} (${user.email}) is now verified.\n`);
   assert.equal((await me(ctx.app, user.tokens.access_token)).json().email_verified, true);
 });
+
+test('user set-password is a remedy: a pending address change, reset and magic links of the user die with it', async (t) => {
+  const { ctx, env } = await setup(t);
+  const user = await registerUser(ctx.app);
+  const now = new Date(ctx.clock.now());
+  for (const purpose of ['change_email', 'reset_password', 'magic_link'] as const) {
+    await ctx.stores.oneTimeTokens.issue({
+      tokenHash: `${purpose}-pending-${user.userId}`, purpose, userId: user.userId, subject: null, codeHash: null, attempts: 0,
+      createdAt: now, expiresAt: new Date(now.getTime() + 3_600_000), consumedAt: null,
+    });
+  }
+  assert.equal(runCli(['user', 'set-password', '--username', user.username], env, `${NEW_PASSWORD}\n`).status, 0);
+  for (const purpose of ['change_email', 'reset_password', 'magic_link'] as const) {
+    assert.equal(await ctx.stores.oneTimeTokens.findLatest(user.userId, purpose, now), null, purpose);
+  }
+});

@@ -5,6 +5,9 @@ import type { MfaSettings } from '../config/mfa-settings.js';
 import type { PasswordSettings, SessionSettings } from '../config/slices.js';
 import type { ExportDeps } from '../core/accounts/export-account.js';
 import { createRegistration } from '../core/accounts/register.js';
+import { createCredentialAftermath } from '../core/accounts/credential-aftermath.js';
+import { createCredentialProof } from '../core/accounts/credential-proof.js';
+import type { CredentialRule } from '../core/accounts/credential-rule.js';
 import type { AuthService } from '../core/auth-service.js';
 import type { CoreDeps, RequestContext } from '../core/context.js';
 import { createAccountService, type AccountService } from '../core/email/account-service.js';
@@ -26,7 +29,6 @@ import { createPasswordChange } from '../core/passwords/change-password.js';
 import { createAuthenticator } from '../core/sessions/authenticate.js';
 import { createLogout } from '../core/sessions/logout.js';
 import { createRefresher } from '../core/sessions/refresh.js';
-import { createSessionIdRotation } from '../core/sessions/rotate-session-id.js';
 import { createSessionList } from '../core/sessions/session-list.js';
 import { createSessionStarter } from '../core/sessions/start-session.js';
 import { deriveKey } from '../core/tokens/keys.js';
@@ -56,30 +58,34 @@ export function createAuthService(
   const throttle = createLoginThrottle(deps.limits, passwords.loginDelay);
   const checkPassword = createPasswordCheck(deps, throttle);
   const { authenticate, authenticateNow } = createAuthenticator(deps);
-  const emailDeps: EmailDeps = { ...deps, ...email };
+  const emailDeps: EmailDeps & Pick<CoreDeps, 'loginChallenges'> = { ...deps, ...email };
   const secondFactors = createSecondFactors([createTotpCheck(mfa), createRecoveryCodeCheck(mfa)]);
   const machine = { ...deps, secondFactors };
   const finishFirstFactor = createFirstFactorFinisher(machine, startSession);
   const requireRecentAuth = createRecentAuthCheck(deps.clock, mfa.settings.reauthMaxAgeSeconds);
-  const rotateSessionId = createSessionIdRotation(deps, startSession);
-  const { factorSummary, regenerateRecoveryCodes, removeTotp } = createFactorManagement({ ...deps, ...mfa });
+  const credentials: CredentialRule = {
+    proof: createCredentialProof({ ...deps, passkeys: exportFrom.passkeys, checkPassword }, mfa.settings.reauthMaxAgeSeconds),
+    after: createCredentialAftermath(emailDeps, startSession),
+  };
+  const { factorSummary, regenerateRecoveryCodes, removeTotp } = createFactorManagement({ ...deps, ...mfa }, credentials);
   const auth: AuthService = {
     register: createRegistration(emailDeps, startSession),
     login: createLogin(deps, { checkPassword, finishFirstFactor }, { requireVerifiedEmail: email.settings.verification === 'required' }),
     authenticate,
     authenticateNow,
     refresh: createRefresher(deps, sessions),
-    logout: createLogout({ ...deps, authenticate, refreshGraceSeconds: sessions.refreshGraceSeconds }),
+    logout: createLogout({ ...deps, authenticate, refreshGraceSeconds: sessions.refreshGraceSeconds, oneTimeTokens: email.oneTimeTokens }),
     ...createSessionList(deps),
-    changePassword: createPasswordChange(deps, { checkPassword, rotateSessionId, requireRecentAuth }),
+    changePassword: createPasswordChange(deps, credentials),
     finishFirstFactor,
     verifyMfa: createSecondFactorVerification(machine, { startSession, throttle }),
-    reauthenticate: createReauthentication(deps, { checkPassword, throttle, secondFactors, startSession, passkey }),
+    reauthenticate: createReauthentication(deps, { checkPassword, throttle, secondFactors, startSession, passkey, strongFactors: credentials.proof.strongFactors }),
     requireRecentAuth,
-    mfa: { factorSummary, regenerateRecoveryCodes, removeTotp, ...createTotpEnrolment({ ...deps, ...mfa }, mfa.settings) },
+    credentials,
+    mfa: { factorSummary, regenerateRecoveryCodes, removeTotp, ...createTotpEnrolment({ ...deps, ...mfa }, mfa.settings, credentials) },
   };
   const finishEmailLogin = (user: UserRecord, ctx: RequestContext) => finishFirstFactor(user, 'email', ctx);
-  const accounts = createAccountService(emailDeps, { checkPassword, finishEmailLogin, requireRecentAuth, exportFrom: { ...deps, ...exportFrom } });
+  const accounts = createAccountService(emailDeps, { checkPassword, finishEmailLogin, requireRecentAuth, credentials, exportFrom: { ...deps, ...exportFrom } });
   return { auth, accounts };
 }
 

@@ -63,6 +63,7 @@ export function createFederation(
     ...deps, key: deriveKey(secret, 'federation'),
     finishFirstFactor: (user, ctx) => auth.finishFirstFactor(user, 'fed', ctx),
     logFailure: (err: unknown) => logger.warn({ err }, 'federated sign-in failed'),
+    credentials: auth.credentials,
   }, config.federation);
 }
 

@@ -51,6 +51,7 @@ const LINK_PAGES: Readonly<Record<OneTimePurpose, [variable: string, path: strin
   reset_password: ['LINK_RESET_PASSWORD', '/reset-password'],
   magic_link: ['LINK_MAGIC_LINK', '/magic-link'],
   change_email: ['LINK_CHANGE_EMAIL', '/confirm-email-change'],
+  email_change_cancel: ['LINK_CANCEL_EMAIL_CHANGE', '/cancel-email-change'],
 };
 
 const TTLS: Readonly<Record<OneTimePurpose, [variable: string, fallback: string]>> = {
@@ -58,6 +59,7 @@ const TTLS: Readonly<Record<OneTimePurpose, [variable: string, fallback: string]
   reset_password: ['RESET_PASSWORD_TTL', '30m'],
   magic_link: ['MAGIC_LINK_TTL', '15m'],
   change_email: ['CHANGE_EMAIL_TTL', '24h'],
+  email_change_cancel: ['CHANGE_EMAIL_TTL', '24h'], // as long as the change it cancels
 };
 
 export function readEmailSettings(env: Env, nodeEnv: string, publicUrl: string | undefined): Readonly<EmailSettings> {

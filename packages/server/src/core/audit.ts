@@ -59,6 +59,10 @@ export type AuditEvent = AuditActor & (
   | { type: 'magic_link_requested' }
   | { type: 'email_change_requested' }
   | { type: 'email_changed' }
+  /** A pending address change was cancelled from the old address's "this wasn't me" link; every session ended. */
+  | { type: 'email_change_cancelled'; revokedSessions: number }
+  /** A way into the account changed (core/accounts/credential-aftermath.ts): the other sessions ended, pending links died. */
+  | { type: 'credential_changed'; change: string; revokedSessions: number }
   | { type: 'profile_updated'; fields: string[] }
   /** The mail sender could not deliver an outbox row (jobs/outbox-worker.ts); it tries again at `retryAt`. */
   | { type: 'mail_failed'; outboxId: string; kind: string; attempt: number; error: string; retryAt: string }

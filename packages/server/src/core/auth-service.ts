@@ -15,6 +15,7 @@ import type { RecentAuthCheck } from './login/recent-auth.js';
 import type { TotpEnrolmentStart } from './mfa/totp-enrolment.js';
 import type { FactorSummary } from './mfa/manage-factors.js';
 import type { SessionRecord } from '../storage/types/stores.js';
+import type { CredentialRule } from './accounts/credential-rule.js';
 
 export interface AuthService {
   register(input: Registration, ctx: RequestContext): Promise<RegistrationResult>;
@@ -39,11 +40,14 @@ export interface AuthService {
   reauthenticate(auth: Authenticated, proof: ReauthenticationProof, ctx: RequestContext): Promise<TokenPair>;
   /** Throws 403 reauthentication_required unless the caller's auth_time is within REAUTH_MAX_AGE. */
   requireRecentAuth: RecentAuthCheck;
+  /** The proof a change of a way in needs, and its aftermath (docs/architecture.md, "Changing a way in"). */
+  credentials: CredentialRule;
   mfa: {
     factorSummary(userId: string): Promise<FactorSummary>;
     startTotpEnrolment(auth: Authenticated, ctx: RequestContext): Promise<TotpEnrolmentStart>;
-    confirmTotpEnrolment(auth: Authenticated, code: string, ctx: RequestContext): Promise<{ recovery_codes: string[] }>;
-    regenerateRecoveryCodes(auth: Authenticated, ctx: RequestContext): Promise<{ recovery_codes: string[] }>;
-    removeTotp(auth: Authenticated, ctx: RequestContext): Promise<void>;
+    /** The recovery codes, and the pair of the caller's new session (every other session has ended). */
+    confirmTotpEnrolment(auth: Authenticated, code: string, ctx: RequestContext): Promise<{ recovery_codes: string[] } & TokenPair>;
+    regenerateRecoveryCodes(auth: Authenticated, ctx: RequestContext): Promise<{ recovery_codes: string[] } & TokenPair>;
+    removeTotp(auth: Authenticated, ctx: RequestContext): Promise<TokenPair>;
   };
 }

@@ -76,6 +76,18 @@ export const acceptedSchema = {
   required: ['message'],
 } as const;
 
+/**
+ * `schema` (an object) with the pair of the caller's new session beside its own properties: the
+ * answer of a change of a way in (docs/architecture.md, "Changing a way in").
+ */
+export function withNewPair<S extends { properties: object; required: readonly string[]; description?: string }>(schema: S) {
+  return {
+    ...schema, type: 'object',
+    properties: { ...schema.properties, ...tokenPairSchema.properties },
+    required: [...schema.required, ...tokenPairSchema.required],
+  };
+}
+
 export const sharedSchemas = [errorSchema, tokenPairSchema, userSchema, sessionSchema, acceptedSchema];
 
 /** A one-time token from a mailed link (32 random bytes, base64url). */

@@ -110,3 +110,23 @@ browserTest('the verify page verifies at once; the mailed code logs in; the emai
   await noticeMatches(page, new RegExp(`^Your address is now ${newEmail}\\.$`));
   assert.equal((await post(server, '/auth/login', { email: newEmail, password: PASSWORD })).status, 200);
 });
+
+browserTest('the address-change notice\'s "this wasn\'t me" page cancels the change on its button, not on opening', async (t) => {
+  const { server, sink, page, username, email } = await setUp(t);
+  const login = await (await post(server, '/auth/login', { username, password: PASSWORD })).json() as { access_token: string };
+  const intruder = `intruder-${email}`;
+  const asked = await fetch(`${server.baseUrl}/users/me/email`, {
+    method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${login.access_token}` },
+    body: JSON.stringify({ new_email: intruder, current_password: PASSWORD }),
+  });
+  assert.equal(asked.status, 202);
+  const confirmation = await sink.nextMail(intruder);
+  const notice = await sink.nextMail(email);
+  assert.ok(notice.link?.startsWith(`${server.baseUrl}/demo/cancel-email-change?token=`), notice.link);
+  await page.goto(notice.link!);
+  await page.waitForSelector('#cancel-change-form', { state: 'visible' });
+  assert.equal(server.count('POST /auth/email/change/cancel'), 0, 'opening the page changes nothing');
+  await page.click('#cancel-change-form button[type=submit]');
+  await noticeMatches(page, new RegExp(`^The change is cancelled: ${email} stays the address`));
+  assert.equal((await post(server, '/auth/email/change/confirm', { token: confirmation.token })).status, 400);
+});

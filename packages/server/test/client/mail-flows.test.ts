@@ -157,13 +157,26 @@ test('changeEmail mails the new address (and tells the old one); confirmEmailCha
   assert.equal(await client.changeEmail({ new_email: newEmail, current_password: PASSWORD }), undefined);
   const confirmation = await sink.nextMail(newEmail);
   const notice = await sink.nextMail(user.email);
-  assert.equal(notice.token, undefined, 'the notice to the old address carries no link');
+  assert.match(notice.link ?? '', /\/cancel-email-change\?token=/, 'the notice to the old address carries its "this wasn\'t me" link');
   assert.equal((await client.user())?.email, user.email, 'nothing changes before the confirmation');
 
   const confirmed = await clientFor(live).confirmEmailChange({ token: confirmation.token! });
   assert.deepEqual(confirmed, publicUser(live, { id: user.userId, username: user.username, email: newEmail, email_verified: true }));
   assert.deepEqual(await client.user(), confirmed);
   await refused(client.confirmEmailChange({ token: confirmation.token! }), 400, 'link_invalid');
+});
+
+test('cancelEmailChange, the notice\'s "this wasn\'t me" link, cancels the pending change', async (t) => {
+  const live = await liveApp(t);
+  const { user, client } = await loggedIn(live);
+  const newEmail = `intruder_${process.pid}@example.com`;
+  await client.changeEmail({ new_email: newEmail, current_password: PASSWORD });
+  const confirmation = await sink.nextMail(newEmail);
+  const notice = await sink.nextMail(user.email);
+  const cancelled = await clientFor(live).cancelEmailChange({ token: notice.token! });
+  assert.equal(cancelled.email, user.email);
+  await refused(clientFor(live).confirmEmailChange({ token: confirmation.token! }), 400, 'link_invalid');
+  await refused(clientFor(live).cancelEmailChange({ token: notice.token! }), 400, 'link_invalid');
 });
 
 test('deleteAccount needs the password; then every session ends and this device forgets its pair', async (t) => {

@@ -17,7 +17,7 @@ test('enrol TOTP, then a login throws MfaRequiredError and verifyMfa stores the 
 
   const enrolment = await client.startTotpEnrolment();
   assert.match(enrolment.qr_svg, /^<svg/);
-  const { recovery_codes } = await client.confirmTotp(codeAt(enrolment.secret, live.clock.now()));
+  const { recovery_codes } = await client.confirmTotp(codeAt(enrolment.secret, live.clock.now())); // ends the other sessions: this one gets a new pair
   assert.equal(recovery_codes.length, 10);
   assert.deepEqual(await client.factors(), { totp: { confirmed: true, created_at: new Date(live.clock.now()).toISOString() }, recovery_codes_remaining: 10 });
 
@@ -33,9 +33,13 @@ test('enrol TOTP, then a login throws MfaRequiredError and verifyMfa stores the 
 
   live.clock.advance(6 * 60_000);
   await assert.rejects(client.regenerateRecoveryCodes(), { code: 'reauthentication_required', status: 403 });
-  await client.reauthenticate({ password: PASSWORD });
-  assert.equal((await client.regenerateRecoveryCodes()).recovery_codes.length, 10);
+  // on an account with TOTP the password is no step-up: the code is
+  await assert.rejects(client.reauthenticate({ password: PASSWORD }), { code: 'stronger_reauthentication_required', status: 403 });
+  await client.reauthenticate({ code: codeAt(enrolment.secret, live.clock.now()) });
+  const regenerated = await client.regenerateRecoveryCodes();
+  assert.deepEqual(Object.keys(regenerated), ['recovery_codes'], 'the new pair is stored, not answered');
+  assert.equal(regenerated.recovery_codes.length, 10);
   await client.removeTotp();
   assert.deepEqual(await client.factors(), { totp: null, recovery_codes_remaining: 0 });
-  assert.deepEqual(reasons, ['register', 'login', 'reauthenticated']);
+  assert.deepEqual(reasons, ['register', 'credential_changed', 'login', 'reauthenticated', 'credential_changed', 'credential_changed']);
 });

@@ -97,7 +97,7 @@ test('settings are read as given', () => {
     [email.productName, email.mailFrom, email.verification, email.magicLink, email.passwordReset, email.maxAttempts, email.templatesDir],
     ['Acme', 'Acme <hello@acme.test>', 'required', false, true, 3, '/etc/gatehouse/mail'],
   );
-  assert.deepEqual({ ...email.ttlSeconds }, { verify_email: 172_800, reset_password: 1800, magic_link: 900, change_email: 3600 });
+  assert.deepEqual({ ...email.ttlSeconds }, { verify_email: 172_800, reset_password: 1800, magic_link: 900, change_email: 3600, email_change_cancel: 3600 });
   assert.equal(email.links.verify_email, 'https://acme.test/#/verify?lang=en');
   assert.equal(buildMailLink(email.links.verify_email, 'T'), 'https://acme.test/?token=T#/verify?lang=en');
 });

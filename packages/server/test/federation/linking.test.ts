@@ -3,9 +3,9 @@
 // be turned off; a logged-in user links and unlinks identities, and always keeps a way to log in.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { assertError, bearer, me, registerUser } from '../helpers.js';
+import { assertError, bearer, me, refresh, registerUser, type Pair } from '../helpers.js';
 import { TestBrowser } from './browser.js';
-import { addPasskey, newAuthenticator, TEST_ORIGIN, TEST_RP_ID } from '../passkeys/passkey-flow.js';
+import { addPasskey, newAuthenticator, passkeySignIn, TEST_ORIGIN, TEST_RP_ID } from '../passkeys/passkey-flow.js';
 import { account, APP_URL, atCallback, CLIENT, exchange, signIn, startStand, type Stand } from './harness.js';
 
 const PAGE = `${APP_URL}/account`;
@@ -102,13 +102,16 @@ test('unlinking never removes the last way to log in; an account made by a provi
     assertError(login, 401, 'invalid_credentials');
   }
   const [only] = await list(stand, pair.access_token);
-  const unlink = (id: unknown) => stand.gatehouse.app.inject({ method: 'DELETE', url: `/users/me/identities/${id}`, headers: bearer(pair.access_token) });
+  let token = pair.access_token;
+  const unlink = (id: unknown) => stand.gatehouse.app.inject({ method: 'DELETE', url: `/users/me/identities/${id}`, headers: bearer(token) });
   assertError(await unlink(only!.id), 409, 'last_login_method');
 
   assert.deepEqual(outcome(await link(stand, browser, pair.access_token, who, 'other')), { linked: 'other' });
   const both = await list(stand, pair.access_token);
   assert.deepEqual(both.map((identity) => identity.provider), ['local', 'other']);
-  assert.equal((await unlink(only!.id)).statusCode, 204);
+  const unlinked = await unlink(only!.id);
+  assert.equal(unlinked.statusCode, 200, unlinked.body);
+  token = unlinked.json().access_token; // the caller's new session: every other one ended
   assertError(await unlink(only!.id), 404, 'identity_not_found');
   assertError(await unlink(both[1]!.id), 409, 'last_login_method');
 
@@ -118,7 +121,7 @@ test('unlinking never removes the last way to log in; an account made by a provi
   assert.deepEqual(outcome(await link(stand, new TestBrowser(), withPassword.tokens.access_token, third)), { linked: 'local' });
   const [own] = await list(stand, withPassword.tokens.access_token);
   // a password is a way to log in: the only identity may go
-  assert.equal((await stand.gatehouse.app.inject({ method: 'DELETE', url: `/users/me/identities/${own!.id}`, headers: theirs })).statusCode, 204);
+  assert.equal((await stand.gatehouse.app.inject({ method: 'DELETE', url: `/users/me/identities/${own!.id}`, headers: theirs })).statusCode, 200);
 });
 
 test('a passkey is a way to log in: beside one, the only identity may go, and then the passkey stays', async (t) => {
@@ -126,10 +129,31 @@ test('a passkey is a way to log in: beside one, the only identity may go, and th
   const stand = await startStand(t, [who], { WEBAUTHN_RP_ID: TEST_RP_ID, WEBAUTHN_ORIGINS: TEST_ORIGIN });
   const pair = await tokensOf(stand, await signIn(stand, new TestBrowser(), who, { redirectTo: PAGE }));
   const [only] = await list(stand, pair.access_token);
-  const unlink = () => stand.gatehouse.app.inject({ method: 'DELETE', url: `/users/me/identities/${only!.id}`, headers: bearer(pair.access_token) });
+  let token = pair.access_token;
+  const unlink = () => stand.gatehouse.app.inject({ method: 'DELETE', url: `/users/me/identities/${only!.id}`, headers: bearer(token) });
   assertError(await unlink(), 409, 'last_login_method');
-  const passkey = await addPasskey(stand.gatehouse.app, pair.access_token, newAuthenticator(), 'Phone');
-  assert.equal((await unlink()).statusCode, 204);
-  const remove = await stand.gatehouse.app.inject({ method: 'DELETE', url: `/users/me/passkeys/${passkey.id}`, headers: bearer(pair.access_token) });
+  const key = newAuthenticator();
+  const passkey = await addPasskey(stand.gatehouse.app, pair.access_token, key, 'Phone');
+  token = await passkeySignIn(stand.gatehouse.app, key); // the account has a passkey now: changes need a sign-in with it
+  const unlinked = await unlink();
+  assert.equal(unlinked.statusCode, 200, unlinked.body);
+  const remove = await stand.gatehouse.app.inject({ method: 'DELETE', url: `/users/me/passkeys/${passkey.id}`, headers: bearer(unlinked.json().access_token) });
   assertError(remove, 409, 'last_login_method');
+});
+
+test('linking follows the rule for changing a way in: an old sign-in cannot start a link; a made link ends the other sessions, the asking one stays', async (t) => {
+  const who = account();
+  const stand = await startStand(t, [who]);
+  const { app, clock } = stand.gatehouse;
+  const user = await registerUser(app);
+  const other = (await app.inject({ method: 'POST', url: '/auth/login', payload: { username: user.username, password: user.password } })).json() as Pair;
+  clock.advance(11 * 60_000); // past REAUTH_MAX_AGE (10 min), the access token still valid: what a thief holds
+  assertError(await app.inject({
+    method: 'POST', url: '/users/me/identities/local/start', headers: bearer(user.tokens.access_token), payload: { redirect_to: PAGE },
+  }), 403, 'reauthentication_required');
+  const fresh = await app.inject({ method: 'POST', url: '/auth/reauthenticate', headers: bearer(user.tokens.access_token), payload: { password: user.password } });
+  assert.equal(fresh.statusCode, 200, fresh.body);
+  assert.deepEqual(outcome(await link(stand, new TestBrowser(), fresh.json().access_token, who)), { linked: 'local' });
+  assertError(await refresh(app, other), 401, 'session_revoked');
+  assert.equal((await me(app, fresh.json().access_token)).statusCode, 200, 'the session that asked keeps going');
 });

@@ -106,6 +106,7 @@ test('logout logs its scope and how many sessions it ended; a password change lo
   assert.deepEqual(events().map((e) => e.audit), [
     { type: 'logout', scope: 'others', revokedSessions: 1, userId: user.userId, sessionId, ...origin },
     { type: 'session_renewed', userId: user.userId, sessionId: newSessionId, amr: ['pwd'], ...origin },
+    { type: 'credential_changed', change: 'password_changed', revokedSessions: 1, userId: user.userId, sessionId, ...origin },
     { type: 'password_changed', revokedSessions: 1, userId: user.userId, sessionId, ...origin },
     { type: 'logout', scope: 'local', userId: user.userId, sessionId: newSessionId, ...origin },
   ]);
@@ -168,7 +169,7 @@ test('second factors leave one audit event per enrolment, challenge, use, failur
   const sid = sidOf(user.tokens.access_token);
   events();
   const { secret } = (await ctx.app.inject({ method: 'POST', url: '/users/me/mfa/totp', headers: auth })).json();
-  await ctx.app.inject({ method: 'POST', url: '/users/me/mfa/totp/confirm', headers: auth, payload: { code: codeAt(secret, ctx.clock.now()) } });
+  const confirmed = await ctx.app.inject({ method: 'POST', url: '/users/me/mfa/totp/confirm', headers: auth, payload: { code: codeAt(secret, ctx.clock.now()) } });
   ctx.clock.advance(30_000);
   const token = (await post(ctx, '/auth/login', { username: 'zed', password: PASSWORD })).json().mfa_token;
   const right = codeAt(secret, ctx.clock.now());
@@ -178,6 +179,8 @@ test('second factors leave one audit event per enrolment, challenge, use, failur
   assert.deepEqual(events().map((line) => line.audit), [
     { type: 'mfa_totp_enrolment_started', sessionId: sid, ...by },
     { type: 'mfa_enrolled', factor: 'totp', sessionId: sid, ...by },
+    { type: 'session_renewed', sessionId: sidOf(confirmed.json().access_token), amr: ['pwd', 'otp', 'mfa'], ...by },
+    { type: 'credential_changed', change: 'totp_enrolled', revokedSessions: 1, sessionId: sid, ...by },
     { type: 'mfa_challenge_issued', firstFactor: 'pwd', factors: ['totp', 'recovery_code'], ...by },
     { type: 'mfa_failed', factor: 'totp', reason: 'invalid_mfa_code', ...by },
     { type: 'mfa_verified', factor: 'totp', ...by },

@@ -20,12 +20,24 @@ export function submitRegistration(app: FastifyInstance, accessToken: string, pa
   return app.inject({ method: 'POST', url: '/users/me/passkeys', headers: bearer(accessToken), payload });
 }
 
-/** Registers a passkey of `authenticator` for the user of `accessToken`; answers the stored passkey. */
+/**
+ * Registers a passkey of `authenticator` for the user of `accessToken`; answers the stored passkey
+ * and, as `token`, the access token of the caller's new session (adding one ends the others:
+ * docs/architecture.md, "Changing a way in").
+ */
 export async function addPasskey(app: FastifyInstance, accessToken: string, authenticator: SoftAuthenticator, name?: string) {
   const options = await registrationOptions(app, accessToken);
   const res = await submitRegistration(app, accessToken, { response: authenticator.create(options), ...(name ? { name } : {}) });
   if (res.statusCode !== 201) throw new Error(`registration failed: ${res.statusCode} ${res.body}`);
-  return res.json() as { id: string; name: string };
+  const { access_token: token, refresh_token: _r, token_type: _t, expires_in: _e, refresh_expires_in: _x, ...passkey } = res.json() as Record<string, unknown>;
+  return { ...(passkey as { id: string; name: string }), token: token as string };
+}
+
+/** Signs in with the newest passkey of `authenticator`: a session whose amr covers the account's passkeys. Answers its access token. */
+export async function passkeySignIn(app: FastifyInstance, authenticator: SoftAuthenticator): Promise<string> {
+  const res = await verifyLogin(app, authenticator.get(await loginOptions(app), { credential: authenticator.credentials.at(-1) }));
+  if (res.statusCode !== 200) throw new Error(`passkey sign-in failed: ${res.statusCode} ${res.body}`);
+  return (res.json() as { access_token: string }).access_token;
 }
 
 export async function loginOptions(app: FastifyInstance, username?: string) {

@@ -1,11 +1,14 @@
 // Setting a user's password without the current one (an operator's reset, from the CLI): the
-// password policy applies as at registration, and every session of the user ends.
+// password policy applies as at registration, every session of the user ends, and, as after every
+// remedy, nothing pending stays: an address change, reset and magic links (docs/architecture.md, "Changing a way in").
 import { AuthError } from '../errors.js';
 import { checkPasswordPolicy } from '../passwords/policy.js';
 import type { Clock } from '../clock.js';
 import type { PasswordHasher } from '../passwords/hasher.js';
 import type { BreachedPasswords } from '../passwords/breached.js';
 import type { SessionStore, UserStore } from '../../storage/types/stores.js';
+import type { OneTimeTokenStore } from '../../storage/types/one-time-tokens.js';
+import { PENDING_PURPOSES } from './credential-aftermath.js';
 
 export interface SetPasswordDeps {
   users: UserStore;
@@ -13,6 +16,7 @@ export interface SetPasswordDeps {
   hasher: PasswordHasher;
   clock: Clock;
   breachedPasswords?: BreachedPasswords;
+  oneTimeTokens: Pick<OneTimeTokenStore, 'deleteForUser'>;
 }
 
 /**
@@ -27,5 +31,6 @@ export async function setAccountPassword(deps: SetPasswordDeps, userId: string, 
   const passwordHash = await deps.hasher.hash(password);
   const updated = await deps.users.update(userId, { passwordHash }, new Date(deps.clock.now()));
   if (!updated) throw new AuthError('user_not_found', 'No such user.');
+  for (const purpose of PENDING_PURPOSES) await deps.oneTimeTokens.deleteForUser(userId, purpose);
   return deps.sessions.revokeAllForUser(userId, new Date(deps.clock.now()));
 }

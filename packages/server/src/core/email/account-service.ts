@@ -1,7 +1,7 @@
 // The account flows as the HTTP layer sees them (docs/email.md): one function per endpoint,
-// gathered from their factories. Email change, deletion and export are sensitive
-// (docs/architecture.md, "Factors"): they need a recent sign-in (REAUTH_MAX_AGE, POST
-// /auth/reauthenticate); email change and deletion take the current password instead too.
+// gathered from their factories. Deletion and export are sensitive: they need a recent sign-in
+// (REAUTH_MAX_AGE, POST /auth/reauthenticate); deletion takes the current password instead too. An
+// email change is a change of a way in (docs/architecture.md, "Changing a way in"): its proof, then its aftermath.
 import type { RequestContext } from '../context.js';
 import type { Authenticated } from '../sessions/authenticate.js';
 import type { TokenPair } from '../tokens/token-pair.js';
@@ -17,6 +17,8 @@ import { createMagicLink, type FinishEmailLogin, type MagicLinkProof } from './m
 import { createPasswordReset, type PasswordReset } from './password-reset.js';
 import { createEmailVerification } from './verification.js';
 import type { UserRecord } from '../../storage/types/stores.js';
+import type { CredentialRule } from '../accounts/credential-rule.js';
+import { authOfClaims } from '../login/amr.js';
 
 export interface AccountService {
   sendVerification(user: UserRecord, ctx: RequestContext): Promise<void>;
@@ -25,8 +27,11 @@ export interface AccountService {
   resetPassword(input: PasswordReset, ctx: RequestContext): Promise<void>;
   requestMagicLink(email: string, ctx: RequestContext): Promise<void>;
   magicLinkLogin(proof: MagicLinkProof, ctx: RequestContext): Promise<TokenPair>;
-  requestEmailChange(auth: Authenticated, input: { newEmail: string; currentPassword?: string }, ctx: RequestContext): Promise<void>;
+  /** Answers the pair of the caller's new session: every other session has ended. */
+  requestEmailChange(auth: Authenticated, input: { newEmail: string; currentPassword?: string }, ctx: RequestContext): Promise<TokenPair>;
   confirmEmailChange(token: string, ctx: RequestContext): Promise<UserRecord>;
+  /** The old address's "this wasn't me" link: the pending change is cancelled and every session ends. */
+  cancelEmailChange(token: string, ctx: RequestContext): Promise<UserRecord>;
   updateProfile(auth: Authenticated, change: ProfileChange, ctx: RequestContext): Promise<UserRecord>;
   deleteAccount(auth: Authenticated, input: { currentPassword?: string }, ctx: RequestContext): Promise<void>;
   exportAccount(auth: Authenticated): Promise<AccountExport>;
@@ -34,7 +39,9 @@ export interface AccountService {
 
 export function createAccountService(
   deps: EmailDeps,
-  steps: { checkPassword: PasswordCheck; finishEmailLogin: FinishEmailLogin; requireRecentAuth: RecentAuthCheck; exportFrom: ExportDeps },
+  steps: {
+    checkPassword: PasswordCheck; finishEmailLogin: FinishEmailLogin; requireRecentAuth: RecentAuthCheck; credentials: CredentialRule; exportFrom: ExportDeps;
+  },
 ): AccountService {
   const confirm = (auth: Authenticated, password: string | undefined, ctx: RequestContext) =>
     confirmPasswordOrRecentAuth(steps, auth, password, ctx);
@@ -51,10 +58,15 @@ export function createAccountService(
     requestMagicLink: magicLink.requestMagicLink,
     magicLinkLogin: magicLink.logIn,
     async requestEmailChange(auth, input, ctx) {
-      await confirm(auth, input.currentPassword, ctx);
-      return emailChange.requestEmailChange(auth.user, input.newEmail, ctx);
+      await steps.credentials.proof.requireOrPassword(auth, input.currentPassword, ctx);
+      await emailChange.requestEmailChange(auth.user, input.newEmail, ctx);
+      // the change just asked for stays pending (it superseded any older one); its notice went to the old address
+      const rotate = { rotate: authOfClaims(auth.claims), sessionId: auth.claims.sid };
+      const { pair } = await steps.credentials.after(auth.user, 'email_change_requested', rotate, ctx, { notify: false, spare: 'change_email' });
+      return pair!;
     },
     confirmEmailChange: emailChange.confirmEmailChange,
+    cancelEmailChange: emailChange.cancelEmailChange,
     updateProfile: (auth, change, ctx) => updateProfile(auth.user, change, ctx),
     async deleteAccount(auth, input, ctx) {
       await confirm(auth, input.currentPassword, ctx);

@@ -1,6 +1,7 @@
 // Changing the account's address (docs/email.md): a confirmation link to the new address and a
-// notice to the old one; the old address stays the account's until the link is followed. The
-// change then kills the links still pending for the old address.
+// notice to the old one, whose "this wasn't me" link cancels the change and ends every session; the
+// old address stays the account's until the confirmation link is followed. The change then kills
+// the links still pending for the old address.
 import { AuthError } from '../errors.js';
 import { auditOrigin } from '../audit.js';
 import type { RequestContext } from '../context.js';
@@ -14,17 +15,23 @@ import type { UserRecord } from '../../storage/types/stores.js';
 export function createEmailChange(deps: EmailDeps) {
   const { users, clock, audit, mailer, settings } = deps;
 
-  /** The caller has re-authenticated (the route's guard). */
+  /** The caller has given the proof of a change of a way in (account-service.ts). */
   async function requestEmailChange(user: UserRecord, newEmail: string, ctx: RequestContext): Promise<void> {
     const address = normalizeEmail(newEmail);
     if (address === user.email) throw new AuthError('email_unchanged', 'This is already the account\'s email address.');
     await limitMail(deps, ctx, address);
     const compose = (link: string) => ({ kind: 'change_email_confirm' as const, to: address, values: { username: user.username, new_email: address, link } });
-    const noticeRequest = { kind: 'change_email_notice' as const, to: user.email, values: { username: user.username, email: user.email, new_email: address } };
+    const cancel = mintToken(deps, 'email_change_cancel', user.id, { subject: null });
+    const noticeRequest = {
+      kind: 'change_email_notice' as const, to: user.email,
+      values: { username: user.username, email: user.email, new_email: address, link: mailer.link('email_change_cancel', cancel.token) },
+    };
     if (await users.findByLogin(address)) {
       // under EMAIL_VERIFICATION=required nothing may tell which addresses have accounts: the
       // answer, the work and the asker's own notice are those of a free address
       if (settings.verification !== 'required') throw new AuthError('email_taken', 'This email is already registered.');
+      await deps.oneTimeTokens.issue(cancel.record);
+      await deps.oneTimeTokens.deleteForUser(user.id, 'change_email'); // a real request would have superseded it
       return pretendToMail(deps, 'change_email', compose, [noticeRequest]);
     }
     const { token, record } = mintToken(deps, 'change_email', user.id, { subject: address });
@@ -32,6 +39,7 @@ export function createEmailChange(deps: EmailDeps) {
     const notice = mailer.message(noticeRequest);
     await deps.transaction(async (writes) => {
       await writes.oneTimeTokens.issue(record);
+      await writes.oneTimeTokens.issue(cancel.record);
       await writes.outbox.enqueue(confirm);
       await writes.outbox.enqueue(notice);
     });
@@ -56,5 +64,20 @@ export function createEmailChange(deps: EmailDeps) {
     return changed;
   }
 
-  return { requestEmailChange, confirmEmailChange };
+  /** "This wasn't me": the pending change dies and every session of the account ends. */
+  async function cancelEmailChange(token: string, ctx: RequestContext): Promise<UserRecord> {
+    const record = await findLiveToken(deps, token, 'email_change_cancel');
+    const now = new Date(clock.now());
+    const user = await deps.transaction(async (writes) => {
+      if (!(await writes.oneTimeTokens.consume(record.tokenHash, 'email_change_cancel', now))) throw linkInvalid();
+      await writes.oneTimeTokens.deleteForUser(record.userId, 'change_email');
+      return writes.users.findById(record.userId);
+    });
+    if (!user) throw linkInvalid();
+    const revokedSessions = await deps.sessions.revokeAllForUser(user.id, now);
+    audit({ type: 'email_change_cancelled', revokedSessions, userId: user.id, ...auditOrigin(ctx) });
+    return user;
+  }
+
+  return { requestEmailChange, confirmEmailChange, cancelEmailChange };
 }

@@ -8,6 +8,7 @@ export type MailKind =
   | 'magic_link' // link and 6-digit code to log in
   | 'change_email_confirm' // link, sent to the new address
   | 'change_email_notice' // to the old address: a change was asked for (and, once confirmed, done)
+  | 'security_change' // a way into the account changed (a factor, a passkey, a linked identity, the password)
   | 'registration_attempt' // someone tried to register with this address (EMAIL_VERIFICATION=required)
   | 'account_deleted'; // the account is gone
 

@@ -15,6 +15,7 @@ const LINK_PURPOSE: Partial<Record<MailKind, OneTimePurpose>> = {
   reset_password: 'reset_password',
   magic_link: 'magic_link',
   change_email_confirm: 'change_email',
+  change_email_notice: 'email_change_cancel',
 };
 
 export interface MailMessages {

@@ -46,6 +46,8 @@ export function createPasswordReset(deps: EmailDeps) {
       if (current?.passwordHash !== user.passwordHash) throw linkInvalid(); // changed while this one was hashing
       // the link reached the account's inbox (an email change deletes pending resets): the address is proved
       await writes.users.update(user.id, { passwordHash, emailVerified: true }, now);
+      // a remedy leaves nothing pending behind (docs/architecture.md, "Changing a way in"): an address change, sign-in links
+      for (const purpose of ['change_email', 'magic_link'] as const) await writes.oneTimeTokens.deleteForUser(user.id, purpose);
       await writes.outbox.enqueue(mailer.message({ kind: 'password_reset_notice', to: current.email, values: { username: current.username, email: current.email } }));
     });
     mailer.wake();

@@ -16,7 +16,8 @@ export const KIND_VALUES: Readonly<Record<MailKind, readonly string[]>> = {
   password_reset_notice: ['username', 'email'],
   magic_link: ['username', 'email', 'link', 'code', 'expires_in'],
   change_email_confirm: ['username', 'new_email', 'link', 'expires_in'],
-  change_email_notice: ['username', 'email', 'new_email'],
+  change_email_notice: ['username', 'email', 'new_email', 'link', 'expires_in'],
+  security_change: ['username', 'email', 'change'],
   registration_attempt: ['username', 'email'],
   account_deleted: ['username', 'email'],
 };

@@ -16,6 +16,7 @@ import type { FederationStore } from '../../storage/types/federation.js';
 import type { UserStore } from '../../storage/types/stores.js';
 import type { RateLimits } from '../../storage/types/rate-limits.js';
 import type { LoginMethodStore } from '../../storage/types/login-methods.js';
+import type { CredentialRule } from '../accounts/credential-rule.js';
 
 export interface FederationDeps {
   users: UserStore;
@@ -29,6 +30,8 @@ export interface FederationDeps {
   /** Unlinking counts the account's ways to log in and deletes under one lock. */
   loginMethods: LoginMethodStore;
   logFailure: (error: unknown) => void;
+  /** The rule for changing a way in (docs/architecture.md, "Changing a way in"): linking and unlinking follow it. */
+  credentials: CredentialRule;
 }
 
 export type FederationService = ReturnType<typeof createFederationService>;
@@ -38,7 +41,7 @@ export function createFederationService(deps: FederationDeps, settings: Federati
   const providers = createProviders(settings);
   const redirects = createRedirects(settings);
   const tickets = createTickets({ store: deps.federation, clock: deps.clock, key: deps.key });
-  const accounts = createAccountResolver({ ...deps, signup: settings.signup });
+  const accounts = createAccountResolver({ ...deps, signup: settings.signup, afterCredentialChange: deps.credentials.after });
   return {
     providers: providers.list,
     start: createLoginStart({ providers, redirects, tickets, limits: deps.limits }),
@@ -46,6 +49,7 @@ export function createFederationService(deps: FederationDeps, settings: Federati
     exchange: createCodeExchange({ tickets, users: deps.users, audit: deps.audit, finishFirstFactor: deps.finishFirstFactor }),
     ...createIdentityManagement({
       federation: deps.federation, providers, redirects, tickets, audit: deps.audit, publicUrl, loginMethods: deps.loginMethods,
+      credentials: deps.credentials,
     }),
     /** Whether the pending-login cookie must be Secure (PUBLIC_URL is https). */
     secureCookie: settings.secureCookie,

@@ -2,7 +2,8 @@
 // identity is linked to; else the account with the same email, only when the provider asserts it
 // verified the address and the account verified it too (otherwise account_exists: anyone can type
 // an address at a provider, so a match alone proves nothing); else a new account when sign-ups are
-// allowed. A logged-in user's link attaches the identity to that user instead.
+// allowed. A logged-in user's link attaches the identity to that user instead, a change of a way in
+// whose aftermath ends every other session of the account (docs/architecture.md, "Changing a way in").
 import { v7 as uuidv7 } from 'uuid';
 import { AuthError } from '../errors.js';
 import type { Clock } from '../clock.js';
@@ -14,6 +15,7 @@ import type { ExternalProfile } from './provider-client.js';
 import { DuplicateIdentityError } from '../../storage/errors.js';
 import type { FederationStore, IdentityRecord } from '../../storage/types/federation.js';
 import type { UserRecord, UserStore } from '../../storage/types/stores.js';
+import type { AfterCredentialChange } from '../accounts/credential-aftermath.js';
 
 export interface AccountDeps {
   users: UserStore;
@@ -22,6 +24,7 @@ export interface AccountDeps {
   audit: AuditSink;
   /** FEDERATION_SIGNUP */
   signup: boolean;
+  afterCredentialChange: AfterCredentialChange;
 }
 
 export type ResolveAccount = ReturnType<typeof createAccountResolver>;
@@ -70,7 +73,7 @@ export function createAccountResolver(deps: AccountDeps) {
   }
 
   /** Links the identity to the logged-in user `userId`; identity_taken when another account holds it. */
-  async function link(userId: string, provider: string, profile: ExternalProfile, ctx: RequestContext): Promise<UserRecord> {
+  async function link(userId: string, provider: string, profile: ExternalProfile, ctx: RequestContext, sessionId = ''): Promise<UserRecord> {
     const user = await users.findById(userId);
     if (!user) throw new AuthError('user_not_found', 'The account that started the link no longer exists.');
     const known = await federation.findIdentity(provider, profile.subject);
@@ -79,6 +82,7 @@ export function createAccountResolver(deps: AccountDeps) {
       await attach(user, provider, profile, ctx, false).catch((error: unknown) => {
         throw error instanceof DuplicateIdentityError ? new AuthError('identity_taken', 'This identity is linked to another account.') : error;
       });
+      await deps.afterCredentialChange(user, 'identity_linked', { keepSessionId: sessionId }, ctx);
     }
     return user;
   }

@@ -16,12 +16,16 @@ export const PENDING_LOGIN_SECONDS = 600;
 export interface PendingLogin {
   provider: string;
   redirectTo: string;
+  /** A link's: the session that asked for it, which outlives the other sessions when the link is made. */
+  sessionId?: string;
 }
 
 /** What a `link` ticket holds: where to return after linking. */
 export interface PendingLink {
   provider: string;
   redirectTo: string;
+  /** The session that asked for the link (docs/architecture.md, "Changing a way in"). */
+  sessionId?: string;
 }
 
 export interface StartInput {
@@ -40,23 +44,23 @@ export interface Started {
 export function createLoginStart(deps: { providers: Providers; redirects: Redirects; tickets: Tickets; limits: RateLimits }) {
   const { providers, redirects, tickets } = deps;
 
-  async function destination(provider: string, input: StartInput): Promise<{ redirectTo: string; userId: string | null }> {
+  async function destination(provider: string, input: StartInput): Promise<{ redirectTo: string; userId: string | null; sessionId?: string }> {
     if (input.link === undefined) return { redirectTo: redirects.check(input.redirectTo), userId: null };
     const link = await tickets.take<PendingLink>(input.link, 'link');
     if (!link || link.data.provider !== provider) throw new AuthError('invalid_state', 'This link request is unknown, expired or used.');
-    return { redirectTo: link.data.redirectTo, userId: link.userId };
+    return { redirectTo: link.data.redirectTo, userId: link.userId, sessionId: link.data.sessionId };
   }
 
   return async function startLogin(providerId: string, input: StartInput, ctx: RequestContext): Promise<Started> {
     const { client } = providers.get(providerId);
     // each start stores a pending login: it counts toward the per-IP login limit (429 rate_limited)
     await deps.limits.consume('credentialsPerIp', ctx.ipKey);
-    const { redirectTo, userId } = await destination(providerId, input); // errors here have no safe page: a 4xx
+    const { redirectTo, userId, sessionId } = await destination(providerId, input); // errors here have no safe page: a 4xx
     try {
       const state = randomValue();
       const location = (await client.authorizationUrl(tickets.checks(state))).href;
       const browserKey = randomValue();
-      const pending: PendingLogin = { provider: providerId, redirectTo };
+      const pending: PendingLogin = { provider: providerId, redirectTo, sessionId };
       await tickets.issue('login', { userId, data: pending }, PENDING_LOGIN_SECONDS, state, browserKey);
       return { location, browserKey };
     } catch (error) {

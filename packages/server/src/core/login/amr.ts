@@ -30,3 +30,8 @@ export function parseAmr(text: string | null | undefined): AuthMethod[] {
 }
 
 export const formatAmr = (amr: readonly string[]): string => amr.join(' ');
+
+/** The session's authentication as its access token states it: for a session that replaces it and proves nothing new. */
+export function authOfClaims(claims: { amr?: readonly string[]; auth_time?: number }): SessionAuth {
+  return { amr: parseAmr((claims.amr ?? []).join(' ')), authTime: new Date((claims.auth_time ?? 0) * 1000) };
+}

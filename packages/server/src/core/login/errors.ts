@@ -15,6 +15,10 @@ export const LOGIN_ERROR_STATUS = {
   totp_code_used: 403,
   factor_not_enrolled: 400,
   reauthentication_required: 403,
+  /** The sign-in is recent but does not cover the account's second factor or passkey (docs/architecture.md, "Changing a way in"). */
+  stronger_reauthentication_required: 403,
+  /** The factor offered was set up after the session signed in: it cannot vouch for that session (sign in again). */
+  factor_too_new: 403,
   totp_already_enrolled: 409,
   totp_not_enrolled: 404,
 } as const;

@@ -1,8 +1,10 @@
 // POST /auth/reauthenticate (docs/architecture.md, "Factors"): a signed-in user proves who they are
 // again, with the password, a TOTP code or a passkey, and the caller's session is replaced by a new
-// one whose auth_time is now (as rotate-session-id.ts does for every session of a user, here for
-// the caller's alone): copies of the old pair cannot ride on the fresh auth_time. Wrong proofs
-// count toward the per-account limits.
+// one whose auth_time is now (as rotate-session-id.ts does for every session, here for the caller's alone): copies of
+// the old pair cannot ride on the fresh auth_time. Wrong proofs count toward the per-account limits.
+// On an account with a second factor or a passkey the password is not enough; a factor set up after
+// the session signed in cannot vouch for it; the new amr states only what was just proven
+// (docs/architecture.md, "Changing a way in").
 import type { AuthenticationResponseJSON } from '@simplewebauthn/server';
 import { AuthError } from '../errors.js';
 import { auditOrigin, failureReason } from '../audit.js';
@@ -10,7 +12,8 @@ import type { CoreDeps, RequestContext } from '../context.js';
 import type { Authenticated } from '../sessions/authenticate.js';
 import type { StartSession } from '../sessions/start-session.js';
 import type { TokenPair } from '../tokens/token-pair.js';
-import { combineAmr, type AuthMethod } from './amr.js';
+import type { AuthMethod } from './amr.js';
+import { hasStrongFactor, type StrongFactors } from '../accounts/credential-proof.js';
 import type { PasswordCheck } from './password-check.js';
 import type { SecondFactors } from './second-factors.js';
 import type { LoginThrottle } from './throttle.js';
@@ -27,7 +30,7 @@ export interface ReauthenticationProof {
 /** A passkey assertion by `forUserId` (core/passkeys/passkey-login.ts), audited there. */
 export type PasskeyProof = (
   response: AuthenticationResponseJSON, ctx: RequestContext, purpose: 'reauthenticate', forUserId: string,
-) => Promise<{ amr: readonly AuthMethod[] }>;
+) => Promise<{ amr: readonly AuthMethod[]; passkey: { createdAt: Date } }>;
 
 interface Steps {
   checkPassword: PasswordCheck;
@@ -36,6 +39,15 @@ interface Steps {
   startSession: StartSession;
   /** Absent when passkeys are off. */
   passkey?: PasskeyProof;
+  strongFactors(userId: string): Promise<StrongFactors>;
+}
+
+const tooNew = () => new AuthError('factor_too_new',
+  'This factor was set up after this session signed in, so it cannot vouch for it: sign in again (log out and in).');
+
+/** A factor vouches for a session only if it existed when the session signed in (whole seconds, as auth_time). */
+function requireOlder(since: number | null | undefined, authTime: number): void {
+  if (since === null || since === undefined || since > authTime) throw tooNew();
 }
 
 export function createReauthentication({ sessions, clock, audit }: Pick<CoreDeps, 'sessions' | 'clock' | 'audit'>, steps: Steps) {
@@ -51,20 +63,28 @@ export function createReauthentication({ sessions, clock, audit }: Pick<CoreDeps
     return steps.secondFactors.amrOf(factor);
   }
 
-  async function prove({ user }: Authenticated, proof: ReauthenticationProof, ctx: RequestContext): Promise<readonly AuthMethod[]> {
+  async function prove({ user, claims }: Authenticated, proof: ReauthenticationProof, ctx: RequestContext): Promise<readonly AuthMethod[]> {
     const given = [proof.password, proof.code, proof.passkey].filter((p) => p !== undefined).length;
     if (given !== 1) throw new AuthError('validation_failed', 'Send one of password, code or passkey.');
+    const factors = await steps.strongFactors(user.id);
+    const authTime = claims.auth_time ?? 0;
     if (proof.passkey !== undefined) {
       if (!steps.passkey) throw new AuthError('validation_failed', 'Passkeys are off on this server: send the password or a code.');
-      return (await steps.passkey(proof.passkey, ctx, 'reauthenticate', user.id)).amr;
+      const { amr, passkey } = await steps.passkey(proof.passkey, ctx, 'reauthenticate', user.id);
+      requireOlder(Math.floor(passkey.createdAt.getTime() / 1000), authTime);
+      return amr;
     }
     if (proof.password !== undefined) {
+      if (hasStrongFactor(factors)) {
+        throw new AuthError('stronger_reauthentication_required', 'This account has a second factor or a passkey: re-authenticate with a code or a passkey.');
+      }
       await steps.checkPassword(user, user.username, proof.password, ctx.ip).catch((error: unknown) => {
         throw error instanceof AuthError && error.code === 'invalid_credentials'
           ? new AuthError('invalid_current_password', 'The password is incorrect.') : error;
       });
       return ['pwd'];
     }
+    if (factors.totpSince !== null) requireOlder(factors.totpSince, authTime);
     return proveCode(user.id, proof.code!, proof.factor ?? 'totp');
   }
 
@@ -80,6 +100,6 @@ export function createReauthentication({ sessions, clock, audit }: Pick<CoreDeps
     }
     const now = new Date(clock.now());
     await sessions.revoke(user.id, claims.sid, now);
-    return steps.startSession(user, ctx, 'reauthenticated', { amr: combineAmr(claims.amr ?? [], methods), authTime: now });
+    return steps.startSession(user, ctx, 'reauthenticated', { amr: methods, authTime: now });
   };
 }

@@ -1,11 +1,15 @@
-// TOTP enrolment (docs/architecture.md, "Factors"): start with a new secret (20 random bytes, RFC
-// 4226 §4), shown once as base32, an otpauth:// URI (Google Authenticator's Key Uri Format) and its
-// QR code as SVG; confirm with a first code, which also gives the 10 recovery codes, shown once.
+// TOTP enrolment (docs/architecture.md, "Factors"): start with a new secret (20 random bytes, RFC 4226 §4), shown once as
+// base32, an otpauth:// URI (Google Authenticator's Key Uri Format) and its QR code as SVG; confirm
+// with a first code, which also gives the 10 recovery codes, shown once. Both steps need the proof of
+// a change of a way in, and the confirmation its aftermath (docs/architecture.md, "Changing a way in").
 import { randomBytes } from 'node:crypto';
 import { AuthError } from '../errors.js';
 import { auditOrigin } from '../audit.js';
 import type { CoreDeps, RequestContext } from '../context.js';
 import type { Authenticated } from '../sessions/authenticate.js';
+import type { CredentialRule } from '../accounts/credential-rule.js';
+import { combineAmr } from '../login/amr.js';
+import type { TokenPair } from '../tokens/token-pair.js';
 import { base32Encode } from './base32.js';
 import type { MfaParts } from './factor-checks.js';
 import { generateRecoveryCodes } from './recovery-codes.js';
@@ -28,10 +32,14 @@ async function qrSvg(text: string): Promise<string> {
   return QRCode.toString(text, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
 }
 
-export function createTotpEnrolment(deps: MfaParts & Pick<CoreDeps, 'clock' | 'audit'>, settings: { totpIssuer: string }) {
+export function createTotpEnrolment(
+  deps: MfaParts & Pick<CoreDeps, 'clock' | 'audit'>, settings: { totpIssuer: string }, credentials: CredentialRule,
+) {
   const { factors, secretBox, hashRecoveryCode, clock, audit } = deps;
   return {
-    async startTotpEnrolment({ user, claims }: Authenticated, ctx: RequestContext): Promise<TotpEnrolmentStart> {
+    async startTotpEnrolment(auth: Authenticated, ctx: RequestContext): Promise<TotpEnrolmentStart> {
+      const { user, claims } = auth;
+      await credentials.proof.require(auth);
       const secret = randomBytes(20);
       const started = await factors.startTotp({
         userId: user.id, secret: secretBox.seal(secret, user.id), confirmedAt: null, lastUsedStep: null, createdAt: new Date(clock.now()),
@@ -43,7 +51,9 @@ export function createTotpEnrolment(deps: MfaParts & Pick<CoreDeps, 'clock' | 'a
       return { secret: encoded, otpauth_uri: uri, qr_svg: await qrSvg(uri) };
     },
 
-    async confirmTotpEnrolment({ user, claims }: Authenticated, code: string, ctx: RequestContext): Promise<{ recovery_codes: string[] }> {
+    async confirmTotpEnrolment(auth: Authenticated, code: string, ctx: RequestContext): Promise<{ recovery_codes: string[] } & TokenPair> {
+      const { user, claims } = auth;
+      await credentials.proof.require(auth);
       const totp = await factors.findTotp(user.id);
       if (!totp) throw new AuthError('totp_not_enrolled', 'Start TOTP enrolment first (POST /users/me/mfa/totp).');
       if (totp.confirmedAt) throw new AuthError('totp_already_enrolled', 'TOTP is already set up.');
@@ -58,7 +68,10 @@ export function createTotpEnrolment(deps: MfaParts & Pick<CoreDeps, 'clock' | 'a
         throw new AuthError('totp_not_enrolled', 'This enrolment was replaced or confirmed meanwhile.');
       }
       audit({ type: 'mfa_enrolled', factor: 'totp', userId: user.id, sessionId: claims.sid, ...auditOrigin(ctx) });
-      return { recovery_codes: codes };
+      // the caller's new session: its recent sign-in (just checked) and the code it has now proven, as of now
+      const rotate = { amr: combineAmr(claims.amr ?? [], ['otp']), authTime: new Date(clock.now()) };
+      const { pair } = await credentials.after(user, 'totp_enrolled', { rotate, sessionId: claims.sid }, ctx);
+      return { recovery_codes: codes, ...pair! };
     },
   };
 }

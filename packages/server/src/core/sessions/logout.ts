@@ -1,10 +1,12 @@
 // Logout: this session ("local"), the user's other sessions ("others") or all of them ("global").
+// Ending others is a remedy: it also cancels a pending address change (docs/architecture.md, "Changing a way in").
 import { AuthError } from '../errors.js';
 import { auditOrigin } from '../audit.js';
 import type { CoreDeps, RequestContext } from '../context.js';
 import { refreshTokenStanding } from '../tokens/token-pair.js';
 import { hashToken } from '../tokens/secret-hash.js';
 import type { Authenticator } from './authenticate.js';
+import type { OneTimeTokenStore } from '../../storage/types/one-time-tokens.js';
 
 export type LogoutScope = 'local' | 'others' | 'global';
 
@@ -18,6 +20,7 @@ export function createLogout(
   deps: Pick<CoreDeps, 'tokens' | 'sessions' | 'fingerprint' | 'clock' | 'audit'> & {
     authenticate: Authenticator['authenticate'];
     refreshGraceSeconds: number;
+    oneTimeTokens: Pick<OneTimeTokenStore, 'deleteForUser'>;
   },
 ) {
   const { tokens, sessions, fingerprint, clock, audit } = deps;
@@ -52,6 +55,7 @@ export function createLogout(
     if (input.scope === 'global') revokedSessions = await sessions.revokeAllForUser(who.sub, now);
     else if (input.scope === 'others') revokedSessions = await sessions.revokeAllForUser(who.sub, now, who.sid);
     else await sessions.revoke(who.sub, who.sid, now);
+    if (input.scope !== 'local') await deps.oneTimeTokens.deleteForUser(who.sub, 'change_email');
     audit({ type: 'logout', scope: input.scope, revokedSessions, userId: who.sub, sessionId: who.sid, ...auditOrigin(ctx) });
   };
 }

@@ -12,6 +12,16 @@ const LINK_PAGES: Record<string, LinkPage> = {
     tell('Logged in with the mailed link.');
   },
   'confirm-email-change': async (token) => tell(`Your address is now ${(await client.confirmEmailChange({ token })).email}.`),
+  // a button, not on load: a mail scanner that opens the link changes nothing
+  'cancel-email-change': async (token) => {
+    const form = element<HTMLFormElement>('cancel-change-form');
+    form.hidden = false;
+    onSubmit('cancel-change-form', async () => {
+      const user = await client.cancelEmailChange({ token });
+      form.hidden = true;
+      tell(`The change is cancelled: ${user.email} stays the address, and every session has ended. Change your password now.`);
+    });
+  },
   'reset-password': async (token) => {
     const form = element<HTMLFormElement>('reset-form');
     form.hidden = false;

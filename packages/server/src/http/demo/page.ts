@@ -16,6 +16,12 @@ export const demoPageHtml = `<!doctype html>
   <p id="message" role="alert"></p>
   <p id="notice" role="status"></p>
 
+  <form id="cancel-change-form" hidden>
+    <h2>Someone asked to change your address</h2>
+    <p>If it was not you: cancel the change; every session of the account ends. Then change your password.</p>
+    <button type="submit">This wasn't me: cancel the change</button>
+  </form>
+
   <form id="reset-form" hidden>
     <h2>Set a new password</h2>
     <label>Email <input name="email" type="email" autocomplete="username" required></label>

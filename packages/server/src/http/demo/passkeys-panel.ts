@@ -45,11 +45,20 @@ export function setupPasskeys({ client, element, say }: PanelParts): { render(lo
     await render(true);
   }
 
-  /** Deleting needs a recent sign-in: when it is too old, the page re-authenticates with a passkey and tries once more. */
+  /**
+   * Deleting needs a recent sign-in that proved a passkey (docs/architecture.md, "Changing a way in"):
+   * otherwise the page re-authenticates with a passkey, or, when the passkey is younger than this
+   * sign-in (factor_too_new), signs in with it again, and tries once more.
+   */
   async function remove(id: string): Promise<void> {
     await client.passkeys.delete(id).catch(async (error: { code?: string }) => {
-      if (error.code !== 'reauthentication_required') throw error;
-      await client.passkeys.reauthenticate();
+      if (error.code !== 'reauthentication_required' && error.code !== 'stronger_reauthentication_required') throw error;
+      await client.passkeys.reauthenticate().catch(async (again: { code?: string }) => {
+        if (again.code !== 'factor_too_new') throw again;
+        await client.loginWithPasskey();
+      });
+      // the page redraws for the new session: let its reads finish before the change ends that session
+      await render(true);
       await client.passkeys.delete(id);
     });
     await render(true);

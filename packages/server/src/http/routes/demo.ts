@@ -13,7 +13,7 @@ const DEMO_CSP = "default-src 'none'; script-src 'self'; style-src 'self'; conne
   + "base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 /** The link pages of config/email-settings.ts's LINK_PAGES, under /demo. */
-const DEMO_LINK_PAGES = ['verify-email', 'reset-password', 'magic-link', 'confirm-email-change'] as const;
+const DEMO_LINK_PAGES = ['verify-email', 'reset-password', 'magic-link', 'confirm-email-change', 'cancel-email-change'] as const;
 
 export function demoRoutes(app: FastifyInstance): void {
   // "client/index.js" → its source; the page's import of the client package points there.

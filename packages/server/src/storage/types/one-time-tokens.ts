@@ -3,7 +3,8 @@
 // superseded by a newer token of the same purpose.
 import type { SingleUseTimes } from './single-use.js';
 
-export type OneTimePurpose = 'verify_email' | 'reset_password' | 'change_email' | 'magic_link';
+/** email_change_cancel: the old address's "this wasn't me" link, which cancels a pending change. */
+export type OneTimePurpose = 'verify_email' | 'reset_password' | 'change_email' | 'magic_link' | 'email_change_cancel';
 
 export interface OneTimeTokenRecord extends SingleUseTimes {
   /** SHA-256 (hex) of the token; the token itself is never stored. */

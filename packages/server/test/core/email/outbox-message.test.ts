@@ -8,7 +8,7 @@ import { deriveKey } from '../../../src/core/tokens/keys.js';
 import { TEST_SECRET } from '../../helpers.js';
 
 const TOKEN = 'Qm9vLXRoaXMtaXMtYS1vbmUtdGltZS10b2tlbi0xMjM0NTY';
-const TTLS = { verify_email: 86_400, reset_password: 1800, magic_link: 900, change_email: 86_400 };
+const TTLS = { verify_email: 86_400, reset_password: 1800, magic_link: 900, change_email: 86_400, email_change_cancel: 86_400 };
 const clock = new ManualClock(Date.UTC(2026, 0, 1, 12));
 const messages = createMailMessages({ key: deriveKey(TEST_SECRET, 'mail-outbox'), clock, ttlSeconds: TTLS });
 const request = {

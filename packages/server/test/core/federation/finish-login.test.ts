@@ -10,6 +10,9 @@ import { AuthError } from '../../../src/core/errors.js';
 import { createFederationService } from '../../../src/core/federation/federation-service.js';
 import { loadConfig } from '../../../src/config/config.js';
 import { createStores } from '../../../src/storage/create-stores.js';
+import type { CredentialRule } from '../../../src/core/accounts/credential-rule.js';
+
+const notReached = new Proxy({}, { get: () => () => Promise.reject(new Error('not reached')) });
 
 test('with no page to land on, a callback whose state names no sign-in throws invalid_state', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'gatehouse-fed-'));
@@ -25,6 +28,7 @@ test('with no page to land on, a callback whose state names no sign-in throws in
     users: stores.users, federation: stores.federation, clock: new ManualClock(0), audit: () => undefined, key: Buffer.alloc(32),
     limits: stores.createRateLimits(loadConfig({}).rateLimits),
     finishFirstFactor: () => Promise.reject(new Error('not reached')), logFailure: () => undefined, loginMethods: stores.loginMethods,
+    credentials: { proof: notReached, after: () => Promise.reject(new Error('not reached')) } as unknown as CredentialRule,
   }, { ...settings, appUrl: undefined });
   const ctx = { ip: '127.0.0.1', ipKey: '127.0.0.1', userAgent: null };
   await assert.rejects(service.finish('local', 'state=nope&code=x', 'cookie', ctx), (error: unknown) =>

@@ -31,7 +31,7 @@ test('serves the same page, with the same policy, on the path of every mailed li
   t.after(() => ctx.close());
   const page = await ctx.app.inject({ method: 'GET', url: '/demo' });
   const links = Object.values(ctx.config.email.links);
-  assert.equal(links.length, 4);
+  assert.equal(links.length, 5);
   for (const link of links) {
     const url = new URL(link!);
     assert.match(url.pathname, /^\/demo\/[a-z-]+$/, link);

@@ -5,7 +5,7 @@ import type { FederationService } from '../../../core/federation/federation-serv
 import type { IdentityRecord } from '../../../storage/types/federation.js';
 import { currentAuth } from '../../auth-guard.js';
 import { requestContext } from '../../http.js';
-import { bearerSecurity, freeText, ID_PATTERN, responses } from '../../schemas.js';
+import { bearerSecurity, freeText, ID_PATTERN, ref, responses } from '../../schemas.js';
 
 const identitySchema = {
   type: 'object',
@@ -49,26 +49,23 @@ function linkRoute(app: FastifyInstance, federation: FederationService): void {
   app.post<{ Params: { provider: string }; Body: { redirect_to?: string } }>('/users/me/identities/:provider/start', {
     onRequest: app.requireUser,
     schema: {
-      tags: ['federation'], summary: 'Start linking a provider: the URL for the browser to open (valid 60 s, once)', security: bearerSecurity,
+      tags: ['federation'], summary: 'Start linking a provider (a recent sign-in covering the account\'s factors): the URL for the browser to open (valid 60 s, once)', security: bearerSecurity,
       params: { type: 'object', properties: { provider: { type: 'string', maxLength: 32 } }, required: ['provider'] },
       body: { type: 'object', additionalProperties: false, properties: { redirect_to: freeText(2048, { description: 'The app page to return to' }) } },
       response: responses({
         200: { type: 'object', description: 'Where to send the browser', properties: { url: { type: 'string' } }, required: ['url'] },
       }, [400, 401, 403, 404, 503]),
     },
-  }, async (request) => ({ url: await federation.startLink(currentAuth(request).user.id, request.params.provider, request.body?.redirect_to) }));
+  }, async (request) => ({ url: await federation.startLink(currentAuth(request), request.params.provider, request.body?.redirect_to) }));
 }
 
 function unlinkRoute(app: FastifyInstance, federation: FederationService): void {
   app.delete<{ Params: { id: string } }>('/users/me/identities/:id', {
     onRequest: app.requireUser,
     schema: {
-      tags: ['federation'], summary: 'Unlink an identity (never the account\'s last way to log in)', security: bearerSecurity,
+      tags: ['federation'], summary: 'Unlink an identity (a recent sign-in; never the account\'s last way to log in); every other session ends', security: bearerSecurity,
       params: { type: 'object', properties: { id: { type: 'string', pattern: ID_PATTERN } }, required: ['id'] },
-      response: responses({ 204: { type: 'null', description: 'Unlinked' } }, [401, 403, 404, 409, 503]),
+      response: responses({ 200: { ...ref('TokenPair'), description: 'Unlinked: the pair of the caller\'s new session' } }, [401, 403, 404, 409, 503]),
     },
-  }, async (request, reply) => {
-    await federation.unlink(currentAuth(request).user.id, request.params.id, requestContext(request));
-    return reply.status(204).send();
-  });
+  }, async (request) => federation.unlink(currentAuth(request), request.params.id, requestContext(request)));
 }

@@ -1,17 +1,18 @@
 // The caller's own factors: GET /users/me/mfa, TOTP enrolment (start, confirm), removal and new
-// recovery codes; the last two need a recent sign-in (re-authentication).
+// recovery codes: changes of a way in, whose proof and aftermath the core applies (docs/hardening.md,
+// "Changing a way in"); each change answers the pair of the caller's new session.
 import type { FastifyInstance } from 'fastify';
 import { currentAuth } from '../../auth-guard.js';
 import { noStore, requestContext } from '../../http.js';
-import { bearerSecurity, responses } from '../../schemas.js';
+import { bearerSecurity, ref, responses, withNewPair } from '../../schemas.js';
 import { factorSummarySchema } from './schemas.js';
 
-const recoveryCodesSchema = {
+const recoveryCodesSchema = withNewPair({
   type: 'object',
-  description: '10 single-use recovery codes, shown this once: store them somewhere safe',
+  description: '10 single-use recovery codes, shown this once: store them somewhere safe; and the pair of the caller\'s new session',
   properties: { recovery_codes: { type: 'array', items: { type: 'string' } } },
   required: ['recovery_codes'],
-} as const;
+} as const);
 
 const enrolmentSchema = {
   type: 'object',
@@ -26,7 +27,7 @@ const enrolmentSchema = {
 
 export function totpRoutes(app: FastifyInstance): void {
   const common = { tags: ['mfa'], security: bearerSecurity };
-  const sensitive = [noStore, app.requireUser, app.requireRecentAuth];
+  const change = [noStore, app.requireUser];
 
   app.get('/users/me/mfa', {
     onRequest: [noStore, app.requireUser],
@@ -34,29 +35,29 @@ export function totpRoutes(app: FastifyInstance): void {
   }, async (request) => app.auth.mfa.factorSummary(currentAuth(request).user.id));
 
   app.post('/users/me/mfa/totp', {
-    onRequest: [noStore, app.requireUser],
-    schema: { ...common, summary: 'Start TOTP enrolment: a secret, its otpauth URI and QR code', response: responses({ 200: enrolmentSchema }, [401, 403, 409, 503]) },
+    onRequest: change,
+    schema: { ...common, summary: 'Start TOTP enrolment (a recent sign-in covering the account\'s factors): a secret, its otpauth URI and QR code', response: responses({ 200: enrolmentSchema }, [401, 403, 409, 503]) },
   }, async (request) => app.auth.mfa.startTotpEnrolment(currentAuth(request), requestContext(request)));
 
   app.post<{ Body: { code: string } }>('/users/me/mfa/totp/confirm', {
-    onRequest: [noStore, app.requireUser],
+    onRequest: change,
     schema: {
-      ...common, summary: 'Confirm TOTP enrolment with a first code; answers the recovery codes',
+      ...common, summary: 'Confirm TOTP enrolment with a first code; answers the recovery codes and a new pair (every other session ends)',
       body: { type: 'object', required: ['code'], additionalProperties: false, properties: { code: { type: 'string', maxLength: 16 } } },
       response: responses({ 200: recoveryCodesSchema }, [400, 401, 403, 404, 409, 413, 415, 503]),
     },
   }, async (request) => app.auth.mfa.confirmTotpEnrolment(currentAuth(request), request.body.code, requestContext(request)));
 
   app.post('/users/me/mfa/recovery-codes', {
-    onRequest: sensitive,
-    schema: { ...common, summary: 'New recovery codes (re-authentication); the old ones stop working', response: responses({ 200: recoveryCodesSchema }, [401, 403, 404, 503]) },
+    onRequest: change,
+    schema: { ...common, summary: 'New recovery codes (re-authentication); the old ones stop working, every other session ends', response: responses({ 200: recoveryCodesSchema }, [401, 403, 404, 503]) },
   }, async (request) => app.auth.mfa.regenerateRecoveryCodes(currentAuth(request), requestContext(request)));
 
   app.delete('/users/me/mfa/totp', {
-    onRequest: sensitive,
-    schema: { ...common, summary: 'Remove TOTP and its recovery codes (re-authentication)', response: responses({ 204: { type: 'null', description: 'Removed' } }, [401, 403, 404, 503]) },
-  }, async (request, reply) => {
-    await app.auth.mfa.removeTotp(currentAuth(request), requestContext(request));
-    return reply.status(204).send();
-  });
+    onRequest: change,
+    schema: {
+      ...common, summary: 'Remove TOTP and its recovery codes (re-authentication); every other session ends',
+      response: responses({ 200: { ...ref('TokenPair'), description: 'Removed: the pair of the caller\'s new session' } }, [401, 403, 404, 503]),
+    },
+  }, async (request) => app.auth.mfa.removeTotp(currentAuth(request), requestContext(request)));
 }

@@ -1,5 +1,6 @@
 // GET /users/me/passkeys, PATCH and DELETE /users/me/passkeys/:id: the current user's passkeys.
-// Deleting one needs re-authentication (auth_time within REAUTH_MAX_AGE).
+// Deleting one is a change of a way in (docs/architecture.md, "Changing a way in"): its proof, and the
+// caller's new pair in the answer.
 import type { FastifyInstance } from 'fastify';
 import type { PasskeyService } from '../../../core/passkeys/passkey-service.js';
 import { currentAuth } from '../../auth-guard.js';
@@ -36,16 +37,13 @@ export function myPasskeysRoutes(app: FastifyInstance, passkeys: PasskeyService)
   }, async (request) => toPublicPasskey(await passkeys.rename(currentAuth(request).user.id, request.params.id, request.body.name)));
 
   app.delete<{ Params: { id: string } }>('/users/me/passkeys/:id', {
-    onRequest: [app.requireUser, app.requireRecentAuth], // removing a way to sign in needs a recent sign-in
+    onRequest: app.requireUser,
     schema: {
       tags: ['passkeys'],
-      summary: 'Delete one of the current user\'s passkeys (needs a recent sign-in: POST /auth/reauthenticate)',
+      summary: 'Delete one of the current user\'s passkeys (needs a recent sign-in: POST /auth/reauthenticate); every other session ends',
       security: bearerSecurity,
       params,
-      response: responses({ 204: { type: 'null', description: 'Deleted' } }, [401, 403, 404, 503]),
+      response: responses({ 200: { ...ref('TokenPair'), description: 'Deleted: the pair of the caller\'s new session' } }, [401, 403, 404, 409, 503]),
     },
-  }, async (request, reply) => {
-    await passkeys.remove(currentAuth(request).user.id, request.params.id, requestContext(request));
-    return reply.status(204).send();
-  });
+  }, async (request) => passkeys.remove(currentAuth(request), request.params.id, requestContext(request)));
 }

@@ -1,7 +1,7 @@
 // The passkey routes' JSON schemas: the stored passkey as users see it (never its public key),
 // the WebAuthn options as the browser's JSON forms (WebAuthn L3 §5.1.8, parseCreationOptionsFromJSON),
 // and the credential a browser answers, bounded so nothing unbounded reaches the verifier.
-import { freeText } from '../../schemas.js';
+import { freeText, withNewPair } from '../../schemas.js';
 
 const b64url = (maxLength: number) => ({ type: 'string', maxLength, pattern: '^[A-Za-z0-9_-]*={0,2}$' }) as const;
 const text = { type: 'string' } as const;
@@ -31,6 +31,12 @@ export const passkeySchema = {
   },
   required: ['id', 'name', 'device_type', 'backed_up', 'transports', 'created_at', 'last_used_at'],
 } as const;
+
+/** A new passkey with the pair of the caller's new session (docs/architecture.md, "Changing a way in"). */
+export const passkeyWithPairSchema = withNewPair({
+  properties: passkeySchema.properties, required: passkeySchema.required,
+  description: 'The new passkey, and the pair of the caller\'s new session',
+});
 
 export const creationOptionsSchema = {
   type: 'object',

@@ -10,7 +10,8 @@ test('an admin sees a user\'s factors and resets them: the user\'s sessions and 
   const admin = await registerUser(h.app);
   await h.stores.users.update(admin.userId, { role: 'admin' }, new Date(h.clock.now()));
   const user = await registerUser(h.app);
-  await enrolTotp(h.app, user.tokens.access_token, h.clock.now());
+  const { pair } = await enrolTotp(h.app, user.tokens.access_token, h.clock.now());
+  user.tokens.access_token = pair.access_token; // the enrolment moved the user to a new session
   const pending = (await passwordLogin(h.app, user)).json().mfa_token;
   const auth = bearer(admin.tokens.access_token);
   const seen = await h.app.inject({ method: 'GET', url: `/admin/users/${user.userId}/mfa`, headers: auth });

@@ -11,7 +11,10 @@ export function codeAt(secret: string, nowMs: number, offsetSteps = 0): string {
   return totpCode(base32Decode(secret)!, totpStep(nowMs) + offsetSteps);
 }
 
-/** Starts and confirms TOTP for the holder of `accessToken`; answers the secret and the recovery codes. */
+/**
+ * Starts and confirms TOTP for the holder of `accessToken`; answers the secret, the recovery codes
+ * and the caller's new pair (enrolment ends every other session: docs/architecture.md, "Changing a way in").
+ */
 export async function enrolTotp(app: FastifyInstance, accessToken: string, nowMs: number) {
   const started = await app.inject({ method: 'POST', url: '/users/me/mfa/totp', headers: bearer(accessToken) });
   assert.equal(started.statusCode, 200, started.body);
@@ -20,7 +23,8 @@ export async function enrolTotp(app: FastifyInstance, accessToken: string, nowMs
     method: 'POST', url: '/users/me/mfa/totp/confirm', headers: bearer(accessToken), payload: { code: codeAt(secret, nowMs) },
   });
   assert.equal(confirmed.statusCode, 200, confirmed.body);
-  return { secret, recoveryCodes: (confirmed.json() as { recovery_codes: string[] }).recovery_codes };
+  const body = confirmed.json() as { recovery_codes: string[]; access_token: string; refresh_token: string };
+  return { secret, recoveryCodes: body.recovery_codes, pair: { access_token: body.access_token, refresh_token: body.refresh_token } };
 }
 
 export function passwordLogin(app: FastifyInstance, user: { username: string; password: string }) {

@@ -21,20 +21,21 @@ test('re-authenticating with the password answers the pair of a new session, aut
   assert.equal((await me(h.app, res.json().access_token)).statusCode, 200);
 });
 
-test('re-authenticating with a TOTP code adds otp and mfa to amr; a wrong proof changes nothing', async (t) => {
+test('re-authenticating with a TOTP code: amr states the code alone; the password is not enough on this account; a wrong proof changes nothing', async (t) => {
   const h = await createTestApp();
   t.after(() => h.close());
   const user = await registerUser(h.app);
-  const { secret } = await enrolTotp(h.app, user.tokens.access_token, h.clock.now());
+  const { secret, pair } = await enrolTotp(h.app, user.tokens.access_token, h.clock.now());
   h.clock.advance(30_000);
-  const auth = bearer(user.tokens.access_token);
-  assertError(await h.app.inject({ method: 'POST', url: '/auth/reauthenticate', headers: auth, payload: { password: 'wrong password here' } }), 403, 'invalid_current_password');
+  const auth = bearer(pair.access_token);
+  assertError(await h.app.inject({ method: 'POST', url: '/auth/reauthenticate', headers: auth, payload: { password: user.password } }), 403,
+    'stronger_reauthentication_required');
   const wrongCode = codeAt(secret, h.clock.now(), 3);
   assertError(await h.app.inject({ method: 'POST', url: '/auth/reauthenticate', headers: auth, payload: { code: wrongCode } }), 403, 'invalid_mfa_code');
   assertError(await h.app.inject({ method: 'POST', url: '/auth/reauthenticate', headers: auth, payload: { password: user.password, code: '123456' } }), 400, 'validation_failed');
   const res = await h.app.inject({ method: 'POST', url: '/auth/reauthenticate', headers: auth, payload: { code: codeAt(secret, h.clock.now()) } });
   assert.equal(res.statusCode, 200, res.body);
-  assert.deepEqual(decodeJwt(res.json().access_token).amr, ['pwd', 'otp', 'mfa']);
+  assert.deepEqual(decodeJwt(res.json().access_token).amr, ['otp']);
 });
 
 test('a password change without current_password: 403 reauthentication_required when the sign-in is old, 200 when recent', async (t) => {

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { test, type TestContext } from 'node:test';
 import { decodeJwt } from 'jose';
 import { assertError, bearer, createTestApp, me, registerUser } from '../../../helpers.js';
-import { addPasskey, loginOptions, newAuthenticator, verifyLogin } from '../../../passkeys/passkey-flow.js';
+import { addPasskey, loginOptions, newAuthenticator, passkeySignIn, verifyLogin } from '../../../passkeys/passkey-flow.js';
 
 async function setup(t: TestContext, startCounter = 0, logLines?: string[]) {
   const logStream = logLines && { write: (line: string) => void logLines.push(line) };
@@ -14,8 +14,8 @@ async function setup(t: TestContext, startCounter = 0, logLines?: string[]) {
   t.after(() => ctx.close());
   const user = await registerUser(ctx.app, { username: 'quinn' });
   const authenticator = newAuthenticator(startCounter);
-  await addPasskey(ctx.app, user.tokens.access_token, authenticator);
-  return { ...ctx, user, authenticator };
+  const { token } = await addPasskey(ctx.app, user.tokens.access_token, authenticator);
+  return { ...ctx, user: { ...user, tokens: { ...user.tokens, access_token: token } }, authenticator };
 }
 
 test('signs in with a discoverable passkey (no username) and with a username, each a token pair of the owner', async (t) => {
@@ -38,11 +38,12 @@ test('signs in with a discoverable passkey (no username) and with a username, ea
 });
 
 test('a synced passkey signs in with amr ["swk", "user", "mfa"]', async (t) => {
-  const { app, user } = await setup(t);
+  const { app, authenticator } = await setup(t);
   const synced = newAuthenticator();
-  const options = (await app.inject({ method: 'POST', url: '/users/me/passkeys/options', headers: bearer(user.tokens.access_token) })).json();
+  const token = await passkeySignIn(app, authenticator); // adding another passkey needs a sign-in with one
+  const options = (await app.inject({ method: 'POST', url: '/users/me/passkeys/options', headers: bearer(token) })).json();
   const created = await app.inject({
-    method: 'POST', url: '/users/me/passkeys', headers: bearer(user.tokens.access_token), payload: { response: synced.create(options, { synced: true }) },
+    method: 'POST', url: '/users/me/passkeys', headers: bearer(token), payload: { response: synced.create(options, { synced: true }) },
   });
   assert.deepEqual([created.json().device_type, created.json().backed_up], ['multiDevice', true]);
   const res = await verifyLogin(app, synced.get(await loginOptions(app), { synced: true }));
@@ -81,7 +82,7 @@ test('decoys vary as real credentials do: transports and id lengths differ from 
 });
 
 test('refuses an expired challenge, a reused one, and one made for registration', async (t) => {
-  const { app, clock, user, authenticator } = await setup(t);
+  const { app, clock, authenticator } = await setup(t);
   const expired = authenticator.get(await loginOptions(app));
   clock.advance(300_000);
   assertError(await verifyLogin(app, expired), 400, 'passkey_challenge_invalid');
@@ -90,7 +91,7 @@ test('refuses an expired challenge, a reused one, and one made for registration'
   assert.equal((await verifyLogin(app, response)).statusCode, 200);
   assertError(await verifyLogin(app, response), 400, 'passkey_challenge_invalid');
 
-  const registration = await app.inject({ method: 'POST', url: '/users/me/passkeys/options', headers: bearer(user.tokens.access_token) });
+  const registration = await app.inject({ method: 'POST', url: '/users/me/passkeys/options', headers: bearer(await passkeySignIn(app, authenticator)) });
   assertError(await verifyLogin(app, authenticator.get(registration.json())), 400, 'passkey_challenge_invalid');
   assertError(await verifyLogin(app, authenticator.get({ challenge: 'never-issued' })), 400, 'passkey_challenge_invalid');
 });

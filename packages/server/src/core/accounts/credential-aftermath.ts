@@ -1,0 +1,68 @@
+// What follows every change of a way into the account (docs/architecture.md, "Changing a way in"):
+// the account's other sessions end (the caller moves to a new session, as after a password
+// change), what is pending is cancelled (email changes, reset and magic links, half-done logins),
+// the owner is mailed a notice, and the change is audited. One function, so no change forgets a step.
+import { auditOrigin } from '../audit.js';
+import type { CoreDeps, RequestContext } from '../context.js';
+import type { EmailDeps } from '../email/email-deps.js';
+import type { SessionAuth } from '../login/amr.js';
+import type { StartSession } from '../sessions/start-session.js';
+import type { TokenPair } from '../tokens/token-pair.js';
+import type { OneTimePurpose } from '../../storage/types/one-time-tokens.js';
+import type { UserRecord } from '../../storage/types/stores.js';
+
+export type CredentialChange =
+  | 'totp_enrolled' | 'totp_removed' | 'recovery_codes_regenerated' | 'passkey_added' | 'passkey_removed'
+  | 'identity_linked' | 'identity_unlinked' | 'email_change_requested' | 'password_changed' | 'password_set';
+
+/** What the owner's notice says happened. */
+const NOTICE: Readonly<Record<CredentialChange, string>> = {
+  totp_enrolled: 'An authenticator app (TOTP) was set up as a second factor.',
+  totp_removed: 'The authenticator app (TOTP) and its recovery codes were removed.',
+  recovery_codes_regenerated: 'New recovery codes were made; the old ones no longer work.',
+  passkey_added: 'A passkey was added.',
+  passkey_removed: 'A passkey was removed.',
+  identity_linked: 'A sign-in through another provider was linked.',
+  identity_unlinked: 'A sign-in through another provider was unlinked.',
+  email_change_requested: 'A change of the email address was asked for.',
+  password_changed: 'The password was changed.',
+  password_set: 'A password was set.',
+};
+
+/** What a change cancels: a pending address change, reset links and magic links. */
+export const PENDING_PURPOSES: readonly OneTimePurpose[] = ['change_email', 'reset_password', 'magic_link'];
+
+/**
+ * The caller: `rotate` ends every session and starts the caller's new one with `auth` (the answer's
+ * pair); `keepSessionId` ends every session but that one (a link finished in the browser, where no pair can go).
+ */
+export type CredentialCaller = { rotate: SessionAuth; sessionId: string } | { keepSessionId: string };
+
+export type AfterCredentialChange = (
+  user: UserRecord, change: CredentialChange, caller: CredentialCaller, ctx: RequestContext,
+  options?: { notify?: boolean; spare?: OneTimePurpose },
+) => Promise<{ pair?: TokenPair; revokedSessions: number }>;
+
+export function createCredentialAftermath(
+  deps: Pick<CoreDeps, 'loginChallenges'> & Pick<EmailDeps, 'sessions' | 'oneTimeTokens' | 'transaction' | 'mailer' | 'settings' | 'clock' | 'audit'>,
+  startSession: StartSession,
+): AfterCredentialChange {
+  return async function afterCredentialChange(user, change, caller, ctx, options = {}) {
+    const now = new Date(deps.clock.now());
+    const keep = 'keepSessionId' in caller ? caller.keepSessionId : undefined;
+    const revokedSessions = await deps.sessions.revokeAllForUser(user.id, now, keep);
+    const notice = options.notify !== false && deps.settings.mailEnabled
+      ? deps.mailer.message({ kind: 'security_change', to: user.email, values: { username: user.username, email: user.email, change: NOTICE[change] } })
+      : undefined;
+    await deps.transaction(async (writes) => {
+      for (const purpose of PENDING_PURPOSES.filter((p) => p !== options.spare)) await writes.oneTimeTokens.deleteForUser(user.id, purpose);
+      if (notice) await writes.outbox.enqueue(notice);
+    });
+    if (notice) deps.mailer.wake();
+    await deps.loginChallenges.abandonForUser(user.id, now);
+    const pair = 'rotate' in caller ? await startSession(user, ctx, 'session_renewed', caller.rotate) : undefined;
+    const sessionId = 'rotate' in caller ? caller.sessionId : caller.keepSessionId;
+    deps.audit({ type: 'credential_changed', change, revokedSessions, userId: user.id, sessionId, ...auditOrigin(ctx) });
+    return { pair, revokedSessions };
+  };
+}

@@ -1,0 +1,10 @@
+// The rule for changing a way into the account as the use cases receive it (docs/hardening.md,
+// "Changing a way in"): the proof before the change and the aftermath after it, built once in
+// compose/auth-service.ts and handed to MFA, passkeys, federation, the password and the address flows.
+import type { AfterCredentialChange } from './credential-aftermath.js';
+import type { CredentialProof } from './credential-proof.js';
+
+export interface CredentialRule {
+  proof: CredentialProof;
+  after: AfterCredentialChange;
+}
