@@ -14,7 +14,6 @@ import { createAdminService } from './core/admin/admin.js';
 import { systemClock, type Clock } from './core/clock.js';
 import type { CoreDeps } from './core/context.js';
 import type { MailTemplates } from './core/email/templates.js';
-import { tokensOrMfaRequired } from './core/login/finish-first-factor.js';
 import { createPasswordHasher, type PasswordHasher } from './core/passwords/hasher.js';
 import { createPasskeyCeremonies, createPasskeyService } from './core/passkeys/passkey-service.js';
 import { createClientFingerprint } from './core/sessions/fingerprint.js';
@@ -128,9 +127,7 @@ async function assemble(config: Readonly<Config>, parts: GatehouseParts, opened:
     accounts: { service: accounts, settings: mail.settings },
     admin: createAdminService({ ...deps, roles: config.roles }),
     oauth: { service: createOAuthService(deps, auth, oauth), settings: oauth },
-    // a passkey login ends through the login state machine, like every other login
-    passkeys: passkeyDeps && ceremonies && createPasskeyService(passkeyDeps, ceremonies,
-      async (user, ctx, factor) => tokensOrMfaRequired(await auth.finishFirstFactor(user, factor, ctx))),
+    passkeys: passkeyDeps && ceremonies && createPasskeyService(passkeyDeps, ceremonies, auth.finishLogin),
     federation: createFederation({ ...deps, federation: stores.federation, passkeyStore: stores.passkeys }, auth, config, secret, logger),
     metrics,
     audit,

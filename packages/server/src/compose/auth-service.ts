@@ -6,11 +6,12 @@ import type { PasswordSettings, SessionSettings } from '../config/slices.js';
 import type { ExportDeps } from '../core/accounts/export-account.js';
 import { createRegistration } from '../core/accounts/register.js';
 import type { AuthService } from '../core/auth-service.js';
-import type { CoreDeps, RequestContext } from '../core/context.js';
+import type { CoreDeps } from '../core/context.js';
 import { createAccountService, type AccountService } from '../core/email/account-service.js';
 import type { EmailDeps } from '../core/email/email-deps.js';
-import { createFirstFactorFinisher } from '../core/login/finish-first-factor.js';
+import { createLoginFinisher } from '../core/login/finish-login.js';
 import { createLogin } from '../core/login/login.js';
+import { createOutcomeIssuers } from '../core/login/outcomes.js';
 import { createPasswordCheck } from '../core/login/password-check.js';
 import { createReauthentication, type PasskeyProof } from '../core/login/reauthenticate.js';
 import { createRecentAuthCheck } from '../core/login/recent-auth.js';
@@ -28,10 +29,9 @@ import { createLogout } from '../core/sessions/logout.js';
 import { createRefresher } from '../core/sessions/refresh.js';
 import { createSessionIdRotation } from '../core/sessions/rotate-session-id.js';
 import { createSessionList } from '../core/sessions/session-list.js';
-import { createSessionStarter } from '../core/sessions/start-session.js';
+import { createSessionOpener, createSessionStarter } from '../core/sessions/start-session.js';
 import { deriveKey } from '../core/tokens/keys.js';
 import type { FactorStore } from '../storage/types/factors.js';
-import type { UserRecord } from '../storage/types/stores.js';
 
 /** What the mail flows take beside the core's parts (core/email/email-deps.ts). */
 export type EmailParts = Omit<EmailDeps, keyof CoreDeps>;
@@ -59,27 +59,27 @@ export function createAuthService(
   const emailDeps: EmailDeps = { ...deps, ...email };
   const secondFactors = createSecondFactors([createTotpCheck(mfa), createRecoveryCodeCheck(mfa)]);
   const machine = { ...deps, secondFactors };
-  const finishFirstFactor = createFirstFactorFinisher(machine, startSession);
+  const issuers = createOutcomeIssuers(deps, createSessionOpener(deps, sessions));
+  const finishLogin = createLoginFinisher(machine, issuers, { requireVerifiedEmail: email.settings.verification === 'required' });
   const requireRecentAuth = createRecentAuthCheck(deps.clock, mfa.settings.reauthMaxAgeSeconds);
   const rotateSessionId = createSessionIdRotation(deps, startSession);
   const { factorSummary, regenerateRecoveryCodes, removeTotp } = createFactorManagement({ ...deps, ...mfa });
   const auth: AuthService = {
     register: createRegistration(emailDeps, startSession),
-    login: createLogin(deps, { checkPassword, finishFirstFactor }, { requireVerifiedEmail: email.settings.verification === 'required' }),
+    login: createLogin(deps, { checkPassword, finishLogin }),
     authenticate,
     authenticateNow,
     refresh: createRefresher(deps, sessions),
     logout: createLogout({ ...deps, authenticate, refreshGraceSeconds: sessions.refreshGraceSeconds }),
     ...createSessionList(deps),
     changePassword: createPasswordChange(deps, { checkPassword, rotateSessionId, requireRecentAuth }),
-    finishFirstFactor,
-    verifyMfa: createSecondFactorVerification(machine, { startSession, throttle }),
+    finishLogin,
+    verifyMfa: createSecondFactorVerification(machine, { finishLogin, throttle }),
     reauthenticate: createReauthentication(deps, { checkPassword, throttle, secondFactors, startSession, passkey }),
     requireRecentAuth,
     mfa: { factorSummary, regenerateRecoveryCodes, removeTotp, ...createTotpEnrolment({ ...deps, ...mfa }, mfa.settings) },
   };
-  const finishEmailLogin = (user: UserRecord, ctx: RequestContext) => finishFirstFactor(user, 'email', ctx);
-  const accounts = createAccountService(emailDeps, { checkPassword, finishEmailLogin, requireRecentAuth, exportFrom: { ...deps, ...exportFrom } });
+  const accounts = createAccountService(emailDeps, { checkPassword, finishLogin, requireRecentAuth, exportFrom: { ...deps, ...exportFrom } });
   return { auth, accounts };
 }
 

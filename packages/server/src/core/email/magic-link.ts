@@ -6,19 +6,16 @@ import { auditOrigin, failureReason } from '../audit.js';
 import type { RequestContext } from '../context.js';
 import { loginKey, normalizeEmail } from '../accounts/user-rules.js';
 import type { TokenPair } from '../tokens/token-pair.js';
-import { tokensOrMfaRequired, type LoginResult } from '../login/finish-first-factor.js';
+import { tokensOrMfaRequired, type FinishLogin, type LoginResult } from '../login/finish-login.js';
+import { START_SESSION } from '../login/outcomes.js';
 import type { EmailDeps } from './email-deps.js';
 import { limitMail, mailWithToken, pretendToMail } from './mail-with-token.js';
 import { CODE_ATTEMPTS, findLiveToken, linkInvalid, newCode, requireFeature, sameHash } from './one-time-token.js';
 import type { OneTimeTokenRecord } from '../../storage/types/one-time-tokens.js';
-import type { UserRecord } from '../../storage/types/stores.js';
 
 export type MagicLinkProof = { token: string } | { email: string; code: string };
 
-/** Ends a login whose first factor is a mailed link or code: the login state machine decides what follows. */
-export type FinishEmailLogin = (user: UserRecord, ctx: RequestContext) => Promise<LoginResult>;
-
-export function createMagicLink(deps: EmailDeps, finishLogin: FinishEmailLogin) {
+export function createMagicLink(deps: EmailDeps, finishLogin: FinishLogin) {
   const { settings, users, clock, audit, oneTimeTokens } = deps;
   const codeHash = (code: string) => deps.keyedHash(`magic_link:${code}`);
   const invalidCode = () => new AuthError('invalid_code', 'The code is wrong or no longer valid; ask for a new one.');
@@ -55,7 +52,7 @@ export function createMagicLink(deps: EmailDeps, finishLogin: FinishEmailLogin) 
     throw invalidCode();
   }
 
-  async function logIn(proof: MagicLinkProof, ctx: RequestContext): Promise<LoginResult> {
+  async function logIn(proof: MagicLinkProof, ctx: RequestContext): Promise<LoginResult<'session'>> {
     requireFeature(settings.magicLink, 'Magic-link login');
     const record = 'token' in proof ? await findLiveToken(deps, proof.token, 'magic_link') : await findByCode(proof.email, proof.code, ctx);
     let user = await users.findById(record.userId);
@@ -65,12 +62,12 @@ export function createMagicLink(deps: EmailDeps, finishLogin: FinishEmailLogin) 
     if (!(await oneTimeTokens.consume(record.tokenHash, 'magic_link', now))) throw 'token' in proof ? linkInvalid() : invalidCode();
     // the mail reached the account's address: the same proof a verification link gives
     if (!user.emailVerified && user.email === record.subject) user = (await users.update(user.id, { emailVerified: true }, now)) ?? user;
-    return finishLogin(user, ctx);
+    return finishLogin(user, { firstFactor: 'email' }, ctx, START_SESSION);
   }
 
   /** Success is audited by the session's start, a due second factor by its challenge; each failure here, with its reason. */
   async function auditedLogIn(proof: MagicLinkProof, ctx: RequestContext): Promise<TokenPair> {
-    let result: LoginResult;
+    let result: LoginResult<'session'>;
     try {
       result = await logIn(proof, ctx);
     } catch (error) {

@@ -3,6 +3,8 @@
 export const LOGIN_ERROR_STATUS = {
   /** The first factor passed; the body carries mfa_token and factors for POST /auth/mfa/verify. */
   mfa_required: 403,
+  /** The account's credentials changed (a reset, a password change) while the login was under way: its session was ended. */
+  credentials_changed: 401,
   /** Unknown, already used or abandoned mfa_token. */
   invalid_mfa_token: 401,
   mfa_token_expired: 401,

@@ -4,7 +4,8 @@ import { createAuthenticationOptions } from './authentication-options.js';
 import { createChallenges } from './challenges.js';
 import { createPasskeyManagement } from './manage-passkeys.js';
 import type { PasskeyDeps } from './passkey-deps.js';
-import { createAuditedAssertion, createPasskeyLogin, type FinishLogin } from './passkey-login.js';
+import type { FinishLogin } from '../login/finish-login.js';
+import { createAuditedAssertion, createPasskeyLogin } from './passkey-login.js';
 import { createPasskeyRegistration } from './registration.js';
 import { createAssertionCheck } from './verify-assertion.js';
 

@@ -8,6 +8,7 @@ import { factorsMigration } from './migrations/0005-factors.js';
 import { federatedIdentitiesMigration } from './migrations/0006-federated-identities.js';
 import { binaryCollation } from './migrations/collation.js';
 import { passkeysMigration } from './migrations/0007-passkeys.js';
+import { credentialGenerationMigration } from './migrations/0008-credential-generation.js';
 
 const migrations: Record<string, Migration> = {
   '0001_users_and_sessions': {
@@ -80,6 +81,9 @@ const migrations: Record<string, Migration> = {
   '0006_federated_identities': federatedIdentitiesMigration,
   // Issue 16: passkeys and the challenges of their ceremonies (storage/types/passkeys.ts).
   '0007_passkeys': passkeysMigration,
+  // The credential generation of each user (docs/architecture.md, "Login"): bumped by every
+  // credential change, checked when a login's session has started.
+  '0008_credential_generation': credentialGenerationMigration,
 };
 
 /**
