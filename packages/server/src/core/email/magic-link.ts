@@ -1,7 +1,10 @@
 // Magic links (docs/email.md): a link and a 6-digit code mailed to an address, answered alike
 // whether or not the address has an account; either one logs in once, as a first factor `email`.
-// A code allows CODE_ATTEMPTS tries, then its login is dead; the link stays unguessable.
+// A code allows CODE_ATTEMPTS tries, then its login is dead; the link stays unguessable. The first
+// link or code that proves an unverified address ends a squatter's hold (docs/hardening.md,
+// "Pre-hijacking"): a password set before the address was proved is cleared, other sessions end.
 import { AuthError } from '../errors.js';
+import { hasPassword, NO_PASSWORD_HASH } from '../passwords/no-password.js';
 import { auditOrigin, failureReason } from '../audit.js';
 import type { RequestContext } from '../context.js';
 import { loginKey, normalizeEmail } from '../accounts/user-rules.js';
@@ -12,6 +15,7 @@ import type { EmailDeps } from './email-deps.js';
 import { limitMail, mailWithToken, pretendToMail } from './mail-with-token.js';
 import { CODE_ATTEMPTS, findLiveToken, linkInvalid, newCode, requireFeature, sameHash } from './one-time-token.js';
 import type { OneTimeTokenRecord } from '../../storage/types/one-time-tokens.js';
+import type { UserRecord } from '../../storage/types/stores.js';
 
 export type MagicLinkProof = { token: string } | { email: string; code: string };
 
@@ -61,8 +65,21 @@ export function createMagicLink(deps: EmailDeps, finishLogin: FinishLogin) {
     const now = new Date(clock.now());
     if (!(await oneTimeTokens.consume(record.tokenHash, 'magic_link', now))) throw 'token' in proof ? linkInvalid() : invalidCode();
     // the mail reached the account's address: the same proof a verification link gives
-    if (!user.emailVerified && user.email === record.subject) user = (await users.update(user.id, { emailVerified: true }, now)) ?? user;
+    if (!user.emailVerified && user.email === record.subject) user = await proveAddress(user, now, ctx);
     return finishLogin(user, { firstFactor: 'email' }, ctx, START_SESSION);
+  }
+
+  /**
+   * Marks the address verified. A password on an unverified address was set by whoever typed the
+   * address, not necessarily its owner, who is the one here: it is cleared (the new password
+   * moves the credential generation) and then every session ends. A reset sets a new one.
+   */
+  async function proveAddress(user: UserRecord, now: Date, ctx: RequestContext): Promise<UserRecord> {
+    if (!hasPassword(user)) return (await users.update(user.id, { emailVerified: true }, now)) ?? user;
+    const cleared = (await users.update(user.id, { emailVerified: true, passwordHash: NO_PASSWORD_HASH }, now)) ?? user;
+    const revokedSessions = await deps.sessions.revokeAllForUser(user.id, now);
+    audit({ type: 'unproven_password_cleared', revokedSessions, userId: user.id, ...auditOrigin(ctx) });
+    return cleared;
   }
 
   /** Success is audited by the session's start, a due second factor by its challenge; each failure here, with its reason. */
