@@ -68,7 +68,7 @@ export async function createCoreKit(env: Record<string, string> = {}) {
   return {
     config, stores, deps, clock, events, mails, auth, accounts,
     /** The audit events of one type, in order. */
-    eventsOf: <T extends AuditEvent['type']>(type: T) => events.filter((event): event is Extract<AuditEvent, { type: T }> => event.type === type),
+    eventsOf: <T extends AuditEvent['type']>(type: T) => events.filter((event) => event.type === type) as Array<AuditEvent & { type: T }>,
     /** The claims of an access token, checked as the server checks them. */
     claimsOf: (accessToken: string) => deps.tokens.verifyAccessToken(accessToken, { nowMs: clock.now() }),
     async close() {
