@@ -1,4 +1,4 @@
-// Sign-in through other identity providers as the HTTP layer sees it (design §13), built from its
+// Sign-in through other identity providers as the HTTP layer sees it (docs/federation.md), built from its
 // use cases: start, callback, exchange, and the account page's identities. compose.ts wires it.
 import type { FederationSettings } from '../../config/federation-settings.js';
 import type { AuditSink } from '../audit.js';

@@ -1,4 +1,4 @@
-// The error codes of logins with a second factor, of TOTP and of re-authentication (design §12),
+// The error codes of logins (docs/architecture.md, "Login"), second factors, TOTP and re-authentication,
 // spread into core/errors.ts's one catalogue. Every one is in docs/api.md's error table.
 export const LOGIN_ERROR_STATUS = {
   /** The first factor passed; the body carries mfa_token and factors for POST /auth/mfa/verify. */
