@@ -74,3 +74,18 @@ test('EMAIL_VERIFICATION=required: an unverified address finishes a login by mai
   }
   assert.equal(isMfaRequired(await kit.auth.finishLogin(user, { firstFactor: 'email' }, CTX, START_SESSION)), false);
 });
+
+test('a password change and a reset move the credential generation; a rehash at login does not', async (t) => {
+  const kit = await kitFor(t);
+  const { user, tokens, password } = await registerThroughCore(kit);
+  const generation = async () => (await kit.stores.users.findById(user.id))!.credentialGeneration;
+  await kit.auth.login({ login: user.username, password }, CTX);
+  assert.equal(await generation(), 0);
+  const caller = await kit.auth.authenticate(tokens.access_token);
+  await kit.auth.changePassword(caller, { currentPassword: password, newPassword: 'another fine passphrase 7' }, CTX);
+  assert.equal(await generation(), 1);
+  await kit.accounts.forgotPassword(user.email, CTX);
+  const link = new URL(kit.mails.at(-1)!.values.link!);
+  await kit.accounts.resetPassword({ token: link.searchParams.get('token')!, newPassword: 'yet another passphrase 9' }, CTX);
+  assert.equal(await generation(), 2);
+});
