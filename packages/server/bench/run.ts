@@ -1,5 +1,5 @@
 // `npm run bench`: Gatehouse on its embedded default (SQLite in a temp folder), the bare-Fastify
-// ceiling and a verify-only resource server, all as children on loopback; every case of issue 5
+// ceiling and a verify-only resource server, all as children on loopback; every case of docs/benchmarks.md
 // measured in one run and reported as ratios (bench/results/latest.json and latest.svg).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';

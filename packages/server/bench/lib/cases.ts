@@ -1,4 +1,4 @@
-// The cases of issue 5: what each one loads (a Side: URL and autocannon options) and how it is
+// The cases of docs/benchmarks.md: what each one loads (a Side: URL and autocannon options) and how it is
 // measured. They only measure; ratios and targets are applied afterwards (targets.ts).
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';

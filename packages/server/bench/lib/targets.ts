@@ -1,4 +1,4 @@
-// The targets of issue 5 (refresh's as revised in issue 13) applied to one run's measurements: each
+// The targets of docs/benchmarks.md applied to one run's measurements: each
 // case as a table row with its ratio (to the ceiling, to the raw hash rate, to the unloaded p99) and
 // whether it meets its target.
 import type { Paired } from './cases.js';

@@ -60,7 +60,7 @@ export interface AppParts {
   oauth: { service: OAuthService; settings: Readonly<OAuthSettings> };
   /** Passkey registration and login; undefined when passkeys are off (no WEBAUTHN_* settings in production). */
   passkeys?: PasskeyService;
-  /** Sign-in through other identity providers (design §13). */
+  /** Sign-in through other identity providers (docs/architecture.md, "Federation"). */
   federation: FederationService;
   metrics: Metrics;
   audit: AuditSink;

@@ -1,4 +1,4 @@
-// Fuzzing every route through app.inject (issue 6): hostile values in every field of every request
+// Fuzzing every route through app.inject: hostile values in every field of every request
 // schema (huge strings, NUL, lone surrogates, deep nesting, wrong types, SQL/NoSQL-looking text),
 // malformed JSON and wrong content types never give a 5xx, an answer without a stable code, an
 // unhandled rejection or a crash. The routes and their fields come from the app's own OpenAPI

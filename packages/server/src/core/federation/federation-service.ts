@@ -1,5 +1,6 @@
-// Sign-in through other identity providers as the HTTP layer sees it (docs/federation.md), built from its
-// use cases: start, callback, exchange, and the account page's identities. compose.ts wires it.
+// Sign-in through other identity providers as the HTTP layer sees it (docs/architecture.md,
+// "Federation"), built from its use cases: start, callback, exchange, and the account page's
+// identities. compose.ts wires it.
 import type { FederationSettings } from '../../config/federation-settings.js';
 import type { AuditSink } from '../audit.js';
 import type { Clock } from '../clock.js';

@@ -5,13 +5,13 @@
 import type { ErrorCode } from '../errors.js';
 import { combineAmr, type AuthMethod } from './amr.js';
 
-/** The second factors a login may ask for (second-factors.ts holds their checks). */
+/** The second factors a login may ask for; passkeys add theirs. */
 export type SecondFactor = 'totp' | 'recovery_code' | (string & Record<never, never>);
 
 export interface LoginRules {
-  /** Second-factor attempts one challenge allows (docs/mfa.md: 5). */
+  /** Second-factor attempts one challenge allows (5). */
   maxAttempts: number;
-  /** How long a challenge waits for its second factor (docs/mfa.md: 5 minutes). */
+  /** How long a challenge waits for its second factor (5 minutes). */
   challengeTtlMs: number;
 }
 

@@ -1,6 +1,6 @@
-// The challenges of WebAuthn ceremonies (design §12): options store one, hashed, for five minutes;
-// a response names its challenge in clientDataJSON, and verifying takes it out of the store first,
-// so a response is checked at most once, whatever its outcome.
+// The challenges of WebAuthn ceremonies (docs/architecture.md, "Factors"): options store one,
+// hashed, for five minutes; a response names its challenge in clientDataJSON, and verifying takes
+// it out of the store first, so a response is checked at most once, whatever its outcome.
 import { AuthError } from '../errors.js';
 import { hashToken } from '../tokens/token-pair.js';
 import { CEREMONY_SECONDS, type PasskeyDeps } from './passkey-deps.js';

@@ -36,8 +36,8 @@ export function createPasskeyRegistration(deps: PasskeyDeps, challenges: Challen
       rpName: settings.rpName, rpID: settings.rpId,
       userID: new TextEncoder().encode(user.id), userName: user.username, userDisplayName: user.fullName ?? user.username,
       timeout: CEREMONY_SECONDS * 1000, attestationType: 'none',
-      // The authenticator keeps the credential (a discoverable one: login without a username)
-      // and checks who holds it: a passkey is then a login by itself (design §12).
+      // The authenticator keeps the credential (a discoverable one: login without a username) and
+      // checks who holds it: a passkey is then a login by itself (docs/architecture.md, "Factors").
       authenticatorSelection: { residentKey: 'required', requireResidentKey: true, userVerification: 'required' },
       excludeCredentials: existing.map((p) => ({ id: p.credentialId, transports: p.transports })),
     });

@@ -2,10 +2,11 @@
 // is pinned, the header `typ` tells an access token (at+jwt, RFC 9068) from a refresh token
 // (rt+jwt), and headers that could steer key selection (jku, jwk, x5u, x5c; kid too under HS256)
 // are refused, as are unknown `crit` entries. With an asymmetric key ring, access tokens carry a
-// `kid` that must name a known key; the time rules are token-times.ts. HS256 (refresh tokens always, access tokens by default) goes
-// through fast-jwt: synchronous node:crypto HMAC with the key prepared once, ≈ 10 µs a token where
-// jose's WebCrypto path costs ≈ 45–90 µs and a trip to libuv's pool, which argon2 keeps busy. The
-// ring's algorithms use jose, loaded only when a ring is configured (it is ≈ 3 MB of idle memory).
+// `kid` that must name a known key; the time rules are token-times.ts. HS256 (refresh tokens
+// always, access tokens by default) goes through fast-jwt: synchronous node:crypto HMAC with the
+// key prepared once, ≈ 10 µs a token where jose's WebCrypto path costs ≈ 45–90 µs and a trip to
+// libuv's pool, which argon2 keeps busy. The ring's algorithms use jose, loaded only when a ring is
+// configured (it is ≈ 3 MB of idle memory).
 import type { KeyObject } from 'node:crypto';
 import { createSigner, createVerifier } from 'fast-jwt';
 import type { JWTPayload, JWTHeaderParameters } from 'jose';
@@ -31,9 +32,9 @@ export interface AccessTokenClaims {
   jti: string;
   iat: number;
   exp: number;
-  /** RFC 8176 methods of the session's authentication (core/login/amr.ts); absent on tokens minted before issue 16. */
+  /** RFC 8176 methods of the session's authentication (core/login/amr.ts); absent on older tokens. */
   amr?: string[];
-  /** When the user last authenticated, epoch seconds (OpenID Connect Core §2); absent on tokens minted before issue 16. */
+  /** When the user last authenticated, epoch seconds (OpenID Connect Core §2); absent on older tokens. */
   auth_time?: number;
   /** Whether the user's address is verified (OpenID Connect Core §5.1), when the token was signed; absent on older tokens. */
   email_verified?: boolean;
@@ -190,7 +191,7 @@ function readAccessClaims(p: JWTPayload): AccessTokenClaims {
   }
   const claims = { sub, sid, name, role, jti, iat, exp } as AccessTokenClaims;
   if (typeof email_verified === 'boolean') claims.email_verified = email_verified;
-  if (amr === undefined && auth_time === undefined) return claims; // minted before issue 16: still valid
+  if (amr === undefined && auth_time === undefined) return claims; // minted before sessions carried amr: still valid
   if (!Array.isArray(amr) || !amr.every((method) => typeof method === 'string') || !isNumber(auth_time)) {
     throw new AuthError('invalid_token', 'The token\'s amr or auth_time claim is malformed.');
   }

@@ -73,13 +73,13 @@ const migrations: Record<string, Migration> = {
   },
   // Mail (docs/email.md): verified addresses, one-time tokens for mailed links, the durable outbox.
   '0004_email_and_outbox': emailAndOutboxMigration,
-  // Issue 16: how each session was authenticated (amr, auth_time), TOTP factors, recovery codes
+  // Second factors (docs/mfa.md): how each session was authenticated (amr, auth_time), TOTP factors, recovery codes
   // and the pending second step of a login (core/login/). Factor rows go with their user.
   '0005_factors': factorsMigration,
   // Sign-in through other identity providers (docs/federation.md): the linked identities, and the
   // single-use tickets of a login in flight, stored hashed.
   '0006_federated_identities': federatedIdentitiesMigration,
-  // Issue 16: passkeys and the challenges of their ceremonies (storage/types/passkeys.ts).
+  // Passkeys (docs/passkeys.md): the passkeys and the challenges of their ceremonies (storage/types/passkeys.ts).
   '0007_passkeys': passkeysMigration,
   // The credential generation of each user (docs/architecture.md, "Login"): bumped by every
   // credential change, checked when a login's session has started.

@@ -1,6 +1,7 @@
-// Second factors and the pending second step of a login (design §12): the TOTP factor (its secret
-// encrypted by the core before it gets here), recovery codes (keyed hashes only) and login challenges
-// (the SHA-256 of the opaque mfa_token only). Single use everywhere is a compare-and-swap.
+// Second factors and the pending second step of a login (docs/architecture.md, "Factors"): the TOTP
+// factor (its secret encrypted by the core before it gets here), recovery codes (keyed hashes only)
+// and login challenges (the SHA-256 of the opaque mfa_token only). Single use everywhere is a
+// compare-and-swap.
 
 export interface TotpRecord {
   userId: string;

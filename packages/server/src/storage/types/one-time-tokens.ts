@@ -1,4 +1,4 @@
-// One-time tokens for mailed links (docs/architecture.md, "One-time tokens"): stored only as the
+// One-time tokens for mailed links (docs/architecture.md, "Mail"): stored only as the
 // SHA-256 of the token, bound to a purpose and a user, single use by compare-and-swap, and
 // superseded by a newer token of the same purpose.
 

@@ -1,6 +1,7 @@
-// Passkeys (WebAuthn credentials) and the challenges of their ceremonies (design §12). A challenge
-// is stored only as its SHA-256, lives minutes, and is consumed once by compare-and-swap, so a
-// response can be verified at most once; a passkey keeps its public key and signature counter.
+// Passkeys (WebAuthn credentials) and the challenges of their ceremonies (docs/architecture.md,
+// "Factors"). A challenge is stored only as its SHA-256, lives minutes, and is consumed once by
+// compare-and-swap, so a response can be verified at most once; a passkey keeps its public key and
+// signature counter.
 
 export type CredentialDeviceType = 'singleDevice' | 'multiDevice';
 
