@@ -61,7 +61,7 @@ export async function setPassword(flags: Flags, ctx: UserCommandContext): Promis
   const user = await findUser(ctx.stores, flags);
   const password = await readNewPassword(ctx.io);
   const hasher = await createPasswordHasher({ maxConcurrent: ctx.config.hashConcurrency });
-  const ended = await setAccountPassword({ users: ctx.stores.users, sessions: ctx.stores.sessions, hasher, clock: systemClock }, user.id, password);
+  const ended = await setAccountPassword({ users: ctx.stores.users, sessions: ctx.stores.sessions, loginChallenges: ctx.stores.loginChallenges, hasher, clock: systemClock }, user.id, password);
   console.log(`Set a new password for ${user.username} (${user.id}); ${sessionsEnded(ended)}.`);
 }
 

@@ -6,10 +6,12 @@ import type { Clock } from '../clock.js';
 import type { PasswordHasher } from '../passwords/hasher.js';
 import type { BreachedPasswords } from '../passwords/breached.js';
 import type { SessionStore, UserStore } from '../../storage/types/stores.js';
+import type { LoginChallengeStore } from '../../storage/types/factors.js';
 
 export interface SetPasswordDeps {
   users: UserStore;
   sessions: SessionStore;
+  loginChallenges: Pick<LoginChallengeStore, 'abandonForUser'>;
   hasher: PasswordHasher;
   clock: Clock;
   breachedPasswords?: BreachedPasswords;
@@ -27,5 +29,7 @@ export async function setAccountPassword(deps: SetPasswordDeps, userId: string, 
   const passwordHash = await deps.hasher.hash(password);
   const updated = await deps.users.update(userId, { passwordHash }, new Date(deps.clock.now()));
   if (!updated) throw new AuthError('user_not_found', 'No such user.');
+  // the new password moved the credential generation; now what the old one started ends (docs/architecture.md, "Login")
+  await deps.loginChallenges.abandonForUser(userId, new Date(deps.clock.now()));
   return deps.sessions.revokeAllForUser(userId, new Date(deps.clock.now()));
 }

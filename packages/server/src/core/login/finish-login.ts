@@ -55,13 +55,19 @@ export function createLoginFinisher(deps: FinishLoginDeps, issuers: OutcomeIssue
   const { users, clock, audit, loginChallenges, secondFactors } = deps;
   const rules = options.rules ?? LOGIN_RULES;
 
-  /** Opens the second step: only the opaque token's SHA-256 is stored. */
+  /**
+   * Opens the second step: only the opaque token's SHA-256 is stored. A credential change
+   * abandons the user's pending challenges after its bump; one stored after that sees the bump
+   * here and is abandoned too, as a session would be ended.
+   */
   async function challenge(user: UserRecord, firstFactor: FirstFactor, amr: readonly AuthMethod[], enrolled: SecondFactor[], expiresAtMs: number, ctx: RequestContext): Promise<MfaRequired> {
     const mfaToken = randomBytes(32).toString('base64url');
+    const tokenHash = hashToken(mfaToken);
     await loginChallenges.create({
-      tokenHash: hashToken(mfaToken), userId: user.id, state: 'second_factor', amr, attempts: 0,
+      tokenHash, userId: user.id, state: 'second_factor', amr, attempts: 0,
       createdAt: new Date(clock.now()), expiresAt: new Date(expiresAtMs), finishedAt: null,
     });
+    await unlessCredentialsChanged(user, () => loginChallenges.finish(tokenHash, 'abandoned', new Date(clock.now())).then(() => undefined));
     audit({ type: 'mfa_challenge_issued', userId: user.id, firstFactor, factors: enrolled, ...auditOrigin(ctx) });
     return { mfaRequired: { mfa_token: mfaToken, factors: enrolled } };
   }
@@ -74,9 +80,15 @@ export function createLoginFinisher(deps: FinishLoginDeps, issuers: OutcomeIssue
    */
   async function issue<K extends OutcomeKind>(user: UserRecord, amr: readonly AuthMethod[], ctx: RequestContext, outcome: LoginOutcome<K>): Promise<OutcomeResults[K]> {
     const issued = await issuers[outcome.kind](user, { amr, authTime: new Date(clock.now()) }, ctx, outcome);
+    await unlessCredentialsChanged(user, issued.undo);
+    return issued.result;
+  }
+
+  /** Reads the user again; when the generation moved, or the user is gone or disabled, runs `undo` and refuses. */
+  async function unlessCredentialsChanged(user: UserRecord, undo: () => Promise<void>): Promise<void> {
     const now = await users.findById(user.id);
-    if (now && !now.disabled && now.credentialGeneration === user.credentialGeneration) return issued.result;
-    await issued.undo();
+    if (now && !now.disabled && now.credentialGeneration === user.credentialGeneration) return;
+    await undo();
     throw new AuthError('credentials_changed', 'The account\'s credentials changed while this login was under way: log in again.');
   }
 

@@ -20,7 +20,7 @@ export interface PasswordChange {
 }
 
 export function createPasswordChange(
-  deps: Pick<CoreDeps, 'users' | 'hasher' | 'clock' | 'audit' | 'breachedPasswords'>,
+  deps: Pick<CoreDeps, 'users' | 'loginChallenges' | 'hasher' | 'clock' | 'audit' | 'breachedPasswords'>,
   steps: { checkPassword: PasswordCheck; rotateSessionId: RotateSessionId; requireRecentAuth: RecentAuthCheck },
 ) {
   const { users, hasher, clock, audit } = deps;
@@ -35,6 +35,8 @@ export function createPasswordChange(
     const renewed = input.currentPassword === undefined
       ? { amr: parseAmr((claims.amr ?? []).join(' ')), authTime: new Date((claims.auth_time ?? 0) * 1000) }
       : { amr: combineAmr(claims.amr ?? [], ['pwd']), authTime: new Date(clock.now()) };
+    // the new password moved the credential generation; now what the old one started ends (docs/architecture.md, "Login")
+    await deps.loginChallenges.abandonForUser(user.id, new Date(clock.now()));
     const { pair, revokedSessions } = await steps.rotateSessionId(user, ctx, renewed);
     audit({ type: 'password_changed', revokedSessions, userId: user.id, sessionId: claims.sid, ...auditOrigin(ctx) });
     return pair;

@@ -89,3 +89,22 @@ test('a password change and a reset move the credential generation; a rehash at 
   await kit.accounts.resetPassword({ token: link.searchParams.get('token')!, newPassword: 'yet another passphrase 9' }, CTX);
   assert.equal(await generation(), 2);
 });
+
+test('a second step opened with the old password dies with a password change: invalid_mfa_token, before or after it was opened', async (t) => {
+  const kit = await kitFor(t);
+  const { user, tokens, password } = await registerThroughCore(kit);
+  const me = await kit.auth.authenticate(tokens.access_token);
+  const { secret } = await kit.auth.mfa.startTotpEnrolment(me, CTX);
+  const code = () => totpCode(base32Decode(secret)!, totpStep(kit.clock.now()));
+  await kit.auth.mfa.confirmTotpEnrolment(me, code(), CTX);
+  const checked = (await kit.stores.users.findById(user.id))!; // the old password's proof, before the change
+  const opened = await kit.auth.finishLogin(checked, { firstFactor: 'pwd' }, CTX, START_SESSION);
+  assert.ok(isMfaRequired(opened));
+
+  const caller = await kit.auth.authenticate(tokens.access_token);
+  await kit.auth.changePassword(caller, { currentPassword: password, newPassword: 'another fine passphrase 7' }, CTX);
+  kit.clock.advance(30_000);
+  await assert.rejects(kit.auth.verifyMfa({ mfaToken: opened.mfaRequired.mfa_token, factor: 'totp', code: code() }, CTX), { code: 'invalid_mfa_token' });
+  // opened after the change, from the proof read before it
+  await assert.rejects(kit.auth.finishLogin(checked, { firstFactor: 'pwd' }, CTX, START_SESSION), { code: 'credentials_changed' });
+});
