@@ -11,6 +11,11 @@ import { resolveSecret } from './config/secret.js';
 import { loadAccessKeyRing } from './config/signing-keys.js';
 import { httpSettings, oauthSettings, passwordSettings, sessionSettings, tokenSettings } from './config/slices.js';
 import { createAdminService } from './core/admin/admin.js';
+import { createUserImport } from './core/import/import-users.js';
+import { createClientRegistry } from './core/oidc/client-registry.js';
+import { createClientSecrets } from './core/oidc/client-secrets.js';
+import { createClientCredentialsGrant } from './core/oidc/client-credentials-grant.js';
+import { declaredClientRecords } from './core/oidc/declared-clients.js';
 import { systemClock, type Clock } from './core/clock.js';
 import type { CoreDeps } from './core/context.js';
 import type { MailTemplates } from './core/email/templates.js';
@@ -27,6 +32,7 @@ import type { Mail } from './jobs/mail.js';
 import { createStores, type StoreOptions } from './storage/create-stores.js';
 import type { RateLimits } from './storage/types/rate-limits.js';
 import type { Stores } from './storage/types/stores.js';
+import { createSweeper, sweepTargets, type Sweeper } from './jobs/sweeper.js';
 import { createAuthService, keyedHasher, mfaParts, type EmailParts } from './compose/auth-service.js';
 import {
   breachedPasswordCheck, createFederation, createMailLayer, createOAuthService, passkeyDepsOf, runMailWorker,
@@ -58,6 +64,8 @@ export interface Gatehouse {
   warnings: string[];
   /** What the mail flows use, and the sender (docs/email.md). */
   mail: Mail;
+  /** The job that deletes what expired in every expiring table (jobs/sweeper.ts). */
+  sweeper: Sweeper;
 }
 
 export async function createGatehouse(config: Readonly<Config>, parts: GatehouseParts = {}): Promise<Gatehouse> {
@@ -120,25 +128,39 @@ async function assemble(config: Readonly<Config>, parts: GatehouseParts, opened:
     email, mfa, passkey: ceremonies?.assertion, exportFrom: { passkeys: stores.passkeys, federation: stores.federation },
   });
   const oauth = oauthSettings(config);
+  const clients = clientRegistry(config, stores, secret, deps);
   const app = await buildApp({
     settings: httpSettings(config),
     logger,
     auth,
     accounts: { service: accounts, settings: mail.settings },
     admin: createAdminService({ ...deps, roles: config.roles }),
+    importUsers: createUserImport({ store: stores.userImport, sessions: stores.sessions, clock, roles: config.roles, audit }),
+    clients,
+    clientCredentials: createClientCredentialsGrant({ ...deps, clients }, config.accessTokenTtlSeconds),
     oauth: { service: createOAuthService(deps, auth, oauth), settings: oauth },
     passkeys: passkeyDeps && ceremonies && createPasskeyService(passkeyDeps, ceremonies, auth.finishLogin),
-    federation: createFederation({ ...deps, federation: stores.federation, passkeyStore: stores.passkeys }, auth, config, secret, logger),
+    federation: createFederation({ ...deps, federation: stores.federation, loginMethods: stores.loginMethods }, auth, config, secret, logger),
     metrics,
     audit,
     jwks: { ring: keys.ring, clock },
     ping: () => stores.ping(),
   });
   runMailWorker(app, mail, parts.mailWorker ?? true);
+  const sweeper = createSweeper({ targets: sweepTargets(stores), clock, log: logger });
+  app.addHook('onReady', async () => sweeper.start());
+  app.addHook('preClose', async () => sweeper.stop());
   if (!parts.stores) app.addHook('onClose', async () => stores.close());
   const warnings = [warning, keys.warning, config.metricsNote, oauth.publicUrl ? undefined : METADATA_OFF,
     config.passkeys ? undefined : PASSKEYS_OFF];
-  return { app, stores, warnings: warnings.filter((text): text is string => text !== undefined), mail };
+  return { app, stores, warnings: warnings.filter((text): text is string => text !== undefined), mail, sweeper };
+}
+
+/** The OpenID Connect provider's clients: those of OIDC_CLIENTS and the stored ones. */
+function clientRegistry(config: Readonly<Config>, stores: Stores, secret: string, { clock, audit }: CoreDeps) {
+  const secrets = createClientSecrets(deriveKey(secret, 'oauth-client-secret'));
+  const declared = declaredClientRecords(config.oidcClients, secrets, new Date(clock.now()));
+  return createClientRegistry({ store: stores.oauthClients, declared, secrets, clock, audit });
 }
 
 const METADATA_OFF = 'PUBLIC_URL is not set: GET /.well-known/oauth-authorization-server (RFC 8414) is not served.';

@@ -23,6 +23,8 @@ export interface TestApp {
   stores: Stores;
   /** The mail flows' outbox and the sender (its worker is undefined when mail is off). */
   mail: Gatehouse['mail'];
+  /** The job that deletes expired rows (jobs/sweeper.ts): tests call sweepOnce(). */
+  sweeper: Gatehouse['sweeper'];
   dir: string;
   close(): Promise<void>;
 }
@@ -52,19 +54,21 @@ export async function createTestApp(env: Record<string, string> = {}, deps: Test
     RATE_LIMIT_FAILED_LOGINS_PER_ACCOUNT: '1000/1m',
     RATE_LIMIT_REFRESH_PER_IP: '1000/1m',
     RATE_LIMIT_REFRESH_PER_ACCOUNT: '1000/1m',
+    // registrations mail (a verification link) and count against it: tests register many users from one address
+    RATE_LIMIT_MAIL_PER_IP: '1000/1m',
     ...(deps.smtp ? { SMTP_URL: deps.smtp.url } : {}),
     ...env,
   });
   const stores = await createStores(storeOptions(config, true));
   const clock = new ManualClock(Date.UTC(2026, 0, 1, 12, 0, 0));
   const parts = { secret: TEST_SECRET, stores: deps.stores?.(stores) ?? stores, clock, logStream: deps.logStream, mailWorker: deps.mailWorker };
-  const { app, mail } = await createGatehouse(config, parts).catch(async (error: unknown) => {
+  const { app, mail, sweeper } = await createGatehouse(config, parts).catch(async (error: unknown) => {
     await stores.close();
     rmSync(dir, { recursive: true, force: true });
     throw error;
   });
   return {
-    app, config, clock, stores, mail, dir,
+    app, config, clock, stores, mail, sweeper, dir,
     async close() {
       await app.close();
       await stores.close();

@@ -3,7 +3,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { rssMb, runChild, type Child } from './children.js';
-import { BENCH_PASSWORD, HASH_CONCURRENCY } from './gatehouse.js';
+import { BENCH_CLIENT, BENCH_PASSWORD, HASH_CONCURRENCY } from './gatehouse.js';
 import { measure, measureAlternating, measurePaired, PAIRED_SLICES, timing, type Measurement, type Paired, type Side } from './load.js';
 import type { ChainStats, RefreshChains } from './refresh-chains.js';
 
@@ -54,6 +54,19 @@ export const loginSide = (t: GatehouseTarget): Side => ({
   options: {
     connections: LOGIN_CONNECTIONS, method: 'POST', headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ username: t.username, password: BENCH_PASSWORD }),
+  },
+});
+
+/** The client_credentials grant (docs/oidc.md): a machine client's secret checked, an access token signed. */
+export const clientCredentialsSide = (t: GatehouseTarget): Side => ({
+  url: `${t.gatehouse.url}/token`,
+  options: {
+    connections: CONNECTIONS, method: 'POST',
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      authorization: `Basic ${Buffer.from(`${BENCH_CLIENT.id}:${BENCH_CLIENT.secret}`).toString('base64')}`,
+    },
+    body: 'grant_type=client_credentials&scope=reports%3Aread',
   },
 });
 

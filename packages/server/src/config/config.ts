@@ -13,6 +13,7 @@ import { readEmailSettings, type EmailSettings } from './email-settings.js';
 import { readIntrospectionClients, readPublicUrl, type IntrospectionClient } from './oauth-settings.js';
 import { readPasskeySettings, type PasskeySettings } from './passkey-settings.js';
 import { readFederationSettings, type FederationSettings } from './federation-settings.js';
+import { readOidcClients, type DeclaredClient } from './oidc-settings.js';
 import { readMfaSettings, type MfaSettings } from './mfa-settings.js';
 
 export { ConfigError, parseDuration };
@@ -51,6 +52,8 @@ export interface Config {
   passkeys: Readonly<PasskeySettings> | undefined;
   /** Sign-in through other identity providers (config/federation-settings.ts). */
   federation: FederationSettings;
+  /** Relying parties declared in OIDC_CLIENTS or OIDC_CLIENTS_FILE (config/oidc-settings.ts). */
+  oidcClients: readonly DeclaredClient[];
   rateLimits: RateLimitRules;
   hashConcurrency: number;
   /** Hashes that may wait for a thread (HASH_QUEUE_MAX); past it a login answers 503 overloaded. */
@@ -147,6 +150,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     introspectionClients: readIntrospectionClients(env),
     passkeys: readPasskeySettings(env, nodeEnv, publicUrl),
     federation: readFederationSettings(env, publicUrl, email.appUrl),
+    oidcClients: readOidcClients(env),
     rateLimits: Object.freeze({
       credentialsPerIp: read.rate('RATE_LIMIT_LOGIN_PER_IP', '30/1m'),
       failedLoginsPerAccount: read.rate('RATE_LIMIT_FAILED_LOGINS_PER_ACCOUNT', '10/15m'),

@@ -34,6 +34,10 @@ import { healthRoutes } from './routes/ops/health.js';
 import { rootRoute } from './routes/ops/root.js';
 import { jwksRoute, type JwksSource } from './routes/ops/jwks.js';
 import { adminRoutes } from './routes/admin/admin.js';
+import { adminImportRoute, type ImportUsers } from './routes/admin/import-users.js';
+import { adminClientsRoutes } from './routes/admin/clients.js';
+import type { ClientRegistry } from '../core/oidc/client-registry.js';
+import type { ClientCredentialsUseCase } from './routes/token/grants/client-credentials.js';
 import { metricsRoute } from './routes/ops/metrics.js';
 import { oauthRoutes } from './routes/oauth/oauth.js';
 import { federationRoutes } from './routes/federation/federation.js';
@@ -54,6 +58,12 @@ export interface AppParts {
   logger: FastifyBaseLogger;
   auth: AuthService;
   admin: AdminService;
+  /** POST /admin/users/import: core/import/ over the SQL database. */
+  importUsers: ImportUsers;
+  /** The OpenID Connect provider's clients (docs/oidc.md). */
+  clients: ClientRegistry;
+  /** POST /token's client_credentials grant for them. */
+  clientCredentials?: ClientCredentialsUseCase;
   /** The account flows, and the mail settings that say which are served (docs/email.md). */
   accounts: { service: AccountService; settings: Readonly<Pick<MailSettings, 'mailEnabled'>> };
   /** Revocation, introspection and the RFC 8414 metadata, with the settings that say which are served. */
@@ -104,7 +114,7 @@ export async function buildApp(parts: AppParts): Promise<FastifyInstance> {
   rootRoute(app);
   registerRoute(app);
   loginRoute(app);
-  tokenRoute(app);
+  tokenRoute(app, parts.clientCredentials);
   refreshRoute(app);
   logoutRoute(app);
   meRoutes(app);
@@ -122,6 +132,8 @@ export async function buildApp(parts: AppParts): Promise<FastifyInstance> {
   oauthRoutes(app, parts.oauth.service, parts.oauth.settings);
   federationRoutes(app, parts.federation);
   adminRoutes(app, parts.admin);
+  adminImportRoute(app, parts.importUsers);
+  adminClientsRoutes(app, parts.clients);
   if (settings.metrics) metricsRoute(app, metrics.registry);
   return app;
 }

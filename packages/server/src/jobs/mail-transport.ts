@@ -29,6 +29,8 @@ export function createSmtpTransport(smtp: SmtpSettings): MailTransport {
     host: smtp.host,
     port: smtp.port,
     secure: smtp.secure,
+    // no mail, and no credentials, in clear over a network (config/smtp-tls.ts)
+    requireTLS: smtp.requireTls,
     auth: smtp.user === undefined ? undefined : { user: smtp.user, pass: smtp.password ?? '' },
     connectionTimeout: SMTP_TIMEOUTS_MS.connection,
     greetingTimeout: SMTP_TIMEOUTS_MS.greeting,

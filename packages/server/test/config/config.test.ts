@@ -55,6 +55,7 @@ test('with no variables set, every setting takes its documented default', () => 
       maxAttempts: 8,
     },
     introspectionClients: [],
+    oidcClients: [],
     passkeys: { rpId: 'localhost', rpName: 'Gatehouse', origins: ['http://localhost:3000'] },
     federation: {
       providers: [], publicUrl: 'http://127.0.0.1:3000', appUrl: 'http://127.0.0.1:3000/demo', redirectOrigins: ['http://127.0.0.1:3000'], signup: true, secureCookie: false,

@@ -12,6 +12,7 @@ import { describeOneTimeTokenStore } from './contract/one-time-tokens.js';
 import { describeOutboxStore } from './contract/outbox.js';
 import { describeAccountWrites } from './contract/account-writes.js';
 import { describeFactorStores } from './contract/factors.js';
+import { describeOAuthClientStore } from './contract/oauth-clients.js';
 
 /** A user row for rows that need one (sessions, passkeys); answers its id. */
 async function newUserIdIn(stores: Stores): Promise<string> {
@@ -40,6 +41,11 @@ for (const { backend, variable } of sqlBackends) {
   };
   describeUserStore(backend.name, skip, open);
   describeSessionStore(backend.name, skip, open);
+  describeOAuthClientStore(backend.name, skip, async () => {
+    const { url, drop } = await backend.create();
+    const stores = await createStores({ databaseUrl: url, migrate: true });
+    return { clients: stores.oauthClients, close: async () => { await stores.close(); await drop(); } };
+  });
   describeOneTimeTokenStore(backend.name, skip, async () => {
     const { url, drop } = await backend.create();
     const stores = await createStores({ databaseUrl: url, migrate: true });
@@ -100,7 +106,7 @@ for (const { backend, variable } of sqlBackends) {
   });
   describeFederationStore(backend.name, skip, async () => {
     const harness = await open();
-    return { ...harness, federation: harness.stores.federation, deleteUser: async (id) => void (await harness.stores.users.delete(id)) };
+    return { ...harness, federation: harness.stores.federation, loginMethods: harness.stores.loginMethods, deleteUser: async (id) => void (await harness.stores.users.delete(id)) };
   });
 
   describe(`sessionAndUser: ${backend.name}`, { skip }, () => {

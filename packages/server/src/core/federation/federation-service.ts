@@ -16,6 +16,7 @@ import { createTickets } from './tickets.js';
 import type { FederationStore } from '../../storage/types/federation.js';
 import type { UserStore } from '../../storage/types/stores.js';
 import type { RateLimits } from '../../storage/types/rate-limits.js';
+import type { LoginMethodStore } from '../../storage/types/login-methods.js';
 
 export interface FederationDeps {
   users: UserStore;
@@ -27,8 +28,8 @@ export interface FederationDeps {
   key: Buffer;
   /** The one way a login finishes (core/login/finish-login.ts); an exchange's first factor is `fed`. */
   finishLogin: FinishLogin;
-  /** The user's passkeys: each is a way to log in, so an identity beside one may be unlinked. */
-  passkeyCount(userId: string): Promise<number>;
+  /** Unlinking counts the account's ways to log in and deletes under one lock. */
+  loginMethods: LoginMethodStore;
   logFailure: (error: unknown) => void;
 }
 
@@ -46,7 +47,7 @@ export function createFederationService(deps: FederationDeps, settings: Federati
     finish: createLoginFinish({ providers, redirects, tickets, accounts, audit: deps.audit, publicUrl, logFailure: deps.logFailure }),
     exchange: createCodeExchange({ tickets, users: deps.users, audit: deps.audit, finishLogin: deps.finishLogin }),
     ...createIdentityManagement({
-      federation: deps.federation, users: deps.users, providers, redirects, tickets, audit: deps.audit, publicUrl, passkeyCount: deps.passkeyCount,
+      federation: deps.federation, providers, redirects, tickets, audit: deps.audit, publicUrl, loginMethods: deps.loginMethods,
     }),
     /** Whether the pending-login cookie must be Secure (PUBLIC_URL is https). */
     secureCookie: settings.secureCookie,

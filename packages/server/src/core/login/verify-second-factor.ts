@@ -6,7 +6,8 @@
 import { AuthError, type ErrorCode } from '../errors.js';
 import { auditOrigin, failureReason } from '../audit.js';
 import type { CoreDeps, RequestContext } from '../context.js';
-import { hashToken, type TokenPair } from '../tokens/token-pair.js';
+import type { TokenPair } from '../tokens/token-pair.js';
+import { hashToken } from '../tokens/secret-hash.js';
 import { parseAmr } from './amr.js';
 import { tokensOrMfaRequired, type FinishLogin, type FinishLoginDeps } from './finish-login.js';
 import { START_SESSION } from './outcomes.js';

@@ -15,6 +15,7 @@ import { AuthError, type ErrorCode } from '../errors.js';
 import { ASYMMETRIC_ALGS } from './key-set.js';
 import type { AccessKeyRing } from './key-ring.js';
 import type { SigningKeys } from './keys.js';
+import { readClientClaims, type ClientTokenClaims } from './client-token-claims.js';
 import { acceptExpired, checkIssuedAt, checkTimes, type TimeOptions, type TimeRules } from './token-times.js';
 
 const ALG = 'HS256';
@@ -63,6 +64,9 @@ export interface Tokens {
   signRefreshToken(claims: RefreshTokenClaims): Promise<string>;
   verifyAccessToken(token: string, options: VerifyOptions): Promise<AccessTokenClaims>;
   verifyRefreshToken(token: string, options: VerifyOptions): Promise<RefreshTokenClaims>;
+  /** A machine client's access token (client-token-claims.ts): same keys and checks, other claims. */
+  signClientToken(claims: ClientTokenClaims): Promise<string>;
+  verifyClientToken(token: string, options: VerifyOptions): Promise<ClientTokenClaims>;
   /** The ring's presence under an asymmetric JWT_ALG, for the verified-token cache; none under HS256 (the key never changes). */
   accessKeys?: KeyPresence;
 }
@@ -86,15 +90,19 @@ export function createTokens(keys: SigningKeys, settings: TokenSettings): Tokens
   };
   const hsAccess = hs256(keys.access, access);
   const hsRefresh = hs256(keys.refresh, refresh);
+  const signAccess = async (claims: object) => {
+    const payload: JWTPayload = { iss: settings.issuer, ...claims };
+    if (settings.audience) payload.aud = settings.audience;
+    return ring ? signWithRing(ring, payload) : hsAccess.sign(payload);
+  };
+  const verifyAccess = async (token: string, options: VerifyOptions) =>
+    (ring ? verifyWithRing(ring, token, access, settings, options) : hsAccess.verify(token, options));
   return {
-    signAccessToken: async (claims) => {
-      const payload: JWTPayload = { iss: settings.issuer, ...claims };
-      if (settings.audience) payload.aud = settings.audience;
-      return ring ? signWithRing(ring, payload) : hsAccess.sign(payload);
-    },
+    signAccessToken: signAccess,
     signRefreshToken: async (claims) => hsRefresh.sign({ ...claims }),
-    verifyAccessToken: async (token, options) =>
-      readAccessClaims(ring ? await verifyWithRing(ring, token, access, settings, options) : hsAccess.verify(token, options)),
+    verifyAccessToken: async (token, options) => readAccessClaims(await verifyAccess(token, options)),
+    signClientToken: signAccess,
+    verifyClientToken: async (token, options) => readClientClaims(await verifyAccess(token, options)),
     verifyRefreshToken: async (token, options) => readRefreshClaims(hsRefresh.verify(token, options)),
     accessKeys: ring,
   };

@@ -9,6 +9,7 @@ import { federatedIdentitiesMigration } from './migrations/0006-federated-identi
 import { binaryCollation } from './migrations/collation.js';
 import { passkeysMigration } from './migrations/0007-passkeys.js';
 import { credentialGenerationMigration } from './migrations/0008-credential-generation.js';
+import { oauthClientsMigration } from './migrations/0014-oauth-clients.js';
 
 const migrations: Record<string, Migration> = {
   '0001_users_and_sessions': {
@@ -84,6 +85,8 @@ const migrations: Record<string, Migration> = {
   // The credential generation of each user (docs/architecture.md, "Login"): bumped by every
   // credential change, checked when a login's session has started.
   '0008_credential_generation': credentialGenerationMigration,
+  // The OpenID Connect provider's clients (docs/oidc.md).
+  '0014_oauth_clients': oauthClientsMigration,
 };
 
 /**

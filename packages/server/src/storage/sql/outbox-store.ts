@@ -22,6 +22,14 @@ export function enqueueOutbox(db: Kysely<Database>, message: OutboxMessage): Pro
   });
 }
 
+/** Deletes the rows to one address, in a flow's transaction or on the database. */
+export function deleteOutboxFor(db: Kysely<Database>, recipient: string): Promise<number> {
+  return guard(async () => {
+    const result = await db.deleteFrom('outbox').where('recipient', '=', recipient).executeTakeFirst();
+    return Number(result.numDeletedRows);
+  });
+}
+
 /** Deletes a row: delivered, or taken back inside the transaction that wrote it. */
 export function deleteOutbox(db: Kysely<Database>, id: string): Promise<void> {
   return guard(async () => {
@@ -50,6 +58,8 @@ export function createSqlOutboxStore(conn: TransactionConnection): OutboxStore {
       })),
 
     markSent: (id) => deleteOutbox(db, id),
+
+    deleteForRecipient: (recipient) => deleteOutboxFor(db, recipient),
 
     markFailed: (id, error, retryAt) =>
       guard(async () => {

@@ -144,6 +144,15 @@ export interface FederationTicketsTable {
   expires_at: number | string;
 }
 
+/** Migration 0014: the OpenID Connect provider's stored clients; `metadata` is RFC 7591 JSON. */
+export interface OAuthClientsTable {
+  client_id: string;
+  secret_digest: string | null;
+  metadata: string;
+  created_at: number | string;
+  updated_at: number | string;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -156,4 +165,5 @@ export interface Database {
   mfa_totp: MfaTotpTable;
   mfa_recovery_codes: MfaRecoveryCodesTable;
   login_challenges: LoginChallengesTable;
+  oauth_clients: OAuthClientsTable;
 }

@@ -44,6 +44,8 @@ export interface OutboxStore {
    * error, its payload emptied, and is never claimed again).
    */
   markFailed(id: string, error: string, retryAt: Date | null): Promise<void>;
+  /** Deletes every row addressed to `recipient`, waiting or given up (the account is deleted); how many. */
+  deleteForRecipient(recipient: string): Promise<number>;
   /** Rows still to deliver, and rows given up: for /metrics. */
   counts(): Promise<{ pending: number; failed: number }>;
 }
