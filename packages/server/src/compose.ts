@@ -20,7 +20,6 @@ import { declaredClientRecords } from './core/oidc/declared-clients.js';
 import { systemClock, type Clock } from './core/clock.js';
 import type { CoreDeps } from './core/context.js';
 import type { MailTemplates } from './core/email/templates.js';
-import { tokensOrMfaRequired } from './core/login/finish-first-factor.js';
 import { createPasswordHasher, type PasswordHasher } from './core/passwords/hasher.js';
 import { createPasskeyCeremonies, createPasskeyService } from './core/passkeys/passkey-service.js';
 import { createClientFingerprint } from './core/sessions/fingerprint.js';
@@ -152,9 +151,7 @@ async function assemble(config: Readonly<Config>, parts: GatehouseParts, opened:
     clients,
     clientCredentials: createClientCredentialsGrant({ ...deps, clients }, config.accessTokenTtlSeconds),
     oauth: { service: createOAuthService(deps, auth, oauth), settings: oauth },
-    // a passkey login ends through the login state machine, like every other login
-    passkeys: passkeyDeps && ceremonies && createPasskeyService(passkeyDeps, ceremonies,
-      async (user, ctx, factor) => tokensOrMfaRequired(await auth.finishFirstFactor(user, factor, ctx)), auth.credentials),
+    passkeys: passkeyDeps && ceremonies && createPasskeyService(passkeyDeps, ceremonies, auth.finishLogin, auth.credentials),
     federation: createFederation({ ...deps, federation: stores.federation, loginMethods: stores.loginMethods }, auth, config, secret, logger),
     metrics,
     audit,

@@ -62,7 +62,8 @@ export async function setPassword(flags: Flags, ctx: UserCommandContext): Promis
   const password = await readNewPassword(ctx.io);
   const hasher = await createPasswordHasher({ maxConcurrent: ctx.config.hashConcurrency });
   const ended = await setAccountPassword({
-    users: ctx.stores.users, sessions: ctx.stores.sessions, oneTimeTokens: ctx.stores.oneTimeTokens, hasher, clock: systemClock,
+    users: ctx.stores.users, sessions: ctx.stores.sessions, oneTimeTokens: ctx.stores.oneTimeTokens, loginChallenges: ctx.stores.loginChallenges,
+    hasher, clock: systemClock,
   }, user.id, password);
   console.log(`Set a new password for ${user.username} (${user.id}); ${sessionsEnded(ended)}.`);
 }

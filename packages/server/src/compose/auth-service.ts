@@ -9,11 +9,12 @@ import { createCredentialAftermath } from '../core/accounts/credential-aftermath
 import { createCredentialProof } from '../core/accounts/credential-proof.js';
 import type { CredentialRule } from '../core/accounts/credential-rule.js';
 import type { AuthService } from '../core/auth-service.js';
-import type { CoreDeps, RequestContext } from '../core/context.js';
+import type { CoreDeps } from '../core/context.js';
 import { createAccountService, type AccountService } from '../core/email/account-service.js';
 import type { EmailDeps } from '../core/email/email-deps.js';
-import { createFirstFactorFinisher } from '../core/login/finish-first-factor.js';
+import { createLoginFinisher } from '../core/login/finish-login.js';
 import { createLogin } from '../core/login/login.js';
+import { createOutcomeIssuers } from '../core/login/outcomes.js';
 import { createPasswordCheck } from '../core/login/password-check.js';
 import { createReauthentication, type PasskeyProof } from '../core/login/reauthenticate.js';
 import { createRecentAuthCheck } from '../core/login/recent-auth.js';
@@ -30,10 +31,9 @@ import { createAuthenticator } from '../core/sessions/authenticate.js';
 import { createLogout } from '../core/sessions/logout.js';
 import { createRefresher } from '../core/sessions/refresh.js';
 import { createSessionList } from '../core/sessions/session-list.js';
-import { createSessionStarter } from '../core/sessions/start-session.js';
+import { createSessionOpener, createSessionStarter } from '../core/sessions/start-session.js';
 import { deriveKey } from '../core/tokens/keys.js';
 import type { FactorStore } from '../storage/types/factors.js';
-import type { UserRecord } from '../storage/types/stores.js';
 
 /** What the mail flows take beside the core's parts (core/email/email-deps.ts). */
 export type EmailParts = Omit<EmailDeps, keyof CoreDeps>;
@@ -61,7 +61,8 @@ export function createAuthService(
   const emailDeps: EmailDeps & Pick<CoreDeps, 'loginChallenges'> = { ...deps, ...email };
   const secondFactors = createSecondFactors([createTotpCheck(mfa), createRecoveryCodeCheck(mfa)]);
   const machine = { ...deps, secondFactors };
-  const finishFirstFactor = createFirstFactorFinisher(machine, startSession);
+  const issuers = createOutcomeIssuers(deps, createSessionOpener(deps, sessions));
+  const finishLogin = createLoginFinisher(machine, issuers, { requireVerifiedEmail: email.settings.verification === 'required' });
   const requireRecentAuth = createRecentAuthCheck(deps.clock, mfa.settings.reauthMaxAgeSeconds);
   const credentials: CredentialRule = {
     proof: createCredentialProof({ ...deps, passkeys: exportFrom.passkeys, checkPassword }, mfa.settings.reauthMaxAgeSeconds),
@@ -70,22 +71,21 @@ export function createAuthService(
   const { factorSummary, regenerateRecoveryCodes, removeTotp } = createFactorManagement({ ...deps, ...mfa }, credentials);
   const auth: AuthService = {
     register: createRegistration(emailDeps, startSession),
-    login: createLogin(deps, { checkPassword, finishFirstFactor }, { requireVerifiedEmail: email.settings.verification === 'required' }),
+    login: createLogin(deps, { checkPassword, finishLogin }),
     authenticate,
     authenticateNow,
     refresh: createRefresher(deps, sessions),
     logout: createLogout({ ...deps, authenticate, refreshGraceSeconds: sessions.refreshGraceSeconds, oneTimeTokens: email.oneTimeTokens }),
     ...createSessionList(deps),
     changePassword: createPasswordChange(deps, credentials),
-    finishFirstFactor,
-    verifyMfa: createSecondFactorVerification(machine, { startSession, throttle }),
+    finishLogin,
+    verifyMfa: createSecondFactorVerification(machine, { finishLogin, throttle }),
     reauthenticate: createReauthentication(deps, { checkPassword, throttle, secondFactors, startSession, passkey, strongFactors: credentials.proof.strongFactors }),
     requireRecentAuth,
     credentials,
     mfa: { factorSummary, regenerateRecoveryCodes, removeTotp, ...createTotpEnrolment({ ...deps, ...mfa }, mfa.settings, credentials) },
   };
-  const finishEmailLogin = (user: UserRecord, ctx: RequestContext) => finishFirstFactor(user, 'email', ctx);
-  const accounts = createAccountService(emailDeps, { checkPassword, finishEmailLogin, requireRecentAuth, credentials, exportFrom: { ...deps, ...exportFrom } });
+  const accounts = createAccountService(emailDeps, { checkPassword, finishLogin, requireRecentAuth, credentials, exportFrom: { ...deps, ...exportFrom } });
   return { auth, accounts };
 }
 

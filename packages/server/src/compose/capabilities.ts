@@ -54,14 +54,14 @@ export function runWorker(app: FastifyInstance, worker: OutboxWorker, start: boo
   app.addHook('preClose', async () => worker.stop());
 }
 
-/** Sign-in through other providers: its exchange ends in the login state machine with the first factor `fed`. */
+/** Sign-in through other providers: its exchange ends in the one way a login finishes, with the first factor `fed`. */
 export function createFederation(
   deps: CoreDeps & { federation: FederationStore; loginMethods: LoginMethodStore }, auth: AuthService, config: Readonly<Config>, secret: string,
   logger: pino.Logger,
 ) {
   return createFederationService({
     ...deps, key: deriveKey(secret, 'federation'),
-    finishFirstFactor: (user, ctx) => auth.finishFirstFactor(user, 'fed', ctx),
+    finishLogin: auth.finishLogin,
     logFailure: (err: unknown) => logger.warn({ err }, 'federated sign-in failed'),
     credentials: auth.credentials,
   }, config.federation);

@@ -57,6 +57,11 @@ export type AuditEvent = AuditActor & (
   | { type: 'password_reset_requested' }
   | { type: 'password_reset'; revokedSessions: number }
   | { type: 'magic_link_requested' }
+  /**
+   * A magic link proved an unverified address whose account had a password: set by someone who
+   * never proved the address (pre-hijacking), it was cleared and every other session ended.
+   */
+  | { type: 'unproven_password_cleared'; revokedSessions: number }
   | { type: 'email_change_requested' }
   | { type: 'email_changed' }
   /** A pending address change was cancelled from the old address's "this wasn't me" link; every session ended. */

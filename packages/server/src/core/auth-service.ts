@@ -8,7 +8,7 @@ import type { Authenticated } from './sessions/authenticate.js';
 import type { LogoutRequest } from './sessions/logout.js';
 import type { RefreshRequest } from './sessions/refresh.js';
 import type { TokenPair } from './tokens/token-pair.js';
-import type { FinishFirstFactor } from './login/finish-first-factor.js';
+import type { FinishLogin } from './login/finish-login.js';
 import type { MfaVerifyRequest } from './login/verify-second-factor.js';
 import type { ReauthenticationProof } from './login/reauthenticate.js';
 import type { RecentAuthCheck } from './login/recent-auth.js';
@@ -30,10 +30,10 @@ export interface AuthService {
   /** Answers the pair of the caller's new session: every session of the user, the caller's included, has ended. */
   changePassword(auth: Authenticated, input: PasswordChange, ctx: RequestContext): Promise<TokenPair>;
   /**
-   * The one way from a passed first factor into a session (the login state machine): a token pair, or
-   * {mfaRequired} when a second factor is due. Magic-link and federated logins call it too.
+   * The one way a login finishes (docs/architecture.md, "Login"): the outcome asked for (a session
+   * and its pair), or {mfaRequired} when a second factor is due. Every kind of login calls it.
    */
-  finishFirstFactor: FinishFirstFactor;
+  finishLogin: FinishLogin;
   /** POST /auth/mfa/verify: the second step of a login. */
   verifyMfa(input: MfaVerifyRequest, ctx: RequestContext): Promise<TokenPair>;
   /** POST /auth/reauthenticate: a new session for the caller, auth_time now. */

@@ -1,4 +1,4 @@
-// The federated exchange goes through the login state machine (core/login/finish-first-factor.ts)
+// The federated exchange goes through the login state machine (core/login/finish-login.ts)
 // with the first factor `fed`: tokens with amr ["fed"] and auth_time, or 403 mfa_required for an
 // account with a second factor, finished at POST /auth/mfa/verify (amr then otp, fed and mfa).
 import { test } from 'node:test';

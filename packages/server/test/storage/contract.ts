@@ -40,7 +40,7 @@ export function describeUserStore(name: string, skip: string | false, open: () =
     test('creates a user and finds it by id, by its lowered username and by email', async () => {
       const user = newUser({ username: 'Carol' });
       const created = await h.users.create(user);
-      assert.deepEqual(created, { ...user, updatedAt: user.createdAt });
+      assert.deepEqual(created, { ...user, updatedAt: user.createdAt, credentialGeneration: 0 });
       assert.deepEqual(await h.users.findById(user.id), created);
       assert.deepEqual(await h.users.findByLogin('carol'), created);
       assert.deepEqual(await h.users.findByLogin('carol@example.com'), created);
@@ -68,7 +68,7 @@ export function describeUserStore(name: string, skip: string | false, open: () =
       const user = newUser();
       await h.users.create(user);
       const updated = await h.users.update(user.id, { disabled: true, role: 'admin' }, at(60));
-      assert.deepEqual(updated, { ...user, disabled: true, role: 'admin', updatedAt: at(60) });
+      assert.deepEqual(updated, { ...user, disabled: true, role: 'admin', updatedAt: at(60), credentialGeneration: 0 });
       assert.equal(await h.users.update(randomUUID(), { disabled: true }, at(60)), null);
     });
 
@@ -131,6 +131,19 @@ export function describeUserStore(name: string, skip: string | false, open: () =
       assert.equal(await h.users.replacePasswordHash(user.id, user.passwordHash, '$argon2id$new', at(60)), true);
       assert.equal((await h.users.findById(user.id))?.passwordHash, '$argon2id$new');
       assert.equal(await h.users.replacePasswordHash(user.id, user.passwordHash, '$argon2id$again', at(61)), false);
+    });
+
+    test('moves the credential generation with a new password and with bumpCredentialGeneration, never with a rehash or other fields', async () => {
+      const user = newUser();
+      await h.users.create(user);
+      const generation = async () => (await h.users.findById(user.id))!.credentialGeneration;
+      await h.users.update(user.id, { fullName: 'Renamed', emailVerified: true }, at(10));
+      assert.equal(await h.users.replacePasswordHash(user.id, user.passwordHash, '$argon2id$rehashed', at(11)), true);
+      assert.equal(await generation(), 0);
+      assert.equal((await h.users.update(user.id, { passwordHash: '$argon2id$new' }, at(12)))?.credentialGeneration, 1);
+      await h.users.bumpCredentialGeneration(user.id, at(13));
+      await Promise.all([h.users.bumpCredentialGeneration(user.id, at(14)), h.users.bumpCredentialGeneration(user.id, at(14))]);
+      assert.equal(await generation(), 4, 'concurrent bumps each count');
     });
 
     test('concurrent registrations of one name leave exactly one row', async () => {

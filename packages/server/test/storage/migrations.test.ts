@@ -38,10 +38,10 @@ for (const { backend, variable } of sqlBackends) {
       } as never).execute();
       assert.deepEqual(await migrateToLatest(conn.db, schema),
         ['0002_session_rotation_fingerprint', '0003_exact_login_keys', '0004_email_and_outbox', '0005_factors', '0006_federated_identities',
-          '0007_passkeys', '0010_audit_events_and_job_channels', '0011_webhooks', '0014_oauth_clients']);
+          '0007_passkeys', '0008_credential_generation', '0010_audit_events_and_job_channels', '0011_webhooks', '0014_oauth_clients']);
       const after = createSqlUserStore(conn);
-      assert.deepEqual(await after.findByLogin('zoe'), old, 'an existing address is not verified');
-      assert.deepEqual(await after.findByLogin('zoe@example.com'), old);
+      assert.deepEqual(await after.findByLogin('zoe'), { ...old, credentialGeneration: 0 }, 'an existing address is not verified; generation 0');
+      assert.deepEqual(await after.findByLogin('zoe@example.com'), { ...old, credentialGeneration: 0 });
       for (const key of ['zoé', 'zoe ', 'ZOE', 'zoe@exámple.com']) assert.equal(await after.findByLogin(key), null, key);
       await assert.rejects(after.create(newUser({ username: 'ZOE', email: 'other-zoe@example.com' })), { name: 'DuplicateUserError' });
     });
@@ -56,7 +56,7 @@ for (const { backend, variable } of sqlBackends) {
         rotated_at: session.rotatedAt.getTime(), rotation_fingerprint: null, created_at: session.createdAt.getTime(),
         expires_at: session.expiresAt.getTime(), last_used_at: session.lastUsedAt.getTime(), revoked_at: null, ip: session.ip, user_agent: session.userAgent,
       } as never).execute();
-      assert.deepEqual(await migrateToLatest(conn.db, schema), ['0005_factors', '0006_federated_identities', '0007_passkeys', '0010_audit_events_and_job_channels', '0011_webhooks', '0014_oauth_clients']);
+      assert.deepEqual(await migrateToLatest(conn.db, schema), ['0005_factors', '0006_federated_identities', '0007_passkeys', '0008_credential_generation', '0010_audit_events_and_job_channels', '0011_webhooks', '0014_oauth_clients']);
       assert.deepEqual(await createSqlSessionStore(conn).findById(user.id, session.id), { ...session, amr: [], authTime: session.createdAt });
     });
 

@@ -44,12 +44,15 @@ export type AfterCredentialChange = (
 ) => Promise<{ pair?: TokenPair; revokedSessions: number }>;
 
 export function createCredentialAftermath(
-  deps: Pick<CoreDeps, 'loginChallenges'> & Pick<EmailDeps, 'sessions' | 'oneTimeTokens' | 'transaction' | 'mailer' | 'settings' | 'clock' | 'audit'>,
+  deps: Pick<CoreDeps, 'loginChallenges' | 'users'> & Pick<EmailDeps, 'sessions' | 'oneTimeTokens' | 'transaction' | 'mailer' | 'settings' | 'clock' | 'audit'>,
   startSession: StartSession,
 ): AfterCredentialChange {
   return async function afterCredentialChange(user, change, caller, ctx, options = {}) {
     const now = new Date(deps.clock.now());
     const keep = 'keepSessionId' in caller ? caller.keepSessionId : undefined;
+    // first the generation, then the sessions: a login still under way when the way in changed
+    // cannot outlive the change (docs/architecture.md, "Login")
+    await deps.users.bumpCredentialGeneration(user.id, now);
     const revokedSessions = await deps.sessions.revokeAllForUser(user.id, now, keep);
     const notice = options.notify !== false && deps.settings.mailEnabled
       ? deps.mailer.message({ kind: 'security_change', to: user.email, values: { username: user.username, email: user.email, change: NOTICE[change] } })

@@ -9,10 +9,12 @@ import type { BreachedPasswords } from '../passwords/breached.js';
 import type { SessionStore, UserStore } from '../../storage/types/stores.js';
 import type { OneTimeTokenStore } from '../../storage/types/one-time-tokens.js';
 import { PENDING_PURPOSES } from './credential-aftermath.js';
+import type { LoginChallengeStore } from '../../storage/types/factors.js';
 
 export interface SetPasswordDeps {
   users: UserStore;
   sessions: SessionStore;
+  loginChallenges: Pick<LoginChallengeStore, 'abandonForUser'>;
   hasher: PasswordHasher;
   clock: Clock;
   breachedPasswords?: BreachedPasswords;
@@ -32,5 +34,7 @@ export async function setAccountPassword(deps: SetPasswordDeps, userId: string, 
   const updated = await deps.users.update(userId, { passwordHash }, new Date(deps.clock.now()));
   if (!updated) throw new AuthError('user_not_found', 'No such user.');
   for (const purpose of PENDING_PURPOSES) await deps.oneTimeTokens.deleteForUser(userId, purpose);
+  // the new password moved the credential generation; now what the old one started ends (docs/architecture.md, "Login")
+  await deps.loginChallenges.abandonForUser(userId, new Date(deps.clock.now()));
   return deps.sessions.revokeAllForUser(userId, new Date(deps.clock.now()));
 }

@@ -13,7 +13,8 @@ import { createAccountExport, type AccountExport, type ExportDeps } from '../acc
 import { createProfileUpdate, type ProfileChange } from '../accounts/update-profile.js';
 import type { EmailDeps } from './email-deps.js';
 import { createEmailChange } from './email-change.js';
-import { createMagicLink, type FinishEmailLogin, type MagicLinkProof } from './magic-link.js';
+import type { FinishLogin } from '../login/finish-login.js';
+import { createMagicLink, type MagicLinkProof } from './magic-link.js';
 import { createPasswordReset, type PasswordReset } from './password-reset.js';
 import { createEmailVerification } from './verification.js';
 import type { UserRecord } from '../../storage/types/stores.js';
@@ -40,14 +41,14 @@ export interface AccountService {
 export function createAccountService(
   deps: EmailDeps,
   steps: {
-    checkPassword: PasswordCheck; finishEmailLogin: FinishEmailLogin; requireRecentAuth: RecentAuthCheck; credentials: CredentialRule; exportFrom: ExportDeps;
+    checkPassword: PasswordCheck; finishLogin: FinishLogin; requireRecentAuth: RecentAuthCheck; credentials: CredentialRule; exportFrom: ExportDeps;
   },
 ): AccountService {
   const confirm = (auth: Authenticated, password: string | undefined, ctx: RequestContext) =>
     confirmPasswordOrRecentAuth(steps, auth, password, ctx);
   const verification = createEmailVerification(deps);
   const reset = createPasswordReset(deps);
-  const magicLink = createMagicLink(deps, steps.finishEmailLogin);
+  const magicLink = createMagicLink(deps, steps.finishLogin);
   const emailChange = createEmailChange(deps);
   const updateProfile = createProfileUpdate(deps);
   const deleteAccount = createAccountDeletion(deps);

@@ -5,7 +5,7 @@ import type { EmailFlowSettings, Mailer } from './mailer.js';
 import type { OneTimeTokenStore } from '../../storage/types/one-time-tokens.js';
 import type { Stores } from '../../storage/types/stores.js';
 
-export interface EmailDeps extends Pick<CoreDeps, 'users' | 'sessions' | 'clock' | 'audit' | 'limits' | 'hasher' | 'breachedPasswords'> {
+export interface EmailDeps extends Pick<CoreDeps, 'users' | 'sessions' | 'loginChallenges' | 'clock' | 'audit' | 'limits' | 'hasher' | 'breachedPasswords'> {
   oneTimeTokens: OneTimeTokenStore;
   transaction: Stores['transaction'];
   mailer: Mailer;

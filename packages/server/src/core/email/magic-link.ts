@@ -1,12 +1,16 @@
 // Magic links (docs/email.md): a link and a 6-digit code mailed to an address, answered alike
 // whether or not the address has an account; either one logs in once, as a first factor `email`.
-// A code allows CODE_ATTEMPTS tries, then its login is dead; the link stays unguessable.
+// A code allows CODE_ATTEMPTS tries, then its login is dead; the link stays unguessable. The first
+// link or code that proves an unverified address ends a squatter's hold (docs/hardening.md,
+// "Pre-hijacking"): a password set before the address was proved is cleared, other sessions end.
 import { AuthError } from '../errors.js';
+import { hasPassword, NO_PASSWORD_HASH } from '../passwords/no-password.js';
 import { auditOrigin, failureReason } from '../audit.js';
 import type { RequestContext } from '../context.js';
 import { loginKey, normalizeEmail } from '../accounts/user-rules.js';
 import type { TokenPair } from '../tokens/token-pair.js';
-import { tokensOrMfaRequired, type LoginResult } from '../login/finish-first-factor.js';
+import { tokensOrMfaRequired, type FinishLogin, type LoginResult } from '../login/finish-login.js';
+import { START_SESSION } from '../login/outcomes.js';
 import type { EmailDeps } from './email-deps.js';
 import { limitMail, mailWithToken, pretendToMail } from './mail-with-token.js';
 import { CODE_ATTEMPTS, findLiveToken, linkInvalid, newCode, requireFeature } from './one-time-token.js';
@@ -16,10 +20,7 @@ import type { UserRecord } from '../../storage/types/stores.js';
 
 export type MagicLinkProof = { token: string } | { email: string; code: string };
 
-/** Ends a login whose first factor is a mailed link or code: the login state machine decides what follows. */
-export type FinishEmailLogin = (user: UserRecord, ctx: RequestContext) => Promise<LoginResult>;
-
-export function createMagicLink(deps: EmailDeps, finishLogin: FinishEmailLogin) {
+export function createMagicLink(deps: EmailDeps, finishLogin: FinishLogin) {
   const { settings, users, clock, audit, oneTimeTokens } = deps;
   const codeHash = (code: string) => deps.keyedHash(`magic_link:${code}`);
   const invalidCode = () => new AuthError('invalid_code', 'The code is wrong or no longer valid; ask for a new one.');
@@ -56,7 +57,7 @@ export function createMagicLink(deps: EmailDeps, finishLogin: FinishEmailLogin) 
     throw invalidCode();
   }
 
-  async function logIn(proof: MagicLinkProof, ctx: RequestContext): Promise<LoginResult> {
+  async function logIn(proof: MagicLinkProof, ctx: RequestContext): Promise<LoginResult<'session'>> {
     requireFeature(settings.magicLink, 'Magic-link login');
     const record = 'token' in proof ? await findLiveToken(deps, proof.token, 'magic_link') : await findByCode(proof.email, proof.code, ctx);
     let user = await users.findById(record.userId);
@@ -65,13 +66,26 @@ export function createMagicLink(deps: EmailDeps, finishLogin: FinishEmailLogin) 
     const now = new Date(clock.now());
     if (!(await oneTimeTokens.consume(record.tokenHash, 'magic_link', now))) throw 'token' in proof ? linkInvalid() : invalidCode();
     // the mail reached the account's address: the same proof a verification link gives
-    if (!user.emailVerified && user.email === record.subject) user = (await users.update(user.id, { emailVerified: true }, now)) ?? user;
-    return finishLogin(user, ctx);
+    if (!user.emailVerified && user.email === record.subject) user = await proveAddress(user, now, ctx);
+    return finishLogin(user, { firstFactor: 'email' }, ctx, START_SESSION);
+  }
+
+  /**
+   * Marks the address verified. A password on an unverified address was set by whoever typed the
+   * address, not necessarily its owner, who is the one here: it is cleared (the new password
+   * moves the credential generation) and then every session ends. A reset sets a new one.
+   */
+  async function proveAddress(user: UserRecord, now: Date, ctx: RequestContext): Promise<UserRecord> {
+    if (!hasPassword(user)) return (await users.update(user.id, { emailVerified: true }, now)) ?? user;
+    const cleared = (await users.update(user.id, { emailVerified: true, passwordHash: NO_PASSWORD_HASH }, now)) ?? user;
+    const revokedSessions = await deps.sessions.revokeAllForUser(user.id, now);
+    audit({ type: 'unproven_password_cleared', revokedSessions, userId: user.id, ...auditOrigin(ctx) });
+    return cleared;
   }
 
   /** Success is audited by the session's start, a due second factor by its challenge; each failure here, with its reason. */
   async function auditedLogIn(proof: MagicLinkProof, ctx: RequestContext): Promise<TokenPair> {
-    let result: LoginResult;
+    let result: LoginResult<'session'>;
     try {
       result = await logIn(proof, ctx);
     } catch (error) {

@@ -51,6 +51,8 @@ export function createPasswordReset(deps: EmailDeps) {
       await writes.outbox.enqueue(mailer.message({ kind: 'password_reset_notice', to: current.email, values: { username: current.username, email: current.email } }));
     });
     mailer.wake();
+    // the new password moved the credential generation; now what the old one started ends (docs/architecture.md, "Login")
+    await deps.loginChallenges.abandonForUser(user.id, now);
     const revokedSessions = await deps.sessions.revokeAllForUser(user.id, now);
     audit({ type: 'password_reset', revokedSessions, userId: user.id, ...auditOrigin(ctx) });
   }

@@ -18,6 +18,8 @@ export const FEDERATION_ERRORS = {
   account_exists: 409,
   /** FEDERATION_SIGNUP is off and the identity belongs to no account. */
   signup_disabled: 403,
+  /** The provider says it has not verified the address (email_verified false): no account is made from it. */
+  provider_email_unverified: 403,
   /** The provider gave no email address, which a new account needs. */
   email_required: 400,
   /** The identity is linked to another account. */

@@ -1,27 +1,25 @@
 // POST /auth/federated/exchange: the one-time code from the callback's redirect, taken once, for
-// the login state machine with the first factor `fed` (RFC 8176 amr): a token pair, or 403
-// mfa_required when the account has a second factor.
+// the one way a login finishes (core/login/finish-login.ts) with the first factor `fed` (RFC 8176
+// amr): a token pair, or 403 mfa_required when the account has a second factor.
 import { AuthError } from '../errors.js';
 import { auditOrigin, failureReason, type AuditSink } from '../audit.js';
 import type { RequestContext } from '../context.js';
 import type { TokenPair } from '../tokens/token-pair.js';
-import { tokensOrMfaRequired, type LoginResult } from '../login/finish-first-factor.js';
+import { tokensOrMfaRequired, type FinishLogin, type LoginResult } from '../login/finish-login.js';
+import { START_SESSION } from '../login/outcomes.js';
 import type { Tickets } from './tickets.js';
-import type { UserRecord, UserStore } from '../../storage/types/stores.js';
+import type { UserStore } from '../../storage/types/stores.js';
 
-/** The login state machine's first-factor step, for the factor `fed` (core/login/finish-first-factor.ts). */
-export type FinishFederatedFactor = (user: UserRecord, ctx: RequestContext) => Promise<LoginResult>;
-
-export function createCodeExchange(deps: { tickets: Tickets; users: UserStore; audit: AuditSink; finishFirstFactor: FinishFederatedFactor }) {
+export function createCodeExchange(deps: { tickets: Tickets; users: UserStore; audit: AuditSink; finishLogin: FinishLogin }) {
   return async function exchange(code: string, ctx: RequestContext): Promise<TokenPair> {
     const ticket = await deps.tickets.take<{ provider: string }>(code, 'code');
-    let result: LoginResult;
+    let result: LoginResult<'session'>;
     try {
       if (!ticket?.userId) throw new AuthError('invalid_code', 'This code is unknown, expired or used.');
       const user = await deps.users.findById(ticket.userId);
       if (!user) throw new AuthError('invalid_code', 'This code is unknown, expired or used.');
       if (user.disabled) throw new AuthError('user_disabled', 'This account is disabled.');
-      result = await deps.finishFirstFactor(user, ctx);
+      result = await deps.finishLogin(user, { firstFactor: 'fed' }, ctx, START_SESSION);
     } catch (error) {
       const provider = ticket?.data.provider ?? 'unknown';
       deps.audit({ type: 'federated_login_failed', provider, reason: failureReason(error), userId: ticket?.userId ?? undefined, ...auditOrigin(ctx) });

@@ -4,7 +4,8 @@
 import type { FederationSettings } from '../../config/federation-settings.js';
 import type { AuditSink } from '../audit.js';
 import type { Clock } from '../clock.js';
-import { createCodeExchange, type FinishFederatedFactor } from './exchange.js';
+import type { FinishLogin } from '../login/finish-login.js';
+import { createCodeExchange } from './exchange.js';
 import { createLoginFinish } from './finish-login.js';
 import { createIdentityManagement } from './identities.js';
 import { createProviders } from './providers.js';
@@ -26,7 +27,8 @@ export interface FederationDeps {
   limits: RateLimits;
   /** HMAC key of a login's PKCE verifier and nonce (deriveKey(secret, 'federation')). */
   key: Buffer;
-  finishFirstFactor: FinishFederatedFactor;
+  /** The one way a login finishes (core/login/finish-login.ts); an exchange's first factor is `fed`. */
+  finishLogin: FinishLogin;
   /** Unlinking counts the account's ways to log in and deletes under one lock. */
   loginMethods: LoginMethodStore;
   logFailure: (error: unknown) => void;
@@ -46,7 +48,7 @@ export function createFederationService(deps: FederationDeps, settings: Federati
     providers: providers.list,
     start: createLoginStart({ providers, redirects, tickets, limits: deps.limits }),
     finish: createLoginFinish({ providers, redirects, tickets, accounts, audit: deps.audit, publicUrl, logFailure: deps.logFailure }),
-    exchange: createCodeExchange({ tickets, users: deps.users, audit: deps.audit, finishFirstFactor: deps.finishFirstFactor }),
+    exchange: createCodeExchange({ tickets, users: deps.users, audit: deps.audit, finishLogin: deps.finishLogin }),
     ...createIdentityManagement({
       federation: deps.federation, providers, redirects, tickets, audit: deps.audit, publicUrl, loginMethods: deps.loginMethods,
       credentials: deps.credentials,

@@ -1,7 +1,8 @@
 // A new account from a provider's answer: a valid username made from its claims (preferred
 // username, GitHub login, the email's local part) and made unique with a short random suffix, the
-// provider's email (verified when the provider says it verified it), its name, and no password
-// (core/passwords/no-password.ts).
+// provider's email, which the provider must say it verified (an unverified one would let anyone
+// hold an address before its owner: docs/federation.md, "Linking rules"), its name, and no
+// password (core/passwords/no-password.ts).
 import { randomBytes } from 'node:crypto';
 import { v7 as uuidv7 } from 'uuid';
 import { AuthError } from '../errors.js';
@@ -16,6 +17,9 @@ const ATTEMPTS = 5;
 const CONTROL = new RegExp(`[${CONTROL_CHARACTERS}]`, 'gu');
 
 export async function createFederatedAccount(deps: { users: UserStore; clock: Clock }, profile: ExternalProfile): Promise<UserRecord> {
+  if (!profile.emailVerified) {
+    throw new AuthError('provider_email_unverified', 'The provider has not verified this email address: verify it there, or sign up here and link the provider.');
+  }
   const base = usernameBase(profile);
   for (let attempt = 0; attempt < ATTEMPTS; attempt += 1) {
     const username = attempt === 0 ? base : `${base.slice(0, 27)}-${randomBytes(2).toString('hex')}`;

@@ -1,9 +1,10 @@
-// The error codes of logins with a second factor, of TOTP and of re-authentication
-// (docs/architecture.md, "Factors"), spread into core/errors.ts's one catalogue. Every one is in
-// docs/api.md's error table.
+// The error codes of logins (docs/architecture.md, "Login"), second factors, TOTP and re-authentication,
+// spread into core/errors.ts's one catalogue. Every one is in docs/api.md's error table.
 export const LOGIN_ERROR_STATUS = {
   /** The first factor passed; the body carries mfa_token and factors for POST /auth/mfa/verify. */
   mfa_required: 403,
+  /** The account's credentials changed (a reset, a password change) while the login was under way: its session was ended. */
+  credentials_changed: 401,
   /** Unknown, already used or abandoned mfa_token. */
   invalid_mfa_token: 401,
   mfa_token_expired: 401,

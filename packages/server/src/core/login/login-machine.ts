@@ -1,4 +1,4 @@
-// The login state machine (docs/architecture.md, "Factors"), pure: a first
+// The login state machine (docs/architecture.md, "Login"), pure: a first
 // factor either finishes a login or opens a second-factor step, which finishes, fails or dies by
 // time or attempts. No I/O and no clock of its own: the caller reads the stored challenge, brings
 // the time in the event, and stores what comes out. Only `done` may start a session.

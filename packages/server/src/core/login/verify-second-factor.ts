@@ -1,15 +1,16 @@
 // POST /auth/mfa/verify: the second step of a login. The stored challenge is read, judged by the
 // login state machine, charged one attempt by compare-and-swap before any code is checked (so
 // parallel guesses share the 5), checked against the per-account failure limits under their own
-// key, and finished by compare-and-swap before the session starts: an mfa_token makes one session.
+// key, and finished by compare-and-swap before the login finishes (finish-login.ts, the one way a
+// login ends): an mfa_token makes one session.
 import { AuthError, type ErrorCode } from '../errors.js';
 import { auditOrigin, failureReason } from '../audit.js';
 import type { CoreDeps, RequestContext } from '../context.js';
-import type { StartSession } from '../sessions/start-session.js';
 import type { TokenPair } from '../tokens/token-pair.js';
 import { hashToken } from '../tokens/secret-hash.js';
 import { parseAmr } from './amr.js';
-import type { LoginMachineDeps } from './finish-first-factor.js';
+import { tokensOrMfaRequired, type FinishLogin, type FinishLoginDeps } from './finish-login.js';
+import { START_SESSION } from './outcomes.js';
 import { advance, LOGIN_RULES, type LoginRules, type LoginState } from './login-machine.js';
 import type { LoginThrottle } from './throttle.js';
 import type { LoginChallengeRecord } from '../../storage/types/factors.js';
@@ -37,10 +38,10 @@ const fail = (code: ErrorCode): AuthError => new AuthError(code, MESSAGES[code] 
  */
 export const mfaThrottleKey = (userId: string): string => `mfa:${userId}`;
 
-type Deps = LoginMachineDeps & Pick<CoreDeps, 'users' | 'limits'>;
+type Deps = Omit<FinishLoginDeps, 'users'> & Pick<CoreDeps, 'users' | 'limits'>;
 
 export function createSecondFactorVerification(
-  deps: Deps, steps: { startSession: StartSession; throttle: LoginThrottle }, rules: LoginRules = LOGIN_RULES,
+  deps: Deps, steps: { finishLogin: FinishLogin; throttle: LoginThrottle }, rules: LoginRules = LOGIN_RULES,
 ) {
   const { users, limits, clock, audit, loginChallenges, secondFactors } = deps;
 
@@ -94,10 +95,10 @@ export function createSecondFactorVerification(
     await steps.throttle.succeeded(attempt);
     if (!(await loginChallenges.finish(challenge.tokenHash, 'done', new Date(nowMs)))) throw fail('invalid_mfa_token');
     audit({ type: 'mfa_verified', factor: input.factor, userId: user.id, ...auditOrigin(ctx) });
-    return steps.startSession(user, ctx, 'login_succeeded', { amr: after.amr, authTime: new Date(nowMs) });
+    return tokensOrMfaRequired(await steps.finishLogin(user, { secondFactor: input.factor, amr: after.amr }, ctx, START_SESSION));
   }
 
-  /** Success is audited by startSession (login_succeeded, amr with mfa); each failure here. */
+  /** Success is audited by the session's start (login_succeeded, amr with mfa); each failure here. */
   return async function verifySecondFactor(input: MfaVerifyRequest, ctx: RequestContext): Promise<TokenPair> {
     const trail: { userId?: string } = {};
     try {

@@ -6,13 +6,11 @@ import type { AuthenticationResponseJSON } from '@simplewebauthn/server';
 import { auditOrigin, failureReason, type PasskeyPurpose } from '../audit.js';
 import type { RequestContext } from '../context.js';
 import type { AuthMethod } from '../login/amr.js';
+import { tokensOrMfaRequired, type FinishLogin } from '../login/finish-login.js';
+import { START_SESSION } from '../login/outcomes.js';
 import type { TokenPair } from '../tokens/token-pair.js';
 import { passkeyAmr, passkeyFactor, type PasskeyDeps } from './passkey-deps.js';
 import type { VerifiedAssertion, VerifyAssertion } from './verify-assertion.js';
-import type { UserRecord } from '../../storage/types/stores.js';
-
-/** The single way a login ends in a session (core/login/finish-first-factor.ts), given the passkey's method. */
-export type FinishLogin = (user: UserRecord, ctx: RequestContext, factor: 'hwk' | 'swk') => Promise<TokenPair>;
 
 export function createAuditedAssertion({ audit }: Pick<PasskeyDeps, 'audit'>, verifyAssertion: VerifyAssertion) {
   return async function auditedAssertion(
@@ -35,6 +33,6 @@ export function createPasskeyLogin({ limits }: Pick<PasskeyDeps, 'limits'>, asse
   return async function passkeyLogin(input: { response: AuthenticationResponseJSON }, ctx: RequestContext): Promise<TokenPair> {
     await limits.consume('credentialsPerIp', ctx.ipKey);
     const { user, passkey } = await assertion(input.response, ctx, 'login');
-    return finishLogin(user, ctx, passkeyFactor(passkey.deviceType));
+    return tokensOrMfaRequired(await finishLogin(user, { firstFactor: passkeyFactor(passkey.deviceType) }, ctx, START_SESSION));
   };
 }

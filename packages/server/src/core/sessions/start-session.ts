@@ -14,11 +14,20 @@ export type SessionStartEvent = 'register' | 'login_succeeded' | 'session_renewe
 /** `auth` is how the user proved who they are (amr.ts): the session keeps it, its tokens carry it. */
 export type StartSession = (user: UserRecord, ctx: RequestContext, event: SessionStartEvent, auth: SessionAuth) => Promise<TokenPair>;
 
+/** startSession that also names the session it stored: a finished login may have to end it again (core/login/outcomes.ts). */
+export type OpenSession = (...args: Parameters<StartSession>) => Promise<{ pair: TokenPair; sessionId: string }>;
+
+type StarterDeps = Pick<CoreDeps, 'tokens' | 'sessions' | 'clock' | 'audit'>;
+
+/** Opens a session and signs its pair. */
+export function createSessionStarter(deps: StarterDeps, lifetimes: TokenLifetimes): StartSession {
+  const open = createSessionOpener(deps, lifetimes);
+  return async (user, ctx, event, auth) => (await open(user, ctx, event, auth)).pair;
+}
+
 /** Opens a session and signs its pair, each step in its own turn of the event loop (nextTurn). */
-export function createSessionStarter(
-  { tokens, sessions, clock, audit }: Pick<CoreDeps, 'tokens' | 'sessions' | 'clock' | 'audit'>, lifetimes: TokenLifetimes,
-): StartSession {
-  return async function startSession(user, ctx, event, auth) {
+export function createSessionOpener({ tokens, sessions, clock, audit }: StarterDeps, lifetimes: TokenLifetimes): OpenSession {
+  return async function openSession(user, ctx, event, auth) {
     const createdAt = new Date(clock.now());
     const base = { id: uuidv7(), generation: 0, rotatedAt: createdAt, createdAt, amr: [...auth.amr], authTime: auth.authTime };
     const { pair, refreshHash, refreshExpiresAt } = await signTokenPair(tokens, lifetimes, user, base, clock.now());
@@ -30,6 +39,6 @@ export function createSessionStarter(
     });
     audit({ type: event, userId: user.id, sessionId: base.id, amr: base.amr, ...auditOrigin(ctx) });
     await nextTurn();
-    return pair;
+    return { pair, sessionId: base.id };
   };
 }

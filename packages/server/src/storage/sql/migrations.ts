@@ -8,6 +8,7 @@ import { factorsMigration } from './migrations/0005-factors.js';
 import { federatedIdentitiesMigration } from './migrations/0006-federated-identities.js';
 import { binaryCollation } from './migrations/collation.js';
 import { passkeysMigration } from './migrations/0007-passkeys.js';
+import { credentialGenerationMigration } from './migrations/0008-credential-generation.js';
 import { auditEventsMigration } from './migrations/0010-audit-events-and-job-channels.js';
 import { webhooksMigration } from './migrations/0011-webhooks.js';
 import { oauthClientsMigration } from './migrations/0014-oauth-clients.js';
@@ -83,6 +84,9 @@ const migrations: Record<string, Migration> = {
   '0006_federated_identities': federatedIdentitiesMigration,
   // Passkeys (docs/passkeys.md): the passkeys and the challenges of their ceremonies (storage/types/passkeys.ts).
   '0007_passkeys': passkeysMigration,
+  // The credential generation of each user (docs/architecture.md, "Login"): bumped by every
+  // credential change, checked when a login's session has started.
+  '0008_credential_generation': credentialGenerationMigration,
   // The audit store and the job outbox's channels (docs/architecture.md, "Events").
   '0010_audit_events_and_job_channels': auditEventsMigration,
   // Webhook endpoints (docs/events.md, "Webhooks"); their messages ride the job outbox.

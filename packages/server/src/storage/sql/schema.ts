@@ -1,5 +1,6 @@
 // Table shapes as the query layer sees them. Times are epoch milliseconds in BIGINT columns and
 // flags are 0/1 integers: the one representation SQLite, PostgreSQL and MySQL all store alike.
+import type { Generated } from 'kysely';
 
 export interface UsersTable {
   id: string;
@@ -15,6 +16,8 @@ export interface UsersTable {
   disabled: number;
   created_at: number | string;
   updated_at: number | string;
+  /** Migration 0008: UserRecord.credentialGeneration; 0 when left out (an insert never names it: a store before 0008 has no such column). */
+  credential_generation: Generated<number>;
 }
 
 export interface SessionsTable {

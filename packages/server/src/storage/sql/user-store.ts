@@ -34,6 +34,12 @@ export function createSqlUserStore(conn: SqlConnection): UserStore {
 
     update: (id, patch, now) => updateUser(db, id, patch, now),
 
+    bumpCredentialGeneration: (id, now) =>
+      guard(async () => {
+        await db.updateTable('users').set({ credential_generation: sql<number>`credential_generation + 1`, updated_at: now.getTime() })
+          .where('id', '=', id).execute();
+      }),
+
     replacePasswordHash: (id, expected, next, now) =>
       guard(async () => {
         const result = await db.updateTable('users').set({ password_hash: next, updated_at: now.getTime() })
@@ -104,7 +110,7 @@ async function insertUser(db: Kysely<Database>, user: NewUser): Promise<UserReco
     if (!isUniqueViolation(error)) return guard(() => Promise.reject(error));
     throw new DuplicateUserError(duplicateField(error));
   }
-  return { ...user, updatedAt: user.createdAt };
+  return { ...user, updatedAt: user.createdAt, credentialGeneration: 0 };
 }
 
 /**
@@ -126,7 +132,7 @@ function findUserById(db: Kysely<Database>, id: string): Promise<UserRecord | nu
 
 /** Applies a patch; a username or email another user holds throws DuplicateUserError naming it. */
 async function updateUser(db: Kysely<Database>, id: string, patch: UserPatch, now: Date): Promise<UserRecord | null> {
-  const values: Partial<UsersTable> = { updated_at: now.getTime() };
+  const values: Partial<Omit<UsersTable, 'credential_generation'>> = { updated_at: now.getTime() };
   if (patch.passwordHash !== undefined) values.password_hash = patch.passwordHash;
   if (patch.role !== undefined) values.role = patch.role;
   if (patch.disabled !== undefined) values.disabled = patch.disabled ? 1 : 0;
@@ -137,8 +143,10 @@ async function updateUser(db: Kysely<Database>, id: string, patch: UserPatch, no
     values.username = patch.username;
     values.username_key = patch.username.toLowerCase(); // ASCII, as in create
   }
+  // a new password is a new credential: the generation moves in the same write (docs/architecture.md, "Login")
+  const bump = patch.passwordHash === undefined ? {} : { credential_generation: sql<number>`credential_generation + 1` };
   try {
-    await db.updateTable('users').set(values).where('id', '=', id).execute();
+    await db.updateTable('users').set({ ...values, ...bump }).where('id', '=', id).execute();
   } catch (error) {
     if (!isUniqueViolation(error)) return guard(() => Promise.reject(error));
     throw new DuplicateUserError(duplicateField(error));
@@ -170,5 +178,6 @@ export function toUserRecord(row: Selectable<UsersTable>): UserRecord {
     disabled: Number(row.disabled) === 1,
     createdAt: toDate(row.created_at),
     updatedAt: toDate(row.updated_at),
+    credentialGeneration: Number(row.credential_generation),
   };
 }

@@ -24,9 +24,15 @@ export interface UserRecord {
   disabled: boolean;
   createdAt: Date;
   updatedAt: Date;
+  /**
+   * Moves (never back) with every change of a way into the account: a password written by
+   * `update`, or bumpCredentialGeneration. A login whose session started under an older one is
+   * undone (docs/architecture.md, "Login"). 0 for a new user.
+   */
+  credentialGeneration: number;
 }
 
-export type NewUser = Omit<UserRecord, 'createdAt' | 'updatedAt'> & { createdAt: Date };
+export type NewUser = Omit<UserRecord, 'createdAt' | 'updatedAt' | 'credentialGeneration'> & { createdAt: Date };
 
 /** `username` and `email` may clash with another user's: update then throws DuplicateUserError. */
 export type UserPatch = Partial<Pick<UserRecord, 'passwordHash' | 'role' | 'disabled' | 'fullName' | 'username' | 'email' | 'emailVerified'>>;
@@ -55,10 +61,18 @@ export interface UserStore {
    * lookup and the per-account throttle can never disagree on which spellings are one account.
    */
   findByLogin(loginKey: string): Promise<UserRecord | null>;
+  /** A patch with `passwordHash` also moves the credential generation, in the same write. */
   update(id: string, patch: UserPatch, now: Date): Promise<UserRecord | null>;
+  /**
+   * Moves the user's credential generation: call it for any change of a way into the account
+   * (a factor, a passkey, a linked identity, an address) BEFORE ending the user's sessions, so a
+   * login in flight either sees the move or has its session ended (docs/architecture.md, "Login").
+   */
+  bumpCredentialGeneration(id: string, now: Date): Promise<void>;
   /**
    * Compare-and-swap of the password hash: writes `next` only while the stored hash is still
    * `expected`, so an upgrade (bcrypt → argon2id) racing a password change never undoes it.
+   * The same password in a new hash: the credential generation stays.
    */
   replacePasswordHash(id: string, expected: string, next: string, now: Date): Promise<boolean>;
   /** At most `limit` users in id order, after `after`, whose username or email starts with `query`. */
