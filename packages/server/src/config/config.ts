@@ -145,6 +145,12 @@ export function loadConfig(env: Env = process.env, options: LoadOptions = {}): R
 /** One problem is itself; more are a ConfigErrors. */
 const reported = (problems: ConfigError[]): ConfigError => (problems.length === 1 ? problems[0]! : new ConfigErrors(problems));
 
+/** JWT_PRIVATE_KEY_FILE: a file that exists (what it holds is checked with JWT_ALG, config/signing-keys.ts). */
+function readKeyFileName(path: string | undefined): string | undefined {
+  if (path !== undefined && !existsSync(path)) throw new ConfigError('JWT_PRIVATE_KEY_FILE', `names no file: ${path}; give the path of a PEM private key`);
+  return path;
+}
+
 /** verify's default maxTokenLifetimeSeconds (packages/verify): a longer-lived access token is refused there. */
 const VERIFY_MAX_TOKEN_LIFETIME_SECONDS = 900;
 
@@ -218,7 +224,7 @@ function readConfig(env: Env): Omit<Config, 'notes'> {
     issuer: read.text('JWT_ISSUER', env.PUBLIC_URL?.trim() ? publicUrl! : 'gatehouse'),
     audience: env.JWT_AUDIENCE || undefined,
     jwtAlg: read.oneOf('JWT_ALG', ['HS256', 'EdDSA', 'ES256', 'RS256'], 'HS256'),
-    jwtPrivateKeyFile: env.JWT_PRIVATE_KEY_FILE || undefined,
+    jwtPrivateKeyFile: readKeyFileName(env.JWT_PRIVATE_KEY_FILE?.trim() || undefined),
     accessTokenTtlSeconds,
     refreshTokenTtlSeconds,
     sessionMaxAgeSeconds: read.durationAtLeast('SESSION_MAX_AGE', '30d', refreshTokenTtlSeconds, 'REFRESH_TOKEN_TTL'),
