@@ -137,3 +137,14 @@ test('a misspelt setting is a banner note in development naming the setting mean
   await fetch(`${server.url}/healthz`);
   assert.match(server.output(), /\n {2}Note {9}ACCES_TOKEN_TTL is not a setting and is ignored: did you mean ACCESS_TOKEN_TTL\?\n/);
 });
+
+test('the banner prints PUBLIC_URL, the origin of mailed links and passkeys, and where it listens when that differs', async (t) => {
+  const dir = tempDir(t);
+  const port = await freePort();
+  const server = await start({ DATA_DIR: dir, PORT: String(port), PUBLIC_URL: `http://localhost:${port}`, LOG_LEVEL: 'warn' });
+  t.after(() => server.stop());
+  const lines = server.output().split('\n');
+  assert.equal(lines[1], `Gatehouse is running at http://localhost:${port}`);
+  assert.equal(lines[2], `  Listening    http://127.0.0.1:${port}`);
+  assert.equal(lines[4], `  Demo page    http://localhost:${port}/demo`);
+});
