@@ -1,5 +1,5 @@
 // `npm run bench`: Gatehouse on its embedded default (SQLite in a temp folder), the bare-Fastify
-// ceiling and a verify-only resource server, all as children on loopback; every case of issue 5
+// ceiling and a verify-only resource server, all as children on loopback; every case of docs/benchmarks.md
 // measured in one run and reported as ratios (bench/results/latest.json and latest.svg).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -8,12 +8,13 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { rssMb, startChild, stopAll, stopChild, type Child } from './lib/children.js';
 import { fetchMe, loginMany, registerUser, startGatehouse, startNodeOptions, BENCH_ACCESS_KEY } from './lib/gatehouse.js';
-import { timing } from './lib/load.js';
+import { timing, warmAndMeasure } from './lib/load.js';
 import { RefreshChains } from './lib/refresh-chains.js';
 import { formatTable, machineInfo, round2, writeReport, type Report } from './lib/report.js';
 import { storeVariants } from './lib/store-variants.js';
 import { buildRows, ceilingRps, runNotes, type RunResults, type StoreResults } from './lib/targets.js';
 import * as cases from './lib/cases.js';
+import { IMPORT_USERS, measureImport } from './lib/import-case.js';
 
 const RESULTS_DIR = fileURLToPath(new URL('../../bench/results', import.meta.url));
 const server = (name: string) => fileURLToPath(new URL(`./servers/${name}.js`, import.meta.url));
@@ -51,11 +52,13 @@ async function runCases(dataDir: string): Promise<RunResults> {
     () => cases.measureAgainstCeiling(t, cases.verifyOnlySide(t)));
   const refresh = await step('POST /auth/refresh, paired with the ceiling', () => cases.measureRefresh(t, chains));
   const login = await step('POST /auth/login, alternating with the raw argon2id rate', () => cases.measureLogin(t));
+  const clientCredentials = await step('POST /token client_credentials', () => warmAndMeasure(cases.clientCredentialsSide(t).url, cases.clientCredentialsSide(t).options));
   const mixed = await step('/users/me under a login flood', () => cases.measureMixed(t));
   const memory = await step(`memory over ${cases.MEMORY_REQUESTS} requests`, () => cases.measureMemory(t));
   await stopChild(t.gatehouse);
   const stores = await runStoreVariants(dataDir, t.ceiling, step);
-  return { me, verifyOnly, refresh, login, mixed, memory: { idleMb, ...memory }, stores };
+  const imported = await step(`gatehouse user import of ${IMPORT_USERS} users on SQLite`, () => measureImport(join(dataDir, 'import')));
+  return { me, verifyOnly, refresh, login, clientCredentials, mixed, memory: { idleMb, ...memory }, stores, import: imported };
 }
 
 /** /users/me and refresh again on PostgreSQL and Redis when POSTGRES_URL / REDIS_URL are set. */

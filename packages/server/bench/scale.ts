@@ -1,6 +1,6 @@
 // `npm run bench:scale`: login, refresh and /users/me on a database of 1 k users and sessions and
 // on one of BENCH_SCALE_ROWS (1 M by default), each case measured on both in alternating slices.
-// Target (issue 5): each figure at the large size within 1.2 × of the small one. With POSTGRES_URL
+// Target (docs/benchmarks.md): each figure at the large size within 1.2 × of the small one. With POSTGRES_URL
 // and/or REDIS_URL set, the same again on PostgreSQL + Redis sessions (or whichever is set).
 import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The `gatehouse` command: serve, secret [--access-key], migrate, keys rotate, user list / create /
-// set-password / role / delete / disable / enable (the table is in cli/commands.ts). Exit 0 done,
-// 1 refused, 2 usage, 78 setting.
+// set-password / role / delete / disable / enable / reset-mfa / import (the table is in
+// cli/commands.ts). Exit 0 done, 1 refused, 2 usage, 78 setting.
 import { AuthError } from './core/errors.js';
 import { ConfigError } from './config/config.js';
 import { StoreConnectError } from './storage/errors.js';

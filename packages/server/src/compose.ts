@@ -11,6 +11,12 @@ import { resolveSecret } from './config/secret.js';
 import { loadAccessKeyRing } from './config/signing-keys.js';
 import { httpSettings, oauthSettings, passwordSettings, sessionSettings, tokenSettings } from './config/slices.js';
 import { createAdminService } from './core/admin/admin.js';
+import { createUserImport } from './core/import/import-users.js';
+import { createAuditReader } from './core/audit-query.js';
+import { createClientRegistry } from './core/oidc/client-registry.js';
+import { createClientSecrets } from './core/oidc/client-secrets.js';
+import { createClientCredentialsGrant } from './core/oidc/client-credentials-grant.js';
+import { declaredClientRecords } from './core/oidc/declared-clients.js';
 import { systemClock, type Clock } from './core/clock.js';
 import type { CoreDeps } from './core/context.js';
 import type { MailTemplates } from './core/email/templates.js';
@@ -22,15 +28,18 @@ import type { AccessKeyRing } from './core/tokens/key-ring.js';
 import { deriveKey, deriveSigningKeys } from './core/tokens/keys.js';
 import { createTokens } from './core/tokens/tokens.js';
 import { buildApp } from './http/app.js';
-import { createAuditLog } from './http/audit-log.js';
 import { createMetrics } from './http/metrics.js';
+import type { AuditWriter } from './jobs/audit-writer.js';
 import type { Mail } from './jobs/mail.js';
+import { createWebhooks, type Webhooks } from './jobs/webhooks.js';
 import { createStores, type StoreOptions } from './storage/create-stores.js';
 import type { RateLimits } from './storage/types/rate-limits.js';
 import type { Stores } from './storage/types/stores.js';
+import { createSweeper, sweepTargets, type Sweeper } from './jobs/sweeper.js';
+import { createAuditParts } from './compose/audit.js';
 import { createAuthService, keyedHasher, mfaParts, type EmailParts } from './compose/auth-service.js';
 import {
-  breachedPasswordCheck, createFederation, createMailLayer, createOAuthService, passkeyDepsOf, runMailWorker,
+  breachedPasswordCheck, createFederation, createMailLayer, createOAuthService, passkeyDepsOf, runMailWorker, runWorker,
 } from './compose/capabilities.js';
 
 export { createAuthService, mfaParts, type EmailParts } from './compose/auth-service.js';
@@ -59,6 +68,12 @@ export interface Gatehouse {
   warnings: string[];
   /** What the mail flows use, and the sender (docs/email.md). */
   mail: Mail;
+  /** The job that deletes what expired in every expiring table (jobs/sweeper.ts). */
+  sweeper: Sweeper;
+  /** The audit store's writer; undefined under AUDIT_LOG=off (tests flush it before reading the store). */
+  auditWriter: AuditWriter | undefined;
+  /** The webhook admin use cases and the webhook channel's worker (docs/events.md). */
+  webhooks: Webhooks;
 }
 
 export async function createGatehouse(config: Readonly<Config>, parts: GatehouseParts = {}): Promise<Gatehouse> {
@@ -91,7 +106,12 @@ interface Opened {
 async function assemble(config: Readonly<Config>, parts: GatehouseParts, opened: Opened): Promise<Gatehouse> {
   const { stores, secret, keys, logger, clock, warning } = opened;
   const metrics = createMetrics();
-  const audit = createAuditLog(logger, metrics.observeAudit);
+  const webhooks = createWebhooks({
+    endpoints: stores.webhooks, outbox: stores.outbox, key: deriveKey(secret, 'webhook-secrets'), clock, logger,
+    allowPrivate: config.audit.webhooksAllowPrivateNetworks, production: config.nodeEnv === 'production',
+  });
+  const auditParts = createAuditParts(config.audit, { store: stores.audit, clock, logger, metrics: metrics.observeAudit, also: [webhooks.subscriber] });
+  const { audit } = auditParts;
   const mail = createMailLayer(config, opened, { audit, metrics });
   const passwords = passwordSettings(config);
   const deps: CoreDeps = {
@@ -121,27 +141,51 @@ async function assemble(config: Readonly<Config>, parts: GatehouseParts, opened:
     email, mfa, passkey: ceremonies?.assertion, exportFrom: { passkeys: stores.passkeys, federation: stores.federation },
   });
   const oauth = oauthSettings(config);
+  const clients = clientRegistry(config, stores, secret, deps);
   const app = await buildApp({
     settings: httpSettings(config),
     logger,
     auth,
     accounts: { service: accounts, settings: mail.settings },
     admin: createAdminService({ ...deps, roles: config.roles }),
+    importUsers: createUserImport({ store: stores.userImport, sessions: stores.sessions, clock, roles: config.roles, audit }),
+    clients,
+    clientCredentials: createClientCredentialsGrant({ ...deps, clients }, config.accessTokenTtlSeconds),
     oauth: { service: createOAuthService(deps, auth, oauth), settings: oauth },
     // a passkey login ends through the login state machine, like every other login
     passkeys: passkeyDeps && ceremonies && createPasskeyService(passkeyDeps, ceremonies,
       async (user, ctx, factor) => tokensOrMfaRequired(await auth.finishFirstFactor(user, factor, ctx))),
-    federation: createFederation({ ...deps, federation: stores.federation, passkeyStore: stores.passkeys }, auth, config, secret, logger),
+    federation: createFederation({ ...deps, federation: stores.federation, loginMethods: stores.loginMethods }, auth, config, secret, logger),
     metrics,
     audit,
+    webhooks: webhooks.admin,
+    auditReader: config.audit.store ? createAuditReader(stores.audit) : undefined,
     jwks: { ring: keys.ring, clock },
     ping: () => stores.ping(),
   });
   runMailWorker(app, mail, parts.mailWorker ?? true);
-  if (!parts.stores) app.addHook('onClose', async () => stores.close());
+  const sweeper = createSweeper({ targets: sweepTargets(stores), clock, log: logger });
+  app.addHook('onReady', async () => sweeper.start());
+  app.addHook('preClose', async () => sweeper.stop());
+  auditParts.attach(app);
+  runWorker(app, webhooks.worker, parts.mailWorker ?? true);
+  // the audit events still queued are written before the stores close (or before the caller closes them)
+  app.addHook('onClose', async () => {
+    await auditParts.writer?.close();
+    if (!parts.stores) await stores.close();
+  });
   const warnings = [warning, keys.warning, config.metricsNote, oauth.publicUrl ? undefined : METADATA_OFF,
     config.passkeys ? undefined : PASSKEYS_OFF, ...(config.notes ?? [])];
-  return { app, stores, warnings: warnings.filter((text): text is string => text !== undefined), mail };
+  return {
+    app, stores, warnings: warnings.filter((text): text is string => text !== undefined), mail, sweeper, auditWriter: auditParts.writer, webhooks,
+  };
+}
+
+/** The OpenID Connect provider's clients: those of OIDC_CLIENTS and the stored ones. */
+function clientRegistry(config: Readonly<Config>, stores: Stores, secret: string, { clock, audit }: CoreDeps) {
+  const secrets = createClientSecrets(deriveKey(secret, 'oauth-client-secret'));
+  const declared = declaredClientRecords(config.oidcClients, secrets, new Date(clock.now()));
+  return createClientRegistry({ store: stores.oauthClients, declared, secrets, clock, audit });
 }
 
 const METADATA_OFF = 'PUBLIC_URL is not set: GET /.well-known/oauth-authorization-server (RFC 8414) is not served.';

@@ -9,10 +9,8 @@ import { nativeModuleMismatchIn } from './storage/native-module.js';
 import { lowerPoolPriority } from './pool-priority.js';
 import { StoreConnectError, describeStoreUrl } from './storage/errors.js';
 
-const CLEANUP_INTERVAL_MS = 60 * 60 * 1000;
-
 export async function startServer(config: Readonly<Config>): Promise<void> {
-  const { app, stores, warnings } = await createGatehouse(config).catch((error: unknown) => {
+  const { app, warnings } = await createGatehouse(config).catch((error: unknown) => {
     throw dataDirError(error, config.dataDir) ?? error;
   });
   // the banner says each of these too; the development secret it says in its own line
@@ -22,16 +20,10 @@ export async function startServer(config: Readonly<Config>): Promise<void> {
   if (hashing.tids.length > 0) app.log.debug(`password hashing: ${hashing.tids.length} of ${config.threadPoolSize} pool threads at ${hashing.applied}`);
   endConnectionsWhenClosing(app);
 
-  const cleanup = setInterval(() => {
-    stores.sessions.deleteExpired(new Date()).catch((err: unknown) => app.log.warn({ err }, 'expired-session cleanup failed'));
-  }, CLEANUP_INTERVAL_MS);
-  cleanup.unref();
-
   let closing = false;
   const close = (signal: string) => {
     if (closing) return;
     closing = true;
-    clearInterval(cleanup);
     closeGracefully(app, signal, config.shutdownTimeoutMs);
   };
   process.once('SIGTERM', () => close('SIGTERM'));

@@ -61,7 +61,7 @@ test('the usage keeps every description in one column, within 100 characters a l
 test('an unknown command is named as unknown and exits 2', () => {
   assertUsageError(['frob'], `unknown command 'frob'${SEE_HELP}`);
   assertUsageError(['user', 'frob'], `unknown command 'user frob'${SEE_HELP}`);
-  assertUsageError(['user'], `'user' needs a subcommand: list, create, set-password, role, verify-email, delete, disable, enable, reset-mfa${SEE_HELP}`);
+  assertUsageError(['user'], `'user' needs a subcommand: list, create, set-password, role, verify-email, delete, disable, enable, reset-mfa, import${SEE_HELP}`);
   assertUsageError(['keys', '--yes'], `'keys' needs a subcommand: rotate${SEE_HELP}`);
 });
 

@@ -23,6 +23,12 @@ export interface TestApp {
   stores: Stores;
   /** The mail flows' outbox and the sender (its worker is undefined when mail is off). */
   mail: Gatehouse['mail'];
+  /** The job that deletes expired rows (jobs/sweeper.ts): tests call sweepOnce(). */
+  sweeper: Gatehouse['sweeper'];
+  /** The audit store's batched writer (undefined under AUDIT_LOG=off): flush() it before reading the store. */
+  auditWriter: Gatehouse['auditWriter'];
+  /** The webhook admin and the webhook channel's worker (stopped under `mailWorker: false`). */
+  webhooks: Gatehouse['webhooks'];
   dir: string;
   close(): Promise<void>;
 }
@@ -52,19 +58,21 @@ export async function createTestApp(env: Record<string, string> = {}, deps: Test
     RATE_LIMIT_FAILED_LOGINS_PER_ACCOUNT: '1000/1m',
     RATE_LIMIT_REFRESH_PER_IP: '1000/1m',
     RATE_LIMIT_REFRESH_PER_ACCOUNT: '1000/1m',
+    // registrations mail (a verification link) and count against it: tests register many users from one address
+    RATE_LIMIT_MAIL_PER_IP: '1000/1m',
     ...(deps.smtp ? { SMTP_URL: deps.smtp.url } : {}),
     ...env,
   });
   const stores = await createStores(storeOptions(config, true));
   const clock = new ManualClock(Date.UTC(2026, 0, 1, 12, 0, 0));
   const parts = { secret: TEST_SECRET, stores: deps.stores?.(stores) ?? stores, clock, logStream: deps.logStream, mailWorker: deps.mailWorker };
-  const { app, mail } = await createGatehouse(config, parts).catch(async (error: unknown) => {
+  const { app, mail, sweeper, auditWriter, webhooks } = await createGatehouse(config, parts).catch(async (error: unknown) => {
     await stores.close();
     rmSync(dir, { recursive: true, force: true });
     throw error;
   });
   return {
-    app, config, clock, stores, mail, dir,
+    app, config, clock, stores, mail, sweeper, auditWriter, webhooks, dir,
     async close() {
       await app.close();
       await stores.close();

@@ -36,7 +36,8 @@ function auditEventTypes(): string[] {
   const source = files.map((file) => readFileSync(join(dir, file), 'utf8')).find((text) => text.includes('export type AuditEvent ='));
   assert.ok(source, 'no file in src/core declares export type AuditEvent');
   const union = source.slice(source.indexOf('export type AuditEvent ='));
-  const body = union.slice(0, union.indexOf('\n);') + 3);
+  const end = union.indexOf('\nexport ', 1);
+  const body = end < 0 ? union : union.slice(0, end); // the declaration runs to the next export
   const types = [...body.matchAll(/type: ((?:'[a-z_]+'(?: \| )?)+)/g)].flatMap((match) => match[1]!.match(/[a-z_]+/g)!);
   return [...new Set(types)];
 }

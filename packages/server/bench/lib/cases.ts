@@ -1,9 +1,9 @@
-// The cases of issue 5: what each one loads (a Side: URL and autocannon options) and how it is
+// The cases of docs/benchmarks.md: what each one loads (a Side: URL and autocannon options) and how it is
 // measured. They only measure; ratios and targets are applied afterwards (targets.ts).
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { rssMb, runChild, type Child } from './children.js';
-import { BENCH_PASSWORD, HASH_CONCURRENCY } from './gatehouse.js';
+import { BENCH_CLIENT, BENCH_PASSWORD, HASH_CONCURRENCY } from './gatehouse.js';
 import { measure, measureAlternating, measurePaired, PAIRED_SLICES, timing, type Measurement, type Paired, type Side } from './load.js';
 import type { ChainStats, RefreshChains } from './refresh-chains.js';
 
@@ -54,6 +54,19 @@ export const loginSide = (t: GatehouseTarget): Side => ({
   options: {
     connections: LOGIN_CONNECTIONS, method: 'POST', headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ username: t.username, password: BENCH_PASSWORD }),
+  },
+});
+
+/** The client_credentials grant (docs/oidc.md): a machine client's secret checked, an access token signed. */
+export const clientCredentialsSide = (t: GatehouseTarget): Side => ({
+  url: `${t.gatehouse.url}/token`,
+  options: {
+    connections: CONNECTIONS, method: 'POST',
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      authorization: `Basic ${Buffer.from(`${BENCH_CLIENT.id}:${BENCH_CLIENT.secret}`).toString('base64')}`,
+    },
+    body: 'grant_type=client_credentials&scope=reports%3Aread',
   },
 });
 

@@ -11,6 +11,8 @@ export const BENCH_SECRET = 'b3c1f09e6a7d4258e1f4c2a9d7b6e3f0a1c5d8e2f4b7a9c3e6d
 /** What `gatehouse secret --access-key` prints for BENCH_SECRET: the resource server's key. */
 export const BENCH_ACCESS_KEY = deriveKey(BENCH_SECRET, 'access').toString('base64url');
 export const BENCH_PASSWORD = 'correct horse battery staple';
+/** A machine client declared in OIDC_CLIENTS, for the client_credentials case. */
+export const BENCH_CLIENT = { id: 'bench-machine', secret: 'bench-machine-secret-of-forty-characters' };
 // The server's default (cores − 1), so the raw argon2id rate is measured at the same concurrency.
 export const HASH_CONCURRENCY = Math.max(1, availableParallelism() - 1);
 
@@ -44,6 +46,9 @@ export function startGatehouse(dataDir: string, extra: { env?: Record<string, st
       EMAIL_VERIFICATION: 'off',
       PASSWORD_RESET: 'off',
       MAGIC_LINK: 'off',
+      OIDC_CLIENTS: JSON.stringify([{
+        client_id: BENCH_CLIENT.id, client_secret: BENCH_CLIENT.secret, grant_types: ['client_credentials'], scope: 'reports:read',
+      }]),
       // the embedded default unless a case says otherwise: never the stores of the caller's shell
       DATABASE_URL: '',
       REDIS_URL: '',

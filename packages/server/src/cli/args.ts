@@ -13,6 +13,8 @@ export interface CommandSpec {
   required?: readonly string[];
   /** The command acts on one user, named by exactly one of --username and --id. */
   selectsUser?: boolean;
+  /** The one argument besides flags the command takes (`user import FILE`), kept in the flags under this name. */
+  argument?: string;
 }
 
 export type Flags = Readonly<Record<string, string | boolean | undefined>>;
@@ -51,7 +53,13 @@ function parseFlags(command: CommandSpec, args: string[]): Flags {
   const { tokens } = parseArgs({ args, options, strict: false, allowPositionals: true, tokens: true });
   const flags: Record<string, string | boolean> = {};
   for (const token of tokens) {
-    if (token.kind === 'positional') throw new UsageError(`unexpected argument '${token.value}' for '${command.name}'; ${SEE_HELP}`);
+    if (token.kind === 'positional') {
+      if (command.argument === undefined || flags[command.argument] !== undefined) {
+        throw new UsageError(`unexpected argument '${token.value}' for '${command.name}'; ${SEE_HELP}`);
+      }
+      flags[command.argument] = token.value;
+      continue;
+    }
     if (token.kind !== 'option') continue;
     const kind = command.flags[token.name];
     // declared flags are long only: `-u` is unknown even if a flag starts with u
@@ -79,5 +87,8 @@ function checkRequired(command: CommandSpec, flags: Flags): void {
     if (flags.username !== undefined && flags.id !== undefined) throw new UsageError(`'${command.name}' takes --username or --id, not both`);
   }
   const missing = command.required?.find((name) => flags[name] === undefined);
+  if (missing !== undefined && missing === command.argument) {
+    throw new UsageError(`'${command.name}' needs ${missing.toUpperCase()} (or - for stdin); ${SEE_HELP}`);
+  }
   if (missing !== undefined) throw new UsageError(`'${command.name}' needs --${missing}`);
 }

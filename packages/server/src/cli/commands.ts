@@ -14,6 +14,10 @@ import { join, resolve } from 'node:path';
 import type { CommandSpec, Flags } from './args.js';
 import { processIo } from './prompt.js';
 import { listUsers } from './user-list.js';
+import { importUserFile, requireImportFlags } from './user-import.js';
+import { listAudit } from './audit-command.js';
+import { addClient, cliClientRegistry, listClients, removeClient, rotateClientSecret, showClient } from './client-commands.js';
+import type { ClientRegistry } from '../core/oidc/client-registry.js';
 import {
   createUser, deleteUser, requireConfirmable, requireDeclaredRole, resetFactors, setDisabled, setPassword, setRole, verifyEmail,
   type UserCommandContext,
@@ -61,6 +65,16 @@ function userCommand(action: (flags: Flags, ctx: UserCommandContext) => Promise<
     return withStores(config, (stores) => action(flags, { stores, config, io: processIo() }));
   };
 }
+
+/** Reads the settings, opens the stores, runs a client command over the registry. */
+function clientCommand(action: (flags: Flags, registry: ClientRegistry) => Promise<void>) {
+  return (flags: Flags) => {
+    const config = settings();
+    return withStores(config, (stores) => action(flags, cliClientRegistry(stores, config)));
+  };
+}
+
+const CLIENT_ID = { 'client-id': 'string' } as const;
 
 /**
  * `secret --access-key`: the HS256 access key of the configured secret (GATEHOUSE_SECRET, or the
@@ -120,5 +134,28 @@ export const COMMANDS: readonly Command[] = [
   },
   { name: 'user disable', flags: USER, selectsUser: true, run: userCommand((flags, ctx) => setDisabled(flags, ctx, true)) },
   { name: 'user enable', flags: USER, selectsUser: true, run: userCommand((flags, ctx) => setDisabled(flags, ctx, false)) },
+  {
+    name: 'audit', flags: { user: 'string', type: 'string', since: 'string', limit: 'string', json: 'boolean' },
+    run: (flags) => withStores(settings(), async (stores) => console.log(await listAudit(stores, flags, systemClock))),
+  },
   { name: 'user reset-mfa', flags: USER, selectsUser: true, run: userCommand(resetFactors) },
+  {
+    name: 'user import', argument: 'file', required: ['file'],
+    flags: { 'skip-invalid': 'boolean', update: 'boolean', from: 'string', 'hash-config': 'string' },
+    run: (flags) => {
+      requireImportFlags(flags);
+      return userCommand(importUserFile)(flags);
+    },
+  },
+  {
+    name: 'client add', run: clientCommand(addClient),
+    flags: {
+      'client-id': 'string', name: 'string', 'redirect-uris': 'string', 'post-logout-redirect-uris': 'string', 'grant-types': 'string',
+      scope: 'string', 'auth-method': 'string', public: 'boolean', 'skip-consent': 'boolean',
+    },
+  },
+  { name: 'client list', flags: { json: 'boolean' }, run: clientCommand(listClients) },
+  { name: 'client show', flags: { ...CLIENT_ID, json: 'boolean' }, required: ['client-id'], run: clientCommand(showClient) },
+  { name: 'client rotate-secret', flags: CLIENT_ID, required: ['client-id'], run: clientCommand(rotateClientSecret) },
+  { name: 'client remove', flags: CLIENT_ID, required: ['client-id'], run: clientCommand(removeClient) },
 ];

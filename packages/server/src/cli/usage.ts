@@ -31,6 +31,26 @@ Commands:
   user reset-mfa (--username U | --id ID)
                                 remove every second factor (TOTP, recovery codes) and end all
                                 their sessions, for a user who lost them
+  user import (FILE | -) [--skip-invalid] [--update]
+                                [--from auth0|firebase|supabase [--hash-config FILE]]
+                                import users from JSON lines, or an export --from a system,
+                                with their password hashes; the whole file is checked first
+                                and a bad line writes nothing unless --skip-invalid; users
+                                there already (by id or email) stay as they are unless
+                                --update (docs/migrating.md)
+  audit [--user U] [--type T] [--since 1h] [--limit N] [--json]
+                                the stored audit events, newest first (default 100): about one
+                                user (id, username or email), of one type, within a duration
+  client add [--client-id ID] [--name N] [--redirect-uris U,U]
+                                register an OpenID Connect client; its secret is printed once;
+                                also --post-logout-redirect-uris U,U, --grant-types G,G,
+                                --scope S, --auth-method M (or --public), --skip-consent
+  client list [--json]          list the clients, declared (OIDC_CLIENTS) and registered
+  client show --client-id ID [--json]
+                                one client's metadata (never its secret)
+  client rotate-secret --client-id ID
+                                a new secret, printed once; the old one stops working
+  client remove --client-id ID  delete a registered client
   help, --help, -h              print this help
 
 Roles must be declared in ROLES (default user,admin). The last active admin is never demoted

@@ -17,12 +17,12 @@ import type { OAuthService } from '../core/oauth/oauth-service.js';
 import { createTokenRevocation } from '../core/oauth/revoke.js';
 import type { PasskeyDeps } from '../core/passkeys/passkey-deps.js';
 import { createBreachedPasswords } from '../core/passwords/breached.js';
-import { hasPassword } from '../core/passwords/no-password.js';
 import { deriveKey } from '../core/tokens/keys.js';
 import type { Metrics } from '../http/metrics.js';
 import { createMail, type Mail } from '../jobs/mail.js';
+import type { OutboxWorker } from '../jobs/outbox-worker.js';
 import type { FederationStore } from '../storage/types/federation.js';
-import type { PasskeyStore } from '../storage/types/passkeys.js';
+import type { LoginMethodStore } from '../storage/types/login-methods.js';
 import type { Stores } from '../storage/types/stores.js';
 
 /** What the mail layer is built over. */
@@ -45,21 +45,23 @@ export function createMailLayer(config: Readonly<Config>, opened: MailParts, sin
 
 /** The sender runs from ready to close; closing waits for a delivery in flight (bounded), before the stores close. */
 export function runMailWorker(app: FastifyInstance, mail: Mail, start: boolean): void {
-  const worker = mail.worker;
-  if (!worker) return;
+  if (mail.worker) runWorker(app, mail.worker, start);
+}
+
+/** A job outbox worker runs from ready to close; closing waits for its deliveries (bounded), before the stores close. */
+export function runWorker(app: FastifyInstance, worker: OutboxWorker, start: boolean): void {
   if (start) app.addHook('onReady', async () => worker.start());
   app.addHook('preClose', async () => worker.stop());
 }
 
 /** Sign-in through other providers: its exchange ends in the login state machine with the first factor `fed`. */
 export function createFederation(
-  deps: CoreDeps & { federation: FederationStore; passkeyStore: PasskeyStore }, auth: AuthService, config: Readonly<Config>, secret: string,
+  deps: CoreDeps & { federation: FederationStore; loginMethods: LoginMethodStore }, auth: AuthService, config: Readonly<Config>, secret: string,
   logger: pino.Logger,
 ) {
   return createFederationService({
     ...deps, key: deriveKey(secret, 'federation'),
     finishFirstFactor: (user, ctx) => auth.finishFirstFactor(user, 'fed', ctx),
-    passkeyCount: async (userId) => (await deps.passkeyStore.listForUser(userId)).length,
     logFailure: (err: unknown) => logger.warn({ err }, 'federated sign-in failed'),
   }, config.federation);
 }
@@ -68,7 +70,7 @@ export function createFederation(
 export function passkeyDepsOf(deps: CoreDeps, stores: Stores, settings: NonNullable<Config['passkeys']>, secret: string): PasskeyDeps {
   return {
     ...deps, passkeys: stores.passkeys, challenges: stores.webauthnChallenges, settings, decoyKey: deriveKey(secret, 'passkey-decoy'),
-    otherLoginMethod: async (user) => hasPassword(user) || (await stores.federation.listIdentities(user.id)).length > 0,
+    loginMethods: stores.loginMethods,
   };
 }
 

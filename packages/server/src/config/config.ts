@@ -12,12 +12,14 @@ import { readEmailSettings, type EmailSettings } from './email-settings.js';
 import { readIntrospectionClients, readPublicUrl, type IntrospectionClient } from './oauth-settings.js';
 import { readPasskeySettings, type PasskeySettings } from './passkey-settings.js';
 import { readFederationSettings, type FederationSettings } from './federation-settings.js';
+import { readOidcClients, type DeclaredClient } from './oidc-settings.js';
 import { readMfaSettings, type MfaSettings } from './mfa-settings.js';
 import { readMetricsProtection, readRoles } from './access-settings.js';
 import { ConfigErrors } from './config-error.js';
 import { misspeltSettings, recordingEnv } from './setting-names.js';
 import { assertMailDeliverable } from './email-settings.js';
 import { SECRET_HINT } from './secret.js';
+import { readAuditSettings, type AuditSettings } from './audit-settings.js';
 
 export { ConfigError, ConfigErrors, parseDuration };
 
@@ -55,6 +57,8 @@ export interface Config {
   passkeys: Readonly<PasskeySettings> | undefined;
   /** Sign-in through other identity providers (config/federation-settings.ts). */
   federation: FederationSettings;
+  /** Relying parties declared in OIDC_CLIENTS or OIDC_CLIENTS_FILE (config/oidc-settings.ts). */
+  oidcClients: readonly DeclaredClient[];
   rateLimits: RateLimitRules;
   hashConcurrency: number;
   /** Hashes that may wait for a thread (HASH_QUEUE_MAX); past it a login answers 503 overloaded. */
@@ -101,6 +105,8 @@ export interface Config {
   mfa: Readonly<MfaSettings>;
   /** What the start should warn about: misspelt setting names, an access-token lifetime verifiers refuse. */
   notes: readonly string[];
+  /** The audit store: on or off, and how long events are kept (config/audit-settings.ts). */
+  audit: Readonly<AuditSettings>;
 }
 
 /** Reads `.env` from the working directory into process.env (existing variables win). */
@@ -236,6 +242,7 @@ function readConfig(env: Env): Omit<Config, 'notes'> {
     introspectionClients: readIntrospectionClients(env),
     passkeys: readPasskeySettings(env, nodeEnv, publicUrl),
     federation: readFederationSettings(env, publicUrl, email.appUrl),
+    oidcClients: readOidcClients(env),
     rateLimits: Object.freeze({
       credentialsPerIp: read.rate('RATE_LIMIT_LOGIN_PER_IP', '30/1m'),
       failedLoginsPerAccount: read.rate('RATE_LIMIT_FAILED_LOGINS_PER_ACCOUNT', '10/15m'),
@@ -271,6 +278,7 @@ function readConfig(env: Env): Omit<Config, 'notes'> {
     connectionTimeoutMs: read.duration('CONNECTION_TIMEOUT', '60s') * 1000,
     shutdownTimeoutMs: read.duration('SHUTDOWN_TIMEOUT', '10s') * 1000,
     mfa: readMfaSettings(env, (name, fallback) => read.duration(name, fallback)),
+    audit: readAuditSettings(env, (name, fallback) => read.duration(name, fallback)),
   };
 }
 

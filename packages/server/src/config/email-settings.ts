@@ -3,6 +3,7 @@
 // lifetimes and retries. Read by config.ts; SMTP credentials never appear in a message.
 import { ConfigError } from './config-error.js';
 import { parseDuration } from './env-reader.js';
+import { readAllowPlaintext, smtpRequiresTls } from './smtp-tls.js';
 import type { OneTimePurpose } from '../storage/types/one-time-tokens.js';
 
 /** How mail leaves: SMTP, the log (the development outbox), or not at all (production without SMTP, every mail feature off). */
@@ -13,6 +14,8 @@ export interface SmtpSettings {
   port: number;
   /** smtps:// (TLS from the first byte); smtp:// upgrades with STARTTLS when the server offers it. */
   secure: boolean;
+  /** smtp:// that must upgrade with STARTTLS or send nothing (config/smtp-tls.ts): not loopback, no SMTP_ALLOW_PLAINTEXT. */
+  requireTls: boolean;
   user: string | undefined;
   password: string | undefined;
   /** The URL with its password replaced by ***, for messages and the start banner. */
@@ -59,7 +62,7 @@ const TTLS: Readonly<Record<OneTimePurpose, [variable: string, fallback: string]
 
 export function readEmailSettings(env: Env, nodeEnv: string, publicUrl: string | undefined): Readonly<EmailSettings> {
   const value = (name: string) => env[name]?.trim() || undefined;
-  const smtp = readSmtpUrl(value('SMTP_URL'));
+  const smtp = readSmtpUrl(value('SMTP_URL'), readAllowPlaintext(value('SMTP_ALLOW_PLAINTEXT')));
   const delivery: MailDelivery = smtp ? 'smtp' : nodeEnv === 'production' ? 'none' : 'log';
   const appUrl = readPageUrl('APP_URL', value('APP_URL')) ?? (nodeEnv === 'production' || !publicUrl ? undefined : `${publicUrl}/demo`);
   const purposes = Object.keys(LINK_PAGES) as OneTimePurpose[];
@@ -117,7 +120,7 @@ function mailFeatures(settings: EmailSettings): Array<[on: string, off: string]>
 const SMTP_HINT = 'must be smtp://[user:password@]host[:port] or smtps://[user:password@]host[:port]';
 
 /** SMTP_URL, checked and taken apart; a message shows at most the scheme and host, never the credentials. */
-function readSmtpUrl(value: string | undefined): SmtpSettings | undefined {
+function readSmtpUrl(value: string | undefined, allowPlaintext: boolean): SmtpSettings | undefined {
   if (value === undefined) return undefined;
   if (!URL.canParse(value)) throw new ConfigError('SMTP_URL', `${SMTP_HINT}; it is not a valid URL`);
   const url = new URL(value);
@@ -133,7 +136,8 @@ function readSmtpUrl(value: string | undefined): SmtpSettings | undefined {
   const password = decodeCredential(url.password, url.hostname);
   const port = url.port ? Number(url.port) : secure ? 465 : 587;
   const display = `${url.protocol}//${user === undefined ? '' : `${encodeURIComponent(user)}${password === undefined ? '' : ':***'}@`}${url.host}`;
-  return Object.freeze({ host: url.hostname.replace(/^\[|\]$/g, ''), port, secure, user, password, display });
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  return Object.freeze({ host, port, secure, requireTls: smtpRequiresTls({ host, secure }, allowPlaintext), user, password, display });
 }
 
 function decodeCredential(encoded: string, host: string): string | undefined {

@@ -45,6 +45,12 @@ export type AuditEvent = AuditActor & (
   | { type: 'admin_user_updated'; targetUserId: string; changes: { disabled?: boolean; role?: string; emailVerified?: boolean }; revokedSessions: number }
   | { type: 'admin_user_deleted'; targetUserId: string; revokedSessions: number }
   | { type: 'admin_sessions_revoked'; targetUserId: string; revokedSessions: number }
+  /** POST /admin/users/import wrote users (docs/migrating.md): counts only, never a line. */
+  | { type: 'admin_users_imported'; created: number; updated: number; skipped: number }
+  /** An admin registered, changed, deleted a client of the OpenID Connect provider, or gave it a new secret. */
+  /** A machine client got an access token through the client_credentials grant. */
+  | { type: 'client_token_issued'; clientId: string; scope: string }
+  | { type: 'admin_client_changed'; change: 'created' | 'updated' | 'secret_rotated' | 'deleted'; clientId: string }
   // Mail flows (core/email): `userId` is absent where the address has no account.
   | { type: 'email_verification_sent' }
   | { type: 'email_verified' }
@@ -54,8 +60,6 @@ export type AuditEvent = AuditActor & (
   | { type: 'email_change_requested' }
   | { type: 'email_changed' }
   | { type: 'profile_updated'; fields: string[] }
-  /** Only the id stays: the account's personal data is gone with it. */
-  | { type: 'account_deleted'; revokedSessions: number }
   /** The mail sender could not deliver an outbox row (jobs/outbox-worker.ts); it tries again at `retryAt`. */
   | { type: 'mail_failed'; outboxId: string; kind: string; attempt: number; error: string; retryAt: string }
   /** The sender gave the row up (MAIL_MAX_ATTEMPTS reached, or a payload that does not open). */
@@ -72,7 +76,12 @@ export type AuditEvent = AuditActor & (
   | { type: 'identity_unlinked'; provider: string; identityId: string }
   /** A federated login or link that ended with an error code (`reason`); no provider text, no token. */
   | { type: 'federated_login_failed'; provider: string; reason: string }
-);
+)
+  /**
+   * Only the id stays: the account's personal data is gone with it, the address and user agent of
+   * its last request too (docs/email.md, "Deleting an account").
+   */
+  | { type: 'account_deleted'; userId: string; revokedSessions: number; sessionId?: never; ip?: never; userAgent?: never };
 
 export type AuditEventType = AuditEvent['type'];
 

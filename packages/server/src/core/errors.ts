@@ -1,11 +1,14 @@
 // One error type for every failure a caller can cause, each with a stable snake_case `code`.
 // The status table lives here so HTTP answers, the OAuth2 mapping and the docs agree
 // (docs/architecture.md, "Errors"). Store failures arrive as storage/errors.ts classes.
-import { RateLimitedError, StoreUnavailableError } from '../storage/errors.js';
+import { RateLimitedError, SessionUserGoneError, StoreUnavailableError } from '../storage/errors.js';
 import { EMAIL_ERROR_STATUS } from './email/errors.js';
 import { PASSKEY_ERRORS } from './passkeys/errors.js';
 import { FEDERATION_ERRORS } from './federation/errors.js';
 import { LOGIN_ERROR_STATUS } from './login/errors.js';
+import { IMPORT_ERROR_STATUS } from './import/errors.js';
+import { WEBHOOK_ERRORS } from './webhooks/errors.js';
+import { OIDC_ERRORS } from './oidc/errors.js';
 
 export const ERROR_STATUS = {
   validation_failed: 400,
@@ -51,6 +54,9 @@ export const ERROR_STATUS = {
   ...PASSKEY_ERRORS,
   ...FEDERATION_ERRORS,
   ...LOGIN_ERROR_STATUS,
+  ...IMPORT_ERROR_STATUS,
+  ...WEBHOOK_ERRORS,
+  ...OIDC_ERRORS,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
@@ -80,6 +86,8 @@ export class AuthError extends Error {
 export function authErrorOf(error: unknown): AuthError | undefined {
   if (error instanceof AuthError) return error;
   if (error instanceof StoreUnavailableError) return new AuthError('store_unavailable', error.message, { cause: error.cause });
+  // a login racing the account's deletion: answered as a login of an account that does not exist
+  if (error instanceof SessionUserGoneError) return new AuthError('invalid_credentials', 'Incorrect username, email or password.');
   if (error instanceof RateLimitedError) return new AuthError('rate_limited', error.message, { retryAfterSeconds: error.retryAfterSeconds });
   return undefined;
 }

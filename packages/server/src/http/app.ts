@@ -3,6 +3,8 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type onRequestHookHandler } from 'fastify';
 import formbody from '@fastify/formbody';
 import type { AuditSink } from '../core/audit.js';
+import type { AuditReader } from '../core/audit-query.js';
+import type { WebhookAdmin } from '../core/webhooks/webhook-admin.js';
 import type { AuthService } from '../core/auth-service.js';
 import type { AdminService } from '../core/admin/admin.js';
 import type { HttpSettings, OAuthSettings } from '../config/slices.js';
@@ -34,6 +36,10 @@ import { healthRoutes } from './routes/ops/health.js';
 import { rootRoute } from './routes/ops/root.js';
 import { jwksRoute, type JwksSource } from './routes/ops/jwks.js';
 import { adminRoutes } from './routes/admin/admin.js';
+import { adminImportRoute, type ImportUsers } from './routes/admin/import-users.js';
+import { adminClientsRoutes } from './routes/admin/clients.js';
+import type { ClientRegistry } from '../core/oidc/client-registry.js';
+import type { ClientCredentialsUseCase } from './routes/token/grants/client-credentials.js';
 import { metricsRoute } from './routes/ops/metrics.js';
 import { oauthRoutes } from './routes/oauth/oauth.js';
 import { federationRoutes } from './routes/federation/federation.js';
@@ -54,16 +60,26 @@ export interface AppParts {
   logger: FastifyBaseLogger;
   auth: AuthService;
   admin: AdminService;
+  /** POST /admin/users/import: core/import/ over the SQL database. */
+  importUsers: ImportUsers;
+  /** The OpenID Connect provider's clients (docs/oidc.md). */
+  clients: ClientRegistry;
+  /** POST /token's client_credentials grant for them. */
+  clientCredentials?: ClientCredentialsUseCase;
   /** The account flows, and the mail settings that say which are served (docs/email.md). */
   accounts: { service: AccountService; settings: Readonly<Pick<MailSettings, 'mailEnabled'>> };
   /** Revocation, introspection and the RFC 8414 metadata, with the settings that say which are served. */
   oauth: { service: OAuthService; settings: Readonly<OAuthSettings> };
   /** Passkey registration and login; undefined when passkeys are off (no WEBAUTHN_* settings in production). */
   passkeys?: PasskeyService;
-  /** Sign-in through other identity providers (design §13). */
+  /** Sign-in through other identity providers (docs/architecture.md, "Federation"). */
   federation: FederationService;
   metrics: Metrics;
   audit: AuditSink;
+  /** The stored audit events (GET /admin/audit, GET /users/me/activity); undefined under AUDIT_LOG=off. */
+  auditReader?: AuditReader;
+  /** The webhook endpoints' admin use cases (/admin/webhooks). */
+  webhooks?: WebhookAdmin;
   jwks: JwksSource;
   /** Answers when every store does (GET /readyz). */
   ping: () => Promise<void>;
@@ -104,7 +120,7 @@ export async function buildApp(parts: AppParts): Promise<FastifyInstance> {
   rootRoute(app);
   registerRoute(app);
   loginRoute(app);
-  tokenRoute(app);
+  tokenRoute(app, parts.clientCredentials);
   refreshRoute(app);
   logoutRoute(app);
   meRoutes(app);
@@ -122,6 +138,13 @@ export async function buildApp(parts: AppParts): Promise<FastifyInstance> {
   oauthRoutes(app, parts.oauth.service, parts.oauth.settings);
   federationRoutes(app, parts.federation);
   adminRoutes(app, parts.admin);
+  adminImportRoute(app, parts.importUsers);
+  if (parts.webhooks) (await import('./routes/admin/webhooks.js')).adminWebhookRoutes(app, parts.webhooks);
+  if (parts.auditReader) {
+    (await import('./routes/admin/audit.js')).adminAuditRoute(app, parts.auditReader);
+    (await import('./routes/users/activity.js')).activityRoute(app, parts.auditReader);
+  }
+  adminClientsRoutes(app, parts.clients);
   if (settings.metrics) metricsRoute(app, metrics.registry);
   return app;
 }

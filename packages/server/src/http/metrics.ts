@@ -7,6 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import type { AuditEvent } from '../core/audit.js';
 import { AuthError } from '../core/errors.js';
 import type { PasswordHasher } from '../core/passwords/hasher.js';
+import { isWeakHash } from '../core/passwords/hash-formats.js';
 import type { OutboxStore } from '../storage/types/outbox.js';
 
 type OutboxCounts = Awaited<ReturnType<OutboxStore['counts']>>;
@@ -49,6 +50,11 @@ function defineSeries(registry: Registry, queueDepth: () => number, outboxCounts
       name: 'gatehouse_password_hashes_shed_total', help: 'Hashes refused at once because the hash queue, or the address\'s share of it, was full (503 overloaded)',
       labelNames: ['operation'] as const, registers,
     }),
+    weakHashes: new Counter({
+      name: 'gatehouse_password_weak_hash_verifications_total',
+      help: 'Logins that matched a weak imported hash (salted SHA-256/512), each replaced by argon2id at once (docs/migrating.md)',
+      registers,
+    }),
     hashQueue: new Gauge({
       name: 'gatehouse_password_hash_queue_depth', help: 'Password hashes waiting for a slot', registers,
       collect() { this.set(queueDepth()); },
@@ -75,7 +81,7 @@ export function createMetrics() {
   let queueDepth = () => 0;
   let outboxCounts: () => Promise<OutboxCounts | undefined> = async () => undefined;
   const series = defineSeries(registry, () => queueDepth(), () => outboxCounts());
-  const { requests, latency, storeErrors, auditEvents, logins, refreshes, hashDuration, hashesShed, mails } = series;
+  const { requests, latency, storeErrors, auditEvents, logins, refreshes, hashDuration, hashesShed, mails, weakHashes } = series;
 
   /** Audit sink: counts every event, and logins and refreshes by outcome. */
   function observeAudit(event: AuditEvent): void {
@@ -104,7 +110,11 @@ export function createMetrics() {
     return {
       ...hasher,
       hash: timed('hash', (password: string, source?: string) => hasher.hash(password, source)),
-      verify: timed('verify', (hash: string, password: string, source?: string) => hasher.verify(hash, password, source)),
+      verify: timed('verify', async (hash: string, password: string, source?: string) => {
+        const outcome = await hasher.verify(hash, password, source);
+        if (outcome.ok && isWeakHash(hash)) weakHashes.inc(); // its rehash follows (core/login/password-check.ts)
+        return outcome;
+      }),
       verifyDummy: timed('verify', (password: string, source?: string) => hasher.verifyDummy(password, source)),
     };
   }

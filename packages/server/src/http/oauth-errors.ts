@@ -29,7 +29,9 @@ function oauthError(error: AuthError): { status: number; error: string } {
     case 'missing_token': // a parameter missing, the access token included (RFC 6749 §5.2)
       return { status: 400, error: 'invalid_request' };
     case 'unsupported_grant_type':
-      return { status: 400, error: 'unsupported_grant_type' };
+    case 'unauthorized_client':
+    case 'invalid_scope':
+      return { status: 400, error: error.code };
     case 'invalid_client':
       return { status: 401, error: 'invalid_client' };
     case 'rate_limited':

@@ -13,6 +13,10 @@ export const errorSchema = {
     message: { type: 'string' },
     mfa_token: { type: 'string', description: 'Only with code mfa_required: send it to POST /auth/mfa/verify within 5 minutes' },
     factors: { type: 'array', items: { type: 'string' }, description: 'Only with code mfa_required: the second factors the account has' },
+    lines: {
+      type: 'array', description: 'Only with code import_invalid: each bad line\'s number and the reason',
+      items: { type: 'object', properties: { line: { type: 'integer' }, reason: { type: 'string' } }, required: ['line', 'reason'] },
+    },
   },
   required: ['statusCode', 'code', 'error', 'message'],
 } as const;

@@ -1,7 +1,8 @@
 // How a rendered mail leaves (docs/email.md): over SMTP with nodemailer (SMTP_URL), or, outside
 // production without SMTP_URL, into the log as the development outbox (the text with its link).
 // No log line or error from here holds the SMTP password. nodemailer (~15 MB) is loaded with the
-// first mail, not at start (idle memory, docs/benchmarks.md).
+// first mail, not at start (idle memory, docs/benchmarks.md). SMTP connections are pooled and
+// reused, one per mail the worker sends at once.
 import type { Transporter } from 'nodemailer';
 import type { pino } from 'pino';
 import type { SmtpSettings } from '../config/email-settings.js';
@@ -23,12 +24,18 @@ export interface MailTransport {
 /** nodemailer's timeouts (its defaults are 2 min / 30 s / 10 min: too long for a lease). */
 export const SMTP_TIMEOUTS_MS = { connection: 10_000, greeting: 10_000, socket: 30_000 } as const;
 
-export function createSmtpTransport(smtp: SmtpSettings): MailTransport {
+/** `connections`: nodemailer's pool size, one per mail the worker sends at once; each connection is reused for many mails. */
+export function createSmtpTransport(smtp: SmtpSettings, connections = 1): MailTransport {
   let transporter: Promise<Transporter> | undefined;
   const open = async () => (await import('nodemailer')).default.createTransport({
+    pool: true,
+    maxConnections: connections,
+    maxMessages: 1000,
     host: smtp.host,
     port: smtp.port,
     secure: smtp.secure,
+    // no mail, and no credentials, in clear over a network (config/smtp-tls.ts)
+    requireTLS: smtp.requireTls,
     auth: smtp.user === undefined ? undefined : { user: smtp.user, pass: smtp.password ?? '' },
     connectionTimeout: SMTP_TIMEOUTS_MS.connection,
     greetingTimeout: SMTP_TIMEOUTS_MS.greeting,

@@ -13,6 +13,7 @@ import type { OneTimePurpose } from '../storage/types/one-time-tokens.js';
 import type { OutboxMessage, OutboxStore } from '../storage/types/outbox.js';
 import { createLogTransport, createSmtpTransport } from './mail-transport.js';
 import type { MailOutcome } from './outbox-delivery.js';
+import { createDelivery } from './outbox-delivery.js';
 import { createOutboxWorker, type OutboxWorker } from './outbox-worker.js';
 
 /** What a flow needs to send mail. */
@@ -50,11 +51,20 @@ export interface MailDeps {
   logger: pino.Logger;
 }
 
+/** Mails in flight at once per instance, over as many pooled SMTP connections (mail-transport.ts). */
+export const MAIL_CONCURRENCY = 8;
+
 export function createMail(deps: MailDeps): Mail {
   const { smtp, ...settings } = deps.settings;
   const messages = createMailMessages({ key: deps.key, clock: deps.clock, ttlSeconds: settings.ttlSeconds });
-  const transport = settings.delivery === 'none' ? undefined : smtp ? createSmtpTransport(smtp) : createLogTransport(deps.logger);
-  const worker = transport && createOutboxWorker({ ...deps, messages, transport, log: deps.logger, settings });
+  const transport = settings.delivery === 'none' ? undefined : smtp ? createSmtpTransport(smtp, MAIL_CONCURRENCY) : createLogTransport(deps.logger);
+  const worker = transport && createOutboxWorker({
+    outbox: deps.outbox, clock: deps.clock, log: deps.logger,
+    deliverers: [{
+      channel: 'mail', concurrency: MAIL_CONCURRENCY, close: () => transport.close(),
+      deliver: createDelivery({ ...deps, messages, transport, log: deps.logger, settings }),
+    }],
+  });
   return {
     outbox: {
       message: messages.message,

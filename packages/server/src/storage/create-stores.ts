@@ -14,11 +14,16 @@ import { createSqlFederationStore } from './sql/federation-store.js';
 import { createSessionAndUserRead } from './sql/session-and-user.js';
 import { createSqlOneTimeTokenStore } from './sql/one-time-token-store.js';
 import { createSqlOutboxStore } from './sql/outbox-store.js';
+import { createSqlAuditStore } from './sql/audit-store.js';
+import { createSqlWebhookStore } from './sql/webhook-store.js';
 import { createSqlTransaction } from './sql/account-writes.js';
+import { createSqlLoginMethodStore } from './sql/login-method-store.js';
 import { createSqlPasskeyStore } from './sql/passkey-store.js';
 import { createSqlWebAuthnChallengeStore } from './sql/webauthn-challenge-store.js';
 import { createSqlFactorStore } from './sql/factor-store.js';
 import { createSqlLoginChallengeStore } from './sql/login-challenge-store.js';
+import { createSqlUserImportStore } from './sql/user-import-store.js';
+import { createSqlOAuthClientStore } from './sql/oauth-client-store.js';
 import type { RedisClient } from './redis/client.js';
 import type { SessionStore } from './types/stores.js';
 import { createMemoryRateLimits, rateLimiterClass, wrapLimiters } from './rate-limits.js';
@@ -48,11 +53,16 @@ export async function createStores(options: StoreOptions): Promise<Stores> {
     sessionAndUser: redisSessions || conn.sqlite ? undefined : createSessionAndUserRead(conn),
     oneTimeTokens: createSqlOneTimeTokenStore(db),
     outbox: createSqlOutboxStore(conn),
+    audit: createSqlAuditStore(db),
+    webhooks: createSqlWebhookStore(db),
     transaction: createSqlTransaction(conn),
     passkeys: createSqlPasskeyStore(conn),
+    loginMethods: createSqlLoginMethodStore(conn),
     webauthnChallenges: createSqlWebAuthnChallengeStore(conn),
     factors: createSqlFactorStore(conn),
     loginChallenges: createSqlLoginChallengeStore(conn),
+    userImport: createSqlUserImportStore(conn),
+    oauthClients: createSqlOAuthClientStore(conn),
     createRateLimits: (rules) => (redis ? createRedisRateLimits(redis, `${prefix}rl:`, rules) : createMemoryRateLimits(rules)),
     ping: async () => {
       await Promise.all([sql`select 1`.execute(db), redis?.ping()]);

@@ -28,6 +28,17 @@ export class DuplicatePasskeyError extends Error {
   }
 }
 
+/**
+ * Thrown by `SessionStore.create` when the session's user was deleted meanwhile (a login racing an
+ * account deletion): SQL's foreign key refuses the row, Redis the user's deletion mark. Nothing is stored.
+ */
+export class SessionUserGoneError extends Error {
+  constructor() {
+    super('the session\'s user no longer exists');
+    this.name = 'SessionUserGoneError';
+  }
+}
+
 /** A rate-limit bucket that is empty: `429 rate_limited`, with the seconds until it refills. */
 export class RateLimitedError extends Error {
   readonly code = 'rate_limited';
@@ -86,5 +97,13 @@ export class DuplicateIdentityError extends Error {
   constructor() {
     super('identity already linked');
     this.name = 'DuplicateIdentityError';
+  }
+}
+
+/** An OAuth client id that is taken already (storage/types/oauth-clients.ts). */
+export class DuplicateClientError extends Error {
+  constructor() {
+    super('An OAuth client with this client_id exists already');
+    this.name = 'DuplicateClientError';
   }
 }

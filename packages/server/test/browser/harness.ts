@@ -50,6 +50,7 @@ export async function startServer(t: TestContext, env: Record<string, string> = 
   const config = loadConfig({
     NODE_ENV: 'test', DATA_DIR: dir, LOG_LEVEL: 'silent', PORT: '0',
     RATE_LIMIT_LOGIN_PER_IP: 'off', RATE_LIMIT_REFRESH_PER_IP: 'off', RATE_LIMIT_REFRESH_PER_ACCOUNT: 'off',
+    RATE_LIMIT_MAIL_PER_IP: 'off',
     ...env,
   });
   const { app } = await createGatehouse(config, { secret: TEST_SECRET });

@@ -55,6 +55,7 @@ test('with no variables set, every setting takes its documented default', () => 
       maxAttempts: 8,
     },
     introspectionClients: [],
+    oidcClients: [],
     passkeys: { rpId: 'localhost', rpName: 'Gatehouse', origins: ['http://localhost:3000'] },
     federation: {
       providers: [], publicUrl: 'http://localhost:3000', appUrl: 'http://localhost:3000/demo', redirectOrigins: ['http://localhost:3000'], signup: true, secureCookie: false,
@@ -99,6 +100,7 @@ test('with no variables set, every setting takes its documented default', () => 
     metricsAllow: undefined,
     mfa: { reauthMaxAgeSeconds: 600, totpIssuer: 'Gatehouse' },
     notes: [],
+    audit: { store: true, retentionSeconds: 90 * 86_400, webhooksAllowPrivateNetworks: false },
   };
   assert.deepEqual({ ...loadConfig({}) }, expected);
 });

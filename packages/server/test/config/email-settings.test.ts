@@ -57,7 +57,7 @@ test('production with SMTP_URL needs MAIL_FROM and APP_URL', () => {
   assert.equal(config.email.appUrl, 'https://app.example.com');
   assert.equal(config.email.links.magic_link, 'https://app.example.com/magic-link');
   assert.deepEqual({ ...config.email.smtp }, {
-    host: 'smtp.example.com', port: 465, secure: true, user: 'mailer', password: 's3cret-pass', display: 'smtps://mailer:***@smtp.example.com',
+    host: 'smtp.example.com', port: 465, secure: true, requireTls: false, user: 'mailer', password: 's3cret-pass', display: 'smtps://mailer:***@smtp.example.com',
   });
 });
 

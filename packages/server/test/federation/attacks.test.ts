@@ -18,7 +18,7 @@ async function callbackOf(stand: Stand, browser: TestBrowser, who = account()) {
   return atCallback(stand, browser, new URL(start.headers.get('location')!), who);
 }
 
-test('a tampered state lands on APP_URL with invalid_state; a callback opened in another browser with invalid_state on its page', async (t) => {
+test('a tampered state, and a callback opened in another browser, land on APP_URL with invalid_state', async (t) => {
   const who = account();
   const stand = await startStand(t, [who]);
   const tampered = await signIn(stand, new TestBrowser(), who, { redirectTo: PAGE, callback: (url) => { url.searchParams.set('state', 'x'.repeat(43)); return url; } });
@@ -27,7 +27,21 @@ test('a tampered state lands on APP_URL with invalid_state; a callback opened in
   const victim = new TestBrowser();
   const url = await callbackOf(stand, new TestBrowser(), who); // the attacker's own login, finished in the victim's browser
   const res = await victim.get(url);
-  assert.deepEqual(errorOf(new URL(res.headers.get('location')!)), { page: PAGE, error: 'invalid_state', code: null });
+  // another browser's callback finds no pending sign-in at all, so it lands where a tampered state does
+  assert.deepEqual(errorOf(new URL(res.headers.get('location')!)), { page: `${APP_URL}/`, error: 'invalid_state', code: null });
+});
+
+test('a leaked state opened in another browser spends nothing: the real sign-in still finishes in its own browser', async (t) => {
+  const who = account();
+  const stand = await startStand(t, [who]);
+  const owner = new TestBrowser();
+  const url = await callbackOf(stand, owner, who);
+  const elsewhere = await new TestBrowser().get(url); // the state leaked (a log, a referrer) and was opened elsewhere first
+  assert.deepEqual(errorOf(new URL(elsewhere.headers.get('location')!)), { page: `${APP_URL}/`, error: 'invalid_state', code: null });
+  const res = await owner.get(url);
+  const landed = new URL(res.headers.get('location')!);
+  assert.equal(landed.searchParams.get('error'), null, landed.href);
+  assert.equal((await exchange(stand, landed.searchParams.get('code')!)).statusCode, 200);
 });
 
 test('without APP_URL outside production, errors and the default redirect_to go to PUBLIC_URL/demo', async (t) => {

@@ -193,3 +193,14 @@ test('second factors leave one audit event per enrolment, challenge, use, failur
   const log = raw.join('\n');
   for (const text of [secret, right, token]) assert.ok(!log.includes(text), 'no secret, code or mfa_token in the log');
 });
+
+test('account_deleted keeps the user id alone: no address, no user agent of the person who left', async (t) => {
+  const { ctx, events } = await setup(t);
+  const user = await registerUser(ctx.app);
+  events();
+  const res = await ctx.app.inject({
+    method: 'DELETE', url: '/users/me', payload: { current_password: user.password }, headers: { ...bearer(user.tokens.access_token), 'user-agent': UA },
+  });
+  assert.equal(res.statusCode, 204, res.body);
+  assert.deepEqual(events().map((e) => e.audit), [{ type: 'account_deleted', revokedSessions: 1, userId: user.userId }]);
+});

@@ -34,7 +34,7 @@ test('a SIGKILL loses no acknowledged registration or refresh rotation', async (
   const env = {
     NODE_ENV: 'test', LOG_LEVEL: 'warn', DOCS: 'false', DATA_DIR: dir, GATEHOUSE_SECRET: randomSecret(),
     DATABASE_URL: `sqlite:${join(dir, 'gatehouse.db')}`,
-    RATE_LIMIT_LOGIN_PER_IP: 'off', RATE_LIMIT_FAILED_LOGINS_PER_ACCOUNT: 'off',
+    RATE_LIMIT_LOGIN_PER_IP: 'off', RATE_LIMIT_FAILED_LOGINS_PER_ACCOUNT: 'off',  RATE_LIMIT_MAIL_PER_IP: 'off',
     RATE_LIMIT_REFRESH_PER_IP: 'off', RATE_LIMIT_REFRESH_PER_ACCOUNT: 'off',
     HASH_QUEUE_MAX: '1000', HASH_QUEUE_PER_ADDRESS: '1000', // every request comes from 127.0.0.1: none may be shed
     // A rotation committed just before the crash whose answer never arrived leaves the client's

@@ -3,6 +3,7 @@
 // NODE_ENV=production requires (without either, /metrics is off there and the start says why).
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
+import { PASSWORD as IMPORTED_PASSWORD, VECTORS } from '../import/hash-vectors.js';
 import { createTestApp, registerUser, bearer, failure, MAIL_OFF, TEST_SECRET, type Pair, type TestApp } from '../helpers.js';
 import { ConfigError, loadConfig } from '../../src/config/config.js';
 import { createGatehouse } from '../../src/compose.js';
@@ -15,6 +16,7 @@ const SERIES = [
   'gatehouse_audit_events_total counter',
   'gatehouse_password_hash_duration_seconds histogram',
   'gatehouse_password_hash_queue_depth gauge',
+  'gatehouse_password_weak_hash_verifications_total counter',
   'gatehouse_password_hashes_shed_total counter',
   'gatehouse_store_errors_total counter',
   'gatehouse_mail_deliveries_total counter',
@@ -175,4 +177,17 @@ test('METRICS=true under NODE_ENV=production without protection stops the start;
 test('METRICS=false: /metrics answers 404 like any unknown path', async (t) => {
   const ctx = await setup(t, { METRICS: 'false' });
   assert.deepEqual(failure(await ctx.app.inject({ method: 'GET', url: '/metrics' })), { status: 404, code: 'not_found' });
+});
+
+test('a login with a weak imported hash (salted SHA-2) is counted once: the hash is argon2id afterwards', async (t) => {
+  const ctx = await setup(t);
+  const lines = [['weak', VECTORS.sha512!], ['strong', VECTORS['pbkdf2-sha256']!]].map(([name, hash], i) => ({ line: i + 1, value: { email: `${name}@example.com`, password_hash: hash } }));
+  const { importUsers } = await import('../../src/core/import/import-users.js');
+  await importUsers({ store: ctx.stores.userImport, sessions: ctx.stores.sessions, clock: ctx.clock, roles: ctx.config.roles }, lines, { skipInvalid: false, update: false });
+  assert.equal(sample(await scrape(ctx), 'gatehouse_password_weak_hash_verifications_total'), 0);
+  for (const username of ['weak@example.com', 'strong@example.com', 'weak@example.com']) {
+    const res = await ctx.app.inject({ method: 'POST', url: '/auth/login', payload: { username, password: IMPORTED_PASSWORD } });
+    assert.equal(res.statusCode, 200, res.body);
+  }
+  assert.equal(sample(await scrape(ctx), 'gatehouse_password_weak_hash_verifications_total'), 1);
 });

@@ -1,4 +1,4 @@
-// Design §9 end to end: three server processes sharing one PostgreSQL schema and one Redis key
+// docs/architecture.md, "Scale", end to end: three server processes sharing one PostgreSQL schema and one Redis key
 // prefix behave as one server. Nothing one process keeps in memory may be needed by another, so
 // a session, its rotation, its revocation and the brute-force counters must all be visible from
 // every instance. Runs when POSTGRES_URL and REDIS_URL are set.

@@ -1,4 +1,4 @@
-// HTTP hardening (issue 6, abuse limits): progressive delay and the hourly cap on failed logins
+// HTTP hardening (abuse limits): progressive delay and the hourly cap on failed logins
 // per account (ASVS 2.2.1), X-Forwarded-For believed only under TRUST_PROXY, security headers,
 // the CORS allow-list, and the size and time limits of a request.
 import { test } from 'node:test';

@@ -1,6 +1,6 @@
-// Several senders over one outbox (design §11): two instances on PostgreSQL or MySQL (FOR UPDATE
-// SKIP LOCKED), or two senders in one process on SQLite, deliver each of N mails exactly once to a
-// real SMTP server.
+// Several senders over one outbox (docs/architecture.md, "Mail"): two instances on PostgreSQL or
+// MySQL (FOR UPDATE SKIP LOCKED), or two senders in one process on SQLite, deliver each of N mails
+// exactly once to a real SMTP server.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { pino } from 'pino';

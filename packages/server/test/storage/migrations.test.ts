@@ -9,6 +9,7 @@ import { createMigrator, migrateToLatest } from '../../src/storage/sql/migration
 import { createSqlUserStore } from '../../src/storage/sql/user-store.js';
 import { sqlBackends, unavailable } from './backends.js';
 import { createSqlSessionStore } from '../../src/storage/sql/session-store.js';
+import { createSqlOutboxStore } from '../../src/storage/sql/outbox-store.js';
 import { newSession, newUser } from './contract.js';
 
 for (const { backend, variable } of sqlBackends) {
@@ -37,7 +38,7 @@ for (const { backend, variable } of sqlBackends) {
       } as never).execute();
       assert.deepEqual(await migrateToLatest(conn.db, schema),
         ['0002_session_rotation_fingerprint', '0003_exact_login_keys', '0004_email_and_outbox', '0005_factors', '0006_federated_identities',
-          '0007_passkeys']);
+          '0007_passkeys', '0010_audit_events_and_job_channels', '0011_webhooks', '0014_oauth_clients']);
       const after = createSqlUserStore(conn);
       assert.deepEqual(await after.findByLogin('zoe'), old, 'an existing address is not verified');
       assert.deepEqual(await after.findByLogin('zoe@example.com'), old);
@@ -55,8 +56,20 @@ for (const { backend, variable } of sqlBackends) {
         rotated_at: session.rotatedAt.getTime(), rotation_fingerprint: null, created_at: session.createdAt.getTime(),
         expires_at: session.expiresAt.getTime(), last_used_at: session.lastUsedAt.getTime(), revoked_at: null, ip: session.ip, user_agent: session.userAgent,
       } as never).execute();
-      assert.deepEqual(await migrateToLatest(conn.db, schema), ['0005_factors', '0006_federated_identities', '0007_passkeys']);
+      assert.deepEqual(await migrateToLatest(conn.db, schema), ['0005_factors', '0006_federated_identities', '0007_passkeys', '0010_audit_events_and_job_channels', '0011_webhooks', '0014_oauth_clients']);
       assert.deepEqual(await createSqlSessionStore(conn).findById(user.id, session.id), { ...session, amr: [], authTime: session.createdAt });
+    });
+
+    test('0010 keeps the outbox rows before it, as mail rows a mail claim takes', async (t) => {
+      const { conn, schema } = await freshDatabase(t);
+      assert.equal((await createMigrator(conn.db, schema).migrateTo('0007_passkeys')).error, undefined);
+      await conn.db.insertInto('outbox').values({
+        id: '019b76da-a800-7000-8000-000000000001', kind: 'verify_email', recipient: 'ann@example.com', payload: 'sealed',
+        created_at: 1, attempts: 0, next_attempt_at: 1, last_error: null, given_up: 0,
+      } as never).execute();
+      assert.deepEqual(await migrateToLatest(conn.db, schema), ['0010_audit_events_and_job_channels', '0011_webhooks', '0014_oauth_clients']);
+      const claimed = await createSqlOutboxStore(conn).claimDue(new Date(2), 10, 1000);
+      assert.deepEqual(claimed.map((row) => [row.id, row.channel]), [['019b76da-a800-7000-8000-000000000001', 'mail']]);
     });
   });
 }

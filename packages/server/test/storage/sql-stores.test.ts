@@ -10,8 +10,10 @@ import { describeFederationStore } from './contract/federation.js';
 import { postgres, sqlBackends, unavailable } from './backends.js';
 import { describeOneTimeTokenStore } from './contract/one-time-tokens.js';
 import { describeOutboxStore } from './contract/outbox.js';
+import { describeAuditStore } from './contract/audit.js';
 import { describeAccountWrites } from './contract/account-writes.js';
 import { describeFactorStores } from './contract/factors.js';
+import { describeOAuthClientStore } from './contract/oauth-clients.js';
 
 /** A user row for rows that need one (sessions, passkeys); answers its id. */
 async function newUserIdIn(stores: Stores): Promise<string> {
@@ -40,6 +42,11 @@ for (const { backend, variable } of sqlBackends) {
   };
   describeUserStore(backend.name, skip, open);
   describeSessionStore(backend.name, skip, open);
+  describeOAuthClientStore(backend.name, skip, async () => {
+    const { url, drop } = await backend.create();
+    const stores = await createStores({ databaseUrl: url, migrate: true });
+    return { clients: stores.oauthClients, close: async () => { await stores.close(); await drop(); } };
+  });
   describeOneTimeTokenStore(backend.name, skip, async () => {
     const { url, drop } = await backend.create();
     const stores = await createStores({ databaseUrl: url, migrate: true });
@@ -83,6 +90,17 @@ for (const { backend, variable } of sqlBackends) {
       },
     };
   });
+  describeAuditStore(backend.name, skip, async () => {
+    const { url, drop } = await backend.create();
+    const stores = await createStores({ databaseUrl: url, migrate: true });
+    return {
+      audit: stores.audit,
+      async close() {
+        await stores.close();
+        await drop();
+      },
+    };
+  });
   describeFactorStores(backend.name, skip, open);
   describePasskeyStore(backend.name, skip, async () => {
     const { url, drop } = await backend.create();
@@ -100,7 +118,7 @@ for (const { backend, variable } of sqlBackends) {
   });
   describeFederationStore(backend.name, skip, async () => {
     const harness = await open();
-    return { ...harness, federation: harness.stores.federation, deleteUser: async (id) => void (await harness.stores.users.delete(id)) };
+    return { ...harness, federation: harness.stores.federation, loginMethods: harness.stores.loginMethods, deleteUser: async (id) => void (await harness.stores.users.delete(id)) };
   });
 
   describe(`sessionAndUser: ${backend.name}`, { skip }, () => {

@@ -2,6 +2,7 @@
 // the second factors, the passkeys and the linked identities; never a hash, a secret, a key or a token.
 import type { CoreDeps } from '../context.js';
 import { summarizeFactors, type FactorSummary } from '../mfa/manage-factors.js';
+import { listedTime } from '../sessions/session-list.js';
 import { toPublicUser, type PublicUser } from './user-rules.js';
 import type { FederationStore } from '../../storage/types/federation.js';
 import type { PasskeyStore } from '../../storage/types/passkeys.js';
@@ -30,9 +31,11 @@ export function createAccountExport({ sessions, clock, factors, passkeys, federa
     return {
       exported_at: now.toISOString(),
       user: { ...toPublicUser(user), updated_at: user.updatedAt.toISOString() },
+      // rounded as the session list rounds them (core/sessions/session-list.ts, listedTime): an export
+      // must not hand a copied pair the exact rotation times the list hides
       sessions: active.map((s) => ({
-        id: s.id, created_at: s.createdAt.toISOString(), last_used_at: s.lastUsedAt.toISOString(),
-        expires_at: s.expiresAt.toISOString(), ip: s.ip, user_agent: s.userAgent,
+        id: s.id, created_at: listedTime(s.createdAt), last_used_at: listedTime(s.lastUsedAt),
+        expires_at: listedTime(s.expiresAt), ip: s.ip, user_agent: s.userAgent,
       })),
       second_factors: secondFactors,
       passkeys: keys.map((k) => ({

@@ -1,6 +1,6 @@
-// Self-service registration: per-IP limit (and under `required` the per-address mail limit), a new account with the role `user`, then by
-// EMAIL_VERIFICATION (docs/email.md): `off` and `optional` start its first session (`optional`
-// also mails a verification link, in the transaction that creates the account); `required`
+// Self-service registration: per-IP limit (and, where it mails, the mail limits), a new account with
+// the role `user`, then by EMAIL_VERIFICATION (docs/email.md): `off` and `optional` start its first
+// session (`optional` also mails a verification link, in the transaction that creates the account); `required`
 // starts none and answers alike whether or not the address is taken: the new account gets a
 // verification link, the owner of a taken address a mail saying someone tried.
 import type { CoreDeps, RequestContext } from '../context.js';
@@ -8,6 +8,7 @@ import type { StartSession } from '../sessions/start-session.js';
 import type { TokenPair } from '../tokens/token-pair.js';
 import type { EmailDeps } from '../email/email-deps.js';
 import { mintToken } from '../email/one-time-token.js';
+import { limitMail } from '../email/mail-with-token.js';
 import { prepareAccount, takenOr, type NewAccount } from './create-account.js';
 import { normalizeEmail } from './user-rules.js';
 import { DuplicateUserError } from '../../storage/errors.js';
@@ -52,9 +53,9 @@ export function createRegistration(deps: RegistrationDeps, startSession: StartSe
   return async function register(input: Registration, ctx: RequestContext): Promise<RegistrationResult> {
     await deps.limits.consume('credentialsPerIp', ctx.ipKey);
     const required = settings.verification === 'required';
-    // every registration then mails the address (a link, or its owner a notice): the per-address
-    // mail limit, taken before the address is looked up, so a taken one answers as a new one
-    if (required) await deps.limits.consume('mailPerAddress', normalizeEmail(input.email));
+    // a registration that mails (a link, or under `required` the owner of a taken address a notice)
+    // counts against the mail limits, taken before the address is looked up, so a taken one answers as a new one
+    if (settings.verification !== 'off') await limitMail(deps, ctx, normalizeEmail(input.email));
     const user = await prepareAccount(deps, { ...input, role: 'user' }, { source: ctx.ip, emailMayBeTaken: required });
     if (settings.verification === 'off') {
       const created = await deps.users.create(user).catch((error: unknown) => { throw takenOr(error); });

@@ -1,7 +1,7 @@
 // The account flows as the HTTP layer sees them (docs/email.md): one function per endpoint,
-// gathered from their factories. Email change, deletion and export are sensitive (design §12): they
-// need a recent sign-in (REAUTH_MAX_AGE, POST /auth/reauthenticate); email change and deletion
-// take the current password instead too.
+// gathered from their factories. Email change, deletion and export are sensitive
+// (docs/architecture.md, "Factors"): they need a recent sign-in (REAUTH_MAX_AGE, POST
+// /auth/reauthenticate); email change and deletion take the current password instead too.
 import type { RequestContext } from '../context.js';
 import type { Authenticated } from '../sessions/authenticate.js';
 import type { TokenPair } from '../tokens/token-pair.js';

@@ -9,7 +9,8 @@ import type { TokenPair } from '../tokens/token-pair.js';
 import { tokensOrMfaRequired, type LoginResult } from '../login/finish-first-factor.js';
 import type { EmailDeps } from './email-deps.js';
 import { limitMail, mailWithToken, pretendToMail } from './mail-with-token.js';
-import { CODE_ATTEMPTS, findLiveToken, linkInvalid, newCode, requireFeature, sameHash } from './one-time-token.js';
+import { CODE_ATTEMPTS, findLiveToken, linkInvalid, newCode, requireFeature } from './one-time-token.js';
+import { sameHash } from '../tokens/secret-hash.js';
 import type { OneTimeTokenRecord } from '../../storage/types/one-time-tokens.js';
 import type { UserRecord } from '../../storage/types/stores.js';
 

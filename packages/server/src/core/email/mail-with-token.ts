@@ -8,6 +8,7 @@ import type { MailRequest } from './mail.js';
 import { mintToken } from './one-time-token.js';
 import type { OneTimePurpose, OneTimeTokenRecord } from '../../storage/types/one-time-tokens.js';
 import type { UserRecord } from '../../storage/types/stores.js';
+import { RateLimitedError } from '../../storage/errors.js';
 
 type TokenExtra = Pick<OneTimeTokenRecord, 'subject'> & Partial<Pick<OneTimeTokenRecord, 'codeHash'>>;
 
@@ -44,6 +45,20 @@ export async function pretendToMail(
     for (const mail of real) await writes.outbox.enqueue(mail);
   });
   if (real.length > 0) deps.mailer.wake();
+}
+
+/**
+ * The same limits for a mail that goes with a change that happens anyway (an account's deletion):
+ * the mail counts, and past a limit it is not sent, but nothing is refused.
+ */
+export async function withinMailLimits(deps: Pick<EmailDeps, 'limits'>, ctx: RequestContext, address: string): Promise<boolean> {
+  try {
+    await limitMail(deps, ctx, address);
+    return true;
+  } catch (error) {
+    if (error instanceof RateLimitedError) return false;
+    throw error;
+  }
 }
 
 /** The per-client and per-address mail limits: 429 with Retry-After, for known and unknown addresses alike. */

@@ -1,6 +1,7 @@
 // Minting and checking the tokens of mailed links (docs/email.md): 32 random bytes, base64url,
 // stored only as their SHA-256; a 6-digit code beside a magic link, stored as a keyed hash.
-import { createHash, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
+import { randomBytes, randomInt } from 'node:crypto';
+import { hashToken } from '../tokens/secret-hash.js';
 import { AuthError } from '../errors.js';
 import type { EmailDeps } from './email-deps.js';
 import type { OneTimePurpose, OneTimeTokenRecord } from '../../storage/types/one-time-tokens.js';
@@ -8,8 +9,6 @@ import type { OneTimePurpose, OneTimeTokenRecord } from '../../storage/types/one
 /** The form every token has: anything else is refused before a store is asked. */
 const TOKEN_SHAPE = /^[A-Za-z0-9_-]{43}$/;
 export const CODE_ATTEMPTS = 5;
-
-export const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
 /** A new token for `purpose`: the token to mail and the record to store. */
 export function mintToken(
@@ -29,11 +28,6 @@ export function mintToken(
 
 /** Six digits, uniformly drawn. */
 export const newCode = () => String(randomInt(0, 1_000_000)).padStart(6, '0');
-
-/** Whether two keyed hashes (hex) are equal, in constant time. */
-export function sameHash(a: string | null, b: string): boolean {
-  return a !== null && a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
-}
 
 /**
  * The stored token a mailed link names, if it is live and of `purpose`: `link_expired` past its

@@ -7,7 +7,8 @@ import { normalizeEmail } from '../accounts/user-rules.js';
 import { checkPasswordPolicy } from '../passwords/policy.js';
 import type { EmailDeps } from './email-deps.js';
 import { limitMail, mailWithToken, pretendToMail } from './mail-with-token.js';
-import { findLiveToken, linkInvalid, requireFeature, sameHash } from './one-time-token.js';
+import { findLiveToken, linkInvalid, requireFeature } from './one-time-token.js';
+import { sameHash } from '../tokens/secret-hash.js';
 
 export interface PasswordReset {
   token: string;

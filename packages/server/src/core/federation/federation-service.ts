@@ -1,5 +1,6 @@
-// Sign-in through other identity providers as the HTTP layer sees it (design §13), built from its
-// use cases: start, callback, exchange, and the account page's identities. compose.ts wires it.
+// Sign-in through other identity providers as the HTTP layer sees it (docs/architecture.md,
+// "Federation"), built from its use cases: start, callback, exchange, and the account page's
+// identities. compose.ts wires it.
 import type { FederationSettings } from '../../config/federation-settings.js';
 import type { AuditSink } from '../audit.js';
 import type { Clock } from '../clock.js';
@@ -14,6 +15,7 @@ import { createTickets } from './tickets.js';
 import type { FederationStore } from '../../storage/types/federation.js';
 import type { UserStore } from '../../storage/types/stores.js';
 import type { RateLimits } from '../../storage/types/rate-limits.js';
+import type { LoginMethodStore } from '../../storage/types/login-methods.js';
 
 export interface FederationDeps {
   users: UserStore;
@@ -24,8 +26,8 @@ export interface FederationDeps {
   /** HMAC key of a login's PKCE verifier and nonce (deriveKey(secret, 'federation')). */
   key: Buffer;
   finishFirstFactor: FinishFederatedFactor;
-  /** The user's passkeys: each is a way to log in, so an identity beside one may be unlinked. */
-  passkeyCount(userId: string): Promise<number>;
+  /** Unlinking counts the account's ways to log in and deletes under one lock. */
+  loginMethods: LoginMethodStore;
   logFailure: (error: unknown) => void;
 }
 
@@ -43,7 +45,7 @@ export function createFederationService(deps: FederationDeps, settings: Federati
     finish: createLoginFinish({ providers, redirects, tickets, accounts, audit: deps.audit, publicUrl, logFailure: deps.logFailure }),
     exchange: createCodeExchange({ tickets, users: deps.users, audit: deps.audit, finishFirstFactor: deps.finishFirstFactor }),
     ...createIdentityManagement({
-      federation: deps.federation, users: deps.users, providers, redirects, tickets, audit: deps.audit, publicUrl, passkeyCount: deps.passkeyCount,
+      federation: deps.federation, providers, redirects, tickets, audit: deps.audit, publicUrl, loginMethods: deps.loginMethods,
     }),
     /** Whether the pending-login cookie must be Secure (PUBLIC_URL is https). */
     secureCookie: settings.secureCookie,

@@ -1,5 +1,6 @@
-// GET /auth/federated/:provider/callback: takes the pending login its `state` names (once: a
-// replayed callback finds nothing), checks it was started by this browser, lets the provider's
+// GET /auth/federated/:provider/callback: takes the pending login its `state` names with this
+// browser's cookie (once: a replayed callback finds nothing; a leaked state opened in another
+// browser finds nothing and spends nothing, so the real sign-in still finishes), lets the provider's
 // client check the rest (PKCE, the ID token), finds or makes the account, and sends the browser back
 // to `redirect_to` with a one-time `code` (60 s) — never a token in a URL. Every failure lands on
 // the app's page as `error=<code>`; only when no page is known does it answer a 4xx.
@@ -10,7 +11,7 @@ import { callbackUrl, type Providers } from './providers.js';
 import type { Redirects } from './redirects.js';
 import type { ResolveAccount } from './resolve-account.js';
 import type { PendingLogin } from './start-login.js';
-import { matchesHash, type Tickets } from './tickets.js';
+import type { Tickets } from './tickets.js';
 
 /** How long the app has to exchange the code (it does so at once, from the page it lands on). */
 export const EXCHANGE_CODE_SECONDS = 60;
@@ -52,9 +53,9 @@ export function createLoginFinish(deps: FinishDeps) {
   return async function finishLogin(providerId: string, query: string, browserKey: string | undefined, ctx: RequestContext): Promise<string> {
     providers.get(providerId); // unknown_provider before anything is taken
     const state = new URLSearchParams(query).get('state');
-    const pending = await tickets.take<PendingLogin>(state, 'login');
+    const pending = await tickets.take<PendingLogin>(state, 'login', { browser: browserKey });
     try {
-      if (!pending || pending.data.provider !== providerId || !matchesHash(browserKey, pending.data.browser)) {
+      if (!pending || pending.data.provider !== providerId) {
         throw new AuthError('invalid_state', 'This sign-in is unknown, expired, finished already or was started in another browser.');
       }
       return redirects.withOutcome(pending.data.redirectTo, await complete(providerId, query, { userId: pending.userId, state: state! }, ctx));

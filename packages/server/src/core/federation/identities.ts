@@ -4,29 +4,29 @@
 import { AuthError } from '../errors.js';
 import { auditOrigin, type AuditSink } from '../audit.js';
 import type { RequestContext } from '../context.js';
-import { hasPassword } from '../passwords/no-password.js';
+import { keepsWayIn } from '../accounts/ways-in.js';
 import type { Providers } from './providers.js';
 import type { Redirects } from './redirects.js';
 import type { PendingLink } from './start-login.js';
 import type { Tickets } from './tickets.js';
 import type { FederationStore, IdentityRecord } from '../../storage/types/federation.js';
-import type { UserStore } from '../../storage/types/stores.js';
+import type { LoginMethodStore } from '../../storage/types/login-methods.js';
 
 const LINK_TICKET_SECONDS = 60;
 
 export interface IdentityDeps {
   federation: FederationStore;
-  users: UserStore;
   providers: Providers;
   redirects: Redirects;
   tickets: Tickets;
   audit: AuditSink;
   publicUrl: string;
-  passkeyCount(userId: string): Promise<number>;
+  /** Unlinks only while the account keeps a way to log in (counted under a lock). */
+  loginMethods: LoginMethodStore;
 }
 
 export function createIdentityManagement(deps: IdentityDeps) {
-  const { federation, users, providers, redirects, tickets, audit } = deps;
+  const { federation, providers, redirects, tickets, audit } = deps;
   return {
     listIdentities: (userId: string): Promise<IdentityRecord[]> => federation.listIdentities(userId),
 
@@ -39,11 +39,9 @@ export function createIdentityManagement(deps: IdentityDeps) {
     },
 
     async unlink(userId: string, identityId: string, ctx: RequestContext): Promise<void> {
-      const user = await users.findById(userId);
       const identity = (await federation.listIdentities(userId)).find((candidate) => candidate.id === identityId);
-      if (!user || !identity) throw new AuthError('identity_not_found', 'No such identity on this account.');
-      const otherWay = hasPassword(user) || (await deps.passkeyCount(userId)) > 0;
-      const outcome = await federation.deleteIdentity(userId, identityId, !otherWay);
+      if (!identity) throw new AuthError('identity_not_found', 'No such identity on this account.');
+      const outcome = await deps.loginMethods.remove(userId, 'identity', identityId, keepsWayIn);
       if (outcome === 'not_found') throw new AuthError('identity_not_found', 'No such identity on this account.');
       if (outcome === 'last') {
         throw new AuthError('last_login_method', 'This is the account\'s last way to log in: set a password or link another provider first.');

@@ -6,19 +6,16 @@ import { AuthError, authErrorOf } from '../errors.js';
 import type { Providers } from './providers.js';
 import type { Redirects } from './redirects.js';
 import { randomValue, type Tickets } from './tickets.js';
-import { hashToken } from '../tokens/token-pair.js';
 import type { RequestContext } from '../context.js';
 import type { RateLimits } from '../../storage/types/rate-limits.js';
 
 /** How long a person may take at the provider. */
 export const PENDING_LOGIN_SECONDS = 600;
 
-/** What a `login` ticket holds; nothing in it is secret. */
+/** What a `login` ticket holds; nothing in it is secret. It is stored bound to the starting browser's cookie (tickets.ts). */
 export interface PendingLogin {
   provider: string;
   redirectTo: string;
-  /** SHA-256 of the cookie value given to the browser that started it. */
-  browser: string;
 }
 
 /** What a `link` ticket holds: where to return after linking. */
@@ -59,9 +56,8 @@ export function createLoginStart(deps: { providers: Providers; redirects: Redire
       const state = randomValue();
       const location = (await client.authorizationUrl(tickets.checks(state))).href;
       const browserKey = randomValue();
-      const pending: PendingLogin = { provider: providerId, redirectTo, browser: hashToken(browserKey) };
-      await tickets.sweep();
-      await tickets.issue('login', { userId, data: pending }, PENDING_LOGIN_SECONDS, state);
+      const pending: PendingLogin = { provider: providerId, redirectTo };
+      await tickets.issue('login', { userId, data: pending }, PENDING_LOGIN_SECONDS, state, browserKey);
       return { location, browserKey };
     } catch (error) {
       const known = authErrorOf(error);

@@ -3,7 +3,7 @@
 // are an HMAC of its `state` under a key derived from the master secret, so the table holds nothing
 // that would let a reader finish someone's login.
 import { createHmac, randomBytes } from 'node:crypto';
-import { hashToken, sameHash } from '../tokens/token-pair.js';
+import { hashToken } from '../tokens/secret-hash.js';
 import type { Clock } from '../clock.js';
 import type { LoginChecks } from './provider-client.js';
 import type { FederationStore, TicketKind } from '../../storage/types/federation.js';
@@ -18,25 +18,31 @@ export type Tickets = ReturnType<typeof createTickets>;
 /** 32 random bytes, base64url: the value a URL or cookie carries. */
 export const randomValue = (): string => randomBytes(32).toString('base64url');
 
-/** Whether a presented value (a cookie) is the one whose hash was stored, in constant time. */
-export const matchesHash = (value: string | undefined, hash: string): boolean => value !== undefined && sameHash(hashToken(value), hash);
+/**
+ * The stored hash of a ticket's value, bound to a browser's cookie when `browser` is given: the
+ * same value from another browser (no cookie, or another) names nothing, so it spends nothing.
+ */
+const keyOf = (value: string, browser?: string): string => hashToken(browser === undefined ? value : `${value}\0${browser}`);
 
 export function createTickets({ store, clock, key }: { store: FederationStore; clock: Clock; key: Buffer }) {
   const derive = (label: string, state: string) => createHmac('sha256', key).update(`${label}\0${state}`).digest('base64url');
   return {
-    /** Stores a new ticket of `kind` for `ttlSeconds`; answers its value (the only copy). */
-    async issue<T>(kind: TicketKind, ticket: Ticket<T>, ttlSeconds: number, value = randomValue()): Promise<string> {
+    /** Stores a new ticket of `kind` for `ttlSeconds`, bound to `browser` when given; answers its value (the only copy). */
+    async issue<T>(kind: TicketKind, ticket: Ticket<T>, ttlSeconds: number, value = randomValue(), browser?: string): Promise<string> {
       await store.putTicket({
-        hash: hashToken(value), kind, userId: ticket.userId, data: JSON.stringify(ticket.data),
+        hash: keyOf(value, browser), kind, userId: ticket.userId, data: JSON.stringify(ticket.data),
         expiresAt: new Date(clock.now() + ttlSeconds * 1000),
       });
       return value;
     },
 
-    /** The ticket a value names, once: null when unknown, of another kind, expired or taken already. */
-    async take<T>(value: string | null | undefined, kind: TicketKind): Promise<Ticket<T> | null> {
-      if (!value || value.length > 128) return null;
-      const ticket = await store.takeTicket(hashToken(value), kind, new Date(clock.now()));
+    /**
+     * The ticket a value names, once: null when unknown, of another kind, expired or taken already.
+     * A ticket issued for a browser is found only with that browser's cookie (`bound`); without it nothing is taken.
+     */
+    async take<T>(value: string | null | undefined, kind: TicketKind, bound?: { browser: string | undefined }): Promise<Ticket<T> | null> {
+      if (!value || value.length > 128 || (bound && (!bound.browser || bound.browser.length > 128))) return null;
+      const ticket = await store.takeTicket(keyOf(value, bound?.browser), kind, new Date(clock.now()));
       return ticket && { userId: ticket.userId, data: JSON.parse(ticket.data) as T };
     },
 
@@ -44,7 +50,5 @@ export function createTickets({ store, clock, key }: { store: FederationStore; c
     checks(state: string): LoginChecks {
       return { state, codeVerifier: derive('pkce', state), nonce: derive('nonce', state) };
     },
-
-    sweep: () => store.deleteExpiredTickets(new Date(clock.now())),
   };
 }

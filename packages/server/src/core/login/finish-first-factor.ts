@@ -7,7 +7,8 @@ import { AuthError } from '../errors.js';
 import { auditOrigin } from '../audit.js';
 import type { CoreDeps, RequestContext } from '../context.js';
 import type { StartSession } from '../sessions/start-session.js';
-import { hashToken, type TokenPair } from '../tokens/token-pair.js';
+import type { TokenPair } from '../tokens/token-pair.js';
+import { hashToken } from '../tokens/secret-hash.js';
 import type { AuthMethod } from './amr.js';
 import { advance, LOGIN_RULES, type LoginRules, type SecondFactor } from './login-machine.js';
 import type { SecondFactors } from './second-factors.js';
@@ -17,7 +18,7 @@ import type { UserRecord } from '../../storage/types/stores.js';
 /** The first factors, by their RFC 8176 name: password, email link or code, federation, a passkey (hardware or software key). */
 export type FirstFactor = 'pwd' | 'email' | 'fed' | 'hwk' | 'swk';
 
-/** A passkey with user verification is two factors in one (design §12): its login needs no second. */
+/** A passkey with user verification is two factors in one: its login needs no second (docs/architecture.md, "Factors"). */
 const FIRST_FACTOR_AMR: Readonly<Record<FirstFactor, readonly AuthMethod[]>> = {
   pwd: ['pwd'], email: ['email'], fed: ['fed'], hwk: ['hwk', 'user', 'mfa'], swk: ['swk', 'user', 'mfa'],
 };

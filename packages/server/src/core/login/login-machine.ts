@@ -1,17 +1,17 @@
-// The login state machine (shared/style.md, "The login state machine"; design §12), pure: a first
+// The login state machine (docs/architecture.md, "Factors"), pure: a first
 // factor either finishes a login or opens a second-factor step, which finishes, fails or dies by
 // time or attempts. No I/O and no clock of its own: the caller reads the stored challenge, brings
 // the time in the event, and stores what comes out. Only `done` may start a session.
 import type { ErrorCode } from '../errors.js';
 import { combineAmr, type AuthMethod } from './amr.js';
 
-/** The second factors a login may ask for; passkeys add theirs (issue 16). */
+/** The second factors a login may ask for; passkeys add theirs. */
 export type SecondFactor = 'totp' | 'recovery_code' | (string & Record<never, never>);
 
 export interface LoginRules {
-  /** Second-factor attempts one challenge allows (design §12: 5). */
+  /** Second-factor attempts one challenge allows (5). */
   maxAttempts: number;
-  /** How long a challenge waits for its second factor (design §12: 5 minutes). */
+  /** How long a challenge waits for its second factor (5 minutes). */
   challengeTtlMs: number;
 }
 

@@ -1,7 +1,8 @@
-// POST /auth/reauthenticate (design §12): a signed-in user proves who they are again, with the
-// password, a TOTP code or a passkey, and the caller's session is replaced by a new one whose auth_time is now
-// (as rotate-session-id.ts does for every session of a user, here for the caller's alone): copies of
-// the old pair cannot ride on the fresh auth_time. Wrong proofs count toward the per-account limits.
+// POST /auth/reauthenticate (docs/architecture.md, "Factors"): a signed-in user proves who they are
+// again, with the password, a TOTP code or a passkey, and the caller's session is replaced by a new
+// one whose auth_time is now (as rotate-session-id.ts does for every session of a user, here for
+// the caller's alone): copies of the old pair cannot ride on the fresh auth_time. Wrong proofs
+// count toward the per-account limits.
 import type { AuthenticationResponseJSON } from '@simplewebauthn/server';
 import { AuthError } from '../errors.js';
 import { auditOrigin, failureReason } from '../audit.js';

@@ -1,6 +1,6 @@
-// Re-authentication before sensitive actions (design §12): the access token's auth_time must be
-// within REAUTH_MAX_AGE, else 403 reauthentication_required; POST /auth/reauthenticate renews it.
-// Tokens minted before auth_time existed count as old.
+// Re-authentication before sensitive actions (docs/architecture.md, "Factors"): the access token's
+// auth_time must be within REAUTH_MAX_AGE, else 403 reauthentication_required; POST
+// /auth/reauthenticate renews it. Tokens minted before auth_time existed count as old.
 import { AuthError } from '../errors.js';
 import type { Clock } from '../clock.js';
 import type { Authenticated } from '../sessions/authenticate.js';

@@ -1,6 +1,7 @@
-// Recovery codes (design §12): 10 codes of 10 base32 characters (50 random bits each), shown once,
-// stored as HMAC-SHA256 under a key derived from the master secret ("recovery-code"), so a copy of
-// the database alone cannot test guesses offline. Typed codes are compared without case, spaces or dashes.
+// Recovery codes (docs/architecture.md, "Factors"): 10 codes of 10 base32 characters (50 random
+// bits each), shown once, stored as HMAC-SHA256 under a key derived from the master secret
+// ("recovery-code"), so a copy of the database alone cannot test guesses offline. Typed codes are
+// compared without case, spaces or dashes.
 import { createHmac, randomBytes } from 'node:crypto';
 import { base32Encode } from './base32.js';
 

@@ -1,6 +1,7 @@
-// TOTP secrets at rest (design §12): AES-256-GCM under a key derived from the master secret with its
-// own label (core/tokens/keys.ts, "totp-secret"), a random 96-bit nonce each time, and the user id as
-// additional data, so a row copied onto another user does not decrypt. Format: v1.<iv>.<ciphertext>.<tag>.
+// TOTP secrets at rest (docs/architecture.md, "Factors"): AES-256-GCM under a key derived from the
+// master secret with its own label (core/tokens/keys.ts, "totp-secret"), a random 96-bit nonce each
+// time, and the user id as additional data, so a row copied onto another user does not decrypt.
+// Format: v1.<iv>.<ciphertext>.<tag>.
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 
 export interface SecretBox {

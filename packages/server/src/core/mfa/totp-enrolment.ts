@@ -1,6 +1,6 @@
-// TOTP enrolment (design §12): start with a new secret (20 random bytes, RFC 4226 §4), shown once as
-// base32, an otpauth:// URI (Google Authenticator's Key Uri Format) and its QR code as SVG; confirm
-// with a first code, which also gives the 10 recovery codes, shown once.
+// TOTP enrolment (docs/architecture.md, "Factors"): start with a new secret (20 random bytes, RFC
+// 4226 §4), shown once as base32, an otpauth:// URI (Google Authenticator's Key Uri Format) and its
+// QR code as SVG; confirm with a first code, which also gives the 10 recovery codes, shown once.
 import { randomBytes } from 'node:crypto';
 import { AuthError } from '../errors.js';
 import { auditOrigin } from '../audit.js';

@@ -7,7 +7,8 @@ import { authErrorOf } from '../errors.js';
 import type { CoreDeps } from '../context.js';
 import type { Authenticator } from '../sessions/authenticate.js';
 import { sessionAndUserReader } from '../sessions/session-and-user.js';
-import { hashToken, refreshTokenStanding } from '../tokens/token-pair.js';
+import { refreshTokenStanding } from '../tokens/token-pair.js';
+import { hashToken } from '../tokens/secret-hash.js';
 
 export interface IntrospectionSettings {
   issuer: string;
@@ -23,15 +24,16 @@ export interface IntrospectionRequest {
 
 /**
  * RFC 7662 §2.2. `token_type` is "bearer" for an access token (its RFC 6749 §5.1 type, as /token
- * answers it) and "refresh_token" for a refresh token. No `scope` or `client_id`: Gatehouse has
- * neither scopes nor registered clients.
+ * answers it) and "refresh_token" for a refresh token. A machine client's token (client_credentials)
+ * answers its `client_id` and `scope` instead of a session and a user name.
  */
 export type IntrospectionAnswer =
   | { active: false }
   | {
     active: true; sub: string; sid: string; username: string; exp: number; iat: number; iss: string; aud?: string;
     token_type: 'bearer' | 'refresh_token';
-  };
+  }
+  | { active: true; sub: string; client_id: string; scope: string; exp: number; iat: number; iss: string; aud?: string; token_type: 'bearer' };
 
 export type Introspect = (input: IntrospectionRequest) => Promise<IntrospectionAnswer>;
 
@@ -59,8 +61,14 @@ export function createIntrospection(deps: Deps, settings: IntrospectionSettings)
     return { active: true, sub, sid, username: user.username, exp, iat, iss: settings.issuer, token_type: 'refresh_token' };
   }
 
+  /** A machine client's token is active while it verifies: it has no session to end (core/oidc/client-credentials-grant.ts). */
+  async function asClientToken(token: string): Promise<IntrospectionAnswer> {
+    const { sub, client_id: clientId, scope, exp, iat } = await tokens.verifyClientToken(token, { nowMs: clock.now() });
+    return { active: true, sub, client_id: clientId, scope, exp, iat, iss: settings.issuer, ...aud, token_type: 'bearer' };
+  }
+
   return async function introspect(input) {
-    const kinds = input.hint === 'refresh_token' ? [asRefreshToken, asAccessToken] : [asAccessToken, asRefreshToken];
+    const kinds = input.hint === 'refresh_token' ? [asRefreshToken, asAccessToken, asClientToken] : [asAccessToken, asClientToken, asRefreshToken];
     for (const kind of kinds) {
       try {
         const answer = await kind(input.token);

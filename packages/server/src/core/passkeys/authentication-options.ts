@@ -1,8 +1,8 @@
 // Options for signing in with a passkey (supabase/auth passkey_authentication.go, first step).
 // Without a username: discoverable credentials, the authenticator offers its own. With one: that
-// user's credentials, and for a name that has none (unknown, or no passkey) a decoy credential id
-// derived from the name, so the answer looks alike and is the same each time: options tell
-// nobody whether an account exists.
+// user's credentials, and for a name that has none (unknown, or no passkey) a decoy credential
+// derived from the name (its id's length and its transports too, as real ones vary), so the answer
+// looks alike and is the same each time: options tell nobody whether an account exists.
 import { createHmac, randomUUID } from 'node:crypto';
 import { webauthn } from './webauthn.js';
 import type { RequestContext } from '../context.js';
@@ -10,8 +10,21 @@ import { loginKey } from '../accounts/user-rules.js';
 import type { Challenges } from './challenges.js';
 import { CEREMONY_SECONDS, type PasskeyDeps } from './passkey-deps.js';
 
-/** The transports a platform passkey usually reports: what a decoy carries. */
-const DECOY_TRANSPORTS = ['hybrid', 'internal'];
+/** Transports as authenticators report them (sorted, as getTransports() answers): platform, phone, security keys. */
+const DECOY_TRANSPORTS: readonly string[][] = [
+  ['hybrid', 'internal'], ['internal'], ['hybrid', 'internal'], ['usb'], ['nfc', 'usb'], ['hybrid', 'usb'], ['ble', 'hybrid', 'internal'],
+];
+/** Credential id lengths in bytes that common authenticators make (platform keys 16–32, security keys 48–64). */
+const DECOY_ID_BYTES = [16, 20, 32, 32, 48, 64];
+
+/** A lookalike credential for a name without passkeys: every part drawn from an HMAC of the name. */
+function decoyFor(decoyKey: Buffer, key: string): { id: string; transports: string[] } {
+  const digest = (label: string) => createHmac('sha256', decoyKey).update(`${label}\0${key}`).digest();
+  const pick = digest('shape');
+  const length = DECOY_ID_BYTES[pick[0]! % DECOY_ID_BYTES.length]!;
+  const id = Buffer.concat([digest('id'), digest('id+')]).subarray(0, length).toString('base64url');
+  return { id, transports: [...DECOY_TRANSPORTS[pick[1]! % DECOY_TRANSPORTS.length]!] };
+}
 
 export function createAuthenticationOptions(deps: PasskeyDeps, challenges: Challenges) {
   const { users, passkeys, limits, settings, decoyKey } = deps;
@@ -23,7 +36,7 @@ export function createAuthenticationOptions(deps: PasskeyDeps, challenges: Chall
     const owned = user ? await passkeys.listForUser(user.id) : [];
     const allow = owned.length > 0
       ? owned.map((p) => ({ id: p.credentialId, transports: p.transports }))
-      : [{ id: createHmac('sha256', decoyKey).update(key).digest('base64url'), transports: DECOY_TRANSPORTS }];
+      : [decoyFor(decoyKey, key)];
     return { allow, userId: user?.id ?? randomUUID() };
   }
 

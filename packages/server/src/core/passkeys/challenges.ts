@@ -1,24 +1,16 @@
-// The challenges of WebAuthn ceremonies (design §12): options store one, hashed, for five minutes;
-// a response names its challenge in clientDataJSON, and verifying takes it out of the store first,
-// so a response is checked at most once, whatever its outcome.
+// The challenges of WebAuthn ceremonies (docs/architecture.md, "Factors"): options store one,
+// hashed, for five minutes; a response names its challenge in clientDataJSON, and verifying takes
+// it out of the store first, so a response is checked at most once, whatever its outcome.
 import { AuthError } from '../errors.js';
-import { hashToken } from '../tokens/token-pair.js';
+import { hashToken } from '../tokens/secret-hash.js';
 import { CEREMONY_SECONDS, type PasskeyDeps } from './passkey-deps.js';
 import type { WebAuthnCeremony, WebAuthnChallengeRecord } from '../../storage/types/passkeys.js';
 
-/** How often expired challenges are swept: a write at most once a minute, not one per options call. */
-const SWEEP_INTERVAL_MS = 60_000;
-
 export function createChallenges({ challenges, clock }: Pick<PasskeyDeps, 'challenges' | 'clock'>) {
-  let sweptAt = -Infinity;
   return {
     /** Stores the challenge options carry (base64url, as the library made it) for `userId`. */
     async store(challenge: string, ceremony: WebAuthnCeremony, userId: string | null): Promise<void> {
-      const now = clock.now();
-      if (now - sweptAt >= SWEEP_INTERVAL_MS) {
-        sweptAt = now; // keeps the table at about six minutes of ceremonies
-        await challenges.deleteExpired(new Date(now));
-      }
+      const now = clock.now(); // expired challenges are deleted by the sweeper (jobs/sweeper.ts)
       await challenges.create({
         challengeHash: hashToken(challenge), ceremony, userId,
         createdAt: new Date(now), expiresAt: new Date(now + CEREMONY_SECONDS * 1000),

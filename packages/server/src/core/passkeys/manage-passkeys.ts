@@ -5,11 +5,12 @@ import { auditOrigin } from '../audit.js';
 import type { RequestContext } from '../context.js';
 import { AuthError } from '../errors.js';
 import type { PasskeyDeps } from './passkey-deps.js';
+import { keepsWayIn } from '../accounts/ways-in.js';
 import type { PasskeyRecord } from '../../storage/types/passkeys.js';
 
 const notFound = () => new AuthError('passkey_not_found', 'No passkey of yours has this id.');
 
-export function createPasskeyManagement({ passkeys, audit, users, otherLoginMethod }: Pick<PasskeyDeps, 'passkeys' | 'audit' | 'users' | 'otherLoginMethod'>) {
+export function createPasskeyManagement({ passkeys, audit, loginMethods }: Pick<PasskeyDeps, 'passkeys' | 'audit' | 'loginMethods'>) {
   return {
     list: (userId: string): Promise<PasskeyRecord[]> => passkeys.listForUser(userId),
 
@@ -20,12 +21,12 @@ export function createPasskeyManagement({ passkeys, audit, users, otherLoginMeth
     },
 
     async remove(userId: string, id: string, ctx: RequestContext): Promise<void> {
-      const [user, owned] = await Promise.all([users.findById(userId), passkeys.listForUser(userId)]);
-      if (!user || !owned.some((passkey) => passkey.id === id)) throw notFound();
-      if (owned.length === 1 && !(await otherLoginMethod(user))) {
+      // counted and deleted under one lock: two removals at once cannot take the last way in
+      const outcome = await loginMethods.remove(userId, 'passkey', id, keepsWayIn);
+      if (outcome === 'not_found') throw notFound();
+      if (outcome === 'last') {
         throw new AuthError('last_login_method', 'This is the account\'s last way to log in: set a password or add another passkey first.');
       }
-      if (!(await passkeys.delete(userId, id))) throw notFound();
       audit({ type: 'passkey_deleted', passkeyId: id, userId, ...auditOrigin(ctx) });
     },
   };

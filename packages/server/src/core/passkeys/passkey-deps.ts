@@ -1,10 +1,10 @@
 // What the passkey use cases are built from: the shared core parts, the passkey stores and the
 // relying party's settings. compose.ts makes one; each factory names the parts it needs.
-import type { UserRecord } from '../../storage/types/stores.js';
 import type { CoreDeps } from '../context.js';
 import type { AuthMethod } from '../login/amr.js';
 import type { PasskeySettings } from '../../config/passkey-settings.js';
 import type { PasskeyStore, WebAuthnChallengeStore } from '../../storage/types/passkeys.js';
+import type { LoginMethodStore } from '../../storage/types/login-methods.js';
 
 export interface PasskeyDeps extends Pick<CoreDeps, 'users' | 'limits' | 'clock' | 'audit'> {
   passkeys: PasskeyStore;
@@ -12,8 +12,8 @@ export interface PasskeyDeps extends Pick<CoreDeps, 'users' | 'limits' | 'clock'
   settings: Readonly<PasskeySettings>;
   /** Key of the decoy credential ids an unknown username gets (authentication-options.ts). */
   decoyKey: Buffer;
-  /** Whether the user can log in without passkeys (a password, a linked identity): the last way to log in is never deleted. */
-  otherLoginMethod(user: UserRecord): Promise<boolean>;
+  /** Removes a passkey only while the account keeps a way to log in (counted under a lock). */
+  loginMethods: LoginMethodStore;
 }
 
 /** How long a ceremony may take: the challenge's life and the browser's timeout alike. */

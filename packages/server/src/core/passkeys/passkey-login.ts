@@ -1,5 +1,5 @@
 // Signing in with a passkey, the second step (supabase/auth passkey_authentication.go): a verified
-// assertion finishes the login by itself, as multi-factor (design §12: the key is possessed and
+// assertion finishes the login by itself, as multi-factor (the key is possessed and
 // the authenticator verified its user), so it never answers mfa_required. Every use and failure
 // leaves an audit event.
 import type { AuthenticationResponseJSON } from '@simplewebauthn/server';

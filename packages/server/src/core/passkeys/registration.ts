@@ -8,7 +8,7 @@ import { auditOrigin, failureReason } from '../audit.js';
 import type { RequestContext } from '../context.js';
 import { AuthError } from '../errors.js';
 import type { Challenges } from './challenges.js';
-import { hashToken } from '../tokens/token-pair.js';
+import { hashToken, sameHash } from '../tokens/secret-hash.js';
 import { CEREMONY_SECONDS, MAX_PASSKEYS_PER_USER, type PasskeyDeps } from './passkey-deps.js';
 import { DuplicatePasskeyError } from '../../storage/errors.js';
 import type { PasskeyRecord } from '../../storage/types/passkeys.js';
@@ -36,8 +36,8 @@ export function createPasskeyRegistration(deps: PasskeyDeps, challenges: Challen
       rpName: settings.rpName, rpID: settings.rpId,
       userID: new TextEncoder().encode(user.id), userName: user.username, userDisplayName: user.fullName ?? user.username,
       timeout: CEREMONY_SECONDS * 1000, attestationType: 'none',
-      // The authenticator keeps the credential (a discoverable one: login without a username)
-      // and checks who holds it: a passkey is then a login by itself (design §12).
+      // The authenticator keeps the credential (a discoverable one: login without a username) and
+      // checks who holds it: a passkey is then a login by itself (docs/architecture.md, "Factors").
       authenticatorSelection: { residentKey: 'required', requireResidentKey: true, userVerification: 'required' },
       excludeCredentials: existing.map((p) => ({ id: p.credentialId, transports: p.transports })),
     });
@@ -80,7 +80,7 @@ export function createPasskeyRegistration(deps: PasskeyDeps, challenges: Challen
 
   async function verified(response: RegistrationResponseJSON, challengeHash: string) {
     const result = await (await webauthn()).verifyRegistrationResponse({
-      response, expectedChallenge: (challenge) => hashToken(challenge) === challengeHash,
+      response, expectedChallenge: (challenge) => sameHash(hashToken(challenge), challengeHash),
       expectedOrigin: [...settings.origins], expectedRPID: settings.rpId, requireUserVerification: true,
     }).catch((cause: unknown) => {
       throw new AuthError('passkey_registration_failed', 'The passkey response does not verify (origin, relying party, user verification or format).', { cause });

@@ -9,7 +9,7 @@ import { auditOrigin } from '../audit.js';
 import type { RequestContext } from '../context.js';
 import { AuthError } from '../errors.js';
 import type { Challenges } from './challenges.js';
-import { hashToken } from '../tokens/token-pair.js';
+import { hashToken, sameHash } from '../tokens/secret-hash.js';
 import type { PasskeyDeps } from './passkey-deps.js';
 import type { PasskeyRecord } from '../../storage/types/passkeys.js';
 import type { UserRecord } from '../../storage/types/stores.js';
@@ -38,7 +38,7 @@ export function createAssertionCheck(deps: PasskeyDeps, challenges: Challenges):
 
   async function verifiedCounter(response: AuthenticationResponseJSON, passkey: PasskeyRecord, challengeHash: string) {
     const result = await (await webauthn()).verifyAuthenticationResponse({
-      response, expectedChallenge: (challenge) => hashToken(challenge) === challengeHash,
+      response, expectedChallenge: (challenge) => sameHash(hashToken(challenge), challengeHash),
       expectedOrigin: [...settings.origins], expectedRPID: settings.rpId, requireUserVerification: true,
       // The counter is compared below, after the signature: only a genuine signature can tell a clone.
       credential: { id: passkey.credentialId, publicKey: Buffer.from(passkey.publicKey, 'base64url'), counter: 0, transports: passkey.transports },

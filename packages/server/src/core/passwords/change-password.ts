@@ -1,5 +1,5 @@
-// A signed-in user changes their password: the current one must be right (or the sign-in recent,
-// design §12 re-authentication), the new one passes the policy, then every session of the user
+// A signed-in user changes their password: the current one must be right (or the sign-in recent:
+// docs/architecture.md, "Factors"), the new one passes the policy, then every session of the user
 // ends, the caller's included, and the caller moves to a new session (rotate-session-id.ts):
 // whoever holds a copy of the caller's pair is out too.
 import { auditOrigin } from '../audit.js';

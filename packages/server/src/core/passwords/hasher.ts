@@ -1,13 +1,16 @@
 // Password hashing: argon2id with the OWASP parameters (m = 19 MiB, t = 2, p = 1), run on libuv's
-// thread pool so the event loop never blocks, behind a cap on concurrent hashes. Legacy bcrypt
-// hashes ($2a$/$2b$/$2y$) still verify, on the same pool under the same cap, and are flagged for
-// rehashing (docs/architecture.md, "Users and passwords"; docs/hardening.md, "Imported bcrypt hashes").
+// thread pool so the event loop never blocks, behind a cap on concurrent hashes. Imported hashes
+// (bcrypt, argon2i, PBKDF2, scrypt, Firebase scrypt, SHA-2: hash-formats.ts) verify on the same pool
+// under the same cap and are flagged for rehashing (docs/architecture.md, "Users and passwords";
+// docs/migrating.md, "Password hashes").
 import { randomBytes } from 'node:crypto';
 import argon2 from 'argon2';
 import { HashQueue, type HashQueueLimits } from './hash-queue.js';
+import { verifyImportedHash } from './imported-hashes.js';
 
 export const ARGON2_OPTIONS = { type: argon2.argon2id, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
 const BCRYPT_PREFIX = /^\$2[aby]\$/;
+const ARGON2_PREFIX = /^\$argon2(id|i|d)\$/;
 
 /**
  * The native bcrypt binding, loaded at the first imported hash (most servers never see one). Its
@@ -69,16 +72,17 @@ export async function createPasswordHasher(options: HasherOptions): Promise<Pass
       await verify(dummyHash, password, source);
       return { ok: false, needsRehash: false };
     }
-    const legacy = BCRYPT_PREFIX.test(hash);
+    const isArgon2 = ARGON2_PREFIX.test(hash);
     const ok = await queue.run(async () => {
       try {
-        return legacy ? await bcryptMatches(hash, password) : await argon2.verify(hash, password);
+        if (isArgon2) return await argon2.verify(hash, password);
+        return BCRYPT_PREFIX.test(hash) ? await bcryptMatches(hash, password) : await verifyImportedHash(hash, password);
       } catch {
         return false; // an unreadable stored hash never logs anyone in
       }
     }, source);
     // argon2.needsRehash compares parameters only, so an argon2i/argon2d hash is caught here
-    return { ok, needsRehash: ok && (legacy || !hash.startsWith('$argon2id$') || argon2.needsRehash(hash, ARGON2_OPTIONS)) };
+    return { ok, needsRehash: ok && (!isArgon2 || !hash.startsWith('$argon2id$') || argon2.needsRehash(hash, ARGON2_OPTIONS)) };
   };
 
   return {

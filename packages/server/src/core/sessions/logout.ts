@@ -2,7 +2,8 @@
 import { AuthError } from '../errors.js';
 import { auditOrigin } from '../audit.js';
 import type { CoreDeps, RequestContext } from '../context.js';
-import { hashToken, refreshTokenStanding } from '../tokens/token-pair.js';
+import { refreshTokenStanding } from '../tokens/token-pair.js';
+import { hashToken } from '../tokens/secret-hash.js';
 import type { Authenticator } from './authenticate.js';
 
 export type LogoutScope = 'local' | 'others' | 'global';

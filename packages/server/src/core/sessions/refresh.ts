@@ -6,8 +6,9 @@
 import { AuthError } from '../errors.js';
 import { auditOrigin, failureReason, refreshFailureOutcome, type RefreshOutcome } from '../audit.js';
 import {
-  hashToken, refreshTokenStanding, sameHash, signTokenPair, type PresentedRefreshToken, type TokenLifetimes, type TokenPair,
+  refreshTokenStanding, signTokenPair, type PresentedRefreshToken, type TokenLifetimes, type TokenPair,
 } from '../tokens/token-pair.js';
+import { hashToken, sameHash } from '../tokens/secret-hash.js';
 import type { CoreDeps, RequestContext } from '../context.js';
 import { sessionAndUserReader } from './session-and-user.js';
 import type { SessionRecord, UserRecord } from '../../storage/types/stores.js';

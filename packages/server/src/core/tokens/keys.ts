@@ -20,12 +20,14 @@ export interface SigningKeys {
  * rest (core/mfa/secret-box.ts); `recovery-code` keys the hashes of recovery codes
  * (core/mfa/recovery-codes.ts); `passkey-decoy` keys the decoy credential ids of unknown usernames
  * (core/passkeys/authentication-options.ts); `federation` derives a federated login's PKCE verifier
- * and nonce (core/federation/tickets.ts).
+ * and nonce (core/federation/tickets.ts); `oauth-client-secret` keys the digests of OpenID Connect
+ * clients' secrets (core/oidc/client-secrets.ts); `webhook-secrets` seals the webhook endpoints'
+ * signing secrets (jobs/webhooks.ts).
  */
 export function deriveKey(
   secret: string,
   purpose: 'access' | 'refresh' | 'fingerprint' | 'mail-outbox' | 'one-time-codes' | 'totp-secret' | 'recovery-code' | 'passkey-decoy'
-    | 'federation',
+    | 'federation' | 'oauth-client-secret' | 'webhook-secrets',
 ): Buffer {
   return createHmac('sha256', Buffer.from(secret, 'utf8')).update(purpose).digest();
 }

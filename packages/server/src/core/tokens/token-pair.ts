@@ -5,7 +5,7 @@
 // Only the refresh token (always HMAC) must come out byte for byte: it is what the stored hash
 // checks. Under ES256 (randomised signatures) the replayed access token differs in its signature
 // but carries the same claims, so either copy works (test/server/asymmetric-tokens.test.ts).
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { hashToken, sameHash } from './secret-hash.js';
 import type { Tokens } from './tokens.js';
 import type { SessionRecord, UserRecord } from '../../storage/types/stores.js';
 
@@ -24,15 +24,6 @@ export interface TokenPair {
   refresh_expires_in: number;
 }
 
-/** SHA-256 of a refresh token, hex (safe under case-insensitive SQL collations): the only form stores keep. */
-export function hashToken(token: string): string {
-  return createHash('sha256').update(token).digest('hex');
-}
-
-export function sameHash(a: string, b: string | null): boolean {
-  if (b === null || a.length !== b.length) return false;
-  return timingSafeEqual(Buffer.from(a), Buffer.from(b));
-}
 
 /** A refresh token as presented: its hash, and the fingerprint of the client presenting it (core/sessions/fingerprint.ts). */
 export interface PresentedRefreshToken {

@@ -2,10 +2,11 @@
 // is pinned, the header `typ` tells an access token (at+jwt, RFC 9068) from a refresh token
 // (rt+jwt), and headers that could steer key selection (jku, jwk, x5u, x5c; kid too under HS256)
 // are refused, as are unknown `crit` entries. With an asymmetric key ring, access tokens carry a
-// `kid` that must name a known key; the time rules are token-times.ts. HS256 (refresh tokens always, access tokens by default) goes
-// through fast-jwt: synchronous node:crypto HMAC with the key prepared once, ≈ 10 µs a token where
-// jose's WebCrypto path costs ≈ 45–90 µs and a trip to libuv's pool, which argon2 keeps busy. The
-// ring's algorithms use jose, loaded only when a ring is configured (it is ≈ 3 MB of idle memory).
+// `kid` that must name a known key; the time rules are token-times.ts. HS256 (refresh tokens
+// always, access tokens by default) goes through fast-jwt: synchronous node:crypto HMAC with the
+// key prepared once, ≈ 10 µs a token where jose's WebCrypto path costs ≈ 45–90 µs and a trip to
+// libuv's pool, which argon2 keeps busy. The ring's algorithms use jose, loaded only when a ring is
+// configured (it is ≈ 3 MB of idle memory).
 import type { KeyObject } from 'node:crypto';
 import { createSigner, createVerifier } from 'fast-jwt';
 import type { JWTPayload, JWTHeaderParameters } from 'jose';
@@ -14,6 +15,7 @@ import { AuthError, type ErrorCode } from '../errors.js';
 import { ASYMMETRIC_ALGS } from './key-set.js';
 import type { AccessKeyRing } from './key-ring.js';
 import type { SigningKeys } from './keys.js';
+import { readClientClaims, type ClientTokenClaims } from './client-token-claims.js';
 import { acceptExpired, checkIssuedAt, checkTimes, type TimeOptions, type TimeRules } from './token-times.js';
 
 const ALG = 'HS256';
@@ -31,9 +33,9 @@ export interface AccessTokenClaims {
   jti: string;
   iat: number;
   exp: number;
-  /** RFC 8176 methods of the session's authentication (core/login/amr.ts); absent on tokens minted before issue 16. */
+  /** RFC 8176 methods of the session's authentication (core/login/amr.ts); absent on older tokens. */
   amr?: string[];
-  /** When the user last authenticated, epoch seconds (OpenID Connect Core §2); absent on tokens minted before issue 16. */
+  /** When the user last authenticated, epoch seconds (OpenID Connect Core §2); absent on older tokens. */
   auth_time?: number;
   /** Whether the user's address is verified (OpenID Connect Core §5.1), when the token was signed; absent on older tokens. */
   email_verified?: boolean;
@@ -62,6 +64,9 @@ export interface Tokens {
   signRefreshToken(claims: RefreshTokenClaims): Promise<string>;
   verifyAccessToken(token: string, options: VerifyOptions): Promise<AccessTokenClaims>;
   verifyRefreshToken(token: string, options: VerifyOptions): Promise<RefreshTokenClaims>;
+  /** A machine client's access token (client-token-claims.ts): same keys and checks, other claims. */
+  signClientToken(claims: ClientTokenClaims): Promise<string>;
+  verifyClientToken(token: string, options: VerifyOptions): Promise<ClientTokenClaims>;
   /** The ring's presence under an asymmetric JWT_ALG, for the verified-token cache; none under HS256 (the key never changes). */
   accessKeys?: KeyPresence;
 }
@@ -85,15 +90,19 @@ export function createTokens(keys: SigningKeys, settings: TokenSettings): Tokens
   };
   const hsAccess = hs256(keys.access, access);
   const hsRefresh = hs256(keys.refresh, refresh);
+  const signAccess = async (claims: object) => {
+    const payload: JWTPayload = { iss: settings.issuer, ...claims };
+    if (settings.audience) payload.aud = settings.audience;
+    return ring ? signWithRing(ring, payload) : hsAccess.sign(payload);
+  };
+  const verifyAccess = async (token: string, options: VerifyOptions) =>
+    (ring ? verifyWithRing(ring, token, access, settings, options) : hsAccess.verify(token, options));
   return {
-    signAccessToken: async (claims) => {
-      const payload: JWTPayload = { iss: settings.issuer, ...claims };
-      if (settings.audience) payload.aud = settings.audience;
-      return ring ? signWithRing(ring, payload) : hsAccess.sign(payload);
-    },
+    signAccessToken: signAccess,
     signRefreshToken: async (claims) => hsRefresh.sign({ ...claims }),
-    verifyAccessToken: async (token, options) =>
-      readAccessClaims(ring ? await verifyWithRing(ring, token, access, settings, options) : hsAccess.verify(token, options)),
+    verifyAccessToken: async (token, options) => readAccessClaims(await verifyAccess(token, options)),
+    signClientToken: signAccess,
+    verifyClientToken: async (token, options) => readClientClaims(await verifyAccess(token, options)),
     verifyRefreshToken: async (token, options) => readRefreshClaims(hsRefresh.verify(token, options)),
     accessKeys: ring,
   };
@@ -190,7 +199,7 @@ function readAccessClaims(p: JWTPayload): AccessTokenClaims {
   }
   const claims = { sub, sid, name, role, jti, iat, exp } as AccessTokenClaims;
   if (typeof email_verified === 'boolean') claims.email_verified = email_verified;
-  if (amr === undefined && auth_time === undefined) return claims; // minted before issue 16: still valid
+  if (amr === undefined && auth_time === undefined) return claims; // minted before sessions carried amr: still valid
   if (!Array.isArray(amr) || !amr.every((method) => typeof method === 'string') || !isNumber(auth_time)) {
     throw new AuthError('invalid_token', 'The token\'s amr or auth_time claim is malformed.');
   }

@@ -3,8 +3,9 @@
 // `<prefix>{<userId>}:sessions` (score: creation time). The `{userId}` hash tag puts all of a
 // user's keys in one Cluster slot, so scripts may touch every session of that user.
 
-/** KEYS: session, index. ARGV: expiresAtMs, createdAtMs, sid, then field/value pairs. */
+/** KEYS: session, index, the user's deletion mark (nothing is stored while it is there: returns 0). ARGV: expiresAtMs, createdAtMs, sid, then field/value pairs. */
 export const CREATE = `
+if redis.call('EXISTS', KEYS[3]) == 1 then return 0 end
 redis.call('HSET', KEYS[1], unpack(ARGV, 4))
 redis.call('PEXPIREAT', KEYS[1], ARGV[1])
 redis.call('ZADD', KEYS[2], ARGV[2], ARGV[3])
@@ -45,7 +46,7 @@ for _, sid in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
 end
 return count`;
 
-/** KEYS: index. ARGV: session key prefix. Deletes every session of the user and the index; returns how many were not revoked. */
+/** KEYS: index, the deletion mark. ARGV: session key prefix, the mark's lifetime (ms). Deletes every session of the user and the index, and marks the user gone; returns how many were not revoked. */
 export const DELETE_ALL = `
 local count = 0
 for _, sid in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
@@ -54,6 +55,7 @@ for _, sid in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
   redis.call('DEL', key)
 end
 redis.call('DEL', KEYS[1])
+redis.call('SET', KEYS[2], '1', 'PX', ARGV[2])
 return count`;
 
 /** KEYS: index. ARGV: nowMs, session key prefix. Returns live sessions, newest first, as flat field lists. */

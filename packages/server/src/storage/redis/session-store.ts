@@ -2,11 +2,15 @@
 // hash-tagged into one slot, keys expiring with their session, and only refresh-token hashes
 // stored. ioredis runs the scripts by EVALSHA and falls back to EVAL on NOSCRIPT.
 import { guard } from '../sql/errors.js';
+import { SessionUserGoneError } from '../errors.js';
 import type { SessionRecord, SessionRotation, SessionStore } from '../types/stores.js';
 import type { RedisClient } from './client.js';
 import { CREATE, DELETE_ALL, LIST_ACTIVE, REVOKE, REVOKE_ALL, ROTATE } from './scripts.js';
 
 type ScriptArg = string | number;
+
+/** How long a deleted user's mark stays: far longer than a login takes between reading the user and storing its session. */
+const GONE_MARK_MS = 60 * 60 * 1000;
 interface SessionCommands {
   ghCreate(session: string, index: string, ...args: ScriptArg[]): Promise<number>;
   ghRotate(session: string, index: string, ...args: ScriptArg[]): Promise<number>;
@@ -17,22 +21,25 @@ interface SessionCommands {
 }
 
 export function createRedisSessionStore(client: RedisClient, prefix: string): SessionStore {
-  client.defineCommand('ghCreate', { numberOfKeys: 2, lua: CREATE });
+  client.defineCommand('ghCreate', { numberOfKeys: 3, lua: CREATE });
   client.defineCommand('ghRotate', { numberOfKeys: 2, lua: ROTATE });
   client.defineCommand('ghRevoke', { numberOfKeys: 1, lua: REVOKE });
   client.defineCommand('ghRevokeAll', { numberOfKeys: 1, lua: REVOKE_ALL });
-  client.defineCommand('ghDeleteAll', { numberOfKeys: 1, lua: DELETE_ALL });
+  client.defineCommand('ghDeleteAll', { numberOfKeys: 2, lua: DELETE_ALL });
   client.defineCommand('ghListActive', { numberOfKeys: 1, lua: LIST_ACTIVE });
   const redis = client as unknown as SessionCommands & RedisClient;
   const sessionPrefix = (userId: string) => `${prefix}{${userId}}:s:`;
   const sessionKey = (userId: string, id: string) => `${sessionPrefix(userId)}${id}`;
   const indexKey = (userId: string) => `${prefix}{${userId}}:sessions`;
+  /** Set by deleteAllForUser: the account is gone, and a login in flight must not store a session for it. */
+  const goneKey = (userId: string) => `${prefix}{${userId}}:gone`;
 
   return {
     create: (s) =>
       guard(async () => {
-        await redis.ghCreate(sessionKey(s.userId, s.id), indexKey(s.userId), s.expiresAt.getTime(), s.createdAt.getTime(), s.id,
-          ...toFields(s));
+        const created = await redis.ghCreate(sessionKey(s.userId, s.id), indexKey(s.userId), goneKey(s.userId), s.expiresAt.getTime(),
+          s.createdAt.getTime(), s.id, ...toFields(s));
+        if (created === 0) throw new SessionUserGoneError();
       }),
 
     findById: (userId, id) =>
@@ -65,7 +72,7 @@ export function createRedisSessionStore(client: RedisClient, prefix: string): Se
     revokeAllForUser: (userId, now, exceptId) =>
       guard(() => redis.ghRevokeAll(indexKey(userId), now.getTime(), sessionPrefix(userId), exceptId ?? '')),
 
-    deleteAllForUser: (userId) => guard(() => redis.ghDeleteAll(indexKey(userId), sessionPrefix(userId))),
+    deleteAllForUser: (userId) => guard(() => redis.ghDeleteAll(indexKey(userId), goneKey(userId), sessionPrefix(userId), GONE_MARK_MS)),
 
     // Keys expire with their sessions (PEXPIREAT), so Redis cleans up by itself.
     deleteExpired: async () => 0,

@@ -5,7 +5,7 @@
 import { inTransaction, type TransactionConnection } from './transaction.js';
 import { StoreUnavailableError } from '../errors.js';
 import { createSqlOneTimeTokenStore } from './one-time-token-store.js';
-import { deleteOutbox, enqueueOutbox } from './outbox-store.js';
+import { deleteOutbox, deleteOutboxFor, enqueueOutbox } from './outbox-store.js';
 import { createSqlUserWrites } from './user-store.js';
 import type { AccountWrites } from '../types/stores.js';
 
@@ -15,9 +15,12 @@ export function createSqlTransaction(conn: TransactionConnection) {
     try {
       return await inTransaction(conn, async (trx) => {
         const writes: AccountWrites = {
-          users: createSqlUserWrites(trx),
+          users: createSqlUserWrites(trx, conn.dialect),
           oneTimeTokens: createSqlOneTimeTokenStore(trx),
-          outbox: { enqueue: (message) => enqueueOutbox(trx, message), markSent: (id) => deleteOutbox(trx, id) },
+          outbox: {
+            enqueue: (message) => enqueueOutbox(trx, message), markSent: (id) => deleteOutbox(trx, id),
+            deleteForRecipient: (recipient) => deleteOutboxFor(trx, recipient),
+          },
         };
         try {
           return await work(writes);

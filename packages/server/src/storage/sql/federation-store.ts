@@ -4,9 +4,9 @@ import type { Selectable } from 'kysely';
 import type { FederatedIdentitiesTable } from './schema.js';
 import type { SqlConnection } from './connect.js';
 import { guard, isUniqueViolation, toDate } from './errors.js';
-import { inTransaction } from './transaction.js';
 import { DuplicateIdentityError } from '../errors.js';
 import type { FederationStore, IdentityRecord } from '../types/federation.js';
+import { deleteExpired } from './single-use.js';
 
 export function createSqlFederationStore(conn: SqlConnection): FederationStore {
   const { db } = conn;
@@ -42,17 +42,6 @@ export function createSqlFederationStore(conn: SqlConnection): FederationStore {
         .where('id', '=', id).execute();
     }),
 
-    deleteIdentity: (userId, id, keepOne) => guard(() => inTransaction(conn, async (trx) => {
-      // PostgreSQL and MySQL lock the user's identity rows; SQLite runs one writer at a time already
-      let mine = trx.selectFrom('federated_identities').select('id').where('user_id', '=', userId);
-      if (conn.dialect !== 'sqlite') mine = mine.forUpdate();
-      const ids = (await mine.execute()).map((row) => row.id);
-      if (!ids.includes(id)) return 'not_found' as const;
-      if (keepOne && ids.length < 2) return 'last' as const;
-      await trx.deleteFrom('federated_identities').where('id', '=', id).where('user_id', '=', userId).execute();
-      return 'deleted' as const;
-    })),
-
     putTicket: (ticket) => guard(async () => {
       await db.insertInto('federation_tickets').values({
         hash: ticket.hash, kind: ticket.kind, user_id: ticket.userId, data: ticket.data, expires_at: ticket.expiresAt.getTime(),
@@ -67,10 +56,7 @@ export function createSqlFederationStore(conn: SqlConnection): FederationStore {
       return { hash: row.hash, kind, userId: row.user_id, data: row.data, expiresAt: toDate(row.expires_at) };
     }),
 
-    deleteExpiredTickets: (now) => guard(async () => {
-      const result = await db.deleteFrom('federation_tickets').where('expires_at', '<=', now.getTime()).executeTakeFirst();
-      return Number(result.numDeletedRows);
-    }),
+    deleteExpiredTickets: (now) => deleteExpired(db, 'federation_tickets', now),
   };
 }
 

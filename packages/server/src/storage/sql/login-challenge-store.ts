@@ -6,6 +6,7 @@ import type { LoginChallengesTable } from './schema.js';
 import type { SqlConnection } from './connect.js';
 import { guard, toDate, toNullableDate } from './errors.js';
 import type { LoginChallengeRecord, LoginChallengeState, LoginChallengeStore } from '../types/factors.js';
+import { deleteExpired, findByHash } from './single-use.js';
 
 export function createSqlLoginChallengeStore({ db }: SqlConnection): LoginChallengeStore {
   return {
@@ -17,11 +18,7 @@ export function createSqlLoginChallengeStore({ db }: SqlConnection): LoginChalle
         }).execute();
       }),
 
-    findByHash: (tokenHash) =>
-      guard(async () => {
-        const row = await db.selectFrom('login_challenges').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst();
-        return row ? toChallenge(row) : null;
-      }),
+    findByHash: (tokenHash) => findByHash(db, 'login_challenges', tokenHash, toChallenge),
 
     addAttempt: (tokenHash, now, maxAttempts) =>
       guard(async () => {
@@ -46,11 +43,7 @@ export function createSqlLoginChallengeStore({ db }: SqlConnection): LoginChalle
         return Number(result.numUpdatedRows);
       }),
 
-    deleteExpired: (before) =>
-      guard(async () => {
-        const result = await db.deleteFrom('login_challenges').where('expires_at', '<=', before.getTime()).executeTakeFirst();
-        return Number(result.numDeletedRows);
-      }),
+    deleteExpired: (before) => deleteExpired(db, 'login_challenges', before),
   };
 }
 

@@ -8,6 +8,9 @@ import { factorsMigration } from './migrations/0005-factors.js';
 import { federatedIdentitiesMigration } from './migrations/0006-federated-identities.js';
 import { binaryCollation } from './migrations/collation.js';
 import { passkeysMigration } from './migrations/0007-passkeys.js';
+import { auditEventsMigration } from './migrations/0010-audit-events-and-job-channels.js';
+import { webhooksMigration } from './migrations/0011-webhooks.js';
+import { oauthClientsMigration } from './migrations/0014-oauth-clients.js';
 
 const migrations: Record<string, Migration> = {
   '0001_users_and_sessions': {
@@ -72,14 +75,20 @@ const migrations: Record<string, Migration> = {
   },
   // Mail (docs/email.md): verified addresses, one-time tokens for mailed links, the durable outbox.
   '0004_email_and_outbox': emailAndOutboxMigration,
-  // Issue 16: how each session was authenticated (amr, auth_time), TOTP factors, recovery codes
+  // Second factors (docs/mfa.md): how each session was authenticated (amr, auth_time), TOTP factors, recovery codes
   // and the pending second step of a login (core/login/). Factor rows go with their user.
   '0005_factors': factorsMigration,
   // Sign-in through other identity providers (docs/federation.md): the linked identities, and the
   // single-use tickets of a login in flight, stored hashed.
   '0006_federated_identities': federatedIdentitiesMigration,
-  // Issue 16: passkeys and the challenges of their ceremonies (storage/types/passkeys.ts).
+  // Passkeys (docs/passkeys.md): the passkeys and the challenges of their ceremonies (storage/types/passkeys.ts).
   '0007_passkeys': passkeysMigration,
+  // The audit store and the job outbox's channels (docs/architecture.md, "Events").
+  '0010_audit_events_and_job_channels': auditEventsMigration,
+  // Webhook endpoints (docs/events.md, "Webhooks"); their messages ride the job outbox.
+  '0011_webhooks': webhooksMigration,
+  // The OpenID Connect provider's clients (docs/oidc.md).
+  '0014_oauth_clients': oauthClientsMigration,
 };
 
 /**

@@ -5,6 +5,7 @@ import type { Kysely, Selectable } from 'kysely';
 import type { Database, OneTimeTokensTable } from './schema.js';
 import { guard, toDate, toNullableDate } from './errors.js';
 import type { OneTimePurpose, OneTimeTokenRecord, OneTimeTokenStore } from '../types/one-time-tokens.js';
+import { deleteExpired, findByHash } from './single-use.js';
 
 export function createSqlOneTimeTokenStore(db: Kysely<Database>): OneTimeTokenStore {
   return {
@@ -19,11 +20,7 @@ export function createSqlOneTimeTokenStore(db: Kysely<Database>): OneTimeTokenSt
         }).execute();
       }),
 
-    findByHash: (tokenHash) =>
-      guard(async () => {
-        const row = await db.selectFrom('one_time_tokens').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst();
-        return row ? toOneTimeTokenRecord(row) : null;
-      }),
+    findByHash: (tokenHash) => findByHash(db, 'one_time_tokens', tokenHash, toOneTimeTokenRecord),
 
     findLatest: (userId, purpose, now) =>
       guard(async () => {
@@ -58,13 +55,7 @@ export function createSqlOneTimeTokenStore(db: Kysely<Database>): OneTimeTokenSt
         return Number(result.numDeletedRows);
       }),
 
-    deleteExpired: (before) =>
-      guard(async () => {
-        const result = await db.deleteFrom('one_time_tokens')
-          .where((eb) => eb.or([eb('expires_at', '<', before.getTime()), eb('consumed_at', '<', before.getTime())]))
-          .executeTakeFirst();
-        return Number(result.numDeletedRows);
-      }),
+    deleteExpired: (before) => deleteExpired(db, 'one_time_tokens', before, 'consumed_at'),
   };
 }
 

@@ -16,9 +16,17 @@ const ERROR_LENGTH = 500;
 export function enqueueOutbox(db: Kysely<Database>, message: OutboxMessage): Promise<void> {
   return guard(async () => {
     await db.insertInto('outbox').values({
-      id: message.id, kind: message.kind, recipient: message.recipient, payload: message.payload,
+      id: message.id, channel: message.channel ?? 'mail', kind: message.kind, recipient: message.recipient, payload: message.payload,
       created_at: message.createdAt.getTime(), attempts: 0, next_attempt_at: message.createdAt.getTime(), last_error: null, given_up: 0,
     }).execute();
+  });
+}
+
+/** Deletes the rows to one address, in a flow's transaction or on the database. */
+export function deleteOutboxFor(db: Kysely<Database>, recipient: string): Promise<number> {
+  return guard(async () => {
+    const result = await db.deleteFrom('outbox').where('recipient', '=', recipient).executeTakeFirst();
+    return Number(result.numDeletedRows);
   });
 }
 
@@ -34,10 +42,10 @@ export function createSqlOutboxStore(conn: TransactionConnection): OutboxStore {
   return {
     enqueue: (message) => enqueueOutbox(db, message),
 
-    claimDue: (now, limit, leaseMs) =>
+    claimDue: (now, limit, leaseMs, channel = 'mail') =>
       guard(() => inTransaction(conn, async (trx) => {
         let due = trx.selectFrom('outbox').select('id')
-          .where('given_up', '=', 0).where('next_attempt_at', '<=', now.getTime())
+          .where('channel', '=', channel).where('given_up', '=', 0).where('next_attempt_at', '<=', now.getTime())
           .orderBy('id').limit(limit);
         if (dialect !== 'sqlite') due = due.forUpdate().skipLocked();
         const ids = (await due.execute()).map((row) => row.id);
@@ -49,7 +57,16 @@ export function createSqlOutboxStore(conn: TransactionConnection): OutboxStore {
         return rows.map(toOutboxRow);
       })),
 
+    renewLease: (id, leaseEnd, newEnd) =>
+      guard(async () => {
+        const result = await db.updateTable('outbox').set({ next_attempt_at: newEnd.getTime() })
+          .where('id', '=', id).where('given_up', '=', 0).where('next_attempt_at', '=', leaseEnd.getTime()).executeTakeFirst();
+        return Number(result.numUpdatedRows) === 1;
+      }),
+
     markSent: (id) => deleteOutbox(db, id),
+
+    deleteForRecipient: (recipient) => deleteOutboxFor(db, recipient),
 
     markFailed: (id, error, retryAt) =>
       guard(async () => {
@@ -73,6 +90,7 @@ export function createSqlOutboxStore(conn: TransactionConnection): OutboxStore {
 function toOutboxRow(row: Selectable<OutboxTable>): OutboxRow {
   return {
     id: row.id,
+    channel: row.channel,
     kind: row.kind,
     recipient: row.recipient,
     payload: row.payload,

@@ -63,6 +63,34 @@ export interface OutboxTable {
   last_error: string | null;
   /** 1 once delivery was given up: never claimed again. */
   given_up: number;
+  /** Migration 0010: which deliverer takes the row (mail, webhook); defaults to mail. */
+  channel: string;
+}
+
+/** Migration 0011: storage/types/webhooks.ts; `events` comma-separated, `secret` sealed. */
+export interface WebhookEndpointsTable {
+  id: string;
+  url: string;
+  description: string;
+  events: string;
+  secret: string;
+  disabled: number;
+  failures: number;
+  created_at: number | string;
+}
+
+/** Migration 0010: storage/types/audit.ts. */
+export interface AuditEventsTable {
+  id: string;
+  time: number | string;
+  type: string;
+  actor_id: string | null;
+  subject_id: string | null;
+  ip: string | null;
+  user_agent: string | null;
+  session_id: string | null;
+  /** JSON of the event's own fields. */
+  data: string;
 }
 
 /** Migration 0007: PasskeyRecord; the credential id is looked up by its SHA-256 (ids run to 1,023 bytes). */
@@ -141,11 +169,22 @@ export interface FederationTicketsTable {
   expires_at: number | string;
 }
 
+/** Migration 0014: the OpenID Connect provider's stored clients; `metadata` is RFC 7591 JSON. */
+export interface OAuthClientsTable {
+  client_id: string;
+  secret_digest: string | null;
+  metadata: string;
+  created_at: number | string;
+  updated_at: number | string;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
   one_time_tokens: OneTimeTokensTable;
   outbox: OutboxTable;
+  audit_events: AuditEventsTable;
+  webhook_endpoints: WebhookEndpointsTable;
   passkeys: PasskeysTable;
   webauthn_challenges: WebAuthnChallengesTable;
   federated_identities: FederatedIdentitiesTable;
@@ -153,4 +192,5 @@ export interface Database {
   mfa_totp: MfaTotpTable;
   mfa_recovery_codes: MfaRecoveryCodesTable;
   login_challenges: LoginChallengesTable;
+  oauth_clients: OAuthClientsTable;
 }

@@ -5,7 +5,8 @@ import type { Insertable, Kysely, Selectable, Updateable } from 'kysely';
 import type { Database, SessionsTable } from './schema.js';
 import type { SqlConnection } from './connect.js';
 import { peekMapped, prepareFirst, prepareWrite, type PreparedRead } from './prepared.js';
-import { guard, toDate, toNullableDate } from './errors.js';
+import { guard, isForeignKeyViolation, toDate, toNullableDate } from './errors.js';
+import { SessionUserGoneError } from '../errors.js';
 import type { SessionRecord, SessionRotation, SessionStore } from '../types/stores.js';
 
 /** What a rotation sets, in the order of its first parameters (the rotate call below passes them so). */
@@ -60,7 +61,9 @@ export function createSqlSessionStore(conn: SqlConnection): SessionStore {
           amr: s.amr.join(' '),
           auth_time: s.authTime.getTime(),
         };
-        await hot.insert(...INSERTED.map((column) => row[column]));
+        await hot.insert(...INSERTED.map((column) => row[column])).catch((error: unknown) => {
+          throw isForeignKeyViolation(error) ? new SessionUserGoneError() : error;
+        });
       }),
 
     findById: (userId, id) =>

@@ -6,7 +6,7 @@ import type { SqlConnection } from './connect.js';
 import { peekMapped, prepareFirst } from './prepared.js';
 import { guard, isUniqueViolation, toDate } from './errors.js';
 import { DuplicateUserError } from '../errors.js';
-import type { NewUser, UserListQuery, UserPatch, UserRecord, UserStore } from '../types/stores.js';
+import type { AccountWrites, NewUser, UserListQuery, UserPatch, UserRecord, UserStore } from '../types/stores.js';
 
 export function createSqlUserStore(conn: SqlConnection): UserStore {
   const { db } = conn;
@@ -65,12 +65,21 @@ export function createSqlUserStore(conn: SqlConnection): UserStore {
 }
 
 /** The writes a flow's transaction may make to users (AccountWrites.users): plain statements on `db`. */
-export function createSqlUserWrites(db: Kysely<Database>): Pick<UserStore, 'create' | 'findById' | 'update' | 'delete'> {
+export function createSqlUserWrites(db: Kysely<Database>, dialect: SqlConnection['dialect']): AccountWrites['users'] {
   return {
     create: (user) => insertUser(db, user),
     findById: (id) => findUserById(db, id),
     update: (id, patch, now) => updateUser(db, id, patch, now),
     delete: (id) => deleteUser(db, id),
+    deleteUnlessLastOfRole: (id, role) => guard(async () => {
+      // locks the role's active holders in id order, so two such deletions at once wait for each other
+      // instead of both counting two (PostgreSQL, MySQL); SQLite's BEGIN IMMEDIATE admits one writer
+      let holders = db.selectFrom('users').select('id').where('role', '=', role).where('disabled', '=', 0).orderBy('id');
+      if (dialect !== 'sqlite') holders = holders.forUpdate();
+      const ids = (await holders.execute()).map((row) => row.id);
+      if (ids.includes(id) && ids.length <= 1) return 'last' as const;
+      return (await deleteUser(db, id)) ? 'deleted' as const : 'not_found' as const;
+    }),
   };
 }
 

@@ -5,6 +5,7 @@ import type { WebAuthnChallengesTable } from './schema.js';
 import type { SqlConnection } from './connect.js';
 import { guard, toDate } from './errors.js';
 import type { WebAuthnCeremony, WebAuthnChallengeRecord, WebAuthnChallengeStore } from '../types/passkeys.js';
+import { deleteExpired } from './single-use.js';
 
 export function createSqlWebAuthnChallengeStore({ db }: SqlConnection): WebAuthnChallengeStore {
   return {
@@ -29,11 +30,7 @@ export function createSqlWebAuthnChallengeStore({ db }: SqlConnection): WebAuthn
         return record.ceremony === ceremony && record.expiresAt.getTime() > now.getTime() ? record : null;
       }),
 
-    deleteExpired: (before) =>
-      guard(async () => {
-        const result = await db.deleteFrom('webauthn_challenges').where('expires_at', '<', before.getTime()).executeTakeFirst();
-        return Number(result.numDeletedRows);
-      }),
+    deleteExpired: (before) => deleteExpired(db, 'webauthn_challenges', before),
   };
 }
 

@@ -1,6 +1,8 @@
-// Second factors and the pending second step of a login (design §12): the TOTP factor (its secret
-// encrypted by the core before it gets here), recovery codes (keyed hashes only) and login challenges
-// (the SHA-256 of the opaque mfa_token only). Single use everywhere is a compare-and-swap.
+// Second factors and the pending second step of a login (docs/architecture.md, "Factors"): the TOTP
+// factor (its secret encrypted by the core before it gets here), recovery codes (keyed hashes only)
+// and login challenges (the SHA-256 of the opaque mfa_token only). Single use everywhere is a
+// compare-and-swap.
+import type { SingleUseTimes } from './single-use.js';
 
 export interface TotpRecord {
   userId: string;
@@ -36,7 +38,7 @@ export interface FactorStore {
 /** pending: waiting for a second factor; done: a session was started; abandoned: expired, exhausted or refused. */
 export type LoginChallengeState = 'second_factor' | 'done' | 'abandoned';
 
-export interface LoginChallengeRecord {
+export interface LoginChallengeRecord extends SingleUseTimes {
   /** SHA-256 (hex) of the mfa_token; the token itself is never stored. */
   tokenHash: string;
   userId: string;
@@ -45,8 +47,6 @@ export interface LoginChallengeRecord {
   amr: readonly string[];
   /** Second-factor attempts made, the one in progress included. */
   attempts: number;
-  createdAt: Date;
-  expiresAt: Date;
   finishedAt: Date | null;
 }
 

@@ -29,8 +29,6 @@ export interface FederationTicket {
   expiresAt: Date;
 }
 
-export type UnlinkOutcome = 'deleted' | 'not_found' | 'last';
-
 export interface FederationStore {
   /** Throws DuplicateIdentityError when (provider, subject) is linked already. */
   createIdentity(identity: IdentityRecord): Promise<void>;
@@ -39,11 +37,6 @@ export interface FederationStore {
   listIdentities(userId: string): Promise<IdentityRecord[]>;
   /** Records a login through the identity and the email the provider asserted this time. */
   touchIdentity(id: string, seen: Pick<IdentityRecord, 'email' | 'emailVerified' | 'lastUsedAt'>): Promise<void>;
-  /**
-   * Deletes one of the user's identities; with `keepOne` (the user has no other way to log in)
-   * only while another identity remains, decided in one transaction so two unlinks cannot both pass.
-   */
-  deleteIdentity(userId: string, id: string, keepOne: boolean): Promise<UnlinkOutcome>;
   putTicket(ticket: FederationTicket): Promise<void>;
   /** Single use: answers the ticket and deletes it, when it exists, is of `kind` and is unexpired; of concurrent callers one wins. */
   takeTicket(hash: string, kind: TicketKind, now: Date): Promise<FederationTicket | null>;

@@ -1,10 +1,11 @@
-// One-time tokens for mailed links (docs/architecture.md, "One-time tokens"): stored only as the
+// One-time tokens for mailed links (docs/architecture.md, "Mail"): stored only as the
 // SHA-256 of the token, bound to a purpose and a user, single use by compare-and-swap, and
 // superseded by a newer token of the same purpose.
+import type { SingleUseTimes } from './single-use.js';
 
 export type OneTimePurpose = 'verify_email' | 'reset_password' | 'change_email' | 'magic_link';
 
-export interface OneTimeTokenRecord {
+export interface OneTimeTokenRecord extends SingleUseTimes {
   /** SHA-256 (hex) of the token; the token itself is never stored. */
   tokenHash: string;
   purpose: OneTimePurpose;
@@ -19,8 +20,6 @@ export interface OneTimeTokenRecord {
   codeHash: string | null;
   /** Failed code attempts (magic_link): past the limit the token is dead. */
   attempts: number;
-  createdAt: Date;
-  expiresAt: Date;
   consumedAt: Date | null;
 }
 

@@ -1,14 +1,17 @@
-// The durable mail outbox (docs/architecture.md, "Mail"): a request that must send mail writes a
-// row in the same transaction as its state change; a sender claims due rows, delivers them and
-// retries with backoff. Claims are leases, so several instances never hold one row at once.
+// The durable job outbox (docs/architecture.md, "Mail" and "Events"): a request that must send mail
+// (or a webhook) writes a row in the same transaction as its state change; a worker claims due rows
+// of a channel, delivers them and retries with backoff. Claims are leases, renewed while a delivery
+// runs, so several instances never hold one row at once and a dead instance's rows soon come due.
 
 /** A mail to send, as the request that wanted it wrote it. */
 export interface OutboxMessage {
   /** UUIDv7: rows are claimed oldest first. */
   id: string;
-  /** The template: a MailKind (core/email/mail.ts). */
+  /** Which deliverer takes the row (jobs/job-worker.ts): 'mail' when absent. */
+  channel?: string;
+  /** What the row is within its channel: a MailKind (core/email/mail.ts) for mail. */
   kind: string;
-  /** The address it goes to. */
+  /** Where it goes: the address for mail. */
   recipient: string;
   /**
    * What the template needs, sealed by the mail layer (AES-256-GCM under a key derived from the
@@ -36,7 +39,12 @@ export interface OutboxStore {
    * row's attempts grows by one and its nextAttemptAt moves to now + leaseMs, so no other claim
    * takes it while this one is delivering (FOR UPDATE SKIP LOCKED on PostgreSQL and MySQL).
    */
-  claimDue(now: Date, limit: number, leaseMs: number): Promise<OutboxRow[]>;
+  claimDue(now: Date, limit: number, leaseMs: number, channel?: string): Promise<OutboxRow[]>;
+  /**
+   * Moves a claimed row's lease from `leaseEnd` (its nextAttemptAt now) to `newEnd`, while its
+   * delivery runs; false when the row is no longer held by that lease (sent, failed, or taken).
+   */
+  renewLease(id: string, leaseEnd: Date, newEnd: Date): Promise<boolean>;
   /** Delivered: the row is deleted, its payload with it. */
   markSent(id: string): Promise<void>;
   /**
@@ -44,6 +52,8 @@ export interface OutboxStore {
    * error, its payload emptied, and is never claimed again).
    */
   markFailed(id: string, error: string, retryAt: Date | null): Promise<void>;
+  /** Deletes every row addressed to `recipient`, waiting or given up (the account is deleted); how many. */
+  deleteForRecipient(recipient: string): Promise<number>;
   /** Rows still to deliver, and rows given up: for /metrics. */
   counts(): Promise<{ pending: number; failed: number }>;
 }

@@ -1,6 +1,8 @@
-// Passkeys (WebAuthn credentials) and the challenges of their ceremonies (design §12). A challenge
-// is stored only as its SHA-256, lives minutes, and is consumed once by compare-and-swap, so a
-// response can be verified at most once; a passkey keeps its public key and signature counter.
+// Passkeys (WebAuthn credentials) and the challenges of their ceremonies (docs/architecture.md,
+// "Factors"). A challenge is stored only as its SHA-256, lives minutes, and is consumed once by
+// compare-and-swap, so a response can be verified at most once; a passkey keeps its public key and
+// signature counter.
+import type { SingleUseTimes } from './single-use.js';
 
 export type CredentialDeviceType = 'singleDevice' | 'multiDevice';
 
@@ -43,7 +45,7 @@ export interface PasskeyStore {
 
 export type WebAuthnCeremony = 'registration' | 'authentication';
 
-export interface WebAuthnChallengeRecord {
+export interface WebAuthnChallengeRecord extends SingleUseTimes {
   /** SHA-256 (hex) of the challenge sent to the browser; the challenge itself is never stored. */
   challengeHash: string;
   ceremony: WebAuthnCeremony;
@@ -52,8 +54,6 @@ export interface WebAuthnChallengeRecord {
    * when the name is unknown, so nobody can answer it), or null for discoverable credentials.
    */
   userId: string | null;
-  createdAt: Date;
-  expiresAt: Date;
 }
 
 export interface WebAuthnChallengeStore {

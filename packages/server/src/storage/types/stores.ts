@@ -1,11 +1,16 @@
 // The storage contract: what the auth core needs from a user store and a session store, named
 // after its use-cases. "Not found" is `null`. Implementations: SQL (SQLite, PostgreSQL, MySQL), Redis.
 import type { PasskeyStore, WebAuthnChallengeStore } from './passkeys.js';
+import type { OAuthClientStore } from './oauth-clients.js';
 import type { RateLimitRules, RateLimits } from './rate-limits.js';
 import type { OneTimeTokenStore } from './one-time-tokens.js';
 import type { OutboxStore } from './outbox.js';
+import type { AuditStore } from './audit.js';
+import type { WebhookStore } from './webhooks.js';
 import type { FederationStore } from './federation.js';
 import type { FactorStore, LoginChallengeStore } from './factors.js';
+import type { LoginMethodStore } from './login-methods.js';
+import type { UserImportStore } from './user-import.js';
 
 export interface UserRecord {
   id: string;
@@ -103,6 +108,7 @@ export type SessionRotation = Pick<SessionRecord,
  * guessed for another user finds nothing.
  */
 export interface SessionStore {
+  /** Throws SessionUserGoneError, storing nothing, when the user was deleted (deleteAllForUser ran for good). */
   create(session: SessionRecord): Promise<void>;
   findById(userId: string, id: string): Promise<SessionRecord | null>;
   /** What findById would answer, at once, when held in memory; undefined when only findById can tell. */
@@ -119,7 +125,9 @@ export interface SessionStore {
   revokeAllForUser(userId: string, now: Date, exceptId?: string): Promise<number>;
   /**
    * Deletes every session of the user, revoked or not, with its address and user agent: the
-   * account is being deleted. Returns how many were not revoked, as revokeAllForUser would.
+   * account is being deleted. Returns how many were not revoked, as revokeAllForUser would. A login
+   * racing the deletion cannot leave one behind: create refuses the user afterwards (SQL: the
+   * user's row is gone; Redis: a deletion mark that outlives any login in flight).
    */
   deleteAllForUser(userId: string): Promise<number>;
   deleteExpired(now: Date): Promise<number>;
@@ -133,10 +141,16 @@ export type SessionAndUserRead = (userId: string, sessionId: string) => Promise<
  * SQL transaction). Only store calls may run inside: no hashing, no network, no waiting for a turn.
  */
 export interface AccountWrites {
-  users: Pick<UserStore, 'create' | 'findById' | 'update' | 'delete'>;
+  users: Pick<UserStore, 'create' | 'findById' | 'update' | 'delete'> & {
+    /**
+     * Deletes the user unless they are the last active holder of `role` (the last admin): the
+     * holders are counted under a lock, so two such deletions at once cannot both pass.
+     */
+    deleteUnlessLastOfRole(id: string, role: string): Promise<'deleted' | 'not_found' | 'last'>;
+  };
   oneTimeTokens: OneTimeTokenStore;
   /** `markSent` deletes a row: a flow that must look busy without mailing anyone writes one and takes it back. */
-  outbox: Pick<OutboxStore, 'enqueue' | 'markSent'>;
+  outbox: Pick<OutboxStore, 'enqueue' | 'markSent' | 'deleteForRecipient'>;
 }
 
 export interface Stores {
@@ -144,6 +158,10 @@ export interface Stores {
   sessions: SessionStore;
   oneTimeTokens: OneTimeTokenStore;
   outbox: OutboxStore;
+  /** The audit log's records, in the SQL database whichever store holds sessions. */
+  audit: AuditStore;
+  /** Webhook endpoints, in the SQL database. */
+  webhooks: WebhookStore;
   /** Runs `work` in one transaction of the SQL database: it commits when `work` resolves and rolls back when it throws. */
   transaction<T>(work: (writes: AccountWrites) => Promise<T>): Promise<T>;
   /** Identities linked from other providers and their logins in flight (always in the SQL database). */
@@ -153,9 +171,15 @@ export interface Stores {
   /** WebAuthn credentials and the challenges of their ceremonies, in the SQL database. */
   passkeys: PasskeyStore;
   webauthnChallenges: WebAuthnChallengeStore;
+  /** Removing a passkey or an identity while the account keeps a way to log in (always SQL). */
+  loginMethods: LoginMethodStore;
   /** Second factors and pending logins live in the SQL database, whichever store holds sessions. */
   factors: FactorStore;
   loginChallenges: LoginChallengeStore;
+  /** Bulk reads and batched writes of `gatehouse user import` and POST /admin/users/import. */
+  userImport: UserImportStore;
+  /** The OpenID Connect provider's stored clients, in the SQL database. */
+  oauthClients: OAuthClientStore;
   /** Brute-force counters where this deployment keeps shared state (memory or Redis). */
   createRateLimits(rules: RateLimitRules): RateLimits;
   /** Throws when a backend cannot be reached (for /readyz). */

@@ -24,7 +24,7 @@ test('with no page to land on, a callback whose state names no sign-in throws in
   const service = createFederationService({
     users: stores.users, federation: stores.federation, clock: new ManualClock(0), audit: () => undefined, key: Buffer.alloc(32),
     limits: stores.createRateLimits(loadConfig({}).rateLimits),
-    finishFirstFactor: () => Promise.reject(new Error('not reached')), logFailure: () => undefined, passkeyCount: async () => 0,
+    finishFirstFactor: () => Promise.reject(new Error('not reached')), logFailure: () => undefined, loginMethods: stores.loginMethods,
   }, { ...settings, appUrl: undefined });
   const ctx = { ip: '127.0.0.1', ipKey: '127.0.0.1', userAgent: null };
   await assert.rejects(service.finish('local', 'state=nope&code=x', 'cookie', ctx), (error: unknown) =>

@@ -1,4 +1,4 @@
-// Property tests on the token parser (issue 6, fuzzing): whatever string arrives as a token —
+// Property tests on the token parser (fuzzing): whatever string arrives as a token —
 // random text with NULs and lone surrogates, JWT-shaped junk, or a real token mutated — the
 // verifiers either return the original claims or throw an AuthError, never anything else.
 import { test } from 'node:test';

@@ -111,10 +111,10 @@ test('the password grant without a password answers 400 invalid_request', async 
   assertOAuthError(res, 400, 'invalid_request');
 });
 
-test('grant_type=client_credentials answers 400 unsupported_grant_type', async (t) => {
+test('grant_type=client_credentials without client credentials answers 401 invalid_client (test/oidc/client-credentials.test.ts has the grant)', async (t) => {
   const ctx = await appFor(t);
   const res = await postToken(ctx.app, form({ grant_type: 'client_credentials' }));
-  assertOAuthError(res, 400, 'unsupported_grant_type');
+  assertOAuthError(res, 401, 'invalid_client');
 });
 
 test('the refresh_token grant with the access token as a bearer answers a new pair', async (t) => {

@@ -31,6 +31,7 @@ describe('PATCH /users/me, DELETE /users/me, GET /users/me/export', async () => 
   });
 
   test('export holds the profile and the sessions, and no hash or token', async () => {
+    t.clock.advance(17 * 60_000 + 23_456); // off the hour, so that exact and rounded times differ
     const user = await registerUser(t.app);
     const res = await t.app.inject({ method: 'GET', url: '/users/me/export', headers: bearer(user.tokens.access_token) });
     assert.equal(res.statusCode, 200);
@@ -40,6 +41,9 @@ describe('PATCH /users/me, DELETE /users/me, GET /users/me/export', async () => 
     assert.equal(body.user.email, user.email);
     assert.equal(body.sessions.length, 1);
     assert.deepEqual(Object.keys(body.sessions[0]).sort(), ['created_at', 'expires_at', 'id', 'ip', 'last_used_at', 'user_agent']);
+    const listed = (await t.app.inject({ method: 'GET', url: '/users/me/sessions', headers: bearer(user.tokens.access_token) })).json();
+    const times = (s: Record<string, unknown>) => [s.created_at, s.last_used_at, s.expires_at];
+    assert.deepEqual(times(body.sessions[0]), times(listed.sessions?.[0] ?? listed[0]), 'the export rounds session times as the list does');
     assert.deepEqual([body.second_factors, body.passkeys, body.identities], [{ totp: null, recovery_codes_remaining: 0 }, [], []]);
     assert.doesNotMatch(res.body, /argon2|password|hash|refresh_token/i);
   });

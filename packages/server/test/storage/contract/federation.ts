@@ -5,9 +5,12 @@ import assert from 'node:assert/strict';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { DuplicateIdentityError } from '../../../src/storage/errors.js';
 import type { FederationStore, FederationTicket, IdentityRecord } from '../../../src/storage/types/federation.js';
+import type { LoginMethodStore, RemainingWaysIn } from '../../../src/storage/types/login-methods.js';
 
 export interface FederationHarness {
   federation: FederationStore;
+  /** Unlinking goes through the store that counts every way to log in under one lock. */
+  loginMethods: LoginMethodStore;
   /** A user id identities may belong to (SQL stores insert the user row first). */
   newUserId(): Promise<string>;
   deleteUser(id: string): Promise<void>;
@@ -68,18 +71,21 @@ export function describeFederationStore(name: string, skip: string | false, open
       assert.equal(await h.federation.findIdentity(identity.provider, identity.subject), null);
     });
 
-    test('deleteIdentity: only the owner\'s, and with keepOne never the last; two concurrent unlinks of the last two leave one', async () => {
+    test('loginMethods.remove of an identity: only the owner\'s, never past what keepsWayIn accepts; two concurrent unlinks of the last two leave one', async () => {
       const [userId, other] = [await h.newUserId(), await h.newUserId()];
       const [one, two] = [newIdentity(userId), newIdentity(userId)];
       await h.federation.createIdentity(one);
       await h.federation.createIdentity(two);
-      assert.equal(await h.federation.deleteIdentity(other, one.id, false), 'not_found');
-      const outcomes = await Promise.all([h.federation.deleteIdentity(userId, one.id, true), h.federation.deleteIdentity(userId, two.id, true)]);
+      const keepOne = (left: RemainingWaysIn) => left.identities > 0;
+      const anything = () => true;
+      const remove = (user: string, id: string, keeps: (left: RemainingWaysIn) => boolean) => h.loginMethods.remove(user, 'identity', id, keeps);
+      assert.equal(await remove(other, one.id, anything), 'not_found');
+      const outcomes = await Promise.all([remove(userId, one.id, keepOne), remove(userId, two.id, keepOne)]);
       assert.deepEqual(outcomes.sort(), ['deleted', 'last']);
       const [left] = await h.federation.listIdentities(userId);
-      assert.equal(await h.federation.deleteIdentity(userId, left!.id, true), 'last');
-      assert.equal(await h.federation.deleteIdentity(userId, left!.id, false), 'deleted');
-      assert.equal(await h.federation.deleteIdentity(userId, left!.id, false), 'not_found');
+      assert.equal(await remove(userId, left!.id, keepOne), 'last');
+      assert.equal(await remove(userId, left!.id, anything), 'deleted');
+      assert.equal(await remove(userId, left!.id, anything), 'not_found');
     });
 
     test('a ticket is taken once, only as its kind and before it expires; of concurrent takers one wins', async () => {

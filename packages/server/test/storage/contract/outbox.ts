@@ -16,7 +16,7 @@ const T0 = Date.UTC(2026, 5, 1, 12);
 const at = (seconds: number) => new Date(T0 + seconds * 1000);
 
 export function newMessage(overrides: Partial<OutboxMessage> = {}): OutboxMessage {
-  return { id: uuidv7(), kind: 'verify_email', recipient: 'ann@example.com', payload: 'sealed:abc', createdAt: at(0), ...overrides };
+  return { id: uuidv7(), channel: 'mail', kind: 'verify_email', recipient: 'ann@example.com', payload: 'sealed:abc', createdAt: at(0), ...overrides };
 }
 
 /** Claims until nothing is due, and answers what was claimed. */
@@ -69,6 +69,32 @@ export function describeOutboxStore(name: string, skip: string | false, open: ()
       await h.outbox.markFailed(message.id, 'x'.repeat(600), null);
       assert.deepEqual(await h.outbox.claimDue(at(10_000), 10, 60_000), []);
       assert.deepEqual(await h.outbox.counts(), { pending: 0, failed: 1 });
+    });
+
+    test('a claim takes only the rows of its channel; a row written without one is mail', async () => {
+      const mail = newMessage();
+      const { channel: _none, ...unnamed } = newMessage();
+      const hook = newMessage({ channel: 'webhook', kind: 'user.created', recipient: 'endpoint-1' });
+      for (const message of [mail, unnamed, hook]) await h.outbox.enqueue(message);
+      const webhooks = await h.outbox.claimDue(at(1), 10, 60_000, 'webhook');
+      assert.deepEqual(webhooks.map((row) => [row.id, row.channel]), [[hook.id, 'webhook']]);
+      const mails = await h.outbox.claimDue(at(1), 10, 60_000);
+      assert.deepEqual(mails.map((row) => [row.id, row.channel]).sort(), [[mail.id, 'mail'], [unnamed.id, 'mail']].sort());
+      for (const id of [mail.id, unnamed.id, hook.id]) await h.outbox.markSent(id);
+    });
+
+    test('a renewed lease keeps the row from other claims; a renewal with a stale lease end, or after a failure, changes nothing', async () => {
+      const message = newMessage();
+      await h.outbox.enqueue(message);
+      const [row] = await h.outbox.claimDue(at(1), 10, 20_000);
+      assert.deepEqual(row!.nextAttemptAt, at(21));
+      assert.equal(await h.outbox.renewLease(message.id, at(21), at(35)), true);
+      assert.deepEqual(await h.second.claimDue(at(30), 10, 20_000), [], 'still leased after the first lease would have ended');
+      assert.equal(await h.outbox.renewLease(message.id, at(21), at(50)), false, 'a stale lease end');
+      await h.outbox.markFailed(message.id, '451 try later', at(100));
+      assert.equal(await h.outbox.renewLease(message.id, at(35), at(60)), false, 'the failure set the retry time');
+      assert.deepEqual((await h.second.claimDue(at(100), 10, 20_000)).map((r) => r.id), [message.id]);
+      await h.outbox.markSent(message.id);
     });
 
     test('two claimers at once (two instances where the backend serves several) take each row once', async () => {

@@ -1,5 +1,5 @@
-// The federation route group (design §13): the browser's login routes, the code exchange, and the
-// account page's identities.
+// The federation route group (docs/architecture.md, "Federation"): the browser's login routes, the
+// code exchange, and the account page's identities.
 import type { FastifyInstance } from 'fastify';
 import type { FederationService } from '../../../core/federation/federation-service.js';
 import { exchangeRoute } from './exchange.js';

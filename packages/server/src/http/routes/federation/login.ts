@@ -1,6 +1,7 @@
-// The browser's side of a federated login (design §13): the public list of providers, the start
-// (302 to the provider) and the callback (302 back to the app with a one-time code or an error).
-// The redirects carry Referrer-Policy: no-referrer, so neither the state nor the code leaks onward.
+// The browser's side of a federated login (docs/architecture.md, "Federation"): the public list of
+// providers, the start (302 to the provider) and the callback (302 back to the app with a one-time
+// code or an error). The redirects carry Referrer-Policy: no-referrer, so neither the state nor the
+// code leaks onward.
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { FederationService } from '../../../core/federation/federation-service.js';
 import { requestContext } from '../../http.js';

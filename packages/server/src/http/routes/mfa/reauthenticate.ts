@@ -33,7 +33,7 @@ export function reauthenticateRoute(app: FastifyInstance): void {
         },
       },
       response: responses({ 200: ref('TokenPair') }, [400, 401, 403, 413, 415, 429, 503],
-        { 200: 'The token pair of the caller\'s new session', 403: 'Wrong password (invalid_current_password) or code (invalid_mfa_code)' }),
+        { 200: 'The token pair of the caller\'s new session', 403: 'Wrong password (invalid_current_password) or code (invalid_mfa_code; a used TOTP code: totp_code_used)' }),
     },
   }, async (request) => app.auth.reauthenticate(currentAuth(request), request.body, requestContext(request)));
 }

@@ -27,7 +27,7 @@ export function mfaVerifyRoute(app: FastifyInstance): void {
       },
       response: responses({ 200: ref('TokenPair') }, [400, 401, 403, 413, 415, 429, 503], {
         401: 'The mfa_token is unknown, used, expired or out of attempts: log in again',
-        403: 'Wrong code (invalid_mfa_code), or the account was disabled',
+        403: 'Wrong code (invalid_mfa_code), a TOTP code used already (totp_code_used), or the account was disabled',
       }),
     },
   }, async (request) => {

@@ -19,6 +19,7 @@ const answerSchema = {
   properties: {
     active: { type: 'boolean' },
     sub: { type: 'string' }, sid: { type: 'string' }, username: { type: 'string' },
+    client_id: { type: 'string', description: 'A machine client\'s token (client_credentials)' }, scope: { type: 'string' },
     exp: { type: 'integer' }, iat: { type: 'integer' }, iss: { type: 'string' }, aud: { type: 'string' },
     token_type: { type: 'string', enum: ['bearer', 'refresh_token'] },
   },

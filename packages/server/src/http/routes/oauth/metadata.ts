@@ -37,8 +37,9 @@ export function authorizationServerMetadata(
     ...(options.introspection
       ? { introspection_endpoint: `${base}/oauth/introspect`, introspection_endpoint_auth_methods_supported: ['client_secret_basic'] }
       : {}),
-    grant_types_supported: ['password', 'refresh_token'],
-    token_endpoint_auth_methods_supported: ['none'],
+    grant_types_supported: ['password', 'refresh_token', 'client_credentials'],
+    // none: the password and refresh grants; the others: registered clients (docs/oidc.md)
+    token_endpoint_auth_methods_supported: ['none', 'client_secret_basic', 'client_secret_post'],
     response_types_supported: [],
   };
 }

@@ -1,5 +1,6 @@
-// The OAuth 2.0 route group (design §14): revocation always; introspection when
-// INTROSPECTION_CLIENTS names a client; the RFC 8414 metadata when PUBLIC_URL is known.
+// The OAuth 2.0 route group (docs/architecture.md, "OAuth 2.0 for other services"): revocation
+// always; introspection when INTROSPECTION_CLIENTS names a client; the RFC 8414 metadata when
+// PUBLIC_URL is known.
 import type { FastifyInstance } from 'fastify';
 import type { OAuthSettings } from '../../../config/slices.js';
 import type { OAuthService } from '../../../core/oauth/oauth-service.js';

@@ -36,7 +36,7 @@ export function myPasskeysRoutes(app: FastifyInstance, passkeys: PasskeyService)
   }, async (request) => toPublicPasskey(await passkeys.rename(currentAuth(request).user.id, request.params.id, request.body.name)));
 
   app.delete<{ Params: { id: string } }>('/users/me/passkeys/:id', {
-    onRequest: [app.requireUser, app.requireRecentAuth], // removing a way to sign in needs a recent sign-in (design §12)
+    onRequest: [app.requireUser, app.requireRecentAuth], // removing a way to sign in needs a recent sign-in
     schema: {
       tags: ['passkeys'],
       summary: 'Delete one of the current user\'s passkeys (needs a recent sign-in: POST /auth/reauthenticate)',

@@ -1,5 +1,6 @@
-// The passkey routes (design §12), registered with one line in app.ts when passkeys are on:
-// registering and managing a signed-in user's passkeys, signing in with one, and re-authenticating.
+// The passkey routes (docs/architecture.md, "Factors"), registered with one line in app.ts when
+// passkeys are on: registering and managing a signed-in user's passkeys, signing in with one, and
+// re-authenticating.
 import type { FastifyInstance } from 'fastify';
 import type { PasskeyService } from '../../../core/passkeys/passkey-service.js';
 import { passkeyLoginRoutes } from './login.js';

@@ -4,9 +4,10 @@ import type { FastifyInstance } from 'fastify';
 import { AuthError } from '../../../core/errors.js';
 import { noStore } from '../../http.js';
 import { oauthErrorHandler, oauthErrorSchema, requireForm } from '../../oauth-errors.js';
-import { freeText, ref } from '../../schemas.js';
+import { freeText } from '../../schemas.js';
 import { passwordGrant } from './grants/password.js';
 import { refreshTokenGrant } from './grants/refresh-token.js';
+import { clientCredentialsGrant, type ClientCredentialsUseCase } from './grants/client-credentials.js';
 
 export interface TokenForm {
   grant_type?: string;
@@ -16,11 +17,34 @@ export interface TokenForm {
   access_token?: string;
   scope?: string;
   client_id?: string;
+  client_secret?: string;
 }
 
-const GRANTS = { password: passwordGrant, refresh_token: refreshTokenGrant } as const;
+/** The grants, one file each under grants/; client_credentials is there when the client registry is. */
+function grantsOf(clientCredentials: ClientCredentialsUseCase | undefined) {
+  return {
+    password: passwordGrant, refresh_token: refreshTokenGrant,
+    ...(clientCredentials ? { client_credentials: clientCredentialsGrant(clientCredentials) } : {}),
+  } as const;
+}
 
-export function tokenRoute(app: FastifyInstance): void {
+/** A token endpoint answer: a user's pair, or a machine client's access token alone (RFC 6749 §4.4.3). */
+const tokenAnswerSchema = {
+  type: 'object',
+  description: 'RFC 6749 §5.1: an access token; with a refresh token except for client_credentials',
+  properties: {
+    access_token: { type: 'string' },
+    token_type: { type: 'string', enum: ['bearer'] },
+    expires_in: { type: 'integer', description: 'Seconds the access token stays valid' },
+    refresh_token: { type: 'string' },
+    refresh_expires_in: { type: 'integer', description: 'Seconds the refresh token stays valid' },
+    scope: { type: 'string', description: 'client_credentials: the scope granted' },
+  },
+  required: ['access_token', 'token_type', 'expires_in'],
+} as const;
+
+export function tokenRoute(app: FastifyInstance, clientCredentials?: ClientCredentialsUseCase): void {
+  const GRANTS = grantsOf(clientCredentials);
   const field = { type: 'string', maxLength: 4096 };
   // No length limit of their own (BODY_LIMIT_BYTES bounds them): an over-long token is an invalid
   // grant, which the verifier says, not a malformed request (RFC 6749 §5.2).
@@ -31,18 +55,18 @@ export function tokenRoute(app: FastifyInstance): void {
     errorHandler: oauthErrorHandler,
     schema: {
       tags: ['oauth2'],
-      summary: 'OAuth2 token endpoint: password and refresh_token grants (RFC 6749)',
+      summary: 'OAuth2 token endpoint: password, refresh_token and client_credentials grants (RFC 6749)',
       consumes: ['application/x-www-form-urlencoded'],
       body: {
         type: 'object',
         properties: {
-          grant_type: freeText(64, { description: 'password or refresh_token' }),
+          grant_type: freeText(64, { description: 'password, refresh_token or client_credentials' }),
           username: freeText(254), password: field, refresh_token: token, access_token: token,
-          scope: freeText(1024), client_id: freeText(255),
+          scope: freeText(1024), client_id: freeText(255), client_secret: field,
         },
       },
       response: {
-        200: ref('TokenPair'),
+        200: tokenAnswerSchema,
         '4xx': { ...oauthErrorSchema, description: 'OAuth2 error (RFC 6749 §5.2): invalid_request, invalid_grant, unsupported_grant_type or slow_down; 403 mfa_required with mfa_token when a second factor is due' },
         '5xx': { ...oauthErrorSchema, description: 'server_error or temporarily_unavailable' },
       },

@@ -1,4 +1,4 @@
-// Migration 0004 (issue 15), mail (docs/email.md): verified addresses (users.email_verified),
+// Migration 0004, mail (docs/email.md): verified addresses (users.email_verified),
 // one-time tokens for mailed links (only their SHA-256 kept), and the durable outbox.
 import type { Kysely, Migration } from 'kysely';
 

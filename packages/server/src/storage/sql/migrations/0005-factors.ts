@@ -1,4 +1,4 @@
-// Migration 0005 (issue 16): how each session was authenticated (amr, auth_time), the TOTP factor
+// Migration 0005, second factors (docs/mfa.md): how each session was authenticated (amr, auth_time), the TOTP factor
 // (its secret encrypted, core/mfa/secret-box.ts), recovery codes (keyed hashes) and login challenges,
 // the pending second step of a login (core/login/), of which only the token's SHA-256 is kept.
 import type { Kysely, Migration } from 'kysely';

@@ -1,4 +1,4 @@
-// Migration 0006 (issue 17), sign-in through other identity providers (docs/federation.md): the linked
+// Migration 0006, sign-in through other identity providers (docs/federation.md): the linked
 // identities, and the single-use tickets of a login in flight, stored hashed.
 import type { Kysely, Migration } from 'kysely';
 import { MysqlAdapter, sql } from '../kysely.js';

@@ -1,4 +1,4 @@
-// Migration 0007 (issue 16): passkeys and the challenges of their ceremonies (storage/types/passkeys.ts).
+// Migration 0007, passkeys (docs/passkeys.md): passkeys and the challenges of their ceremonies (storage/types/passkeys.ts).
 // A credential id may be 1,023 bytes (WebAuthn §5.1): too long for a unique index on MySQL, so
 // its SHA-256 is the key. Challenges are kept only as SHA-256 too, for five minutes.
 import type { Kysely, Migration } from 'kysely';

@@ -112,13 +112,15 @@ test('a factor the account lacks answers 400 factor_not_enrolled and costs no at
   assert.equal((await verifyMfa(h.app, token, codeAt(user.secret, h.clock.now()))).statusCode, 200);
 });
 
-test('a TOTP code is accepted once: the same code on a second login is refused', async (t) => {
+test('a TOTP code is accepted once: the same code on a second login is refused as totp_code_used, not as incorrect', async (t) => {
   const h = await createTestApp();
   t.after(() => h.close());
   const user = await userWithTotp(h);
   const code = codeAt(user.secret, h.clock.now());
   assert.equal((await verifyMfa(h.app, await challenge(h, user), code)).statusCode, 200);
-  assertError(await verifyMfa(h.app, await challenge(h, user), code), 403, 'invalid_mfa_code');
+  const again = await verifyMfa(h.app, await challenge(h, user), code);
+  assertError(again, 403, 'totp_code_used');
+  assert.match(again.json().message, /already used; wait for the next code/);
   h.clock.advance(STEP_MS);
   assert.equal((await verifyMfa(h.app, await challenge(h, user), codeAt(user.secret, h.clock.now()))).statusCode, 200);
 });

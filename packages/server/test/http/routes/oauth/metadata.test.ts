@@ -28,8 +28,8 @@ test('names the token, revocation and introspection endpoints from PUBLIC_URL, w
     revocation_endpoint_auth_methods_supported: ['none'],
     introspection_endpoint: 'https://auth.example.com/oauth/introspect',
     introspection_endpoint_auth_methods_supported: ['client_secret_basic'],
-    grant_types_supported: ['password', 'refresh_token'],
-    token_endpoint_auth_methods_supported: ['none'],
+    grant_types_supported: ['password', 'refresh_token', 'client_credentials'],
+    token_endpoint_auth_methods_supported: ['none', 'client_secret_basic', 'client_secret_post'],
     response_types_supported: [],
   });
 });

@@ -59,9 +59,24 @@ test('with a username, options name that user\'s passkeys; an unknown name or on
     const decoy = await loginOptions(app, name);
     assert.deepEqual(Object.keys(decoy).sort(), Object.keys(known).sort());
     assert.equal(decoy.allowCredentials.length, 1);
-    assert.match(decoy.allowCredentials[0].id, /^[A-Za-z0-9_-]{43}$/);
+    assert.match(decoy.allowCredentials[0].id, /^[A-Za-z0-9_-]{22,86}$/);
     assert.deepEqual((await loginOptions(app, name)).allowCredentials, decoy.allowCredentials, 'the same decoy each time');
     assert.notEqual(decoy.challenge, known.challenge);
+  }
+});
+
+test('decoys vary as real credentials do: transports and id lengths differ from name to name, each as some authenticator reports them', async (t) => {
+  const { app } = await setup(t);
+  const decoys = await Promise.all(Array.from({ length: 30 }, (_, i) => loginOptions(app, `ghost_${i}`)));
+  const credentials = decoys.map((d) => d.allowCredentials[0] as { id: string; transports: string[] });
+  const transportSets = new Set(credentials.map((c) => c.transports.join(',')));
+  const idLengths = new Set(credentials.map((c) => Buffer.from(c.id, 'base64url').length));
+  assert.ok(transportSets.size >= 3, `transports vary: ${[...transportSets].join(' | ')}`);
+  assert.ok(idLengths.size >= 2, `id lengths vary: ${[...idLengths].join(', ')}`);
+  const known = new Set(['usb', 'nfc', 'ble', 'internal', 'hybrid', 'smart-card', 'cable']);
+  for (const c of credentials) {
+    assert.ok(c.transports.length > 0 && c.transports.every((x) => known.has(x)), c.transports.join(','));
+    assert.deepEqual([...c.transports].sort(), c.transports, 'sorted, as browsers report them');
   }
 });
 

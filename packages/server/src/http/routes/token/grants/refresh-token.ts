@@ -2,8 +2,8 @@
 // clients send it; TOKEN_REFRESH_REQUIRES_ACCESS_TOKEN=true asks for the pairing of
 // docs/architecture.md, "Refresh", as POST /auth/refresh always does. An access token that comes
 // along (`Authorization: Bearer` or an `access_token` field) must match the refresh token either way.
-// `Authorization: Basic` is a client authenticating (RFC 6749 §2.3.1), not an access token: Gatehouse
-// has no registered clients, so it is ignored, as on the password grant.
+// `Authorization: Basic` is a client authenticating (RFC 6749 §2.3.1), not an access token: it is
+// ignored here, as on the password grant (a client-bound refresh token comes with the OpenID Connect provider).
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AuthError } from '../../../../core/errors.js';
 import type { TokenPair } from '../../../../core/tokens/token-pair.js';

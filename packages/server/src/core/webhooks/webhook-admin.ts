@@ -1,0 +1,77 @@
+// Registering webhook endpoints (docs/events.md, "Webhooks"): the URL must be https (plain http
+// only to a loopback address outside production), the events known ones or '*'; the secret is
+// answered once and kept sealed. Whether an address is private is checked at delivery time.
+import { v7 as uuidv7 } from 'uuid';
+import type { Clock } from '../clock.js';
+import { AuthError } from '../errors.js';
+import type { WebhookEndpoint, WebhookStore } from '../../storage/types/webhooks.js';
+import { newWebhookSecret } from './sign.js';
+import { WEBHOOK_EVENT_TYPES } from './webhook-events.js';
+
+export interface WebhookAdminDeps {
+  store: WebhookStore;
+  clock: Clock;
+  seal(endpointId: string, secret: string): string;
+  production: boolean;
+  /** Called after every change, so the subscriber re-reads the endpoints. */
+  changed(): void;
+}
+
+export interface NewEndpoint {
+  url: string;
+  events: string[];
+  description?: string;
+}
+
+export function createWebhookAdmin(deps: WebhookAdminDeps) {
+  return {
+    async create(input: NewEndpoint): Promise<{ endpoint: WebhookEndpoint; secret: string }> {
+      checkUrl(input.url, deps.production);
+      checkEvents(input.events);
+      const id = uuidv7({ msecs: deps.clock.now() });
+      const secret = newWebhookSecret();
+      const endpoint: WebhookEndpoint = {
+        id, url: input.url, description: input.description ?? '', events: [...new Set(input.events)], sealedSecret: deps.seal(id, secret),
+        disabled: false, failures: 0, createdAt: new Date(deps.clock.now()),
+      };
+      await deps.store.create(endpoint);
+      deps.changed();
+      return { endpoint, secret };
+    },
+    list: () => deps.store.list(),
+    async get(id: string): Promise<WebhookEndpoint> {
+      const endpoint = await deps.store.findById(id);
+      if (!endpoint) throw new AuthError('webhook_not_found', 'No webhook endpoint with this id.');
+      return endpoint;
+    },
+    async remove(id: string): Promise<void> {
+      if (!(await deps.store.delete(id))) throw new AuthError('webhook_not_found', 'No webhook endpoint with this id.');
+      deps.changed();
+    },
+  };
+}
+
+export type WebhookAdmin = ReturnType<typeof createWebhookAdmin>;
+
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+function checkUrl(text: string, production: boolean): void {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new AuthError('invalid_webhook_url', 'url must be an absolute https URL.');
+  }
+  const loopbackHttp = url.protocol === 'http:' && !production && LOOPBACK_HOSTS.has(url.hostname);
+  if ((url.protocol !== 'https:' && !loopbackHttp) || url.username || url.password) {
+    throw new AuthError('invalid_webhook_url', 'url must be https without credentials (plain http only to a loopback address outside production).');
+  }
+}
+
+function checkEvents(events: string[]): void {
+  const known = new Set<string>([...WEBHOOK_EVENT_TYPES, '*']);
+  const unknown = events.filter((event) => !known.has(event));
+  if (unknown.length > 0 || events.length === 0) {
+    throw new AuthError('unknown_webhook_event', `Unknown event type(s): ${unknown.join(', ') || '(none given)'}; see docs/events.md.`);
+  }
+}

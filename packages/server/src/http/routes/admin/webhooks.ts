@@ -1,0 +1,71 @@
+// The webhook endpoints (role admin; docs/events.md, "Webhooks"): POST /admin/webhooks answers
+// the signing secret once; GET lists and reads them (never the secret); DELETE removes one.
+import type { FastifyInstance } from 'fastify';
+import type { WebhookAdmin } from '../../../core/webhooks/webhook-admin.js';
+import { WEBHOOK_EVENT_TYPES } from '../../../core/webhooks/webhook-events.js';
+import type { WebhookEndpoint } from '../../../storage/types/webhooks.js';
+import { adminGuard, userIdParams } from '../../admin-request.js';
+import { bearerSecurity, freeText, responses } from '../../schemas.js';
+
+const endpointSchema = {
+  type: 'object',
+  properties: {
+    id: { type: 'string' },
+    url: { type: 'string' },
+    description: { type: 'string' },
+    events: { type: 'array', items: { type: 'string' } },
+    disabled: { type: 'boolean', description: 'true once deliveries failed for 3 days' },
+    failures: { type: 'integer', description: 'Failed deliveries in a row' },
+    created_at: { type: 'string', format: 'date-time' },
+  },
+  required: ['id', 'url', 'description', 'events', 'disabled', 'failures', 'created_at'],
+} as const;
+
+const createBody = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['url', 'events'],
+  properties: {
+    url: freeText(2048, { description: 'https URL (plain http only to a loopback address outside production)' }),
+    events: { type: 'array', minItems: 1, maxItems: 32, items: { type: 'string', maxLength: 64 }, description: `'*' or some of: ${WEBHOOK_EVENT_TYPES.join(', ')}` },
+    description: freeText(255),
+  },
+} as const;
+
+const toView = (e: WebhookEndpoint) => ({
+  id: e.id, url: e.url, description: e.description, events: e.events, disabled: e.disabled, failures: e.failures, created_at: e.createdAt.toISOString(),
+});
+
+export function adminWebhookRoutes(app: FastifyInstance, admin: WebhookAdmin): void {
+  const common = { tags: ['admin'], security: bearerSecurity };
+  app.post<{ Body: { url: string; events: string[]; description?: string } }>('/admin/webhooks', {
+    onRequest: adminGuard(app),
+    schema: {
+      ...common, summary: 'Register a webhook endpoint; the answer holds its signing secret, shown once', body: createBody,
+      response: responses({ 201: { type: 'object', properties: { ...endpointSchema.properties, secret: { type: 'string', description: 'whsec_…: shown once' } }, required: [...endpointSchema.required, 'secret'] } },
+        [400, 401, 403, 413, 415, 503]),
+    },
+  }, async (request, reply) => {
+    const { endpoint, secret } = await admin.create(request.body);
+    return reply.code(201).send({ ...toView(endpoint), secret });
+  });
+
+  app.get('/admin/webhooks', {
+    onRequest: adminGuard(app),
+    schema: { ...common, summary: 'The webhook endpoints (never their secrets)',
+      response: responses({ 200: { type: 'object', properties: { webhooks: { type: 'array', items: endpointSchema } }, required: ['webhooks'] } }, [401, 403, 503]) },
+  }, async () => ({ webhooks: (await admin.list()).map(toView) }));
+
+  app.get<{ Params: { id: string } }>('/admin/webhooks/:id', {
+    onRequest: adminGuard(app),
+    schema: { ...common, params: userIdParams, summary: 'One webhook endpoint', response: responses({ 200: endpointSchema }, [401, 403, 404, 503]) },
+  }, async (request) => toView(await admin.get(request.params.id)));
+
+  app.delete<{ Params: { id: string } }>('/admin/webhooks/:id', {
+    onRequest: adminGuard(app),
+    schema: { ...common, params: userIdParams, summary: 'Remove a webhook endpoint; its pending messages are dropped', response: responses({ 204: { type: 'null', description: 'Removed' } }, [401, 403, 404, 503]) },
+  }, async (request, reply) => {
+    await admin.remove(request.params.id);
+    return reply.code(204).send();
+  });
+}

@@ -1,0 +1,75 @@
+// Webhooks as compose.ts wires them (docs/events.md, "Webhooks"): the audit subscriber that turns
+// events into one outbox row per subscribed endpoint, the admin use cases, and the worker of the
+// webhook channel (its own lanes: a slow endpoint never holds mail, logins or other endpoints).
+import type { pino } from 'pino';
+import { v7 as uuidv7 } from 'uuid';
+import type { AuditSubscriber } from '../core/audit-log.js';
+import type { Clock } from '../core/clock.js';
+import { seal, unseal } from '../core/email/seal.js';
+import { createWebhookAdmin, type WebhookAdmin } from '../core/webhooks/webhook-admin.js';
+import { webhookEventsOf } from '../core/webhooks/webhook-events.js';
+import type { OutboxStore } from '../storage/types/outbox.js';
+import type { WebhookEndpoint, WebhookStore } from '../storage/types/webhooks.js';
+import { createOutboxWorker, type OutboxWorker } from './outbox-worker.js';
+import { createWebhookDeliverer } from './webhook-delivery.js';
+
+export interface WebhookDeps {
+  endpoints: WebhookStore;
+  outbox: OutboxStore;
+  /** deriveKey(secret, 'webhook-secrets'). */
+  key: Buffer;
+  clock: Clock;
+  logger: pino.Logger;
+  allowPrivate: boolean;
+  production: boolean;
+}
+
+export interface Webhooks {
+  subscriber: AuditSubscriber;
+  admin: WebhookAdmin;
+  worker: OutboxWorker;
+}
+
+/** How long the subscriber trusts its copy of the endpoint list (admin changes clear it at once). */
+const ENDPOINTS_TTL_MS = 5000;
+export const WEBHOOK_CONCURRENCY = 32;
+
+export function createWebhooks(deps: WebhookDeps): Webhooks {
+  const context = (id: string) => `webhook-endpoint:${id}`;
+  const worker = createOutboxWorker({
+    outbox: deps.outbox, clock: deps.clock, log: deps.logger,
+    deliverers: [createWebhookDeliverer({
+      outbox: deps.outbox, endpoints: deps.endpoints, clock: deps.clock, log: deps.logger, allowPrivate: deps.allowPrivate,
+      concurrency: WEBHOOK_CONCURRENCY, unseal: (e: WebhookEndpoint) => unseal(deps.key, context(e.id), e.sealedSecret),
+    })],
+  });
+  let cached: { at: number; endpoints: Promise<WebhookEndpoint[]> } | undefined;
+  const endpoints = () => {
+    if (!cached || Date.now() - cached.at > ENDPOINTS_TTL_MS) cached = { at: Date.now(), endpoints: deps.endpoints.list() };
+    return cached.endpoints;
+  };
+  const admin = createWebhookAdmin({
+    store: deps.endpoints, clock: deps.clock, production: deps.production,
+    seal: (id, secret) => seal(deps.key, context(id), secret), changed: () => { cached = undefined; },
+  });
+  const subscriber: AuditSubscriber = (event) => {
+    const messages = webhookEventsOf(event);
+    if (messages.length === 0) return;
+    const timestamp = new Date(deps.clock.now()).toISOString();
+    void endpoints().then(async (all) => {
+      for (const message of messages) {
+        const payload = JSON.stringify({ type: message.type, timestamp, data: message.data });
+        for (const endpoint of all.filter((e) => !e.disabled && (e.events.includes('*') || e.events.includes(message.type)))) {
+          await deps.outbox.enqueue({
+            id: uuidv7({ msecs: deps.clock.now() }), channel: 'webhook', kind: message.type, recipient: endpoint.id, payload, createdAt: new Date(deps.clock.now()),
+          });
+        }
+      }
+      worker.wake();
+    }).catch((error: unknown) => {
+      cached = undefined;
+      deps.logger.warn({ err: error, auditType: event.type }, 'webhooks: could not queue the messages of an event');
+    });
+  };
+  return { subscriber, admin, worker };
+}
