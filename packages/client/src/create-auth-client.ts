@@ -122,6 +122,12 @@ export interface AuthClient {
   fetch: AuthFetch;
   /** The current access token, its expiry and claims, from storage (no request); null when logged out. */
   session(): Promise<SessionInfo | null>;
+  /**
+   * Refreshes now, whatever the expiry (after a role change, say): the new pair is stored and
+   * `tokens` emitted; a refresh already under way is joined. Null when there is no session, or
+   * the server refused (then it is forgotten, event `logout`).
+   */
+  refresh(): Promise<SessionInfo | null>;
   on<K extends keyof AuthEvents>(type: K, listener: Listener<K>): () => void;
   /** Stops listening to other tabs. */
   close(): void;
@@ -142,9 +148,10 @@ export interface FederationMethods {
 
 export function createAuthClient(options: AuthClientOptions): AuthClient {
   const ctx = createContext(options);
+  const refresh = createRefresher(ctx); // one, so client.refresh() and client.fetch share a refresh in flight
   const authFetch = createAuthFetch({
     baseUrl: ctx.baseUrl, fetch: ctx.fetch, storage: ctx.storage, now: ctx.now,
-    refresh: createRefresher(ctx),
+    refresh,
     refreshLeewaySeconds: options.refreshLeewaySeconds ?? 30,
     bearerOrigins: new Set([new URL(ctx.baseUrl).origin, ...(options.bearerOrigins ?? []).map((o) => new URL(o).origin)]),
   });
@@ -187,6 +194,11 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
     session: async () => {
       const tokens = await ctx.storage.load();
       return tokens ? sessionInfo(tokens) : null;
+    },
+    refresh: async () => {
+      const tokens = await ctx.storage.load();
+      const next = tokens && (await refresh(tokens));
+      return next ? sessionInfo(next) : null;
     },
     on: ctx.events.on,
     close: () => ctx.sync?.close(),

@@ -63,7 +63,7 @@ export interface GatehouseParts {
 export interface Gatehouse {
   app: FastifyInstance;
   stores: Stores;
-  /** Start-up warnings (a development secret, a generated key set, /metrics off in production), for the banner. */
+  /** Start-up warnings (a development secret, a generated key set, /metrics off in production, the config's notes), for the banner. */
   warnings: string[];
   /** What the mail flows use, and the sender (docs/email.md). */
   mail: Mail;
@@ -172,7 +172,7 @@ async function assemble(config: Readonly<Config>, parts: GatehouseParts, opened:
     if (!parts.stores) await stores.close();
   });
   const warnings = [warning, keys.warning, config.metricsNote, oauth.publicUrl ? undefined : METADATA_OFF,
-    config.passkeys ? undefined : PASSKEYS_OFF];
+    config.passkeys ? undefined : PASSKEYS_OFF, ...(config.notes ?? [])];
   return {
     app, stores, warnings: warnings.filter((text): text is string => text !== undefined), mail, sweeper, auditWriter: auditParts.writer, webhooks,
   };

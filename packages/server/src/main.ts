@@ -4,12 +4,15 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { createGatehouse } from './compose.js';
-import { ConfigError, loadConfig, loadDotEnv, type Config } from './config/config.js';
+import { ConfigError, ConfigErrors, loadConfig, loadDotEnv, type Config } from './config/config.js';
+import { nativeModuleMismatchIn } from './storage/native-module.js';
 import { lowerPoolPriority } from './pool-priority.js';
 import { StoreConnectError, describeStoreUrl } from './storage/errors.js';
 
 export async function startServer(config: Readonly<Config>): Promise<void> {
-  const { app, warnings } = await createGatehouse(config);
+  const { app, warnings } = await createGatehouse(config).catch((error: unknown) => {
+    throw dataDirError(error, config.dataDir) ?? error;
+  });
   // the banner says each of these too; the development secret it says in its own line
   for (const warning of warnings.filter((text) => !isDevelopmentSecretNote(text))) app.log.warn(warning);
   const hashing = await lowerPoolPriority(config.hashPriority, config.threadPoolSize);
@@ -49,9 +52,12 @@ async function listen(app: FastifyInstance, config: Pick<Config, 'host' | 'port'
 
 /** What a person starting the server wants to know, in one block. */
 export function startBanner(config: Readonly<Config>, address: string, warnings: readonly string[]): string {
-  const lines = [`Gatehouse is running at ${address}`];
-  if (config.docs) lines.push(`  API docs     ${address}/docs`);
-  if (config.demo) lines.push(`  Demo page    ${address}/demo`);
+  // PUBLIC_URL is where people open it (mailed links and passkeys use it); PORT=0 picks the port at listen
+  const url = config.publicUrl && config.port !== 0 ? config.publicUrl : address;
+  const lines = [`Gatehouse is running at ${url}`];
+  if (url !== address) lines.push(`  Listening    ${address}`);
+  if (config.docs) lines.push(`  API docs     ${url}/docs`);
+  if (config.demo) lines.push(`  Demo page    ${url}/demo`);
   lines.push(`  Database     ${databaseLocation(config.databaseUrl)}`);
   if (config.redisUrl || config.redisClusterNodes) lines.push(`  Sessions     ${config.redisClusterNodes ? `Redis Cluster ${config.redisClusterNodes.join(',')}` : describeStoreUrl(config.redisUrl!)}`);
   lines.push(`  Mail         ${mailDelivery(config.email)}`);
@@ -63,7 +69,7 @@ export function startBanner(config: Readonly<Config>, address: string, warnings:
 
 function mailDelivery(email: Config['email']): string {
   if (email.smtp) return `SMTP, ${email.smtp.display}`;
-  return email.delivery === 'log' ? 'written to the log, not sent (SMTP_URL is not set: the development outbox)' : 'off (SMTP_URL is not set)';
+  return email.delivery === 'log' ? 'written to the log, not sent (SMTP_URL is not set: the development outbox)' : 'off — set SMTP_URL for password reset and email verification';
 }
 
 const isDevelopmentSecretNote = (warning: string) => warning.startsWith('GATEHOUSE_SECRET is not set');
@@ -106,18 +112,28 @@ export function closeGracefully(app: FastifyInstance, signal: string, timeoutMs:
   });
 }
 
-/** Entry point: a start that fails on a setting prints one line naming it, without a stack. */
+/** Entry point: a start that fails on settings prints one line per setting to change, without a stack. */
 export async function main(): Promise<void> {
   try {
     loadDotEnv();
-    await startServer(loadConfig());
+    await startServer(loadConfig(process.env, { start: true }));
   } catch (error) {
-    if (error instanceof ConfigError || error instanceof StoreConnectError) {
-      console.error(`Gatehouse cannot start: ${error.message}`);
-      process.exit(78); // EX_CONFIG
-    }
-    throw error;
+    const native = nativeModuleMismatchIn(error);
+    const lines = error instanceof ConfigErrors ? error.problems.map((problem) => problem.message)
+      : error instanceof ConfigError || error instanceof StoreConnectError ? [error.message]
+        : native ? [native] : undefined;
+    if (lines === undefined) throw error;
+    for (const line of lines) console.error(`Gatehouse cannot start: ${line}`);
+    process.exit(78); // EX_CONFIG
   }
+}
+
+/** A DATA_DIR the server may not write (EACCES, EPERM, EROFS, ENOTDIR): a ConfigError naming it. */
+function dataDirError(error: unknown, dataDir: string): ConfigError | undefined {
+  const { code, path } = error as { code?: unknown; path?: unknown };
+  if (typeof code !== 'string' || !['EACCES', 'EPERM', 'EROFS', 'ENOTDIR'].includes(code)) return undefined;
+  if (typeof path !== 'string' || !resolve(path).startsWith(resolve(dataDir))) return undefined;
+  return new ConfigError('DATA_DIR', `cannot write ${resolve(dataDir)} (${code}); make it a folder this user may write, or set DATA_DIR to one`);
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await main();

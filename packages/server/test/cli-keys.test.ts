@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -50,6 +50,7 @@ test('gatehouse keys rotate refuses under HS256 and with JWT_PRIVATE_KEY_FILE, n
   const hs = runCli(['keys', 'rotate'], { DATA_DIR: dir });
   assert.equal(hs.status, 78);
   assert.match(hs.stderr, /JWT_ALG: is HS256/);
+  writeFileSync(join(dir, 'key.pem'), 'a key file, whatever it holds'); // a missing file is refused earlier, naming it
   const pem = runCli(['keys', 'rotate'], { DATA_DIR: dir, JWT_ALG: 'EdDSA', JWT_PRIVATE_KEY_FILE: join(dir, 'key.pem') });
   assert.equal(pem.status, 78);
   assert.match(pem.stderr, /JWT_PRIVATE_KEY_FILE: is set/);

@@ -12,6 +12,9 @@ import { deleteRedisKeys, unavailable } from './storage/backends.js';
 
 const NEW_PASSWORD = 'a brand new passphrase';
 
+/** stderr after the line every database command starts with (which database it uses). */
+const afterDatabaseLine = (stderr: string) => stderr.replace(/^gatehouse: database .*\n/, '');
+
 async function setup(t: TestContext, env: Record<string, string> = {}): Promise<{ ctx: TestApp; env: Record<string, string> }> {
   const ctx = await createTestApp(env);
   t.after(() => ctx.close());
@@ -97,7 +100,7 @@ test('user set-password by --id applies the password policy, and a refused passw
   ] as const) {
     const res = runCli(['user', 'set-password', '--id', user.userId], env, input);
     assert.equal(res.status, 1, input);
-    assert.equal(res.stderr, `gatehouse: ${message}\n`);
+    assert.equal(afterDatabaseLine(res.stderr), `gatehouse: ${message}\n`);
   }
   assert.equal((await me(ctx.app, user.tokens.access_token)).statusCode, 200);
   assert.equal((await login(ctx.app, user.username, PASSWORD)).statusCode, 200);
@@ -146,7 +149,7 @@ test('user delete and user role keep the last active admin: exit 1, nothing chan
   for (const args of [['delete', '--username', 'root', '--yes'], ['role', '--username', 'root', '--role', 'user']]) {
     const res = runCli(['user', ...args], env);
     assert.equal(res.status, 1, args.join(' '));
-    assert.equal(res.stderr, 'gatehouse: This is the last active admin; make another admin first.\n');
+    assert.equal(afterDatabaseLine(res.stderr), 'gatehouse: This is the last active admin; make another admin first.\n');
   }
   assert.equal((await ctx.stores.users.findById(admin.userId))?.role, 'admin');
   await makeAdmin(ctx, 'second');
@@ -182,7 +185,7 @@ test('a user named by an unknown --username or --id is reported, exit 1', async 
   for (const [args, message] of cases) {
     const res = runCli(['user', ...args], env, `${NEW_PASSWORD}\n`);
     assert.equal(res.status, 1, args.join(' '));
-    assert.equal(res.stderr, `gatehouse: ${message}\n`);
+    assert.equal(afterDatabaseLine(res.stderr), `gatehouse: ${message}\n`);
   }
 });
 
@@ -210,4 +213,17 @@ test('user set-password is a remedy: a pending address change, reset and magic l
   for (const purpose of ['change_email', 'reset_password', 'magic_link'] as const) {
     assert.equal(await ctx.stores.oneTimeTokens.findLatest(user.userId, purpose, now), null, purpose);
   }
+});
+
+test('a command on the database says on stderr which database it uses, never its password, and warns on the development default', async (t) => {
+  const { ctx, env } = await setup(t);
+  const listed = runCli(['user', 'list'], env);
+  assert.equal(listed.status, 0, listed.stderr);
+  assert.equal(listed.stderr, `gatehouse: database SQLite, ${ctx.dir}/gatehouse.db (the development default: DATABASE_URL is not set; `
+    + 'set it, or run where the server\'s settings are)\n');
+  const named = runCli(['user', 'list'], { ...env, DATABASE_URL: `sqlite:${ctx.dir}/users.db` });
+  assert.equal(named.stderr, `gatehouse: database SQLite, ${ctx.dir}/users.db\n`);
+  const remote = runCli(['user', 'list'], { ...env, DATABASE_URL: 'postgres://gh:sekrit-password@127.0.0.1:1/app' });
+  assert.match(remote.stderr, /^gatehouse: database postgres:\/\/127\.0\.0\.1:1\/app\n/);
+  assert.doesNotMatch(remote.stderr, /sekrit-password/);
 });

@@ -16,6 +16,9 @@ function assertUsageError(args: string[], message: string, env: Record<string, s
   assert.equal(res.stdout, '');
 }
 
+/** stderr after the line every database command starts with (which database it uses). */
+const afterDatabaseLine = (stderr: string) => stderr.replace(/^gatehouse: database .*\n/, '');
+
 test('gatehouse secret prints 32 random bytes as hex, new each time', () => {
   const first = runCli(['secret'], {});
   const second = runCli(['secret'], {});
@@ -131,12 +134,12 @@ test('gatehouse user create refuses a common password and a taken name with the 
   const env = { DATA_DIR: tempDataDir(t) };
   const weak = runCli(['user', 'create', '--username', 'bob', '--email', 'bob@example.com'], env, 'password\n');
   assert.equal(weak.status, 1);
-  assert.equal(weak.stderr, 'gatehouse: This password is too common; choose another.\n');
+  assert.equal(afterDatabaseLine(weak.stderr), 'gatehouse: This password is too common; choose another.\n');
   const ok = runCli(['user', 'create', '--username', 'bob', '--email', 'bob@example.com'], env, 'a fine long passphrase\n');
   assert.equal(ok.status, 0, ok.stderr);
   const again = runCli(['user', 'create', '--username', 'BOB', '--email', 'other@example.com'], env, 'a fine long passphrase\n');
   assert.equal(again.status, 1);
-  assert.equal(again.stderr, 'gatehouse: This username is taken.\n');
+  assert.equal(afterDatabaseLine(again.stderr), 'gatehouse: This username is taken.\n');
 });
 
 test('gatehouse user create refuses a role not declared in ROLES, naming ROLES, and creates nobody; a declared one is given', (t) => {
@@ -155,6 +158,6 @@ test('gatehouse user create with nothing on stdin says so and creates nobody, ex
   const env = { DATA_DIR: tempDataDir(t) };
   const res = runCli(['user', 'create', '--username', 'sam', '--email', 'sam@example.com'], env, '');
   assert.equal(res.status, 1);
-  assert.equal(res.stderr, 'gatehouse: no password on stdin: pipe it in as one line\n');
+  assert.equal(afterDatabaseLine(res.stderr), 'gatehouse: no password on stdin: pipe it in as one line\n');
   assert.equal(runCli(['user', 'list', '--json'], env).stdout, '[]\n');
 });

@@ -99,10 +99,10 @@ test('an unparsable DATABASE_URL or HOST stops the start naming the variable and
   assertStartError(await runToExit({ HOST: 'my host' }, dir), /HOST: must be an IP address or a host name/);
 });
 
-test('production without SMTP_URL stops the start naming SMTP_URL and the mail features to turn off; a bad SMTP_URL never shows its password', async (t) => {
+test('production without SMTP_URL and mail features turned on stops the start naming SMTP_URL and the features to turn off; a bad SMTP_URL never shows its password', async (t) => {
   const dir = tempDir(t);
   const production = { NODE_ENV: 'production', GATEHOUSE_SECRET: randomSecret() };
-  assertStartError(await runToExit(production, dir),
+  assertStartError(await runToExit({ ...production, EMAIL_VERIFICATION: 'optional', PASSWORD_RESET: 'on', MAGIC_LINK: 'on' }, dir),
     /SMTP_URL: is required when NODE_ENV=production and EMAIL_VERIFICATION=optional, PASSWORD_RESET=on, MAGIC_LINK=on .*EMAIL_VERIFICATION=off PASSWORD_RESET=off MAGIC_LINK=off/);
   assertStartError(await runToExit({ SMTP_URL: 'smtp://mailer:sekrit-password@', GATEHOUSE_SECRET: randomSecret() }, dir), /SMTP_URL: must be smtp:\/\//);
   assertStartError(await runToExit({ ...production, SMTP_URL: 'smtp://mailer:sekrit-password@127.0.0.1:2525', MAIL_FROM: 'no-reply@example.com' }, dir),
@@ -120,3 +120,31 @@ test('a HOST that is not an address of this machine, and a port in use, say whic
   assertStartError(await runToExit({ PORT: String(port), GATEHOUSE_SECRET: randomSecret() }, dir), new RegExp(`PORT: port ${port} is in use on 127\\.0\\.0\\.1; stop what uses it or set PORT`));
 });
 
+
+test('several bad settings are reported together, one line each, then exit 78', async (t) => {
+  const dir = tempDir(t);
+  const result = await runToExit({ PORT: 'abc', ACCESS_TOKEN_TTL: '15', LOG_LEVEL: 'loud' }, dir);
+  assert.equal(result.code, 78, result.stderr);
+  const lines = result.stderr.trim().split('\n');
+  assert.deepEqual(lines.map((line) => /^Gatehouse cannot start: ([A-Z_]+): /.exec(line)?.[1]), ['ACCESS_TOKEN_TTL', 'PORT', 'LOG_LEVEL']);
+  assert.doesNotMatch(result.stderr, /\n\s+at /);
+});
+
+test('a misspelt setting is a banner note in development naming the setting meant', async (t) => {
+  const dir = tempDir(t);
+  const server = await start({ DATA_DIR: dir, ACCES_TOKEN_TTL: '5m', LOG_LEVEL: 'warn' });
+  t.after(() => server.stop());
+  await fetch(`${server.url}/healthz`);
+  assert.match(server.output(), /\n {2}Note {9}ACCES_TOKEN_TTL is not a setting and is ignored: did you mean ACCESS_TOKEN_TTL\?\n/);
+});
+
+test('the banner prints PUBLIC_URL, the origin of mailed links and passkeys, and where it listens when that differs', async (t) => {
+  const dir = tempDir(t);
+  const port = await freePort();
+  const server = await start({ DATA_DIR: dir, PORT: String(port), PUBLIC_URL: `http://localhost:${port}`, LOG_LEVEL: 'warn' });
+  t.after(() => server.stop());
+  const lines = server.output().split('\n');
+  assert.equal(lines[1], `Gatehouse is running at http://localhost:${port}`);
+  assert.equal(lines[2], `  Listening    http://127.0.0.1:${port}`);
+  assert.equal(lines[4], `  Demo page    http://localhost:${port}/demo`);
+});

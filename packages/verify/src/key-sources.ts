@@ -18,6 +18,8 @@ export interface KeySource {
   resolve(header: JWTHeaderParameters, token: FlattenedJWSInput): Promise<KeyObject | CryptoKey>;
   /** For sources whose keys can leave (a JWKS): lets the token cache drop tokens of a removed kid. */
   readonly presence?: KeyPresence;
+  /** Why a token's algorithm is not among `algorithms`, when the source can tell better than "forged". */
+  explainAlgorithm?(alg: unknown): Promise<VerifyError | undefined>;
 }
 
 /** Headers that would let a token pick or bring its own key (RFC 8725 §3.10): always refused. */
@@ -99,6 +101,14 @@ export function remoteJwksKeySource(url: string | URL, options: RemoteJwksOption
   return {
     algorithms,
     presence: kids.presence,
+    // A default server signs HS256 and publishes {"keys":[]}: say so instead of "malformed, forged…"
+    explainAlgorithm: async (alg) => {
+      if (alg !== 'HS256') return undefined;
+      const keys = await jwks.reload().then(() => jwks.jwks()?.keys, () => undefined);
+      if (keys === undefined || keys.length > 0) return undefined;
+      return new VerifyError('invalid_token', `The JWKS at ${String(url)} has no keys: the server signs with a shared key (HS256); `
+        + 'use accessKeySource with the output of `gatehouse secret --access-key`, or set JWT_ALG on the server.');
+    },
     resolve: async (header, token) => {
       refuseHeaders(header, REMOTE_KEY_HEADERS);
       if (typeof header.kid !== 'string') throw new VerifyError('invalid_token', 'The token header must name its key ("kid").');

@@ -4,7 +4,7 @@
 // than an access lifetime, unknown `crit` refused, required claims present; optionally a
 // live-session check.
 import { VerifiedTokenCache } from './token-cache.js';
-import { jwtVerify, errors as joseErrors, type JWTPayload } from 'jose';
+import { decodeProtectedHeader, jwtVerify, errors as joseErrors, type JWTPayload } from 'jose';
 import { VerifyError } from './errors.js';
 import type { KeySource } from './key-sources.js';
 import type { SessionCheck } from './redis-session-check.js';
@@ -136,7 +136,20 @@ async function verifySignedToken(token: string, options: VerifyAccessTokenOption
   } catch (error) {
     if (error instanceof VerifyError) throw error;
     if (error instanceof joseErrors.JWTExpired) throw new VerifyError('token_expired', 'The token has expired.');
+    if (error instanceof joseErrors.JOSEAlgNotAllowed && options.keys.explainAlgorithm) {
+      const explained = await options.keys.explainAlgorithm(algorithmOf(token));
+      if (explained) throw explained;
+    }
     throw new VerifyError('invalid_token', 'The token is malformed, forged or not an access token of this issuer.');
+  }
+}
+
+/** The `alg` a token's header names, unverified: only to explain a refusal. */
+function algorithmOf(token: string): unknown {
+  try {
+    return decodeProtectedHeader(token).alg;
+  } catch {
+    return undefined;
   }
 }
 

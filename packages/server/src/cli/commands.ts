@@ -9,6 +9,8 @@ import { createStores } from '../storage/create-stores.js';
 import type { Stores } from '../storage/types/stores.js';
 import { startServer } from '../main.js';
 import { storeOptions } from '../compose.js';
+import { describeStoreUrl } from '../storage/errors.js';
+import { join, resolve } from 'node:path';
 import type { CommandSpec, Flags } from './args.js';
 import { processIo } from './prompt.js';
 import { listUsers } from './user-list.js';
@@ -33,7 +35,12 @@ function settings(): Readonly<Config> {
   return loadConfig();
 }
 
+/**
+ * Opens the stores, first saying on stderr which database this is (never its password): a shell
+ * without the production settings would otherwise quietly work on the development SQLite file.
+ */
 async function withStores(config: Readonly<Config>, action: (stores: Stores) => Promise<void>): Promise<number> {
+  console.error(`gatehouse: database ${databaseLabel(config)}`);
   const stores = await createStores(storeOptions(config, true));
   try {
     await action(stores);
@@ -41,6 +48,13 @@ async function withStores(config: Readonly<Config>, action: (stores: Stores) => 
   } finally {
     await stores.close();
   }
+}
+
+function databaseLabel(config: Pick<Config, 'databaseUrl' | 'dataDir'>): string {
+  if (!config.databaseUrl.startsWith('sqlite:')) return describeStoreUrl(config.databaseUrl);
+  const file = resolve(config.databaseUrl.slice('sqlite:'.length));
+  const isDefault = config.databaseUrl === `sqlite:${join(config.dataDir, 'gatehouse.db')}`;
+  return `SQLite, ${file}${isDefault ? ' (the development default: DATABASE_URL is not set; set it, or run where the server\'s settings are)' : ''}`;
 }
 
 /** Reads the settings, checks what they decide (--role against ROLES), opens the stores, runs. */

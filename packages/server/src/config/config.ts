@@ -2,7 +2,6 @@
 // The only module that reads process.env (docs/architecture.md, "Configuration"). A bad value stops
 // the start with a message that names the variable.
 import { existsSync } from 'node:fs';
-import { isIP } from 'node:net';
 import { join } from 'node:path';
 import { availableParallelism } from 'node:os';
 import type { RateLimitRules } from '../storage/types/rate-limits.js';
@@ -15,9 +14,14 @@ import { readPasskeySettings, type PasskeySettings } from './passkey-settings.js
 import { readFederationSettings, type FederationSettings } from './federation-settings.js';
 import { readOidcClients, type DeclaredClient } from './oidc-settings.js';
 import { readMfaSettings, type MfaSettings } from './mfa-settings.js';
+import { readMetricsProtection, readRoles } from './access-settings.js';
+import { ConfigErrors } from './config-error.js';
+import { misspeltSettings, recordingEnv } from './setting-names.js';
+import { assertMailDeliverable } from './email-settings.js';
+import { SECRET_HINT } from './secret.js';
 import { readAuditSettings, type AuditSettings } from './audit-settings.js';
 
-export { ConfigError, parseDuration };
+export { ConfigError, ConfigErrors, parseDuration };
 
 export interface Config {
   nodeEnv: 'development' | 'production' | 'test';
@@ -99,6 +103,8 @@ export interface Config {
   shutdownTimeoutMs: number;
   /** Second factors and re-authentication (config/mfa-settings.ts). */
   mfa: Readonly<MfaSettings>;
+  /** What the start should warn about: misspelt setting names, an access-token lifetime verifiers refuse. */
+  notes: readonly string[];
   /** The audit store: on or off, and how long events are kept (config/audit-settings.ts). */
   audit: Readonly<AuditSettings>;
 }
@@ -108,7 +114,89 @@ export function loadDotEnv(path = '.env'): void {
   if (existsSync(path)) process.loadEnvFile(path);
 }
 
-export function loadConfig(env: Env = process.env): Readonly<Config> {
+/** `start`: also the checks only a server start needs (mail deliverable, a production secret); the CLI runs without them. */
+export interface LoadOptions {
+  start?: boolean;
+}
+
+/**
+ * Reads every setting and reports every problem at once (ConfigErrors, one line each): a bad
+ * variable is noted and read again as unset, so the next pass finds the problems after it. A
+ * problem that names a variable that is not set (one setting needs another) ends the search.
+ */
+export function loadConfig(env: Env = process.env, options: LoadOptions = {}): Readonly<Config> {
+  const problems: ConfigError[] = [];
+  const working: Env = { ...env };
+  for (;;) {
+    const recorded = recordingEnv(working);
+    let config: Omit<Config, 'notes'>;
+    try {
+      config = readConfig(recorded.env);
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      // read again as unset, a variable can fail on its default (SESSION_MAX_AGE under a long REFRESH_TOKEN_TTL)
+      if (problems.some((problem) => problem.variable === error.variable)) throw reported(problems);
+      problems.push(error);
+      if (working[error.variable] === undefined) throw reported(problems);
+      delete working[error.variable];
+      continue;
+    }
+    const notes = settingNotes(config, working, recorded.names, problems);
+    if (options.start) problems.push(...startProblems(config));
+    if (problems.length > 0) throw reported(problems);
+    return Object.freeze({ ...config, notes: Object.freeze(notes) });
+  }
+}
+
+/** One problem is itself; more are a ConfigErrors. */
+const reported = (problems: ConfigError[]): ConfigError => (problems.length === 1 ? problems[0]! : new ConfigErrors(problems));
+
+/** JWT_PRIVATE_KEY_FILE: a file that exists (what it holds is checked with JWT_ALG, config/signing-keys.ts). */
+function readKeyFileName(path: string | undefined): string | undefined {
+  if (path !== undefined && !existsSync(path)) throw new ConfigError('JWT_PRIVATE_KEY_FILE', `names no file: ${path}; give the path of a PEM private key`);
+  return path;
+}
+
+/** verify's default maxTokenLifetimeSeconds (packages/verify): a longer-lived access token is refused there. */
+const VERIFY_MAX_TOKEN_LIFETIME_SECONDS = 900;
+
+/** Misspelt names (refused in production, else noted) and an access-token lifetime verifiers refuse by default. */
+function settingNotes(config: Omit<Config, 'notes'>, env: Env, known: ReadonlySet<string>, problems: ConfigError[]): string[] {
+  const notes: string[] = [];
+  for (const { name, meant } of misspeltSettings(env, known)) {
+    if (config.nodeEnv === 'production') problems.push(new ConfigError(name, `is not a setting; did you mean ${meant}? (rename it, or unset it)`));
+    else notes.push(`${name} is not a setting and is ignored: did you mean ${meant}?`);
+  }
+  if (config.accessTokenTtlSeconds > VERIFY_MAX_TOKEN_LIFETIME_SECONDS) {
+    notes.push(`ACCESS_TOKEN_TTL is ${config.accessTokenTtlSeconds} s: services on @gatehouse-auth/verify's defaults refuse tokens that live `
+      + `over 900 s; set their maxTokenLifetimeSeconds to ${config.accessTokenTtlSeconds} or more (docs/verify.md)`);
+  }
+  return notes;
+}
+
+/** The start's own checks (main.ts), each reported: mail that cannot be sent, a production start without a secret. */
+function startProblems(config: Omit<Config, 'notes'>): ConfigError[] {
+  const problems: ConfigError[] = [];
+  try {
+    assertMailDeliverable(config.email, config.nodeEnv);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    problems.push(error);
+  }
+  if (config.nodeEnv === 'production' && config.secret === undefined) {
+    problems.push(new ConfigError('GATEHOUSE_SECRET', `is required when NODE_ENV=production; ${SECRET_HINT}`));
+  }
+  return problems;
+}
+
+/** Every name a config read asks for, with these settings: what docs/configuration.md must document. */
+export function settingNamesRead(env: Env): Set<string> {
+  const recorded = recordingEnv(env);
+  readConfig(recorded.env);
+  return recorded.names;
+}
+
+function readConfig(env: Env): Omit<Config, 'notes'> {
   const read = reader(env);
   const nodeEnv = read.oneOf('NODE_ENV', ['development', 'production', 'test'], 'development');
   const dataDir = read.text('DATA_DIR', './data');
@@ -131,17 +219,18 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     afterFailures: read.integer('LOGIN_DELAY_AFTER_FAILURES', 5, 0, 1000),
     maxSeconds: read.text('LOGIN_DELAY_MAX', '1m') === 'off' ? 0 : read.duration('LOGIN_DELAY_MAX', '1m', 0),
   });
-  return Object.freeze({
+  return {
     nodeEnv,
     host,
     port,
     dataDir,
     databaseUrl: read.databaseUrl('DATABASE_URL', `sqlite:${join(dataDir, 'gatehouse.db')}`),
     secret: env.GATEHOUSE_SECRET || undefined,
-    issuer: read.text('JWT_ISSUER', 'gatehouse'),
+    // PUBLIC_URL, when set, is the issuer: RFC 8414 §3.3 wants the metadata's issuer to be where it is served
+    issuer: read.text('JWT_ISSUER', env.PUBLIC_URL?.trim() ? publicUrl! : 'gatehouse'),
     audience: env.JWT_AUDIENCE || undefined,
     jwtAlg: read.oneOf('JWT_ALG', ['HS256', 'EdDSA', 'ES256', 'RS256'], 'HS256'),
-    jwtPrivateKeyFile: env.JWT_PRIVATE_KEY_FILE || undefined,
+    jwtPrivateKeyFile: readKeyFileName(env.JWT_PRIVATE_KEY_FILE?.trim() || undefined),
     accessTokenTtlSeconds,
     refreshTokenTtlSeconds,
     sessionMaxAgeSeconds: read.durationAtLeast('SESSION_MAX_AGE', '30d', refreshTokenTtlSeconds, 'REFRESH_TOKEN_TTL'),
@@ -190,7 +279,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     shutdownTimeoutMs: read.duration('SHUTDOWN_TIMEOUT', '10s') * 1000,
     mfa: readMfaSettings(env, (name, fallback) => read.duration(name, fallback)),
     audit: readAuditSettings(env, (name, fallback) => read.duration(name, fallback)),
-  });
+  };
 }
 
 /**
@@ -213,47 +302,4 @@ function loginDelayRules(delay: Config['loginDelay']): Pick<RateLimitRules, 'fai
     failedLoginStreak: Object.freeze({ points: Number.MAX_SAFE_INTEGER, windowSeconds: 3600 }),
     failedLoginDelay: Object.freeze({ points: 1, windowSeconds: Math.max(delay.maxSeconds, 1) }),
   };
-}
-
-/** A role name: what PATCH /admin/users/:id accepts as `role` (routes/admin/users.ts). */
-const ROLE_NAME = /^[a-z][a-z0-9_-]{0,63}$/;
-
-/** ROLES: comma-separated role names, `user` and `admin` among them; a repeated name counts once. */
-function readRoles(env: Env): readonly string[] {
-  const value = env.ROLES?.trim() || 'user,admin';
-  const roles = [...new Set(value.split(',').map((item) => item.trim()).filter(Boolean))];
-  const bad = roles.find((role) => !ROLE_NAME.test(role));
-  if (bad !== undefined) {
-    throw new ConfigError('ROLES', `must be lowercase names (a letter, then letters, digits, _ or -) like user,admin,editor; got "${bad}"`);
-  }
-  const missing = ['user', 'admin'].find((role) => !roles.includes(role));
-  if (missing !== undefined) throw new ConfigError('ROLES', `must include ${missing} (user and admin are built in); got "${value}"`);
-  return Object.freeze(roles);
-}
-
-type MetricsSettings = Pick<Config, 'metrics' | 'metricsNote' | 'metricsToken' | 'metricsAllow'>;
-
-/**
- * METRICS (on by default), METRICS_TOKEN (16+ characters, sent as a bearer token) and
- * METRICS_ALLOW (comma-separated IPs). Under NODE_ENV=production an unprotected /metrics would
- * tell anyone the traffic, the failed logins and the hash queue: it stays off, with a warning,
- * and METRICS=true without protection stops the start.
- */
-function readMetricsProtection(env: Env, nodeEnv: Config['nodeEnv'], wanted: boolean): MetricsSettings {
-  const token = env.METRICS_TOKEN?.trim() || undefined;
-  if (token !== undefined && !/^[A-Za-z0-9\-._~+/]{16,}=*$/.test(token)) {
-    throw new ConfigError('METRICS_TOKEN', 'must be at least 16 characters usable in a bearer token (letters, digits, -._~+/)');
-  }
-  const allow = env.METRICS_ALLOW?.split(',').map((item) => item.trim()).filter(Boolean);
-  const bad = allow?.find((ip) => !isIP(ip));
-  if (bad !== undefined) throw new ConfigError('METRICS_ALLOW', `must be IP addresses separated by commas; got "${bad}"`);
-  const metricsAllow = allow?.length ? Object.freeze(allow) : undefined;
-  const unprotected = nodeEnv === 'production' && token === undefined && metricsAllow === undefined;
-  if (unprotected && wanted && env.METRICS?.trim()) {
-    throw new ConfigError('METRICS', 'would serve /metrics to anyone under NODE_ENV=production; set METRICS_TOKEN or METRICS_ALLOW too');
-  }
-  const metricsNote = unprotected && wanted
-    ? 'GET /metrics is off: under NODE_ENV=production it needs METRICS_TOKEN or METRICS_ALLOW (METRICS=false silences this note)'
-    : undefined;
-  return { metrics: wanted && !unprotected, metricsNote, metricsToken: token, metricsAllow };
 }

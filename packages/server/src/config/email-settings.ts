@@ -80,9 +80,10 @@ export function readEmailSettings(env: Env, nodeEnv: string, publicUrl: string |
       return [purpose, readPageUrl(variable, value(variable), true) ?? (appUrl === undefined ? undefined : `${appUrl}${path}`)];
     })) as Record<OneTimePurpose, string | undefined>),
     templatesDir: value('MAIL_TEMPLATES_DIR'),
-    verification: oneOf('EMAIL_VERIFICATION', value('EMAIL_VERIFICATION') ?? 'optional', ['off', 'optional', 'required'] as const),
-    passwordReset: oneOf('PASSWORD_RESET', value('PASSWORD_RESET') ?? 'on', ['on', 'off'] as const) === 'on',
-    magicLink: oneOf('MAGIC_LINK', value('MAGIC_LINK') ?? 'on', ['on', 'off'] as const) === 'on',
+    // on by default only where mail goes somewhere: production without SMTP_URL starts with them off
+    verification: oneOf('EMAIL_VERIFICATION', value('EMAIL_VERIFICATION') ?? (delivery === 'none' ? 'off' : 'optional'), ['off', 'optional', 'required'] as const),
+    passwordReset: oneOf('PASSWORD_RESET', value('PASSWORD_RESET') ?? (delivery === 'none' ? 'off' : 'on'), ['on', 'off'] as const) === 'on',
+    magicLink: oneOf('MAGIC_LINK', value('MAGIC_LINK') ?? (delivery === 'none' ? 'off' : 'on'), ['on', 'off'] as const) === 'on',
     ttlSeconds: Object.freeze(Object.fromEntries(purposes.map((purpose) => {
       const [variable, fallback] = TTLS[purpose];
       return [purpose, readTtl(variable, value(variable) ?? fallback)];
@@ -92,8 +93,9 @@ export function readEmailSettings(env: Env, nodeEnv: string, publicUrl: string |
 }
 
 /**
- * The start's check (compose.ts), not loadConfig's, so the CLI runs without mail settings: in
- * production a mail feature without SMTP_URL, or mail without APP_URL, stops the start.
+ * The start's check (compose.ts, and loadConfig's start checks), so the CLI runs without mail
+ * settings: in production a mail feature turned on without SMTP_URL (they are off by default
+ * there), or mail without APP_URL, stops the start.
  */
 export function assertMailDeliverable(settings: EmailSettings, nodeEnv: string): void {
   if (nodeEnv !== 'production') return;
@@ -101,7 +103,7 @@ export function assertMailDeliverable(settings: EmailSettings, nodeEnv: string):
     const features = mailFeatures(settings);
     if (features.length === 0) return;
     throw new ConfigError('SMTP_URL', `is required when NODE_ENV=production and ${features.map(([name]) => name).join(', ')} `
-      + `(they send mail); set SMTP_URL to smtp://user:password@host:587 or smtps://…:465, or turn them off with ${features.map(([, off]) => off).join(' ')}`);
+      + `(they send mail, and are off without SMTP_URL); set SMTP_URL to smtp://user:password@host:587 or smtps://…:465, or turn them off with ${features.map(([, off]) => off).join(' ')}`);
   }
   if (settings.appUrl === undefined) {
     throw new ConfigError('APP_URL', 'is required when NODE_ENV=production and SMTP_URL is set: mailed links point to the app\'s pages, e.g. https://app.example.com');

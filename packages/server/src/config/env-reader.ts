@@ -6,14 +6,18 @@ import { ConfigError } from './config-error.js';
 
 export type Env = Record<string, string | undefined>;
 
-const DURATION = /^(\d+)(s|m|h|d)?$/;
+const DURATION = /^(\d+)(s|m|h|d)$/;
 const UNIT_SECONDS = { s: 1, m: 60, h: 3600, d: 86_400 } as const;
 
-/** "15m" → 900. A bare number is seconds. */
+/**
+ * "15m" → 900. A number needs its unit: "15" could mean seconds or minutes, and a guess would turn
+ * a 15-minute token into a 15-second one; only "0" stands alone.
+ */
 export function parseDuration(text: string): number | undefined {
+  if (text.trim() === '0') return 0;
   const match = DURATION.exec(text.trim());
   if (!match) return undefined;
-  return Number(match[1]) * UNIT_SECONDS[(match[2] ?? 's') as keyof typeof UNIT_SECONDS];
+  return Number(match[1]) * UNIT_SECONDS[match[2] as keyof typeof UNIT_SECONDS];
 }
 
 const PROXY_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
@@ -54,7 +58,10 @@ export function reader(env: Env) {
     duration(name: string, fallback: string, min = 1): number {
       const value = raw(name) ?? fallback;
       const seconds = parseDuration(value);
-      if (seconds === undefined || seconds < min) throw new ConfigError(name, `must be a duration like 10s, 15m, 12h or 7d; got "${value}"`);
+      if (seconds === undefined || seconds < min) {
+        const unitless = /^\d+$/.test(value) ? ` (a number needs its unit: ${value}s for seconds, ${value}m for minutes)` : '';
+        throw new ConfigError(name, `must be a duration like 10s, 15m, 12h or 7d; got "${value}"${unitless}`);
+      }
       return seconds;
     },
     durationAtLeast(name: string, fallback: string, floorSeconds: number, floorName: string): number {
@@ -92,7 +99,9 @@ export function reader(env: Env) {
     host(name: string, fallback: string): string {
       const value = raw(name) ?? fallback;
       // an address, or a host name this machine resolves (checked again when listening)
-      if (!isIP(value) && !/^(?=.{1,253}$)[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/i.test(value)) {
+      // a name of digits and dots only must be an IPv4 address (999.1.1.1 is neither, and no URL takes it)
+      const nameLike = /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/i.test(value) && !/^[\d.]+$/.test(value);
+      if (!isIP(value) && !nameLike) {
         throw new ConfigError(name, `must be an IP address or a host name such as 127.0.0.1, 0.0.0.0, :: or localhost; got "${value}"`);
       }
       return value;

@@ -19,7 +19,7 @@ const CLIENT_ID = /^[A-Za-z0-9._~-]{1,128}$/;
 
 /**
  * PUBLIC_URL: the base URL clients use to reach Gatehouse. Outside production it defaults to
- * http://HOST:PORT (a wildcard host read as loopback); in production it has no default, and the
+ * http://HOST:PORT (a loopback or wildcard host read as localhost); in production it has no default, and the
  * metadata document is only served once it is set.
  */
 export function readPublicUrl(env: Env, nodeEnv: string, host: string, port: number): string | undefined {
@@ -34,9 +34,12 @@ export function readPublicUrl(env: Env, nodeEnv: string, host: string, port: num
   return url.href.replace(/\/+$/, '');
 }
 
+/**
+ * A loopback or wildcard HOST gives localhost: the one origin where passkeys work (browsers refuse
+ * an IP address as RP id), so mailed links open the demo where its sign-in lives.
+ */
 function urlHost(host: string): string {
-  if (host === '0.0.0.0') return '127.0.0.1';
-  if (host === '::') return '[::1]';
+  if (['0.0.0.0', '::', '127.0.0.1', '::1', 'localhost'].includes(host)) return 'localhost';
   return isIP(host) === 6 ? `[${host}]` : host;
 }
 

@@ -10,7 +10,7 @@ import { ConfigError, type Config } from './config.js';
 import { dictionaryWordShare, estimateSecretBits, MAX_WORD_SHARE, MIN_SECRET_BITS } from './secret-strength.js';
 
 const MIN_SECRET_BYTES = 32;
-const HINT = 'generate one with `gatehouse secret` (or `openssl rand -hex 32`)';
+export const SECRET_HINT = 'generate one with `gatehouse secret` (or `openssl rand -hex 32`)';
 
 /**
  * Returns a reason the secret is unfit, or undefined. Judged by how guessable it is
@@ -54,11 +54,11 @@ export interface ResolvedSecret {
 export function resolveSecret(config: Pick<Config, 'secret' | 'nodeEnv' | 'dataDir'>): ResolvedSecret {
   if (config.secret !== undefined) {
     const reason = weakSecretReasonApart(config.secret);
-    if (reason) throw new ConfigError('GATEHOUSE_SECRET', `${reason}; ${HINT}`);
+    if (reason) throw new ConfigError('GATEHOUSE_SECRET', `${reason}; ${SECRET_HINT}`);
     return { secret: config.secret };
   }
   if (config.nodeEnv === 'production') {
-    throw new ConfigError('GATEHOUSE_SECRET', `is required when NODE_ENV=production; ${HINT}`);
+    throw new ConfigError('GATEHOUSE_SECRET', `is required when NODE_ENV=production; ${SECRET_HINT}`);
   }
   const path = join(config.dataDir, 'secret');
   if (!existsSync(path)) {
@@ -68,6 +68,6 @@ export function resolveSecret(config: Pick<Config, 'secret' | 'nodeEnv' | 'dataD
   chmodSync(path, 0o600);
   const secret = readFileSync(path, 'utf8').trim();
   const reason = weakSecretReasonApart(secret);
-  if (reason) throw new ConfigError('GATEHOUSE_SECRET', `the development secret in ${path} ${reason}; delete it or ${HINT}`);
+  if (reason) throw new ConfigError('GATEHOUSE_SECRET', `the development secret in ${path} ${reason}; delete it or ${SECRET_HINT}`);
   return { secret, warning: `GATEHOUSE_SECRET is not set: using the development secret in ${path}. Set GATEHOUSE_SECRET in production.` };
 }

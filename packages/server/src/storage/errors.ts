@@ -1,5 +1,6 @@
 // The failures a store reports, below both the stores and the core rules, so neither imports the
 // other for them: the core turns each into its answer (core/errors.ts, authErrorOf).
+import { nativeModuleMismatchIn } from './native-module.js';
 
 /** A store that cannot be reached or fails: always `503 store_unavailable`, never the driver's text. */
 export class StoreUnavailableError extends Error {
@@ -80,6 +81,8 @@ type DriverError = { code?: unknown; message?: unknown; cause?: unknown; errors?
 
 /** The hint for the first known error code along the cause chain (a migration wraps the driver's), else the message. */
 function failureOf(cause: unknown): string {
+  const native = nativeModuleMismatchIn(cause);
+  if (native) return native;
   for (let error = cause as DriverError, depth = 0; error && depth < 5; error = error.cause as DriverError, depth++) {
     const codes = [error.code, ...(error.errors ?? []).map((inner) => inner?.code)];
     const known = codes.find((code): code is string => typeof code === 'string' && HINTS[code] !== undefined);

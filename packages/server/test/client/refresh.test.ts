@@ -186,3 +186,25 @@ test('a device clock an hour ahead of the server neither refreshes early nor too
   assert.equal((await client.fetch('/users/me')).status, 200);
   assert.equal(live.count('POST /auth/refresh'), 1, 'refreshed 15 s before expiry, by the server clock');
 });
+
+test('client.refresh() refreshes at once, without a fake clock: the new pair is stored, a role change shows in it', async (t) => {
+  const live = await startLiveApp(t);
+  const { client, storage } = await loggedIn(live);
+  const events = record(client);
+  const before = (await storage.load())!;
+  await live.stores.users.update((await client.session())!.claims.sub, { role: 'admin' }, new Date(live.clock.now()));
+
+  const [first, second] = await Promise.all([client.refresh(), client.refresh()]);
+  assert.equal(live.count('POST /auth/refresh'), 1, 'two calls at once share one refresh');
+  assert.equal(first!.accessToken, second!.accessToken);
+  assert.equal(first!.claims.role, 'admin');
+  assert.notEqual((await storage.load())!.refreshToken, before.refreshToken);
+  assert.deepEqual(events, ['tokens:refresh']);
+});
+
+test('client.refresh() without a session answers null and sends nothing', async (t) => {
+  const live = await startLiveApp(t);
+  const client = createAuthClient({ baseUrl: live.baseUrl, storage: memoryStorage() });
+  assert.equal(await client.refresh(), null);
+  assert.equal(live.count('POST /auth/refresh'), 0);
+});

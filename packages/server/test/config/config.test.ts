@@ -33,20 +33,20 @@ test('with no variables set, every setting takes its documented default', () => 
     refreshGraceSeconds: 10,
     clockToleranceSeconds: 5,
     tokenRefreshRequiresAccessToken: false,
-    publicUrl: 'http://127.0.0.1:3000',
+    publicUrl: 'http://localhost:3000',
     email: {
       smtp: undefined,
       delivery: 'log',
       mailEnabled: true,
       mailFrom: 'Gatehouse <no-reply@localhost>',
-      appUrl: 'http://127.0.0.1:3000/demo',
+      appUrl: 'http://localhost:3000/demo',
       productName: 'Gatehouse',
       links: {
-        verify_email: 'http://127.0.0.1:3000/demo/verify-email',
-        reset_password: 'http://127.0.0.1:3000/demo/reset-password',
-        magic_link: 'http://127.0.0.1:3000/demo/magic-link',
-        change_email: 'http://127.0.0.1:3000/demo/confirm-email-change',
-        email_change_cancel: 'http://127.0.0.1:3000/demo/cancel-email-change',
+        verify_email: 'http://localhost:3000/demo/verify-email',
+        reset_password: 'http://localhost:3000/demo/reset-password',
+        magic_link: 'http://localhost:3000/demo/magic-link',
+        change_email: 'http://localhost:3000/demo/confirm-email-change',
+        email_change_cancel: 'http://localhost:3000/demo/cancel-email-change',
       },
       templatesDir: undefined,
       verification: 'optional',
@@ -59,7 +59,7 @@ test('with no variables set, every setting takes its documented default', () => 
     oidcClients: [],
     passkeys: { rpId: 'localhost', rpName: 'Gatehouse', origins: ['http://localhost:3000'] },
     federation: {
-      providers: [], publicUrl: 'http://127.0.0.1:3000', appUrl: 'http://127.0.0.1:3000/demo', redirectOrigins: ['http://127.0.0.1:3000'], signup: true, secureCookie: false,
+      providers: [], publicUrl: 'http://localhost:3000', appUrl: 'http://localhost:3000/demo', redirectOrigins: ['http://localhost:3000'], signup: true, secureCookie: false,
     },
     rateLimits: {
       credentialsPerIp: { points: 30, windowSeconds: 60 },
@@ -100,6 +100,7 @@ test('with no variables set, every setting takes its documented default', () => 
     metricsToken: undefined,
     metricsAllow: undefined,
     mfa: { reauthMaxAgeSeconds: 600, totpIssuer: 'Gatehouse' },
+    notes: [],
     audit: { store: true, retentionSeconds: 90 * 86_400, webhooksAllowPrivateNetworks: false },
   };
   assert.deepEqual({ ...loadConfig({}) }, expected);
@@ -148,12 +149,13 @@ test('set variables are read and trimmed', () => {
 
 // Durations
 
-test('durations are written with s, m, h or d, and a bare number is seconds', () => {
+test('durations are written with s, m, h or d; a bare number other than 0 is not read', () => {
   assert.equal(parseDuration('10s'), 10);
   assert.equal(parseDuration('15m'), 900);
   assert.equal(parseDuration('12h'), 43_200);
   assert.equal(parseDuration('7d'), 604_800);
-  assert.equal(parseDuration('30'), 30);
+  assert.equal(parseDuration('30'), undefined);
+  assert.equal(parseDuration('0'), 0);
   assert.equal(parseDuration(' 15m '), 900);
 });
 
@@ -291,12 +293,13 @@ test('the old REFRESH_REQUIRES_ACCESS_TOKEN is refused rather than ignored, nami
   assert.match(messageOf({ REFRESH_REQUIRES_ACCESS_TOKEN: 'true' }), /TOKEN_REFRESH_REQUIRES_ACCESS_TOKEN/);
 });
 
-test('PUBLIC_URL defaults to http://HOST:PORT outside production, a wildcard host read as loopback', () => {
-  assert.equal(loadConfig({ PORT: '8080' }).publicUrl, 'http://127.0.0.1:8080');
+test('PUBLIC_URL defaults to http://HOST:PORT outside production, a loopback or wildcard host read as localhost (where passkeys work)', () => {
+  assert.equal(loadConfig({ PORT: '8080' }).publicUrl, 'http://localhost:8080');
   assert.equal(loadConfig({ NODE_ENV: 'test', HOST: 'localhost' }).publicUrl, 'http://localhost:3000');
-  assert.equal(loadConfig({ HOST: '0.0.0.0' }).publicUrl, 'http://127.0.0.1:3000');
-  assert.equal(loadConfig({ HOST: '::' }).publicUrl, 'http://[::1]:3000');
-  assert.equal(loadConfig({ HOST: '::1' }).publicUrl, 'http://[::1]:3000');
+  assert.equal(loadConfig({ HOST: '0.0.0.0' }).publicUrl, 'http://localhost:3000');
+  assert.equal(loadConfig({ HOST: '::' }).publicUrl, 'http://localhost:3000');
+  assert.equal(loadConfig({ HOST: '::1' }).publicUrl, 'http://localhost:3000');
+  assert.equal(loadConfig({ HOST: '10.1.2.3' }).publicUrl, 'http://10.1.2.3:3000');
 });
 
 test('PUBLIC_URL has no default in production, and is read without its trailing slash', () => {

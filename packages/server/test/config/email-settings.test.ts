@@ -33,8 +33,8 @@ test('outside production without SMTP_URL mail goes to the log, and links point 
   assert.doesNotThrow(() => assertMailDeliverable(email, 'development'));
 });
 
-test('production without SMTP_URL stops the start naming SMTP_URL, the features that need it and how to turn them off', () => {
-  const message = configError(() => startCheck({ NODE_ENV: 'production', PASSWORD_RESET: 'off' }), 'SMTP_URL');
+test('production without SMTP_URL and a mail feature turned on stops the start naming SMTP_URL, the features and how to turn them off', () => {
+  const message = configError(() => startCheck({ NODE_ENV: 'production', EMAIL_VERIFICATION: 'optional', MAGIC_LINK: 'on' }), 'SMTP_URL');
   assert.match(message, /EMAIL_VERIFICATION=optional, MAGIC_LINK=on/);
   assert.match(message, /EMAIL_VERIFICATION=off MAGIC_LINK=off/);
   assert.doesNotMatch(message, /PASSWORD_RESET/);

@@ -32,7 +32,7 @@ test('an OIDC entry and the GitHub preset, with their defaults', () => {
     },
   ]);
   assert.equal(federation.appUrl, 'https://app.example');
-  assert.deepEqual(federation.redirectOrigins, ['https://app.example', 'http://127.0.0.1:3000']);
+  assert.deepEqual(federation.redirectOrigins, ['https://app.example', 'http://localhost:3000']);
   assert.equal(federation.signup, true);
   assert.equal(federation.secureCookie, false);
   assert.equal(loadConfig({ PUBLIC_URL: 'https://auth.example', FEDERATION_SIGNUP: 'off' }).federation.secureCookie, true);
@@ -68,7 +68,7 @@ test('bad JSON and bad entries are ConfigErrors naming the variable and the entr
 
 test('REDIRECT_ORIGINS takes exact origins; APP_URL is an http(s) URL', () => {
   assert.deepEqual(loadConfig({ REDIRECT_ORIGINS: 'https://a.example, http://localhost:5173' }).federation.redirectOrigins,
-    ['http://127.0.0.1:3000', 'https://a.example', 'http://localhost:5173']);
+    ['http://localhost:3000', 'https://a.example', 'http://localhost:5173']);
   for (const value of ['https://a.example/path', '*', 'https://*.a.example', 'https://u@a.example', 'ftp://a.example']) {
     refuses({ REDIRECT_ORIGINS: value }, 'REDIRECT_ORIGINS', /origins like/);
   }

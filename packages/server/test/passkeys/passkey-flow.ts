@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { bearer } from '../helpers.js';
 import { SoftAuthenticator } from './soft-authenticator.js';
 
-/** The relying party of a test app: PUBLIC_URL's default, http://127.0.0.1:3000, read as localhost. */
+/** The relying party of a test app: PUBLIC_URL's default, http://localhost:3000. */
 export const TEST_ORIGIN = 'http://localhost:3000';
 export const TEST_RP_ID = 'localhost';
 

@@ -168,3 +168,15 @@ test('a cache hit once the JWKS is cacheMaxAgeMs old refetches it in the backgro
   assert.equal(cachedUser(user.tokens.access_token, options), undefined);
   await refuses(verifyAccessToken(user.tokens.access_token, options), 'invalid_token');
 });
+
+test('an HS256 token checked against the JWKS of a default server (no keys) is refused saying why: use accessKeySource', async (t) => {
+  const server = await serverFor(t, 'HS256');
+  const { tokens } = await registerUser(server.app);
+  await assert.rejects(verifierFor(server)(tokens.access_token), (error: unknown) => {
+    assert.ok(error instanceof VerifyError);
+    assert.equal(error.code, 'invalid_token');
+    assert.equal(error.message, `The JWKS at ${server.jwksUrl} has no keys: the server signs with a shared key (HS256); `
+      + 'use accessKeySource with the output of `gatehouse secret --access-key`, or set JWT_ALG on the server.');
+    return true;
+  });
+});

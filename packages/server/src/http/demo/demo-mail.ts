@@ -27,9 +27,11 @@ const LINK_PAGES: Record<string, LinkPage> = {
     form.hidden = false;
     onSubmit('reset-form', async ({ email, new_password: password }) => {
       await client.resetPassword({ token, new_password: password! });
-      form.hidden = true;
-      await client.login({ email: email!, password: password! });
-      tell('Your password is set, and you are logged in.');
+      form.hidden = true; // the password changed: whatever the login below says, the form is done
+      tell('Your password is set.');
+      // the address typed may not be the account's: then the reset still happened, only this login did not
+      const loggedIn = await client.login({ email: email!, password: password! }).then(() => true, () => false);
+      tell(loggedIn ? 'Your password is set, and you are logged in.' : 'Your password is set: log in with it below (with the account\'s username or address).');
     });
   },
 };

@@ -33,6 +33,8 @@ export async function startFederation(client: AuthClient, say: Say): Promise<Ide
 export async function renderIdentities(client: AuthClient, providers: IdentityProvider[], say: Say): Promise<void> {
   const list = document.getElementById('identities')!;
   const identities = await client.federation.identities();
+  // no provider and nothing linked: no heading over an empty list
+  document.getElementById('identities-heading')!.hidden = providers.length === 0 && identities.length === 0;
   list.replaceChildren(...identities.map((identity) => {
     const item = document.createElement('li');
     item.textContent = `${identity.provider}${identity.email ? ` (${identity.email})` : ''} `;

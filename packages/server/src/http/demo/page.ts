@@ -112,7 +112,7 @@ export const demoPageHtml = `<!doctype html>
       <label>Name (optional) <input name="name" maxlength="64" placeholder="e.g. Laptop"></label>
       <button type="submit">Add a passkey</button>
     </form>
-    <h3>Linked identities</h3>
+    <h3 id="identities-heading" hidden>Linked identities</h3>
     <ul id="identities"></ul>
     <p id="link-providers"></p>
   </section>

@@ -28,6 +28,8 @@ export function demoRoutes(app: FastifyInstance): void {
   for (const path of ['/demo', ...DEMO_LINK_PAGES.map((page) => `/demo/${page}`)]) {
     app.get(path, hide, async (_request, reply) => send(reply.headers(pageHeaders), 'text/html; charset=utf-8', demoPageHtml));
   }
+  // Browsers ask for /favicon.ico on every page: an empty answer rather than a 404 in the console.
+  app.get('/favicon.ico', hide, async (_request, reply) => reply.code(204).header('cache-control', 'public, max-age=86400').send());
   app.get('/demo/demo.css', hide, async (_request, reply) => send(reply, 'text/css; charset=utf-8', demoPageCss));
   app.get<{ Params: { '*': string } }>('/demo/js/*', hide, async (request, reply) => {
     const source = modules.get(request.params['*']);

@@ -76,3 +76,20 @@ test('the demo is not part of the OpenAPI document', async (t) => {
   const doc = (await ctx.app.inject({ method: 'GET', url: '/docs/json' })).json() as { paths: Record<string, unknown> };
   assert.deepEqual(Object.keys(doc.paths).filter((path) => path.startsWith('/demo')), []);
 });
+
+test('/favicon.ico answers 204 with the demo on, not a 404 in every page\'s console', async (t) => {
+  const ctx = await createTestApp();
+  t.after(() => ctx.close());
+  const res = await ctx.app.inject({ method: 'GET', url: '/favicon.ico' });
+  assert.equal(res.statusCode, 204);
+  assert.equal(res.body, '');
+});
+
+test('the "Linked identities" heading starts hidden: the page shows it only with a provider or a linked identity', async (t) => {
+  const ctx = await createTestApp();
+  t.after(() => ctx.close());
+  const page = await ctx.app.inject({ method: 'GET', url: '/demo' });
+  assert.match(page.body, /<h3 id="identities-heading" hidden>Linked identities<\/h3>/);
+  const script = await ctx.app.inject({ method: 'GET', url: '/demo/js/demo/federation-panel.js' });
+  assert.match(script.body, /identities-heading'\)\.hidden = providers\.length === 0 && identities\.length === 0/);
+});

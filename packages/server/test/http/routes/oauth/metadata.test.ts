@@ -4,7 +4,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createGatehouse } from '../../../../src/compose.js';
-import { MAIL_OFF, TEST_SECRET, createTestApp } from '../../../helpers.js';
+import * as oidc from 'openid-client';
+import { MAIL_OFF, TEST_SECRET, createTestApp, freePort } from '../../../helpers.js';
 import { INTROSPECTION_CLIENTS } from './oauth-helpers.js';
 
 const URL_PATH = '/.well-known/oauth-authorization-server';
@@ -36,7 +37,7 @@ test('names the token, revocation and introspection endpoints from PUBLIC_URL, w
 test('without INTROSPECTION_CLIENTS the introspection members are left out; PUBLIC_URL defaults to http://HOST:PORT', async (t) => {
   const body = await documentOf(t, { PORT: '4100' });
   assert.equal(body.issuer, 'gatehouse');
-  assert.equal(body.token_endpoint, 'http://127.0.0.1:4100/token');
+  assert.equal(body.token_endpoint, 'http://localhost:4100/token');
   assert.equal('introspection_endpoint' in body, false);
   assert.equal('introspection_endpoint_auth_methods_supported' in body, false);
   assert.equal('jwks_uri' in body, false, 'HS256: no public key to publish');
@@ -59,4 +60,17 @@ test('in production without PUBLIC_URL the document is not served, and the start
   const served = await createGatehouse({ ...ctx.config, publicUrl: 'https://auth.example.com' }, { secret: TEST_SECRET, stores: ctx.stores });
   t.after(() => served.app.close());
   assert.deepEqual(served.warnings.filter((text) => text.includes('PUBLIC_URL')), []);
+});
+
+test('with PUBLIC_URL set and JWT_ISSUER not, openid-client\'s RFC 8414 discovery accepts the document: PUBLIC_URL is the issuer', async (t) => {
+  const port = await freePort();
+  const publicUrl = `http://127.0.0.1:${port}`;
+  const ctx = await createTestApp({ PUBLIC_URL: publicUrl });
+  t.after(() => ctx.close());
+  await ctx.app.listen({ host: '127.0.0.1', port });
+  const config = await oidc.discovery(new URL(publicUrl), 'a-client', undefined, oidc.None(), {
+    algorithm: 'oauth2', execute: [oidc.allowInsecureRequests],
+  });
+  assert.equal(config.serverMetadata().issuer, publicUrl);
+  assert.equal(config.serverMetadata().token_endpoint, `${publicUrl}/token`);
 });
