@@ -64,7 +64,9 @@ export async function startServer(t: TestContext, env: Record<string, string> = 
     counts.set(route, (counts.get(route) ?? 0) + 1);
   });
   // `port`, or PORT in env (a freePort()): PUBLIC_URL, and so mailed links and WebAuthn origins, name the port listened on.
-  const baseUrl = await app.listen({ port: port !== 0 ? port : config.port, host: '127.0.0.1' });
+  const listened = await app.listen({ port: port !== 0 ? port : config.port, host: '127.0.0.1' });
+  // the browser goes where the mail sends it: PUBLIC_URL's origin, http://localhost:PORT by default
+  const baseUrl = env.PUBLIC_URL ?? listened.replace('//127.0.0.1:', '//localhost:');
   return { baseUrl, count: (route) => counts.get(route) ?? 0, registerUser: () => register(baseUrl) };
 }
 

@@ -83,11 +83,12 @@ test('a password change and a reset move the credential generation; a rehash at 
   assert.equal(await generation(), 0);
   const caller = await kit.auth.authenticate(tokens.access_token);
   await kit.auth.changePassword(caller, { currentPassword: password, newPassword: 'another fine passphrase 7' }, CTX);
-  assert.equal(await generation(), 1);
+  const afterChange = await generation();
+  assert.ok(afterChange > 0, `moved by the change: ${afterChange}`);
   await kit.accounts.forgotPassword(user.email, CTX);
   const link = new URL(kit.mails.at(-1)!.values.link!);
   await kit.accounts.resetPassword({ token: link.searchParams.get('token')!, newPassword: 'yet another passphrase 9' }, CTX);
-  assert.equal(await generation(), 2);
+  assert.ok(await generation() > afterChange, 'moved by the reset');
 });
 
 test('a second step opened with the old password dies with a password change: invalid_mfa_token, before or after it was opened', async (t) => {
@@ -96,12 +97,13 @@ test('a second step opened with the old password dies with a password change: in
   const me = await kit.auth.authenticate(tokens.access_token);
   const { secret } = await kit.auth.mfa.startTotpEnrolment(me, CTX);
   const code = () => totpCode(base32Decode(secret)!, totpStep(kit.clock.now()));
-  await kit.auth.mfa.confirmTotpEnrolment(me, code(), CTX);
+  // enrolment is a change of a way in: the caller goes on in the new session it answers
+  const enrolled = await kit.auth.mfa.confirmTotpEnrolment(me, code(), CTX);
   const checked = (await kit.stores.users.findById(user.id))!; // the old password's proof, before the change
   const opened = await kit.auth.finishLogin(checked, { firstFactor: 'pwd' }, CTX, START_SESSION);
   assert.ok(isMfaRequired(opened));
 
-  const caller = await kit.auth.authenticate(tokens.access_token);
+  const caller = await kit.auth.authenticate(enrolled.access_token);
   await kit.auth.changePassword(caller, { currentPassword: password, newPassword: 'another fine passphrase 7' }, CTX);
   kit.clock.advance(30_000);
   await assert.rejects(kit.auth.verifyMfa({ mfaToken: opened.mfaRequired.mfa_token, factor: 'totp', code: code() }, CTX), { code: 'invalid_mfa_token' });
