@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { AuthError } from '../../../core/errors.js';
 import { noStore } from '../../http.js';
 import { oauthErrorHandler, oauthErrorSchema, requireForm } from '../../oauth-errors.js';
-import { freeText } from '../../schemas.js';
+import { freeText, tokenPairSchema } from '../../schemas.js';
 import { passwordGrant } from './grants/password.js';
 import { refreshTokenGrant } from './grants/refresh-token.js';
 import { clientCredentialsGrant, type ClientCredentialsUseCase } from './grants/client-credentials.js';
@@ -33,11 +33,7 @@ const tokenAnswerSchema = {
   type: 'object',
   description: 'RFC 6749 §5.1: an access token; with a refresh token except for client_credentials',
   properties: {
-    access_token: { type: 'string' },
-    token_type: { type: 'string', enum: ['bearer'] },
-    expires_in: { type: 'integer', description: 'Seconds the access token stays valid' },
-    refresh_token: { type: 'string' },
-    refresh_expires_in: { type: 'integer', description: 'Seconds the refresh token stays valid' },
+    ...tokenPairSchema.properties,
     scope: { type: 'string', description: 'client_credentials: the scope granted' },
   },
   required: ['access_token', 'token_type', 'expires_in'],
