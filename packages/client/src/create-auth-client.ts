@@ -4,7 +4,7 @@
 import { createAuthFetch, type AuthFetch } from './auth-fetch.js';
 import { changePassword, currentUser, login, logout, register } from './account.js';
 import {
-  cancelEmailChange, changeEmail, confirmEmailChange, forgotPassword, requestEmailVerification, requestMagicLink, resetPassword, verifyEmail,
+  cancelEmailChange, changeEmail, checkResetLink, confirmEmailChange, forgotPassword, requestEmailVerification, requestMagicLink, resetPassword, verifyEmail,
   verifyMagicLink, type EmailChange, type MagicLinkProof, type PasswordReset,
 } from './email-flows.js';
 import { deleteAccount, exportAccount, updateProfile, type AccountExport, type ProfileChange } from './profile.js';
@@ -83,6 +83,8 @@ export interface AuthClient {
   verifyEmail(input: { token: string }): Promise<User>;
   /** Mails a reset link; resolves alike for unknown addresses. */
   forgotPassword(input: { email: string }): Promise<void>;
+  /** Rejects (link_invalid, link_expired) when a reset link would not work, spending nothing: ask before showing a form. */
+  checkResetLink(input: { token: string }): Promise<void>;
   /** The token of a reset link and a new password; every session of the user ends, none starts. */
   resetPassword(input: PasswordReset): Promise<void>;
   /** Mails a login link and a 6-digit code; resolves alike for unknown addresses. */
@@ -164,6 +166,7 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
     requestEmailVerification: () => requestEmailVerification(ctx, authFetch),
     verifyEmail: (input) => verifyEmail(ctx, input),
     forgotPassword: (input) => forgotPassword(ctx, input),
+    checkResetLink: (input) => checkResetLink(ctx, input),
     resetPassword: (input) => resetPassword(ctx, input),
     requestMagicLink: (input) => requestMagicLink(ctx, input),
     verifyMagicLink: (proof) => verifyMagicLink(ctx, proof),

@@ -30,6 +30,11 @@ export async function forgotPassword(ctx: ClientContext, input: { email: string 
  * Every session of the user ends and no new one starts: log in with the new password next. A pair
  * this client holds for that user is dead too; its next refresh fails and emits `logout`.
  */
+/** Rejects with link_invalid or link_expired when the reset link would not work; spends nothing. */
+export async function checkResetLink(ctx: ClientContext, input: { token: string }): Promise<void> {
+  await postJson(ctx, '/auth/password/reset/check', { token: input.token });
+}
+
 export async function resetPassword(ctx: ClientContext, input: PasswordReset): Promise<void> {
   await postJson(ctx, '/auth/password/reset', { token: input.token, new_password: input.new_password });
 }

@@ -65,6 +65,11 @@ browserTest('forgot password: the mailed link opens the reset page, a new passwo
   await page.click('#call-me');
   await page.waitForSelector('#me-result[data-status="200"]');
   assert.equal((await post(server, '/auth/login', { email, password: PASSWORD })).status, 401, 'the old password is gone');
+
+  // the used link, opened again, says so at once and shows no form to fill
+  await page.goto(mail.link!);
+  await page.waitForFunction(() => (document.getElementById('message')?.textContent ?? '') !== '');
+  assert.equal(await page.isVisible('#reset-form'), false);
 });
 
 browserTest('magic link: "Email me a link" and the opened link log in; "Delete my account" asks the password and logs out', async (t) => {

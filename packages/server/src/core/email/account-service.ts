@@ -25,6 +25,8 @@ export interface AccountService {
   sendVerification(user: UserRecord, ctx: RequestContext): Promise<void>;
   verifyEmail(token: string, ctx: RequestContext): Promise<UserRecord>;
   forgotPassword(email: string, ctx: RequestContext): Promise<void>;
+  /** link_invalid or link_expired when the reset link would not work; spends nothing. */
+  checkResetLink(token: string): Promise<void>;
   resetPassword(input: PasswordReset, ctx: RequestContext): Promise<void>;
   requestMagicLink(email: string, ctx: RequestContext): Promise<void>;
   magicLinkLogin(proof: MagicLinkProof, ctx: RequestContext): Promise<TokenPair>;

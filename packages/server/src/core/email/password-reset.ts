@@ -31,11 +31,22 @@ export function createPasswordReset(deps: EmailDeps) {
     audit({ type: 'password_reset_requested', userId: user?.id, ...auditOrigin(ctx) });
   }
 
-  async function resetPassword(input: PasswordReset, ctx: RequestContext): Promise<void> {
+  /** The live reset token and its user, or link_invalid / link_expired: what a reset would find. */
+  async function liveReset(token: string) {
     requireFeature(settings.passwordReset, 'Password reset');
-    const record = await findLiveToken(deps, input.token, 'reset_password');
+    const record = await findLiveToken(deps, token, 'reset_password');
     const user = await users.findById(record.userId);
     if (!user || user.disabled || !sameHash(record.subject, fingerprint(user.passwordHash))) throw linkInvalid();
+    return { record, user };
+  }
+
+  /** Whether a reset link still works, without spending it: a page asks before it shows its form. */
+  async function checkResetLink(token: string): Promise<void> {
+    await liveReset(token);
+  }
+
+  async function resetPassword(input: PasswordReset, ctx: RequestContext): Promise<void> {
+    const { record, user } = await liveReset(input.token);
     checkPasswordPolicy(input.newPassword, { username: user.username, email: user.email });
     await deps.breachedPasswords?.refuseIfBreached(input.newPassword);
     const passwordHash = await deps.hasher.hash(input.newPassword, ctx.ip);
@@ -57,5 +68,5 @@ export function createPasswordReset(deps: EmailDeps) {
     audit({ type: 'password_reset', revokedSessions, userId: user.id, ...auditOrigin(ctx) });
   }
 
-  return { forgotPassword, resetPassword };
+  return { forgotPassword, checkResetLink, resetPassword };
 }

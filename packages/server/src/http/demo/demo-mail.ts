@@ -23,6 +23,7 @@ const LINK_PAGES: Record<string, LinkPage> = {
     });
   },
   'reset-password': async (token) => {
+    await client.checkResetLink({ token }); // a used or dead link says so at once, with no form to fill
     const form = element<HTMLFormElement>('reset-form');
     form.hidden = false;
     onSubmit('reset-form', async ({ email, new_password: password }) => {

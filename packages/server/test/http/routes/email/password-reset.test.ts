@@ -30,7 +30,7 @@ describe('password reset', () => {
     assert.equal(res.statusCode, 202);
     assert.deepEqual(res.json(), { message: 'If an account has this address, a mail is on its way.' });
     const mail = await sink.nextMail(user.email);
-    assert.match(mail.link!, /^http:\/\/127\.0\.0\.1:\d+\/demo\/reset-password\?token=[A-Za-z0-9_-]{43}$/);
+    assert.match(mail.link!, /^http:\/\/localhost:\d+\/demo\/reset-password\?token=[A-Za-z0-9_-]{43}$/);
     assert.equal((await reset(mail.token!)).statusCode, 204);
     assertError(await me(t.app, user.tokens.access_token), 401, 'session_revoked');
     assert.equal((await refresh(t.app, user.tokens)).statusCode, 401);
@@ -42,6 +42,19 @@ describe('password reset', () => {
     assertError(await reset(mail.token!, 'yet another passphrase 7'), 400, 'link_invalid');
     const profile = await me(t.app, login.json().access_token);
     assert.equal(profile.json().email_verified, true, 'the link proved the address');
+  });
+
+  test('the check says whether a link still works and spends nothing: 204 before, link_invalid once used or unknown', async () => {
+    const user = await registerUser(t.app);
+    await forgot(user.email, '10.0.0.9');
+    const { token } = await sink.nextMail(user.email);
+    const check = (value: string) => t.app.inject({ method: 'POST', url: '/auth/password/reset/check', payload: { token: value } });
+    assert.equal((await check(token!)).statusCode, 204);
+    assert.equal((await check(token!)).statusCode, 204, 'checking spent nothing');
+    assert.equal((await reset(token!)).statusCode, 204);
+    assertError(await check(token!), 400, 'link_invalid');
+    assertError(await check('A'.repeat(43)), 400, 'link_invalid');
+    await sink.nextMail(user.email); // the reset's notice
   });
 
   test('answers an unknown address exactly as a known one, and mails nobody', async () => {
