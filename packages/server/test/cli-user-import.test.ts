@@ -7,7 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createTestApp, registerUser, type TestApp } from './helpers.js';
-import { runCli } from './cli/run-cli.js';
+import { afterDatabaseLine, runCli } from './cli/run-cli.js';
 import { PASSWORD, VECTORS } from './import/hash-vectors.js';
 
 const SAMPLES = fileURLToPath(new URL('../../test/import/samples/', import.meta.url));
@@ -46,7 +46,7 @@ test('a file with bad lines writes nothing, prints each bad line\'s number and r
   const res = runCli(['user', 'import', path], env);
   assert.equal(res.status, 1);
   assert.equal(res.stdout, '');
-  const lines = res.stderr.trim().split('\n');
+  const lines = afterDatabaseLine(res.stderr).trim().split('\n');
   assert.match(lines[0]!, /^line 3: not JSON: /);
   assert.deepEqual(lines.slice(1), [
     'line 4: email: The email address is not valid.',
@@ -65,7 +65,7 @@ test('--skip-invalid imports the good lines and lists the skipped ones; they log
   const res = runCli(['user', 'import', '--skip-invalid', file([...GOOD, { email: 'x' }])], env);
   assert.equal(res.status, 0, res.stderr);
   assert.equal(res.stdout, 'Imported: 2 created, 0 updated, 0 unchanged, 1 skipped.\n');
-  assert.equal(res.stderr, 'skipped line 3: email: The email address is not valid.\n');
+  assert.equal(afterDatabaseLine(res.stderr), 'skipped line 3: email: The email address is not valid.\n');
   assert.equal((await login(ctx, 'ada', PASSWORD)).statusCode, 200);
   assert.equal((await login(ctx, 'grace@example.com', PASSWORD)).statusCode, 200);
   const grace = await ctx.stores.users.findById(GOOD[1]!.id!);

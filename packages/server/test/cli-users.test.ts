@@ -7,13 +7,12 @@ import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
 import { bearer, createTestApp, failure, PASSWORD, registerUser, type TestApp } from './helpers.js';
-import { runCli } from './cli/run-cli.js';
+import { afterDatabaseLine, runCli } from './cli/run-cli.js';
 import { deleteRedisKeys, unavailable } from './storage/backends.js';
 
 const NEW_PASSWORD = 'a brand new passphrase';
 
 /** stderr after the line every database command starts with (which database it uses). */
-const afterDatabaseLine = (stderr: string) => stderr.replace(/^gatehouse: database .*\n/, '');
 
 async function setup(t: TestContext, env: Record<string, string> = {}): Promise<{ ctx: TestApp; env: Record<string, string> }> {
   const ctx = await createTestApp(env);

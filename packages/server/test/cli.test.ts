@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { createStores } from '../src/storage/create-stores.js';
-import { runCli, tempDataDir } from './cli/run-cli.js';
+import { afterDatabaseLine, runCli, tempDataDir } from './cli/run-cli.js';
 
 const SEE_HELP = '; see gatehouse --help\n';
 
@@ -17,7 +17,6 @@ function assertUsageError(args: string[], message: string, env: Record<string, s
 }
 
 /** stderr after the line every database command starts with (which database it uses). */
-const afterDatabaseLine = (stderr: string) => stderr.replace(/^gatehouse: database .*\n/, '');
 
 test('gatehouse secret prints 32 random bytes as hex, new each time', () => {
   const first = runCli(['secret'], {});

@@ -19,3 +19,6 @@ export function tempDataDir(t: { after(fn: () => void): void }): string {
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   return dir;
 }
+
+/** stderr without the line every database command starts with (`gatehouse: database …`). */
+export const afterDatabaseLine = (stderr: string) => stderr.replace(/^gatehouse: database .*\n/, '');
