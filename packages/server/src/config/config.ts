@@ -160,11 +160,11 @@ function readKeyFileName(path: string | undefined): string | undefined {
 /** verify's default maxTokenLifetimeSeconds (packages/verify): a longer-lived access token is refused there. */
 const VERIFY_MAX_TOKEN_LIFETIME_SECONDS = 900;
 
-/** Misspelt names (refused in production, else noted) and an access-token lifetime verifiers refuse by default. */
+/** Misspelt names (refused in production when certain, else noted) and an access-token lifetime verifiers refuse by default. */
 function settingNotes(config: Omit<Config, 'notes'>, env: Env, known: ReadonlySet<string>, problems: ConfigError[]): string[] {
   const notes: string[] = [];
-  for (const { name, meant } of misspeltSettings(env, known)) {
-    if (config.nodeEnv === 'production') problems.push(new ConfigError(name, `is not a setting; did you mean ${meant}? (rename it, or unset it)`));
+  for (const { name, meant, certain } of misspeltSettings(env, known)) {
+    if (config.nodeEnv === 'production' && certain) problems.push(new ConfigError(name, `is not a setting; did you mean ${meant}? (rename it, or unset it)`));
     else notes.push(`${name} is not a setting and is ignored: did you mean ${meant}?`);
   }
   if (config.accessTokenTtlSeconds > VERIFY_MAX_TOKEN_LIFETIME_SECONDS) {

@@ -19,6 +19,11 @@ export function recordingEnv(env: Env): { env: Env; names: Set<string> } {
 export interface MisspeltSetting {
   name: string;
   meant: string;
+  /**
+   * One edit from a long name (ten characters or more, ACCES_TOKEN_TTL): a typo beyond doubt. Nearer
+   * misses of short names are often other software's settings (API_URL, PROJECT_NAME), so only noted.
+   */
+  certain: boolean;
 }
 
 /** Set names one or two edits away from a known setting (one for names of six characters or fewer). */
@@ -31,7 +36,7 @@ export function misspeltSettings(env: Env, known: ReadonlySet<string>): Misspelt
     let bestDistance = limit + 1;
     for (const candidate of known) {
       const d = editDistance(name, candidate, limit);
-      if (d < bestDistance) [best, bestDistance] = [{ name, meant: candidate }, d];
+      if (d < bestDistance) [best, bestDistance] = [{ name, meant: candidate, certain: d === 1 && name.length >= 10 }, d];
     }
     if (best) found.push(best);
   }

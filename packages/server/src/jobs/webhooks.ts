@@ -57,15 +57,19 @@ export function createWebhooks(deps: WebhookDeps): Webhooks {
     if (messages.length === 0) return;
     const timestamp = new Date(deps.clock.now()).toISOString();
     void endpoints().then(async (all) => {
-      for (const message of messages) {
+      const rows = messages.flatMap((message) => {
         const payload = JSON.stringify({ type: message.type, timestamp, data: message.data });
-        for (const endpoint of all.filter((e) => !e.disabled && (e.events.includes('*') || e.events.includes(message.type)))) {
-          await deps.outbox.enqueue({
-            id: uuidv7({ msecs: deps.clock.now() }), channel: 'webhook', kind: message.type, recipient: endpoint.id, payload, createdAt: new Date(deps.clock.now()),
-          });
-        }
-      }
-      worker.wake();
+        return all.filter((e) => !e.disabled && (e.events.includes('*') || e.events.includes(message.type))).map((endpoint) => ({
+          id: uuidv7({ msecs: deps.clock.now() }), channel: 'webhook', kind: message.type, recipient: endpoint.id, payload, createdAt: new Date(deps.clock.now()),
+        }));
+      });
+      // no endpoint listens (the common case on a login): no row, and no wake-up that would claim in a transaction
+      if (rows.length === 0) return;
+      // each row on its own: one that fails does not drop the others'
+      const results = await Promise.allSettled(rows.map((row) => deps.outbox.enqueue(row)));
+      if (results.some((r) => r.status === 'fulfilled')) worker.wake();
+      const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (failed) throw failed.reason;
     }).catch((error: unknown) => {
       cached = undefined;
       deps.logger.warn({ err: error, auditType: event.type }, 'webhooks: could not queue the messages of an event');

@@ -48,6 +48,15 @@ test('a misspelt setting stops a production start, naming it and the setting mea
   assert.deepEqual(problems, ['ACCES_TOKEN_TTL: is not a setting; did you mean ACCESS_TOKEN_TTL? (rename it, or unset it)']);
 });
 
+test('in production only a typo beyond doubt stops the start: other software\'s near names (API_URL, PROJECT_NAME) are noted', () => {
+  const production = { NODE_ENV: 'production', GATEHOUSE_SECRET: 'x'.repeat(64) };
+  const others = { API_URL: 'https://api.example.com', PROJECT_NAME: 'shop', AMQP_URL: 'amqp://mq', ROLE: 'web', REDIS_URI: 'redis://x' };
+  const config = loadConfig({ ...production, ...others }); // starts: nothing refused
+  assert.ok(config.notes.includes('API_URL is not a setting and is ignored: did you mean APP_URL?'), config.notes.join('\n'));
+  assert.deepEqual(problemsOf({ ...production, DATABASE_URI: 'postgres://db/app' }),
+    ['DATABASE_URI: is not a setting; did you mean DATABASE_URL? (rename it, or unset it)']);
+});
+
 test('an ACCESS_TOKEN_TTL over 15 minutes is noted, naming verify\'s maxTokenLifetimeSeconds', () => {
   assert.deepEqual(loadConfig({ ACCESS_TOKEN_TTL: '15m' }).notes, []);
   const [note] = loadConfig({ ACCESS_TOKEN_TTL: '1h' }).notes;
