@@ -47,3 +47,14 @@ export function toAuditView(record: AuditRecord) {
 export function toPageView(page: AuditPage) {
   return { events: page.events.map(toAuditView), next_cursor: page.nextCursor };
 }
+
+/**
+ * A person's own page: what someone else did to their account (an admin) keeps its type and time,
+ * but not that person's address, browser, session or id.
+ */
+export function toOwnPageView(page: AuditPage, userId: string) {
+  const events = page.events.map((record) => (record.actorId === null || record.actorId === userId
+    ? toAuditView(record)
+    : { ...toAuditView(record), actor_id: null, ip: null, user_agent: null, session_id: null }));
+  return { events, next_cursor: page.nextCursor };
+}

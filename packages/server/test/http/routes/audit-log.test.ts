@@ -36,7 +36,7 @@ const backends: Array<{ name: string; skip: string | false; open(): Promise<Test
   },
 ];
 
-type View = { id: string; type: string; actor_id: string | null; subject_id: string | null; ip: string | null; session_id: string | null; data: Record<string, unknown> };
+type View = { id: string; type: string; actor_id: string | null; subject_id: string | null; ip: string | null; user_agent: string | null; session_id: string | null; data: Record<string, unknown> };
 
 async function makeAdmin(ctx: TestApp) {
   const user = await registerUser(ctx.app);
@@ -130,6 +130,21 @@ for (const backend of backends) {
     });
   });
 }
+
+test('a person\'s activity shows what an admin did to the account, without the admin\'s address, browser, session or id', async (t) => {
+  const ctx = await createTestApp();
+  t.after(() => ctx.close());
+  const admin = await makeAdmin(ctx);
+  const bob = await registerUser(ctx.app);
+  const revoked = await ctx.app.inject({ method: 'DELETE', url: `/admin/users/${bob.userId}/sessions`, headers: { ...bearer(admin.token), 'user-agent': 'admin-browser/1' }, remoteAddress: '198.51.100.7' });
+  assert.equal(revoked.statusCode, 200, revoked.body);
+  const login = await ctx.app.inject({ method: 'POST', url: '/auth/login', payload: { username: bob.username, password: PASSWORD } });
+  const own = await page(ctx, login.json().access_token, '/users/me/activity');
+  const byAdmin = own.events.find((e) => e.type === 'admin_sessions_revoked')!;
+  assert.deepEqual([byAdmin.actor_id, byAdmin.ip, byAdmin.user_agent, byAdmin.session_id, byAdmin.subject_id], [null, null, null, null, bob.userId]);
+  const audit = await page(ctx, admin.token, `/admin/audit?type=admin_sessions_revoked`);
+  assert.deepEqual([audit.events[0]!.actor_id, audit.events[0]!.ip], [admin.userId, '198.51.100.7'], 'the admin audit keeps them');
+});
 
 test('bad filters answer 400 with a code, not a 500', async (t) => {
   const ctx = await createTestApp();

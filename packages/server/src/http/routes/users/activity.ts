@@ -5,7 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import type { AuditReader } from '../../../core/audit-query.js';
 import { currentAuth } from '../../auth-guard.js';
 import { bearerSecurity, responses } from '../../schemas.js';
-import { auditPageSchema, DEFAULT_LIMIT, pageQueryProperties, toPageView } from '../audit-view.js';
+import { auditPageSchema, DEFAULT_LIMIT, pageQueryProperties, toOwnPageView } from '../audit-view.js';
 
 export function activityRoute(app: FastifyInstance, reader: AuditReader): void {
   app.get<{ Querystring: { limit?: string; after?: string } }>('/users/me/activity', {
@@ -17,6 +17,7 @@ export function activityRoute(app: FastifyInstance, reader: AuditReader): void {
     },
   }, async (request) => {
     const limit = request.query.limit === undefined ? DEFAULT_LIMIT : Number(request.query.limit);
-    return toPageView(await reader.activity(currentAuth(request).user.id, { limit, after: request.query.after }));
+    const { id } = currentAuth(request).user;
+    return toOwnPageView(await reader.activity(id, { limit, after: request.query.after }), id);
   });
 }
