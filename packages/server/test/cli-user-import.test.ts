@@ -50,7 +50,7 @@ test('a file with bad lines writes nothing, prints each bad line\'s number and r
   assert.match(lines[0]!, /^line 3: not JSON: /);
   assert.deepEqual(lines.slice(1), [
     'line 4: email: The email address is not valid.',
-    'line 5: password_hash is in no format Gatehouse reads (see docs/migrating.md)',
+    'line 5: password_hash is in no format Gatehouse reads, or its cost is past the limits (see docs/migrating.md)',
     'line 6: email repeats line 1',
     'line 7: username belongs to another user',
     'line 8: role "root" is not declared in ROLES (user, admin)',

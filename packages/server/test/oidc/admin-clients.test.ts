@@ -33,6 +33,7 @@ test('registering a confidential client answers its secret once; the list and re
   const { call, lines, ctx } = await setup(t);
   const res = await call('POST', '/admin/clients', { client_id: 'grafana', client_name: 'Grafana', redirect_uris: ['https://grafana.example.com/login/generic_oauth'] });
   assert.equal(res.statusCode, 201);
+  assert.equal(res.headers['cache-control'], 'no-store', 'an answer with a secret is not cached');
   const { client_secret: secret, ...client } = res.json();
   assert.match(secret, /^[A-Za-z0-9_-]{43}$/, '256 random bits, base64url');
   const expected = {
@@ -85,6 +86,7 @@ test('rotating a secret answers a new one and the old one stops matching; PATCH 
   const before = (await ctx.stores.oauthClients.find('app'))!.secretDigest;
   const rotated = await call('POST', '/admin/clients/app/secret');
   assert.equal(rotated.statusCode, 200);
+  assert.equal(rotated.headers['cache-control'], 'no-store');
   assert.deepEqual(Object.keys(rotated.json()).sort(), ['client_id', 'client_secret', 'client_secret_expires_at']);
   assert.notEqual(rotated.json().client_secret, created.client_secret);
   const after = (await ctx.stores.oauthClients.find('app'))!.secretDigest;

@@ -85,7 +85,7 @@ export function checkImportLine(value: unknown, line: number, roles: readonly st
   const role = field(input.role, 'role', isString, 'a string');
   if (role !== undefined && !roles.includes(role)) throw new BadLine(`role "${role.slice(0, 40)}" is not declared in ROLES (${roles.join(', ')})`);
   const passwordHash = field(input.password_hash, 'password_hash', isString, 'a string');
-  if (passwordHash !== undefined && hashFormat(passwordHash) === undefined) throw new BadLine('password_hash is in no format Gatehouse reads (see docs/migrating.md)');
+  if (passwordHash !== undefined && hashFormat(passwordHash) === undefined) throw new BadLine('password_hash is in no format Gatehouse reads, or its cost is past the limits (see docs/migrating.md)');
   return {
     line,
     ...(id !== undefined && UUID.test(id) && { id: id.toLowerCase() }),

@@ -9,8 +9,14 @@ const pbkdf2Async = promisify(pbkdf2);
 const scryptAsync = promisify(scrypt) as (password: Buffer, salt: Buffer, keylen: number, options: object) => Promise<Buffer>;
 
 /** Upper bounds on a stored hash's cost, so no imported row can make one login take minutes. */
-const MAX_PBKDF2_ITERATIONS = 10_000_000;
-const MAX_SCRYPT_MEMORY_BYTES = 1024 * 1024 * 1024;
+/**
+ * Costs past these would let one imported row hold a hashing thread for seconds on every wrong
+ * guess (and fill the hash queue): refused at import. Real exports sit far below (Django 1,000,000
+ * PBKDF2 rounds, Firebase scrypt 16 MiB).
+ */
+const MAX_PBKDF2_ITERATIONS = 2_000_000;
+const MAX_PBKDF2_KEY_BYTES = 64;
+const MAX_SCRYPT_MEMORY_BYTES = 256 * 1024 * 1024;
 
 export type DecodedHash =
   | { format: 'pbkdf2' | 'django-pbkdf2'; digest: 'sha1' | 'sha256' | 'sha512'; iterations: number; salt: Buffer; key: Buffer }
@@ -40,7 +46,7 @@ function decodePbkdf2(parts: string[]): DecodedHash | undefined {
   const [iterations, length] = params(parts[2], ['i', 'l']) ?? [];
   const salt = base64(parts[3]);
   const key = base64(parts[4]);
-  if (!digest || !iterations || iterations > MAX_PBKDF2_ITERATIONS || !salt || !key || key.length !== length) return undefined;
+  if (!digest || !iterations || iterations > MAX_PBKDF2_ITERATIONS || !salt || !key || key.length !== length || length > MAX_PBKDF2_KEY_BYTES) return undefined;
   return { format: 'pbkdf2', digest, iterations, salt, key };
 }
 
@@ -48,7 +54,7 @@ function decodePbkdf2(parts: string[]): DecodedHash | undefined {
 function decodeDjango(hash: string): DecodedHash | undefined {
   const match = /^pbkdf2_(sha256|sha1)\$(\d{1,8})\$([^$]{1,128})\$([A-Za-z0-9+/]+={0,2})$/.exec(hash);
   const key = base64(match?.[4]);
-  if (!match || !key || Number(match[2]) < 1) return undefined;
+  if (!match || !key || Number(match[2]) < 1 || Number(match[2]) > MAX_PBKDF2_ITERATIONS || key.length > MAX_PBKDF2_KEY_BYTES) return undefined;
   return { format: 'django-pbkdf2', digest: match[1] as 'sha256' | 'sha1', iterations: Number(match[2]), salt: Buffer.from(match[3]!, 'utf8'), key };
 }
 

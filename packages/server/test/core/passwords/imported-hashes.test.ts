@@ -30,6 +30,18 @@ test('only the salted SHA-2 digests count as weak', async () => {
   assert.deepEqual(weak.sort(), ['sha256', 'sha512']);
 });
 
+test('hashes whose cost would hold a hashing thread for seconds on every guess are no format', () => {
+  const salt = 'c2FsdHNhbHRzYWx0';
+  const costly = [
+    `$argon2id$v=19$m=${2 * 1024 * 1024},t=2,p=1$${salt}$${'A'.repeat(43)}`, `$argon2id$v=19$m=19456,t=99,p=1$${salt}$${'A'.repeat(43)}`,
+    `$2b$20$${'a'.repeat(53)}`, VECTORS['pbkdf2-sha256']!.replace(/i=\d+/, 'i=9000000'), `pbkdf2_sha256$99999999$seasalt$${'A'.repeat(44)}`,
+    FIREBASE_HASH.replace('ln=14', 'ln=20').replace('r=8', 'r=64'),
+  ];
+  for (const hash of costly) assert.equal(hashFormat(hash), undefined, hash);
+  assert.equal(hashFormat(`$argon2id$v=19$m=19456,t=2,p=1$${salt}$${'A'.repeat(43)}`), 'argon2id', 'Gatehouse\'s own cost passes');
+  assert.equal(hashFormat(`$2b$12$${'a'.repeat(53)}`), 'bcrypt');
+});
+
 test('malformed and unknown hashes are no format, and log nobody in', async () => {
   const hasher = await createPasswordHasher({ maxConcurrent: 2 });
   const bad = [

@@ -52,7 +52,7 @@ test('one bad line writes nothing: 400 import_invalid listing each bad line; ski
   assert.deepEqual(failure(refused), { status: 400, code: 'import_invalid' });
   assert.deepEqual(refused.json().lines, [
     { line: 3, reason: 'email belongs to another user' },
-    { line: 4, reason: 'password_hash is in no format Gatehouse reads (see docs/migrating.md)' },
+    { line: 4, reason: 'password_hash is in no format Gatehouse reads, or its cost is past the limits (see docs/migrating.md)' },
   ]);
   assert.doesNotMatch(refused.body, /secret/);
   assert.equal(await ctx.stores.users.findByLogin('ada'), null);

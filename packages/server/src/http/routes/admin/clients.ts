@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ClientRegistry, RegisteredClient } from '../../../core/oidc/client-registry.js';
 import { AUTH_METHODS, CLIENT_ID_PATTERN, GRANT_TYPES, type ClientMetadataInput } from '../../../core/oidc/client-metadata.js';
 import { adminActor, adminGuard } from '../../admin-request.js';
+import { noStore } from '../../http.js';
 import { bearerSecurity, responses } from '../../schemas.js';
 
 const uris = (description: string) => ({ type: 'array', maxItems: 50, items: { type: 'string', maxLength: 2000 }, description });
@@ -56,7 +57,7 @@ export function adminClientsRoutes(app: FastifyInstance, clients: ClientRegistry
   type ById = { Params: { client_id: string } };
 
   app.post<{ Body: ClientMetadataInput & { client_id?: string } }>('/admin/clients', {
-    onRequest: guard,
+    onRequest: [noStore, ...guard], // the answer holds a secret
     schema: { ...common, summary: 'Register a client; a confidential one gets its secret in this answer only',
       body: { type: 'object', additionalProperties: false, properties: { client_id: { type: 'string', pattern: CLIENT_ID_PATTERN }, ...metadataProperties } },
       response: responses({ 201: { ...clientSchema, description: 'Registered', properties: { ...clientSchema.properties, ...secretProperties } } },
@@ -87,7 +88,7 @@ export function adminClientsRoutes(app: FastifyInstance, clients: ClientRegistry
   }, async (request) => toPublicClient(await clients.update(request.params.client_id, request.body, adminActor(request))));
 
   app.post<ById>('/admin/clients/:client_id/secret', {
-    onRequest: guard,
+    onRequest: [noStore, ...guard], // the answer holds a secret
     schema: { ...common, summary: 'A new secret for a confidential client, answered once; the old one stops working at once', params,
       response: responses({ 200: { type: 'object', description: 'The new secret', properties: { client_id: { type: 'string' }, ...secretProperties },
         required: ['client_id', 'client_secret', 'client_secret_expires_at'] } }, [400, 401, 403, 404, 409, 503]) },

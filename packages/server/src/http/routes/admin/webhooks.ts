@@ -1,6 +1,7 @@
 // The webhook endpoints (role admin; docs/events.md, "Webhooks"): POST /admin/webhooks answers
 // the signing secret once; GET lists and reads them (never the secret); DELETE removes one.
 import type { FastifyInstance } from 'fastify';
+import { noStore } from '../../http.js';
 import type { WebhookAdmin } from '../../../core/webhooks/webhook-admin.js';
 import { WEBHOOK_EVENT_TYPES } from '../../../core/webhooks/webhook-events.js';
 import type { WebhookEndpoint } from '../../../storage/types/webhooks.js';
@@ -39,7 +40,7 @@ const toView = (e: WebhookEndpoint) => ({
 export function adminWebhookRoutes(app: FastifyInstance, admin: WebhookAdmin): void {
   const common = { tags: ['admin'], security: bearerSecurity };
   app.post<{ Body: { url: string; events: string[]; description?: string } }>('/admin/webhooks', {
-    onRequest: adminGuard(app),
+    onRequest: [noStore, ...adminGuard(app)], // the answer holds the secret
     schema: {
       ...common, summary: 'Register a webhook endpoint; the answer holds its signing secret, shown once', body: createBody,
       response: responses({ 201: { type: 'object', properties: { ...endpointSchema.properties, secret: { type: 'string', description: 'whsec_…: shown once' } }, required: [...endpointSchema.required, 'secret'] } },
