@@ -51,7 +51,7 @@ test('the sender delivers a sealed row: the mail\'s text and HTML hold the rende
   assert.ok(!message.payload.includes(TOKEN));
   assert.equal(await drain(ctx), 1);
   const mail = await ctx.sink.nextMail('ada@example.com');
-  const link = `http://127.0.0.1:${ctx.config.port}/demo/verify-email?token=${TOKEN}`;
+  const link = `http://localhost:${ctx.config.port}/demo/verify-email?token=${TOKEN}`;
   assert.equal(mail.subject, 'Confirm your email address for Acme');
   assert.equal(mail.from, '"Acme" <no-reply@acme.test>');
   assert.deepEqual([mail.link, mail.token], [link, TOKEN]);
