@@ -12,6 +12,7 @@ import type { TokenPair } from '../tokens/token-pair.js';
 import { tokensOrMfaRequired, type FinishLogin, type LoginResult } from '../login/finish-login.js';
 import { START_SESSION } from '../login/outcomes.js';
 import type { EmailDeps } from './email-deps.js';
+import { PENDING_PURPOSES } from '../accounts/credential-aftermath.js';
 import { limitMail, mailWithToken, pretendToMail } from './mail-with-token.js';
 import { CODE_ATTEMPTS, findLiveToken, linkInvalid, newCode, requireFeature } from './one-time-token.js';
 import { sameHash } from '../tokens/secret-hash.js';
@@ -78,6 +79,9 @@ export function createMagicLink(deps: EmailDeps, finishLogin: FinishLogin) {
   async function proveAddress(user: UserRecord, now: Date, ctx: RequestContext): Promise<UserRecord> {
     if (!hasPassword(user)) return (await users.update(user.id, { emailVerified: true }, now)) ?? user;
     const cleared = (await users.update(user.id, { emailVerified: true, passwordHash: NO_PASSWORD_HASH }, now)) ?? user;
+    // nothing the password's holder left pending survives it: an address change, reset links, a second step
+    for (const purpose of PENDING_PURPOSES) await oneTimeTokens.deleteForUser(user.id, purpose);
+    await deps.loginChallenges.abandonForUser(user.id, now);
     const revokedSessions = await deps.sessions.revokeAllForUser(user.id, now);
     audit({ type: 'unproven_password_cleared', revokedSessions, userId: user.id, ...auditOrigin(ctx) });
     return cleared;

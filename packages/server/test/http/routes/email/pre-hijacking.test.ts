@@ -33,6 +33,21 @@ describe('pre-hijacking by password', async () => {
     assert.equal(profile.json().email_verified, true);
   });
 
+  test('the squatter\'s pending address change dies with the password: its link no longer moves the address', async () => {
+    const squatter = await registerUser(t.app);
+    const change = await t.app.inject({
+      method: 'POST', url: '/users/me/email', headers: { authorization: `Bearer ${squatter.tokens.access_token}` },
+      payload: { new_email: `squatter-${squatter.userId}@example.net`, current_password: squatter.password },
+    });
+    assert.ok(change.statusCode === 200 || change.statusCode === 202, change.body);
+    const confirmation = await sink.nextMail(`squatter-${squatter.userId}@example.net`);
+    await sink.nextMail(squatter.email); // the notice to the old address
+    await magicLinkLogin(squatter.email);
+    const confirmed = await t.app.inject({ method: 'POST', url: '/auth/email/change/confirm', payload: { token: confirmation.token } });
+    assertError(confirmed, 400, 'link_invalid');
+    assert.equal((await t.stores.users.findById(squatter.userId))!.email, squatter.email);
+  });
+
   test('a password set after the address was proved stays: a magic link to a verified account clears nothing', async () => {
     const user = await registerUser(t.app);
     await t.stores.users.update(user.userId, { emailVerified: true }, new Date(t.clock.now()));
