@@ -67,7 +67,7 @@ for (const { backend, variable } of sqlBackends) {
         id: '019b76da-a800-7000-8000-000000000001', kind: 'verify_email', recipient: 'ann@example.com', payload: 'sealed',
         created_at: 1, attempts: 0, next_attempt_at: 1, last_error: null, given_up: 0,
       } as never).execute();
-      assert.deepEqual(await migrateToLatest(conn.db, schema), ['0010_audit_events_and_job_channels', '0011_webhooks', '0014_oauth_clients']);
+      assert.deepEqual(await migrateToLatest(conn.db, schema), ['0008_credential_generation', '0010_audit_events_and_job_channels', '0011_webhooks', '0014_oauth_clients']);
       const claimed = await createSqlOutboxStore(conn).claimDue(new Date(2), 10, 1000);
       assert.deepEqual(claimed.map((row) => [row.id, row.channel]), [['019b76da-a800-7000-8000-000000000001', 'mail']]);
     });
