@@ -128,10 +128,10 @@ export async function main(): Promise<void> {
   }
 }
 
-/** A DATA_DIR the server may not write (EACCES, EPERM, EROFS, ENOTDIR): a ConfigError naming it. */
+/** A DATA_DIR the server may not write (EACCES, EPERM, EROFS, ENOTDIR; EEXIST: a file, not a folder): a ConfigError naming it. */
 function dataDirError(error: unknown, dataDir: string): ConfigError | undefined {
   const { code, path } = error as { code?: unknown; path?: unknown };
-  if (typeof code !== 'string' || !['EACCES', 'EPERM', 'EROFS', 'ENOTDIR'].includes(code)) return undefined;
+  if (typeof code !== 'string' || !['EACCES', 'EPERM', 'EROFS', 'ENOTDIR', 'EEXIST'].includes(code)) return undefined;
   if (typeof path !== 'string' || !resolve(path).startsWith(resolve(dataDir))) return undefined;
   return new ConfigError('DATA_DIR', `cannot write ${resolve(dataDir)} (${code}); make it a folder this user may write, or set DATA_DIR to one`);
 }

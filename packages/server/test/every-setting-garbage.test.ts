@@ -2,7 +2,7 @@
 // (exit 78), never a stack trace (docs/configuration.md, "Settings"). The names come from the docs
 // and from what the config reads, so a setting added to either is tried too.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -52,7 +52,7 @@ test('each documented setting set to garbage stops the start with one line namin
   assert.deepEqual(problems.filter(Boolean), []);
 });
 
-test('a DATA_DIR that cannot be written, and a HOST that is no address, stop the start with one line naming them', async (t) => {
+test('a DATA_DIR that cannot be written or is a file, a .env that cannot be read, and a HOST that is no address, stop the start with one line naming them', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'gatehouse-garbage-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const file = join(dir, 'a-file');
@@ -60,6 +60,15 @@ test('a DATA_DIR that cannot be written, and a HOST that is no address, stop the
   const dataDir = await runToExit({ DATA_DIR: join(file, 'data'), HOST: '127.0.0.1', PORT: '0' }, dir);
   assert.equal(dataDir.code, 78, dataDir.stdout + dataDir.stderr);
   assert.match(dataDir.stderr, /^Gatehouse cannot start: DATA_DIR: cannot write .* \(ENOTDIR\); make it a folder this user may write, or set DATA_DIR to one\n$/);
+  const isFile = await runToExit({ DATA_DIR: file, HOST: '127.0.0.1', PORT: '0' }, dir);
+  assert.equal(isFile.code, 78, isFile.stdout + isFile.stderr);
+  assert.match(isFile.stderr, /^Gatehouse cannot start: DATA_DIR: cannot write .* \((EEXIST|ENOTDIR)\); make it a folder/);
+  const envDir = mkdtempSync(join(dir, 'run-'));
+  mkdirSync(join(envDir, '.env')); // a folder where the .env file would be
+  const dotEnv = await runToExit({ DATA_DIR: envDir, HOST: '127.0.0.1', PORT: '0' }, envDir);
+  assert.equal(dotEnv.code, 78, dotEnv.stdout + dotEnv.stderr);
+  assert.match(dotEnv.stderr, /^Gatehouse cannot start: \.env: cannot read .*\.env \([A-Z_]+\); make it a readable file/);
+  assert.doesNotMatch(dotEnv.stderr + isFile.stderr, /\n\s+at /, 'no stack');
   const host = await runToExit({ DATA_DIR: dir, HOST: '999.1.1.1', PORT: '0' }, dir);
   assert.equal(host.code, 78, host.stderr);
   assert.match(host.stderr, /^Gatehouse cannot start: HOST: must be an IP address or a host name[^\n]*"999\.1\.1\.1"\n$/);

@@ -2,7 +2,7 @@
 // The only module that reads process.env (docs/architecture.md, "Configuration"). A bad value stops
 // the start with a message that names the variable.
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { availableParallelism } from 'node:os';
 import type { RateLimitRules } from '../storage/types/rate-limits.js';
 import type { HashPriority } from '../pool-priority.js';
@@ -111,7 +111,14 @@ export interface Config {
 
 /** Reads `.env` from the working directory into process.env (existing variables win). */
 export function loadDotEnv(path = '.env'): void {
-  if (existsSync(path)) process.loadEnvFile(path);
+  if (!existsSync(path)) return;
+  try {
+    process.loadEnvFile(path);
+  } catch (error) {
+    // a folder named .env, or a file this user may not read: one line, as for any setting
+    const code = (error as NodeJS.ErrnoException).code ?? 'unreadable';
+    throw new ConfigError('.env', `cannot read ${resolve(path)} (${code}); make it a readable file of NAME=value lines, or remove it`);
+  }
 }
 
 /** `start`: also the checks only a server start needs (mail deliverable, a production secret); the CLI runs without them. */
