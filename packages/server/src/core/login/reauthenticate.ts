@@ -50,7 +50,7 @@ function requireOlder(since: number | null | undefined, authTime: number): void 
   if (since === null || since === undefined || since > authTime) throw tooNew();
 }
 
-export function createReauthentication({ sessions, clock, audit }: Pick<CoreDeps, 'sessions' | 'clock' | 'audit'>, steps: Steps) {
+export function createReauthentication({ sessions, users, tokens, clock, audit }: Pick<CoreDeps, 'sessions' | 'users' | 'tokens' | 'clock' | 'audit'>, steps: Steps) {
   async function proveCode(userId: string, code: string, factor: 'totp'): Promise<readonly AuthMethod[]> {
     const attempt = await steps.throttle.begin(mfaThrottleKey(userId));
     const passed = await steps.secondFactors.verify(userId, factor, code, clock.now())
@@ -100,6 +100,13 @@ export function createReauthentication({ sessions, clock, audit }: Pick<CoreDeps
     }
     const now = new Date(clock.now());
     await sessions.revoke(user.id, claims.sid, now);
-    return steps.startSession(user, ctx, 'reauthenticated', { amr: methods, authTime: now });
+    const pair = await steps.startSession(user, ctx, 'reauthenticated', { amr: methods, authTime: now });
+    // a reset or password change that ran while the proof was checked ends this session too: it moved
+    // the credential generation before it ended the sessions (docs/architecture.md, "Login")
+    const current = await users.findById(user.id);
+    if (current && !current.disabled && current.credentialGeneration === user.credentialGeneration) return pair;
+    const { sid } = await tokens.verifyAccessToken(pair.access_token, { nowMs: clock.now() });
+    await sessions.revoke(user.id, sid, new Date(clock.now()));
+    throw new AuthError('credentials_changed', 'The account\'s credentials changed while this proof was checked: log in again.');
   };
 }

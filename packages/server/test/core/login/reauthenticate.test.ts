@@ -21,3 +21,14 @@ test('a right password gives the caller a new session with auth_time now; the ol
   await assert.rejects(kit.auth.authenticate(tokens.access_token), { code: 'session_revoked' });
   assert.deepEqual(kit.eventsOf('reauthenticated').map((event) => event.sessionId), [claims.sid]);
 });
+
+test('a step-up checked while a credential change ran does not outlive it: credentials_changed, and its new session is ended', async (t) => {
+  const kit = await createCoreKit();
+  t.after(() => kit.close());
+  const { user, tokens, password } = await registerThroughCore(kit);
+  const caller = await kit.auth.authenticate(tokens.access_token); // read before the change
+  // a reset or password change has moved the generation and is about to end the sessions
+  await kit.stores.users.bumpCredentialGeneration(user.id, new Date(kit.clock.now()));
+  await assert.rejects(kit.auth.reauthenticate(caller, { password }, CTX), { code: 'credentials_changed' });
+  assert.deepEqual(await kit.stores.sessions.listActiveForUser(user.id, new Date(kit.clock.now())), []);
+});
