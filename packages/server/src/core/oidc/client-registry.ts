@@ -7,7 +7,7 @@ import { AuthError } from '../errors.js';
 import { auditOrigin, type AuditSink } from '../audit.js';
 import type { AdminActor } from '../admin/admin.js';
 import type { Clock } from '../clock.js';
-import { checkClientMetadata, MetadataProblem, type ClientMetadataInput } from './client-metadata.js';
+import { CLIENT_ID_PATTERN, checkClientMetadata, MetadataProblem, type ClientMetadataInput } from './client-metadata.js';
 import type { ClientSecrets } from './client-secrets.js';
 import { DuplicateClientError } from '../../storage/errors.js';
 import type { OAuthClientRecord, OAuthClientStore } from '../../storage/types/oauth-clients.js';
@@ -122,7 +122,7 @@ function checked(input: ClientMetadataInput) {
 }
 
 function checkClientId(value: unknown): string {
-  if (typeof value === 'string' && /^[A-Za-z0-9._~-]{1,128}$/.test(value)) return value;
+  if (typeof value === 'string' && new RegExp(CLIENT_ID_PATTERN).test(value)) return value;
   throw new AuthError('invalid_client_metadata', 'client_id must be 1–128 letters, digits or . _ ~ -');
 }
 
