@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { createGatehouse } from './compose.js';
-import { ConfigError, ConfigErrors, loadConfig, loadDotEnv, type Config } from './config/config.js';
+import { ConfigError, ConfigErrors, loadDotEnv, loadStartConfig, type Config } from './config/config.js';
 import { nativeModuleMismatchIn } from './storage/native-module.js';
 import { lowerPoolPriority } from './pool-priority.js';
 import { StoreConnectError, describeStoreUrl } from './storage/errors.js';
@@ -116,7 +116,7 @@ export function closeGracefully(app: FastifyInstance, signal: string, timeoutMs:
 export async function main(): Promise<void> {
   try {
     loadDotEnv();
-    await startServer(loadConfig(process.env, { start: true }));
+    await startServer(loadStartConfig());
   } catch (error) {
     const native = nativeModuleMismatchIn(error);
     const lines = error instanceof ConfigErrors ? error.problems.map((problem) => problem.message)

@@ -131,6 +131,11 @@ export interface LoadOptions {
  * variable is noted and read again as unset, so the next pass finds the problems after it. A
  * problem that names a variable that is not set (one setting needs another) ends the search.
  */
+/** The settings of a server start (the process's environment, with the checks only a start needs). */
+export function loadStartConfig(): Readonly<Config> {
+  return loadConfig(process.env, { start: true });
+}
+
 export function loadConfig(env: Env = process.env, options: LoadOptions = {}): Readonly<Config> {
   const problems: ConfigError[] = [];
   const working: Env = { ...env };
