@@ -8,14 +8,20 @@ import { sqlBackends, unavailable } from '../storage/backends.js';
 import { importUsers, type SourceLine } from '../../src/core/import/import-users.js';
 import { allVectors, FIREBASE_HASH, FIREBASE_SAMPLE, PASSWORD } from './hash-vectors.js';
 
+/** A test app on a fresh database of `backend`, closed and dropped after the test. */
+async function appOn(backend: (typeof sqlBackends)[number]['backend'], t: { after(fn: () => Promise<void>): void }) {
+  const db = await backend.create();
+  t.after(() => db.drop());
+  const ctx = await createTestApp({ DATABASE_URL: db.url });
+  t.after(() => ctx.close());
+  return ctx;
+}
+
 for (const { backend, variable } of sqlBackends) {
   test(`${backend.name}: each imported format logs in with its password, then holds argon2id; a wrong one fails as an unknown user does`, {
     skip: variable ? unavailable(variable) : false,
   }, async (t) => {
-    const db = await backend.create();
-    t.after(() => db.drop());
-    const ctx = await createTestApp({ DATABASE_URL: db.url });
-    t.after(() => ctx.close());
+    const ctx = await appOn(backend, t);
     const hashes = { ...(await allVectors()), firescrypt: FIREBASE_HASH };
     const source: SourceLine[] = Object.entries(hashes).map(([name, hash], i) => ({
       line: i + 1, value: { email: `${name}@example.com`, password_hash: hash, full_name: `User ${name}` },
@@ -47,10 +53,7 @@ for (const { backend, variable } of sqlBackends) {
   test(`${backend.name}: re-running is idempotent by id or email, --update overwrites given fields, clashes with stored users and identities are refused`, {
     skip: variable ? unavailable(variable) : false,
   }, async (t) => {
-    const db = await backend.create();
-    t.after(() => db.drop());
-    const ctx = await createTestApp({ DATABASE_URL: db.url });
-    t.after(() => ctx.close());
+    const ctx = await appOn(backend, t);
     const deps = { store: ctx.stores.userImport, sessions: ctx.stores.sessions, clock: ctx.clock, roles: ctx.config.roles };
     const id = '0190a5e4-4c3b-7d2e-9f10-1a2b3c4d5e6f';
     const lines = (values: object[]): SourceLine[] => values.map((value, i) => ({ line: i + 1, value }));
