@@ -1,6 +1,6 @@
 // POST /auth/reauthenticate (docs/architecture.md, "Factors"): a signed-in user proves who they are
 // again, with the password, a TOTP code or a passkey, and the caller's session is replaced by a new
-// one whose auth_time is now (as rotate-session-id.ts does for every session, here for the caller's alone): copies of
+// one whose auth_time is now: copies of
 // the old pair cannot ride on the fresh auth_time. Wrong proofs count toward the per-account limits.
 // On an account with a second factor or a passkey the password is not enough; a factor set up after
 // the session signed in cannot vouch for it; the new amr states only what was just proven

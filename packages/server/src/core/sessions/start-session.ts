@@ -1,5 +1,5 @@
-// The one place a session begins: after registration, a successful login or a session-id rotation
-// (rotate-session-id.ts), a new session row with the hash of its first refresh token, and the pair
+// The one place a session begins: after registration, a successful login, a step-up or a change of
+// a way in (core/accounts/credential-aftermath.ts), a new session row with the hash of its first refresh token, and the pair
 // that goes with it.
 import { v7 as uuidv7 } from 'uuid';
 import { auditOrigin } from '../audit.js';
