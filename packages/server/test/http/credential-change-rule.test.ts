@@ -5,7 +5,6 @@
 import { describe, test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { decodeJwt } from 'jose';
-import type { Response as LightMyRequestResponse } from 'light-my-request';
 import { randomBytes } from 'node:crypto';
 import { assertError, bearer, createTestApp, refresh, registerUser, TEST_SECRET, type Pair } from '../helpers.js';
 import { mfaParts } from '../../src/compose.js';
@@ -86,7 +85,7 @@ describe('changing a way in', async () => {
   });
 
   describe('every operation: a bearer token alone is refused, a fresh password-only sign-in on a TOTP account is refused', async () => {
-    type Run = (token: string, password?: string) => Promise<LightMyRequestResponse>;
+    type Run = (token: string, password?: string) => ReturnType<typeof post>;
     const withPassword = (password?: string) => (password === undefined ? {} : { current_password: password });
     const operations: Array<[string, Run, { needsTotp?: boolean }]> = [
       ['TOTP enrolment start', (token) => post('/users/me/mfa/totp', token), {}],
