@@ -25,13 +25,18 @@ export interface AuditWriter {
 }
 
 const BATCH_SIZE = 500;
-/** Past this many queued records (the database down for long), new ones are dropped and counted. */
+/**
+ * Past this many records held in memory (the database down for long), new ones are dropped and
+ * counted: the queue and the batches waiting for their write count alike.
+ */
 const MAX_QUEUED = 50_000;
 
 export function createAuditWriter(deps: AuditWriterDeps): AuditWriter {
   let queue: AuditRecord[] = [];
   let rotations = new Map<string, AuditRecord>();
   let dropped = 0;
+  /** Records in batches taken from the queue whose write has not ended. */
+  let writingRecords = 0;
   let timer: NodeJS.Timeout | undefined;
   let writing: Promise<void> = Promise.resolve();
 
@@ -41,7 +46,7 @@ export function createAuditWriter(deps: AuditWriterDeps): AuditWriter {
   }
 
   function subscriber(event: AuditEvent): void {
-    if (queue.length + rotations.size >= MAX_QUEUED) {
+    if (queue.length + rotations.size + writingRecords >= MAX_QUEUED) {
       dropped += 1;
       return;
     }
@@ -61,6 +66,7 @@ export function createAuditWriter(deps: AuditWriterDeps): AuditWriter {
     const batch = [...queue, ...rotations.values()];
     queue = [];
     rotations = new Map();
+    writingRecords += batch.length;
     // one write at a time, in order; a failed batch goes back to the front of the queue once
     writing = writing.then(async () => {
       if (dropped > 0) deps.log.warn({ dropped }, 'audit store: events dropped while the queue was full');
@@ -68,7 +74,9 @@ export function createAuditWriter(deps: AuditWriterDeps): AuditWriter {
       if (batch.length === 0) return;
       try {
         await deps.store.append(batch);
+        writingRecords -= batch.length;
       } catch (error) {
+        writingRecords -= batch.length;
         deps.log.warn({ err: error, events: batch.length }, 'audit store: could not write a batch; it is tried again with the next');
         queue = [...batch, ...queue].slice(0, MAX_QUEUED);
         timer ??= setTimeout(() => void flush(), deps.flushIntervalMs ?? 1000).unref(); // not at once: the store is down

@@ -46,3 +46,22 @@ test('events queued together are one write; rotations become one summary per ses
   await writer.flush();
   assert.equal((await stores.audit.find({ limit: 100 })).length, 5, 'nothing written twice');
 });
+
+test('batches waiting behind a slow write count toward the 50,000 cap: memory stays bounded while the store hangs', async (t) => {
+  let release!: () => void;
+  const hanging = new Promise<void>((resolve) => { release = resolve; });
+  let stored = 0;
+  const store = {
+    append: async (records: readonly unknown[]) => {
+      await hanging; // the database answers nothing until released
+      stored += records.length;
+    },
+  };
+  const writer = createAuditWriter({ store, clock: new ManualClock(), log: pino({ level: 'silent' }), flushIntervalMs: 60_000 });
+  t.after(() => writer.close());
+  // every 500 events a batch leaves the queue for the write chain, where it waits on the hung write
+  for (let i = 0; i < 60_000; i += 1) writer.subscriber({ type: 'login_failed', reason: 'invalid_credentials', ...origin });
+  release();
+  await writer.flush();
+  assert.equal(stored, 50_000, 'past the cap new events are dropped, wherever the earlier ones wait');
+});
