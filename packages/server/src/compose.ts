@@ -108,6 +108,7 @@ async function assemble(config: Readonly<Config>, parts: GatehouseParts, opened:
   const webhooks = createWebhooks({
     endpoints: stores.webhooks, outbox: stores.outbox, key: deriveKey(secret, 'webhook-secrets'), clock, logger,
     allowPrivate: config.audit.webhooksAllowPrivateNetworks, production: config.nodeEnv === 'production',
+    audit: (event) => auditParts.audit(event), // the webhooks subscribe to the audit log, and tell it of given-up messages
   });
   const auditParts = createAuditParts(config.audit, { store: stores.audit, clock, logger, metrics: metrics.observeAudit, also: [webhooks.subscriber] });
   const { audit } = auditParts;
@@ -155,16 +156,15 @@ async function assemble(config: Readonly<Config>, parts: GatehouseParts, opened:
     federation: createFederation({ ...deps, federation: stores.federation, loginMethods: stores.loginMethods }, auth, config, secret, logger),
     metrics,
     audit,
-    webhooks: webhooks.admin,
+    webhooks: { admin: webhooks.admin, deliveries: webhooks.deliveries },
     auditReader: config.audit.store ? createAuditReader(stores.audit) : undefined,
     jwks: { ring: keys.ring, clock },
     ping: () => stores.ping(),
   });
   runMailWorker(app, mail, parts.mailWorker ?? true);
-  const sweeper = createSweeper({ targets: sweepTargets(stores), clock, log: logger });
+  const sweeper = createSweeper({ targets: sweepTargets(stores, config.audit.store ? config.audit.retentionSeconds : undefined), clock, log: logger });
   app.addHook('onReady', async () => sweeper.start());
   app.addHook('preClose', async () => sweeper.stop());
-  auditParts.attach(app);
   runWorker(app, webhooks.worker, parts.mailWorker ?? true);
   // the audit events still queued are written before the stores close (or before the caller closes them)
   app.addHook('onClose', async () => {

@@ -1,12 +1,10 @@
 // The audit log as compose.ts wires it (docs/architecture.md, "Events"): the log line, metrics
-// and, unless AUDIT_LOG=off, the audit store's batched writer and its retention sweep.
-import type { FastifyInstance } from 'fastify';
+// and, unless AUDIT_LOG=off, the audit store's batched writer (its retention is one of the sweeper's targets).
 import type { pino } from 'pino';
 import type { AuditSettings } from '../config/audit-settings.js';
 import type { AuditSink } from '../core/audit.js';
 import { createAuditLog, type AuditSubscriber } from '../core/audit-log.js';
 import type { Clock } from '../core/clock.js';
-import { runAuditRetention, sweepAuditLog } from '../jobs/audit-retention.js';
 import { createAuditWriter, type AuditWriter } from '../jobs/audit-writer.js';
 import type { AuditStore } from '../storage/types/audit.js';
 
@@ -14,8 +12,6 @@ export interface AuditParts {
   audit: AuditSink;
   /** Undefined under AUDIT_LOG=off. */
   writer: AuditWriter | undefined;
-  /** Starts the retention sweep with the app; stops it at close. */
-  attach(app: FastifyInstance): void;
 }
 
 export function createAuditParts(
@@ -23,16 +19,5 @@ export function createAuditParts(
 ): AuditParts {
   const writer = settings.store ? createAuditWriter({ store: deps.store, clock: deps.clock, log: deps.logger }) : undefined;
   const audit = createAuditLog(deps.logger, deps.metrics, ...(writer ? [writer.subscriber] : []), ...(deps.also ?? []));
-  return {
-    audit,
-    writer,
-    attach(app) {
-      if (!writer) return;
-      let retention: { stop(): void } | undefined;
-      app.addHook('onReady', async () => {
-        retention = runAuditRetention(() => sweepAuditLog(deps.store, deps.clock, settings.retentionSeconds), deps.logger);
-      });
-      app.addHook('preClose', async () => retention?.stop());
-    },
-  };
+  return { audit, writer };
 }

@@ -73,6 +73,10 @@ export type AuditEvent = AuditActor & (
   | { type: 'mail_failed'; outboxId: string; kind: string; attempt: number; error: string; retryAt: string }
   /** The sender gave the row up (MAIL_MAX_ATTEMPTS reached, or a payload that does not open). */
   | { type: 'mail_given_up'; outboxId: string; kind: string; attempt: number; error: string }
+  /** The webhook sender gave a message up: 3 days of failures, or a signing secret that does not open (jobs/webhook-delivery.ts). */
+  | { type: 'webhook_given_up'; endpointId: string; messageId: string; eventType: string; attempt: number; error: string }
+  /** A webhook endpoint was turned off by 3 days of failed deliveries; an admin re-enables it with PATCH. */
+  | { type: 'webhook_endpoint_disabled'; endpointId: string; failures: number }
   | { type: 'passkey_registered'; passkeyId: string }
   | { type: 'passkey_used'; purpose: PasskeyPurpose; passkeyId: string }
   /** `reason` is the error code answered; `userId` is known for a signed-in user's ceremony only. */

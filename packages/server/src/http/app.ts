@@ -5,6 +5,7 @@ import formbody from '@fastify/formbody';
 import type { AuditSink } from '../core/audit.js';
 import type { AuditReader } from '../core/audit-query.js';
 import type { WebhookAdmin } from '../core/webhooks/webhook-admin.js';
+import type { WebhookDeliveryLog } from '../core/webhooks/webhook-deliveries.js';
 import type { AuthService } from '../core/auth-service.js';
 import type { AdminService } from '../core/admin/admin.js';
 import type { HttpSettings, OAuthSettings } from '../config/slices.js';
@@ -78,8 +79,8 @@ export interface AppParts {
   audit: AuditSink;
   /** The stored audit events (GET /admin/audit, GET /users/me/activity); undefined under AUDIT_LOG=off. */
   auditReader?: AuditReader;
-  /** The webhook endpoints' admin use cases (/admin/webhooks). */
-  webhooks?: WebhookAdmin;
+  /** The webhook endpoints' admin use cases and delivery log (/admin/webhooks). */
+  webhooks?: { admin: WebhookAdmin; deliveries: WebhookDeliveryLog };
   jwks: JwksSource;
   /** Answers when every store does (GET /readyz). */
   ping: () => Promise<void>;
@@ -139,7 +140,7 @@ export async function buildApp(parts: AppParts): Promise<FastifyInstance> {
   federationRoutes(app, parts.federation);
   adminRoutes(app, parts.admin);
   adminImportRoute(app, parts.importUsers);
-  if (parts.webhooks) (await import('./routes/admin/webhooks.js')).adminWebhookRoutes(app, parts.webhooks);
+  if (parts.webhooks) (await import('./routes/admin/webhooks.js')).adminWebhookRoutes(app, parts.webhooks.admin, parts.webhooks.deliveries);
   if (parts.auditReader) {
     (await import('./routes/admin/audit.js')).adminAuditRoute(app, parts.auditReader);
     (await import('./routes/users/activity.js')).activityRoute(app, parts.auditReader);

@@ -1,9 +1,10 @@
 // The sweeper: one job deletes what expired in every expiring table (docs/architecture.md,
-// "Stores"): login challenges, one-time mail tokens, WebAuthn challenges, federation tickets and
-// sessions. It runs once the app is ready, then every ten minutes or so (jittered, so instances
+// "Stores"): login challenges, one-time mail tokens, WebAuthn challenges, federation tickets,
+// sessions, audit events past AUDIT_RETENTION and the webhook delivery log. It runs once the app is ready, then every ten minutes or so (jittered, so instances
 // started together do not sweep together), and stops when the app closes.
 import type { Clock } from '../core/clock.js';
 import type { Stores } from '../storage/types/stores.js';
+import { sweepAuditLog, sweepWebhookDeliveries } from './audit-retention.js';
 
 /** One expiring table: its name in logs and what deletes its expired rows, answering how many. */
 export interface SweepTarget {
@@ -35,9 +36,16 @@ export interface SweeperDeps {
 
 export const SWEEP_INTERVAL_MS = 10 * 60 * 1000;
 
-/** Every expiring table of the stores. Redis expires its sessions itself (its deleteExpired answers 0). */
-export function sweepTargets(stores: Stores): SweepTarget[] {
+/**
+ * Every expiring table of the stores. Redis expires its sessions itself (its deleteExpired answers
+ * 0). `auditRetentionSeconds` is absent under AUDIT_LOG=off: nothing is stored, nothing to sweep.
+ */
+export function sweepTargets(stores: Stores, auditRetentionSeconds?: number): SweepTarget[] {
+  const audit = auditRetentionSeconds === undefined ? []
+    : [{ name: 'auditEvents', sweep: (now: Date) => sweepAuditLog(stores.audit, now, auditRetentionSeconds) }];
   return [
+    ...audit,
+    { name: 'webhookDeliveries', sweep: (now) => sweepWebhookDeliveries(stores.webhooks, now) },
     { name: 'loginChallenges', sweep: (now) => stores.loginChallenges.deleteExpired(now) },
     { name: 'oneTimeTokens', sweep: (now) => stores.oneTimeTokens.deleteExpired(now) },
     { name: 'webauthnChallenges', sweep: (now) => stores.webauthnChallenges.deleteExpired(now) },

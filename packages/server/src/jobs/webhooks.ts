@@ -1,17 +1,20 @@
 // Webhooks as compose.ts wires them (docs/events.md, "Webhooks"): the audit subscriber that turns
-// events into one outbox row per subscribed endpoint, the admin use cases, and the worker of the
-// webhook channel (its own lanes: a slow endpoint never holds mail, logins or other endpoints).
+// events into one outbox row per subscribed endpoint, the admin use cases and delivery log, and the
+// worker of the webhook channel (its own lanes: a slow endpoint never holds mail, logins or other endpoints).
 import type { pino } from 'pino';
 import { v7 as uuidv7 } from 'uuid';
+import type { AuditSink } from '../core/audit.js';
 import type { AuditSubscriber } from '../core/audit-log.js';
 import type { Clock } from '../core/clock.js';
 import { seal, unseal } from '../core/email/seal.js';
 import { createWebhookAdmin, type WebhookAdmin } from '../core/webhooks/webhook-admin.js';
+import { createWebhookDeliveryLog, type WebhookDeliveryLog } from '../core/webhooks/webhook-deliveries.js';
 import { webhookEventsOf } from '../core/webhooks/webhook-events.js';
 import type { OutboxStore } from '../storage/types/outbox.js';
 import type { WebhookEndpoint, WebhookStore } from '../storage/types/webhooks.js';
 import { createOutboxWorker, type OutboxWorker } from './outbox-worker.js';
 import { createWebhookDeliverer } from './webhook-delivery.js';
+import { createWebhookClient } from './webhook-request.js';
 
 export interface WebhookDeps {
   endpoints: WebhookStore;
@@ -22,11 +25,14 @@ export interface WebhookDeps {
   logger: pino.Logger;
   allowPrivate: boolean;
   production: boolean;
+  /** Where a given-up message and a disabled endpoint are told (the audit log). */
+  audit: AuditSink;
 }
 
 export interface Webhooks {
   subscriber: AuditSubscriber;
   admin: WebhookAdmin;
+  deliveries: WebhookDeliveryLog;
   worker: OutboxWorker;
 }
 
@@ -39,8 +45,9 @@ export function createWebhooks(deps: WebhookDeps): Webhooks {
   const worker = createOutboxWorker({
     outbox: deps.outbox, clock: deps.clock, log: deps.logger,
     deliverers: [createWebhookDeliverer({
-      outbox: deps.outbox, endpoints: deps.endpoints, clock: deps.clock, log: deps.logger, allowPrivate: deps.allowPrivate,
-      concurrency: WEBHOOK_CONCURRENCY, unseal: (e: WebhookEndpoint) => unseal(deps.key, context(e.id), e.sealedSecret),
+      outbox: deps.outbox, endpoints: deps.endpoints, clock: deps.clock, log: deps.logger, audit: deps.audit,
+      client: createWebhookClient(deps.allowPrivate), concurrency: WEBHOOK_CONCURRENCY,
+      secretsOf: (e: WebhookEndpoint) => signingSecrets(e, deps.clock.now(), (sealed) => unseal(deps.key, context(e.id), sealed)),
     })],
   });
   let cached: { at: number; endpoints: Promise<WebhookEndpoint[]> } | undefined;
@@ -75,5 +82,19 @@ export function createWebhooks(deps: WebhookDeps): Webhooks {
       deps.logger.warn({ err: error, auditType: event.type }, 'webhooks: could not queue the messages of an event');
     });
   };
-  return { subscriber, admin, worker };
+  const deliveries = createWebhookDeliveryLog({ store: deps.endpoints, outbox: deps.outbox, clock: deps.clock, wake: () => worker.wake() });
+  return { subscriber, admin, deliveries, worker };
+}
+
+/** The current secret (it must open), and the previous one while its 24 h run (skipped should it not open). */
+function signingSecrets(endpoint: WebhookEndpoint, nowMs: number, open: (sealed: string) => string): string[] {
+  const secrets = [open(endpoint.sealedSecret)];
+  if (endpoint.previousSealedSecret && endpoint.previousSecretUntil && endpoint.previousSecretUntil.getTime() > nowMs) {
+    try {
+      secrets.push(open(endpoint.previousSealedSecret));
+    } catch {
+      // a rotation is the remedy for a secret that does not open: the new one alone signs
+    }
+  }
+  return secrets;
 }

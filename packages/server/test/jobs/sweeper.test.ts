@@ -1,10 +1,11 @@
 // The sweeper (jobs/sweeper.ts): one job deletes what expired in every expiring table (login
-// challenges, one-time tokens, WebAuthn challenges, federation tickets, sessions) and keeps what
-// is live; it runs on its own while the app is up and stops when the app closes.
+// challenges, one-time tokens, WebAuthn challenges, federation tickets, sessions, audit events past
+// AUDIT_RETENTION, the webhook delivery log past 30 days) and keeps what is live; it runs on its own while the app is up and stops when the app closes.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { createTestApp, registerUser, type TestApp } from '../helpers.js';
+import { v7 as uuidv7 } from 'uuid';
 import { newSession } from '../storage/contract.js';
 
 const hash = () => createHash('sha256').update(randomBytes(32)).digest('hex');
@@ -29,6 +30,18 @@ async function fill(h: TestApp, userId: string) {
     await h.stores.federation.putTicket({ hash: hash(), kind: 'login', userId: null, data: '{}', expiresAt });
     await h.stores.sessions.create(newSession(userId, { id: randomUUID(), createdAt: when(-86_400), expiresAt, lastUsedAt: when(-3_600) }));
   }
+  for (const daysAgo of [91, 1]) { // AUDIT_RETENTION is 90 days by default
+    await h.stores.audit.append([{
+      id: uuidv7({ msecs: now - daysAgo * 86_400_000 }), time: when(-daysAgo * 86_400), type: 'login_failed', actorId: null, subjectId: userId,
+      ip: null, userAgent: null, sessionId: null, data: {},
+    }]);
+  }
+  for (const daysAgo of [31, 1]) { // the delivery log keeps 30 days
+    await h.stores.webhooks.recordDelivery({
+      id: uuidv7({ msecs: now - daysAgo * 86_400_000 }), endpointId: randomUUID(), messageId: randomUUID(), eventType: 'user.created', attempt: 1,
+      attemptedAt: when(-daysAgo * 86_400), statusCode: 204, durationMs: 3, errorClass: null, payload: '{}',
+    });
+  }
   return rows;
 }
 
@@ -38,12 +51,15 @@ test('one sweep deletes what expired in every expiring table and keeps what is l
   const user = await registerUser(h.app);
   const rows = await fill(h, user.userId);
   const swept = await h.sweeper.sweepOnce();
-  assert.deepEqual(swept, { loginChallenges: 1, oneTimeTokens: 1, webauthnChallenges: 1, federationTickets: 1, sessions: 1 });
+  assert.deepEqual(swept, { auditEvents: 1, webhookDeliveries: 1, loginChallenges: 1, oneTimeTokens: 1, webauthnChallenges: 1, federationTickets: 1, sessions: 1 });
+  assert.equal((await h.stores.audit.find({ type: 'login_failed', limit: 10 })).length, 1);
   assert.equal(await h.stores.loginChallenges.findByHash(rows.expiredChallenge), null);
   assert.notEqual(await h.stores.loginChallenges.findByHash(rows.liveChallenge), null);
   assert.equal(await h.stores.oneTimeTokens.findByHash(rows.expiredToken), null);
   assert.notEqual(await h.stores.oneTimeTokens.findByHash(rows.liveToken), null);
-  assert.deepEqual(await h.sweeper.sweepOnce(), { loginChallenges: 0, oneTimeTokens: 0, webauthnChallenges: 0, federationTickets: 0, sessions: 0 });
+  assert.deepEqual(await h.sweeper.sweepOnce(), {
+    auditEvents: 0, webhookDeliveries: 0, loginChallenges: 0, oneTimeTokens: 0, webauthnChallenges: 0, federationTickets: 0, sessions: 0,
+  });
 });
 
 test('the app sweeps on its own once ready, and stops sweeping when it closes', async (t) => {

@@ -1,10 +1,11 @@
-// Registering webhook endpoints (docs/events.md, "Webhooks"): the URL must be https (plain http
-// only to a loopback address outside production), the events known ones or '*'; the secret is
-// answered once and kept sealed. Whether an address is private is checked at delivery time.
+// Registering and changing webhook endpoints (docs/events.md, "Webhooks"): the URL must be https
+// (plain http only to a loopback address outside production), the events known ones or '*'; a
+// secret is answered once and kept sealed; after a rotation the old one signs too for 24 h.
+// Whether an address is private is checked at delivery time.
 import { v7 as uuidv7 } from 'uuid';
 import type { Clock } from '../clock.js';
 import { AuthError } from '../errors.js';
-import type { WebhookEndpoint, WebhookStore } from '../../storage/types/webhooks.js';
+import type { WebhookEndpoint, WebhookEndpointChanges, WebhookStore } from '../../storage/types/webhooks.js';
 import { newWebhookSecret } from './sign.js';
 import { WEBHOOK_EVENT_TYPES } from './webhook-events.js';
 
@@ -23,6 +24,19 @@ export interface NewEndpoint {
   description?: string;
 }
 
+/** What PATCH /admin/webhooks/:id may change; `enabled: true` re-enables and clears `failures`. */
+export interface EndpointChanges {
+  url?: string;
+  events?: string[];
+  description?: string;
+  enabled?: boolean;
+}
+
+/** How long the secret before a rotation still signs (docs/events.md, "Rotating the secret"). */
+export const PREVIOUS_SECRET_TTL_MS = 24 * 3_600_000;
+
+const notFound = () => new AuthError('webhook_not_found', 'No webhook endpoint with this id.');
+
 export function createWebhookAdmin(deps: WebhookAdminDeps) {
   return {
     async create(input: NewEndpoint): Promise<{ endpoint: WebhookEndpoint; secret: string }> {
@@ -32,7 +46,7 @@ export function createWebhookAdmin(deps: WebhookAdminDeps) {
       const secret = newWebhookSecret();
       const endpoint: WebhookEndpoint = {
         id, url: input.url, description: input.description ?? '', events: [...new Set(input.events)], sealedSecret: deps.seal(id, secret),
-        disabled: false, failures: 0, createdAt: new Date(deps.clock.now()),
+        disabled: false, failures: 0, createdAt: new Date(deps.clock.now()), previousSealedSecret: null, previousSecretUntil: null,
       };
       await deps.store.create(endpoint);
       deps.changed();
@@ -41,11 +55,36 @@ export function createWebhookAdmin(deps: WebhookAdminDeps) {
     list: () => deps.store.list(),
     async get(id: string): Promise<WebhookEndpoint> {
       const endpoint = await deps.store.findById(id);
-      if (!endpoint) throw new AuthError('webhook_not_found', 'No webhook endpoint with this id.');
+      if (!endpoint) throw notFound();
       return endpoint;
     },
+    async update(id: string, input: EndpointChanges): Promise<WebhookEndpoint> {
+      if (input.url !== undefined) checkUrl(input.url, deps.production);
+      if (input.events !== undefined) checkEvents(input.events);
+      const changes: WebhookEndpointChanges = {
+        url: input.url, description: input.description, events: input.events && [...new Set(input.events)],
+        disabled: input.enabled === undefined ? undefined : !input.enabled,
+      };
+      const endpoint = await deps.store.update(id, changes);
+      if (!endpoint) throw notFound();
+      deps.changed();
+      return endpoint;
+    },
+    /** A new secret, answered once; the current one keeps signing beside it for 24 h. */
+    async rotateSecret(id: string): Promise<{ endpoint: WebhookEndpoint; secret: string }> {
+      const current = await deps.store.findById(id);
+      if (!current) throw notFound();
+      const secret = newWebhookSecret();
+      const endpoint = await deps.store.update(id, {
+        sealedSecret: deps.seal(id, secret), previousSealedSecret: current.sealedSecret,
+        previousSecretUntil: new Date(deps.clock.now() + PREVIOUS_SECRET_TTL_MS),
+      });
+      if (!endpoint) throw notFound();
+      deps.changed();
+      return { endpoint, secret };
+    },
     async remove(id: string): Promise<void> {
-      if (!(await deps.store.delete(id))) throw new AuthError('webhook_not_found', 'No webhook endpoint with this id.');
+      if (!(await deps.store.delete(id))) throw notFound();
       deps.changed();
     },
   };

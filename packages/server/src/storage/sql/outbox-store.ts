@@ -66,6 +66,22 @@ export function createSqlOutboxStore(conn: TransactionConnection): OutboxStore {
 
     markSent: (id) => deleteOutbox(db, id),
 
+    requeue: (message) =>
+      guard(() => inTransaction(conn, async (trx) => {
+        let existing = trx.selectFrom('outbox').select('given_up').where('id', '=', message.id);
+        if (dialect !== 'sqlite') existing = existing.forUpdate();
+        const row = await existing.executeTakeFirst();
+        if (row && Number(row.given_up) === 0) return false;
+        if (!row) {
+          await enqueueOutbox(trx, message);
+          return true;
+        }
+        await trx.updateTable('outbox').set({
+          payload: message.payload, attempts: 0, next_attempt_at: message.createdAt.getTime(), last_error: null, given_up: 0,
+        }).where('id', '=', message.id).execute();
+        return true;
+      })),
+
     deleteForRecipient: (recipient) => deleteOutboxFor(db, recipient),
 
     markFailed: (id, error, retryAt) =>

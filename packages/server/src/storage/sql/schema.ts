@@ -80,6 +80,23 @@ export interface WebhookEndpointsTable {
   disabled: number;
   failures: number;
   created_at: number | string;
+  /** Migration 0016: the secret before the last rotation, sealed; it signs too until previous_secret_until. */
+  previous_secret: string | null;
+  previous_secret_until: number | string | null;
+}
+
+/** Migration 0016: storage/types/webhooks.ts, WebhookDelivery; `payload` is the message body (no secret). */
+export interface WebhookDeliveriesTable {
+  id: string;
+  endpoint_id: string;
+  message_id: string;
+  event_type: string;
+  attempt: number;
+  attempted_at: number | string;
+  status_code: number | null;
+  duration_ms: number;
+  error_class: string | null;
+  payload: string;
 }
 
 /** Migration 0010: storage/types/audit.ts. */
@@ -188,6 +205,7 @@ export interface Database {
   outbox: OutboxTable;
   audit_events: AuditEventsTable;
   webhook_endpoints: WebhookEndpointsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
   passkeys: PasskeysTable;
   webauthn_challenges: WebAuthnChallengesTable;
   federated_identities: FederatedIdentitiesTable;

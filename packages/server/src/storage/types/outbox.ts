@@ -52,6 +52,12 @@ export interface OutboxStore {
    * error, its payload emptied, and is never claimed again).
    */
   markFailed(id: string, error: string, retryAt: Date | null): Promise<void>;
+  /**
+   * Queues `message` again under its id (a manual webhook redelivery): a given-up row with that id
+   * starts over with this payload, a missing one is written; false, and nothing changes, when a row
+   * with that id is still to be delivered.
+   */
+  requeue(message: OutboxMessage): Promise<boolean>;
   /** Deletes every row addressed to `recipient`, waiting or given up (the account is deleted); how many. */
   deleteForRecipient(recipient: string): Promise<number>;
   /** Rows still to deliver, and rows given up: for /metrics. */

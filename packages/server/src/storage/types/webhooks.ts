@@ -13,6 +13,42 @@ export interface WebhookEndpoint {
   /** Failed deliveries in a row; 0 after a success. */
   failures: number;
   createdAt: Date;
+  /** The secret before the last rotation, sealed: messages are signed with it too until `previousSecretUntil`. */
+  previousSealedSecret: string | null;
+  previousSecretUntil: Date | null;
+}
+
+/** What PATCH /admin/webhooks/:id and a secret rotation change; enabling clears `failures`. */
+export interface WebhookEndpointChanges {
+  url?: string;
+  events?: string[];
+  description?: string;
+  disabled?: boolean;
+  sealedSecret?: string;
+  previousSealedSecret?: string | null;
+  previousSecretUntil?: Date | null;
+}
+
+/** How a delivery attempt failed, without the receiver's text (docs/events.md, "Delivery log"). */
+export type WebhookErrorClass = 'http_status' | 'timeout' | 'connection' | 'private_address' | 'secret_unreadable';
+
+/** One delivery attempt of one message to one endpoint: the delivery log. */
+export interface WebhookDelivery {
+  /** UUIDv7 of the attempt's time: the log pages by it, newest first. */
+  id: string;
+  endpointId: string;
+  /** The message's webhook-id (the outbox row's id): the same on every attempt and redelivery. */
+  messageId: string;
+  eventType: string;
+  attempt: number;
+  attemptedAt: Date;
+  /** The answer's status; null when none came. */
+  statusCode: number | null;
+  durationMs: number;
+  /** Null after a 2xx. */
+  errorClass: WebhookErrorClass | null;
+  /** The message body as sent (ids and public fields, never a secret): what a redelivery sends again. */
+  payload: string;
 }
 
 export interface WebhookStore {
@@ -21,6 +57,17 @@ export interface WebhookStore {
   findById(id: string): Promise<WebhookEndpoint | null>;
   /** False when there was none. */
   delete(id: string): Promise<boolean>;
-  /** A delivery's outcome: a success clears `failures`; a failure counts one, and `disable` turns the endpoint off. */
-  recordOutcome(id: string, ok: boolean, disable: boolean): Promise<void>;
+  /** The endpoint after the change; null when there is none. */
+  update(id: string, changes: WebhookEndpointChanges): Promise<WebhookEndpoint | null>;
+  /**
+   * A delivery's outcome: a success clears `failures`; a failure counts one, and `disable` turns the
+   * endpoint off. True when this call disabled an endpoint that was enabled.
+   */
+  recordOutcome(id: string, ok: boolean, disable: boolean): Promise<boolean>;
+  recordDelivery(delivery: WebhookDelivery): Promise<void>;
+  /** One endpoint's delivery log, newest first, after the id `after` when given. */
+  listDeliveries(endpointId: string, page: { limit: number; after?: string }): Promise<WebhookDelivery[]>;
+  findDelivery(endpointId: string, deliveryId: string): Promise<WebhookDelivery | null>;
+  /** The sweeper: deletes up to `limit` log rows older than `before`; how many went. */
+  deleteDeliveriesBefore(before: Date, limit: number): Promise<number>;
 }
