@@ -19,6 +19,9 @@ import { listAudit } from './audit-command.js';
 import { addClient, cliClientRegistry, listClients, removeClient, rotateClientSecret, showClient } from './client-commands.js';
 import type { ClientRegistry } from '../core/oidc/client-registry.js';
 import {
+  addWebhook, cliWebhooks, listDeliveries, listWebhooks, removeWebhook, rotateWebhookSecret, showWebhook, updateWebhook, type CliWebhooks,
+} from './webhook-commands.js';
+import {
   createUser, deleteUser, requireConfirmable, requireDeclaredRole, resetFactors, setDisabled, setPassword, setRole, verifyEmail,
   type UserCommandContext,
 } from './user-commands.js';
@@ -75,6 +78,16 @@ function clientCommand(action: (flags: Flags, registry: ClientRegistry) => Promi
 }
 
 const CLIENT_ID = { 'client-id': 'string' } as const;
+
+/** Reads the settings, opens the stores, runs a webhook command over the same use cases as the admin API. */
+function webhookCommand(action: (flags: Flags, webhooks: CliWebhooks) => Promise<void>) {
+  return (flags: Flags) => {
+    const config = settings();
+    return withStores(config, (stores) => action(flags, cliWebhooks(stores, config)));
+  };
+}
+
+const WEBHOOK_ID = { id: 'string' } as const;
 
 /**
  * `secret --access-key`: the HS256 access key of the configured secret (GATEHOUSE_SECRET, or the
@@ -158,4 +171,17 @@ export const COMMANDS: readonly Command[] = [
   { name: 'client show', flags: { ...CLIENT_ID, json: 'boolean' }, required: ['client-id'], run: clientCommand(showClient) },
   { name: 'client rotate-secret', flags: CLIENT_ID, required: ['client-id'], run: clientCommand(rotateClientSecret) },
   { name: 'client remove', flags: CLIENT_ID, required: ['client-id'], run: clientCommand(removeClient) },
+  {
+    name: 'webhook add', flags: { url: 'string', events: 'string', description: 'string' }, required: ['url', 'events'],
+    run: webhookCommand(addWebhook),
+  },
+  { name: 'webhook list', flags: { json: 'boolean' }, run: webhookCommand(listWebhooks) },
+  { name: 'webhook show', flags: { ...WEBHOOK_ID, json: 'boolean' }, required: ['id'], run: webhookCommand(showWebhook) },
+  {
+    name: 'webhook update', required: ['id'], run: webhookCommand(updateWebhook),
+    flags: { ...WEBHOOK_ID, url: 'string', events: 'string', description: 'string', enable: 'boolean', disable: 'boolean' },
+  },
+  { name: 'webhook rotate-secret', flags: WEBHOOK_ID, required: ['id'], run: webhookCommand(rotateWebhookSecret) },
+  { name: 'webhook remove', flags: WEBHOOK_ID, required: ['id'], run: webhookCommand(removeWebhook) },
+  { name: 'webhook deliveries', flags: { ...WEBHOOK_ID, limit: 'string', json: 'boolean' }, required: ['id'], run: webhookCommand(listDeliveries) },
 ];

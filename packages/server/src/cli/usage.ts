@@ -51,6 +51,17 @@ Commands:
   client rotate-secret --client-id ID
                                 a new secret, printed once; the old one stops working
   client remove --client-id ID  delete a registered client
+  webhook add --url U --events E,E [--description D]
+                                register a webhook endpoint (events: types of docs/events.md,
+                                or '*'); its secret is printed once
+  webhook list [--json]         list the endpoints (never their secrets)
+  webhook show --id ID [--json] one endpoint
+  webhook update --id ID [--url U] [--events E,E] [--description D] [--enable | --disable]
+                                change an endpoint; --enable turns it on again, failures cleared
+  webhook rotate-secret --id ID a new secret, printed once; the old one signs too for 24 h
+  webhook remove --id ID        delete an endpoint, its pending messages and delivery log
+  webhook deliveries --id ID [--limit N] [--json]
+                                the endpoint's delivery attempts, newest first (default 50)
   help, --help, -h              print this help
 
 Roles must be declared in ROLES (default user,admin). The last active admin is never demoted

@@ -40,8 +40,13 @@ export interface Webhooks {
 const ENDPOINTS_TTL_MS = 5000;
 export const WEBHOOK_CONCURRENCY = 32;
 
+/** The AEAD context of an endpoint's secret: a sealed secret opens only for its own endpoint. */
+const context = (id: string) => `webhook-endpoint:${id}`;
+
+/** Seals an endpoint's secret as the server opens it (the CLI registers endpoints with it too). */
+export const webhookSecretSealer = (key: Buffer) => (id: string, secret: string) => seal(key, context(id), secret);
+
 export function createWebhooks(deps: WebhookDeps): Webhooks {
-  const context = (id: string) => `webhook-endpoint:${id}`;
   const worker = createOutboxWorker({
     outbox: deps.outbox, clock: deps.clock, log: deps.logger,
     deliverers: [createWebhookDeliverer({
@@ -57,7 +62,7 @@ export function createWebhooks(deps: WebhookDeps): Webhooks {
   };
   const admin = createWebhookAdmin({
     store: deps.endpoints, clock: deps.clock, production: deps.production,
-    seal: (id, secret) => seal(deps.key, context(id), secret), changed: () => { cached = undefined; },
+    seal: webhookSecretSealer(deps.key), changed: () => { cached = undefined; },
   });
   const subscriber: AuditSubscriber = (event) => {
     const messages = webhookEventsOf(event);
