@@ -132,7 +132,7 @@ async function assemble(config: Readonly<Config>, parts: GatehouseParts, opened:
   };
   const email: EmailParts = {
     transaction: stores.transaction, oneTimeTokens: stores.oneTimeTokens, mailer: mail.outbox, settings: mail.settings,
-    keyedHash: keyedHasher(deriveKey(secret, 'one-time-codes')),
+    keyedHash: keyedHasher(deriveKey(secret, 'one-time-codes')), webhooks: webhooks.transactional,
   };
   const mfa = { ...mfaParts(deps.factors, secret), settings: config.mfa };
   const passkeyDeps = config.passkeys && passkeyDepsOf(deps, stores, config.passkeys, secret);
@@ -147,7 +147,7 @@ async function assemble(config: Readonly<Config>, parts: GatehouseParts, opened:
     logger,
     auth,
     accounts: { service: accounts, settings: mail.settings },
-    admin: createAdminService({ ...deps, roles: config.roles }),
+    admin: createAdminService({ ...deps, roles: config.roles, transaction: stores.transaction, webhooks: webhooks.transactional }),
     importUsers: createUserImport({ store: stores.userImport, sessions: stores.sessions, clock, roles: config.roles, audit }),
     clients,
     clientCredentials: createClientCredentialsGrant({ ...deps, clients }, config.accessTokenTtlSeconds),

@@ -10,7 +10,8 @@ import { seal, unseal } from '../core/email/seal.js';
 import { createWebhookAdmin, type WebhookAdmin } from '../core/webhooks/webhook-admin.js';
 import { createWebhookDeliveryLog, type WebhookDeliveryLog } from '../core/webhooks/webhook-deliveries.js';
 import { webhookEventsOf } from '../core/webhooks/webhook-events.js';
-import type { OutboxStore } from '../storage/types/outbox.js';
+import { WEBHOOKS_IN_TRANSACTION, type TransactionalWebhooks } from '../core/webhooks/webhook-rows.js';
+import type { OutboxMessage, OutboxStore } from '../storage/types/outbox.js';
 import type { WebhookEndpoint, WebhookStore } from '../storage/types/webhooks.js';
 import { createOutboxWorker, type OutboxWorker } from './outbox-worker.js';
 import { createWebhookDeliverer } from './webhook-delivery.js';
@@ -34,6 +35,8 @@ export interface Webhooks {
   admin: WebhookAdmin;
   deliveries: WebhookDeliveryLog;
   worker: OutboxWorker;
+  /** For the flows that write their webhook rows in their own transaction (core/webhooks/webhook-rows.ts). */
+  transactional: TransactionalWebhooks;
 }
 
 /** How long the subscriber trusts its copy of the endpoint list (admin changes clear it at once). */
@@ -64,17 +67,20 @@ export function createWebhooks(deps: WebhookDeps): Webhooks {
     store: deps.endpoints, clock: deps.clock, production: deps.production,
     seal: webhookSecretSealer(deps.key), changed: () => { cached = undefined; },
   });
-  const subscriber: AuditSubscriber = (event) => {
-    const messages = webhookEventsOf(event);
-    if (messages.length === 0) return;
+  /** One row per message and listening endpoint, from the endpoint list `all`. */
+  const rowsFrom = (all: WebhookEndpoint[], event: Parameters<AuditSubscriber>[0]): OutboxMessage[] => {
     const timestamp = new Date(deps.clock.now()).toISOString();
+    return webhookEventsOf(event).flatMap((message) => {
+      const payload = JSON.stringify({ type: message.type, timestamp, data: message.data });
+      return all.filter((e) => !e.disabled && (e.events.includes('*') || e.events.includes(message.type))).map((endpoint) => ({
+        id: uuidv7({ msecs: deps.clock.now() }), channel: 'webhook', kind: message.type, recipient: endpoint.id, payload, createdAt: new Date(deps.clock.now()),
+      }));
+    });
+  };
+  const subscriber: AuditSubscriber = (event) => {
+    if (WEBHOOKS_IN_TRANSACTION.has(event.type) || webhookEventsOf(event).length === 0) return;
     void endpoints().then(async (all) => {
-      const rows = messages.flatMap((message) => {
-        const payload = JSON.stringify({ type: message.type, timestamp, data: message.data });
-        return all.filter((e) => !e.disabled && (e.events.includes('*') || e.events.includes(message.type))).map((endpoint) => ({
-          id: uuidv7({ msecs: deps.clock.now() }), channel: 'webhook', kind: message.type, recipient: endpoint.id, payload, createdAt: new Date(deps.clock.now()),
-        }));
-      });
+      const rows = rowsFrom(all, event);
       // no endpoint listens (the common case on a login): no row, and no wake-up that would claim in a transaction
       if (rows.length === 0) return;
       // each row on its own: one that fails does not drop the others'
@@ -87,8 +93,12 @@ export function createWebhooks(deps: WebhookDeps): Webhooks {
       deps.logger.warn({ err: error, auditType: event.type }, 'webhooks: could not queue the messages of an event');
     });
   };
+  const transactional: TransactionalWebhooks = {
+    rowsOf: async (event) => (webhookEventsOf(event).length === 0 ? [] : rowsFrom(await endpoints(), event)),
+    wake: () => worker.wake(),
+  };
   const deliveries = createWebhookDeliveryLog({ store: deps.endpoints, outbox: deps.outbox, clock: deps.clock, wake: () => worker.wake() });
-  return { subscriber, admin, deliveries, worker };
+  return { subscriber, admin, deliveries, worker, transactional };
 }
 
 /** The current secret (it must open), and the previous one while its 24 h run (skipped should it not open). */

@@ -185,3 +185,28 @@ for (const [name, skip, backend] of backends) {
     });
   });
 }
+
+test('user.deleted commits with the deletion: delivered though every write outside a transaction fails (the moment after a commit)', async (t) => {
+  const hook = await receiver(t);
+  let outsideWrites = 0;
+  const ctx = await createTestApp({ WEBHOOKS_ALLOW_PRIVATE_NETWORKS: 'true' }, {
+    mailWorker: false,
+    // the subscriber's own writes (after the commit) fail, as if the process died right after it
+    stores: (stores) => ({
+      ...stores,
+      outbox: { ...stores.outbox, enqueue: async (message) => { outsideWrites += 1; if (message.channel === 'webhook') throw new Error('killed'); return stores.outbox.enqueue(message); } },
+    }),
+  });
+  t.after(() => ctx.close());
+  ctx.clock.set(Date.now());
+  const token = await adminOf(ctx);
+  await ctx.webhooks.admin.create({ url: hook.url, events: ['user.deleted'] });
+  const [ada, bob] = [await registerUser(ctx.app), await registerUser(ctx.app)];
+  const own = await ctx.app.inject({ method: 'DELETE', url: '/users/me', headers: bearer(ada.tokens.access_token), payload: { current_password: ada.password } });
+  assert.equal(own.statusCode, 204, own.body);
+  assert.equal((await ctx.app.inject({ method: 'DELETE', url: `/admin/users/${bob.userId}`, headers: bearer(token) })).statusCode, 204);
+  await deliver(ctx, () => hook.received.length, 2);
+  const deleted = hook.received.map((r) => JSON.parse(r.body) as { type: string; data: { user_id: string } });
+  assert.deepEqual(deleted.map((p) => [p.type, p.data.user_id]).sort(), [['user.deleted', ada.userId], ['user.deleted', bob.userId]].sort());
+  assert.equal(outsideWrites, 0, 'no user.deleted row was left to the subscriber');
+});

@@ -10,7 +10,9 @@ import type { UserRecord } from '../../storage/types/stores.js';
 const ADMIN_ROLE = 'admin';
 const lastAdmin = () => new AuthError('last_admin', 'The last active admin cannot delete their account; make another admin first.');
 
-export function createAccountDeletion(deps: Pick<EmailDeps, 'users' | 'sessions' | 'audit' | 'transaction' | 'mailer' | 'settings' | 'limits' | 'clock'>) {
+export type AccountDeletionDeps = Pick<EmailDeps, 'users' | 'sessions' | 'audit' | 'transaction' | 'mailer' | 'settings' | 'limits' | 'clock' | 'webhooks'>;
+
+export function createAccountDeletion(deps: AccountDeletionDeps) {
   const { users, sessions, audit, mailer } = deps;
   /** The caller has re-authenticated (the route's guard). */
   return async function deleteAccount(user: UserRecord, ctx: RequestContext): Promise<void> {
@@ -21,6 +23,8 @@ export function createAccountDeletion(deps: Pick<EmailDeps, 'users' | 'sessions'
     // what the audit event counts: SQL's sessions go with the user row, before deleteAllForUser could count them
     const live = (await sessions.listActiveForUser(user.id, new Date(deps.clock.now()))).length;
     const notice = mailer.message({ kind: 'account_deleted', to: user.email, values: { username: user.username, email: user.email } });
+    // the rows of the event that follows the commit; its count is unknown yet and no webhook shows it
+    const hooks = (await deps.webhooks?.rowsOf({ type: 'account_deleted', revokedSessions: 0, userId: user.id })) ?? [];
     await deps.transaction(async (writes) => {
       // an admin's deletion counts the admins again under a lock: two leaving at once cannot both go
       const outcome = activeAdmin ? await writes.users.deleteUnlessLastOfRole(user.id, ADMIN_ROLE)
@@ -30,7 +34,9 @@ export function createAccountDeletion(deps: Pick<EmailDeps, 'users' | 'sessions'
       // mail still waiting for the address, or given up (kept with its error), goes with the account
       await writes.outbox.deleteForRecipient(user.email);
       if (notify) await writes.outbox.enqueue(notice);
+      for (const row of hooks) await writes.outbox.enqueue(row);
     });
+    if (hooks.length > 0) deps.webhooks?.wake();
     // then the sessions, with their addresses and user agents, even where they live apart from the
     // users (Redis); from here no login in flight can store one (SessionStore.deleteAllForUser).
     // After the user row, so that a deletion refused as the last admin's leaves every session be.

@@ -7,7 +7,8 @@ import { auditOrigin } from '../audit.js';
 import type { CoreDeps } from '../context.js';
 import { summarizeFactors, type FactorSummary } from '../mfa/manage-factors.js';
 import type { FactorStore, LoginChallengeStore } from '../../storage/types/factors.js';
-import type { SessionRecord, UserListQuery, UserRecord } from '../../storage/types/stores.js';
+import type { SessionRecord, Stores, UserListQuery, UserRecord } from '../../storage/types/stores.js';
+import type { TransactionalWebhooks } from '../webhooks/webhook-rows.js';
 
 export const ADMIN_ROLE = 'admin';
 
@@ -16,6 +17,9 @@ export type AdminDeps = Pick<CoreDeps, 'users' | 'sessions' | 'clock' | 'audit'>
   roles: readonly string[];
   factors: FactorStore;
   loginChallenges: LoginChallengeStore;
+  /** With both, a deletion's webhook rows commit with it (core/webhooks/webhook-rows.ts); the CLI has neither. */
+  transaction?: Stores['transaction'];
+  webhooks?: TransactionalWebhooks;
 };
 
 /**
@@ -108,8 +112,19 @@ export function createAdminService(deps: AdminDeps) {
       async () => { await users.update(id, { disabled: before.disabled }, now()); });
     // SQL sessions would go with the user row; Redis sessions, which live apart, must go explicitly
     const revokedSessions = await sessions.deleteAllForUser(id);
-    await users.delete(id);
-    audit({ type: 'admin_user_deleted', targetUserId: id, revokedSessions, ...by(actor) });
+    const event = { type: 'admin_user_deleted', targetUserId: id, revokedSessions, ...by(actor) } as const;
+    const { transaction, webhooks } = deps;
+    if (transaction && webhooks) {
+      const rows = await webhooks.rowsOf(event);
+      await transaction(async (writes) => {
+        await writes.users.delete(id);
+        for (const row of rows) await writes.outbox.enqueue(row);
+      });
+      webhooks.wake();
+    } else {
+      await users.delete(id);
+    }
+    audit(event);
     return revokedSessions;
   }
 
