@@ -15,6 +15,7 @@ import { storeVariants } from './lib/store-variants.js';
 import { buildRows, ceilingRps, runNotes, type RunResults, type StoreResults } from './lib/targets.js';
 import * as cases from './lib/cases.js';
 import { IMPORT_USERS, measureImport } from './lib/import-case.js';
+import { measureMails, measureWebhooks, OUTBOX_MAILS, OUTBOX_WEBHOOKS } from './lib/outbox-case.js';
 
 const RESULTS_DIR = fileURLToPath(new URL('../../bench/results', import.meta.url));
 const server = (name: string) => fileURLToPath(new URL(`./servers/${name}.js`, import.meta.url));
@@ -58,7 +59,11 @@ async function runCases(dataDir: string): Promise<RunResults> {
   await stopChild(t.gatehouse);
   const stores = await runStoreVariants(dataDir, t.ceiling, step);
   const imported = await step(`gatehouse user import of ${IMPORT_USERS} users on SQLite`, () => measureImport(join(dataDir, 'import')));
-  return { me, verifyOnly, refresh, login, clientCredentials, mixed, memory: { idleMb, ...memory }, stores, import: imported };
+  const mail = await step(`job outbox: ${OUTBOX_MAILS} mails to a loopback SMTP sink`, () => measureMails(dataDir));
+  const webhooks = await step(`job outbox: ${OUTBOX_WEBHOOKS} webhooks to a loopback receiver`, () => measureWebhooks(dataDir));
+  return {
+    me, verifyOnly, refresh, login, clientCredentials, mixed, memory: { idleMb, ...memory }, stores, import: imported, outbox: { mail, webhooks },
+  };
 }
 
 /** /users/me and refresh again on PostgreSQL and Redis when POSTGRES_URL / REDIS_URL are set. */

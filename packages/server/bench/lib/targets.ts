@@ -7,6 +7,7 @@ import type { ChainStats } from './refresh-chains.js';
 import { ratio, round2, type Row } from './report.js';
 import { HASH_CONCURRENCY } from './gatehouse.js';
 import { IMPORT_TARGET_USERS_PER_SECOND, type ImportResult } from './import-case.js';
+import { MAIL_TARGET_PER_SECOND, WEBHOOK_TARGET_PER_SECOND, type OutboxRate } from './outbox-case.js';
 
 export interface RunResults {
   /** Each against the ceiling measured in the slices between its own. */
@@ -20,6 +21,8 @@ export interface RunResults {
   memory: { idleMb: number; beforeMb: number; afterMb: number; load: Measurement };
   /** `gatehouse user import` of generated users into SQLite (docs/migrating.md, "Speed"). */
   import: ImportResult;
+  /** The job outbox: mails/s to a loopback SMTP sink, webhook deliveries/s to a loopback receiver (SQLite). */
+  outbox: { mail: OutboxRate; webhooks: OutboxRate };
   /** The store-bound cases on PostgreSQL / Redis, when configured: reported, the targets are for SQLite. */
   stores: StoreResults[];
 }
@@ -63,6 +66,9 @@ export function buildRows(r: RunResults): Row[] {
       measured: `${r.import.usersPerSecond} users/s (${r.import.seconds} s)`, target: `≥ ${IMPORT_TARGET_USERS_PER_SECOND} users/s`,
       pass: r.import.usersPerSecond >= IMPORT_TARGET_USERS_PER_SECOND, extra: { ...r.import },
     },
+    outboxRow('outbox-mail', `mail to a loopback SMTP sink (${r.outbox.mail.messages} mails, SQLite)`, 'mails', r.outbox.mail, MAIL_TARGET_PER_SECOND),
+    outboxRow('outbox-webhooks', `webhooks to a loopback receiver (${r.outbox.webhooks.messages}, SQLite)`, 'deliveries', r.outbox.webhooks,
+      WEBHOOK_TARGET_PER_SECOND),
     ...r.stores.flatMap((store) => [
       reported(`me-${store.id}`, `GET /users/me (${store.label})`, store.me),
       reported(`refresh-${store.id}`, `POST /auth/refresh (${store.label})`, store.refresh, { chains: store.refresh.chains }),
@@ -87,6 +93,14 @@ function vsCeiling(id: string, label: string, pair: Paired, min: number, extra?:
     id, label, ...latency(m), ratio: value, measured: `${value.toFixed(2)} × ceiling`,
     target: `≥ ${min.toFixed(2)} × ceiling`, pass: value >= min, targetRps: min * pair.reference.rps, measurement: m,
     extra: { ceiling: pair.reference, ...extra },
+  };
+}
+
+/** Messages/s, not requests/s: off the chart, in the table, like the import. */
+function outboxRow(id: string, label: string, unit: string, rate: OutboxRate, target: number): Row {
+  return {
+    id, label, ratio: rate.perSecond, measured: `${rate.perSecond} ${unit}/s (${rate.seconds} s)`, target: `≥ ${target} ${unit}/s`,
+    pass: rate.perSecond >= target, extra: { ...rate },
   };
 }
 
