@@ -97,6 +97,19 @@ export function describeOutboxStore(name: string, skip: string | false, open: ()
       await h.outbox.markSent(message.id);
     });
 
+    test('requeue writes a missing row, restarts a given-up one with its payload, and leaves a pending one be', async () => {
+      const hook = newMessage({ channel: 'webhook', kind: 'user.created', recipient: 'endpoint-2', payload: '{"a":1}' });
+      assert.equal(await h.outbox.requeue(hook), true, 'a message sent before (its row deleted) is written again');
+      assert.equal(await h.outbox.requeue({ ...hook, payload: '{"b":2}' }), false, 'still pending: nothing changes');
+      const [claimed] = await h.outbox.claimDue(at(1), 10, 60_000, 'webhook');
+      assert.deepEqual([claimed!.id, claimed!.payload, claimed!.attempts], [hook.id, '{"a":1}', 1]);
+      await h.outbox.markFailed(hook.id, 'answered 500', null);
+      assert.equal(await h.outbox.requeue({ ...hook, payload: '{"a":1}', createdAt: at(100) }), true);
+      const [again] = await h.outbox.claimDue(at(100), 10, 60_000, 'webhook');
+      assert.deepEqual([again!.id, again!.payload, again!.attempts, again!.lastError], [hook.id, '{"a":1}', 1, null]);
+      await h.outbox.markSent(hook.id);
+    });
+
     test('two claimers at once (two instances where the backend serves several) take each row once', async () => {
       const messages = Array.from({ length: 30 }, (_, i) => newMessage({ recipient: `r${i}@example.com` }));
       for (const message of messages) await h.outbox.enqueue(message);
