@@ -50,6 +50,8 @@ export type AuditEvent = AuditActor & (
   /** An admin registered, changed, deleted a client of the OpenID Connect provider, or gave it a new secret. */
   /** A machine client got an access token through the client_credentials grant. */
   | { type: 'client_token_issued'; clientId: string; scope: string }
+  /** An authorization code presented a second time: the session its first use opened was revoked (core/oidc/authorization-codes.ts). */
+  | { type: 'authorization_code_reused'; clientId: string }
   | { type: 'admin_client_changed'; change: 'created' | 'updated' | 'secret_rotated' | 'deleted'; clientId: string }
   // Mail flows (core/email): `userId` is absent where the address has no account.
   | { type: 'email_verification_sent' }
