@@ -40,6 +40,7 @@ import { adminImportRoute, type ImportUsers } from './routes/admin/import-users.
 import { adminClientsRoutes } from './routes/admin/clients.js';
 import type { ClientRegistry } from '../core/oidc/client-registry.js';
 import type { ClientCredentialsUseCase } from './routes/token/grants/client-credentials.js';
+import type { RedeemCode } from './routes/token/grants/authorization-code.js';
 import { metricsRoute } from './routes/ops/metrics.js';
 import { oauthRoutes } from './routes/oauth/oauth.js';
 import { federationRoutes } from './routes/federation/federation.js';
@@ -66,6 +67,8 @@ export interface AppParts {
   clients: ClientRegistry;
   /** POST /token's client_credentials grant for them. */
   clientCredentials?: ClientCredentialsUseCase;
+  /** POST /token's authorization_code grant, when the OpenID Connect provider is on (core/oidc/authorization-codes.ts). */
+  redeemCode?: RedeemCode;
   /** The account flows, and the mail settings that say which are served (docs/email.md). */
   accounts: { service: AccountService; settings: Readonly<Pick<MailSettings, 'mailEnabled'>> };
   /** Revocation, introspection and the RFC 8414 metadata, with the settings that say which are served. */
@@ -120,7 +123,7 @@ export async function buildApp(parts: AppParts): Promise<FastifyInstance> {
   rootRoute(app);
   registerRoute(app);
   loginRoute(app);
-  tokenRoute(app, parts.clientCredentials);
+  tokenRoute(app, { clientCredentials: parts.clientCredentials, authorizationCode: parts.redeemCode });
   refreshRoute(app);
   logoutRoute(app);
   meRoutes(app);

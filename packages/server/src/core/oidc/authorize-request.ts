@@ -68,7 +68,7 @@ export async function checkAuthorizeRequest(
   const scopes = scopesOf(one('scope'), client.scope);
   if (typeof scopes === 'string') return toClient('invalid_scope', scopes);
   const pkce = pkceOf(one('code_challenge'), one('code_challenge_method'), client.confidential);
-  if (typeof pkce === 'string') return toClient('invalid_request', pkce);
+  if ('problem' in pkce) return toClient('invalid_request', pkce.problem);
   const prompt = promptOf(one('prompt'));
   if (typeof prompt === 'string') return toClient('invalid_request', prompt);
   const maxAge = one('max_age');
@@ -83,7 +83,7 @@ export async function checkAuthorizeRequest(
       clientId, redirectUri, scopes, prompt,
       ...(state !== undefined ? { state } : {}),
       ...(nonce !== undefined && scopes.includes('openid') ? { nonce } : {}),
-      ...(pkce ? { codeChallenge: pkce } : {}),
+      ...(pkce.challenge !== undefined ? { codeChallenge: pkce.challenge } : {}),
       ...(maxAge !== undefined ? { maxAgeSeconds: Number(maxAge) } : {}),
       ...(loginHint !== undefined && loginHint.length <= 254 ? { loginHint } : {}),
       ...(uiLocales !== undefined && uiLocales.length <= 64 ? { uiLocales } : {}),
@@ -103,14 +103,14 @@ function scopesOf(asked: string | undefined, registered: string): string[] | str
 }
 
 /** S256 only (RFC 9700 §2.1.1: plain is refused); required of public clients (RFC 7636, RFC 8252 §8.1). */
-function pkceOf(challenge: string | undefined, method: string | undefined, confidential: boolean): string | undefined {
+function pkceOf(challenge: string | undefined, method: string | undefined, confidential: boolean): { challenge?: string } | { problem: string } {
   if (challenge === undefined) {
-    if (method !== undefined) return 'code_challenge_method without code_challenge.';
-    return confidential ? undefined : 'A public client must send a PKCE code_challenge (S256).';
+    if (method !== undefined) return { problem: 'code_challenge_method without code_challenge.' };
+    return confidential ? {} : { problem: 'A public client must send a PKCE code_challenge (S256).' };
   }
-  if (method !== 'S256') return 'code_challenge_method must be S256 (plain is not accepted).';
-  if (!S256_CHALLENGE.test(challenge)) return 'code_challenge must be 43 base64url characters (RFC 7636 §4.2).';
-  return challenge;
+  if (method !== 'S256') return { problem: 'code_challenge_method must be S256 (plain is not accepted).' };
+  if (!S256_CHALLENGE.test(challenge)) return { problem: 'code_challenge must be 43 base64url characters (RFC 7636 §4.2).' };
+  return { challenge };
 }
 
 /** OpenID Connect Core §3.1.2.1: space-separated; none stands alone; select_account is accepted and has no effect (one account per browser). */
