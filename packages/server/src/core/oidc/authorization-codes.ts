@@ -9,7 +9,6 @@ import type { CoreDeps, RequestContext } from '../context.js';
 import type { Tickets } from '../federation/tickets.js';
 import type { SessionAuth } from '../login/amr.js';
 import { parseAmr } from '../login/amr.js';
-import type { TokenPair } from '../tokens/token-pair.js';
 import type { AuthorizeRequest } from './authorize-request.js';
 import type { ClientCredentials } from './client-credentials-grant.js';
 import type { ClientRegistry } from './client-registry.js';
@@ -29,9 +28,9 @@ export interface CodeData {
   amr: string[];
 }
 
-/** Opens a session bound to a client (oidc-tokens: core/sessions/start-session.ts with `client`). */
-export type OpenClientSession = (user: UserRecord, ctx: RequestContext, auth: SessionAuth, client: { clientId: string; scopes: string[] }) =>
-  Promise<{ pair: TokenPair; sessionId: string }>;
+/** Opens a session bound to a client (oidc-tokens' core/oidc/client-session.ts): its tokens, the refresh token only with offline_access. */
+export type OpenClientSession = (user: UserRecord, auth: SessionAuth, client: { clientId: string; scopes: string[] }, ctx: RequestContext) =>
+  Promise<{ tokens: CodeTokenAnswer; sessionId: string }>;
 
 /** Signs an ID token (oidc-tokens: core/oidc/id-token.ts). */
 export type SignIdTokenPort = (input: {
@@ -107,21 +106,18 @@ export function createCodeGrant(deps: Deps) {
     const browser = user && await sessions.findById(user.id, browserSessionId);
     if (!user || user.disabled || !browser || browser.revokedAt) throw invalidGrant('The person signed out, or the account is disabled, since the code was issued.');
 
-    const { pair, sessionId } = await deps.openSession(user, ctx, { amr: parseAmr(amr.join(' ')), authTime: new Date(authTime * 1000) },
-      { clientId: client.clientId, scopes: request.scopes });
+    const auth = { amr: parseAmr(amr.join(' ')), authTime: new Date(authTime * 1000) };
+    const { tokens, sessionId } = await deps.openSession(user, auth, { clientId: client.clientId, scopes: request.scopes }, ctx);
     await tickets.issue(spentKeyTicket, { userId: user.id, data: { sessionId, clientId: client.clientId } }, SPENT_TTL_SECONDS, spentKey(input.code));
     const idToken = request.scopes.includes('openid')
       ? await deps.signIdToken({
-        user, clientId: client.clientId, nonce: request.nonce, authTime, amr, sid: browserSessionId, scopes: request.scopes, accessToken: pair.access_token,
+        user, clientId: client.clientId, nonce: request.nonce, authTime, amr, sid: browserSessionId, scopes: request.scopes, accessToken: tokens.access_token,
       }, clock.now())
       : undefined;
-    const refresh = request.scopes.includes('offline_access') && client.grantTypes.includes('refresh_token');
-    return {
-      access_token: pair.access_token, token_type: 'bearer', expires_in: pair.expires_in,
-      ...(refresh ? { refresh_token: pair.refresh_token, refresh_expires_in: pair.refresh_expires_in } : {}),
-      ...(idToken ? { id_token: idToken } : {}),
-      scope: request.scopes.join(' '),
-    };
+    // a refresh token only for offline_access (the opener's rule) and only to a client that may use it
+    const { refresh_token: refreshToken, refresh_expires_in: refreshExpiresIn, ...access } = tokens;
+    const refresh = refreshToken !== undefined && client.grantTypes.includes('refresh_token');
+    return { ...access, ...(refresh ? { refresh_token: refreshToken, refresh_expires_in: refreshExpiresIn } : {}), ...(idToken ? { id_token: idToken } : {}) };
   };
 }
 
