@@ -27,6 +27,7 @@ import type { AccessKeyRing } from './core/tokens/key-ring.js';
 import { deriveKey, deriveSigningKeys } from './core/tokens/keys.js';
 import { createTokens } from './core/tokens/tokens.js';
 import { buildApp } from './http/app.js';
+import { createBrowserSessions } from './http/pages/browser-session.js';
 import { createMetrics } from './http/metrics.js';
 import type { AuditWriter } from './jobs/audit-writer.js';
 import type { Mail } from './jobs/mail.js';
@@ -159,6 +160,7 @@ async function assemble(config: Readonly<Config>, parts: GatehouseParts, opened:
     auditReader: config.audit.store ? createAuditReader(stores.audit) : undefined,
     jwks: { ring: keys.ring, clock },
     ping: () => stores.ping(),
+    pages: pageParts(config, deps, secret),
   });
   runMailWorker(app, mail, parts.mailWorker ?? true);
   const sweeper = createSweeper({ targets: sweepTargets(stores), clock, log: logger });
@@ -183,6 +185,17 @@ function clientRegistry(config: Readonly<Config>, stores: Stores, secret: string
   const secrets = createClientSecrets(deriveKey(secret, 'oauth-client-secret'));
   const declared = declaredClientRecords(config.oidcClients, secrets, new Date(clock.now()));
   return createClientRegistry({ store: stores.oauthClients, declared, secrets, clock, audit });
+}
+
+/** The pages' theme, their CSRF key and the browser sessions, each key derived under its own label (docs/architecture.md, "Pages"). */
+function pageParts(config: Readonly<Config>, deps: CoreDeps, secret: string) {
+  const secure = config.publicUrl?.startsWith('https:') ?? false;
+  return {
+    theme: config.pages,
+    csrfKey: deriveKey(secret, 'page-csrf'),
+    secure,
+    browserSessions: createBrowserSessions({ ...deps, key: deriveKey(secret, 'browser-session'), secure }),
+  };
 }
 
 const METADATA_OFF = 'PUBLIC_URL is not set: GET /.well-known/oauth-authorization-server (RFC 8414) is not served.';

@@ -20,6 +20,7 @@ import { misspeltSettings, recordingEnv } from './setting-names.js';
 import { assertMailDeliverable } from './email-settings.js';
 import { SECRET_HINT } from './secret.js';
 import { readAuditSettings, type AuditSettings } from './audit-settings.js';
+import { readPageSettings, type PageSettings } from './page-settings.js';
 
 export { ConfigError, ConfigErrors, parseDuration };
 
@@ -107,6 +108,8 @@ export interface Config {
   notes: readonly string[];
   /** The audit store: on or off, and how long events are kept (config/audit-settings.ts). */
   audit: Readonly<AuditSettings>;
+  /** The pages' theme: product name, logo, colours (config/page-settings.ts). */
+  pages: Readonly<PageSettings>;
 }
 
 /** Reads `.env` from the working directory into process.env (existing variables win). */
@@ -291,6 +294,7 @@ function readConfig(env: Env): Omit<Config, 'notes'> {
     shutdownTimeoutMs: read.duration('SHUTDOWN_TIMEOUT', '10s') * 1000,
     mfa: readMfaSettings(env, (name, fallback) => read.duration(name, fallback)),
     audit: readAuditSettings(env, (name, fallback) => read.duration(name, fallback)),
+    pages: readPageSettings(env),
   };
 }
 

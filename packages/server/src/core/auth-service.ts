@@ -8,7 +8,8 @@ import type { Authenticated } from './sessions/authenticate.js';
 import type { LogoutRequest } from './sessions/logout.js';
 import type { RefreshRequest } from './sessions/refresh.js';
 import type { TokenPair } from './tokens/token-pair.js';
-import type { FinishLogin } from './login/finish-login.js';
+import type { FinishLogin, LoginResult } from './login/finish-login.js';
+import type { LoginOutcome, OutcomeKind, OutcomeResults } from './login/outcomes.js';
 import type { MfaVerifyRequest } from './login/verify-second-factor.js';
 import type { ReauthenticationProof } from './login/reauthenticate.js';
 import type { RecentAuthCheck } from './login/recent-auth.js';
@@ -20,6 +21,8 @@ import type { CredentialRule } from './accounts/credential-rule.js';
 export interface AuthService {
   register(input: Registration, ctx: RequestContext): Promise<RegistrationResult>;
   login(input: LoginRequest, ctx: RequestContext): Promise<TokenPair>;
+  /** The password login for any outcome (the sign-in page asks for a browser session): its result, or {mfaRequired}. */
+  signIn<K extends OutcomeKind>(input: LoginRequest, ctx: RequestContext, outcome: LoginOutcome<K>): Promise<LoginResult<K>>;
   authenticate(accessToken: string): Promise<Authenticated>;
   /** authenticate without a promise when everything is in memory; undefined otherwise. */
   authenticateNow(accessToken: string): Authenticated | undefined;
@@ -36,6 +39,8 @@ export interface AuthService {
   finishLogin: FinishLogin;
   /** POST /auth/mfa/verify: the second step of a login. */
   verifyMfa(input: MfaVerifyRequest, ctx: RequestContext): Promise<TokenPair>;
+  /** The second step for any outcome (the second-step page asks for a browser session). */
+  verifyMfaFor<K extends OutcomeKind>(input: MfaVerifyRequest, ctx: RequestContext, outcome: LoginOutcome<K>): Promise<OutcomeResults[K]>;
   /** POST /auth/reauthenticate: a new session for the caller, auth_time now. */
   reauthenticate(auth: Authenticated, proof: ReauthenticationProof, ctx: RequestContext): Promise<TokenPair>;
   /** Throws 403 reauthentication_required unless the caller's auth_time is within REAUTH_MAX_AGE. */

@@ -50,6 +50,8 @@ export const ERROR_STATUS = {
   store_unavailable: 503,
   /** The hash queue is full, or full for the caller's address: shed with Retry-After (docs/hardening.md). */
   overloaded: 503,
+  /** A page form without this browser's CSRF token (http/pages/csrf.ts). */
+  csrf_failed: 403,
   ...EMAIL_ERROR_STATUS,
   ...PASSKEY_ERRORS,
   ...FEDERATION_ERRORS,

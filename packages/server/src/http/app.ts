@@ -45,6 +45,7 @@ import { metricsRoute } from './routes/ops/metrics.js';
 import { oauthRoutes } from './routes/oauth/oauth.js';
 import { federationRoutes } from './routes/federation/federation.js';
 import type { FederationService } from '../core/federation/federation-service.js';
+import { pageRoutes, type PageParts } from './pages/pages.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -86,6 +87,8 @@ export interface AppParts {
   jwks: JwksSource;
   /** Answers when every store does (GET /readyz). */
   ping: () => Promise<void>;
+  /** The pages' theme, CSRF key and browser sessions (docs/architecture.md, "Pages"); the rest comes from the parts above. */
+  pages: Pick<PageParts, 'theme' | 'csrfKey' | 'secure' | 'browserSessions'>;
 }
 
 export async function buildApp(parts: AppParts): Promise<FastifyInstance> {
@@ -148,6 +151,9 @@ export async function buildApp(parts: AppParts): Promise<FastifyInstance> {
     (await import('./routes/users/activity.js')).activityRoute(app, parts.auditReader);
   }
   adminClientsRoutes(app, parts.clients);
+  pageRoutes(app, {
+    ...parts.pages, accounts: parts.accounts.settings.mailEnabled ? parts.accounts.service : undefined, passkeys: parts.passkeys, federation: parts.federation,
+  });
   if (settings.metrics) metricsRoute(app, metrics.registry);
   return app;
 }

@@ -102,6 +102,7 @@ test('with no variables set, every setting takes its documented default', () => 
     mfa: { reauthMaxAgeSeconds: 600, totpIssuer: 'Gatehouse' },
     notes: [],
     audit: { store: true, retentionSeconds: 90 * 86_400, webhooksAllowPrivateNetworks: false },
+    pages: { productName: 'Gatehouse', logoUrl: undefined, colors: { primary: '#1d4ed8', background: '#ffffff', text: '#1f2937' } },
   };
   assert.deepEqual({ ...loadConfig({}) }, expected);
 });
