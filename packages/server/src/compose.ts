@@ -36,6 +36,7 @@ import type { RateLimits } from './storage/types/rate-limits.js';
 import type { Stores } from './storage/types/stores.js';
 import { createSweeper, sweepTargets, type Sweeper } from './jobs/sweeper.js';
 import { createAuditParts } from './compose/audit.js';
+import { createOidcProvider } from './compose/oidc.js';
 import { createAuthService, keyedHasher, mfaParts, type EmailParts } from './compose/auth-service.js';
 import {
   breachedPasswordCheck, createFederation, createMailLayer, createOAuthService, passkeyDepsOf, runMailWorker, runWorker,
@@ -141,6 +142,7 @@ async function assemble(config: Readonly<Config>, parts: GatehouseParts, opened:
   });
   const oauth = oauthSettings(config);
   const clients = clientRegistry(config, stores, secret, deps);
+  const oidc = createOidcProvider(config, stores, secret, deps);
   const app = await buildApp({
     settings: httpSettings(config),
     logger,
@@ -150,6 +152,7 @@ async function assemble(config: Readonly<Config>, parts: GatehouseParts, opened:
     importUsers: createUserImport({ store: stores.userImport, sessions: stores.sessions, clock, roles: config.roles, audit }),
     clients,
     clientCredentials: createClientCredentialsGrant({ ...deps, clients }, config.accessTokenTtlSeconds),
+    oidc,
     oauth: { service: createOAuthService(deps, auth, oauth), settings: oauth },
     passkeys: passkeyDeps && ceremonies && createPasskeyService(passkeyDeps, ceremonies, auth.finishLogin, auth.credentials),
     federation: createFederation({ ...deps, federation: stores.federation, loginMethods: stores.loginMethods }, auth, config, secret, logger),
@@ -157,7 +160,7 @@ async function assemble(config: Readonly<Config>, parts: GatehouseParts, opened:
     audit,
     webhooks: webhooks.admin,
     auditReader: config.audit.store ? createAuditReader(stores.audit) : undefined,
-    jwks: { ring: keys.ring, clock },
+    jwks: { ring: keys.ring, idTokenRing: oidc?.idTokenKeys, clock },
     ping: () => stores.ping(),
   });
   runMailWorker(app, mail, parts.mailWorker ?? true);

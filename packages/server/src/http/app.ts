@@ -39,6 +39,7 @@ import { adminRoutes } from './routes/admin/admin.js';
 import { adminImportRoute, type ImportUsers } from './routes/admin/import-users.js';
 import { adminClientsRoutes } from './routes/admin/clients.js';
 import type { ClientRegistry } from '../core/oidc/client-registry.js';
+import type { OidcProvider } from '../compose/oidc.js';
 import type { ClientCredentialsUseCase } from './routes/token/grants/client-credentials.js';
 import { metricsRoute } from './routes/ops/metrics.js';
 import { oauthRoutes } from './routes/oauth/oauth.js';
@@ -66,6 +67,8 @@ export interface AppParts {
   clients: ClientRegistry;
   /** POST /token's client_credentials grant for them. */
   clientCredentials?: ClientCredentialsUseCase;
+  /** ID tokens, consent, client-bound sessions; undefined when the provider is off (compose/oidc.ts). */
+  oidc?: OidcProvider;
   /** The account flows, and the mail settings that say which are served (docs/email.md). */
   accounts: { service: AccountService; settings: Readonly<Pick<MailSettings, 'mailEnabled'>> };
   /** Revocation, introspection and the RFC 8414 metadata, with the settings that say which are served. */
