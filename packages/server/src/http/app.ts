@@ -123,7 +123,7 @@ export async function buildApp(parts: AppParts): Promise<FastifyInstance> {
   rootRoute(app);
   registerRoute(app);
   loginRoute(app);
-  tokenRoute(app, parts.clientCredentials);
+  tokenRoute(app, parts.clientCredentials, parts.clients);
   refreshRoute(app);
   logoutRoute(app);
   meRoutes(app);

@@ -8,6 +8,7 @@ import { freeText, tokenPairSchema } from '../../schemas.js';
 import { passwordGrant } from './grants/password.js';
 import { refreshTokenGrant } from './grants/refresh-token.js';
 import { clientCredentialsGrant, type ClientCredentialsUseCase } from './grants/client-credentials.js';
+import type { ClientRegistry } from '../../../core/oidc/client-registry.js';
 
 export interface TokenForm {
   grant_type?: string;
@@ -21,9 +22,9 @@ export interface TokenForm {
 }
 
 /** The grants, one file each under grants/; client_credentials is there when the client registry is. */
-function grantsOf(clientCredentials: ClientCredentialsUseCase | undefined) {
+function grantsOf(clientCredentials: ClientCredentialsUseCase | undefined, clients: ClientRegistry | undefined) {
   return {
-    password: passwordGrant, refresh_token: refreshTokenGrant,
+    password: passwordGrant, refresh_token: refreshTokenGrant(clients),
     ...(clientCredentials ? { client_credentials: clientCredentialsGrant(clientCredentials) } : {}),
   } as const;
 }
@@ -34,13 +35,13 @@ const tokenAnswerSchema = {
   description: 'RFC 6749 §5.1: an access token; with a refresh token except for client_credentials',
   properties: {
     ...tokenPairSchema.properties,
-    scope: { type: 'string', description: 'client_credentials: the scope granted' },
+    scope: { type: 'string', description: 'client_credentials, and a session of an OpenID Connect client: the scope granted' },
   },
   required: ['access_token', 'token_type', 'expires_in'],
 } as const;
 
-export function tokenRoute(app: FastifyInstance, clientCredentials?: ClientCredentialsUseCase): void {
-  const GRANTS = grantsOf(clientCredentials);
+export function tokenRoute(app: FastifyInstance, clientCredentials?: ClientCredentialsUseCase, clients?: ClientRegistry): void {
+  const GRANTS = grantsOf(clientCredentials, clients);
   const field = { type: 'string', maxLength: 4096 };
   // No length limit of their own (BODY_LIMIT_BYTES bounds them): an over-long token is an invalid
   // grant, which the verifier says, not a malformed request (RFC 6749 §5.2).
