@@ -37,6 +37,8 @@ import type { RateLimits } from './storage/types/rate-limits.js';
 import type { Stores } from './storage/types/stores.js';
 import { createSweeper, sweepTargets, type Sweeper } from './jobs/sweeper.js';
 import { createAuditParts } from './compose/audit.js';
+import { createOidcProvider } from './compose/oidc.js';
+import { createOidcFlow } from './compose/oidc-flow.js';
 import { createAuthService, keyedHasher, mfaParts, type EmailParts } from './compose/auth-service.js';
 import {
   breachedPasswordCheck, createFederation, createMailLayer, createOAuthService, passkeyDepsOf, runMailWorker, runWorker,
@@ -142,6 +144,7 @@ async function assemble(config: Readonly<Config>, parts: GatehouseParts, opened:
   });
   const oauth = oauthSettings(config);
   const clients = clientRegistry(config, stores, secret, deps);
+  const oidc = createOidcProvider(config, stores, secret, deps);
   const app = await buildApp({
     settings: httpSettings(config),
     logger,
@@ -151,6 +154,8 @@ async function assemble(config: Readonly<Config>, parts: GatehouseParts, opened:
     importUsers: createUserImport({ store: stores.userImport, sessions: stores.sessions, clock, roles: config.roles, audit }),
     clients,
     clientCredentials: createClientCredentialsGrant({ ...deps, clients }, config.accessTokenTtlSeconds),
+    oidc,
+    oidcFlow: createOidcFlow(oidc, clients, stores, deps),
     oauth: { service: createOAuthService(deps, auth, oauth), settings: oauth },
     passkeys: passkeyDeps && ceremonies && createPasskeyService(passkeyDeps, ceremonies, auth.finishLogin, auth.credentials),
     federation: createFederation({ ...deps, federation: stores.federation, loginMethods: stores.loginMethods }, auth, config, secret, logger),
@@ -158,7 +163,7 @@ async function assemble(config: Readonly<Config>, parts: GatehouseParts, opened:
     audit,
     webhooks: webhooks.admin,
     auditReader: config.audit.store ? createAuditReader(stores.audit) : undefined,
-    jwks: { ring: keys.ring, clock },
+    jwks: { ring: keys.ring, idTokenRing: oidc?.idTokenKeys, clock },
     ping: () => stores.ping(),
     pages: pageParts(config, deps, secret),
   });

@@ -60,6 +60,8 @@ export interface Config {
   federation: FederationSettings;
   /** Relying parties declared in OIDC_CLIENTS or OIDC_CLIENTS_FILE (config/oidc-settings.ts). */
   oidcClients: readonly DeclaredClient[];
+  /** OIDC_ID_TOKEN_ALG: how ID tokens are signed, RS256 by default whatever jwtAlg is (docs/oidc.md, "Keys"). */
+  oidcIdTokenAlg: 'RS256' | 'ES256' | 'EdDSA';
   rateLimits: RateLimitRules;
   hashConcurrency: number;
   /** Hashes that may wait for a thread (HASH_QUEUE_MAX); past it a login answers 503 overloaded. */
@@ -258,6 +260,7 @@ function readConfig(env: Env): Omit<Config, 'notes'> {
     passkeys: readPasskeySettings(env, nodeEnv, publicUrl),
     federation: readFederationSettings(env, publicUrl, email.appUrl),
     oidcClients: readOidcClients(env),
+    oidcIdTokenAlg: read.oneOf('OIDC_ID_TOKEN_ALG', ['RS256', 'ES256', 'EdDSA'], 'RS256'),
     rateLimits: Object.freeze({
       credentialsPerIp: read.rate('RATE_LIMIT_LOGIN_PER_IP', '30/1m'),
       failedLoginsPerAccount: read.rate('RATE_LIMIT_FAILED_LOGINS_PER_ACCOUNT', '10/15m'),

@@ -6,7 +6,7 @@ import type { LoginRequest } from './login/login.js';
 import type { PasswordChange } from './passwords/change-password.js';
 import type { Authenticated } from './sessions/authenticate.js';
 import type { LogoutRequest } from './sessions/logout.js';
-import type { RefreshRequest } from './sessions/refresh.js';
+import type { RefreshedPair, RefreshRequest } from './sessions/refresh.js';
 import type { TokenPair } from './tokens/token-pair.js';
 import type { FinishLogin, LoginResult } from './login/finish-login.js';
 import type { LoginOutcome, OutcomeKind, OutcomeResults } from './login/outcomes.js';
@@ -26,7 +26,7 @@ export interface AuthService {
   authenticate(accessToken: string): Promise<Authenticated>;
   /** authenticate without a promise when everything is in memory; undefined otherwise. */
   authenticateNow(accessToken: string): Authenticated | undefined;
-  refresh(input: RefreshRequest, ctx: RequestContext): Promise<TokenPair>;
+  refresh(input: RefreshRequest, ctx: RequestContext): Promise<RefreshedPair>;
   logout(input: LogoutRequest, ctx?: RequestContext): Promise<void>;
   listSessions(userId: string): Promise<SessionRecord[]>;
   revokeSession(userId: string, sessionId: string): Promise<void>;

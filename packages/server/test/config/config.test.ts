@@ -57,6 +57,7 @@ test('with no variables set, every setting takes its documented default', () => 
     },
     introspectionClients: [],
     oidcClients: [],
+    oidcIdTokenAlg: 'RS256',
     passkeys: { rpId: 'localhost', rpName: 'Gatehouse', origins: ['http://localhost:3000'] },
     federation: {
       providers: [], publicUrl: 'http://localhost:3000', appUrl: 'http://localhost:3000/demo', redirectOrigins: ['http://localhost:3000'], signup: true, secureCookie: false,

@@ -12,6 +12,7 @@ import { credentialGenerationMigration } from './migrations/0008-credential-gene
 import { auditEventsMigration } from './migrations/0010-audit-events-and-job-channels.js';
 import { webhooksMigration } from './migrations/0011-webhooks.js';
 import { oauthClientsMigration } from './migrations/0014-oauth-clients.js';
+import { clientSessionsAndConsentMigration } from './migrations/0017-client-sessions-and-consent.js';
 
 const migrations: Record<string, Migration> = {
   '0001_users_and_sessions': {
@@ -93,6 +94,8 @@ const migrations: Record<string, Migration> = {
   '0011_webhooks': webhooksMigration,
   // The OpenID Connect provider's clients (docs/oidc.md).
   '0014_oauth_clients': oauthClientsMigration,
+  // Sessions opened for a relying party, and the consent each user gave each client (docs/oidc.md).
+  '0017_client_sessions_and_consent': clientSessionsAndConsentMigration,
 };
 
 /**

@@ -9,6 +9,7 @@ import { passwordGrant } from './grants/password.js';
 import { refreshTokenGrant } from './grants/refresh-token.js';
 import { clientCredentialsGrant, type ClientCredentialsUseCase } from './grants/client-credentials.js';
 import { authorizationCodeGrant, type RedeemCode } from './grants/authorization-code.js';
+import type { ClientRegistry } from '../../../core/oidc/client-registry.js';
 
 export interface TokenForm {
   grant_type?: string;
@@ -24,16 +25,17 @@ export interface TokenForm {
   code_verifier?: string;
 }
 
-/** The grants of the OpenID Connect provider, there when it is on. */
+/** The grants' parts from the OpenID Connect provider, there when it is on; `clients` authenticate a client's refresh. */
 export interface ProviderGrants {
   clientCredentials?: ClientCredentialsUseCase;
   authorizationCode?: RedeemCode;
+  clients?: ClientRegistry;
 }
 
 /** The grants, one file each under grants/; client_credentials and authorization_code are there when the provider's parts are. */
-function grantsOf({ clientCredentials, authorizationCode }: ProviderGrants) {
+function grantsOf({ clientCredentials, authorizationCode, clients }: ProviderGrants) {
   return {
-    password: passwordGrant, refresh_token: refreshTokenGrant,
+    password: passwordGrant, refresh_token: refreshTokenGrant(clients),
     ...(clientCredentials ? { client_credentials: clientCredentialsGrant(clientCredentials) } : {}),
     ...(authorizationCode ? { authorization_code: authorizationCodeGrant(authorizationCode) } : {}),
   } as const;
@@ -45,7 +47,7 @@ const tokenAnswerSchema = {
   description: 'RFC 6749 §5.1: an access token; with a refresh token except for client_credentials',
   properties: {
     ...tokenPairSchema.properties,
-    scope: { type: 'string', description: 'client_credentials and authorization_code: the scope granted' },
+    scope: { type: 'string', description: 'client_credentials, and a session of an OpenID Connect client: the scope granted' },
     id_token: { type: 'string', description: 'authorization_code with scope openid: the ID token (OpenID Connect Core §3.1.3.3)' },
   },
   required: ['access_token', 'token_type', 'expires_in'],
