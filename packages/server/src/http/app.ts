@@ -92,7 +92,7 @@ export interface AppParts {
   /** Answers when every store does (GET /readyz). */
   ping: () => Promise<void>;
   /** The pages' theme, CSRF key and browser sessions (docs/architecture.md, "Pages"); the rest comes from the parts above. */
-  pages: Pick<PageParts, 'theme' | 'csrfKey' | 'secure' | 'browserSessions'>;
+  pages: Pick<PageParts, 'theme' | 'csrfKey' | 'secure' | 'browserSessions' | 'publicUrl'>;
 }
 
 export async function buildApp(parts: AppParts): Promise<FastifyInstance> {
