@@ -7,9 +7,10 @@
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
 import { createTestApp, registerUser, bearer, type TestApp } from '../helpers.js';
 import { PageBrowser, csrfOf, inputValue } from '../http/pages/page-browser.js';
-import { postgres, unavailable } from '../storage/backends.js';
+import { deleteRedisKeys, postgres, unavailable } from '../storage/backends.js';
 
 const ISSUER = 'https://id.example.com';
 const SECRET = 's'.repeat(40);
@@ -36,8 +37,8 @@ function authorizeUrl(params: Record<string, string>): string {
   return `/oauth/authorize?${new URLSearchParams({ response_type: 'code', client_id: 'app', redirect_uri: CB, scope: 'openid email', state: 'st', ...params })}`;
 }
 
-const locationOf = (res: { statusCode: number; headers: Record<string, unknown> }) => {
-  assert.equal(res.statusCode, 303, `expected a redirect, got ${res.statusCode}`);
+const locationOf = (res: { statusCode: number; headers: Record<string, unknown>; body: string }) => {
+  assert.equal(res.statusCode, 303, `expected a redirect, got ${res.statusCode}: ${res.body.slice(0, 2000)}`);
   return String(res.headers.location);
 };
 const relative = (location: string) => (location.startsWith(ISSUER) ? location.slice(ISSUER.length) : location);
@@ -64,6 +65,7 @@ async function authorize(browser: PageBrowser, user: { username: string; passwor
       location = locationOf(await browser.post('/oauth/authorize/consent', { csrf: csrfOf(page.body), request: inputValue(page.body, 'request')!, decision: 'allow' }));
     } else location = locationOf(await browser.get(relative(location)));
   }
+  assert.ok(location.startsWith(CB), `the flow did not come back to the client: ${location}`);
   return new URL(location);
 }
 
@@ -194,8 +196,15 @@ test('a code made on one instance is redeemed on another (PostgreSQL + Redis)', 
   const schema = await postgres.create();
   t.after(() => schema.drop());
   const env = { DATABASE_URL: schema.url, REDIS_URL: process.env.REDIS_URL!, REDIS_KEY_PREFIX: `gh_test_${randomBytes(5).toString('hex')}:` };
+  t.after(async () => {
+    const redis = new Redis(process.env.REDIS_URL!);
+    await deleteRedisKeys(redis, env.REDIS_KEY_PREFIX);
+    await redis.quit();
+  });
   const one = await setup(t, env);
   const two = await setup(t, env);
+  // Redis expires sessions by its own clock: both instances' clocks at now
+  for (const ctx of [one, two]) ctx.clock.set(Date.now());
   const user = await registerUser(one.app);
   const v = verifier();
   const code = (await authorize(new PageBrowser(one.app), user, { code_challenge: challengeOf(v), code_challenge_method: 'S256' })).searchParams.get('code')!;
