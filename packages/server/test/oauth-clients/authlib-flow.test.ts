@@ -8,13 +8,15 @@ import { existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { browserTest, launchBrowser } from '../browser/harness.js';
-import { answerConsent, RP_SECRET, signInOnPage, startProvider } from './rp-browser.js';
+import { freePort } from '../helpers.js';
+import { answerConsent, relyingPartySide, RP_SECRET, signInOnPage, startProvider } from './rp-browser.js';
 
 const SCRIPT = fileURLToPath(new URL('../../../test/oauth-clients/python_oidc_flow.py', import.meta.url));
 const PYTHON = process.env.PYTHON ?? (existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3');
-const CB = 'http://127.0.0.1:9/authlib/cb';
 
 browserTest('Authlib\'s OAuth2Session signs a person in with the code flow: PKCE, nonce, the ID token checked against the JWKS, userinfo', async (t) => {
+  const rp = await relyingPartySide(t, await freePort());
+  const CB = `${rp.origin}/authlib/cb`;
   const provider = await startProvider(t, [{
     client_id: 'authlib', client_secret: RP_SECRET, client_name: 'Python app', redirect_uris: [CB], scope: 'openid email profile',
   }]);
@@ -36,18 +38,12 @@ browserTest('Authlib\'s OAuth2Session signs a person in with the code flow: PKCE
   }
 
   const browser = await launchBrowser(t);
-  const context = await browser.newContext();
-  let landed: (url: string) => void = () => {};
-  const back = new Promise<string>((resolve) => { landed = resolve; });
-  await context.route(/^http:\/\/127\.0\.0\.1:9\//, async (route) => {
-    landed(route.request().url());
-    await route.fulfill({ status: 200, body: 'python app' });
-  });
-  const page = await context.newPage();
+  const page = await browser.newPage();
+  const back = rp.next();
   await page.goto(opening.authorize!);
   await signInOnPage(page, username);
   await answerConsent(page, 'allow');
-  child.stdin.write(`${await back}\n`);
+  child.stdin.write(`${(await back).href}\n`);
   const second = await lines.next();
   assert.equal(await exited, 0, stderr);
   const result = JSON.parse(second.value as string) as { sub: string; userinfo_sub: string; email: string };

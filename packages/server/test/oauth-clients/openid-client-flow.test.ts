@@ -1,42 +1,29 @@
 // openid-client (panva, v6, a certified relying party) driving Chromium through Gatehouse's pages:
 // code + PKCE with an ID token and its nonce, refresh with offline_access, prompt=none with and
 // without a session, prompt=login, max_age, consent and deny, and RP-initiated logout. The redirect
-// URI is answered by the test itself (Chromium's request to it is fulfilled and recorded).
+// URI is a loopback server of the test's that records where the browser landed.
 import assert from 'node:assert/strict';
 import * as client from 'openid-client';
-import type { BrowserContext } from 'playwright-core';
+import { freePort } from '../helpers.js';
 import { browserTest, launchBrowser } from '../browser/harness.js';
-import { answerConsent, RP_SECRET, signInOnPage, startProvider } from './rp-browser.js';
+import { answerConsent, relyingPartySide, RP_SECRET, signInOnPage, startProvider } from './rp-browser.js';
 
-const CB = 'http://127.0.0.1:9/cb';
-const BYE = 'http://127.0.0.1:9/bye';
-const CLIENTS = [{
-  client_id: 'rp', client_secret: RP_SECRET, client_name: 'Relying Party', redirect_uris: [CB], post_logout_redirect_uris: [BYE],
+const clients = (origin: string) => [{
+  client_id: 'rp', client_secret: RP_SECRET, client_name: 'Relying Party', redirect_uris: [`${origin}/cb`], post_logout_redirect_uris: [`${origin}/bye`],
   grant_types: ['authorization_code', 'refresh_token'], scope: 'openid profile email offline_access',
 }];
 
-/** Opens `url` in the context's page and answers where the browser ended: a URL under CB or BYE (the RP's side), fulfilled by the test. */
-function rpSide(context: BrowserContext) {
-  let landed: ((url: URL) => void) | undefined;
-  const routed = context.route(/^http:\/\/127\.0\.0\.1:9\//, async (route) => {
-    landed?.(new URL(route.request().url()));
-    await route.fulfill({ status: 200, contentType: 'text/plain', body: 'relying party' });
-  });
-  return {
-    routed,
-    next: () => new Promise<URL>((resolve) => { landed = resolve; }),
-  };
-}
-
 browserTest('openid-client signs a person in through the pages: PKCE, nonce, consent, prompt=none, prompt=login, max_age, refresh, logout, deny', async (t) => {
-  const provider = await startProvider(t, CLIENTS);
+  const rp = await relyingPartySide(t, await freePort());
+  const CB = `${rp.origin}/cb`;
+  const BYE = `${rp.origin}/bye`;
+  const provider = await startProvider(t, clients(rp.origin));
   const username = await provider.registerUser();
-  const config = await client.discovery(new URL(provider.baseUrl), 'rp', RP_SECRET, undefined, { execute: [client.allowInsecureRequests] });
+  const b = provider.baseUrl;
+  const config = new client.Configuration({ issuer: b, authorization_endpoint: `${b}/oauth/authorize`, token_endpoint: `${b}/token`, jwks_uri: `${b}/.well-known/jwks.json`, end_session_endpoint: `${b}/oauth/end-session`, authorization_response_iss_parameter_supported: true }, 'rp', undefined, client.ClientSecretBasic(RP_SECRET));
+  client.allowInsecureRequests(config);
   const browser = await launchBrowser(t);
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  const rp = rpSide(context);
-  await rp.routed;
+  const page = await browser.newPage();
 
   async function start(extra: Record<string, string> = {}) {
     const verifier = client.randomPKCECodeVerifier();

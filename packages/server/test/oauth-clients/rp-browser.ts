@@ -3,6 +3,7 @@
 // through the pages (the sign-in form, the consent form).
 import type { TestContext } from 'node:test';
 import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
 import type { Page } from 'playwright-core';
 import { freePort, PASSWORD } from '../helpers.js';
 import { startServer, type LiveServer } from '../browser/harness.js';
@@ -34,4 +35,24 @@ export async function answerConsent(page: Page, decision: 'allow' | 'deny'): Pro
   await page.waitForURL(/\/oauth\/authorize\/consent\?/);
   assert.match(await page.content(), /<form method="post" action="\/oauth\/authorize\/consent">/);
   await Promise.all([page.waitForLoadState(), page.click(`button[value=${decision}]`)]);
+}
+
+export interface RelyingPartySide {
+  /** http://127.0.0.1:PORT: the relying party's origin (its redirect URIs are under it). */
+  origin: string;
+  /** The next URL the browser lands on at the relying party. */
+  next(): Promise<URL>;
+}
+
+/** A loopback HTTP server standing for the relying party's web side: it answers 200 and records where the browser landed. */
+export async function relyingPartySide(t: TestContext, port: number): Promise<RelyingPartySide> {
+  let landed: ((url: URL) => void) | undefined;
+  const origin = `http://127.0.0.1:${port}`;
+  const server = createServer((request, response) => {
+    landed?.(new URL(request.url ?? '/', origin));
+    response.writeHead(200, { 'content-type': 'text/plain' }).end('relying party');
+  });
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  t.after(() => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }));
+  return { origin, next: () => new Promise<URL>((resolve) => { landed = resolve; }) };
 }
