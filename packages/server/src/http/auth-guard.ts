@@ -49,8 +49,8 @@ export function createRequireUser(auth: AuthService): onRequestHookHandler {
     } catch (error) {
       return done(error as Error);
     }
-    auth.authenticate(token).then((authenticated) => {
-      request.auth = ownApiToken(authenticated);
+    auth.authenticate(token).then(ownApiToken).then((authenticated) => {
+      request.auth = authenticated;
       done();
     }, done);
   };
