@@ -37,7 +37,7 @@ import type { RateLimits } from './storage/types/rate-limits.js';
 import type { Stores } from './storage/types/stores.js';
 import { createSweeper, sweepTargets, type Sweeper } from './jobs/sweeper.js';
 import { createAuditParts } from './compose/audit.js';
-import { createOidcProvider } from './compose/oidc.js';
+import { createOidcProvider, type OidcProvider } from './compose/oidc.js';
 import { createOidcFlow } from './compose/oidc-flow.js';
 import { createAuthService, keyedHasher, mfaParts, type EmailParts } from './compose/auth-service.js';
 import {
@@ -76,6 +76,8 @@ export interface Gatehouse {
   auditWriter: AuditWriter | undefined;
   /** The webhook admin use cases and the webhook channel's worker (docs/events.md). */
   webhooks: Webhooks;
+  /** The OpenID Connect provider's ID tokens, consent and client sessions; undefined while it is off (compose/oidc.ts). */
+  oidc: OidcProvider | undefined;
 }
 
 export async function createGatehouse(config: Readonly<Config>, parts: GatehouseParts = {}): Promise<Gatehouse> {
@@ -182,6 +184,7 @@ async function assemble(config: Readonly<Config>, parts: GatehouseParts, opened:
     config.passkeys ? undefined : PASSKEYS_OFF, ...(config.notes ?? [])];
   return {
     app, stores, warnings: warnings.filter((text): text is string => text !== undefined), mail, sweeper, auditWriter: auditParts.writer, webhooks,
+    oidc,
   };
 }
 

@@ -9,6 +9,7 @@ import { LOGIN_ERROR_STATUS } from './login/errors.js';
 import { IMPORT_ERROR_STATUS } from './import/errors.js';
 import { WEBHOOK_ERRORS } from './webhooks/errors.js';
 import { OIDC_ERRORS } from './oidc/errors.js';
+import { OIDC_PROVIDER_ERRORS } from './oidc/provider-errors.js';
 
 export const ERROR_STATUS = {
   validation_failed: 400,
@@ -59,6 +60,7 @@ export const ERROR_STATUS = {
   ...IMPORT_ERROR_STATUS,
   ...WEBHOOK_ERRORS,
   ...OIDC_ERRORS,
+  ...OIDC_PROVIDER_ERRORS,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

@@ -145,7 +145,7 @@ export async function buildApp(parts: AppParts): Promise<FastifyInstance> {
   healthRoutes(app, parts.ping);
   if (settings.demo) (await import('./routes/demo.js')).demoRoutes(app);
   jwksRoute(app, parts.jwks);
-  oauthRoutes(app, parts.oauth.service, parts.oauth.settings);
+  oauthRoutes(app, parts.oauth.service, parts.oauth.settings, parts.oidc);
   federationRoutes(app, parts.federation);
   adminRoutes(app, parts.admin);
   adminImportRoute(app, parts.importUsers);
@@ -159,6 +159,7 @@ export async function buildApp(parts: AppParts): Promise<FastifyInstance> {
   pageRoutes(app, {
     ...parts.pages, accounts: parts.accounts.settings.mailEnabled ? parts.accounts.service : undefined, passkeys: parts.passkeys, federation: parts.federation,
   });
+  if (parts.oidc) (await import('./routes/users/grants.js')).grantsRoutes(app, parts.oidc.consentGrants, parts.admin);
   if (settings.metrics) metricsRoute(app, metrics.registry);
   return app;
 }
