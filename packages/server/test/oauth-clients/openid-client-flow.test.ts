@@ -19,9 +19,7 @@ browserTest('openid-client signs a person in through the pages: PKCE, nonce, con
   const BYE = `${rp.origin}/bye`;
   const provider = await startProvider(t, clients(rp.origin));
   const username = await provider.registerUser();
-  const b = provider.baseUrl;
-  const config = new client.Configuration({ issuer: b, authorization_endpoint: `${b}/oauth/authorize`, token_endpoint: `${b}/token`, jwks_uri: `${b}/.well-known/jwks.json`, end_session_endpoint: `${b}/oauth/end-session`, authorization_response_iss_parameter_supported: true }, 'rp', undefined, client.ClientSecretBasic(RP_SECRET));
-  client.allowInsecureRequests(config);
+  const config = await client.discovery(new URL(provider.baseUrl), 'rp', undefined, client.ClientSecretBasic(RP_SECRET), { execute: [client.allowInsecureRequests] });
   const browser = await launchBrowser(t);
   const page = await browser.newPage();
 
