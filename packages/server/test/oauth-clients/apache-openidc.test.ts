@@ -66,9 +66,9 @@ if (missing) {
 
     const browser = await launchBrowser(t);
     const page = await browser.newPage();
-    await page.goto(`http://127.0.0.1:${port}/protected/`);
+    await page.goto(`http://127.0.0.1:${port}/protected/index.html`);
     await signInOnPage(page, username);
-    await page.waitForURL(`http://127.0.0.1:${port}/protected/`);
+    await page.waitForURL(`http://127.0.0.1:${port}/protected/index.html`);
     const answer = await page.reload();
     const log = () => readFileSync(join(dir, 'error.log'), 'utf8');
     assert.equal(answer?.status(), 200, log());
