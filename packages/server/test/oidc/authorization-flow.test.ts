@@ -69,6 +69,10 @@ async function authorize(browser: PageBrowser, user: { username: string; passwor
   return new URL(location);
 }
 
+function userinfo(ctx: TestApp, accessToken: string) {
+  return ctx.app.inject({ method: 'GET', url: '/oauth/userinfo', headers: bearer(accessToken) });
+}
+
 function redeem(ctx: TestApp, fields: Record<string, string>, client = 'app') {
   return ctx.app.inject({
     method: 'POST', url: '/token', headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basic(client) },
@@ -93,7 +97,10 @@ test('code + PKCE: sign in, consent, code with state and iss; the token answer h
   const id = claimsOf(body.id_token);
   assert.deepEqual([id.iss, id.sub, id.aud, id.nonce], [ISSUER, user.userId, 'app', 'n-1']);
   assert.ok(id.sid && id.auth_time);
-  assert.equal((await ctx.app.inject({ method: 'GET', url: '/users/me', headers: bearer(body.access_token) })).statusCode, 200);
+  assert.equal(claimsOf(body.access_token).client_id, 'app');
+  const info = await userinfo(ctx, body.access_token);
+  assert.equal(info.statusCode, 200, info.body);
+  assert.equal(info.json().sub, user.userId);
 
   // consent is remembered: the next authorization goes straight back with a code
   const again = locationOf(await browser.get(authorizeUrl({ prompt: 'none' })));
@@ -106,10 +113,11 @@ test('a code is single use: presenting it again fails and revokes the session it
   const code = (await authorize(new PageBrowser(ctx.app), user, {})).searchParams.get('code')!;
   const first = await redeem(ctx, { code });
   assert.equal(first.statusCode, 200, first.body);
+  assert.equal((await userinfo(ctx, first.json().access_token)).statusCode, 200, 'the session is live before the reuse');
   const second = await redeem(ctx, { code });
   assert.equal(second.statusCode, 400);
   assert.equal(second.json().error, 'invalid_grant');
-  assert.equal((await ctx.app.inject({ method: 'GET', url: '/users/me', headers: bearer(first.json().access_token) })).statusCode, 401);
+  assert.equal((await userinfo(ctx, first.json().access_token)).statusCode, 401, 'the reuse revoked the session of the first use');
 });
 
 test('the code is bound to its client, redirect_uri and PKCE verifier; it expires after 60 s', async (t) => {
@@ -212,4 +220,15 @@ test('a code made on one instance is redeemed on another (PostgreSQL + Redis)', 
   assert.equal(res.statusCode, 200, res.body);
   assert.equal(claimsOf(res.json().id_token).sub, user.userId);
   assert.equal((await redeem(one, { code, code_verifier: v })).json().error, 'invalid_grant');
+});
+
+test('pending requests and unredeemed codes expire and the sweeper deletes them', async (t) => {
+  const ctx = await setup(t);
+  const user = await registerUser(ctx.app);
+  const browser = new PageBrowser(ctx.app);
+  await authorize(browser, user, {}); // one pending request taken, one consent request taken, one code left unredeemed
+  locationOf(await browser.get(authorizeUrl({ prompt: 'login' }))); // one pending request left behind
+  assert.equal((await ctx.sweeper.sweepOnce()).federationTickets, 0, 'nothing expired yet');
+  ctx.clock.advance(31 * 60 * 1000);
+  assert.equal((await ctx.sweeper.sweepOnce()).federationTickets, 2, 'the code (60 s) and the pending request (30 min)');
 });
