@@ -146,8 +146,9 @@ test('prompt=none: login_required without a session, consent_required without co
   const none = new URL(locationOf(await browser.get(authorizeUrl({ prompt: 'none' }))));
   assert.deepEqual([none.origin + none.pathname, none.searchParams.get('error'), none.searchParams.get('state'), none.searchParams.get('iss')],
     [CB, 'login_required', 'st', ISSUER]);
-  const signin = locationOf(await browser.get(authorizeUrl({ login_hint: user.username })));
-  assert.match(signin, /^\/signin\?continue=[A-Za-z0-9_-]{43}&login_hint=/);
+  const signin = locationOf(await browser.get(authorizeUrl({ login_hint: user.username, ui_locales: 'ko' })));
+  assert.match(signin, new RegExp(`^/signin\\?continue=[A-Za-z0-9_-]{43}&login_hint=${user.username}&ui_locales=ko$`));
+  assert.match((await browser.get(signin)).body, /<html lang="ko">/, 'the sign-in page speaks the language the client asked for');
   const consent = await signIn(browser, signin, user);
   assert.match(consent, /^\/oauth\/authorize\/continue\?request=/);
   const consentPage = locationOf(await browser.get(consent));
