@@ -60,7 +60,7 @@ export interface Config {
   federation: FederationSettings;
   /** Relying parties declared in OIDC_CLIENTS or OIDC_CLIENTS_FILE (config/oidc-settings.ts). */
   oidcClients: readonly DeclaredClient[];
-  /** OIDC_ID_TOKEN_ALG: how ID tokens are signed, RS256 by default whatever jwtAlg is (docs/oidc.md, "Keys"). */
+  /** OIDC_ID_TOKEN_ALG: how ID tokens are signed, RS256 by default whatever jwtAlg is (docs/architecture.md, "OpenID Connect tokens and consent"). */
   oidcIdTokenAlg: 'RS256' | 'ES256' | 'EdDSA';
   rateLimits: RateLimitRules;
   hashConcurrency: number;

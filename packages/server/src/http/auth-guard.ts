@@ -57,7 +57,7 @@ export function createRequireUser(auth: AuthService): onRequestHookHandler {
 }
 
 /**
- * A relying party's access token (it carries `client_id`: docs/oidc.md, "Sessions of a client") is
+ * A relying party's access token (it carries `client_id`: docs/architecture.md, "OpenID Connect tokens and consent") is
  * for that party's own services and /oauth/userinfo, not for Gatehouse's account API: an app a user
  * signed into must not read or change the user's Gatehouse account with the token it was given.
  */

@@ -1,4 +1,4 @@
-// A session opened for a relying party (docs/oidc.md, "Sessions of a client"): an ordinary
+// A session opened for a relying party (docs/architecture.md, "OpenID Connect tokens and consent"): an ordinary
 // Gatehouse session bound to the client and the scope the user granted it. Its access tokens carry
 // `client_id` and `scope`; a refresh token is handed out only when `offline_access` was granted
 // (OpenID Connect Core §11), and only that client may present it (core/oidc/client-refresh.ts).

@@ -1,4 +1,4 @@
-// Consent (docs/oidc.md, "Consent"): what a user allowed a relying party, kept per user and client
+// Consent (docs/architecture.md, "OpenID Connect tokens and consent"): what a user allowed a relying party, kept per user and client
 // as the union of the scope values granted so far, so a client is asked again only for a scope it
 // never had. Revoking a consent ends that client's sessions of the user: its tokens stop working
 // (access tokens at their next check of the session, refresh tokens at once).

@@ -1,4 +1,4 @@
-// The ID-token key ring (docs/oidc.md, "Keys"): kept in the SQL database, each private key sealed
+// The ID-token key ring (docs/architecture.md, "OpenID Connect tokens and consent"): kept in the SQL database, each private key sealed
 // under a key derived from the master secret (deriveKey 'oidc-signing-keys'), so every instance and
 // every restart sign with the same keys and publish the same JWKS, with no key file to hand out.
 // The first start makes a key of OIDC_ID_TOKEN_ALG; a start under another algorithm adds one that

@@ -1,7 +1,7 @@
 // ID tokens of the OpenID Connect provider (OpenID Connect Core §2, §3.1.3.6): signed with RS256 by
 // default whatever JWT_ALG the access tokens use (§15.1 makes RS256 the one every relying party
 // supports), ES256 or EdDSA when OIDC_ID_TOKEN_ALG asks, by the ID-token key ring (id-token-keys.ts),
-// whose public keys are in the JWKS (docs/oidc.md, "Keys").
+// whose public keys are in the JWKS (docs/architecture.md, "OpenID Connect tokens and consent").
 import { createHash } from 'node:crypto';
 import type { AccessKeyRing } from '../tokens/key-ring.js';
 import type { UserRecord } from '../../storage/types/stores.js';

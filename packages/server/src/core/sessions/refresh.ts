@@ -38,8 +38,8 @@ export interface RefreshRequest {
   refreshToken: string;
   /**
    * The client presenting the token, authenticated by its registered method (POST /token): asked
-   * only when the session was opened for a client, which alone may refresh it (docs/oidc.md,
-   * "Sessions of a client"). Null or absent: no client authenticated.
+   * only when the session was opened for a client, which alone may refresh it (docs/architecture.md,
+   * "OpenID Connect tokens and consent"). Null or absent: no client authenticated.
    */
   authenticateClient?: () => Promise<{ clientId: string } | null>;
 }

@@ -13,7 +13,7 @@ export type SessionStartEvent = 'register' | 'login_succeeded' | 'session_renewe
 
 /**
  * `auth` is how the user proved who they are (amr.ts): the session keeps it, its tokens carry it.
- * `client`: the session is opened for a relying party (docs/oidc.md, "Sessions of a client"): only
+ * `client`: the session is opened for a relying party (docs/architecture.md, "OpenID Connect tokens and consent"): only
  * it may refresh the session, and the access tokens carry its `client_id` and the granted `scope`.
  */
 export type StartSession = (

@@ -39,7 +39,7 @@ export interface AccessTokenClaims {
   auth_time?: number;
   /** Whether the user's address is verified (OpenID Connect Core §5.1), when the token was signed; absent on older tokens. */
   email_verified?: boolean;
-  /** The relying party of a client-bound session (docs/oidc.md, "Sessions of a client"), RFC 9068 §2.2; absent otherwise. */
+  /** The relying party of a client-bound session (docs/architecture.md, "OpenID Connect tokens and consent"), RFC 9068 §2.2; absent otherwise. */
   client_id?: string;
   /** With client_id: the space-separated scope values the user granted that client. */
   scope?: string;

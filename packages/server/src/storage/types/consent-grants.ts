@@ -1,4 +1,4 @@
-// The consent a user gave a relying party (docs/oidc.md, "Consent"): one row per user and client,
+// The consent a user gave a relying party (docs/architecture.md, "OpenID Connect tokens and consent"): one row per user and client,
 // with the scope values granted so far, kept until the user or an admin revokes it. In the SQL
 // database (migration 0017), whichever store holds sessions; a user's grants go with the user.
 

@@ -1,4 +1,4 @@
-// The ID-token signing keys (docs/oidc.md, "Keys"), kept in the SQL database so every instance and
+// The ID-token signing keys (docs/architecture.md, "OpenID Connect tokens and consent"), kept in the SQL database so every instance and
 // every restart signs with the same ones. The private key is stored sealed (core/oidc/id-token-keys.ts):
 // the store never sees it in the clear.
 

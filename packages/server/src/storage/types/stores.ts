@@ -114,7 +114,7 @@ export interface SessionRecord {
   amr: readonly string[];
   authTime: Date;
   /**
-   * The relying party the session was opened for (docs/oidc.md, "Sessions of a client"): only it
+   * The relying party the session was opened for (docs/architecture.md, "OpenID Connect tokens and consent"): only it
    * may refresh it, and its access tokens carry `client_id` and `scope`. Absent or null for a
    * session of Gatehouse's own API (and for every session older than migration 0017).
    */
@@ -210,7 +210,7 @@ export interface Stores {
   oauthClients: OAuthClientStore;
   /** Each user's consent to each client, in the SQL database. */
   consentGrants: ConsentGrantStore;
-  /** The ID-token signing keys, sealed, in the SQL database (docs/oidc.md, "Keys"). */
+  /** The ID-token signing keys, sealed, in the SQL database (docs/architecture.md, "OpenID Connect tokens and consent"). */
   oidcKeys: OidcKeyStore;
   /** Brute-force counters where this deployment keeps shared state (memory or Redis). */
   createRateLimits(rules: RateLimitRules): RateLimits;

@@ -1,6 +1,6 @@
 // GET /.well-known/jwks.json: the public keys that verify access tokens (RFC 7517), for services
 // using @gatehouse-auth/verify with a JWKS URL, and those of ID tokens when the OpenID Connect
-// provider is on (docs/oidc.md, "Keys"). Public members only; a rotated-in key appears before it
+// provider is on (docs/architecture.md, "OpenID Connect tokens and consent"). Public members only; a rotated-in key appears before it
 // signs, a retired key leaves once its last token has expired (core/tokens/key-set.ts). Under HS256
 // without the provider there is no public key: the answer is {keys: []}.
 import type { FastifyInstance } from 'fastify';

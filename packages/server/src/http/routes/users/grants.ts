@@ -1,4 +1,4 @@
-// The consents a user gave relying parties (docs/oidc.md, "Consent"): GET /users/me/grants and
+// The consents a user gave relying parties (docs/architecture.md, "OpenID Connect tokens and consent"): GET /users/me/grants and
 // DELETE /users/me/grants/:client_id for the user, GET and DELETE /admin/users/:id/grants[/:client_id]
 // for an admin. Revoking ends that client's sessions of the user; each revocation is audited.
 import type { FastifyInstance } from 'fastify';

@@ -3,8 +3,8 @@
 // docs/architecture.md, "Refresh", as POST /auth/refresh always does. An access token that comes
 // along (`Authorization: Bearer` or an `access_token` field) must match the refresh token either way.
 // `Authorization: Basic` is a client authenticating (RFC 6749 §2.3.1), not an access token. The
-// client's credentials are checked only for a session opened for a client (docs/oidc.md, "Sessions
-// of a client"), which that client alone may refresh; for Gatehouse's own sessions they are ignored,
+// client's credentials are checked only for a session opened for a client (docs/architecture.md,
+// "OpenID Connect tokens and consent"), which that client alone may refresh; for Gatehouse's own sessions they are ignored,
 // as on the password grant.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AuthError } from '../../../../core/errors.js';
