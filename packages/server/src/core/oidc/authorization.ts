@@ -110,7 +110,7 @@ export function createAuthorization({ tickets, clients, consents, clock, issuer 
       const client = await clients.find(taken.request.clientId).catch(() => null);
       if (!client) return null;
       const request = await tickets.issue('oidc_consent', { userId: who!.userId, data: taken }, CONSENT_TTL_SECONDS);
-      return { clientName: client.clientName || client.clientId, scopes: taken.request.scopes, request };
+      return { clientName: client.clientName || client.clientId, scopes: taken.request.scopes, request, uiLocales: taken.request.uiLocales };
     },
 
     /** The person's answer: allow records the grant and issues a code; deny tells the client access_denied. */

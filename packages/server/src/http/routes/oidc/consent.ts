@@ -17,10 +17,10 @@ export function consentRoutes(app: FastifyInstance, oidc: OidcParts): void {
   app.get<{ Querystring: { request?: unknown } }>('/oauth/authorize/consent', { schema: { ...schema, summary: 'The consent page' } },
     async (request, reply) => {
       const id = request.query?.request;
-      const lang = pickLang(request);
       const who = await oidc.browserSessions.read(request);
       const page = typeof id === 'string' && REQUEST_ID.test(id) ? await oidc.authorization.consentPage(id, who) : null;
-      if (!page) return errorPage(request, reply, t(lang, 'error.generic'));
+      if (!page) return errorPage(request, reply, t(pickLang(request), 'error.generic'));
+      const lang = pickLang(request, page.uiLocales); // the language the client asked for (ui_locales), as the sign-in page spoke
       const csrf = issueCsrf(request, reply);
       return sendPage(reply, {
         lang, title: t(lang, 'consent.title'),
