@@ -155,7 +155,7 @@ async function assemble(config: Readonly<Config>, parts: GatehouseParts, opened:
     clients,
     clientCredentials: createClientCredentialsGrant({ ...deps, clients }, config.accessTokenTtlSeconds),
     oidc,
-    oauth: { service: createOAuthService(deps, auth, oauth), settings: oauth },
+    oauth: { service: createOAuthService(deps, auth, oauth, oidc !== undefined), settings: oauth },
     passkeys: passkeyDeps && ceremonies && createPasskeyService(passkeyDeps, ceremonies, auth.finishLogin, auth.credentials),
     federation: createFederation({ ...deps, federation: stores.federation, loginMethods: stores.loginMethods }, auth, config, secret, logger),
     metrics,
