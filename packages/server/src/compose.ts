@@ -158,7 +158,7 @@ async function assemble(config: Readonly<Config>, parts: GatehouseParts, opened:
     clientCredentials: createClientCredentialsGrant({ ...deps, clients }, config.accessTokenTtlSeconds),
     oidc,
     oidcFlow: createOidcFlow(oidc, clients, stores, deps),
-    oauth: { service: createOAuthService(deps, auth, oauth), settings: oauth },
+    oauth: { service: createOAuthService(deps, auth, oauth, oidc !== undefined), settings: oauth },
     passkeys: passkeyDeps && ceremonies && createPasskeyService(passkeyDeps, ceremonies, auth.finishLogin, auth.credentials),
     federation: createFederation({ ...deps, federation: stores.federation, loginMethods: stores.loginMethods }, auth, config, secret, logger),
     metrics,

@@ -145,7 +145,7 @@ export async function buildApp(parts: AppParts): Promise<FastifyInstance> {
   healthRoutes(app, parts.ping);
   if (settings.demo) (await import('./routes/demo.js')).demoRoutes(app);
   jwksRoute(app, parts.jwks);
-  oauthRoutes(app, parts.oauth.service, parts.oauth.settings, parts.oidc);
+  oauthRoutes(app, parts.oauth.service, parts.oauth.settings, parts.oidc, parts.clients);
   federationRoutes(app, parts.federation);
   adminRoutes(app, parts.admin);
   adminImportRoute(app, parts.importUsers);

@@ -8,6 +8,7 @@ import { introspectRoute } from './introspect.js';
 import { authorizationServerMetadata, metadataRoute, oidcProviderDocument } from './metadata.js';
 import { discoveryRoute } from './discovery.js';
 import { userinfoRoute } from './userinfo.js';
+import type { ClientRegistry } from '../../../core/oidc/client-registry.js';
 import { revokeRoute } from './revoke.js';
 
 /** The OpenID Connect provider, when on (compose/oidc.ts): its issuer and ID-token algorithm. */
@@ -16,9 +17,12 @@ export interface OidcDiscovery {
   idTokenAlg: string;
 }
 
-export function oauthRoutes(app: FastifyInstance, oauth: OAuthService, settings: Readonly<OAuthSettings>, oidc?: OidcDiscovery): void {
-  revokeRoute(app, oauth.revoke);
-  if (oauth.introspection) introspectRoute(app, oauth.introspection);
+export function oauthRoutes(
+  app: FastifyInstance, oauth: OAuthService, settings: Readonly<OAuthSettings>, oidc?: OidcDiscovery, clients?: ClientRegistry,
+): void {
+  const registered = oidc ? clients : undefined;
+  revokeRoute(app, oauth.revoke, registered);
+  if (oauth.introspection) introspectRoute(app, oauth.introspection, registered);
   if (oidc) {
     const document = oidcProviderDocument(oidc, { introspection: Boolean(oauth.introspection) });
     metadataRoute(app, document);
