@@ -27,6 +27,7 @@ import type { AccessKeyRing } from './core/tokens/key-ring.js';
 import { deriveKey, deriveSigningKeys } from './core/tokens/keys.js';
 import { createTokens } from './core/tokens/tokens.js';
 import { buildApp } from './http/app.js';
+import { createBrowserSessions } from './http/pages/browser-session.js';
 import { createMetrics } from './http/metrics.js';
 import type { AuditWriter } from './jobs/audit-writer.js';
 import type { Mail } from './jobs/mail.js';
@@ -36,6 +37,8 @@ import type { RateLimits } from './storage/types/rate-limits.js';
 import type { Stores } from './storage/types/stores.js';
 import { createSweeper, sweepTargets, type Sweeper } from './jobs/sweeper.js';
 import { createAuditParts } from './compose/audit.js';
+import { createOidcProvider, type OidcProvider } from './compose/oidc.js';
+import { createOidcFlow } from './compose/oidc-flow.js';
 import { createAuthService, keyedHasher, mfaParts, type EmailParts } from './compose/auth-service.js';
 import {
   breachedPasswordCheck, createFederation, createMailLayer, createOAuthService, passkeyDepsOf, runMailWorker, runWorker,
@@ -73,6 +76,8 @@ export interface Gatehouse {
   auditWriter: AuditWriter | undefined;
   /** The webhook admin use cases and the webhook channel's worker (docs/events.md). */
   webhooks: Webhooks;
+  /** The OpenID Connect provider's ID tokens, consent and client sessions; undefined while it is off (compose/oidc.ts). */
+  oidc: OidcProvider | undefined;
 }
 
 export async function createGatehouse(config: Readonly<Config>, parts: GatehouseParts = {}): Promise<Gatehouse> {
@@ -142,6 +147,7 @@ async function assemble(config: Readonly<Config>, parts: GatehouseParts, opened:
   });
   const oauth = oauthSettings(config);
   const clients = clientRegistry(config, stores, secret, deps);
+  const oidc = createOidcProvider(config, stores, secret, deps);
   const app = await buildApp({
     settings: httpSettings(config),
     logger,
@@ -151,15 +157,18 @@ async function assemble(config: Readonly<Config>, parts: GatehouseParts, opened:
     importUsers: createUserImport({ store: stores.userImport, sessions: stores.sessions, clock, roles: config.roles, audit }),
     clients,
     clientCredentials: createClientCredentialsGrant({ ...deps, clients }, config.accessTokenTtlSeconds),
-    oauth: { service: createOAuthService(deps, auth, oauth), settings: oauth },
+    oidc,
+    oidcFlow: createOidcFlow(oidc, clients, stores, deps),
+    oauth: { service: createOAuthService(deps, auth, oauth, oidc !== undefined), settings: oauth },
     passkeys: passkeyDeps && ceremonies && createPasskeyService(passkeyDeps, ceremonies, auth.finishLogin, auth.credentials),
     federation: createFederation({ ...deps, federation: stores.federation, loginMethods: stores.loginMethods }, auth, config, secret, logger),
     metrics,
     audit,
     webhooks: { admin: webhooks.admin, deliveries: webhooks.deliveries },
     auditReader: config.audit.store ? createAuditReader(stores.audit) : undefined,
-    jwks: { ring: keys.ring, clock },
+    jwks: { ring: keys.ring, idTokenRing: oidc?.idTokenKeys, clock },
     ping: () => stores.ping(),
+    pages: pageParts(config, deps, secret),
   });
   runMailWorker(app, mail, parts.mailWorker ?? true);
   const sweeper = createSweeper({ targets: sweepTargets(stores, config.audit.store ? config.audit.retentionSeconds : undefined), clock, log: logger });
@@ -175,6 +184,7 @@ async function assemble(config: Readonly<Config>, parts: GatehouseParts, opened:
     config.passkeys ? undefined : PASSKEYS_OFF, ...(config.notes ?? [])];
   return {
     app, stores, warnings: warnings.filter((text): text is string => text !== undefined), mail, sweeper, auditWriter: auditParts.writer, webhooks,
+    oidc,
   };
 }
 
@@ -183,6 +193,18 @@ function clientRegistry(config: Readonly<Config>, stores: Stores, secret: string
   const secrets = createClientSecrets(deriveKey(secret, 'oauth-client-secret'));
   const declared = declaredClientRecords(config.oidcClients, secrets, new Date(clock.now()));
   return createClientRegistry({ store: stores.oauthClients, declared, secrets, clock, audit });
+}
+
+/** The pages' theme, their CSRF key and the browser sessions, each key derived under its own label (docs/architecture.md, "Pages"). */
+function pageParts(config: Readonly<Config>, deps: CoreDeps, secret: string) {
+  const secure = config.publicUrl?.startsWith('https:') ?? false;
+  return {
+    theme: config.pages,
+    publicUrl: config.publicUrl,
+    csrfKey: deriveKey(secret, 'page-csrf'),
+    secure,
+    browserSessions: createBrowserSessions({ ...deps, key: deriveKey(secret, 'browser-session'), secure }),
+  };
 }
 
 const METADATA_OFF = 'PUBLIC_URL is not set: GET /.well-known/oauth-authorization-server (RFC 8414) is not served.';

@@ -91,3 +91,15 @@ test('gatehouse secret --access-key refuses without a secret in production, and 
   assert.equal(asymmetric.status, 78);
   assert.equal(asymmetric.stderr, 'gatehouse: JWT_ALG: is EdDSA: access tokens are not signed with the access key; give services the JWKS URL\n');
 });
+
+test('gatehouse keys rotate --id-token adds an ID-token key in the database, published before it signs, after the one the first use made', (t) => {
+  const dir = tempDir(t);
+  const env = { DATA_DIR: dir, GATEHOUSE_SECRET: TEST_SECRET, OIDC_ID_TOKEN_ALG: 'ES256' };
+  const first = runCli(['keys', 'rotate', '--id-token'], env);
+  assert.equal(first.status, 0, first.stderr);
+  assert.match(first.stdout, /^New ES256 ID-token signing key \S+ in the database: it signs now\.\n$/);
+  const second = runCli(['keys', 'rotate', '--id-token'], env);
+  assert.equal(second.status, 0, second.stderr);
+  assert.match(second.stdout, /: it is published now and signs from \S+Z \(in 340 s\)\.\n$/);
+  assert.doesNotMatch(first.stdout + second.stdout + first.stderr + second.stderr, /PRIVATE KEY/);
+});

@@ -29,6 +29,8 @@ export interface TestApp {
   auditWriter: Gatehouse['auditWriter'];
   /** The webhook admin and the webhook channel's worker (stopped under `mailWorker: false`). */
   webhooks: Gatehouse['webhooks'];
+  /** The OpenID Connect provider's parts (undefined while it is off): tests open client sessions with it. */
+  oidc: Gatehouse['oidc'];
   dir: string;
   close(): Promise<void>;
 }
@@ -66,13 +68,13 @@ export async function createTestApp(env: Record<string, string> = {}, deps: Test
   const stores = await createStores(storeOptions(config, true));
   const clock = new ManualClock(Date.UTC(2026, 0, 1, 12, 0, 0));
   const parts = { secret: TEST_SECRET, stores: deps.stores?.(stores) ?? stores, clock, logStream: deps.logStream, mailWorker: deps.mailWorker };
-  const { app, mail, sweeper, auditWriter, webhooks } = await createGatehouse(config, parts).catch(async (error: unknown) => {
+  const { app, mail, sweeper, auditWriter, webhooks, oidc } = await createGatehouse(config, parts).catch(async (error: unknown) => {
     await stores.close();
     rmSync(dir, { recursive: true, force: true });
     throw error;
   });
   return {
-    app, config, clock, stores, mail, sweeper, auditWriter, webhooks, dir,
+    app, config, clock, stores, mail, sweeper, auditWriter, webhooks, oidc, dir,
     async close() {
       await app.close();
       await stores.close();

@@ -5,6 +5,7 @@ import { ConfigError, loadConfig, loadDotEnv, type Config } from '../config/conf
 import { systemClock } from '../core/clock.js';
 import { deriveKey } from '../core/tokens/keys.js';
 import { rotateKeySetFile } from '../config/signing-keys.js';
+import { rotateIdTokenKeys } from '../core/oidc/id-token-keys.js';
 import { createStores } from '../storage/create-stores.js';
 import type { Stores } from '../storage/types/stores.js';
 import { startServer } from '../main.js';
@@ -115,6 +116,19 @@ async function rotateKeys(config: Readonly<Config>): Promise<number> {
   return 0;
 }
 
+/** `keys rotate --id-token`: a new ID-token key in the database, published before it signs (core/oidc/id-token-keys.ts). */
+async function rotateIdTokenKey(config: Readonly<Config>): Promise<number> {
+  const { secret, warning } = resolveSecret(config);
+  if (warning) console.error(warning);
+  return withStores(config, async (stores) => {
+    const deps = { store: stores.oidcKeys, sealKey: deriveKey(secret, 'oidc-signing-keys'), clock: systemClock, clockToleranceSeconds: config.clockToleranceSeconds };
+    const { kid, activatesAt } = await rotateIdTokenKeys(deps, config.oidcIdTokenAlg);
+    const nowMs = systemClock.now();
+    const signs = activatesAt <= nowMs ? 'signs now' : `is published now and signs from ${new Date(activatesAt).toISOString()} (in ${Math.round((activatesAt - nowMs) / 1000)} s)`;
+    console.log(`New ${config.oidcIdTokenAlg} ID-token signing key ${kid} in the database: it ${signs}.`);
+  });
+}
+
 export const COMMANDS: readonly Command[] = [
   { name: 'serve', flags: {}, run: async () => { await startServer(settings()); return -1; } },
   {
@@ -126,7 +140,7 @@ export const COMMANDS: readonly Command[] = [
     },
   },
   { name: 'migrate', flags: {}, run: () => withStores(settings(), async () => console.log('Database is up to date.')) },
-  { name: 'keys rotate', flags: {}, run: () => rotateKeys(settings()) },
+  { name: 'keys rotate', flags: { 'id-token': 'boolean' }, run: (flags) => (flags['id-token'] === true ? rotateIdTokenKey(settings()) : rotateKeys(settings())) },
   {
     name: 'user list', flags: { json: 'boolean' },
     run: (flags) => withStores(settings(), async (stores) => console.log(await listUsers(stores.users, flags.json === true))),

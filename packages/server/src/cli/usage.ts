@@ -13,6 +13,8 @@ Commands:
   keys rotate                   add an access-token signing key (JWT_ALG=EdDSA|ES256|RS256),
                                 published at once, signing ${KEY_ACTIVATION_DELAY_MS / 1000} s later; the old one stays
                                 published until its last token has expired
+  keys rotate --id-token        add an ID-token signing key (OIDC_ID_TOKEN_ALG) in the database,
+                                published at once, signing ${KEY_ACTIVATION_DELAY_MS / 1000} s later
   user list [--json]            list the users: id, username, email, role, disabled, created
   user create --username U --email E [--role R] [--full-name N]
                                 create a user; the password is read from a hidden prompt or stdin

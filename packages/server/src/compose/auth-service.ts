@@ -69,9 +69,14 @@ export function createAuthService(
     after: createCredentialAftermath(emailDeps, startSession),
   };
   const { factorSummary, regenerateRecoveryCodes, removeTotp } = createFactorManagement({ ...deps, ...mfa }, credentials);
+  const { login, signIn } = createLogin(deps, { checkPassword, finishLogin });
+  const { register, registerFor } = createRegistration(emailDeps, issuers);
+  const { verifyMfa, verifyMfaFor } = createSecondFactorVerification(machine, { finishLogin, throttle });
   const auth: AuthService = {
-    register: createRegistration(emailDeps, startSession),
-    login: createLogin(deps, { checkPassword, finishLogin }),
+    register,
+    registerFor,
+    login,
+    signIn,
     authenticate,
     authenticateNow,
     refresh: createRefresher(deps, sessions),
@@ -79,7 +84,8 @@ export function createAuthService(
     ...createSessionList(deps),
     changePassword: createPasswordChange(deps, credentials),
     finishLogin,
-    verifyMfa: createSecondFactorVerification(machine, { finishLogin, throttle }),
+    verifyMfa,
+    verifyMfaFor,
     reauthenticate: createReauthentication(deps, { checkPassword, throttle, secondFactors, startSession, passkey, strongFactors: credentials.proof.strongFactors }),
     requireRecentAuth,
     credentials,

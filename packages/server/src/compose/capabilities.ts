@@ -76,11 +76,14 @@ export function passkeyDepsOf(deps: CoreDeps, stores: Stores, settings: NonNulla
 }
 
 /** Revocation over the logout of one session; introspection only for the clients of INTROSPECTION_CLIENTS. */
-export function createOAuthService(deps: CoreDeps, auth: Pick<AuthService, 'authenticate' | 'logout'>, settings: OAuthSettings): OAuthService {
+/** `registeredClients`: the OpenID Connect provider is on, so its clients may introspect their own tokens. */
+export function createOAuthService(
+  deps: CoreDeps, auth: Pick<AuthService, 'authenticate' | 'logout'>, settings: OAuthSettings, registeredClients = false,
+): OAuthService {
   const clients = settings.introspectionClients;
   return {
     revoke: createTokenRevocation({ logout: auth.logout }),
-    introspection: clients.length === 0 ? undefined : {
+    introspection: clients.length === 0 && !registeredClients ? undefined : {
       checkClient: createClientCredentialsCheck(clients),
       introspect: createIntrospection({ ...deps, authenticate: auth.authenticate }, settings),
     },

@@ -20,6 +20,7 @@ import { misspeltSettings, recordingEnv } from './setting-names.js';
 import { assertMailDeliverable } from './email-settings.js';
 import { SECRET_HINT } from './secret.js';
 import { readAuditSettings, type AuditSettings } from './audit-settings.js';
+import { readPageSettings, type PageSettings } from './page-settings.js';
 
 export { ConfigError, ConfigErrors, parseDuration };
 
@@ -59,6 +60,8 @@ export interface Config {
   federation: FederationSettings;
   /** Relying parties declared in OIDC_CLIENTS or OIDC_CLIENTS_FILE (config/oidc-settings.ts). */
   oidcClients: readonly DeclaredClient[];
+  /** OIDC_ID_TOKEN_ALG: how ID tokens are signed, RS256 by default whatever jwtAlg is (docs/architecture.md, "OpenID Connect tokens and consent"). */
+  oidcIdTokenAlg: 'RS256' | 'ES256' | 'EdDSA';
   rateLimits: RateLimitRules;
   hashConcurrency: number;
   /** Hashes that may wait for a thread (HASH_QUEUE_MAX); past it a login answers 503 overloaded. */
@@ -107,6 +110,8 @@ export interface Config {
   notes: readonly string[];
   /** The audit store: on or off, and how long events are kept (config/audit-settings.ts). */
   audit: Readonly<AuditSettings>;
+  /** The pages' theme: product name, logo, colours (config/page-settings.ts). */
+  pages: Readonly<PageSettings>;
 }
 
 /** Reads `.env` from the working directory into process.env (existing variables win). */
@@ -255,6 +260,7 @@ function readConfig(env: Env): Omit<Config, 'notes'> {
     passkeys: readPasskeySettings(env, nodeEnv, publicUrl),
     federation: readFederationSettings(env, publicUrl, email.appUrl),
     oidcClients: readOidcClients(env),
+    oidcIdTokenAlg: read.oneOf('OIDC_ID_TOKEN_ALG', ['RS256', 'ES256', 'EdDSA'], 'RS256'),
     rateLimits: Object.freeze({
       credentialsPerIp: read.rate('RATE_LIMIT_LOGIN_PER_IP', '30/1m'),
       failedLoginsPerAccount: read.rate('RATE_LIMIT_FAILED_LOGINS_PER_ACCOUNT', '10/15m'),
@@ -291,6 +297,7 @@ function readConfig(env: Env): Omit<Config, 'notes'> {
     shutdownTimeoutMs: read.duration('SHUTDOWN_TIMEOUT', '10s') * 1000,
     mfa: readMfaSettings(env, (name, fallback) => read.duration(name, fallback)),
     audit: readAuditSettings(env, (name, fallback) => read.duration(name, fallback)),
+    pages: readPageSettings(env, email.productName),
   };
 }
 

@@ -19,8 +19,8 @@ export type LogoutAuditScope = 'local' | 'others' | 'global';
 export type PasskeyPurpose = 'register' | 'login' | 'reauthenticate';
 
 export type AuditEvent = AuditActor & (
-  /** A session began; `amr` says how the user authenticated (core/login/amr.ts). */
-  | { type: 'register' | 'login_succeeded' | 'session_renewed' | 'reauthenticated'; amr?: readonly string[] }
+  /** A session began; `amr` says how the user authenticated (core/login/amr.ts); `clientId` when opened for a relying party. */
+  | { type: 'register' | 'login_succeeded' | 'session_renewed' | 'reauthenticated'; amr?: readonly string[]; clientId?: string }
   /** `reason` is the error code answered: invalid_credentials, user_disabled, rate_limited, … */
   | { type: 'login_failed'; reason: string; method?: 'email' }
   /** `reason` is set for the failure outcomes: the error code answered. */
@@ -50,7 +50,13 @@ export type AuditEvent = AuditActor & (
   /** An admin registered, changed, deleted a client of the OpenID Connect provider, or gave it a new secret. */
   /** A machine client got an access token through the client_credentials grant. */
   | { type: 'client_token_issued'; clientId: string; scope: string }
+  /** An authorization code presented a second time: the session its first use opened was revoked (core/oidc/authorization-codes.ts). */
+  | { type: 'authorization_code_reused'; clientId: string }
   | { type: 'admin_client_changed'; change: 'created' | 'updated' | 'secret_rotated' | 'deleted'; clientId: string }
+  /** A user consented to a relying party's scopes (docs/architecture.md, "OpenID Connect tokens and consent"); `scope` is all it now holds. */
+  | { type: 'consent_granted'; clientId: string; scope: string }
+  /** A consent was revoked, by the user or (`targetUserId` set) by an admin; that client's sessions of the user ended. */
+  | { type: 'consent_revoked'; clientId: string; revokedSessions: number; targetUserId?: string }
   // Mail flows (core/email): `userId` is absent where the address has no account.
   | { type: 'email_verification_sent' }
   | { type: 'email_verified' }

@@ -9,6 +9,7 @@ import { LOGIN_ERROR_STATUS } from './login/errors.js';
 import { IMPORT_ERROR_STATUS } from './import/errors.js';
 import { WEBHOOK_ERRORS } from './webhooks/errors.js';
 import { OIDC_ERRORS } from './oidc/errors.js';
+import { OIDC_PROVIDER_ERRORS } from './oidc/provider-errors.js';
 
 export const ERROR_STATUS = {
   validation_failed: 400,
@@ -50,6 +51,8 @@ export const ERROR_STATUS = {
   store_unavailable: 503,
   /** The hash queue is full, or full for the caller's address: shed with Retry-After (docs/hardening.md). */
   overloaded: 503,
+  /** A page form without this browser's CSRF token (http/pages/csrf.ts). */
+  csrf_failed: 403,
   ...EMAIL_ERROR_STATUS,
   ...PASSKEY_ERRORS,
   ...FEDERATION_ERRORS,
@@ -57,6 +60,7 @@ export const ERROR_STATUS = {
   ...IMPORT_ERROR_STATUS,
   ...WEBHOOK_ERRORS,
   ...OIDC_ERRORS,
+  ...OIDC_PROVIDER_ERRORS,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

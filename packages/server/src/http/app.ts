@@ -40,11 +40,15 @@ import { adminRoutes } from './routes/admin/admin.js';
 import { adminImportRoute, type ImportUsers } from './routes/admin/import-users.js';
 import { adminClientsRoutes } from './routes/admin/clients.js';
 import type { ClientRegistry } from '../core/oidc/client-registry.js';
+import type { OidcProvider } from '../compose/oidc.js';
 import type { ClientCredentialsUseCase } from './routes/token/grants/client-credentials.js';
+import type { OidcFlow } from '../compose/oidc-flow.js';
 import { metricsRoute } from './routes/ops/metrics.js';
 import { oauthRoutes } from './routes/oauth/oauth.js';
 import { federationRoutes } from './routes/federation/federation.js';
 import type { FederationService } from '../core/federation/federation-service.js';
+import { pageRoutes, type PageParts } from './pages/pages.js';
+import { oidcFlowRoutes } from './routes/oidc/oidc.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -67,6 +71,10 @@ export interface AppParts {
   clients: ClientRegistry;
   /** POST /token's client_credentials grant for them. */
   clientCredentials?: ClientCredentialsUseCase;
+  /** ID tokens, consent, client-bound sessions; undefined when the provider is off (compose/oidc.ts). */
+  oidc?: OidcProvider;
+  /** The authorization flow, its authorization_code grant and end-session, when the provider is on (compose/oidc-flow.ts). */
+  oidcFlow?: OidcFlow;
   /** The account flows, and the mail settings that say which are served (docs/email.md). */
   accounts: { service: AccountService; settings: Readonly<Pick<MailSettings, 'mailEnabled'>> };
   /** Revocation, introspection and the RFC 8414 metadata, with the settings that say which are served. */
@@ -84,6 +92,8 @@ export interface AppParts {
   jwks: JwksSource;
   /** Answers when every store does (GET /readyz). */
   ping: () => Promise<void>;
+  /** The pages' theme, CSRF key and browser sessions (docs/architecture.md, "Pages"); the rest comes from the parts above. */
+  pages: Pick<PageParts, 'theme' | 'csrfKey' | 'secure' | 'browserSessions' | 'publicUrl'>;
 }
 
 export async function buildApp(parts: AppParts): Promise<FastifyInstance> {
@@ -121,7 +131,7 @@ export async function buildApp(parts: AppParts): Promise<FastifyInstance> {
   rootRoute(app);
   registerRoute(app);
   loginRoute(app);
-  tokenRoute(app, parts.clientCredentials);
+  tokenRoute(app, { clientCredentials: parts.clientCredentials, authorizationCode: parts.oidcFlow?.redeemCode, clients: parts.clients });
   refreshRoute(app);
   logoutRoute(app);
   meRoutes(app);
@@ -136,7 +146,7 @@ export async function buildApp(parts: AppParts): Promise<FastifyInstance> {
   healthRoutes(app, parts.ping);
   if (settings.demo) (await import('./routes/demo.js')).demoRoutes(app);
   jwksRoute(app, parts.jwks);
-  oauthRoutes(app, parts.oauth.service, parts.oauth.settings);
+  oauthRoutes(app, parts.oauth.service, parts.oauth.settings, parts.oidc, parts.clients);
   federationRoutes(app, parts.federation);
   adminRoutes(app, parts.admin);
   adminImportRoute(app, parts.importUsers);
@@ -146,6 +156,11 @@ export async function buildApp(parts: AppParts): Promise<FastifyInstance> {
     (await import('./routes/users/activity.js')).activityRoute(app, parts.auditReader);
   }
   adminClientsRoutes(app, parts.clients);
+  if (parts.oidcFlow) oidcFlowRoutes(app, { ...parts.oidcFlow, browserSessions: parts.pages.browserSessions });
+  pageRoutes(app, {
+    ...parts.pages, accounts: parts.accounts.settings.mailEnabled ? parts.accounts.service : undefined, passkeys: parts.passkeys, federation: parts.federation,
+  });
+  if (parts.oidc) (await import('./routes/users/grants.js')).grantsRoutes(app, parts.oidc.consentGrants, parts.admin);
   if (settings.metrics) metricsRoute(app, metrics.registry);
   return app;
 }

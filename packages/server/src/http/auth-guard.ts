@@ -35,7 +35,7 @@ export function createRequireUser(auth: AuthService): onRequestHookHandler {
       const sent = header?.startsWith('Bearer ') ? header.slice(7) : undefined;
       const cached = sent ? auth.authenticateNow(sent) : undefined;
       if (cached) {
-        request.auth = cached;
+        request.auth = ownApiToken(cached);
         return done();
       }
       const found = readBearerToken(request);
@@ -43,17 +43,29 @@ export function createRequireUser(auth: AuthService): onRequestHookHandler {
       token = found;
       const now = token === sent ? undefined : auth.authenticateNow(token); // not looked up twice
       if (now) {
-        request.auth = now;
+        request.auth = ownApiToken(now);
         return done();
       }
     } catch (error) {
       return done(error as Error);
     }
-    auth.authenticate(token).then((authenticated) => {
+    auth.authenticate(token).then(ownApiToken).then((authenticated) => {
       request.auth = authenticated;
       done();
     }, done);
   };
+}
+
+/**
+ * A relying party's access token (it carries `client_id`: docs/architecture.md, "OpenID Connect tokens and consent") is
+ * for that party's own services and /oauth/userinfo, not for Gatehouse's account API: an app a user
+ * signed into must not read or change the user's Gatehouse account with the token it was given.
+ */
+function ownApiToken(authenticated: Authenticated): Authenticated {
+  if (authenticated.claims.client_id !== undefined) {
+    throw new AuthError('invalid_token', 'This access token was issued to an OpenID Connect client: Gatehouse\'s own API does not take it.');
+  }
+  return authenticated;
 }
 
 /** The authenticated user of a guarded route. */

@@ -31,6 +31,7 @@ function oauthError(error: AuthError): { status: number; error: string } {
     case 'unsupported_grant_type':
     case 'unauthorized_client':
     case 'invalid_scope':
+    case 'invalid_grant':
       return { status: 400, error: error.code };
     case 'invalid_client':
       return { status: 401, error: 'invalid_client' };

@@ -24,6 +24,8 @@ import { createSqlFactorStore } from './sql/factor-store.js';
 import { createSqlLoginChallengeStore } from './sql/login-challenge-store.js';
 import { createSqlUserImportStore } from './sql/user-import-store.js';
 import { createSqlOAuthClientStore } from './sql/oauth-client-store.js';
+import { createSqlConsentGrantStore } from './sql/consent-grant-store.js';
+import { createSqlOidcKeyStore } from './sql/oidc-key-store.js';
 import type { RedisClient } from './redis/client.js';
 import type { SessionStore } from './types/stores.js';
 import { createMemoryRateLimits, rateLimiterClass, wrapLimiters } from './rate-limits.js';
@@ -63,6 +65,8 @@ export async function createStores(options: StoreOptions): Promise<Stores> {
     loginChallenges: createSqlLoginChallengeStore(conn),
     userImport: createSqlUserImportStore(conn),
     oauthClients: createSqlOAuthClientStore(conn),
+    consentGrants: createSqlConsentGrantStore(conn),
+    oidcKeys: createSqlOidcKeyStore(conn),
     createRateLimits: (rules) => (redis ? createRedisRateLimits(redis, `${prefix}rl:`, rules) : createMemoryRateLimits(rules)),
     ping: async () => {
       await Promise.all([sql`select 1`.execute(db), redis?.ping()]);

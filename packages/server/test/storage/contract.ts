@@ -159,7 +159,7 @@ export function newSession(userId: string, overrides: Partial<SessionRecord> = {
   return {
     id: randomUUID(), userId, currentHash: 'a'.repeat(64), previousHash: null, generation: 0,
     rotatedAt: at(0), rotationFingerprint: null, createdAt: at(0), expiresAt: at(7 * 86_400), lastUsedAt: at(0), revokedAt: null,
-    ip: '127.0.0.1', userAgent: 'test', amr: ['pwd', 'otp', 'mfa'], authTime: at(-30), ...overrides,
+    ip: '127.0.0.1', userAgent: 'test', amr: ['pwd', 'otp', 'mfa'], authTime: at(-30), client: null, ...overrides,
   };
 }
 
@@ -181,6 +181,19 @@ export function describeSessionStore(name: string, skip: string | false, open: (
       assert.deepEqual(await h.sessions.findById(userId, session.id), session);
       assert.equal(await h.sessions.findById(await h.newUserId(), session.id), null);
       assert.equal(await h.sessions.findById(userId, randomUUID()), null);
+    });
+
+    test('keeps the client a session was opened for, and its scopes, through reads, rotations and the live list', async () => {
+      const userId = await h.newUserId();
+      const session = newSession(userId, { client: { clientId: 'Wiki.app', scopes: ['openid', 'email', 'offline_access'] } });
+      await h.sessions.create(session);
+      assert.deepEqual(await h.sessions.findById(userId, session.id), session);
+      assert.equal(await h.sessions.rotate(userId, session.id, 'a'.repeat(64), rotation('b'.repeat(64), 'a'.repeat(64), 1, 5)), true);
+      assert.deepEqual((await h.sessions.findById(userId, session.id))?.client, session.client);
+      const own = newSession(userId, { createdAt: at(10) });
+      await h.sessions.create(own);
+      const listed = await h.sessions.listActiveForUser(userId, at(20));
+      assert.deepEqual(listed.map((s) => s.client), [null, session.client]);
     });
 
     test('rotates only while the expected hash is current and the session is live, keeping its amr and auth time', async () => {

@@ -14,6 +14,7 @@ import { describeAuditStore } from './contract/audit.js';
 import { describeAccountWrites } from './contract/account-writes.js';
 import { describeFactorStores } from './contract/factors.js';
 import { describeOAuthClientStore } from './contract/oauth-clients.js';
+import { describeConsentGrantStore } from './contract/consent-grants.js';
 
 /** A user row for rows that need one (sessions, passkeys); answers its id. */
 async function newUserIdIn(stores: Stores): Promise<string> {
@@ -46,6 +47,16 @@ for (const { backend, variable } of sqlBackends) {
     const { url, drop } = await backend.create();
     const stores = await createStores({ databaseUrl: url, migrate: true });
     return { clients: stores.oauthClients, close: async () => { await stores.close(); await drop(); } };
+  });
+  describeConsentGrantStore(backend.name, skip, async () => {
+    const { url, drop } = await backend.create();
+    const stores = await createStores({ databaseUrl: url, migrate: true });
+    return {
+      grants: stores.consentGrants,
+      newUserId: () => newUserIdIn(stores),
+      deleteUser: async (id) => { await stores.users.delete(id); },
+      close: async () => { await stores.close(); await drop(); },
+    };
   });
   describeOneTimeTokenStore(backend.name, skip, async () => {
     const { url, drop } = await backend.create();

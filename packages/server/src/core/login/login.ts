@@ -6,7 +6,7 @@ import { nextTurn, type CoreDeps, type RequestContext } from '../context.js';
 import { loginKey } from '../accounts/user-rules.js';
 import type { TokenPair } from '../tokens/token-pair.js';
 import { tokensOrMfaRequired, type FinishLogin, type LoginResult } from './finish-login.js';
-import { START_SESSION } from './outcomes.js';
+import { START_SESSION, type LoginOutcome, type OutcomeKind } from './outcomes.js';
 import type { PasswordCheck } from './password-check.js';
 
 export interface LoginRequest {
@@ -19,7 +19,7 @@ export function createLogin(
   { users, limits, audit }: Pick<CoreDeps, 'users' | 'limits' | 'audit'>,
   steps: { checkPassword: PasswordCheck; finishLogin: FinishLogin },
 ) {
-  async function login(input: LoginRequest, ctx: RequestContext, trail: { userId?: string }): Promise<LoginResult<'session'>> {
+  async function login<K extends OutcomeKind>(input: LoginRequest, ctx: RequestContext, trail: { userId?: string }, outcome: LoginOutcome<K>): Promise<LoginResult<K>> {
     await limits.consume('credentialsPerIp', ctx.ipKey);
     const key = loginKey(input.login); // the throttle in checkPassword keys by the same
     const found = await users.findByLogin(key);
@@ -27,19 +27,27 @@ export function createLogin(
     const user = await steps.checkPassword(found, key, input.password, ctx.ip);
     await nextTurn();
     // a disabled account, or an unverified address under EMAIL_VERIFICATION=required, is refused there
-    return steps.finishLogin(user, { firstFactor: 'pwd' }, ctx, START_SESSION);
+    return steps.finishLogin(user, { firstFactor: 'pwd' }, ctx, outcome);
   }
 
-  /** Success is audited by startSession, a due second factor by the challenge; each failure here, with its reason. */
-  return async function auditedLogin(input: LoginRequest, ctx: RequestContext): Promise<TokenPair> {
+  /**
+   * The password login for any outcome (the pages ask for a browser session): the outcome's
+   * result, or {mfaRequired}. Success is audited by startSession, a due second factor by the
+   * challenge; each failure here, with its reason.
+   */
+  async function signIn<K extends OutcomeKind>(input: LoginRequest, ctx: RequestContext, outcome: LoginOutcome<K>): Promise<LoginResult<K>> {
     const trail: { userId?: string } = {};
-    let result: LoginResult<'session'>;
     try {
-      result = await login(input, ctx, trail);
+      return await login(input, ctx, trail, outcome);
     } catch (error) {
       audit({ type: 'login_failed', reason: failureReason(error), userId: trail.userId, ...auditOrigin(ctx) });
       throw error;
     }
-    return tokensOrMfaRequired(result); // mfa_required is no failure: the password was right
-  };
+  }
+
+  /** The JSON login: a token pair; mfa_required is no failure (the password was right), it answers 403 with the challenge. */
+  async function auditedLogin(input: LoginRequest, ctx: RequestContext): Promise<TokenPair> {
+    return tokensOrMfaRequired(await signIn(input, ctx, START_SESSION));
+  }
+  return { login: auditedLogin, signIn };
 }

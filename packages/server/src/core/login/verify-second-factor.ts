@@ -9,8 +9,8 @@ import type { CoreDeps, RequestContext } from '../context.js';
 import type { TokenPair } from '../tokens/token-pair.js';
 import { hashToken } from '../tokens/secret-hash.js';
 import { parseAmr } from './amr.js';
-import { tokensOrMfaRequired, type FinishLogin, type FinishLoginDeps } from './finish-login.js';
-import { START_SESSION } from './outcomes.js';
+import { isMfaRequired, tokensOrMfaRequired, type FinishLogin, type FinishLoginDeps } from './finish-login.js';
+import { START_SESSION, type LoginOutcome, type OutcomeKind, type OutcomeResults } from './outcomes.js';
 import { advance, LOGIN_RULES, type LoginRules, type LoginState } from './login-machine.js';
 import type { LoginThrottle } from './throttle.js';
 import type { LoginChallengeRecord } from '../../storage/types/factors.js';
@@ -58,7 +58,7 @@ export function createSecondFactorVerification(
     return abandon(now, now.expiresAt.getTime() <= clock.now() ? 'mfa_token_expired' : 'mfa_attempts_exceeded');
   }
 
-  async function verify(input: MfaVerifyRequest, ctx: RequestContext, trail: { userId?: string }): Promise<TokenPair> {
+  async function verify<K extends OutcomeKind>(input: MfaVerifyRequest, ctx: RequestContext, trail: { userId?: string }, outcome: LoginOutcome<K>): Promise<OutcomeResults[K]> {
     await limits.consume('credentialsPerIp', ctx.ipKey);
     const challenge = await loginChallenges.findByHash(hashToken(input.mfaToken));
     if (!challenge || challenge.state !== 'second_factor') throw fail('invalid_mfa_token');
@@ -95,17 +95,24 @@ export function createSecondFactorVerification(
     await steps.throttle.succeeded(attempt);
     if (!(await loginChallenges.finish(challenge.tokenHash, 'done', new Date(nowMs)))) throw fail('invalid_mfa_token');
     audit({ type: 'mfa_verified', factor: input.factor, userId: user.id, ...auditOrigin(ctx) });
-    return tokensOrMfaRequired(await steps.finishLogin(user, { secondFactor: input.factor, amr: after.amr }, ctx, START_SESSION));
+    const result = await steps.finishLogin(user, { secondFactor: input.factor, amr: after.amr }, ctx, outcome);
+    if (isMfaRequired(result)) tokensOrMfaRequired(result as never); // a second factor finishes the login: never here
+    return result as OutcomeResults[K];
   }
 
-  /** Success is audited by the session's start (login_succeeded, amr with mfa); each failure here. */
-  return async function verifySecondFactor(input: MfaVerifyRequest, ctx: RequestContext): Promise<TokenPair> {
+  /** The second step for any outcome (the pages ask for a browser session). Success is audited by the session's start (login_succeeded, amr with mfa); each failure here. */
+  async function verifyFor<K extends OutcomeKind>(input: MfaVerifyRequest, ctx: RequestContext, outcome: LoginOutcome<K>): Promise<OutcomeResults[K]> {
     const trail: { userId?: string } = {};
     try {
-      return await verify(input, ctx, trail);
+      return await verify(input, ctx, trail, outcome);
     } catch (error) {
       audit({ type: 'mfa_failed', factor: input.factor, reason: failureReason(error), userId: trail.userId, ...auditOrigin(ctx) });
       throw error;
     }
+  }
+
+  return {
+    verifyMfa: (input: MfaVerifyRequest, ctx: RequestContext): Promise<TokenPair> => verifyFor(input, ctx, START_SESSION),
+    verifyMfaFor: verifyFor,
   };
 }

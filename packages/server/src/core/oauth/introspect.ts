@@ -32,6 +32,8 @@ export type IntrospectionAnswer =
   | {
     active: true; sub: string; sid: string; username: string; exp: number; iat: number; iss: string; aud?: string;
     token_type: 'bearer' | 'refresh_token';
+    /** A session opened for a client (docs/architecture.md, "OpenID Connect tokens and consent"): that client and the scope granted. */
+    client_id?: string; scope?: string;
   }
   | { active: true; sub: string; client_id: string; scope: string; exp: number; iat: number; iss: string; aud?: string; token_type: 'bearer' };
 
@@ -47,7 +49,8 @@ export function createIntrospection(deps: Deps, settings: IntrospectionSettings)
   async function asAccessToken(token: string): Promise<IntrospectionAnswer> {
     const { claims, user } = await deps.authenticate(token);
     const { sub, sid, exp, iat } = claims;
-    return { active: true, sub, sid, username: user.username, exp, iat, iss: settings.issuer, ...aud, token_type: 'bearer' };
+    const client = claims.client_id === undefined ? {} : { client_id: claims.client_id, scope: claims.scope };
+    return { active: true, sub, sid, username: user.username, exp, iat, iss: settings.issuer, ...aud, token_type: 'bearer', ...client };
   }
 
   async function asRefreshToken(token: string): Promise<IntrospectionAnswer> {
@@ -58,7 +61,8 @@ export function createIntrospection(deps: Deps, settings: IntrospectionSettings)
       // no client to compare here: only the current token is active, a previous one never (fingerprint.ts)
       && refreshTokenStanding(session, { hash: hashToken(token), fingerprint: null }, nowMs, settings.refreshGraceSeconds) === 'current';
     if (!live) return { active: false };
-    return { active: true, sub, sid, username: user.username, exp, iat, iss: settings.issuer, token_type: 'refresh_token' };
+    const client = session.client ? { client_id: session.client.clientId, scope: session.client.scopes.join(' ') } : {};
+    return { active: true, sub, sid, username: user.username, exp, iat, iss: settings.issuer, token_type: 'refresh_token', ...client };
   }
 
   /** A machine client's token is active while it verifies: it has no session to end (core/oidc/client-credentials-grant.ts). */

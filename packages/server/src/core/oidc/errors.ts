@@ -7,6 +7,8 @@ export const OIDC_ERRORS = {
   unauthorized_client: 400,
   /** RFC 6749 §5.2: a scope value the client did not register. */
   invalid_scope: 400,
+  /** RFC 6749 §5.2: an authorization code that is invalid, expired, spent, or not this client's or redirect_uri's, or a PKCE verifier that does not match. */
+  invalid_grant: 400,
   client_not_found: 404,
   client_id_taken: 409,
   /** The client is declared in OIDC_CLIENTS: it changes there, not through the API. */

@@ -36,7 +36,16 @@ export interface RefreshSettings extends TokenLifetimes {
 export interface RefreshRequest {
   accessToken: string | undefined;
   refreshToken: string;
+  /**
+   * The client presenting the token, authenticated by its registered method (POST /token): asked
+   * only when the session was opened for a client, which alone may refresh it (docs/architecture.md,
+   * "OpenID Connect tokens and consent"). Null or absent: no client authenticated.
+   */
+  authenticateClient?: () => Promise<{ clientId: string } | null>;
 }
+
+/** A client-bound session's pair names the scope granted, as RFC 6749 §5.1 has it. */
+export type RefreshedPair = TokenPair & { scope?: string };
 
 export function createRefresher(
   deps: Pick<CoreDeps, 'users' | 'sessions' | 'sessionAndUser' | 'tokens' | 'fingerprint' | 'limits' | 'clock' | 'audit'>,
@@ -72,6 +81,19 @@ export function createRefresher(
   }
 
   /**
+   * A session opened for a client is refreshed by that client alone, and only if it was granted
+   * offline_access (OpenID Connect Core §11). Refused before any rotation: a wrong presenter neither
+   * rotates the session nor counts as reuse, so it cannot end the session either.
+   */
+  async function checkClient(session: SessionRecord, input: RefreshRequest): Promise<void> {
+    if (!session.client) return;
+    const client = input.authenticateClient ? await input.authenticateClient() : null;
+    if (client?.clientId !== session.client.clientId || !session.client.scopes.includes('offline_access')) {
+      throw new AuthError('invalid_refresh_token', 'This refresh token was issued to another client: authenticate as that client.');
+    }
+  }
+
+  /**
    * Step 3, current token: mint the successor and swap it in, if nobody beat us to it. The client's
    * fingerprint rides in the same write, so binding the grace window costs no store round trip.
    */
@@ -95,7 +117,7 @@ export function createRefresher(
     return signed.pair;
   }
 
-  async function reissue(input: RefreshRequest, ctx: RequestContext, trail: RefreshTrail): Promise<TokenPair> {
+  async function reissue(input: RefreshRequest, ctx: RequestContext, trail: RefreshTrail): Promise<RefreshedPair> {
     await limits.consume('refreshPerIp', ctx.ipKey);
     const { userId, sessionId } = await readTokenPair(input.accessToken, input.refreshToken);
     Object.assign(trail, { userId, sessionId });
@@ -103,6 +125,8 @@ export function createRefresher(
     const presented = { hash: hashToken(input.refreshToken), fingerprint: fingerprint(ctx) };
     const first = await readSessionAndUser(userId, sessionId);
     const user = await requireActiveUser(first.user, userId, sessionId);
+    await checkClient(liveSession(first.session), input);
+    const scoped = (pair: TokenPair): RefreshedPair => (first.session?.client ? { ...pair, scope: first.session.client.scopes.join(' ') } : pair);
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const session = liveSession(attempt === 0 ? first.session : await sessions.findById(userId, sessionId));
       const standing = refreshTokenStanding(session, presented, clock.now(), settings.refreshGraceSeconds);
@@ -110,13 +134,13 @@ export function createRefresher(
         const pair = await rotate(user, session, presented);
         if (pair) {
           trail.outcome = 'rotated';
-          return pair;
+          return scoped(pair);
         }
         continue; // a concurrent refresh rotated first: re-read and take the grace path
       }
       if (standing === 'grace') {
         trail.outcome = 'grace_replay';
-        return replaySuccessor(user, session);
+        return scoped(await replaySuccessor(user, session));
       }
       await sessions.revoke(userId, sessionId, new Date(clock.now()));
       throw new AuthError('refresh_token_reused', 'This refresh token was already used; the session has been revoked.');
@@ -125,7 +149,7 @@ export function createRefresher(
   }
 
   /** Every refresh leaves one audit event with its outcome; reuse is the one to alert on. */
-  return async function refresh(input: RefreshRequest, ctx: RequestContext): Promise<TokenPair> {
+  return async function refresh(input: RefreshRequest, ctx: RequestContext): Promise<RefreshedPair> {
     const trail: RefreshTrail = {};
     try {
       const pair = await reissue(input, ctx, trail);

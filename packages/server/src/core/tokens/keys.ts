@@ -22,12 +22,14 @@ export interface SigningKeys {
  * (core/passkeys/authentication-options.ts); `federation` derives a federated login's PKCE verifier
  * and nonce (core/federation/tickets.ts); `oauth-client-secret` keys the digests of OpenID Connect
  * clients' secrets (core/oidc/client-secrets.ts); `webhook-secrets` seals the webhook endpoints'
- * signing secrets (jobs/webhooks.ts).
+ * signing secrets (jobs/webhooks.ts); `page-csrf` keys the pages' CSRF tokens (http/pages/csrf.ts);
+ * `browser-session` keys the MAC of the browser session's cookie (http/pages/browser-session.ts);
+ * `oidc-signing-keys` seals the ID-token private keys in the database (core/oidc/id-token-keys.ts).
  */
 export function deriveKey(
   secret: string,
   purpose: 'access' | 'refresh' | 'fingerprint' | 'mail-outbox' | 'one-time-codes' | 'totp-secret' | 'recovery-code' | 'passkey-decoy'
-    | 'federation' | 'oauth-client-secret' | 'webhook-secrets',
+    | 'federation' | 'oauth-client-secret' | 'webhook-secrets' | 'page-csrf' | 'browser-session' | 'oidc-signing-keys',
 ): Buffer {
   return createHmac('sha256', Buffer.from(secret, 'utf8')).update(purpose).digest();
 }

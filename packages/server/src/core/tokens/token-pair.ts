@@ -1,5 +1,5 @@
 // The token pair of a session at one generation. Every claim is a function of the session's
-// stored state (id, generation, rotatedAt, createdAt, amr, authTime) and the user, and HS256 is deterministic,
+// stored state (id, generation, rotatedAt, createdAt, amr, authTime, client) and the user, and HS256 is deterministic,
 // so the pair can be minted again identically: that is how a refresh inside the grace window
 // answers "the same successor pair" without storing tokens (docs/architecture.md, "Refresh", step 3).
 // Only the refresh token (always HMAC) must come out byte for byte: it is what the stored hash
@@ -58,7 +58,7 @@ export function refreshExpiry(issuedAtMs: number, createdAt: Date, lifetimes: To
 /** Signs the pair for `session` as it stands (its generation and rotatedAt). */
 export async function signTokenPair(
   tokens: Tokens, lifetimes: TokenLifetimes, user: UserRecord,
-  session: Pick<SessionRecord, 'id' | 'generation' | 'rotatedAt' | 'createdAt' | 'amr' | 'authTime'>, nowMs: number,
+  session: Pick<SessionRecord, 'id' | 'generation' | 'rotatedAt' | 'createdAt' | 'amr' | 'authTime' | 'client'>, nowMs: number,
 ): Promise<{ pair: TokenPair; refreshHash: string; refreshExpiresAt: Date }> {
   const iat = Math.floor(session.rotatedAt.getTime() / 1000);
   const refreshExpiresAt = refreshExpiry(session.rotatedAt.getTime(), session.createdAt, lifetimes);
@@ -70,6 +70,7 @@ export async function signTokenPair(
     tokens.signAccessToken({
       sub: user.id, sid: session.id, name: user.username, role: user.role, jti, iat, exp: accessExp,
       amr: [...session.amr], auth_time: Math.floor(session.authTime.getTime() / 1000), email_verified: user.emailVerified,
+      ...(session.client ? { client_id: session.client.clientId, scope: session.client.scopes.join(' ') } : {}),
     }),
     tokens.signRefreshToken({ sub: user.id, sid: session.id, jti, iat, exp: refreshExp }),
   ]);

@@ -39,6 +39,10 @@ export interface AccessTokenClaims {
   auth_time?: number;
   /** Whether the user's address is verified (OpenID Connect Core §5.1), when the token was signed; absent on older tokens. */
   email_verified?: boolean;
+  /** The relying party of a client-bound session (docs/architecture.md, "OpenID Connect tokens and consent"), RFC 9068 §2.2; absent otherwise. */
+  client_id?: string;
+  /** With client_id: the space-separated scope values the user granted that client. */
+  scope?: string;
 }
 
 export interface RefreshTokenClaims {
@@ -193,12 +197,16 @@ function refuseKeySteering<K extends KeyObject | null>(
 }
 
 function readAccessClaims(p: JWTPayload): AccessTokenClaims {
-  const { sub, sid, name, role, jti, iat, exp, amr, auth_time, email_verified } = p as Record<string, unknown>;
+  const { sub, sid, name, role, jti, iat, exp, amr, auth_time, email_verified, client_id: clientId, scope } = p as Record<string, unknown>;
   if (!isText(sub, sid, name, role, jti) || !isNumber(iat, exp)) {
     throw new AuthError('invalid_token', 'The token lacks required claims.');
   }
   const claims = { sub, sid, name, role, jti, iat, exp } as AccessTokenClaims;
   if (typeof email_verified === 'boolean') claims.email_verified = email_verified;
+  if (clientId !== undefined || scope !== undefined) {
+    if (!isText(clientId) || typeof scope !== 'string') throw new AuthError('invalid_token', 'The token\'s client_id or scope claim is malformed.');
+    Object.assign(claims, { client_id: clientId, scope });
+  }
   if (amr === undefined && auth_time === undefined) return claims; // minted before sessions carried amr: still valid
   if (!Array.isArray(amr) || !amr.every((method) => typeof method === 'string') || !isNumber(auth_time)) {
     throw new AuthError('invalid_token', 'The token\'s amr or auth_time claim is malformed.');

@@ -84,6 +84,7 @@ function toFields(s: SessionRecord): ScriptArg[] {
     'id', s.id, 'userId', s.userId, 'createdAt', s.createdAt.getTime(),
     'revokedAt', s.revokedAt?.getTime() ?? '', 'ip', s.ip ?? '', 'userAgent', s.userAgent ?? '',
     'amr', s.amr.join(' '), 'authTime', s.authTime.getTime(),
+    'clientId', s.client?.clientId ?? '', 'scope', s.client ? s.client.scopes.join(' ') : '',
     ...rotationFields(s),
   ];
 }
@@ -123,5 +124,6 @@ function toRecord(id: string, f: Record<string, string>): SessionRecord {
     userAgent: orNull(f.userAgent),
     amr: f.amr ? f.amr.split(' ') : [],
     authTime: date(f.authTime ?? f.createdAt),
+    client: f.clientId ? { clientId: f.clientId, scopes: f.scope ? f.scope.split(' ') : [] } : null,
   };
 }

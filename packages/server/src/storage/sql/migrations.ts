@@ -13,6 +13,7 @@ import { auditEventsMigration } from './migrations/0010-audit-events-and-job-cha
 import { webhooksMigration } from './migrations/0011-webhooks.js';
 import { oauthClientsMigration } from './migrations/0014-oauth-clients.js';
 import { webhookDeliveriesMigration } from './migrations/0016-webhook-deliveries.js';
+import { clientSessionsAndConsentMigration } from './migrations/0017-client-sessions-and-consent.js';
 
 const migrations: Record<string, Migration> = {
   '0001_users_and_sessions': {
@@ -96,6 +97,8 @@ const migrations: Record<string, Migration> = {
   '0014_oauth_clients': oauthClientsMigration,
   // The webhook delivery log and the previous secret of a rotation (docs/events.md, "Delivery log").
   '0016_webhook_deliveries': webhookDeliveriesMigration,
+  // Sessions opened for a relying party, and the consent each user gave each client (docs/oidc.md).
+  '0017_client_sessions_and_consent': clientSessionsAndConsentMigration,
 };
 
 /**

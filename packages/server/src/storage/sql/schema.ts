@@ -39,6 +39,10 @@ export interface SessionsTable {
   amr: string | null;
   /** Migration 0005: SessionRecord.authTime; null on older rows (read as created_at). */
   auth_time: number | string | null;
+  /** Migration 0017: SessionRecord.client's id; null for a session of Gatehouse's own API. */
+  client_id: string | null;
+  /** Migration 0017: SessionRecord.client's scopes, space-separated. */
+  scope: string | null;
 }
 
 /** Migration 0004: storage/types/one-time-tokens.ts. */
@@ -198,6 +202,25 @@ export interface OAuthClientsTable {
   updated_at: number | string;
 }
 
+/** Migration 0017: storage/types/consent-grants.ts; `scope` space-separated. */
+export interface OAuthConsentGrantsTable {
+  user_id: string;
+  client_id: string;
+  scope: string;
+  created_at: number | string;
+  updated_at: number | string;
+}
+
+/** Migration 0017: storage/types/oidc-keys.ts; `private_key` sealed. */
+export interface OidcSigningKeysTable {
+  kid: string;
+  alg: string;
+  private_key: string;
+  created_at: number | string;
+  activates_at: number | string;
+  retired_at: number | string | null;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -214,4 +237,6 @@ export interface Database {
   mfa_recovery_codes: MfaRecoveryCodesTable;
   login_challenges: LoginChallengesTable;
   oauth_clients: OAuthClientsTable;
+  oauth_consent_grants: OAuthConsentGrantsTable;
+  oidc_signing_keys: OidcSigningKeysTable;
 }

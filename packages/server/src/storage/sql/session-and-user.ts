@@ -13,7 +13,8 @@ import { toUserRecord } from './user-store.js';
 import type { SessionAndUserRead } from '../types/stores.js';
 
 const SESSION_COLUMNS = ['id', 'user_id', 'current_hash', 'previous_hash', 'generation', 'rotated_at', 'rotation_fingerprint',
-  'created_at', 'expires_at', 'last_used_at', 'revoked_at', 'ip', 'user_agent', 'amr', 'auth_time'] as const satisfies readonly (keyof SessionsTable)[];
+  'created_at', 'expires_at', 'last_used_at', 'revoked_at', 'ip', 'user_agent', 'amr', 'auth_time', 'client_id', 'scope',
+] as const satisfies readonly (keyof SessionsTable)[];
 
 type SessionColumn = (typeof SESSION_COLUMNS)[number];
 /** The user's columns as they are, the session's prefixed `s_` (null when the user has no such session). */

@@ -14,7 +14,7 @@ const ROTATED = ['current_hash', 'previous_hash', 'generation', 'rotated_at', 'r
 
 /** A new session's columns, in the order of the INSERT's parameters. */
 const INSERTED = ['id', 'user_id', 'current_hash', 'previous_hash', 'generation', 'rotated_at', 'rotation_fingerprint', 'created_at',
-  'expires_at', 'last_used_at', 'revoked_at', 'ip', 'user_agent', 'amr', 'auth_time'] as const satisfies readonly (keyof SessionsTable)[];
+  'expires_at', 'last_used_at', 'revoked_at', 'ip', 'user_agent', 'amr', 'auth_time', 'client_id', 'scope'] as const satisfies readonly (keyof SessionsTable)[];
 
 /** The hot queries: every authenticated request reads its session, every refresh rotates, every login inserts one. */
 function prepareHotQueries(conn: SqlConnection, db: Kysely<Database>) {
@@ -60,6 +60,8 @@ export function createSqlSessionStore(conn: SqlConnection): SessionStore {
           user_agent: s.userAgent,
           amr: s.amr.join(' '),
           auth_time: s.authTime.getTime(),
+          client_id: s.client?.clientId ?? null,
+          scope: s.client ? s.client.scopes.join(' ') : null,
         };
         await hot.insert(...INSERTED.map((column) => row[column])).catch((error: unknown) => {
           throw isForeignKeyViolation(error) ? new SessionUserGoneError() : error;
@@ -147,5 +149,6 @@ export function toSessionRecord(row: Selectable<SessionsTable>): SessionRecord {
     userAgent: row.user_agent,
     amr: row.amr ? row.amr.split(' ') : [],
     authTime: toDate(row.auth_time ?? row.created_at),
+    client: row.client_id ? { clientId: row.client_id, scopes: row.scope ? row.scope.split(' ') : [] } : null,
   };
 }

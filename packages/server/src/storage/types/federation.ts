@@ -16,8 +16,12 @@ export interface IdentityRecord {
   lastUsedAt: Date;
 }
 
-/** `login`: a redirect to a provider in flight; `code`: what the app exchanges for tokens; `link`: a logged-in user's link start. */
-export type TicketKind = 'login' | 'code' | 'link';
+/**
+ * `login`: a redirect to a provider in flight; `code`: what the app exchanges for tokens; `link`: a logged-in user's link start.
+ * The OpenID Connect provider's own (core/oidc/authorization.ts): `oidc_request` a pending authorization request,
+ * `oidc_consent` a consent asked, `oidc_code` an authorization code, `oidc_code_used` a spent code remembered.
+ */
+export type TicketKind = 'login' | 'code' | 'link' | 'oidc_request' | 'oidc_consent' | 'oidc_code' | 'oidc_code_used';
 
 export interface FederationTicket {
   /** SHA-256 (hex) of the ticket's random value; the value itself is never stored. */

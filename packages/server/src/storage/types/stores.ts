@@ -11,6 +11,8 @@ import type { FederationStore } from './federation.js';
 import type { FactorStore, LoginChallengeStore } from './factors.js';
 import type { LoginMethodStore } from './login-methods.js';
 import type { UserImportStore } from './user-import.js';
+import type { ConsentGrantStore } from './consent-grants.js';
+import type { OidcKeyStore } from './oidc-keys.js';
 
 export interface UserRecord {
   id: string;
@@ -111,6 +113,18 @@ export interface SessionRecord {
    */
   amr: readonly string[];
   authTime: Date;
+  /**
+   * The relying party the session was opened for (docs/architecture.md, "OpenID Connect tokens and consent"): only it
+   * may refresh it, and its access tokens carry `client_id` and `scope`. Absent or null for a
+   * session of Gatehouse's own API (and for every session older than migration 0017).
+   */
+  client?: SessionClient | null;
+}
+
+/** A session's client and the scope values the user granted it. */
+export interface SessionClient {
+  clientId: string;
+  scopes: readonly string[];
 }
 
 export type SessionRotation = Pick<SessionRecord,
@@ -194,6 +208,10 @@ export interface Stores {
   userImport: UserImportStore;
   /** The OpenID Connect provider's stored clients, in the SQL database. */
   oauthClients: OAuthClientStore;
+  /** Each user's consent to each client, in the SQL database. */
+  consentGrants: ConsentGrantStore;
+  /** The ID-token signing keys, sealed, in the SQL database (docs/architecture.md, "OpenID Connect tokens and consent"). */
+  oidcKeys: OidcKeyStore;
   /** Brute-force counters where this deployment keeps shared state (memory or Redis). */
   createRateLimits(rules: RateLimitRules): RateLimits;
   /** Throws when a backend cannot be reached (for /readyz). */

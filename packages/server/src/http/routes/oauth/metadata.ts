@@ -3,6 +3,7 @@
 // authorization endpoint, so response_types_supported is empty (§2 makes the member required).
 import type { FastifyInstance } from 'fastify';
 import type { OAuthSettings } from '../../../config/slices.js';
+import { providerMetadata, providerMetadataProperties, type ProviderMetadata } from './discovery.js';
 
 /** Clients may cache it this long, as they may the JWKS. */
 const MAX_AGE_SECONDS = 300;
@@ -18,6 +19,24 @@ export interface AuthorizationServerMetadata {
   grant_types_supported: string[];
   token_endpoint_auth_methods_supported: string[];
   response_types_supported: string[];
+}
+
+/**
+ * With the OpenID Connect provider on, the RFC 8414 document holds discovery's members too
+ * (discovery.ts), and both name the revocation and introspection endpoints with the registered
+ * clients' ways to authenticate.
+ */
+export function oidcProviderDocument(
+  settings: { issuer: string; idTokenAlg: string }, options: { introspection: boolean },
+): ProviderMetadata & Record<string, unknown> {
+  const { issuer } = settings;
+  const secretMethods = ['client_secret_basic', 'client_secret_post'];
+  return {
+    ...providerMetadata(issuer, settings.idTokenAlg),
+    revocation_endpoint: `${issuer}/oauth/revoke`,
+    revocation_endpoint_auth_methods_supported: ['none', ...secretMethods],
+    ...(options.introspection ? { introspection_endpoint: `${issuer}/oauth/introspect`, introspection_endpoint_auth_methods_supported: secretMethods } : {}),
+  };
 }
 
 /**
@@ -47,7 +66,7 @@ export function authorizationServerMetadata(
 const urls = { type: 'string' };
 const list = { type: 'array', items: { type: 'string' } };
 
-export function metadataRoute(app: FastifyInstance, document: AuthorizationServerMetadata): void {
+export function metadataRoute(app: FastifyInstance, document: AuthorizationServerMetadata | ProviderMetadata): void {
   const frozen = Object.freeze(document);
   app.get('/.well-known/oauth-authorization-server', {
     schema: {
@@ -59,6 +78,7 @@ export function metadataRoute(app: FastifyInstance, document: AuthorizationServe
           description: 'The endpoints and what they support',
           // in the document's order (the serialiser writes required members first)
           properties: {
+            ...providerMetadataProperties,
             issuer: urls, token_endpoint: urls, jwks_uri: urls, revocation_endpoint: urls, revocation_endpoint_auth_methods_supported: list,
             introspection_endpoint: urls, introspection_endpoint_auth_methods_supported: list,
             grant_types_supported: list, token_endpoint_auth_methods_supported: list, response_types_supported: list,

@@ -1,20 +1,34 @@
 // POST /oauth/revoke (RFC 7009): a refresh token or an access token ends its session; always 200,
-// also for a token that is invalid or unknown (§2.2). No client authentication: Gatehouse issues
-// tokens to public clients (RFC 6749 §2.1) that hold no secret, so holding the token is the proof,
-// as for POST /auth/logout; a client_id or Basic credentials that come along are ignored.
+// also for a token that is invalid or unknown (§2.2). Holding the token is the proof, as for POST
+// /auth/logout: Gatehouse issues tokens to public clients (RFC 6749 §2.1) that hold no secret. While
+// the OpenID Connect provider is on, credentials naming one of its registered clients (Basic,
+// client_secret_post, or a public client's client_id) are checked by its registered method, and
+// wrong ones are 401 invalid_client (§2.1); any other client_id or Basic credentials are ignored.
 import type { FastifyInstance } from 'fastify';
 import { AuthError } from '../../../core/errors.js';
 import type { TokenRevocation } from '../../../core/oauth/revoke.js';
 import { noStore, requestContext } from '../../http.js';
 import { oauthErrorHandler, oauthErrorSchema, requireForm } from '../../oauth-errors.js';
+import { authenticateClient, type PresentedClient } from '../../../core/oidc/authenticate-client.js';
+import type { ClientRegistry } from '../../../core/oidc/client-registry.js';
+import { presentedClient } from './client-auth.js';
 
 interface RevokeForm {
   token?: string;
   token_type_hint?: string;
   client_id?: string;
+  client_secret?: string;
 }
 
-export function revokeRoute(app: FastifyInstance, revoke: TokenRevocation): void {
+/** Checks presented credentials only when they name a registered client; others are ignored as before. */
+async function checkRegisteredClient(clients: Pick<ClientRegistry, 'authenticate' | 'find'>, presented: PresentedClient): Promise<void> {
+  if (presented.kind === 'none') return;
+  const ids = presented.kind === 'public' ? [presented.clientId] : presented.candidates.map((c) => c.clientId);
+  const known = await Promise.all(ids.map((id) => clients.find(id).then(() => true, () => false)));
+  if (known.some(Boolean)) await authenticateClient(clients, presented);
+}
+
+export function revokeRoute(app: FastifyInstance, revoke: TokenRevocation, clients?: Pick<ClientRegistry, 'authenticate' | 'find'>): void {
   app.post<{ Body: RevokeForm | undefined }>('/oauth/revoke', {
     onRequest: noStore,
     preValidation: requireForm,
@@ -28,7 +42,8 @@ export function revokeRoute(app: FastifyInstance, revoke: TokenRevocation): void
         properties: {
           token: { type: 'string', maxLength: 4096 },
           token_type_hint: { type: 'string', maxLength: 64, description: 'refresh_token or access_token: which kind to try first' },
-          client_id: { type: 'string', maxLength: 255, description: 'Accepted and ignored: no client authentication' },
+          client_id: { type: 'string', maxLength: 255, description: 'A registered client\'s id (checked by its method); any other is ignored' },
+          client_secret: { type: 'string', maxLength: 4096, description: 'client_secret_post' },
         },
       },
       response: {
@@ -40,6 +55,7 @@ export function revokeRoute(app: FastifyInstance, revoke: TokenRevocation): void
   }, async (request, reply) => {
     const body = request.body ?? {};
     if (!body.token) throw new AuthError('validation_failed', 'token is required (RFC 7009 §2.1).');
+    if (clients) await checkRegisteredClient(clients, presentedClient(request, body));
     await revoke({ token: body.token, hint: body.token_type_hint }, requestContext(request));
     return reply.status(200).send();
   });

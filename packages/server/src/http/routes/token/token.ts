@@ -8,6 +8,8 @@ import { freeText, tokenPairSchema } from '../../schemas.js';
 import { passwordGrant } from './grants/password.js';
 import { refreshTokenGrant } from './grants/refresh-token.js';
 import { clientCredentialsGrant, type ClientCredentialsUseCase } from './grants/client-credentials.js';
+import { authorizationCodeGrant, type RedeemCode } from './grants/authorization-code.js';
+import type { ClientRegistry } from '../../../core/oidc/client-registry.js';
 
 export interface TokenForm {
   grant_type?: string;
@@ -18,13 +20,24 @@ export interface TokenForm {
   scope?: string;
   client_id?: string;
   client_secret?: string;
+  code?: string;
+  redirect_uri?: string;
+  code_verifier?: string;
 }
 
-/** The grants, one file each under grants/; client_credentials is there when the client registry is. */
-function grantsOf(clientCredentials: ClientCredentialsUseCase | undefined) {
+/** The grants' parts from the OpenID Connect provider, there when it is on; `clients` authenticate a client's refresh. */
+export interface ProviderGrants {
+  clientCredentials?: ClientCredentialsUseCase;
+  authorizationCode?: RedeemCode;
+  clients?: ClientRegistry;
+}
+
+/** The grants, one file each under grants/; client_credentials and authorization_code are there when the provider's parts are. */
+function grantsOf({ clientCredentials, authorizationCode, clients }: ProviderGrants) {
   return {
-    password: passwordGrant, refresh_token: refreshTokenGrant,
+    password: passwordGrant, refresh_token: refreshTokenGrant(clients),
     ...(clientCredentials ? { client_credentials: clientCredentialsGrant(clientCredentials) } : {}),
+    ...(authorizationCode ? { authorization_code: authorizationCodeGrant(authorizationCode) } : {}),
   } as const;
 }
 
@@ -34,13 +47,14 @@ const tokenAnswerSchema = {
   description: 'RFC 6749 §5.1: an access token; with a refresh token except for client_credentials',
   properties: {
     ...tokenPairSchema.properties,
-    scope: { type: 'string', description: 'client_credentials: the scope granted' },
+    scope: { type: 'string', description: 'client_credentials, and a session of an OpenID Connect client: the scope granted' },
+    id_token: { type: 'string', description: 'authorization_code with scope openid: the ID token (OpenID Connect Core §3.1.3.3)' },
   },
   required: ['access_token', 'token_type', 'expires_in'],
 } as const;
 
-export function tokenRoute(app: FastifyInstance, clientCredentials?: ClientCredentialsUseCase): void {
-  const GRANTS = grantsOf(clientCredentials);
+export function tokenRoute(app: FastifyInstance, grants: ProviderGrants = {}): void {
+  const GRANTS = grantsOf(grants);
   const field = { type: 'string', maxLength: 4096 };
   // No length limit of their own (BODY_LIMIT_BYTES bounds them): an over-long token is an invalid
   // grant, which the verifier says, not a malformed request (RFC 6749 §5.2).
@@ -51,14 +65,15 @@ export function tokenRoute(app: FastifyInstance, clientCredentials?: ClientCrede
     errorHandler: oauthErrorHandler,
     schema: {
       tags: ['oauth2'],
-      summary: 'OAuth2 token endpoint: password, refresh_token and client_credentials grants (RFC 6749)',
+      summary: 'OAuth2 token endpoint: password, refresh_token, client_credentials and authorization_code grants (RFC 6749)',
       consumes: ['application/x-www-form-urlencoded'],
       body: {
         type: 'object',
         properties: {
-          grant_type: freeText(64, { description: 'password, refresh_token or client_credentials' }),
+          grant_type: freeText(64, { description: 'password, refresh_token, client_credentials or authorization_code' }),
           username: freeText(254), password: field, refresh_token: token, access_token: token,
           scope: freeText(1024), client_id: freeText(255), client_secret: field,
+          code: token, redirect_uri: freeText(2000), code_verifier: freeText(128),
         },
       },
       response: {

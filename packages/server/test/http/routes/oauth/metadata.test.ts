@@ -10,28 +10,38 @@ import { INTROSPECTION_CLIENTS } from './oauth-helpers.js';
 
 const URL_PATH = '/.well-known/oauth-authorization-server';
 
-async function documentOf(t: { after(fn: () => Promise<void>): void }, env: Record<string, string>) {
+async function documentOf(t: { after(fn: () => Promise<void>): void }, env: Record<string, string>, path = URL_PATH) {
   const ctx = await createTestApp(env);
   t.after(() => ctx.close());
-  const res = await ctx.app.inject({ method: 'GET', url: URL_PATH });
+  const res = await ctx.app.inject({ method: 'GET', url: path });
   assert.equal(res.statusCode, 200, res.body);
   assert.equal(res.headers['cache-control'], 'public, max-age=300');
   return res.json();
 }
 
-test('names the token, revocation and introspection endpoints from PUBLIC_URL, with the tokens\' issuer', async (t) => {
+test('names the token, revocation and introspection endpoints from PUBLIC_URL, with the tokens\' issuer; with the provider on (PUBLIC_URL the issuer) it holds discovery\'s members too', async (t) => {
   const body = await documentOf(t, { PUBLIC_URL: 'https://auth.example.com/', JWT_ISSUER: 'https://auth.example.com', INTROSPECTION_CLIENTS });
-  assert.deepEqual(body, {
+  const { issuer, token_endpoint, revocation_endpoint, revocation_endpoint_auth_methods_supported, introspection_endpoint,
+    introspection_endpoint_auth_methods_supported, grant_types_supported, token_endpoint_auth_methods_supported, response_types_supported,
+    authorization_endpoint } = body;
+  assert.deepEqual({
+    issuer, token_endpoint, revocation_endpoint, revocation_endpoint_auth_methods_supported, introspection_endpoint,
+    introspection_endpoint_auth_methods_supported, grant_types_supported, token_endpoint_auth_methods_supported, response_types_supported,
+    authorization_endpoint,
+  }, {
     issuer: 'https://auth.example.com',
     token_endpoint: 'https://auth.example.com/token',
     revocation_endpoint: 'https://auth.example.com/oauth/revoke',
-    revocation_endpoint_auth_methods_supported: ['none'],
+    revocation_endpoint_auth_methods_supported: ['none', 'client_secret_basic', 'client_secret_post'],
     introspection_endpoint: 'https://auth.example.com/oauth/introspect',
-    introspection_endpoint_auth_methods_supported: ['client_secret_basic'],
-    grant_types_supported: ['password', 'refresh_token', 'client_credentials'],
-    token_endpoint_auth_methods_supported: ['none', 'client_secret_basic', 'client_secret_post'],
-    response_types_supported: [],
+    introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
+    grant_types_supported: ['authorization_code', 'refresh_token', 'client_credentials', 'password'],
+    token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
+    response_types_supported: ['code'],
+    authorization_endpoint: 'https://auth.example.com/oauth/authorize',
   });
+  const discovery = await documentOf(t, { PUBLIC_URL: 'https://auth.example.com/', INTROSPECTION_CLIENTS }, '/.well-known/openid-configuration');
+  assert.deepEqual(discovery, body);
 });
 
 test('without INTROSPECTION_CLIENTS the introspection members are left out; PUBLIC_URL defaults to http://HOST:PORT', async (t) => {

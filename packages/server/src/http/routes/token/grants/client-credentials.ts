@@ -13,10 +13,11 @@ export type ClientCredentialsUseCase = (candidates: readonly ClientCredentials[]
 
 export function clientCredentialsGrant(grant: ClientCredentialsUseCase) {
   return async (_app: unknown, request: FastifyRequest, form: TokenForm): Promise<ClientTokenAnswer> =>
-    grant(credentialsOf(request, form), form.scope, requestContext(request));
+    grant(clientCredentialsOf(request, form), form.scope, requestContext(request));
 }
 
-function credentialsOf(request: FastifyRequest, form: TokenForm): ClientCredentials[] {
+/** The client's credentials as sent, each reading of them (also the authorization_code grant's, ./authorization-code.ts). */
+export function clientCredentialsOf(request: FastifyRequest, form: TokenForm): ClientCredentials[] {
   const basic = basicCredentials(request.headers.authorization);
   if (basic.length > 0 && form.client_secret !== undefined) {
     throw new AuthError('validation_failed', 'Authenticate the client one way: HTTP Basic or client_secret in the form, not both (RFC 6749 §2.3).');

@@ -1,0 +1,135 @@
+// The authorization_code grant (RFC 6749 §4.1.3, OpenID Connect Core §3.1.3): a code is single use,
+// lives 60 s and is bound to its client, redirect_uri, PKCE challenge, nonce and the browser session
+// that made it (docs/architecture.md, "OpenID Connect provider"). A code presented again revokes the
+// session its first use opened (RFC 6749 §4.1.2, RFC 9700 §4.5.3).
+import { createHash } from 'node:crypto';
+import { AuthError } from '../errors.js';
+import { auditOrigin } from '../audit.js';
+import type { CoreDeps, RequestContext } from '../context.js';
+import type { Tickets } from '../federation/tickets.js';
+import type { SessionAuth } from '../login/amr.js';
+import { parseAmr } from '../login/amr.js';
+import type { AuthorizeRequest } from './authorize-request.js';
+import type { ClientCredentials } from './client-credentials-grant.js';
+import type { ClientRegistry } from './client-registry.js';
+import type { OAuthClientRecord } from '../../storage/types/oauth-clients.js';
+import type { UserRecord } from '../../storage/types/stores.js';
+
+export const CODE_TTL_SECONDS = 60;
+/** How long a spent code is remembered, so that presenting it again revokes what it issued. */
+const SPENT_TTL_SECONDS = 60 * 60;
+
+/** What a code names (stored in its ticket; no secret). */
+export interface CodeData {
+  request: AuthorizeRequest;
+  /** The browser session the person was signed in with: the ID token's `sid`. */
+  sessionId: string;
+  authTime: number;
+  amr: string[];
+}
+
+/** Opens a session bound to a client (oidc-tokens' core/oidc/client-session.ts): its tokens, the refresh token only with offline_access. */
+export type OpenClientSession = (user: UserRecord, auth: SessionAuth, client: { clientId: string; scopes: string[] }, ctx: RequestContext) =>
+  Promise<{ tokens: CodeTokenAnswer; sessionId: string }>;
+
+/** Signs an ID token (oidc-tokens: core/oidc/id-token.ts). */
+export type SignIdTokenPort = (input: {
+  user: UserRecord; clientId: string; nonce?: string; authTime: number; amr: readonly string[]; sid: string;
+  scopes: readonly string[]; accessToken?: string;
+}, nowMs: number) => Promise<string>;
+
+export interface CodeRedemption {
+  code?: string;
+  redirectUri?: string;
+  codeVerifier?: string;
+  /** The client's credentials as sent (none for a public client), and client_id from the form. */
+  credentials: readonly ClientCredentials[];
+  clientId?: string;
+}
+
+export interface CodeTokenAnswer {
+  access_token: string;
+  token_type: 'bearer';
+  expires_in: number;
+  refresh_token?: string;
+  refresh_expires_in?: number;
+  id_token?: string;
+  scope: string;
+}
+
+type Deps = Pick<CoreDeps, 'users' | 'sessions' | 'clock' | 'audit'> & {
+  tickets: Tickets;
+  clients: Pick<ClientRegistry, 'authenticate' | 'find'>;
+  openSession: OpenClientSession;
+  signIdToken: SignIdTokenPort;
+};
+
+const invalidGrant = (message: string) => new AuthError('invalid_grant', message);
+
+export function createCodeGrant(deps: Deps) {
+  const { tickets, clients, users, sessions, clock, audit } = deps;
+
+  /** The client by the method it registered (RFC 6749 §2.3): a secret for a confidential one, client_id alone for a public one. */
+  async function clientOf(input: CodeRedemption): Promise<Pick<OAuthClientRecord, 'clientId' | 'grantTypes'>> {
+    for (const candidate of input.credentials) {
+      const client = await clients.authenticate(candidate.clientId, candidate.secret);
+      if (client && client.tokenEndpointAuthMethod === candidate.method) return client;
+    }
+    if (input.credentials.length === 0 && input.clientId) {
+      const client = await clients.find(input.clientId).catch(() => null);
+      if (client && client.tokenEndpointAuthMethod === 'none') return client;
+    }
+    throw new AuthError('invalid_client', 'Client authentication failed: unknown client, wrong secret, or not the method it registered.');
+  }
+
+  /** A code seen again: the session its first use opened ends (the code may have leaked). */
+  async function spentAgain(code: string, ctx: RequestContext): Promise<never> {
+    const spent = await tickets.take<{ sessionId: string; clientId: string }>(spentKey(code), 'oidc_code_used');
+    if (spent?.userId) {
+      await sessions.revoke(spent.userId, spent.data.sessionId, new Date(clock.now()));
+      audit({ type: 'authorization_code_reused', userId: spent.userId, sessionId: spent.data.sessionId, clientId: spent.data.clientId, ...auditOrigin(ctx) });
+    }
+    throw invalidGrant('The authorization code is invalid, expired or used already.');
+  }
+
+  return async function redeemCode(input: CodeRedemption, ctx: RequestContext): Promise<CodeTokenAnswer> {
+    const client = await clientOf(input);
+    if (!client.grantTypes.includes('authorization_code')) throw new AuthError('unauthorized_client', 'This client is not registered for the authorization_code grant.');
+    if (!input.code) throw new AuthError('validation_failed', 'The authorization_code grant needs code.');
+    const ticket = await tickets.take<CodeData>(input.code, 'oidc_code');
+    if (!ticket || !ticket.userId) return spentAgain(input.code, ctx);
+    const { request, sessionId: browserSessionId, authTime, amr } = ticket.data;
+    if (request.clientId !== client.clientId) throw invalidGrant('The authorization code was issued to another client.');
+    if (input.redirectUri !== request.redirectUri) throw invalidGrant('redirect_uri is not the one of the authorization request.');
+    checkVerifier(request.codeChallenge, input.codeVerifier);
+    const user = await users.findById(ticket.userId);
+    const browser = user && await sessions.findById(user.id, browserSessionId);
+    if (!user || user.disabled || !browser || browser.revokedAt) throw invalidGrant('The person signed out, or the account is disabled, since the code was issued.');
+
+    const auth = { amr: parseAmr(amr.join(' ')), authTime: new Date(authTime * 1000) };
+    const { tokens, sessionId } = await deps.openSession(user, auth, { clientId: client.clientId, scopes: request.scopes }, ctx);
+    await tickets.issue(spentKeyTicket, { userId: user.id, data: { sessionId, clientId: client.clientId } }, SPENT_TTL_SECONDS, spentKey(input.code));
+    const idToken = request.scopes.includes('openid')
+      ? await deps.signIdToken({
+        user, clientId: client.clientId, nonce: request.nonce, authTime, amr, sid: browserSessionId, scopes: request.scopes, accessToken: tokens.access_token,
+      }, clock.now())
+      : undefined;
+    // a refresh token only for offline_access (the opener's rule) and only to a client that may use it
+    const { refresh_token: refreshToken, refresh_expires_in: refreshExpiresIn, ...access } = tokens;
+    const refresh = refreshToken !== undefined && client.grantTypes.includes('refresh_token');
+    return { ...access, ...(refresh ? { refresh_token: refreshToken, refresh_expires_in: refreshExpiresIn } : {}), ...(idToken ? { id_token: idToken } : {}) };
+  };
+}
+
+const spentKeyTicket = 'oidc_code_used' as const;
+const spentKey = (code: string) => `spent.${code.slice(0, 100)}`;
+
+/** RFC 7636 §4.6: BASE64URL(SHA256(verifier)) equals the challenge; a verifier without a challenge is refused (RFC 9700 §2.1.1). */
+function checkVerifier(challenge: string | undefined, verifier: string | undefined): void {
+  if (challenge === undefined) {
+    if (verifier !== undefined) throw invalidGrant('code_verifier was sent, but the authorization request had no code_challenge.');
+    return;
+  }
+  if (verifier === undefined || !/^[A-Za-z0-9._~-]{43,128}$/.test(verifier)) throw invalidGrant('code_verifier is missing or malformed (RFC 7636 §4.1).');
+  if (createHash('sha256').update(verifier).digest('base64url') !== challenge) throw invalidGrant('code_verifier does not match the code_challenge.');
+}
