@@ -45,6 +45,7 @@ import { oauthRoutes } from './routes/oauth/oauth.js';
 import { federationRoutes } from './routes/federation/federation.js';
 import type { FederationService } from '../core/federation/federation-service.js';
 import { pageRoutes, type PageParts } from './pages/pages.js';
+import type { ConsoleParts } from './console/parts.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -86,6 +87,8 @@ export interface AppParts {
   ping: () => Promise<void>;
   /** The pages' theme, CSRF key and browser sessions (docs/architecture.md, "Pages"); the rest comes from the parts above. */
   pages: Pick<PageParts, 'theme' | 'csrfKey' | 'secure' | 'browserSessions'>;
+  /** What the admin console shows beyond the admin core (docs/console.md); served under ADMIN_CONSOLE=on. */
+  console: Pick<ConsoleParts, 'roles' | 'describeUser' | 'outboxCounts' | 'clock'>;
 }
 
 export async function buildApp(parts: AppParts): Promise<FastifyInstance> {
@@ -151,6 +154,12 @@ export async function buildApp(parts: AppParts): Promise<FastifyInstance> {
   pageRoutes(app, {
     ...parts.pages, accounts: parts.accounts.settings.mailEnabled ? parts.accounts.service : undefined, passkeys: parts.passkeys, federation: parts.federation,
   });
+  if (settings.adminConsole) {
+    (await import('./console/console.js')).consoleRoutes(app, {
+      ...parts.console, admin: parts.admin, auditReader: parts.auditReader,
+      accounts: parts.accounts.settings.mailEnabled ? parts.accounts.service : undefined,
+    });
+  }
   if (settings.metrics) metricsRoute(app, metrics.registry);
   return app;
 }
