@@ -197,6 +197,7 @@ function pageParts(config: Readonly<Config>, deps: CoreDeps, secret: string) {
   const secure = config.publicUrl?.startsWith('https:') ?? false;
   return {
     theme: config.pages,
+    publicUrl: config.publicUrl,
     csrfKey: deriveKey(secret, 'page-csrf'),
     secure,
     browserSessions: createBrowserSessions({ ...deps, key: deriveKey(secret, 'browser-session'), secure }),

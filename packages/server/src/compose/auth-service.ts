@@ -70,9 +70,11 @@ export function createAuthService(
   };
   const { factorSummary, regenerateRecoveryCodes, removeTotp } = createFactorManagement({ ...deps, ...mfa }, credentials);
   const { login, signIn } = createLogin(deps, { checkPassword, finishLogin });
+  const { register, registerFor } = createRegistration(emailDeps, issuers);
   const { verifyMfa, verifyMfaFor } = createSecondFactorVerification(machine, { finishLogin, throttle });
   const auth: AuthService = {
-    register: createRegistration(emailDeps, startSession),
+    register,
+    registerFor,
     login,
     signIn,
     authenticate,

@@ -1,6 +1,6 @@
 // The auth core as the HTTP layer sees it: one function per use case. compose.ts builds each from
 // its own factory (core/<capability>/) and gathers them here; nothing in this file runs.
-import type { Registration, RegistrationResult } from './accounts/register.js';
+import type { Registration, RegistrationOutcome, RegistrationResult } from './accounts/register.js';
 import type { RequestContext } from './context.js';
 import type { LoginRequest } from './login/login.js';
 import type { PasswordChange } from './passwords/change-password.js';
@@ -20,6 +20,8 @@ import type { CredentialRule } from './accounts/credential-rule.js';
 
 export interface AuthService {
   register(input: Registration, ctx: RequestContext): Promise<RegistrationResult>;
+  /** Registration for any outcome (the register page asks for a browser session). */
+  registerFor<K extends OutcomeKind>(input: Registration, ctx: RequestContext, outcome: LoginOutcome<K>): Promise<RegistrationOutcome<K>>;
   login(input: LoginRequest, ctx: RequestContext): Promise<TokenPair>;
   /** The password login for any outcome (the sign-in page asks for a browser session): its result, or {mfaRequired}. */
   signIn<K extends OutcomeKind>(input: LoginRequest, ctx: RequestContext, outcome: LoginOutcome<K>): Promise<LoginResult<K>>;

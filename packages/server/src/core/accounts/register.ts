@@ -4,8 +4,8 @@
 // starts none and answers alike whether or not the address is taken: the new account gets a
 // verification link, the owner of a taken address a mail saying someone tried.
 import type { CoreDeps, RequestContext } from '../context.js';
-import type { StartSession } from '../sessions/start-session.js';
 import type { TokenPair } from '../tokens/token-pair.js';
+import { START_SESSION, type LoginOutcome, type OutcomeIssuers, type OutcomeKind, type OutcomeResults } from '../login/outcomes.js';
 import type { EmailDeps } from '../email/email-deps.js';
 import { mintToken } from '../email/one-time-token.js';
 import { limitMail } from '../email/mail-with-token.js';
@@ -19,10 +19,13 @@ export type Registration = Omit<NewAccount, 'role'>;
 /** A new account and its first session, or (EMAIL_VERIFICATION=required) only the word that a mail is on its way. */
 export type RegistrationResult = { user: UserRecord; tokens: TokenPair } | { pending: true };
 
+/** The same for any outcome (the register page asks for a browser session). */
+export type RegistrationOutcome<K extends OutcomeKind> = { user: UserRecord; result: OutcomeResults[K] } | { pending: true };
+
 type RegistrationDeps = Pick<CoreDeps, 'users' | 'hasher' | 'clock' | 'limits' | 'breachedPasswords'>
   & Pick<EmailDeps, 'transaction' | 'mailer' | 'settings'>;
 
-export function createRegistration(deps: RegistrationDeps, startSession: StartSession) {
+export function createRegistration(deps: RegistrationDeps, issuers: OutcomeIssuers) {
   const { settings, mailer } = deps;
 
   /** Stores the user with a verification link in the same transaction, or the taken-address notice instead. */
@@ -50,7 +53,12 @@ export function createRegistration(deps: RegistrationDeps, startSession: StartSe
   /** A new account's first session was authenticated by the password just chosen. */
   const passwordAuth = () => ({ amr: ['pwd'] as const, authTime: new Date(deps.clock.now()) });
 
-  return async function register(input: Registration, ctx: RequestContext): Promise<RegistrationResult> {
+  /** The new account's first session, as the outcome asked for; audited as `register`. */
+  async function begin<K extends OutcomeKind>(user: UserRecord, ctx: RequestContext, outcome: LoginOutcome<K>): Promise<OutcomeResults[K]> {
+    return (await issuers[outcome.kind](user, passwordAuth(), ctx, { ...outcome, startEvent: 'register' })).result;
+  }
+
+  async function registerFor<K extends OutcomeKind>(input: Registration, ctx: RequestContext, outcome: LoginOutcome<K>): Promise<RegistrationOutcome<K>> {
     await deps.limits.consume('credentialsPerIp', ctx.ipKey);
     const required = settings.verification === 'required';
     // a registration that mails (a link, or under `required` the owner of a taken address a notice)
@@ -59,10 +67,16 @@ export function createRegistration(deps: RegistrationDeps, startSession: StartSe
     const user = await prepareAccount(deps, { ...input, role: 'user' }, { source: ctx.ip, emailMayBeTaken: required });
     if (settings.verification === 'off') {
       const created = await deps.users.create(user).catch((error: unknown) => { throw takenOr(error); });
-      return { user: created, tokens: await startSession(created, ctx, 'register', passwordAuth()) };
+      return { user: created, result: await begin(created, ctx, outcome) };
     }
     const created = await createWithMail(user);
     if (required || !created) return { pending: true };
-    return { user: created, tokens: await startSession(created, ctx, 'register', passwordAuth()) };
-  };
+    return { user: created, result: await begin(created, ctx, outcome) };
+  }
+
+  async function register(input: Registration, ctx: RequestContext): Promise<RegistrationResult> {
+    const registered = await registerFor(input, ctx, START_SESSION);
+    return 'pending' in registered ? registered : { user: registered.user, tokens: registered.result };
+  }
+  return { register, registerFor };
 }

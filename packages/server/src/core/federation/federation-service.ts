@@ -48,7 +48,7 @@ export function createFederationService(deps: FederationDeps, settings: Federati
     providers: providers.list,
     start: createLoginStart({ providers, redirects, tickets, limits: deps.limits }),
     finish: createLoginFinish({ providers, redirects, tickets, accounts, audit: deps.audit, publicUrl, logFailure: deps.logFailure }),
-    exchange: createCodeExchange({ tickets, users: deps.users, audit: deps.audit, finishLogin: deps.finishLogin }),
+    ...createCodeExchange({ tickets, users: deps.users, audit: deps.audit, finishLogin: deps.finishLogin }),
     ...createIdentityManagement({
       federation: deps.federation, providers, redirects, tickets, audit: deps.audit, publicUrl, loginMethods: deps.loginMethods,
       credentials: deps.credentials,

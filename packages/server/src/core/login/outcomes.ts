@@ -4,7 +4,7 @@
 // finishLogin (finish-login.ts) stays as it is.
 import type { RequestContext } from '../context.js';
 import type { Clock } from '../clock.js';
-import type { OpenSession } from '../sessions/start-session.js';
+import type { OpenSession, SessionStartEvent } from '../sessions/start-session.js';
 import type { TokenPair } from '../tokens/token-pair.js';
 import type { SessionAuth } from './amr.js';
 import type { SessionStore, UserRecord } from '../../storage/types/stores.js';
@@ -31,6 +31,8 @@ export type OutcomeKind = keyof OutcomeResults;
 /** The outcome a login asks for; an outcome with parameters (a stored request's id) carries them here. */
 export interface LoginOutcome<K extends OutcomeKind = OutcomeKind> {
   kind: K;
+  /** The audit event of the session's start: `login_succeeded` unless a registration opens it (`register`). */
+  startEvent?: Extract<SessionStartEvent, 'login_succeeded' | 'register'>;
 }
 
 /** Start a session and answer its pair: what every login of Gatehouse's own endpoints asks for. */
@@ -55,13 +57,13 @@ export function createOutcomeIssuers(
   { sessions, clock }: { sessions: Pick<SessionStore, 'revoke' | 'findById'>; clock: Clock }, openSession: OpenSession,
 ): OutcomeIssuers {
   return {
-    async session(user, auth, ctx) {
-      const { pair, sessionId } = await openSession(user, ctx, 'login_succeeded', auth);
+    async session(user, auth, ctx, outcome) {
+      const { pair, sessionId } = await openSession(user, ctx, outcome.startEvent ?? 'login_succeeded', auth);
       return { result: pair, undo: () => sessions.revoke(user.id, sessionId, new Date(clock.now())) };
     },
-    async browser(user, auth, ctx) {
+    async browser(user, auth, ctx, outcome) {
       // the pair is dropped: the browser holds a cookie naming the session, never a token
-      const { sessionId } = await openSession(user, ctx, 'login_succeeded', auth);
+      const { sessionId } = await openSession(user, ctx, outcome.startEvent ?? 'login_succeeded', auth);
       const stored = await sessions.findById(user.id, sessionId);
       const result: BrowserSessionStart = {
         userId: user.id, sessionId, authTime: Math.floor(auth.authTime.getTime() / 1000), amr: [...auth.amr],

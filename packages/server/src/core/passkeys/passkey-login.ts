@@ -6,8 +6,8 @@ import type { AuthenticationResponseJSON } from '@simplewebauthn/server';
 import { auditOrigin, failureReason, type PasskeyPurpose } from '../audit.js';
 import type { RequestContext } from '../context.js';
 import type { AuthMethod } from '../login/amr.js';
-import { tokensOrMfaRequired, type FinishLogin } from '../login/finish-login.js';
-import { START_SESSION } from '../login/outcomes.js';
+import { isMfaRequired, tokensOrMfaRequired, type FinishLogin } from '../login/finish-login.js';
+import { START_SESSION, type LoginOutcome, type OutcomeKind, type OutcomeResults } from '../login/outcomes.js';
 import type { TokenPair } from '../tokens/token-pair.js';
 import { passkeyAmr, passkeyFactor, type PasskeyDeps } from './passkey-deps.js';
 import type { VerifiedAssertion, VerifyAssertion } from './verify-assertion.js';
@@ -30,9 +30,16 @@ export function createAuditedAssertion({ audit }: Pick<PasskeyDeps, 'audit'>, ve
 export type AuditedAssertion = ReturnType<typeof createAuditedAssertion>;
 
 export function createPasskeyLogin({ limits }: Pick<PasskeyDeps, 'limits'>, assertion: AuditedAssertion, finishLogin: FinishLogin) {
-  return async function passkeyLogin(input: { response: AuthenticationResponseJSON }, ctx: RequestContext): Promise<TokenPair> {
+  /** For any outcome (the passkey page asks for a browser session); a passkey finishes the login by itself. */
+  async function passkeyLoginFor<K extends OutcomeKind>(input: { response: AuthenticationResponseJSON }, ctx: RequestContext, outcome: LoginOutcome<K>): Promise<OutcomeResults[K]> {
     await limits.consume('credentialsPerIp', ctx.ipKey);
     const { user, passkey } = await assertion(input.response, ctx, 'login');
-    return tokensOrMfaRequired(await finishLogin(user, { firstFactor: passkeyFactor(passkey.deviceType) }, ctx, START_SESSION));
+    const result = await finishLogin(user, { firstFactor: passkeyFactor(passkey.deviceType) }, ctx, outcome);
+    if (isMfaRequired(result)) tokensOrMfaRequired(result as never); // never: a passkey is two factors in one
+    return result as OutcomeResults[K];
+  }
+  return {
+    login: (input: { response: AuthenticationResponseJSON }, ctx: RequestContext): Promise<TokenPair> => passkeyLoginFor(input, ctx, START_SESSION),
+    loginFor: passkeyLoginFor,
   };
 }

@@ -51,7 +51,7 @@ export function createPasskeyService(
       return after(auth, 'passkey_removed', ctx);
     },
     ...createAuthenticationOptions(deps, challenges),
-    login: createPasskeyLogin(deps, assertion, finishLogin),
+    ...createPasskeyLogin(deps, assertion, finishLogin),
   };
 }
 

@@ -9,12 +9,15 @@ import type { AccountService } from '../../core/email/account-service.js';
 import type { FederationService } from '../../core/federation/federation-service.js';
 import type { BrowserSessions } from './browser-session.js';
 import type { PageKit } from './context.js';
+import { accountPageRoutes } from './account-pages.js';
 import { issueCsrf } from './csrf.js';
 import { langOf, refusedCsrf } from './form.js';
 import { html } from './html.js';
 import { t } from './i18n.js';
 import { sendPage, STYLESHEET_PATH, stylesheet } from './layout.js';
 import { signInRoutes } from './signin.js';
+import { passkeyPageRoutes, passkeyScriptRoute } from './passkey-page.js';
+import { providerPageRoutes } from './provider-pages.js';
 import type { PasskeyService } from '../../core/passkeys/passkey-service.js';
 
 export interface PageParts {
@@ -26,6 +29,8 @@ export interface PageParts {
   accounts: AccountService | undefined;
   passkeys: PasskeyService | undefined;
   federation: FederationService;
+  /** PUBLIC_URL: where a provider sign-in comes back to. */
+  publicUrl: string | undefined;
 }
 
 export function pageRoutes(app: FastifyInstance, parts: PageParts): void {
@@ -37,6 +42,10 @@ export function pageRoutes(app: FastifyInstance, parts: PageParts): void {
     .header('content-type', 'text/css; charset=utf-8').header('cache-control', 'no-cache').send(css));
 
   signInRoutes(app, { passkeys: parts.passkeys !== undefined, forgot: parts.accounts !== undefined, providers: parts.federation.providers });
+  accountPageRoutes(app, parts.accounts);
+  passkeyScriptRoute(app);
+  passkeyPageRoutes(app, parts.passkeys);
+  providerPageRoutes(app, parts.federation, parts.publicUrl);
 
   app.get('/signed-in', hide, async (request, reply) => {
     const lang = langOf(request);

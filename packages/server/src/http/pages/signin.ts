@@ -53,6 +53,27 @@ export async function signedIn(request: FastifyRequest, reply: FastifyReply, sta
   return reply.redirect(continueTarget(next), 303);
 }
 
+/** The second step's page: the challenge travels in the form (only its hash is stored). */
+export function secondStepPage(request: FastifyRequest, reply: FastifyReply, view: { lang: Lang; next?: string; mfaToken: string; factors: readonly string[]; failure?: PageFailure }) {
+  const { lang } = view;
+  const offered = (['totp', 'recovery_code'] as const).filter((factor) => view.factors.includes(factor));
+  const body = html`${view.failure ? html`<p class="error" role="alert" id="second-error">${view.failure.message}</p>` : ''}
+<p>${t(lang, 'second.intro')}</p>
+<form method="post" action="/signin/second-step">
+${carried(request, reply, view.next)}
+<input type="hidden" name="mfa_token" value="${view.mfaToken}">
+<input type="hidden" name="factors" value="${offered.join(' ')}">
+<label for="factor">${t(lang, 'second.factor')}</label>
+<select id="factor" name="factor">
+${offered.map((factor) => html`<option value="${factor}">${t(lang, factor === 'totp' ? 'second.totp' : 'second.recovery')}</option>`)}
+</select>
+<label for="code">${t(lang, 'second.code')}</label>
+<input id="code" name="code" autocomplete="one-time-code" required maxlength="64" autofocus${view.failure ? html` aria-describedby="second-error"` : ''}>
+<button type="submit">${t(lang, 'second.submit')}</button>
+</form>`;
+  return sendPage(reply, { status: view.failure?.status, lang, title: t(lang, 'second.title'), body });
+}
+
 export function signInRoutes(app: FastifyInstance, options: SignInOptions): void {
   const hide = { schema: { hide: true } };
   const form = { schema: { hide: true, consumes: ['application/x-www-form-urlencoded'] } };
@@ -80,26 +101,6 @@ ${options.forgot ? html`<li><a href="/forgot${links}">${t(lang, 'signin.forgot')
 </ul>
 </nav>`;
     return sendPage(reply, { status: view.failure?.status, lang, title: t(lang, 'signin.title'), body });
-  }
-
-  function secondStepPage(request: FastifyRequest, reply: FastifyReply, view: { lang: Lang; next?: string; mfaToken: string; factors: readonly string[]; failure?: PageFailure }) {
-    const { lang } = view;
-    const offered = (['totp', 'recovery_code'] as const).filter((factor) => view.factors.includes(factor));
-    const body = html`${view.failure ? html`<p class="error" role="alert" id="second-error">${view.failure.message}</p>` : ''}
-<p>${t(lang, 'second.intro')}</p>
-<form method="post" action="/signin/second-step">
-${carried(request, reply, view.next)}
-<input type="hidden" name="mfa_token" value="${view.mfaToken}">
-<input type="hidden" name="factors" value="${offered.join(' ')}">
-<label for="factor">${t(lang, 'second.factor')}</label>
-<select id="factor" name="factor">
-${offered.map((factor) => html`<option value="${factor}">${t(lang, factor === 'totp' ? 'second.totp' : 'second.recovery')}</option>`)}
-</select>
-<label for="code">${t(lang, 'second.code')}</label>
-<input id="code" name="code" autocomplete="one-time-code" required maxlength="64" autofocus${view.failure ? html` aria-describedby="second-error"` : ''}>
-<button type="submit">${t(lang, 'second.submit')}</button>
-</form>`;
-    return sendPage(reply, { status: view.failure?.status, lang, title: t(lang, 'second.title'), body });
   }
 
   app.get('/signin', hide, async (request, reply) => {
