@@ -297,7 +297,7 @@ function readConfig(env: Env): Omit<Config, 'notes'> {
     shutdownTimeoutMs: read.duration('SHUTDOWN_TIMEOUT', '10s') * 1000,
     mfa: readMfaSettings(env, (name, fallback) => read.duration(name, fallback)),
     audit: readAuditSettings(env, (name, fallback) => read.duration(name, fallback)),
-    pages: readPageSettings(env),
+    pages: readPageSettings(env, email.productName),
   };
 }
 

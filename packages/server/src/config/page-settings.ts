@@ -1,11 +1,11 @@
-// The pages' theme (docs/pages.md): the product name, a logo and the colours, read from PAGES_*
-// settings and handed to the page kit (http/pages/theme.ts) as CSS variables of its own stylesheet.
+// The pages' theme (docs/pages.md): the product name (PRODUCT_NAME), a logo and the colours
+// (PAGES_*), handed to the page kit (http/pages/theme.ts) as CSS variables of its own stylesheet.
 import { ConfigError } from './config-error.js';
 
 type Env = Record<string, string | undefined>;
 
 export interface PageSettings {
-  /** PAGES_PRODUCT_NAME: shown in every page's header and title. */
+  /** PRODUCT_NAME (the mails' too): shown in every page's header and title. */
   productName: string;
   /** PAGES_LOGO_URL: a path on Gatehouse's origin (/logo.svg) or an https URL of the deployment's own; undefined = no logo. */
   logoUrl: string | undefined;
@@ -15,10 +15,9 @@ export interface PageSettings {
 
 const HEX_COLOR = /^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$/;
 
-export function readPageSettings(env: Env): Readonly<PageSettings> {
+/** `productName` is PRODUCT_NAME as config/email-settings.ts reads it: one name for the mails and the pages. */
+export function readPageSettings(env: Env, productName: string): Readonly<PageSettings> {
   const value = (name: string) => env[name]?.trim() || undefined;
-  const productName = value('PAGES_PRODUCT_NAME') ?? 'Gatehouse';
-  if (productName.length > 64) throw new ConfigError('PAGES_PRODUCT_NAME', 'must be at most 64 characters');
   const color = (name: string, fallback: string) => {
     const text = value(name) ?? fallback;
     if (!HEX_COLOR.test(text)) throw new ConfigError(name, 'must be a colour written #rgb or #rrggbb, e.g. #1d4ed8');

@@ -377,3 +377,14 @@ test('REAUTH_MAX_AGE and TOTP_ISSUER: read into Config.mfa; a bad value names it
   assert.throws(() => loadConfig({ REAUTH_MAX_AGE: '2d' }), /REAUTH_MAX_AGE/);
   assert.throws(() => loadConfig({ TOTP_ISSUER: 'Acme:Corp' }), /TOTP_ISSUER/);
 });
+
+test('the pages\' theme: PRODUCT_NAME names them as it names the mails; colours are #rgb or #rrggbb; the logo is a path or https', () => {
+  const config = loadConfig({ PRODUCT_NAME: 'Example Corp', PAGES_COLOR_PRIMARY: '#0f766e', PAGES_LOGO_URL: '/static/logo.svg' });
+  assert.deepEqual(config.pages, { productName: 'Example Corp', logoUrl: '/static/logo.svg', colors: { primary: '#0f766e', background: '#ffffff', text: '#1f2937' } });
+  assert.equal(loadConfig({ PAGES_LOGO_URL: 'https://cdn.example.com/logo.png' }).pages.logoUrl, 'https://cdn.example.com/logo.png');
+  refuses({ PAGES_COLOR_PRIMARY: 'red; } body { display: none' }, 'PAGES_COLOR_PRIMARY');
+  refuses({ PAGES_COLOR_TEXT: '#12345' }, 'PAGES_COLOR_TEXT');
+  refuses({ PAGES_LOGO_URL: 'http://cdn.example.com/logo.png' }, 'PAGES_LOGO_URL');
+  refuses({ PAGES_LOGO_URL: '//evil.example/logo.png' }, 'PAGES_LOGO_URL');
+  refuses({ PAGES_LOGO_URL: '/logo.svg" onerror="x' }, 'PAGES_LOGO_URL');
+});

@@ -238,3 +238,17 @@ test('under an https PUBLIC_URL the cookies are Secure and __Host- prefixed', as
     await secure.close();
   }
 });
+
+test('the theme: the product name escaped in every page, the logo\'s origin admitted by the CSP and no other', async () => {
+  const themed = await createTestApp({ PRODUCT_NAME: 'Acme <Corp>', PAGES_LOGO_URL: 'https://static.acme.example/logo.svg', PAGES_COLOR_PRIMARY: '#0f766e' });
+  try {
+    const res = await new PageBrowser(themed.app).get('/signin');
+    assert.match(res.body, /<span class="product">Acme &lt;Corp&gt;<\/span>/);
+    assert.match(res.body, /<img src="https:\/\/static.acme.example\/logo.svg" alt="" class="logo">/);
+    assert.match(String(res.headers['content-security-policy']), /img-src 'self' https:\/\/static.acme.example;/);
+    const css = await themed.app.inject({ method: 'GET', url: '/pages/style.css' });
+    assert.match(css.body, /--gh-primary: #0f766e;/);
+  } finally {
+    await themed.close();
+  }
+});
