@@ -164,6 +164,7 @@ async function assemble(config: Readonly<Config>, parts: GatehouseParts, opened:
     pages: pageParts(config, deps, secret),
     console: {
       roles: config.roles, clock, outboxCounts: () => stores.outbox.counts(),
+      countSessions: stores.sessions.countActive?.bind(stores.sessions),
       describeUser: createAccountExport({ ...deps, passkeys: stores.passkeys, federation: stores.federation }),
     },
   });

@@ -88,7 +88,7 @@ export interface AppParts {
   /** The pages' theme, CSRF key and browser sessions (docs/architecture.md, "Pages"); the rest comes from the parts above. */
   pages: Pick<PageParts, 'theme' | 'csrfKey' | 'secure' | 'browserSessions' | 'publicUrl'>;
   /** What the admin console shows beyond the admin core (docs/console.md); served under ADMIN_CONSOLE=on. */
-  console: Pick<ConsoleParts, 'roles' | 'describeUser' | 'outboxCounts' | 'clock'>;
+  console: Pick<ConsoleParts, 'roles' | 'describeUser' | 'outboxCounts' | 'countSessions' | 'clock'>;
 }
 
 export async function buildApp(parts: AppParts): Promise<FastifyInstance> {

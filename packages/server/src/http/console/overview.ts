@@ -1,7 +1,7 @@
 // The console's overview (docs/console.md, "Overview"): sign-ins, failed sign-ins, refresh-token
 // reuse detections and new accounts per hour over the last day, counted from the audit store and
-// drawn as small server-rendered SVG bar charts (no script, no chart library), and the mail
-// outbox's depth.
+// drawn as small server-rendered SVG bar charts (no script, no chart library), the live sessions
+// and the mail outbox's depth.
 import type { FastifyInstance } from 'fastify';
 import type { AuditReader } from '../../core/audit-query.js';
 import type { AuditRecord } from '../../storage/types/audit.js';
@@ -69,11 +69,13 @@ export function consoleOverviewRoute(app: FastifyInstance, parts: ConsoleParts):
     const nowMs = parts.clock.now();
     const reader = parts.auditReader;
     const charts = reader ? await Promise.all(CHARTS.map(async (chart) => ({ chart, ...(await hourly(reader, chart, nowMs)) }))) : [];
-    const outbox = await parts.outboxCounts();
+    const [outbox, sessions] = await Promise.all([parts.outboxCounts(), parts.countSessions?.(new Date(nowMs))]);
     return sendConsolePage(reply, { lang, section: 'overview', title: t(lang, 'console.overview.title'), body: html`
 <h2>${t(lang, 'console.overview.lastDay')}</h2>
 ${reader ? charts.map(({ chart, hours, partial }) => html`${barChart(`chart-${chart.key}`, t(lang, chart.title), hours, lang)}${
     partial ? html`<p class="hint">${t(lang, 'console.overview.partial', { count: String(CHART_READ_MAX) })}</p>` : ''}`) : html`<p>${t(lang, 'console.overview.noAudit')}</p>`}
+<h2>${t(lang, 'console.overview.sessions')}</h2>
+<p>${sessions === undefined ? t(lang, 'console.overview.sessionsUncounted') : t(lang, 'console.overview.sessionsLive', { count: String(sessions) })}</p>
 <h2>${t(lang, 'console.overview.outbox')}</h2>
 <dl>
 <dt>${t(lang, 'console.overview.pending')}</dt><dd>${outbox.pending}</dd>

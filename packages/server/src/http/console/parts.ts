@@ -18,6 +18,8 @@ export interface ConsoleParts {
   /** Everything stored about a user, as their own export shows it (no hash, secret or token). */
   describeUser(user: UserRecord): Promise<AccountExport>;
   clock: Clock;
+  /** Live sessions of all users; undefined when the session store cannot count them (Redis). */
+  countSessions: ((now: Date) => Promise<number>) | undefined;
   /** Mail outbox rows still to deliver, and given up. */
   outboxCounts(): Promise<{ pending: number; failed: number }>;
 }

@@ -205,6 +205,9 @@ test('the overview draws the last day\'s sign-ins per hour as SVG and shows the 
   assert.equal((res.body.match(/<svg [^>]*role="img"/g) ?? []).length, 4);
   assert.match(res.body, /<svg id="chart-signins"[^>]*><title id="chart-signins-title">로그인: 총 [1-9]\d*건<\/title>/);
   assert.match(res.body, /메일 발신함/);
+  const live = await t.stores.sessions.countActive!(new Date(t.clock.now()));
+  assert.ok(live > 0);
+  assert.match(res.body, new RegExp(`<p>활성 세션 ${live}개</p>`));
   assert.doesNotMatch(res.body, /<script/);
 });
 
