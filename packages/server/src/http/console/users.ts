@@ -89,8 +89,8 @@ ${form('end-session', html`<input type="hidden" name="session" value="${session.
 ${form('end-sessions')}
 ${form(user.disabled ? 'enable' : 'disable')}
 ${form('reset-factors')}
-${parts.accounts ? [form('send-reset'), form('send-verification')] : ''}
-${user.emailVerified ? '' : form('verify-email')}
+${parts.accounts ? form('send-reset') : ''}
+${user.emailVerified ? '' : [parts.accounts ? form('send-verification') : '', form('verify-email')]}
 </div>
 ${form('role', html`<label for="role">${t(lang, 'console.user.role')}</label><select id="role" name="role">${parts.roles.map((role) => html`<option${role === user.role ? html` selected` : ''}>${role}</option>`)}</select>`)}
 ${form('delete')}

@@ -162,6 +162,8 @@ export const en = {
   'console.error.password': 'The password is incorrect.',
   'console.error.code': 'The code is incorrect.',
   'console.error.stronger': 'Sign out and sign in again with your passkey or second factor, then retry.',
+  'console.error.clientMetadata': 'The client\'s settings are not valid: check the redirect URIs (https, or http on loopback).',
+  'console.error.clientDeclared': 'This client is declared in OIDC_CLIENTS: change it in the settings.',
   'console.audit.title': 'Audit log',
   'console.audit.none': 'No events.',
   'console.audit.time': 'Time',

@@ -163,6 +163,8 @@ export const ko: Messages = {
   'console.error.password': '비밀번호가 올바르지 않습니다.',
   'console.error.code': '코드가 올바르지 않습니다.',
   'console.error.stronger': '로그아웃한 뒤 패스키 또는 2단계 인증으로 다시 로그인하고 다시 시도하세요.',
+  'console.error.clientMetadata': '클라이언트 설정이 올바르지 않습니다. 리디렉션 URI를 확인하세요(https, 또는 루프백의 http).',
+  'console.error.clientDeclared': 'OIDC_CLIENTS에 선언된 클라이언트입니다. 설정에서 변경하세요.',
   'console.audit.title': '감사 로그',
   'console.audit.none': '이벤트가 없습니다.',
   'console.audit.time': '시간',
