@@ -156,7 +156,7 @@ export async function buildApp(parts: AppParts): Promise<FastifyInstance> {
   });
   if (settings.adminConsole) {
     (await import('./console/console.js')).consoleRoutes(app, {
-      ...parts.console, admin: parts.admin, auditReader: parts.auditReader,
+      ...parts.console, admin: parts.admin, auditReader: parts.auditReader, clients: parts.clients,
       accounts: parts.accounts.settings.mailEnabled ? parts.accounts.service : undefined,
     });
   }

@@ -1,5 +1,6 @@
 // The admin console in Chromium (docs/console.md): an admin signs in through the sign-in page, finds
-// a user by email, ends their sessions (their token then fails), disables and re-enables them; and
+// a user by email, ends their sessions (their token then fails), disables and re-enables them,
+// registers a client and gives it a new secret; and
 // axe-core finds no serious or critical WCAG 2.1 A/AA violation on any console page, in English and
 // in Korean. With CONSOLE_SCREENSHOTS=<folder> it also saves the main pages there (docs/images/).
 import assert from 'node:assert/strict';
@@ -45,7 +46,7 @@ async function shoot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(SHOTS, `console-${name}.png`), fullPage: true });
 }
 
-browserTest('an admin finds a user by email, ends their sessions, disables and re-enables them', async (t) => {
+browserTest('an admin finds a user by email, ends their sessions, disables and re-enables them, and rotates a client secret', async (t) => {
   const live = await startServer(t);
   const admin = await makeAdmin(live);
   const target = await live.registerUser();
@@ -86,6 +87,21 @@ browserTest('an admin finds a user by email, ends their sessions, disables and r
 
   await page.getByRole('link', { name: 'Audit' }).click();
   await shoot(page, 'audit');
+
+  // a client, and a new secret for it
+  await page.getByRole('link', { name: 'Clients' }).click();
+  await page.fill('#client_name', 'Reports');
+  await page.fill('#redirect_uris', 'https://reports.example.com/cb');
+  await page.getByRole('button', { name: 'Register a client' }).click();
+  const secret = () => page.locator('dt:text-is("client_secret") + dd code').textContent();
+  const first = await secret();
+  assert.ok(first);
+  await page.getByRole('link', { name: 'Open the client' }).click();
+  await shoot(page, 'client');
+  await page.getByRole('button', { name: 'New secret' }).click();
+  await page.getByRole('button', { name: 'New secret' }).click();
+  const second = await secret();
+  assert.ok(second && second !== first);
 });
 
 browserTest('axe-core finds no serious or critical violation on any console page, in English and in Korean', async (t) => {
@@ -117,6 +133,16 @@ browserTest('axe-core finds no serious or critical violation on any console page
     await check();
     await page.goto(`${live.baseUrl}/admin/console/users/00000000-0000-7000-8000-000000000000`);
     await check(); // not found
+    await page.goto(`${live.baseUrl}/admin/console/clients`);
+    await check();
+    await page.fill('#client_name', `App ${lang}`);
+    await page.fill('#redirect_uris', 'https://app.example.com/cb');
+    await page.locator('form[action$="/changes/register"] button').click();
+    await page.waitForSelector('code');
+    await check(); // the secret, shown once
+    await page.locator('main p a').last().click();
+    await page.waitForSelector('textarea');
+    await check(); // the client's page
     await page.context().close();
   }
   assert.deepEqual(found, []);

@@ -4,6 +4,7 @@
 import type { FastifyInstance } from 'fastify';
 import { consoleActionRoutes } from './actions.js';
 import { consoleAuditRoutes } from './audit.js';
+import { consoleClientRoutes } from './clients.js';
 import { consoleOverviewRoute } from './overview.js';
 import type { ConsoleParts } from './parts.js';
 import { consoleUserRoutes } from './users.js';
@@ -14,6 +15,7 @@ export function consoleRoutes(app: FastifyInstance, parts: ConsoleParts): void {
   consoleOverviewRoute(app, parts);
   consoleUserRoutes(app, parts);
   consoleActionRoutes(app, parts);
+  consoleClientRoutes(app, parts);
   const { auditReader } = parts;
   if (auditReader) consoleAuditRoutes(app, { ...parts, auditReader });
 }

@@ -1,6 +1,7 @@
 // What the console is built from (docs/console.md): the admin API's own use cases (core/admin), the
 // account flows that mail, the audit reader, and read-only views of a user; compose.ts gathers them.
 import type { AdminService } from '../../core/admin/admin.js';
+import type { ClientRegistry } from '../../core/oidc/client-registry.js';
 import type { AccountExport } from '../../core/accounts/export-account.js';
 import type { AuditReader } from '../../core/audit-query.js';
 import type { AccountService } from '../../core/email/account-service.js';
@@ -9,6 +10,8 @@ import type { Clock } from '../../core/clock.js';
 
 export interface ConsoleParts {
   admin: AdminService;
+  /** The OpenID Connect provider's clients (the registry /admin/clients calls). */
+  clients: ClientRegistry;
   /** The roles a user may be given (ROLES): the role form offers these. */
   roles: readonly string[];
   /** The mail flows (verification, password reset), when mail can go out. */

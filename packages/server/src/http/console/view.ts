@@ -1,14 +1,15 @@
 // The console's frame on the page kit (docs/console.md): the kit's layout with the console's
-// navigation (Overview, Users, Audit) above each page's body, and the small pieces its pages share.
+// navigation (Overview, Users, Audit, Clients) above each page's body, and the small pieces its pages share.
 import type { FastifyReply } from 'fastify';
 import { html, sendPage, t, type Html, type Lang, type MessageKey } from '../pages/index.js';
 
-export type Section = 'overview' | 'users' | 'audit';
+export type Section = 'overview' | 'users' | 'audit' | 'clients';
 
 const NAV: ReadonlyArray<{ section: Section; href: string; label: MessageKey }> = [
   { section: 'overview', href: '/admin', label: 'console.nav.overview' },
   { section: 'users', href: '/admin/console/users', label: 'console.nav.users' },
   { section: 'audit', href: '/admin/console/audit', label: 'console.nav.audit' },
+  { section: 'clients', href: '/admin/console/clients', label: 'console.nav.clients' },
 ];
 
 export interface ConsolePage {
