@@ -25,6 +25,7 @@ const MESSAGES: Partial<Record<ErrorCode, MessageKey>> = {
   factor_too_new: 'console.error.stronger',
   invalid_client_metadata: 'console.error.clientMetadata',
   client_declared_in_settings: 'console.error.clientDeclared',
+  invalid_redirect_uri: 'console.error.clientMetadata',
 };
 
 /** A core error as the console shows it: status, stable code (also in Gatehouse-Error) and a sentence. */

@@ -4,7 +4,8 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { assertError, bearer, createTestApp, me, registerUser, type TestApp } from '../../helpers.js';
-import { csrfOf, inputValue } from '../pages/page-browser.js';
+import { csrfOf, inputValue, PageBrowser } from '../pages/page-browser.js';
+import { codeAt, enrolTotp } from '../routes/mfa/mfa-helpers.js';
 import { act, signedIn } from './console-helpers.js';
 
 let t: TestApp;
@@ -166,6 +167,29 @@ test('a sign-in older than REAUTH_MAX_AGE is asked for the password in place; th
   assert.notEqual(browser.cookies.get('gh_session'), before, 'a new session behind the cookie');
   assert.equal((await act(browser, target.userId, 'enable')).statusCode, 303, 'recent now: no question');
   t.clock.advance(-11 * 60_000);
+});
+
+test('an admin with an authenticator app is asked for a code, not the password, when the sign-in is old', async () => {
+  const admin = await registerUser(t.app);
+  await t.stores.users.update(admin.userId, { role: 'admin' }, new Date(t.clock.now()));
+  const { secret } = await enrolTotp(t.app, admin.tokens.access_token, t.clock.now());
+  t.clock.advance(60_000);
+  const browser = new PageBrowser(t.app);
+  const first = await browser.post('/signin', { csrf: csrfOf((await browser.get('/signin')).body), login: admin.username, password: admin.password });
+  const fields = { csrf: csrfOf(first.body), mfa_token: inputValue(first.body, 'mfa_token')!, factor: 'totp', factors: 'totp recovery_code' };
+  assert.equal((await browser.post('/signin/second-step', { ...fields, code: codeAt(secret, t.clock.now()) })).statusCode, 303);
+  const target = await registerUser(t.app);
+  t.clock.advance(11 * 60_000);
+  const asked = await act(browser, target.userId, 'end-sessions');
+  assert.match(asked.body, /<input id="code" name="code"/);
+  assert.doesNotMatch(asked.body, /name="password"/);
+  const password = await act(browser, target.userId, 'end-sessions', { confirmed: '1', password: admin.password });
+  assert.equal(password.statusCode, 403, 'a password is not the proof asked for');
+  assert.equal((await me(t.app, target.tokens.access_token)).statusCode, 200);
+  const code = await act(browser, target.userId, 'end-sessions', { confirmed: '1', code: codeAt(secret, t.clock.now()) });
+  assert.equal(code.statusCode, 303, code.body);
+  assertError(await me(t.app, target.tokens.access_token), 401, 'session_revoked');
+  t.clock.advance(-12 * 60_000);
 });
 
 test('a console form without the CSRF token is refused', async () => {
