@@ -54,6 +54,15 @@ const LINK_PAGES: Readonly<Record<OneTimePurpose, [variable: string, path: strin
   email_change_cancel: ['LINK_CANCEL_EMAIL_CHANGE', '/cancel-email-change'],
 };
 
+/**
+ * The links Gatehouse's own pages open (http/pages/account-pages.ts): in production without
+ * APP_URL, these links point to PUBLIC_URL's pages; the others still need the app's.
+ */
+const GATEHOUSE_PAGES: Readonly<Partial<Record<OneTimePurpose, string>>> = {
+  verify_email: '/verify-email',
+  reset_password: '/reset',
+};
+
 const TTLS: Readonly<Record<OneTimePurpose, [variable: string, fallback: string]>> = {
   verify_email: ['VERIFY_EMAIL_TTL', '24h'],
   reset_password: ['RESET_PASSWORD_TTL', '30m'],
@@ -68,6 +77,10 @@ export function readEmailSettings(env: Env, nodeEnv: string, publicUrl: string |
   const delivery: MailDelivery = smtp ? 'smtp' : nodeEnv === 'production' ? 'none' : 'log';
   const appUrl = readPageUrl('APP_URL', value('APP_URL')) ?? (nodeEnv === 'production' || !publicUrl ? undefined : `${publicUrl}/demo`);
   const purposes = Object.keys(LINK_PAGES) as OneTimePurpose[];
+  const ownPage = (purpose: OneTimePurpose) => {
+    const page = GATEHOUSE_PAGES[purpose];
+    return page !== undefined && publicUrl !== undefined && nodeEnv === 'production' ? `${publicUrl}${page}` : undefined;
+  };
   return Object.freeze({
     smtp,
     delivery,
@@ -77,7 +90,7 @@ export function readEmailSettings(env: Env, nodeEnv: string, publicUrl: string |
     productName: value('PRODUCT_NAME') ?? 'Gatehouse',
     links: Object.freeze(Object.fromEntries(purposes.map((purpose) => {
       const [variable, path] = LINK_PAGES[purpose];
-      return [purpose, readPageUrl(variable, value(variable), true) ?? (appUrl === undefined ? undefined : `${appUrl}${path}`)];
+      return [purpose, readPageUrl(variable, value(variable), true) ?? (appUrl === undefined ? ownPage(purpose) : `${appUrl}${path}`)];
     })) as Record<OneTimePurpose, string | undefined>),
     templatesDir: value('MAIL_TEMPLATES_DIR'),
     // on by default only where mail goes somewhere: production without SMTP_URL starts with them off
@@ -105,8 +118,11 @@ export function assertMailDeliverable(settings: EmailSettings, nodeEnv: string):
     throw new ConfigError('SMTP_URL', `is required when NODE_ENV=production and ${features.map(([name]) => name).join(', ')} `
       + `(they send mail, and are off without SMTP_URL); set SMTP_URL to smtp://user:password@host:587 or smtps://…:465, or turn them off with ${features.map(([, off]) => off).join(' ')}`);
   }
-  if (settings.appUrl === undefined) {
-    throw new ConfigError('APP_URL', 'is required when NODE_ENV=production and SMTP_URL is set: mailed links point to the app\'s pages, e.g. https://app.example.com');
+  // without APP_URL the verification and reset links open Gatehouse's own pages (PUBLIC_URL); the others need a page of the app's
+  const missing = (Object.keys(LINK_PAGES) as OneTimePurpose[]).filter((purpose) => settings.links[purpose] === undefined);
+  if (missing.length > 0) {
+    throw new ConfigError('APP_URL', 'is required when NODE_ENV=production and SMTP_URL is set: mailed links point to the app\'s pages, e.g. https://app.example.com'
+      + ` (or set ${missing.map((purpose) => LINK_PAGES[purpose][0]).join(', ')}; with PUBLIC_URL set, the verification and reset links open Gatehouse's own pages)`);
   }
 }
 

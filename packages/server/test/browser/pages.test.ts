@@ -106,3 +106,37 @@ browserTest('axe-core finds no serious or critical violation on any page, in Eng
   }
   assert.deepEqual(found, []);
 });
+
+browserTest('a passkey added on the demo page signs in on /signin/passkey (its one script, under the CSP) and goes on', async (t) => {
+  const port = await freePort();
+  const origin = `http://localhost:${port}`;
+  const live = await startServer(t, { PORT: String(port), WEBAUTHN_RP_ID: 'localhost', WEBAUTHN_ORIGINS: origin }, port);
+  const username = await live.registerUser();
+  const browser = await launchBrowser(t);
+  const page = await (await browser.newContext()).newPage();
+  const violations: string[] = [];
+  page.on('console', (message) => { if (/Content Security Policy/i.test(message.text())) violations.push(message.text()); });
+  await page.goto(`${origin}/demo`);
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('WebAuthn.enable', { enableUI: false });
+  await cdp.send('WebAuthn.addVirtualAuthenticator', {
+    options: { protocol: 'ctap2', transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true },
+  });
+  await page.fill('#login-form input[name=login]', username);
+  await page.fill('#login-form input[name=password]', PASSWORD);
+  await page.click('#login-form button[type=submit]');
+  await page.waitForSelector('#logged-in', { state: 'visible' });
+  await page.fill('#add-passkey-form input[name=name]', 'Virtual key');
+  await page.click('#add-passkey-form button[type=submit]');
+  await page.waitForSelector('#passkey-list li:has-text("Virtual key")');
+
+  const request = 'AbCdEfGhIjKlMnOpQrStUvWx';
+  await page.goto(`${origin}/signin/passkey?continue=${request}`);
+  await page.waitForSelector('#passkey-form', { state: 'visible' });
+  const continued = page.waitForRequest((sent) => sent.url().startsWith(`${origin}/oauth/authorize/continue?request=${request}`));
+  await page.click('#passkey-form button[type=submit]');
+  await continued;
+  await page.goto(`${origin}/signed-in`);
+  assert.equal(new URL(page.url()).pathname, '/signed-in');
+  assert.deepEqual(violations, []);
+});

@@ -106,3 +106,20 @@ test('a mailed link is the pattern with the token as its `token` query parameter
   assert.equal(buildMailLink('https://app.example.com/reset-password', 'abc-_123'), 'https://app.example.com/reset-password?token=abc-_123');
   assert.equal(buildMailLink('https://app.example.com/verify?lang=en&token=old', 'T0k'), 'https://app.example.com/verify?lang=en&token=T0k');
 });
+
+test('production without APP_URL: the verification and reset links open Gatehouse\'s own pages; the app\'s links are then asked for by name', () => {
+  const env = { NODE_ENV: 'production', SMTP_URL: 'smtps://mailer:s3cret-pass@smtp.example.com', MAIL_FROM: 'no-reply@example.com', PUBLIC_URL: 'https://auth.example.com' };
+  const config = loadConfig(env);
+  assert.equal(config.email.links.verify_email, 'https://auth.example.com/verify-email');
+  assert.equal(config.email.links.reset_password, 'https://auth.example.com/reset');
+  assert.throws(() => assertMailDeliverable(config.email, config.nodeEnv), (error: unknown) =>
+    error instanceof ConfigError && error.message.startsWith('APP_URL: ') && error.message.includes('LINK_MAGIC_LINK, LINK_CHANGE_EMAIL, LINK_CANCEL_EMAIL_CHANGE')
+    && !error.message.includes('LINK_VERIFY_EMAIL'));
+  const linked = loadConfig({
+    ...env, LINK_MAGIC_LINK: 'https://app.example.com/m', LINK_CHANGE_EMAIL: 'https://app.example.com/c', LINK_CANCEL_EMAIL_CHANGE: 'https://app.example.com/x',
+  });
+  assert.doesNotThrow(() => assertMailDeliverable(linked.email, linked.nodeEnv));
+  assert.equal(linked.email.links.reset_password, 'https://auth.example.com/reset');
+  // APP_URL, when set, names every page, as before
+  assert.equal(loadConfig({ ...env, APP_URL: 'https://app.example.com' }).email.links.reset_password, 'https://app.example.com/reset-password');
+});
