@@ -11,6 +11,7 @@ import { resolveSecret } from './config/secret.js';
 import { loadAccessKeyRing } from './config/signing-keys.js';
 import { httpSettings, oauthSettings, passwordSettings, sessionSettings, tokenSettings } from './config/slices.js';
 import { createAdminService } from './core/admin/admin.js';
+import { createAccountExport } from './core/accounts/export-account.js';
 import { createUserImport } from './core/import/import-users.js';
 import { createAuditReader } from './core/audit-query.js';
 import { createClientRegistry } from './core/oidc/client-registry.js';
@@ -169,6 +170,11 @@ async function assemble(config: Readonly<Config>, parts: GatehouseParts, opened:
     jwks: { ring: keys.ring, idTokenRing: oidc?.idTokenKeys, clock },
     ping: () => stores.ping(),
     pages: pageParts(config, deps, secret),
+    console: {
+      roles: config.roles, clock, outboxCounts: () => stores.outbox.counts(),
+      countSessions: stores.sessions.countActive?.bind(stores.sessions),
+      describeUser: createAccountExport({ ...deps, passkeys: stores.passkeys, federation: stores.federation }),
+    },
   });
   runMailWorker(app, mail, parts.mailWorker ?? true);
   const sweeper = createSweeper({ targets: sweepTargets(stores, config.audit.store ? config.audit.retentionSeconds : undefined), clock, log: logger });

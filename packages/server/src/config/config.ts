@@ -81,6 +81,8 @@ export interface Config {
   docs: boolean;
   /** The /demo page built on @gatehouse-auth/client (DEMO); on unless NODE_ENV=production. */
   demo: boolean;
+  /** The admin console at /admin (ADMIN_CONSOLE, docs/console.md); on by default, `off` turns it off. */
+  adminConsole: boolean;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** The roles a user may hold (ROLES); always `user` (every new account) and `admin` (the admin API). */
   roles: readonly string[];
@@ -284,6 +286,7 @@ function readConfig(env: Env): Omit<Config, 'notes'> {
     autoMigrate: read.boolean('AUTO_MIGRATE', true),
     docs: read.boolean('DOCS', nodeEnv !== 'production'),
     demo: read.boolean('DEMO', nodeEnv !== 'production'),
+    adminConsole: read.boolean('ADMIN_CONSOLE', true),
     logLevel: read.oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info'),
     roles: readRoles(env),
     ...readMetricsProtection(env, nodeEnv, read.boolean('METRICS', true)),

@@ -4,7 +4,7 @@ import type { Config } from './config.js';
 
 const HTTP = [
   'nodeEnv', 'logLevel', 'bodyLimitBytes', 'trustProxy', 'maxHeaderBytes', 'requestTimeoutMs', 'connectionTimeoutMs',
-  'corsOrigins', 'docs', 'demo', 'metrics', 'metricsToken', 'metricsAllow', 'tokenRefreshRequiresAccessToken', 'jwtAlg',
+  'corsOrigins', 'docs', 'demo', 'adminConsole', 'metrics', 'metricsToken', 'metricsAllow', 'tokenRefreshRequiresAccessToken', 'jwtAlg',
 ] as const;
 const TOKENS = ['issuer', 'audience', 'clockToleranceSeconds', 'accessTokenTtlSeconds'] as const;
 const SESSIONS = ['accessTokenTtlSeconds', 'refreshTokenTtlSeconds', 'sessionMaxAgeSeconds', 'refreshGraceSeconds'] as const;

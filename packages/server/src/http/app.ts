@@ -49,6 +49,7 @@ import { federationRoutes } from './routes/federation/federation.js';
 import type { FederationService } from '../core/federation/federation-service.js';
 import { pageRoutes, type PageParts } from './pages/pages.js';
 import { oidcFlowRoutes } from './routes/oidc/oidc.js';
+import type { ConsoleParts } from './console/parts.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -94,6 +95,8 @@ export interface AppParts {
   ping: () => Promise<void>;
   /** The pages' theme, CSRF key and browser sessions (docs/architecture.md, "Pages"); the rest comes from the parts above. */
   pages: Pick<PageParts, 'theme' | 'csrfKey' | 'secure' | 'browserSessions' | 'publicUrl'>;
+  /** What the admin console shows beyond the admin core (docs/console.md); served under ADMIN_CONSOLE=on. */
+  console: Pick<ConsoleParts, 'roles' | 'describeUser' | 'outboxCounts' | 'countSessions' | 'clock'>;
 }
 
 export async function buildApp(parts: AppParts): Promise<FastifyInstance> {
@@ -161,6 +164,12 @@ export async function buildApp(parts: AppParts): Promise<FastifyInstance> {
     ...parts.pages, accounts: parts.accounts.settings.mailEnabled ? parts.accounts.service : undefined, passkeys: parts.passkeys, federation: parts.federation,
   });
   if (parts.oidc) (await import('./routes/users/grants.js')).grantsRoutes(app, parts.oidc.consentGrants, parts.admin);
+  if (settings.adminConsole) {
+    (await import('./console/console.js')).consoleRoutes(app, {
+      ...parts.console, admin: parts.admin, auditReader: parts.auditReader, clients: parts.clients,
+      accounts: parts.accounts.settings.mailEnabled ? parts.accounts.service : undefined,
+    });
+  }
   if (settings.metrics) metricsRoute(app, metrics.registry);
   return app;
 }

@@ -9,6 +9,7 @@ import { chromium, type Browser } from 'playwright-core';
 import { createGatehouse } from '../../src/compose.js';
 import { loadConfig } from '../../src/config/config.js';
 import { PASSWORD, TEST_SECRET } from '../helpers.js';
+import type { Stores } from '../../src/storage/types/stores.js';
 
 export const CHROMIUM = '/usr/bin/chromium';
 
@@ -40,6 +41,8 @@ export interface LiveServer {
   count(route: string): number;
   /** Registers a user through the API; answers its username. */
   registerUser(): Promise<string>;
+  /** The app's stores (a test gives a user the admin role in them). */
+  stores: Stores;
 }
 
 let users = 0;
@@ -53,7 +56,7 @@ export async function startServer(t: TestContext, env: Record<string, string> = 
     RATE_LIMIT_MAIL_PER_IP: 'off',
     ...env,
   });
-  const { app } = await createGatehouse(config, { secret: TEST_SECRET });
+  const { app, stores } = await createGatehouse(config, { secret: TEST_SECRET });
   t.after(async () => {
     await app.close(); // and the stores it opened
     rmSync(dir, { recursive: true, force: true });
@@ -67,7 +70,7 @@ export async function startServer(t: TestContext, env: Record<string, string> = 
   const listened = await app.listen({ port: port !== 0 ? port : config.port, host: '127.0.0.1' });
   // the browser goes where the mail sends it: PUBLIC_URL's origin, http://localhost:PORT by default
   const baseUrl = env.PUBLIC_URL ?? listened.replace('//127.0.0.1:', '//localhost:');
-  return { baseUrl, count: (route) => counts.get(route) ?? 0, registerUser: () => register(baseUrl) };
+  return { baseUrl, count: (route) => counts.get(route) ?? 0, registerUser: () => register(baseUrl), stores };
 }
 
 async function register(baseUrl: string): Promise<string> {

@@ -86,6 +86,7 @@ test('with no variables set, every setting takes its documented default', () => 
     autoMigrate: true,
     docs: true,
     demo: true,
+    adminConsole: true,
     logLevel: 'info',
     roles: ['user', 'admin'],
     loginDelay: { afterFailures: 5, maxSeconds: 60 },

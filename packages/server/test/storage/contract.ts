@@ -246,6 +246,22 @@ export function describeSessionStore(name: string, skip: string | false, open: (
       assert.deepEqual(live.map((s) => s.id), [recent.id, old.id]);
     });
 
+    test('counts the live sessions of all users, when the store can (SQL)', async (t) => {
+      if (!h.sessions.countActive) {
+        t.skip('this store does not count (Redis keeps sessions per user)');
+        return;
+      }
+      const count = h.sessions.countActive.bind(h.sessions);
+      const before = await count(at(200));
+      const userId = await h.newUserId();
+      const live = newSession(userId);
+      const revoked = newSession(userId);
+      const expired = newSession(userId, { expiresAt: at(100) });
+      for (const s of [live, revoked, expired]) await h.sessions.create(s);
+      await h.sessions.revoke(userId, revoked.id, at(40));
+      assert.equal(await count(at(200)), before + 1);
+    });
+
     test('revokes all of a user\'s sessions, or all but one, and no other user\'s', async () => {
       const userId = await h.newUserId();
       const other = await h.newUserId();

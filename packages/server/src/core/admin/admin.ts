@@ -1,5 +1,5 @@
 // The admin use-cases: list, read, change (disable, role) and delete users, list and revoke their
-// sessions. Disabling or deleting ends every session at once; the last active admin can never be
+// sessions (all, or one). Disabling or deleting ends every session at once; the last active admin can never be
 // demoted, disabled or deleted (409 last_admin); a role must be declared in ROLES (400 unknown_role).
 // Framework-free: the admin API and the CLI both call it.
 import { AuthError } from '../errors.js';
@@ -140,6 +140,15 @@ export function createAdminService(deps: AdminDeps) {
     return revokedSessions;
   }
 
+  /** Ends one live session of the user (a lost device), audited as the ending of one session. */
+  async function revokeSession(actor: AdminActor, id: string, sessionId: string): Promise<void> {
+    await requireUser(id);
+    const session = await sessions.findById(id, sessionId);
+    if (!session || session.revokedAt) throw new AuthError('session_not_found', 'No such session.');
+    await sessions.revoke(id, sessionId, now());
+    audit({ type: 'admin_sessions_revoked', targetUserId: id, revokedSessions: 1, ...by(actor) });
+  }
+
   async function userFactors(id: string): Promise<FactorSummary> {
     await requireUser(id);
     return summarizeFactors(deps.factors, id);
@@ -155,5 +164,5 @@ export function createAdminService(deps: AdminDeps) {
     return revokedSessions;
   }
 
-  return { listUsers, getUser: requireUser, updateUser, deleteUser, listSessions, revokeSessions, userFactors, resetFactors };
+  return { listUsers, getUser: requireUser, updateUser, deleteUser, listSessions, revokeSessions, revokeSession, userFactors, resetFactors };
 }

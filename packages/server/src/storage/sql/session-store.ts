@@ -94,6 +94,13 @@ export function createSqlSessionStore(conn: SqlConnection): SessionStore {
         return rows.map(toSessionRecord);
       }),
 
+    countActive: (now) =>
+      guard(async () => {
+        const row = await db.selectFrom('sessions').select((eb) => eb.fn.countAll<number | string>().as('n'))
+          .where('revoked_at', 'is', null).where('expires_at', '>', now.getTime()).executeTakeFirstOrThrow();
+        return Number(row.n);
+      }),
+
     revoke: (userId, id, now) =>
       guard(async () => {
         await db.updateTable('sessions').set({ revoked_at: now.getTime() })

@@ -139,6 +139,11 @@ export interface SessionStore {
   /** Throws SessionUserGoneError, storing nothing, when the user was deleted (deleteAllForUser ran for good). */
   create(session: SessionRecord): Promise<void>;
   findById(userId: string, id: string): Promise<SessionRecord | null>;
+  /**
+   * How many sessions are live (not revoked, not expired) across all users: the admin console's
+   * overview. SQL stores only: Redis keeps sessions per user and would have to scan every key.
+   */
+  countActive?(now: Date): Promise<number>;
   /** What findById would answer, at once, when held in memory; undefined when only findById can tell. */
   cachedById?(userId: string, id: string): SessionRecord | null | undefined;
   /**
