@@ -53,6 +53,7 @@ export function createCredentialAftermath(
     // first the generation, then the sessions: a login still under way when the way in changed
     // cannot outlive the change (docs/architecture.md, "Login")
     await deps.users.bumpCredentialGeneration(user.id, now);
+    await deps.loginChallenges.abandonForUser(user.id, now);
     const revokedSessions = await deps.sessions.revokeAllForUser(user.id, now, keep);
     const notice = options.notify !== false && deps.settings.mailEnabled
       ? deps.mailer.message({ kind: 'security_change', to: user.email, values: { username: user.username, email: user.email, change: NOTICE[change] } })
@@ -62,7 +63,6 @@ export function createCredentialAftermath(
       if (notice) await writes.outbox.enqueue(notice);
     });
     if (notice) deps.mailer.wake();
-    await deps.loginChallenges.abandonForUser(user.id, now);
     const pair = 'rotate' in caller ? await startSession(user, ctx, 'session_renewed', caller.rotate) : undefined;
     const sessionId = 'rotate' in caller ? caller.sessionId : caller.keepSessionId;
     deps.audit({ type: 'credential_changed', change, revokedSessions, userId: user.id, sessionId, ...auditOrigin(ctx) });

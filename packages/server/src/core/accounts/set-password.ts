@@ -33,8 +33,8 @@ export async function setAccountPassword(deps: SetPasswordDeps, userId: string, 
   const passwordHash = await deps.hasher.hash(password);
   const updated = await deps.users.update(userId, { passwordHash }, new Date(deps.clock.now()));
   if (!updated) throw new AuthError('user_not_found', 'No such user.');
-  for (const purpose of PENDING_PURPOSES) await deps.oneTimeTokens.deleteForUser(userId, purpose);
   // the new password moved the credential generation; now what the old one started ends (docs/architecture.md, "Login")
   await deps.loginChallenges.abandonForUser(userId, new Date(deps.clock.now()));
+  for (const purpose of PENDING_PURPOSES) await deps.oneTimeTokens.deleteForUser(userId, purpose);
   return deps.sessions.revokeAllForUser(userId, new Date(deps.clock.now()));
 }

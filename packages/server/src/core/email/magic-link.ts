@@ -79,9 +79,9 @@ export function createMagicLink(deps: EmailDeps, finishLogin: FinishLogin) {
   async function proveAddress(user: UserRecord, now: Date, ctx: RequestContext): Promise<UserRecord> {
     if (!hasPassword(user)) return (await users.update(user.id, { emailVerified: true }, now)) ?? user;
     const cleared = (await users.update(user.id, { emailVerified: true, passwordHash: NO_PASSWORD_HASH }, now)) ?? user;
-    // nothing the password's holder left pending survives it: an address change, reset links, a second step
-    for (const purpose of PENDING_PURPOSES) await oneTimeTokens.deleteForUser(user.id, purpose);
+    // nothing the password's holder left pending survives it: a second step, an address change, reset links
     await deps.loginChallenges.abandonForUser(user.id, now);
+    for (const purpose of PENDING_PURPOSES) await oneTimeTokens.deleteForUser(user.id, purpose);
     const revokedSessions = await deps.sessions.revokeAllForUser(user.id, now);
     audit({ type: 'unproven_password_cleared', revokedSessions, userId: user.id, ...auditOrigin(ctx) });
     return cleared;

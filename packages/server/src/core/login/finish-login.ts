@@ -67,6 +67,7 @@ export function createLoginFinisher(deps: FinishLoginDeps, issuers: OutcomeIssue
     await loginChallenges.create({
       tokenHash, userId: user.id, state: 'second_factor', amr, attempts: 0,
       createdAt: new Date(clock.now()), expiresAt: new Date(expiresAtMs), finishedAt: null,
+      credentialGeneration: user.credentialGeneration,
     });
     await unlessCredentialsChanged(user, () => loginChallenges.finish(tokenHash, 'abandoned', new Date(clock.now())).then(() => undefined));
     audit({ type: 'mfa_challenge_issued', userId: user.id, firstFactor, factors: enrolled, ...auditOrigin(ctx) });

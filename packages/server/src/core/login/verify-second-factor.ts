@@ -28,6 +28,7 @@ const MESSAGES: Partial<Record<ErrorCode, string>> = {
   factor_not_enrolled: 'This account has no such second factor.',
   invalid_mfa_code: 'The code is incorrect.',
   user_disabled: 'This account is disabled.',
+  credentials_changed: 'The account\'s credentials changed while this login was under way: log in again.',
 };
 
 const fail = (code: ErrorCode): AuthError => new AuthError(code, MESSAGES[code] ?? 'This login cannot go on.');
@@ -70,6 +71,9 @@ export function createSecondFactorVerification(
     };
     const user = await users.findById(challenge.userId);
     if (!user || user.disabled) return abandon(challenge, user ? 'user_disabled' : 'invalid_mfa_token');
+    // the first factor was proven under the generation the challenge keeps: a change since (a reset
+    // whose abandonForUser has not run yet) voids it (docs/architecture.md, "Login")
+    if (challenge.credentialGeneration !== null && challenge.credentialGeneration !== user.credentialGeneration) return abandon(challenge, 'credentials_changed');
     const enrolled = await secondFactors.enrolled(user.id);
     const judge = (passed: boolean) => advance(state, {
       type: 'second_factor', factor: input.factor, enrolled, amr: secondFactors.amrOf(input.factor), passed, nowMs,
