@@ -44,7 +44,7 @@ for (const { backend, variable } of sqlBackends) {
       const found = await after.findByLogin('zoe');
       // 0015 trusts the ways an account held before it: the owner counts as proven at the migration
       assert.ok(found && found.ownerProvenAt.getTime() > old.createdAt.getTime(), 'proven when migrated');
-      const migrated = { ...old, credentialGeneration: 0, ownerProvenAt: found!.ownerProvenAt };
+      const migrated = { ...old, credentialGeneration: 0, ownerProvenAt: found!.ownerProvenAt, ownerProvenBefore: found!.ownerProvenAt };
       assert.deepEqual(found, migrated, 'an existing address is not verified; generation 0');
       assert.deepEqual(await after.findByLogin('zoe@example.com'), migrated);
       for (const key of ['zoé', 'zoe ', 'ZOE', 'zoe@exámple.com']) assert.equal(await after.findByLogin(key), null, key);

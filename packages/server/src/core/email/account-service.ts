@@ -49,7 +49,7 @@ export function createAccountService(
   const confirm = (auth: Authenticated, password: string | undefined, ctx: RequestContext) =>
     confirmPasswordOrRecentAuth(steps, auth, password, ctx);
   const verification = createEmailVerification(deps);
-  const reset = createPasswordReset(deps);
+  const reset = createPasswordReset(deps, steps.credentials.removeUnproven);
   const magicLink = createMagicLink(deps, steps.finishLogin);
   const emailChange = createEmailChange(deps);
   const updateProfile = createProfileUpdate(deps);

@@ -12,6 +12,7 @@ import type { Redirects } from './redirects.js';
 import type { ResolveAccount } from './resolve-account.js';
 import type { PendingLogin } from './start-login.js';
 import type { Tickets } from './tickets.js';
+import type { ExchangeCode } from './exchange.js';
 
 /** How long the app has to exchange the code (it does so at once, from the page it lands on). */
 export const EXCHANGE_CODE_SECONDS = 60;
@@ -45,9 +46,10 @@ export function createLoginFinish(deps: FinishDeps) {
       await accounts.link(pending.userId, providerId, profile, ctx, pending.sessionId);
       return { linked: providerId };
     }
-    const user = await accounts.signIn(providerId, profile, ctx);
+    const { user, trusted } = await accounts.signIn(providerId, profile, ctx);
     if (user.disabled) throw new AuthError('user_disabled', 'This account is disabled.');
-    return { code: await tickets.issue('code', { userId: user.id, data: { provider: providerId } }, EXCHANGE_CODE_SECONDS) };
+    const data: ExchangeCode = { provider: providerId, generation: user.credentialGeneration, trusted };
+    return { code: await tickets.issue('code', { userId: user.id, data }, EXCHANGE_CODE_SECONDS) };
   }
 
   return async function finishLogin(providerId: string, query: string, browserKey: string | undefined, ctx: RequestContext): Promise<string> {

@@ -14,6 +14,7 @@ import { START_SESSION } from './outcomes.js';
 import { advance, LOGIN_RULES, type LoginRules, type LoginState } from './login-machine.js';
 import type { LoginThrottle } from './throttle.js';
 import type { LoginChallengeRecord } from '../../storage/types/factors.js';
+import type { UserRecord } from '../../storage/types/stores.js';
 
 export interface MfaVerifyRequest {
   mfaToken: string;
@@ -39,7 +40,7 @@ const fail = (code: ErrorCode): AuthError => new AuthError(code, MESSAGES[code] 
  */
 export const mfaThrottleKey = (userId: string): string => `mfa:${userId}`;
 
-type Deps = Omit<FinishLoginDeps, 'users'> & Pick<CoreDeps, 'users' | 'limits'>;
+type Deps = Omit<FinishLoginDeps, 'users'> & Pick<CoreDeps, 'users' | 'limits' | 'factors'>;
 
 export function createSecondFactorVerification(
   deps: Deps, steps: { finishLogin: FinishLogin; throttle: LoginThrottle }, rules: LoginRules = LOGIN_RULES,
@@ -99,7 +100,18 @@ export function createSecondFactorVerification(
     await steps.throttle.succeeded(attempt);
     if (!(await loginChallenges.finish(challenge.tokenHash, 'done', new Date(nowMs)))) throw fail('invalid_mfa_token');
     audit({ type: 'mfa_verified', factor: input.factor, userId: user.id, ...auditOrigin(ctx) });
-    return tokensOrMfaRequired(await steps.finishLogin(user, { secondFactor: input.factor, amr: after.amr }, ctx, START_SESSION));
+    const trusted = await provesOwner(user, after.amr);
+    return tokensOrMfaRequired(await steps.finishLogin(user, { secondFactor: input.factor, amr: after.amr, trusted }, ctx, START_SESSION));
+  }
+
+  /**
+   * Whether the login proves the owner (docs/architecture.md, "Changing a way in"): a password or a
+   * mail did, or the TOTP (recovery codes come with it) was the account's by the last proven sign-in.
+   */
+  async function provesOwner(user: UserRecord, amr: readonly string[]): Promise<boolean> {
+    if (amr.includes('pwd') || amr.includes('email')) return true;
+    const confirmedAt = (await deps.factors.findTotp(user.id))?.confirmedAt;
+    return confirmedAt != null && confirmedAt.getTime() <= user.ownerProvenAt.getTime();
   }
 
   /** Success is audited by the session's start (login_succeeded, amr with mfa); each failure here. */

@@ -33,6 +33,8 @@ export function createPasskeyLogin({ limits }: Pick<PasskeyDeps, 'limits'>, asse
   return async function passkeyLogin(input: { response: AuthenticationResponseJSON }, ctx: RequestContext): Promise<TokenPair> {
     await limits.consume('credentialsPerIp', ctx.ipKey);
     const { user, passkey } = await assertion(input.response, ctx, 'login');
-    return tokensOrMfaRequired(await finishLogin(user, { firstFactor: passkeyFactor(passkey.deviceType) }, ctx, START_SESSION));
+    // a passkey added since the owner's last proven sign-in signs in, but proves no owner (docs/architecture.md, "Changing a way in")
+    const trusted = passkey.createdAt.getTime() <= user.ownerProvenAt.getTime();
+    return tokensOrMfaRequired(await finishLogin(user, { firstFactor: passkeyFactor(passkey.deviceType), trusted }, ctx, START_SESSION));
   };
 }

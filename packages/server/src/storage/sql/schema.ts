@@ -20,6 +20,8 @@ export interface UsersTable {
   credential_generation: Generated<number>;
   /** Migration 0015: UserRecord.ownerProvenAt; null reads as created_at. */
   owner_proven_at: number | string | null;
+  /** Migration 0015: UserRecord.ownerProvenBefore; null reads as created_at. */
+  owner_proven_before: number | string | null;
 }
 
 export interface SessionsTable {
