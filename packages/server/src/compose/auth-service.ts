@@ -64,12 +64,13 @@ export function createAuthService(
   const emailDeps: EmailDeps & Pick<CoreDeps, 'loginChallenges'> = { ...deps, ...email };
   const secondFactors = createSecondFactors([createTotpCheck(mfa), createRecoveryCodeCheck(mfa)]);
   const machine = { ...deps, secondFactors };
-  const issuers = createOutcomeIssuers(deps, createSessionOpener(deps, sessions));
+  const openSession = createSessionOpener(deps, sessions);
+  const issuers = createOutcomeIssuers(deps, openSession);
   const finishLogin = createLoginFinisher(machine, issuers, { requireVerifiedEmail: email.settings.verification === 'required' });
   const requireRecentAuth = createRecentAuthCheck(deps.clock, mfa.settings.reauthMaxAgeSeconds);
   const credentials: CredentialRule = {
     proof: createCredentialProof({ ...deps, passkeys: exportFrom.passkeys, checkPassword }, mfa.settings.reauthMaxAgeSeconds),
-    after: createCredentialAftermath(emailDeps, startSession),
+    after: createCredentialAftermath(emailDeps, openSession),
     removeUnproven: createUnprovenWaysRemoval({ ...deps, ...waysIn }),
   };
   const { factorSummary, regenerateRecoveryCodes, removeTotp } = createFactorManagement({ ...deps, ...mfa }, credentials);
