@@ -50,7 +50,7 @@ export function createAccountService(
     confirmPasswordOrRecentAuth(steps, auth, password, ctx);
   const verification = createEmailVerification(deps);
   const reset = createPasswordReset(deps, steps.credentials.removeUnproven);
-  const magicLink = createMagicLink(deps, steps.finishLogin);
+  const magicLink = createMagicLink(deps, steps.finishLogin, steps.credentials.removeUnproven);
   const emailChange = createEmailChange(deps);
   const updateProfile = createProfileUpdate(deps);
   const deleteAccount = createAccountDeletion(deps);

@@ -67,7 +67,8 @@ export function createPasswordReset(deps: EmailDeps, removeUnproven: RemoveUnpro
     await deps.loginChallenges.abandonForUser(user.id, now);
     const revokedSessions = await deps.sessions.revokeAllForUser(user.id, now);
     // what was added since the owner last signed in with a trusted way goes too (core/accounts/unproven-ways.ts)
-    await removeUnproven(user.id, 'proven', ctx);
+    // on an address nobody had proven, everything was added by whoever held the account (docs/hardening.md, "Pre-hijacking")
+    await removeUnproven(user.id, user.emailVerified ? 'proven' : 'all', ctx);
     audit({ type: 'password_reset', revokedSessions, userId: user.id, ...auditOrigin(ctx) });
   }
 
