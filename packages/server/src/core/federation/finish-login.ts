@@ -38,12 +38,12 @@ export function createLoginFinish(deps: FinishDeps) {
 
   /** The outcome's parameters: `code` for a login, `linked` for a link. */
   async function complete(
-    providerId: string, query: string, pending: { userId: string | null; state: string; sessionId?: string }, ctx: RequestContext,
+    providerId: string, query: string, pending: { userId: string | null; state: string; sessionId?: string; generation?: number }, ctx: RequestContext,
   ): Promise<Record<string, string>> {
     const { client } = providers.get(providerId);
     const profile = await client.finish(new URL(`${callbackUrl(deps.publicUrl, providerId)}?${query}`), tickets.checks(pending.state));
     if (pending.userId !== null) {
-      await accounts.link(pending.userId, providerId, profile, ctx, pending.sessionId);
+      await accounts.link(pending.userId, providerId, profile, ctx, pending.sessionId, pending.generation);
       return { linked: providerId };
     }
     const { user, trusted } = await accounts.signIn(providerId, profile, ctx);
@@ -60,7 +60,7 @@ export function createLoginFinish(deps: FinishDeps) {
       if (!pending || pending.data.provider !== providerId) {
         throw new AuthError('invalid_state', 'This sign-in is unknown, expired, finished already or was started in another browser.');
       }
-      return redirects.withOutcome(pending.data.redirectTo, await complete(providerId, query, { userId: pending.userId, state: state!, sessionId: pending.data.sessionId }, ctx));
+      return redirects.withOutcome(pending.data.redirectTo, await complete(providerId, query, { userId: pending.userId, state: state!, sessionId: pending.data.sessionId, generation: pending.data.generation }, ctx));
     } catch (error) {
       const code = failureReason(error);
       if (!authErrorOf(error) || LOGGED.has(code)) deps.logFailure(error);

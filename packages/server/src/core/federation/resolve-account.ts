@@ -82,9 +82,13 @@ export function createAccountResolver(deps: AccountDeps) {
   }
 
   /** Links the identity to the logged-in user `userId`; identity_taken when another account holds it. */
-  async function link(userId: string, provider: string, profile: ExternalProfile, ctx: RequestContext, sessionId = ''): Promise<UserRecord> {
+  async function link(userId: string, provider: string, profile: ExternalProfile, ctx: RequestContext, sessionId = '', generation?: number): Promise<UserRecord> {
     const user = await users.findById(userId);
     if (!user) throw new AuthError('user_not_found', 'The account that started the link no longer exists.');
+    // a remedy (a reset, a password change) since the link was asked for cancels it (docs/architecture.md, "Changing a way in")
+    if (generation !== undefined && generation !== user.credentialGeneration) {
+      throw new AuthError('credentials_changed', 'The account\'s credentials changed after this link was asked for: ask again.');
+    }
     const known = await federation.findIdentity(provider, profile.subject);
     if (known && known.userId !== userId) throw new AuthError('identity_taken', 'This identity is linked to another account.');
     if (!known) {
