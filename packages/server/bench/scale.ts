@@ -1,6 +1,8 @@
 // `npm run bench:scale`: login, refresh and /users/me on a database of 1 k users and sessions and
 // on one of BENCH_SCALE_ROWS (1 M by default), each case measured on both in alternating slices.
-// Target (docs/benchmarks.md): each figure at the large size within 1.2 × of the small one. With POSTGRES_URL
+// Target (docs/benchmarks.md): each figure at the large size within 1.2 × of the small one. It also
+// imports BENCH_SCALE_ROWS generated users with `gatehouse user import` into a fresh SQLite
+// database (bench/lib/import-case.ts), against the import target in users per second. With POSTGRES_URL
 // and/or REDIS_URL set, the same again on PostgreSQL + Redis sessions (or whichever is set).
 import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,6 +14,7 @@ import { measurePaired, timing, type Measurement, type Side } from './lib/load.j
 import { RefreshChains } from './lib/refresh-chains.js';
 import { markdownTable } from './lib/report.js';
 import { seedDatabase, seedStores, type SeedResult } from './lib/seed.js';
+import { IMPORT_TARGET_USERS_PER_SECOND, measureImport } from './lib/import-case.js';
 import { productionVariant, type StoreVariant } from './lib/store-variants.js';
 import { loginSide, meSide, refreshSide, REFRESH_POOL, type GatehouseTarget } from './lib/cases.js';
 
@@ -107,7 +110,11 @@ async function main(): Promise<void> {
     const large = await prepare(LARGE, dirs);
     const results = await compare(small, large);
     const stores = await compareOnStores(dirs);
-    const report = { date: new Date().toISOString(), timing, seeding: { small: small.seed, large: large.seed }, results, stores };
+    log(`  importing ${count(LARGE)} users with gatehouse user import…`);
+    const importDir = mkdtempSync(join(tmpdir(), 'gatehouse-scale-import-'));
+    dirs.push(importDir);
+    const imported = await measureImport(importDir, LARGE);
+    const report = { date: new Date().toISOString(), timing, seeding: { small: small.seed, large: large.seed }, results, stores, imported };
     mkdirSync(RESULTS_DIR, { recursive: true });
     writeFileSync(join(RESULTS_DIR, 'scale.json'), `${JSON.stringify(report, null, 2)}\n`);
     console.log(`\nSQLite: seeded ${count(LARGE)} users + ${count(LARGE)} sessions in ${large.seed.seconds} s (database ${large.seed.databaseMb} MB)\n`);
@@ -120,6 +127,9 @@ async function main(): Promise<void> {
     } else {
       console.log('\nPOSTGRES_URL and REDIS_URL unset: SQLite only.');
     }
+    const verdict = imported.usersPerSecond >= IMPORT_TARGET_USERS_PER_SECOND ? 'pass' : 'FAIL';
+    console.log(`\nImport: ${count(imported.users)} users in ${imported.seconds} s = ${count(imported.usersPerSecond)} users/s on SQLite`
+      + ` (target ≥ ${count(IMPORT_TARGET_USERS_PER_SECOND)}: ${verdict})`);
     console.log('\nWritten: bench/results/scale.json');
   } finally {
     await stopAll();
