@@ -145,6 +145,7 @@ async function assemble(config: Readonly<Config>, parts: GatehouseParts, opened:
   const ceremonies = passkeyDeps && createPasskeyCeremonies(passkeyDeps);
   const { auth, accounts } = createAuthService(deps, sessionSettings(config), passwords, {
     email, mfa, passkey: ceremonies?.assertion, exportFrom: { passkeys: stores.passkeys, federation: stores.federation },
+    waysIn: { passkeys: stores.passkeys, federation: stores.federation, loginMethods: stores.loginMethods },
   });
   const oauth = oauthSettings(config);
   const clients = clientRegistry(config, stores, secret, deps);

@@ -104,7 +104,8 @@ export function remoteJwksKeySource(url: string | URL, options: RemoteJwksOption
     // A default server signs HS256 and publishes {"keys":[]}: say so instead of "malformed, forged…"
     explainAlgorithm: async (alg) => {
       if (alg !== 'HS256') return undefined;
-      const keys = await jwks.reload().then(() => jwks.jwks()?.keys, () => undefined);
+      // within the cooldown the set last fetched answers: a burst of HS256 tokens fetches it once
+      const keys = jwks.coolingDown && jwks.jwks() ? jwks.jwks()?.keys : await jwks.reload().then(() => jwks.jwks()?.keys, () => undefined);
       if (keys === undefined || keys.length > 0) return undefined;
       return new VerifyError('invalid_token', `The JWKS at ${String(url)} has no keys: the server signs with a shared key (HS256); `
         + 'use accessKeySource with the output of `gatehouse secret --access-key`, or set JWT_ALG on the server.');

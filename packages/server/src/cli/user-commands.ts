@@ -5,6 +5,7 @@ import { noAudit } from '../core/audit.js';
 import { systemClock } from '../core/clock.js';
 import { createAccount, setAccountDisabled } from '../core/accounts/create-account.js';
 import { setAccountPassword } from '../core/accounts/set-password.js';
+import { createUnprovenWaysRemoval } from '../core/accounts/unproven-ways.js';
 import { loginKey } from '../core/accounts/user-rules.js';
 import { createAdminService, type AdminActor } from '../core/admin/admin.js';
 import { createPasswordHasher } from '../core/passwords/hasher.js';
@@ -63,7 +64,7 @@ export async function setPassword(flags: Flags, ctx: UserCommandContext): Promis
   const hasher = await createPasswordHasher({ maxConcurrent: ctx.config.hashConcurrency });
   const ended = await setAccountPassword({
     users: ctx.stores.users, sessions: ctx.stores.sessions, oneTimeTokens: ctx.stores.oneTimeTokens, loginChallenges: ctx.stores.loginChallenges,
-    hasher, clock: systemClock,
+    hasher, clock: systemClock, removeUnproven: createUnprovenWaysRemoval({ ...ctx.stores, clock: systemClock, audit: noAudit }),
   }, user.id, password);
   console.log(`Set a new password for ${user.username} (${user.id}); ${sessionsEnded(ended)}.`);
 }

@@ -8,6 +8,7 @@ import { createRegistration } from '../core/accounts/register.js';
 import { createCredentialAftermath } from '../core/accounts/credential-aftermath.js';
 import { createCredentialProof } from '../core/accounts/credential-proof.js';
 import type { CredentialRule } from '../core/accounts/credential-rule.js';
+import { createUnprovenWaysRemoval, type WaysInStores } from '../core/accounts/unproven-ways.js';
 import type { AuthService } from '../core/auth-service.js';
 import type { CoreDeps } from '../core/context.js';
 import { createAccountService, type AccountService } from '../core/email/account-service.js';
@@ -50,8 +51,10 @@ export function mfaParts(factors: FactorStore, secret: string): MfaParts {
 /** Each use case from its own factory (core/<capability>/), gathered into what the routes call. */
 export function createAuthService(
   deps: CoreDeps, sessions: SessionSettings, passwords: Pick<PasswordSettings, 'loginDelay'>,
-  { email, mfa, passkey, exportFrom }: {
+  { email, mfa, passkey, exportFrom, waysIn }: {
     email: EmailParts; mfa: MfaParts & { settings: MfaSettings }; passkey?: PasskeyProof; exportFrom: Pick<ExportDeps, 'passkeys' | 'federation'>;
+    /** The ways in a remedy may remove (core/accounts/unproven-ways.ts). */
+    waysIn: Omit<WaysInStores, 'factors'>;
   },
 ): { auth: AuthService; accounts: AccountService } {
   const startSession = createSessionStarter(deps, sessions);
@@ -61,12 +64,14 @@ export function createAuthService(
   const emailDeps: EmailDeps & Pick<CoreDeps, 'loginChallenges'> = { ...deps, ...email };
   const secondFactors = createSecondFactors([createTotpCheck(mfa), createRecoveryCodeCheck(mfa)]);
   const machine = { ...deps, secondFactors };
-  const issuers = createOutcomeIssuers(deps, createSessionOpener(deps, sessions));
+  const openSession = createSessionOpener(deps, sessions);
+  const issuers = createOutcomeIssuers(deps, openSession);
   const finishLogin = createLoginFinisher(machine, issuers, { requireVerifiedEmail: email.settings.verification === 'required' });
   const requireRecentAuth = createRecentAuthCheck(deps.clock, mfa.settings.reauthMaxAgeSeconds);
   const credentials: CredentialRule = {
     proof: createCredentialProof({ ...deps, passkeys: exportFrom.passkeys, checkPassword }, mfa.settings.reauthMaxAgeSeconds),
-    after: createCredentialAftermath(emailDeps, startSession),
+    after: createCredentialAftermath(emailDeps, openSession),
+    removeUnproven: createUnprovenWaysRemoval({ ...deps, ...waysIn }),
   };
   const { factorSummary, regenerateRecoveryCodes, removeTotp } = createFactorManagement({ ...deps, ...mfa }, credentials);
   const { login, signIn } = createLogin(deps, { checkPassword, finishLogin });
@@ -80,7 +85,9 @@ export function createAuthService(
     authenticate,
     authenticateNow,
     refresh: createRefresher(deps, sessions),
-    logout: createLogout({ ...deps, authenticate, refreshGraceSeconds: sessions.refreshGraceSeconds, oneTimeTokens: email.oneTimeTokens }),
+    logout: createLogout({
+      ...deps, authenticate, refreshGraceSeconds: sessions.refreshGraceSeconds, oneTimeTokens: email.oneTimeTokens, removeUnproven: credentials.removeUnproven,
+    }),
     ...createSessionList(deps),
     changePassword: createPasswordChange(deps, credentials),
     finishLogin,

@@ -68,6 +68,11 @@ export type AuditEvent = AuditActor & (
    * never proved the address (pre-hijacking), it was cleared and every other session ended.
    */
   | { type: 'unproven_password_cleared'; revokedSessions: number }
+  /**
+   * A remedy (or the first proof of an address) removed the second factor, passkeys and identities
+   * added since the owner last signed in with a trusted way (core/accounts/unproven-ways.ts).
+   */
+  | { type: 'unproven_ways_removed'; totp: boolean; passkeys: number; identities: number }
   | { type: 'email_change_requested' }
   | { type: 'email_changed' }
   /** A pending address change was cancelled from the old address's "this wasn't me" link; every session ended. */

@@ -64,6 +64,7 @@ export async function createCoreKit(env: Record<string, string> = {}) {
     },
     mfa: { ...mfaParts(stores.factors, TEST_SECRET), settings: config.mfa },
     exportFrom: { passkeys: stores.passkeys, federation: stores.federation },
+    waysIn: { passkeys: stores.passkeys, federation: stores.federation, loginMethods: stores.loginMethods },
   });
   return {
     config, stores, deps, clock, events, mails, auth, accounts,

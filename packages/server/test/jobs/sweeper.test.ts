@@ -17,7 +17,7 @@ async function fill(h: TestApp, userId: string) {
   const rows = { expiredChallenge: hash(), liveChallenge: hash(), expiredToken: hash(), liveToken: hash() };
   for (const [tokenHash, expiresAt] of [[rows.expiredChallenge, when(-60)], [rows.liveChallenge, when(300)]] as const) {
     await h.stores.loginChallenges.create({
-      tokenHash, userId, state: 'second_factor', amr: ['pwd'], attempts: 0, createdAt: when(-600), expiresAt, finishedAt: null,
+      tokenHash, userId, state: 'second_factor', amr: ['pwd'], attempts: 0, createdAt: when(-600), expiresAt, finishedAt: null, credentialGeneration: 0,
     });
   }
   for (const [tokenHash, expiresAt, purpose] of [[rows.expiredToken, when(-60), 'magic_link'], [rows.liveToken, when(600), 'reset_password']] as const) {

@@ -40,7 +40,7 @@ export function describeUserStore(name: string, skip: string | false, open: () =
     test('creates a user and finds it by id, by its lowered username and by email', async () => {
       const user = newUser({ username: 'Carol' });
       const created = await h.users.create(user);
-      assert.deepEqual(created, { ...user, updatedAt: user.createdAt, credentialGeneration: 0 });
+      assert.deepEqual(created, { ...user, updatedAt: user.createdAt, credentialGeneration: 0, ownerProvenAt: user.createdAt, ownerProvenBefore: user.createdAt });
       assert.deepEqual(await h.users.findById(user.id), created);
       assert.deepEqual(await h.users.findByLogin('carol'), created);
       assert.deepEqual(await h.users.findByLogin('carol@example.com'), created);
@@ -68,7 +68,7 @@ export function describeUserStore(name: string, skip: string | false, open: () =
       const user = newUser();
       await h.users.create(user);
       const updated = await h.users.update(user.id, { disabled: true, role: 'admin' }, at(60));
-      assert.deepEqual(updated, { ...user, disabled: true, role: 'admin', updatedAt: at(60), credentialGeneration: 0 });
+      assert.deepEqual(updated, { ...user, disabled: true, role: 'admin', updatedAt: at(60), credentialGeneration: 0, ownerProvenAt: user.createdAt, ownerProvenBefore: user.createdAt });
       assert.equal(await h.users.update(randomUUID(), { disabled: true }, at(60)), null);
     });
 
@@ -144,6 +144,19 @@ export function describeUserStore(name: string, skip: string | false, open: () =
       await h.users.bumpCredentialGeneration(user.id, at(13));
       await Promise.all([h.users.bumpCredentialGeneration(user.id, at(14)), h.users.bumpCredentialGeneration(user.id, at(14))]);
       assert.equal(await generation(), 4, 'concurrent bumps each count');
+    });
+
+    test('marks the owner proven at a later time only: a sign-in finishing out of order never moves it back', async () => {
+      const user = newUser();
+      await h.users.create(user);
+      const provenAt = async () => { const found = (await h.users.findById(user.id))!; return [found.ownerProvenAt, found.ownerProvenBefore]; };
+      assert.deepEqual(await provenAt(), [user.createdAt, user.createdAt], 'a new user is proven at its creation');
+      await h.users.markOwnerProven(user.id, at(30));
+      assert.deepEqual(await provenAt(), [at(30), user.createdAt]);
+      await h.users.markOwnerProven(user.id, at(20));
+      assert.deepEqual(await provenAt(), [at(30), user.createdAt], 'an earlier time changes nothing');
+      await h.users.markOwnerProven(user.id, at(40));
+      assert.deepEqual(await provenAt(), [at(40), at(30)]);
     });
 
     test('concurrent registrations of one name leave exactly one row', async () => {

@@ -180,3 +180,11 @@ test('an HS256 token checked against the JWKS of a default server (no keys) is r
     return true;
   });
 });
+
+test('HS256 tokens explained against an empty JWKS respect the cooldown: a burst fetches the set once', async (t) => {
+  const server = await serverFor(t, 'HS256');
+  const { tokens } = await registerUser(server.app);
+  const verify = verifierFor(server);
+  for (let i = 0; i < 5; i += 1) await refuses(verify(tokens.access_token), 'invalid_token');
+  assert.equal(server.jwksRequests(), 1);
+});

@@ -3,10 +3,11 @@
 // change), what is pending is cancelled (email changes, reset and magic links, half-done logins),
 // the owner is mailed a notice, and the change is audited. One function, so no change forgets a step.
 import { auditOrigin } from '../audit.js';
+import { AuthError } from '../errors.js';
 import type { CoreDeps, RequestContext } from '../context.js';
 import type { EmailDeps } from '../email/email-deps.js';
 import type { SessionAuth } from '../login/amr.js';
-import type { StartSession } from '../sessions/start-session.js';
+import type { OpenSession } from '../sessions/start-session.js';
 import type { TokenPair } from '../tokens/token-pair.js';
 import type { OneTimePurpose } from '../../storage/types/one-time-tokens.js';
 import type { UserRecord } from '../../storage/types/stores.js';
@@ -45,14 +46,28 @@ export type AfterCredentialChange = (
 
 export function createCredentialAftermath(
   deps: Pick<CoreDeps, 'loginChallenges' | 'users'> & Pick<EmailDeps, 'sessions' | 'oneTimeTokens' | 'transaction' | 'mailer' | 'settings' | 'clock' | 'audit'>,
-  startSession: StartSession,
+  openSession: OpenSession,
 ): AfterCredentialChange {
+  /**
+   * The caller's new session, then the user read again, as finishLogin does: a change that moved the
+   * generation past this one's own bump (a racing reset) ends it (docs/architecture.md, "Login").
+   */
+  async function renew(user: UserRecord, bumped: UserRecord | null, auth: SessionAuth, ctx: RequestContext): Promise<TokenPair> {
+    const { pair, sessionId } = await openSession(user, ctx, 'session_renewed', auth);
+    const current = await deps.users.findById(user.id);
+    if (bumped && current && !current.disabled && current.credentialGeneration === bumped.credentialGeneration) return pair;
+    await deps.sessions.revoke(user.id, sessionId, new Date(deps.clock.now()));
+    throw new AuthError('credentials_changed', 'The account\'s credentials changed again meanwhile: log in again.');
+  }
+
   return async function afterCredentialChange(user, change, caller, ctx, options = {}) {
     const now = new Date(deps.clock.now());
     const keep = 'keepSessionId' in caller ? caller.keepSessionId : undefined;
     // first the generation, then the sessions: a login still under way when the way in changed
     // cannot outlive the change (docs/architecture.md, "Login")
     await deps.users.bumpCredentialGeneration(user.id, now);
+    await deps.loginChallenges.abandonForUser(user.id, now);
+    const bumped = await deps.users.findById(user.id);
     const revokedSessions = await deps.sessions.revokeAllForUser(user.id, now, keep);
     const notice = options.notify !== false && deps.settings.mailEnabled
       ? deps.mailer.message({ kind: 'security_change', to: user.email, values: { username: user.username, email: user.email, change: NOTICE[change] } })
@@ -62,8 +77,7 @@ export function createCredentialAftermath(
       if (notice) await writes.outbox.enqueue(notice);
     });
     if (notice) deps.mailer.wake();
-    await deps.loginChallenges.abandonForUser(user.id, now);
-    const pair = 'rotate' in caller ? await startSession(user, ctx, 'session_renewed', caller.rotate) : undefined;
+    const pair = 'rotate' in caller ? await renew(user, bumped, caller.rotate, ctx) : undefined;
     const sessionId = 'rotate' in caller ? caller.sessionId : caller.keepSessionId;
     deps.audit({ type: 'credential_changed', change, revokedSessions, userId: user.id, sessionId, ...auditOrigin(ctx) });
     return { pair, revokedSessions };

@@ -10,6 +10,7 @@ import type { SessionStore, UserStore } from '../../storage/types/stores.js';
 import type { OneTimeTokenStore } from '../../storage/types/one-time-tokens.js';
 import { PENDING_PURPOSES } from './credential-aftermath.js';
 import type { LoginChallengeStore } from '../../storage/types/factors.js';
+import type { RemoveUnprovenWays } from './unproven-ways.js';
 
 export interface SetPasswordDeps {
   users: UserStore;
@@ -19,6 +20,7 @@ export interface SetPasswordDeps {
   clock: Clock;
   breachedPasswords?: BreachedPasswords;
   oneTimeTokens: Pick<OneTimeTokenStore, 'deleteForUser'>;
+  removeUnproven: RemoveUnprovenWays;
 }
 
 /**
@@ -33,8 +35,10 @@ export async function setAccountPassword(deps: SetPasswordDeps, userId: string, 
   const passwordHash = await deps.hasher.hash(password);
   const updated = await deps.users.update(userId, { passwordHash }, new Date(deps.clock.now()));
   if (!updated) throw new AuthError('user_not_found', 'No such user.');
-  for (const purpose of PENDING_PURPOSES) await deps.oneTimeTokens.deleteForUser(userId, purpose);
   // the new password moved the credential generation; now what the old one started ends (docs/architecture.md, "Login")
   await deps.loginChallenges.abandonForUser(userId, new Date(deps.clock.now()));
-  return deps.sessions.revokeAllForUser(userId, new Date(deps.clock.now()));
+  for (const purpose of PENDING_PURPOSES) await deps.oneTimeTokens.deleteForUser(userId, purpose);
+  const ended = await deps.sessions.revokeAllForUser(userId, new Date(deps.clock.now()));
+  await deps.removeUnproven(userId, 'proven');
+  return ended;
 }

@@ -49,8 +49,8 @@ export function createAccountService(
   const confirm = (auth: Authenticated, password: string | undefined, ctx: RequestContext) =>
     confirmPasswordOrRecentAuth(steps, auth, password, ctx);
   const verification = createEmailVerification(deps);
-  const reset = createPasswordReset(deps);
-  const magicLink = createMagicLink(deps, steps.finishLogin);
+  const reset = createPasswordReset(deps, steps.credentials.removeUnproven);
+  const magicLink = createMagicLink(deps, steps.finishLogin, steps.credentials.removeUnproven);
   const emailChange = createEmailChange(deps);
   const updateProfile = createProfileUpdate(deps);
   const deleteAccount = createAccountDeletion(deps);

@@ -54,7 +54,8 @@ export function createEmailChange(deps: EmailDeps) {
       if (!(await writes.oneTimeTokens.consume(record.tokenHash, 'change_email', now))) throw linkInvalid();
       const user = await writes.users.update(record.userId, { email: record.subject!, emailVerified: true }, now);
       if (!user || user.disabled) throw linkInvalid();
-      for (const purpose of ['reset_password', 'magic_link', 'verify_email'] as const) await writes.oneTimeTokens.deleteForUser(user.id, purpose);
+      // the change happened: its "this wasn't me" link can no longer cancel it, so it dies rather than answer success
+      for (const purpose of ['reset_password', 'magic_link', 'verify_email', 'email_change_cancel'] as const) await writes.oneTimeTokens.deleteForUser(user.id, purpose);
       return user;
     }).catch((error: unknown) => {
       if (error instanceof DuplicateUserError) throw new AuthError('email_taken', 'This email is already registered.');
@@ -74,6 +75,9 @@ export function createEmailChange(deps: EmailDeps) {
       return writes.users.findById(record.userId);
     });
     if (!user) throw linkInvalid();
+    // a remedy: the generation moves before the sessions end, so no login under way outlives it (docs/architecture.md, "Login")
+    await users.bumpCredentialGeneration(user.id, now);
+    await deps.loginChallenges.abandonForUser(user.id, now);
     const revokedSessions = await deps.sessions.revokeAllForUser(user.id, now);
     audit({ type: 'email_change_cancelled', revokedSessions, userId: user.id, ...auditOrigin(ctx) });
     return user;

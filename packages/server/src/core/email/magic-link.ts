@@ -2,7 +2,8 @@
 // whether or not the address has an account; either one logs in once, as a first factor `email`.
 // A code allows CODE_ATTEMPTS tries, then its login is dead; the link stays unguessable. The first
 // link or code that proves an unverified address ends a squatter's hold (docs/hardening.md,
-// "Pre-hijacking"): a password set before the address was proved is cleared, other sessions end.
+// "Pre-hijacking"): a password set before the address was proved is cleared, the passkeys, TOTP and
+// identities added before it are removed, other sessions end.
 import { AuthError } from '../errors.js';
 import { hasPassword, NO_PASSWORD_HASH } from '../passwords/no-password.js';
 import { auditOrigin, failureReason } from '../audit.js';
@@ -13,6 +14,7 @@ import { tokensOrMfaRequired, type FinishLogin, type LoginResult } from '../logi
 import { START_SESSION } from '../login/outcomes.js';
 import type { EmailDeps } from './email-deps.js';
 import { PENDING_PURPOSES } from '../accounts/credential-aftermath.js';
+import type { RemoveUnprovenWays } from '../accounts/unproven-ways.js';
 import { limitMail, mailWithToken, pretendToMail } from './mail-with-token.js';
 import { CODE_ATTEMPTS, findLiveToken, linkInvalid, newCode, requireFeature } from './one-time-token.js';
 import { sameHash } from '../tokens/secret-hash.js';
@@ -21,7 +23,7 @@ import type { UserRecord } from '../../storage/types/stores.js';
 
 export type MagicLinkProof = { token: string } | { email: string; code: string };
 
-export function createMagicLink(deps: EmailDeps, finishLogin: FinishLogin) {
+export function createMagicLink(deps: EmailDeps, finishLogin: FinishLogin, removeUnproven: RemoveUnprovenWays) {
   const { settings, users, clock, audit, oneTimeTokens } = deps;
   const codeHash = (code: string) => deps.keyedHash(`magic_link:${code}`);
   const invalidCode = () => new AuthError('invalid_code', 'The code is wrong or no longer valid; ask for a new one.');
@@ -77,11 +79,13 @@ export function createMagicLink(deps: EmailDeps, finishLogin: FinishLogin) {
    * moves the credential generation) and then every session ends. A reset sets a new one.
    */
   async function proveAddress(user: UserRecord, now: Date, ctx: RequestContext): Promise<UserRecord> {
+    // nobody had proven the address: whoever held the account added its passkeys, TOTP and identities
+    await removeUnproven(user.id, 'all', ctx);
     if (!hasPassword(user)) return (await users.update(user.id, { emailVerified: true }, now)) ?? user;
     const cleared = (await users.update(user.id, { emailVerified: true, passwordHash: NO_PASSWORD_HASH }, now)) ?? user;
-    // nothing the password's holder left pending survives it: an address change, reset links, a second step
-    for (const purpose of PENDING_PURPOSES) await oneTimeTokens.deleteForUser(user.id, purpose);
+    // nothing the password's holder left pending survives it: a second step, an address change, reset links
     await deps.loginChallenges.abandonForUser(user.id, now);
+    for (const purpose of PENDING_PURPOSES) await oneTimeTokens.deleteForUser(user.id, purpose);
     const revokedSessions = await deps.sessions.revokeAllForUser(user.id, now);
     audit({ type: 'unproven_password_cleared', revokedSessions, userId: user.id, ...auditOrigin(ctx) });
     return cleared;

@@ -9,13 +9,14 @@ import type { EmailDeps } from './email-deps.js';
 import { limitMail, mailWithToken, pretendToMail } from './mail-with-token.js';
 import { findLiveToken, linkInvalid, requireFeature } from './one-time-token.js';
 import { sameHash } from '../tokens/secret-hash.js';
+import type { RemoveUnprovenWays } from '../accounts/unproven-ways.js';
 
 export interface PasswordReset {
   token: string;
   newPassword: string;
 }
 
-export function createPasswordReset(deps: EmailDeps) {
+export function createPasswordReset(deps: EmailDeps, removeUnproven: RemoveUnprovenWays) {
   const { settings, users, clock, audit, mailer } = deps;
   /** Ties a reset token to the password it may replace: any change of the hash kills the token. */
   const fingerprint = (passwordHash: string) => deps.keyedHash(`reset_password:${passwordHash}`);
@@ -65,6 +66,9 @@ export function createPasswordReset(deps: EmailDeps) {
     // the new password moved the credential generation; now what the old one started ends (docs/architecture.md, "Login")
     await deps.loginChallenges.abandonForUser(user.id, now);
     const revokedSessions = await deps.sessions.revokeAllForUser(user.id, now);
+    // what was added since the owner last signed in with a trusted way goes too (core/accounts/unproven-ways.ts)
+    // on an address nobody had proven, everything was added by whoever held the account (docs/hardening.md, "Pre-hijacking")
+    await removeUnproven(user.id, user.emailVerified ? 'proven' : 'all', ctx);
     audit({ type: 'password_reset', revokedSessions, userId: user.id, ...auditOrigin(ctx) });
   }
 

@@ -1,6 +1,7 @@
 // POST /auth/federated/exchange: the one-time code from the callback's redirect, taken once, for
 // the one way a login finishes (core/login/finish-login.ts) with the first factor `fed` (RFC 8176
-// amr): a token pair, or 403 mfa_required when the account has a second factor.
+// amr): a token pair, or 403 mfa_required when the account has a second factor. The code keeps the
+// credential generation the callback found: a change since (a reset) voids it (docs/architecture.md, "Login").
 import { AuthError } from '../errors.js';
 import { auditOrigin, failureReason, type AuditSink } from '../audit.js';
 import type { RequestContext } from '../context.js';
@@ -10,16 +11,28 @@ import { START_SESSION, type LoginOutcome, type OutcomeKind } from '../login/out
 import type { Tickets } from './tickets.js';
 import type { UserStore } from '../../storage/types/stores.js';
 
+/** What the callback stored with the code (core/federation/finish-login.ts). */
+export interface ExchangeCode {
+  provider: string;
+  /** The account's credential generation when the provider proved the identity; absent on codes issued before it was kept. */
+  generation?: number;
+  /** Whether the identity was the account's by the owner's last proven sign-in (or made the account). */
+  trusted?: boolean;
+}
+
 export function createCodeExchange(deps: { tickets: Tickets; users: UserStore; audit: AuditSink; finishLogin: FinishLogin }) {
   /** For any outcome (the provider page asks for a browser session): its result, or {mfaRequired}. */
   async function exchangeFor<K extends OutcomeKind>(code: string, ctx: RequestContext, outcome: LoginOutcome<K>): Promise<LoginResult<K>> {
-    const ticket = await deps.tickets.take<{ provider: string }>(code, 'code');
+    const ticket = await deps.tickets.take<ExchangeCode>(code, 'code');
     try {
       if (!ticket?.userId) throw new AuthError('invalid_code', 'This code is unknown, expired or used.');
       const user = await deps.users.findById(ticket.userId);
       if (!user) throw new AuthError('invalid_code', 'This code is unknown, expired or used.');
       if (user.disabled) throw new AuthError('user_disabled', 'This account is disabled.');
-      return await deps.finishLogin(user, { firstFactor: 'fed' }, ctx, outcome);
+      if (ticket.data.generation !== undefined && ticket.data.generation !== user.credentialGeneration) {
+        throw new AuthError('credentials_changed', 'The account\'s credentials changed while this login was under way: log in again.');
+      }
+      return await deps.finishLogin(user, { firstFactor: 'fed', trusted: ticket.data.trusted === true }, ctx, outcome);
     } catch (error) {
       const provider = ticket?.data.provider ?? 'unknown';
       deps.audit({ type: 'federated_login_failed', provider, reason: failureReason(error), userId: ticket?.userId ?? undefined, ...auditOrigin(ctx) });

@@ -12,6 +12,7 @@ import type { Redirects } from './redirects.js';
 import type { ResolveAccount } from './resolve-account.js';
 import type { PendingLogin } from './start-login.js';
 import type { Tickets } from './tickets.js';
+import type { ExchangeCode } from './exchange.js';
 
 /** How long the app has to exchange the code (it does so at once, from the page it lands on). */
 export const EXCHANGE_CODE_SECONDS = 60;
@@ -37,17 +38,18 @@ export function createLoginFinish(deps: FinishDeps) {
 
   /** The outcome's parameters: `code` for a login, `linked` for a link. */
   async function complete(
-    providerId: string, query: string, pending: { userId: string | null; state: string; sessionId?: string }, ctx: RequestContext,
+    providerId: string, query: string, pending: { userId: string | null; state: string; sessionId?: string; generation?: number }, ctx: RequestContext,
   ): Promise<Record<string, string>> {
     const { client } = providers.get(providerId);
     const profile = await client.finish(new URL(`${callbackUrl(deps.publicUrl, providerId)}?${query}`), tickets.checks(pending.state));
     if (pending.userId !== null) {
-      await accounts.link(pending.userId, providerId, profile, ctx, pending.sessionId);
+      await accounts.link(pending.userId, providerId, profile, ctx, pending.sessionId, pending.generation);
       return { linked: providerId };
     }
-    const user = await accounts.signIn(providerId, profile, ctx);
+    const { user, trusted } = await accounts.signIn(providerId, profile, ctx);
     if (user.disabled) throw new AuthError('user_disabled', 'This account is disabled.');
-    return { code: await tickets.issue('code', { userId: user.id, data: { provider: providerId } }, EXCHANGE_CODE_SECONDS) };
+    const data: ExchangeCode = { provider: providerId, generation: user.credentialGeneration, trusted };
+    return { code: await tickets.issue('code', { userId: user.id, data }, EXCHANGE_CODE_SECONDS) };
   }
 
   return async function finishLogin(providerId: string, query: string, browserKey: string | undefined, ctx: RequestContext): Promise<string> {
@@ -58,7 +60,7 @@ export function createLoginFinish(deps: FinishDeps) {
       if (!pending || pending.data.provider !== providerId) {
         throw new AuthError('invalid_state', 'This sign-in is unknown, expired, finished already or was started in another browser.');
       }
-      return redirects.withOutcome(pending.data.redirectTo, await complete(providerId, query, { userId: pending.userId, state: state!, sessionId: pending.data.sessionId }, ctx));
+      return redirects.withOutcome(pending.data.redirectTo, await complete(providerId, query, { userId: pending.userId, state: state!, sessionId: pending.data.sessionId, generation: pending.data.generation }, ctx));
     } catch (error) {
       const code = failureReason(error);
       if (!authErrorOf(error) || LOGGED.has(code)) deps.logFailure(error);

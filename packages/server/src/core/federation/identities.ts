@@ -41,7 +41,9 @@ export function createIdentityManagement(deps: IdentityDeps) {
     async startLink(auth: Authenticated, providerId: string, redirectTo: string | undefined): Promise<string> {
       providers.get(providerId);
       await deps.credentials.proof.require(auth);
-      const link: PendingLink = { provider: providerId, redirectTo: redirects.check(redirectTo), sessionId: auth.claims.sid };
+      const link: PendingLink = {
+        provider: providerId, redirectTo: redirects.check(redirectTo), sessionId: auth.claims.sid, generation: auth.user.credentialGeneration,
+      };
       const ticket = await tickets.issue('link', { userId: auth.user.id, data: link }, LINK_TICKET_SECONDS);
       return `${deps.publicUrl}/auth/federated/${providerId}/start?link=${ticket}`;
     },

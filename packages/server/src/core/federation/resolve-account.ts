@@ -29,6 +29,15 @@ export interface AccountDeps {
 
 export type ResolveAccount = ReturnType<typeof createAccountResolver>;
 
+/**
+ * The account a login through a provider is for; `trusted`: the identity was the account's by the
+ * owner's last proven sign-in, or made the account (docs/architecture.md, "Changing a way in").
+ */
+export interface SignedIn {
+  user: UserRecord;
+  trusted: boolean;
+}
+
 export function createAccountResolver(deps: AccountDeps) {
   const { users, federation, clock, audit } = deps;
 
@@ -43,13 +52,13 @@ export function createAccountResolver(deps: AccountDeps) {
   }
 
   /** The account of a login through `provider`; created or linked by the rules above. */
-  async function signIn(provider: string, profile: ExternalProfile, ctx: RequestContext): Promise<UserRecord> {
+  async function signIn(provider: string, profile: ExternalProfile, ctx: RequestContext): Promise<SignedIn> {
     const known = await federation.findIdentity(provider, profile.subject);
     if (known) {
       await federation.touchIdentity(known.id, { email: profile.email, emailVerified: profile.emailVerified, lastUsedAt: new Date(clock.now()) });
       const user = await users.findById(known.userId);
       if (!user) throw new AuthError('invalid_state', 'The linked account no longer exists.');
-      return user;
+      return { user, trusted: known.createdAt.getTime() <= user.ownerProvenAt.getTime() };
     }
     const sameEmail = profile.email === null ? null : await users.findByLogin(profile.email);
     if (sameEmail) {
@@ -57,7 +66,7 @@ export function createAccountResolver(deps: AccountDeps) {
         throw new AuthError('account_exists', 'An account with this email exists: log in to it, then link this provider from the account page.');
       }
       await attach(sameEmail, provider, profile, ctx, false);
-      return sameEmail;
+      return { user: sameEmail, trusted: false };
     }
     if (!deps.signup) throw new AuthError('signup_disabled', 'No account is linked to this identity, and sign-ups through providers are off.');
     if (profile.email === null) throw new AuthError('email_required', 'The provider gave no email address, which a new account needs.');
@@ -69,13 +78,17 @@ export function createAccountResolver(deps: AccountDeps) {
       if (error instanceof DuplicateIdentityError) return signIn(provider, profile, ctx);
       throw error;
     }
-    return user;
+    return { user, trusted: true };
   }
 
   /** Links the identity to the logged-in user `userId`; identity_taken when another account holds it. */
-  async function link(userId: string, provider: string, profile: ExternalProfile, ctx: RequestContext, sessionId = ''): Promise<UserRecord> {
+  async function link(userId: string, provider: string, profile: ExternalProfile, ctx: RequestContext, sessionId = '', generation?: number): Promise<UserRecord> {
     const user = await users.findById(userId);
     if (!user) throw new AuthError('user_not_found', 'The account that started the link no longer exists.');
+    // a remedy (a reset, a password change) since the link was asked for cancels it (docs/architecture.md, "Changing a way in")
+    if (generation !== undefined && generation !== user.credentialGeneration) {
+      throw new AuthError('credentials_changed', 'The account\'s credentials changed after this link was asked for: ask again.');
+    }
     const known = await federation.findIdentity(provider, profile.subject);
     if (known && known.userId !== userId) throw new AuthError('identity_taken', 'This identity is linked to another account.');
     if (!known) {

@@ -18,6 +18,8 @@ export interface PendingLogin {
   redirectTo: string;
   /** A link's: the session that asked for it, which outlives the other sessions when the link is made. */
   sessionId?: string;
+  /** A link's: the account's credential generation when it was asked for; a remedy since voids the link. */
+  generation?: number;
 }
 
 /** What a `link` ticket holds: where to return after linking. */
@@ -26,6 +28,8 @@ export interface PendingLink {
   redirectTo: string;
   /** The session that asked for the link (docs/architecture.md, "Changing a way in"). */
   sessionId?: string;
+  /** The account's credential generation then: a reset or password change since cancels the link. */
+  generation?: number;
 }
 
 export interface StartInput {
@@ -44,23 +48,23 @@ export interface Started {
 export function createLoginStart(deps: { providers: Providers; redirects: Redirects; tickets: Tickets; limits: RateLimits }) {
   const { providers, redirects, tickets } = deps;
 
-  async function destination(provider: string, input: StartInput): Promise<{ redirectTo: string; userId: string | null; sessionId?: string }> {
+  async function destination(provider: string, input: StartInput): Promise<{ redirectTo: string; userId: string | null; sessionId?: string; generation?: number }> {
     if (input.link === undefined) return { redirectTo: redirects.check(input.redirectTo), userId: null };
     const link = await tickets.take<PendingLink>(input.link, 'link');
     if (!link || link.data.provider !== provider) throw new AuthError('invalid_state', 'This link request is unknown, expired or used.');
-    return { redirectTo: link.data.redirectTo, userId: link.userId, sessionId: link.data.sessionId };
+    return { redirectTo: link.data.redirectTo, userId: link.userId, sessionId: link.data.sessionId, generation: link.data.generation };
   }
 
   return async function startLogin(providerId: string, input: StartInput, ctx: RequestContext): Promise<Started> {
     const { client } = providers.get(providerId);
     // each start stores a pending login: it counts toward the per-IP login limit (429 rate_limited)
     await deps.limits.consume('credentialsPerIp', ctx.ipKey);
-    const { redirectTo, userId, sessionId } = await destination(providerId, input); // errors here have no safe page: a 4xx
+    const { redirectTo, userId, sessionId, generation } = await destination(providerId, input); // errors here have no safe page: a 4xx
     try {
       const state = randomValue();
       const location = (await client.authorizationUrl(tickets.checks(state))).href;
       const browserKey = randomValue();
-      const pending: PendingLogin = { provider: providerId, redirectTo, sessionId };
+      const pending: PendingLogin = { provider: providerId, redirectTo, sessionId, generation };
       await tickets.issue('login', { userId, data: pending }, PENDING_LOGIN_SECONDS, state, browserKey);
       return { location, browserKey };
     } catch (error) {

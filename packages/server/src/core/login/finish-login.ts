@@ -26,11 +26,19 @@ const FIRST_FACTOR_AMR: Readonly<Record<FirstFactor, readonly AuthMethod[]>> = {
 /**
  * What the user proved: a first factor, or a second factor that finished a stored challenge (its
  * `amr` is what the login state machine combined). `user` must be the record read when the proof
- * was checked: its credential generation is the one the login began under.
+ * was checked: its credential generation is the one the login began under. `trusted`: the way
+ * proven was the account's before the owner's last proven sign-in (UserRecord.ownerProvenAt);
+ * a password and a mailed link always are, a passkey, an identity or a second factor say so.
  */
 export type LoginProof =
-  | { firstFactor: FirstFactor }
-  | { secondFactor: SecondFactor; amr: readonly AuthMethod[] };
+  | { firstFactor: FirstFactor; trusted?: boolean }
+  | { secondFactor: SecondFactor; amr: readonly AuthMethod[]; trusted?: boolean };
+
+/** Ways a stolen access token cannot add: a password (its change needs the proof) and the account's mailbox. */
+const ALWAYS_TRUSTED: readonly AuthMethod[] = ['pwd', 'email'];
+
+const isTrusted = (proof: LoginProof): boolean =>
+  proof.trusted ?? ('firstFactor' in proof ? ALWAYS_TRUSTED.includes(proof.firstFactor) : proof.amr.some((m) => ALWAYS_TRUSTED.includes(m)));
 
 export interface MfaRequired {
   mfaRequired: { mfa_token: string; factors: SecondFactor[] };
@@ -67,6 +75,7 @@ export function createLoginFinisher(deps: FinishLoginDeps, issuers: OutcomeIssue
     await loginChallenges.create({
       tokenHash, userId: user.id, state: 'second_factor', amr, attempts: 0,
       createdAt: new Date(clock.now()), expiresAt: new Date(expiresAtMs), finishedAt: null,
+      credentialGeneration: user.credentialGeneration,
     });
     await unlessCredentialsChanged(user, () => loginChallenges.finish(tokenHash, 'abandoned', new Date(clock.now())).then(() => undefined));
     audit({ type: 'mfa_challenge_issued', userId: user.id, firstFactor, factors: enrolled, ...auditOrigin(ctx) });
@@ -79,9 +88,13 @@ export function createLoginFinisher(deps: FinishLoginDeps, issuers: OutcomeIssue
    * read, the outcome is taken back. The change bumps before it ends sessions, so every
    * interleaving ends with the session gone: ended by the change, or undone here.
    */
-  async function issue<K extends OutcomeKind>(user: UserRecord, amr: readonly AuthMethod[], ctx: RequestContext, outcome: LoginOutcome<K>): Promise<OutcomeResults[K]> {
-    const issued = await issuers[outcome.kind](user, { amr, authTime: new Date(clock.now()) }, ctx, outcome);
+  async function issue<K extends OutcomeKind>(user: UserRecord, amr: readonly AuthMethod[], ctx: RequestContext, outcome: LoginOutcome<K>, trusted: boolean): Promise<OutcomeResults[K]> {
+    const authTime = new Date(clock.now());
+    const issued = await issuers[outcome.kind](user, { amr, authTime }, ctx, outcome);
     await unlessCredentialsChanged(user, issued.undo);
+    // the owner signed in with a way the account trusted: what was added before now is theirs to keep
+    // through a remedy (docs/architecture.md, "Changing a way in")
+    if (trusted) await users.markOwnerProven(user.id, authTime);
     return issued.result;
   }
 
@@ -95,14 +108,14 @@ export function createLoginFinisher(deps: FinishLoginDeps, issuers: OutcomeIssue
 
   return async function finishLogin(user, proof, ctx, outcome) {
     if (user.disabled) throw new AuthError('user_disabled', 'This account is disabled.');
-    if ('secondFactor' in proof) return issue(user, proof.amr, ctx, outcome);
+    if ('secondFactor' in proof) return issue(user, proof.amr, ctx, outcome, isTrusted(proof));
     if (options.requireVerifiedEmail && proof.firstFactor !== 'email' && !user.emailVerified) {
       throw new AuthError('email_not_verified', 'Verify your email address first: follow the link mailed to you, or ask for a new one.');
     }
     const enrolled = await secondFactors.enrolled(user.id);
     const nowMs = clock.now();
     const next = advance({ step: 'begin' }, { type: 'first_factor', userId: user.id, amr: FIRST_FACTOR_AMR[proof.firstFactor], enrolled, nowMs }, rules);
-    if (next.step === 'done') return issue(user, next.amr, ctx, outcome);
+    if (next.step === 'done') return issue(user, next.amr, ctx, outcome, isTrusted(proof));
     if (next.step !== 'second_factor') throw new AuthError(next.step === 'failed' ? next.code : 'internal_error', 'This login cannot go on.');
     return challenge(user, proof.firstFactor, next.amr, enrolled, next.expiresAtMs, ctx);
   };

@@ -14,6 +14,7 @@ import { START_SESSION, type LoginOutcome, type OutcomeKind, type OutcomeResults
 import { advance, LOGIN_RULES, type LoginRules, type LoginState } from './login-machine.js';
 import type { LoginThrottle } from './throttle.js';
 import type { LoginChallengeRecord } from '../../storage/types/factors.js';
+import type { UserRecord } from '../../storage/types/stores.js';
 
 export interface MfaVerifyRequest {
   mfaToken: string;
@@ -28,6 +29,7 @@ const MESSAGES: Partial<Record<ErrorCode, string>> = {
   factor_not_enrolled: 'This account has no such second factor.',
   invalid_mfa_code: 'The code is incorrect.',
   user_disabled: 'This account is disabled.',
+  credentials_changed: 'The account\'s credentials changed while this login was under way: log in again.',
 };
 
 const fail = (code: ErrorCode): AuthError => new AuthError(code, MESSAGES[code] ?? 'This login cannot go on.');
@@ -38,7 +40,7 @@ const fail = (code: ErrorCode): AuthError => new AuthError(code, MESSAGES[code] 
  */
 export const mfaThrottleKey = (userId: string): string => `mfa:${userId}`;
 
-type Deps = Omit<FinishLoginDeps, 'users'> & Pick<CoreDeps, 'users' | 'limits'>;
+type Deps = Omit<FinishLoginDeps, 'users'> & Pick<CoreDeps, 'users' | 'limits' | 'factors'>;
 
 export function createSecondFactorVerification(
   deps: Deps, steps: { finishLogin: FinishLogin; throttle: LoginThrottle }, rules: LoginRules = LOGIN_RULES,
@@ -70,6 +72,9 @@ export function createSecondFactorVerification(
     };
     const user = await users.findById(challenge.userId);
     if (!user || user.disabled) return abandon(challenge, user ? 'user_disabled' : 'invalid_mfa_token');
+    // the first factor was proven under the generation the challenge keeps: a change since (a reset
+    // whose abandonForUser has not run yet) voids it (docs/architecture.md, "Login")
+    if (challenge.credentialGeneration !== null && challenge.credentialGeneration !== user.credentialGeneration) return abandon(challenge, 'credentials_changed');
     const enrolled = await secondFactors.enrolled(user.id);
     const judge = (passed: boolean) => advance(state, {
       type: 'second_factor', factor: input.factor, enrolled, amr: secondFactors.amrOf(input.factor), passed, nowMs,
@@ -95,9 +100,20 @@ export function createSecondFactorVerification(
     await steps.throttle.succeeded(attempt);
     if (!(await loginChallenges.finish(challenge.tokenHash, 'done', new Date(nowMs)))) throw fail('invalid_mfa_token');
     audit({ type: 'mfa_verified', factor: input.factor, userId: user.id, ...auditOrigin(ctx) });
-    const result = await steps.finishLogin(user, { secondFactor: input.factor, amr: after.amr }, ctx, outcome);
+    const trusted = await provesOwner(user, after.amr);
+    const result = await steps.finishLogin(user, { secondFactor: input.factor, amr: after.amr, trusted }, ctx, outcome);
     if (isMfaRequired(result)) tokensOrMfaRequired(result as never); // a second factor finishes the login: never here
     return result as OutcomeResults[K];
+  }
+
+  /**
+   * Whether the login proves the owner (docs/architecture.md, "Changing a way in"): a password or a
+   * mail did, or the TOTP (recovery codes come with it) was the account's by the last proven sign-in.
+   */
+  async function provesOwner(user: UserRecord, amr: readonly string[]): Promise<boolean> {
+    if (amr.includes('pwd') || amr.includes('email')) return true;
+    const confirmedAt = (await deps.factors.findTotp(user.id))?.confirmedAt;
+    return confirmedAt != null && confirmedAt.getTime() <= user.ownerProvenAt.getTime();
   }
 
   /** The second step for any outcome (the pages ask for a browser session). Success is audited by the session's start (login_succeeded, amr with mfa); each failure here. */

@@ -34,7 +34,9 @@ export function createPasskeyLogin({ limits }: Pick<PasskeyDeps, 'limits'>, asse
   async function passkeyLoginFor<K extends OutcomeKind>(input: { response: AuthenticationResponseJSON }, ctx: RequestContext, outcome: LoginOutcome<K>): Promise<OutcomeResults[K]> {
     await limits.consume('credentialsPerIp', ctx.ipKey);
     const { user, passkey } = await assertion(input.response, ctx, 'login');
-    const result = await finishLogin(user, { firstFactor: passkeyFactor(passkey.deviceType) }, ctx, outcome);
+    // a passkey added since the owner's last proven sign-in signs in, but proves no owner (docs/architecture.md, "Changing a way in")
+    const trusted = passkey.createdAt.getTime() <= user.ownerProvenAt.getTime();
+    const result = await finishLogin(user, { firstFactor: passkeyFactor(passkey.deviceType), trusted }, ctx, outcome);
     if (isMfaRequired(result)) tokensOrMfaRequired(result as never); // never: a passkey is two factors in one
     return result as OutcomeResults[K];
   }

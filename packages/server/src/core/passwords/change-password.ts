@@ -28,6 +28,9 @@ export function createPasswordChange(
     checkPasswordPolicy(input.newPassword, { username: user.username, email: user.email });
     await deps.breachedPasswords?.refuseIfBreached(input.newPassword);
     await users.update(user.id, { passwordHash: await hasher.hash(input.newPassword, ctx?.ip) }, new Date(clock.now()));
+    // a remedy: the ways in added since the owner's previous proven sign-in go (core/accounts/unproven-ways.ts)
+    const signedInAt = claims.auth_time === undefined ? 'proven' as const : { signedInAt: new Date(claims.auth_time * 1000) };
+    await credentials.removeUnproven(user.id, signedInAt, ctx);
     // with the current password just proved, the new session's authentication is now, by password too
     const rotate = input.currentPassword === undefined
       ? authOfClaims(claims)

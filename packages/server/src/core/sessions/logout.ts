@@ -1,5 +1,6 @@
 // Logout: this session ("local"), the user's other sessions ("others") or all of them ("global").
-// Ending others is a remedy: it also cancels a pending address change (docs/architecture.md, "Changing a way in").
+// Ending others is a remedy: it also cancels a pending address change and removes the ways in added
+// since the owner's previous proven sign-in (docs/architecture.md, "Changing a way in").
 import { AuthError } from '../errors.js';
 import { auditOrigin } from '../audit.js';
 import type { CoreDeps, RequestContext } from '../context.js';
@@ -7,6 +8,7 @@ import { refreshTokenStanding } from '../tokens/token-pair.js';
 import { hashToken } from '../tokens/secret-hash.js';
 import type { Authenticator } from './authenticate.js';
 import type { OneTimeTokenStore } from '../../storage/types/one-time-tokens.js';
+import type { RemoveUnprovenWays } from '../accounts/unproven-ways.js';
 
 export type LogoutScope = 'local' | 'others' | 'global';
 
@@ -21,6 +23,7 @@ export function createLogout(
     authenticate: Authenticator['authenticate'];
     refreshGraceSeconds: number;
     oneTimeTokens: Pick<OneTimeTokenStore, 'deleteForUser'>;
+    removeUnproven: RemoveUnprovenWays;
   },
 ) {
   const { tokens, sessions, fingerprint, clock, audit } = deps;
@@ -55,7 +58,13 @@ export function createLogout(
     if (input.scope === 'global') revokedSessions = await sessions.revokeAllForUser(who.sub, now);
     else if (input.scope === 'others') revokedSessions = await sessions.revokeAllForUser(who.sub, now, who.sid);
     else await sessions.revoke(who.sub, who.sid, now);
-    if (input.scope !== 'local') await deps.oneTimeTokens.deleteForUser(who.sub, 'change_email');
+    if (input.scope !== 'local') {
+      await deps.oneTimeTokens.deleteForUser(who.sub, 'change_email');
+      // and the ways in added since the owner's sign-in before this one (core/accounts/unproven-ways.ts);
+      // a refresh token carries no auth_time: then since the last proven sign-in
+      const authTime = 'auth_time' in who ? who.auth_time : undefined;
+      await deps.removeUnproven(who.sub, typeof authTime === 'number' ? { signedInAt: new Date(authTime * 1000) } : 'proven', ctx);
+    }
     audit({ type: 'logout', scope: input.scope, revokedSessions, userId: who.sub, sessionId: who.sid, ...auditOrigin(ctx) });
   };
 }

@@ -15,6 +15,7 @@ export function createSqlLoginChallengeStore({ db }: SqlConnection): LoginChalle
         await db.insertInto('login_challenges').values({
           token_hash: c.tokenHash, user_id: c.userId, state: c.state, amr: c.amr.join(' '), attempts: c.attempts,
           created_at: c.createdAt.getTime(), expires_at: c.expiresAt.getTime(), finished_at: c.finishedAt?.getTime() ?? null,
+          credential_generation: c.credentialGeneration,
         }).execute();
       }),
 
@@ -57,5 +58,6 @@ function toChallenge(row: Selectable<LoginChallengesTable>): LoginChallengeRecor
     createdAt: toDate(row.created_at),
     expiresAt: toDate(row.expires_at),
     finishedAt: toNullableDate(row.finished_at),
+    credentialGeneration: row.credential_generation === null ? null : Number(row.credential_generation),
   };
 }

@@ -12,6 +12,7 @@ import { credentialGenerationMigration } from './migrations/0008-credential-gene
 import { auditEventsMigration } from './migrations/0010-audit-events-and-job-channels.js';
 import { webhooksMigration } from './migrations/0011-webhooks.js';
 import { oauthClientsMigration } from './migrations/0014-oauth-clients.js';
+import { ownerProofMigration } from './migrations/0015-owner-proof-and-challenge-generation.js';
 import { webhookDeliveriesMigration } from './migrations/0016-webhook-deliveries.js';
 import { clientSessionsAndConsentMigration } from './migrations/0017-client-sessions-and-consent.js';
 
@@ -95,6 +96,9 @@ const migrations: Record<string, Migration> = {
   '0011_webhooks': webhooksMigration,
   // The OpenID Connect provider's clients (docs/oidc.md).
   '0014_oauth_clients': oauthClientsMigration,
+  // When each user last proved a trusted way in, and a login challenge's credential generation
+  // (docs/architecture.md, "Changing a way in").
+  '0015_owner_proof_and_challenge_generation': ownerProofMigration,
   // The webhook delivery log and the previous secret of a rotation (docs/events.md, "Delivery log").
   '0016_webhook_deliveries': webhookDeliveriesMigration,
   // Sessions opened for a relying party, and the consent each user gave each client (docs/oidc.md).

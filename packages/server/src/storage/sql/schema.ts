@@ -18,6 +18,10 @@ export interface UsersTable {
   updated_at: number | string;
   /** Migration 0008: UserRecord.credentialGeneration; 0 when left out (an insert never names it: a store before 0008 has no such column). */
   credential_generation: Generated<number>;
+  /** Migration 0015: UserRecord.ownerProvenAt; null reads as created_at. */
+  owner_proven_at: number | string | null;
+  /** Migration 0015: UserRecord.ownerProvenBefore; null reads as created_at. */
+  owner_proven_before: number | string | null;
 }
 
 export interface SessionsTable {
@@ -170,6 +174,8 @@ export interface LoginChallengesTable {
   created_at: number | string;
   expires_at: number | string;
   finished_at: number | string | null;
+  /** Migration 0015: LoginChallengeRecord.credentialGeneration; null on older rows. */
+  credential_generation: number | null;
 }
 
 /** Migration 0006: storage/types/federation.ts IdentityRecord. */

@@ -40,6 +40,13 @@ export function createSqlUserStore(conn: SqlConnection): UserStore {
           .where('id', '=', id).execute();
       }),
 
+    markOwnerProven: (id, at) =>
+      guard(async () => {
+        // never backwards: two sign-ins finishing out of order keep the later time
+        await db.updateTable('users').set({ owner_proven_before: sql`coalesce(owner_proven_at, created_at)`, owner_proven_at: at.getTime() }).where('id', '=', id)
+          .where((eb) => eb.or([eb('owner_proven_at', 'is', null), eb('owner_proven_at', '<', at.getTime())])).execute();
+      }),
+
     replacePasswordHash: (id, expected, next, now) =>
       guard(async () => {
         const result = await db.updateTable('users').set({ password_hash: next, updated_at: now.getTime() })
@@ -110,7 +117,7 @@ async function insertUser(db: Kysely<Database>, user: NewUser): Promise<UserReco
     if (!isUniqueViolation(error)) return guard(() => Promise.reject(error));
     throw new DuplicateUserError(duplicateField(error));
   }
-  return { ...user, updatedAt: user.createdAt, credentialGeneration: 0 };
+  return { ...user, updatedAt: user.createdAt, credentialGeneration: 0, ownerProvenAt: user.createdAt, ownerProvenBefore: user.createdAt };
 }
 
 /**
@@ -179,5 +186,7 @@ export function toUserRecord(row: Selectable<UsersTable>): UserRecord {
     createdAt: toDate(row.created_at),
     updatedAt: toDate(row.updated_at),
     credentialGeneration: Number(row.credential_generation),
+    ownerProvenAt: toDate(row.owner_proven_at ?? row.created_at),
+    ownerProvenBefore: toDate(row.owner_proven_before ?? row.created_at),
   };
 }

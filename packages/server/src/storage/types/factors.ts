@@ -48,6 +48,11 @@ export interface LoginChallengeRecord extends SingleUseTimes {
   /** Second-factor attempts made, the one in progress included. */
   attempts: number;
   finishedAt: Date | null;
+  /**
+   * The user's credential generation when the first factor was proven (migration 0015; null on
+   * older rows): the second step refuses a moved one (docs/architecture.md, "Login").
+   */
+  credentialGeneration: number | null;
 }
 
 export interface LoginChallengeStore {

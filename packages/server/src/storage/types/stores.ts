@@ -32,9 +32,17 @@ export interface UserRecord {
    * undone (docs/architecture.md, "Login"). 0 for a new user.
    */
   credentialGeneration: number;
+  /**
+   * When the owner last signed in with a way the account already trusted (docs/architecture.md,
+   * "Changing a way in"): a remedy removes the passkeys, TOTP and identities added after it.
+   * The creation time for a new user.
+   */
+  ownerProvenAt: Date;
+  /** The owner's proven sign-in before `ownerProvenAt`: a remedy asked from the latest one's session looks back to it. */
+  ownerProvenBefore: Date;
 }
 
-export type NewUser = Omit<UserRecord, 'createdAt' | 'updatedAt' | 'credentialGeneration'> & { createdAt: Date };
+export type NewUser = Omit<UserRecord, 'createdAt' | 'updatedAt' | 'credentialGeneration' | 'ownerProvenAt' | 'ownerProvenBefore'> & { createdAt: Date };
 
 /** `username` and `email` may clash with another user's: update then throws DuplicateUserError. */
 export type UserPatch = Partial<Pick<UserRecord, 'passwordHash' | 'role' | 'disabled' | 'fullName' | 'username' | 'email' | 'emailVerified'>>;
@@ -71,6 +79,8 @@ export interface UserStore {
    * login in flight either sees the move or has its session ended (docs/architecture.md, "Login").
    */
   bumpCredentialGeneration(id: string, now: Date): Promise<void>;
+  /** Records a sign-in proven with a trusted way at `at`: ownerProvenAt moves to it (never back), and its old value to ownerProvenBefore. */
+  markOwnerProven(id: string, at: Date): Promise<void>;
   /**
    * Compare-and-swap of the password hash: writes `next` only while the stored hash is still
    * `expected`, so an upgrade (bcrypt → argon2id) racing a password change never undoes it.

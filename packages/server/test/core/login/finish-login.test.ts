@@ -110,3 +110,20 @@ test('a second step opened with the old password dies with a password change: in
   // opened after the change, from the proof read before it
   await assert.rejects(kit.auth.finishLogin(checked, { firstFactor: 'pwd' }, CTX, START_SESSION), { code: 'credentials_changed' });
 });
+
+test('a second step opened before a credential change, taken before the change abandons challenges, answers credentials_changed', async (t) => {
+  const kit = await kitFor(t);
+  const { user, tokens, password } = await registerThroughCore(kit);
+  const me = await kit.auth.authenticate(tokens.access_token);
+  const { secret } = await kit.auth.mfa.startTotpEnrolment(me, CTX);
+  const code = () => totpCode(base32Decode(secret)!, totpStep(kit.clock.now()));
+  await kit.auth.mfa.confirmTotpEnrolment(me, code(), CTX);
+  kit.clock.advance(30_000);
+  const opened = await kit.auth.login({ login: user.username, password }, CTX).then(() => undefined, (error: { details: { mfa_token: string } }) => error.details);
+  // a reset's bump has landed; its abandonForUser and the revocation have not yet
+  await kit.stores.users.bumpCredentialGeneration(user.id, new Date(kit.clock.now()));
+  const before = await live(kit, user.id);
+  await assert.rejects(kit.auth.verifyMfa({ mfaToken: opened!.mfa_token, factor: 'totp', code: code() }, CTX), { code: 'credentials_changed' });
+  assert.equal(await live(kit, user.id), before, 'no session started');
+  await assert.rejects(kit.auth.verifyMfa({ mfaToken: opened!.mfa_token, factor: 'totp', code: code() }, CTX), { code: 'invalid_mfa_token' });
+});

@@ -17,7 +17,7 @@ const at = (seconds: number) => new Date(T0 + seconds * 1000);
 const totp = (userId: string, secret = 'v1.sealed') => ({ userId, secret, confirmedAt: null, lastUsedStep: null, createdAt: at(0) });
 const challenge = (userId: string): LoginChallengeRecord => ({
   tokenHash: randomUUID().replaceAll('-', '').padEnd(64, '0'), userId, state: 'second_factor', amr: ['pwd'], attempts: 0,
-  createdAt: at(0), expiresAt: at(300), finishedAt: null,
+  createdAt: at(0), expiresAt: at(300), finishedAt: null, credentialGeneration: 0,
 });
 
 export function describeFactorStores(name: string, skip: string | false, open: () => Promise<FactorHarness>): void {

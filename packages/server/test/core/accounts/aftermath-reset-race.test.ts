@@ -1,0 +1,27 @@
+// The aftermath of a change of a way in starts the caller's new session (core/accounts/credential-aftermath.ts);
+// a reset racing it, landing after the aftermath's own bump, must end that session as finishLogin's re-read does.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createCredentialAftermath } from '../../../src/core/accounts/credential-aftermath.js';
+import { createSessionOpener } from '../../../src/core/sessions/start-session.js';
+import { sessionSettings } from '../../../src/config/slices.js';
+import { createCoreKit, CTX, registerThroughCore } from '../kit.js';
+
+test('a credential change whose new session started after a racing reset answers credentials_changed; that session is ended', async (t) => {
+  const kit = await createCoreKit();
+  t.after(() => kit.close());
+  const { user, tokens } = await registerThroughCore(kit);
+  const caller = await kit.auth.authenticate(tokens.access_token);
+  const open = createSessionOpener(kit.deps, sessionSettings(kit.config));
+  const email = {
+    oneTimeTokens: kit.stores.oneTimeTokens, transaction: kit.stores.transaction, settings: { ...kit.config.email, mailEnabled: false } as never,
+    mailer: { message: () => { throw new Error('no mail'); }, wake: () => undefined } as never,
+  };
+  const after = createCredentialAftermath({ ...kit.deps, ...email }, async (...args) => {
+    await kit.stores.users.bumpCredentialGeneration(user.id, new Date(kit.clock.now())); // the reset lands here
+    return open(...args);
+  });
+  await assert.rejects(after(caller.user, 'identity_linked', { rotate: { amr: ['pwd'], authTime: new Date(kit.clock.now()) }, sessionId: caller.claims.sid }, CTX),
+    { code: 'credentials_changed' });
+  assert.deepEqual(await kit.stores.sessions.listActiveForUser(user.id, new Date(kit.clock.now())), []);
+});
