@@ -38,6 +38,8 @@ export function userinfoRoute(app: FastifyInstance): void {
   app.get('/oauth/userinfo', { onRequest: noStore, errorHandler: bearerErrorHandler, schema }, handler);
   app.post('/oauth/userinfo', {
     onRequest: noStore, errorHandler: bearerErrorHandler,
+    // a POST with the token in the header may have no body at all (OpenID Connect Core §5.3.1)
+    preValidation: async (request: FastifyRequest) => { request.body ??= {}; },
     schema: { ...schema, body: { type: 'object', properties: { access_token: { type: 'string', maxLength: 4096 } } } },
   }, handler);
 }
