@@ -320,3 +320,10 @@ test('oidcc-refresh-token', async (t) => {
   });
   assert.equal(other.statusCode >= 400 && other.statusCode < 500, true, other.body);
 });
+
+test('oidcc-request-uri-unsigned-supported-correctly-or-rejected-as-unsupported', async (t) => {
+  const ctx = await setup(t);
+  const back = new URL(locationOf(await new PageBrowser(ctx.app).get(authorizeUrl({ request_uri: 'https://rp.example.com/request.jwt' }))));
+  assert.equal(back.searchParams.get('error'), 'request_uri_not_supported');
+  assert.equal(back.searchParams.get('state'), 'st');
+});
