@@ -15,6 +15,7 @@ import { storeVariants } from './lib/store-variants.js';
 import { buildRows, ceilingRps, runNotes, type RunResults, type StoreResults } from './lib/targets.js';
 import * as cases from './lib/cases.js';
 import { IMPORT_USERS, measureImport } from './lib/import-case.js';
+import { measureSso } from './lib/sso-case.js';
 import { measureMails, measureWebhooks, OUTBOX_MAILS, OUTBOX_WEBHOOKS } from './lib/outbox-case.js';
 
 const RESULTS_DIR = fileURLToPath(new URL('../../bench/results', import.meta.url));
@@ -54,6 +55,7 @@ async function runCases(dataDir: string): Promise<RunResults> {
   const refresh = await step('POST /auth/refresh, paired with the ceiling', () => cases.measureRefresh(t, chains));
   const login = await step('POST /auth/login, alternating with the raw argon2id rate', () => cases.measureLogin(t));
   const clientCredentials = await step('POST /token client_credentials', () => warmAndMeasure(cases.clientCredentialsSide(t).url, cases.clientCredentialsSide(t).options));
+  const sso = await step('SSO code flow, alternating with node-oidc-provider', () => measureSso(dataDir));
   const mixed = await step('/users/me under a login flood', () => cases.measureMixed(t));
   const memory = await step(`memory over ${cases.MEMORY_REQUESTS} requests`, () => cases.measureMemory(t));
   await stopChild(t.gatehouse);
@@ -62,7 +64,7 @@ async function runCases(dataDir: string): Promise<RunResults> {
   const mail = await step(`job outbox: ${OUTBOX_MAILS} mails to a loopback SMTP sink`, () => measureMails(dataDir));
   const webhooks = await step(`job outbox: ${OUTBOX_WEBHOOKS} webhooks to a loopback receiver`, () => measureWebhooks(dataDir));
   return {
-    me, verifyOnly, refresh, login, clientCredentials, mixed, memory: { idleMb, ...memory }, stores, import: imported, outbox: { mail, webhooks },
+    me, verifyOnly, refresh, login, clientCredentials, sso, mixed, memory: { idleMb, ...memory }, stores, import: imported, outbox: { mail, webhooks },
   };
 }
 

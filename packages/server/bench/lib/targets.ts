@@ -7,6 +7,7 @@ import type { ChainStats } from './refresh-chains.js';
 import { ratio, round2, type Row } from './report.js';
 import { HASH_CONCURRENCY } from './gatehouse.js';
 import { IMPORT_TARGET_USERS_PER_SECOND, type ImportResult } from './import-case.js';
+import { SSO_TARGET_RATIO, type SsoResults } from './sso-case.js';
 import { MAIL_TARGET_PER_SECOND, WEBHOOK_TARGET_PER_SECOND, type OutboxRate } from './outbox-case.js';
 
 export interface RunResults {
@@ -17,6 +18,8 @@ export interface RunResults {
   login: { load: Measurement; argon2VerifiesPerSecond: number };
   /** The client_credentials grant, against an absolute target: grants/s on one core. */
   clientCredentials: Measurement;
+  /** The SSO code flow, Gatehouse and node-oidc-provider in alternating slices: flows/s. */
+  sso: SsoResults;
   mixed: { me: Measurement; flood: Measurement };
   memory: { idleMb: number; beforeMb: number; afterMb: number; load: Measurement };
   /** `gatehouse user import` of generated users into SQLite (docs/migrating.md, "Speed"). */
@@ -58,6 +61,7 @@ export function buildRows(r: RunResults): Row[] {
     },
     loginRow(r),
     clientCredentialsRow(r),
+    ...ssoRows(r),
     mixedRow(r),
     memoryRow(r),
     {
@@ -121,6 +125,24 @@ function clientCredentialsRow(r: RunResults): Row {
     id: 'client-credentials', label: 'POST /token client_credentials', ...latency(m), rps: Math.round(m.rps),
     measured: `${Math.round(m.rps)} grants/s`, target: '≥ 1,200 grants/s', pass: m.rps >= 1200, targetRps: 1200, measurement: m,
   };
+}
+
+/** Flows/s (one authorize and one token request each), Gatehouse against node-oidc-provider, both signing RS256 ID tokens. */
+function ssoRows(r: RunResults): Row[] {
+  const { gatehouse: g, oidcProvider: o } = r.sso;
+  const value = ratio(g.rps, o.rps);
+  return [
+    {
+      id: 'sso-oidc-provider', label: 'SSO code flow, node-oidc-provider', ...latency(o), measured: `reference: ${o.rps} flows/s`,
+      target: 'reference', measurement: o,
+    },
+    {
+      id: 'sso', label: 'SSO code flow (authorize prompt=none + token)', ...latency(g), ratio: value,
+      measured: `${value.toFixed(2)} × node-oidc-provider (${g.rps} flows/s)`, target: `≥ ${SSO_TARGET_RATIO} × node-oidc-provider`,
+      pass: value >= SSO_TARGET_RATIO && r.sso.withoutIdToken === 0, targetRps: SSO_TARGET_RATIO * o.rps, measurement: g,
+      extra: { oidcProvider: o, withoutIdToken: r.sso.withoutIdToken },
+    },
+  ];
 }
 
 function mixedRow(r: RunResults): Row {
