@@ -143,7 +143,7 @@ test('oidcc-ensure-request-without-nonce-succeeds-for-code-flow', async (t) => {
 for (const [module, scope, claims] of [
   ['oidcc-scope-profile', 'openid profile', ['name', 'preferred_username']],
   ['oidcc-scope-email', 'openid email', ['email', 'email_verified']],
-  ['oidcc-scope-all', 'openid profile email', ['name', 'preferred_username', 'email', 'email_verified']],
+  ['oidcc-scope-all', 'openid profile email address phone', ['name', 'preferred_username', 'email', 'email_verified']],
   ['oidcc-ensure-other-scope-order-succeeds', 'email openid', ['email', 'email_verified']],
 ] as const) {
   test(module, async (t) => {

@@ -92,10 +92,17 @@ export async function checkAuthorizeRequest(
 }
 
 /** The scope values asked for, each registered for the client; none asked: all it registered but offline_access. */
+/**
+ * Scopes OpenID Connect defines whose claims Gatehouse does not hold: ignored, as OpenID Connect
+ * Core §5.4 and §3.1.2.1 ask of values a provider does not understand (docs/oidc.md, "Conformance").
+ * Any other scope the client is not registered for is refused (RFC 6749 §3.3).
+ */
+const UNHELD_OIDC_SCOPES: readonly string[] = ['address', 'phone'];
+
 function scopesOf(asked: string | undefined, registered: string): string[] | string {
   const allowed = registered.split(' ').filter(Boolean);
   if (asked === undefined) return allowed.filter((value) => value !== 'offline_access');
-  const values = [...new Set(asked.split(' ').filter(Boolean))];
+  const values = [...new Set(asked.split(' ').filter((value) => value !== '' && !UNHELD_OIDC_SCOPES.includes(value)))];
   const refused = values.find((value) => !allowed.includes(value));
   if (refused !== undefined) return `The scope "${refused.slice(0, 64)}" is not registered for this client.`;
   if (values.length === 0) return 'scope is empty.';
