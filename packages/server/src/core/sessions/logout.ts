@@ -18,6 +18,14 @@ export interface LogoutRequest {
   scope: LogoutScope;
 }
 
+/**
+ * Ending the other sessions is a remedy that also removes ways in: a relying party's token (its
+ * session was opened for a client: docs/architecture.md, "OpenID Connect tokens and consent") may
+ * end its own session, never the user's others.
+ */
+const relyingPartyToken = () =>
+  new AuthError('invalid_token', 'This token was issued to an OpenID Connect client: it may end its own session only (scope=local).');
+
 export function createLogout(
   deps: Pick<CoreDeps, 'tokens' | 'sessions' | 'fingerprint' | 'clock' | 'audit'> & {
     authenticate: Authenticator['authenticate'];
@@ -37,12 +45,16 @@ export function createLogout(
     const nowMs = clock.now();
     const local = input.scope === 'local';
     if (input.accessToken) {
-      return local ? tokens.verifyAccessToken(input.accessToken, { nowMs }) : (await deps.authenticate(input.accessToken)).claims;
+      if (local) return tokens.verifyAccessToken(input.accessToken, { nowMs });
+      const { claims } = await deps.authenticate(input.accessToken);
+      if (claims.client_id !== undefined) throw relyingPartyToken();
+      return claims;
     }
     if (!input.refreshToken) throw new AuthError('missing_token', 'Send the access token as a bearer token, or the refresh token.');
     const claims = await tokens.verifyRefreshToken(input.refreshToken, { nowMs });
     if (local) return claims;
     const session = await sessions.findById(claims.sub, claims.sid);
+    if (session?.client) throw relyingPartyToken();
     const presented = { hash: hashToken(input.refreshToken), fingerprint: ctx ? fingerprint(ctx) : null };
     // the token must be the session's current one, or the previous one inside the grace window in its rotator's hands
     if (!session || session.revokedAt || refreshTokenStanding(session, presented, nowMs, deps.refreshGraceSeconds) === 'stale') {
