@@ -104,6 +104,14 @@ test('a missing grant_type answers 400 invalid_request', async (t) => {
   assertOAuthError(res, 400, 'invalid_request');
 });
 
+test('an unknown grant_type answers 400 unsupported_grant_type, also one named like an Object property', async (t) => {
+  const ctx = await appFor(t);
+  for (const grantType of ['implicit', 'constructor', 'valueOf', 'toString', '__proto__', 'hasOwnProperty']) {
+    const res = await postToken(ctx.app, form({ grant_type: grantType }));
+    assertOAuthError(res, 400, 'unsupported_grant_type');
+  }
+});
+
 test('the password grant without a password answers 400 invalid_request', async (t) => {
   const ctx = await appFor(t);
   const user = await registerUser(ctx.app);

@@ -85,7 +85,8 @@ export function tokenRoute(app: FastifyInstance, grants: ProviderGrants = {}): v
   }, async (request) => {
     const body = request.body ?? {};
     if (!body.grant_type) throw new AuthError('validation_failed', 'grant_type is required.');
-    const grant = GRANTS[body.grant_type as keyof typeof GRANTS];
+    // own names only: `constructor` or `valueOf` must not reach Object.prototype
+    const grant = Object.hasOwn(GRANTS, body.grant_type) ? GRANTS[body.grant_type as keyof typeof GRANTS] : undefined;
     if (!grant) throw new AuthError('unsupported_grant_type', `grant_type "${body.grant_type}" is not supported.`);
     return grant(app, request, body);
   });
