@@ -1,13 +1,16 @@
 // OAuthClientStore on the SQL query layer (migration 0014): one row a client, its RFC 7591
 // metadata as JSON in the names the RFC uses, so the row reads as the registration it came from.
+// Deleting a client deletes the consent users gave it (migration 0017) in the same transaction.
 import type { Selectable } from 'kysely';
 import type { OAuthClientsTable } from './schema.js';
 import type { SqlConnection } from './connect.js';
 import { guard, isUniqueViolation, toDate } from './errors.js';
+import { inTransaction } from './transaction.js';
 import { DuplicateClientError } from '../errors.js';
 import type { ClientMetadata, OAuthClientRecord, OAuthClientStore } from '../types/oauth-clients.js';
 
-export function createSqlOAuthClientStore({ db }: SqlConnection): OAuthClientStore {
+export function createSqlOAuthClientStore(conn: SqlConnection): OAuthClientStore {
+  const { db } = conn;
   return {
     async create(client) {
       try {
@@ -35,10 +38,12 @@ export function createSqlOAuthClientStore({ db }: SqlConnection): OAuthClientSto
       return Number(result.numUpdatedRows) === 1;
     }),
 
-    delete: (clientId) => guard(async () => {
-      const result = await db.deleteFrom('oauth_clients').where('client_id', '=', clientId).executeTakeFirst();
+    // the users' consent goes with the client: one registered later under its id is another app
+    delete: (clientId) => guard(() => inTransaction(conn, async (trx) => {
+      await trx.deleteFrom('oauth_consent_grants').where('client_id', '=', clientId).execute();
+      const result = await trx.deleteFrom('oauth_clients').where('client_id', '=', clientId).executeTakeFirst();
       return Number(result.numDeletedRows) === 1;
-    }),
+    })),
   };
 }
 
