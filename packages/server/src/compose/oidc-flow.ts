@@ -4,22 +4,17 @@
 // provider parts (ID tokens, consent grants, client-bound sessions). Off when the provider is.
 import type { CoreDeps } from '../core/context.js';
 import { createTickets } from '../core/federation/tickets.js';
-import { createAuthorization, type Authorization } from '../core/oidc/authorization.js';
+import { createAuthorization } from '../core/oidc/authorization.js';
 import { createCodeGrant } from '../core/oidc/authorization-codes.js';
 import type { ClientRegistry } from '../core/oidc/client-registry.js';
 import { createEndSession } from '../core/oidc/end-session.js';
 import { createIdTokenHintReader } from '../core/oidc/id-token-hint.js';
-import type { RedeemCode } from '../http/routes/token/grants/authorization-code.js';
 import type { Stores } from '../storage/types/stores.js';
 import type { OidcProvider } from './oidc.js';
+import type { OidcParts } from '../http/routes/oidc/oidc.js';
 
-export interface OidcFlow {
-  issuer: string;
-  clients: Pick<ClientRegistry, 'find'>;
-  authorization: Authorization;
-  planEndSession: ReturnType<typeof createEndSession>;
-  redeemCode: RedeemCode;
-}
+/** The flow's parts the routes take (routes/oidc/oidc.ts), all but the page kit's browser sessions. */
+export type OidcFlow = Omit<OidcParts, 'browserSessions'>;
 
 export function createOidcFlow(provider: OidcProvider | undefined, clients: ClientRegistry, stores: Stores, deps: CoreDeps): OidcFlow | undefined {
   if (!provider) return undefined;
