@@ -3,7 +3,7 @@
 import type { FastifyRequest, onRequestHookHandler } from 'fastify';
 import { AuthError } from '../core/errors.js';
 import type { AuthService } from '../core/auth-service.js';
-import type { Authenticated } from '../core/sessions/authenticate.js';
+import { ownApiToken, type Authenticated } from '../core/sessions/authenticate.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -54,18 +54,6 @@ export function createRequireUser(auth: AuthService): onRequestHookHandler {
       done();
     }, done);
   };
-}
-
-/**
- * A relying party's access token (it carries `client_id`: docs/architecture.md, "OpenID Connect tokens and consent") is
- * for that party's own services and /oauth/userinfo, not for Gatehouse's account API: an app a user
- * signed into must not read or change the user's Gatehouse account with the token it was given.
- */
-function ownApiToken(authenticated: Authenticated): Authenticated {
-  if (authenticated.claims.client_id !== undefined) {
-    throw new AuthError('invalid_token', 'This access token was issued to an OpenID Connect client: Gatehouse\'s own API does not take it.');
-  }
-  return authenticated;
 }
 
 /** The authenticated user of a guarded route. */

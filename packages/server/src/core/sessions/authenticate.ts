@@ -63,3 +63,16 @@ function admit(claims: AccessTokenClaims, session: SessionRecord | null, user: U
   if (user.disabled) throw new AuthError('user_disabled', 'This account is disabled.');
   return { user, claims };
 }
+
+/**
+ * A relying party's access token (it carries `client_id`: docs/architecture.md, "OpenID Connect
+ * tokens and consent") is for that party's own services and /oauth/userinfo, not for Gatehouse's
+ * account API: an app a user signed into must not read or change the user's Gatehouse account with
+ * the token it was given. The auth guard and logout beyond this session both ask it.
+ */
+export function ownApiToken<T extends Pick<Authenticated, 'claims'>>(authenticated: T): T {
+  if (authenticated.claims.client_id !== undefined) {
+    throw new AuthError('invalid_token', 'This access token was issued to an OpenID Connect client: Gatehouse\'s own API does not take it.');
+  }
+  return authenticated;
+}

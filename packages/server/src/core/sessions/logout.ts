@@ -6,7 +6,7 @@ import { auditOrigin } from '../audit.js';
 import type { CoreDeps, RequestContext } from '../context.js';
 import { refreshTokenStanding } from '../tokens/token-pair.js';
 import { hashToken } from '../tokens/secret-hash.js';
-import type { Authenticator } from './authenticate.js';
+import { ownApiToken, type Authenticator } from './authenticate.js';
 import type { OneTimeTokenStore } from '../../storage/types/one-time-tokens.js';
 import type { RemoveUnprovenWays } from '../accounts/unproven-ways.js';
 
@@ -46,9 +46,7 @@ export function createLogout(
     const local = input.scope === 'local';
     if (input.accessToken) {
       if (local) return tokens.verifyAccessToken(input.accessToken, { nowMs });
-      const { claims } = await deps.authenticate(input.accessToken);
-      if (claims.client_id !== undefined) throw relyingPartyToken();
-      return claims;
+      return ownApiToken(await deps.authenticate(input.accessToken)).claims;
     }
     if (!input.refreshToken) throw new AuthError('missing_token', 'Send the access token as a bearer token, or the refresh token.');
     const claims = await tokens.verifyRefreshToken(input.refreshToken, { nowMs });
