@@ -40,6 +40,7 @@ import { createSweeper, sweepTargets, type Sweeper } from './jobs/sweeper.js';
 import { createAuditParts } from './compose/audit.js';
 import { createOidcProvider, type OidcProvider } from './compose/oidc.js';
 import { createOidcFlow } from './compose/oidc-flow.js';
+import type { AuthService } from './core/auth-service.js';
 import { createAuthService, keyedHasher, mfaParts, type EmailParts } from './compose/auth-service.js';
 import {
   breachedPasswordCheck, createFederation, createMailLayer, createOAuthService, passkeyDepsOf, runMailWorker, runWorker,
@@ -66,6 +67,8 @@ export interface GatehouseParts {
 
 export interface Gatehouse {
   app: FastifyInstance;
+  /** The auth core the routes were given (tests call its use cases directly). */
+  auth: AuthService;
   stores: Stores;
   /** Start-up warnings (a development secret, a generated key set, /metrics off in production, the config's notes), for the banner. */
   warnings: string[];
@@ -190,7 +193,7 @@ async function assemble(config: Readonly<Config>, parts: GatehouseParts, opened:
   const warnings = [warning, keys.warning, config.metricsNote, oauth.publicUrl ? undefined : METADATA_OFF,
     config.passkeys ? undefined : PASSKEYS_OFF, ...(config.notes ?? [])];
   return {
-    app, stores, warnings: warnings.filter((text): text is string => text !== undefined), mail, sweeper, auditWriter: auditParts.writer, webhooks,
+    app, auth, stores, warnings: warnings.filter((text): text is string => text !== undefined), mail, sweeper, auditWriter: auditParts.writer, webhooks,
     oidc,
   };
 }

@@ -17,6 +17,8 @@ export const PASSWORD = 'correct horse battery staple';
 
 export interface TestApp {
   app: FastifyInstance;
+  /** The auth core the app's routes call (compose.ts builds it). */
+  auth: Gatehouse['auth'];
   /** The settings the app was built from (the app itself holds only its HTTP slice). */
   config: Readonly<Config>;
   clock: ManualClock;
@@ -68,13 +70,13 @@ export async function createTestApp(env: Record<string, string> = {}, deps: Test
   const stores = await createStores(storeOptions(config, true));
   const clock = new ManualClock(Date.UTC(2026, 0, 1, 12, 0, 0));
   const parts = { secret: TEST_SECRET, stores: deps.stores?.(stores) ?? stores, clock, logStream: deps.logStream, mailWorker: deps.mailWorker };
-  const { app, mail, sweeper, auditWriter, webhooks, oidc } = await createGatehouse(config, parts).catch(async (error: unknown) => {
+  const { app, auth, mail, sweeper, auditWriter, webhooks, oidc } = await createGatehouse(config, parts).catch(async (error: unknown) => {
     await stores.close();
     rmSync(dir, { recursive: true, force: true });
     throw error;
   });
   return {
-    app, config, clock, stores, mail, sweeper, auditWriter, webhooks, oidc, dir,
+    app, auth, config, clock, stores, mail, sweeper, auditWriter, webhooks, oidc, dir,
     async close() {
       await app.close();
       await stores.close();

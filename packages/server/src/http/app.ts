@@ -54,7 +54,6 @@ import type { ConsoleParts } from './console/parts.js';
 declare module 'fastify' {
   interface FastifyInstance {
     config: Readonly<HttpSettings>;
-    auth: AuthService;
     requireUser: onRequestHookHandler;
     /** After requireUser: a sign-in within REAUTH_MAX_AGE, else 403 reauthentication_required. */
     requireRecentAuth: onRequestHookHandler;
@@ -113,7 +112,6 @@ export async function buildApp(parts: AppParts): Promise<FastifyInstance> {
     ...serverOptions(settings),
   });
   app.decorate('config', settings);
-  app.decorate('auth', auth);
   app.decorate('requireUser', createRequireUser(auth));
   app.decorate('requireRecentAuth', createRequireRecentAuth(auth));
   app.decorate('requireRole', requireRole);
@@ -132,24 +130,24 @@ export async function buildApp(parts: AppParts): Promise<FastifyInstance> {
 
   // The route table. The routes of features that may be off are imported only when on (idle memory).
   rootRoute(app);
-  registerRoute(app);
-  loginRoute(app);
-  tokenRoute(app, { clientCredentials: parts.clientCredentials, authorizationCode: parts.oidcFlow?.redeemCode, clients: parts.clients });
-  refreshRoute(app);
-  logoutRoute(app);
-  meRoutes(app);
-  sessionsRoutes(app);
+  registerRoute(app, auth);
+  loginRoute(app, auth);
+  tokenRoute(app, auth, { clientCredentials: parts.clientCredentials, authorizationCode: parts.oidcFlow?.redeemCode, clients: parts.clients });
+  refreshRoute(app, auth);
+  logoutRoute(app, auth);
+  meRoutes(app, auth);
+  sessionsRoutes(app, auth);
   accountRoutes(app, parts.accounts.service);
   if (parts.accounts.settings.mailEnabled) {
     (await import('./routes/email/accounts.js')).emailRoutes(app, parts.accounts.service);
     (await import('./routes/admin/verification.js')).adminVerificationRoute(app, parts.admin, parts.accounts.service);
   }
   if (parts.passkeys) (await import('./routes/passkeys/passkeys.js')).passkeyRoutes(app, parts.passkeys);
-  mfaRoutes(app);
+  mfaRoutes(app, auth);
   healthRoutes(app, parts.ping);
   if (settings.demo) (await import('./routes/demo.js')).demoRoutes(app);
   jwksRoute(app, parts.jwks);
-  oauthRoutes(app, parts.oauth.service, parts.oauth.settings, parts.oidc, parts.clients);
+  oauthRoutes(app, auth, parts.oauth.service, parts.oauth.settings, parts.oidc, parts.clients);
   federationRoutes(app, parts.federation);
   adminRoutes(app, parts.admin);
   adminImportRoute(app, parts.importUsers);
@@ -161,12 +159,12 @@ export async function buildApp(parts: AppParts): Promise<FastifyInstance> {
   adminClientsRoutes(app, parts.clients);
   if (parts.oidcFlow) oidcFlowRoutes(app, { ...parts.oidcFlow, browserSessions: parts.pages.browserSessions });
   pageRoutes(app, {
-    ...parts.pages, accounts: parts.accounts.settings.mailEnabled ? parts.accounts.service : undefined, passkeys: parts.passkeys, federation: parts.federation,
+    ...parts.pages, auth, accounts: parts.accounts.settings.mailEnabled ? parts.accounts.service : undefined, passkeys: parts.passkeys, federation: parts.federation,
   });
   if (parts.oidc) (await import('./routes/users/grants.js')).grantsRoutes(app, parts.oidc.consentGrants, parts.admin);
   if (settings.adminConsole) {
     (await import('./console/console.js')).consoleRoutes(app, {
-      ...parts.console, admin: parts.admin, auditReader: parts.auditReader, clients: parts.clients,
+      ...parts.console, auth, admin: parts.admin, auditReader: parts.auditReader, clients: parts.clients,
       accounts: parts.accounts.settings.mailEnabled ? parts.accounts.service : undefined,
     });
   }

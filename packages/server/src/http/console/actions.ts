@@ -57,7 +57,7 @@ function carriedOf(request: FastifyRequest, action: ActionName): Record<string, 
 export function consoleActionRoutes(app: FastifyInstance, parts: ConsoleParts): void {
   const { admin } = parts;
   const run = runners(parts);
-  const passGate = createChangeGate(app);
+  const passGate = createChangeGate(app, parts.auth);
 
   app.post<{ Params: { id: string; action: string } }>('/admin/console/users/:id/actions/:action', {
     schema: { hide: true, consumes: ['application/x-www-form-urlencoded'] },

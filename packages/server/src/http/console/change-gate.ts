@@ -11,6 +11,7 @@ import { pageKitOf } from '../pages/context.js';
 import { field, pageFailure } from '../pages/form.js';
 import { html, issueCsrf, t, type Html, type Lang, type MessageKey } from '../pages/index.js';
 import type { ConsoleAdmin } from './access.js';
+import type { ConsoleParts } from './parts.js';
 import { sendConsolePage, type Section } from './view.js';
 
 /** The console's sentence for the errors its changes meet; others take the pages' own. */
@@ -75,10 +76,10 @@ ${reauth ? html`<p>${t(lang, 'console.reauth.intro')}</p>\n${proofField}` : ''}
 </section>`;
 }
 
-export function createChangeGate(app: FastifyInstance) {
+export function createChangeGate(app: FastifyInstance, auth: ConsoleParts['auth']) {
   const recent = (me: ConsoleAdmin) => {
     try {
-      app.auth.requireRecentAuth(me.auth);
+      auth.requireRecentAuth(me.auth);
       return true;
     } catch {
       return false;
@@ -87,9 +88,9 @@ export function createChangeGate(app: FastifyInstance) {
 
   /** Re-authenticates the admin with the core's use case; the browser cookie moves to the new session. */
   async function renew(me: ConsoleAdmin, proof: ReauthenticationProof, request: FastifyRequest, reply: FastifyReply): Promise<ConsoleAdmin> {
-    const pair = await app.auth.reauthenticate(me.auth, proof, requestContext(request));
-    const fresh = await app.auth.authenticate(pair.access_token); // the pair goes no further: the browser holds the cookie
-    const session = (await app.auth.listSessions(me.user.id)).find((s) => s.id === fresh.claims.sid);
+    const pair = await auth.reauthenticate(me.auth, proof, requestContext(request));
+    const fresh = await auth.authenticate(pair.access_token); // the pair goes no further: the browser holds the cookie
+    const session = (await auth.listSessions(me.user.id)).find((s) => s.id === fresh.claims.sid);
     if (!session) throw new AuthError('session_revoked', 'This session has been logged out.');
     pageKitOf(app).browserSessions.start(reply, {
       userId: me.user.id, sessionId: session.id, authTime: Math.floor(session.authTime.getTime() / 1000), amr: session.amr, expiresAt: session.expiresAt,
@@ -101,7 +102,7 @@ export function createChangeGate(app: FastifyInstance) {
   /** The admin, fresh enough, once the change is confirmed; null when a page was answered instead (the question, or why not). */
   return async function passGate(request: FastifyRequest, reply: FastifyReply, me: ConsoleAdmin, change: Change): Promise<ConsoleAdmin | null> {
     const { lang } = me;
-    const reauth: Reauth = recent(me) ? undefined : (await app.auth.mfa.factorSummary(me.user.id)).totp?.confirmed ? 'code' : 'password';
+    const reauth: Reauth = recent(me) ? undefined : (await auth.mfa.factorSummary(me.user.id)).totp?.confirmed ? 'code' : 'password';
     const ask = (status: number, error?: string) => {
       sendConsolePage(reply, { status, lang, section: change.section, title: t(lang, 'console.confirm.title'), body: confirmation(lang, issueCsrf(request, reply), change, reauth, error) });
       return null;

@@ -44,7 +44,7 @@ ${secret ? html`<dt>client_secret</dt><dd><code>${secret}</code></dd>` : ''}</dl
 export function consoleClientRoutes(app: FastifyInstance, parts: ConsoleParts & { clients: ClientRegistry }): void {
   const { admin, clients } = parts;
   const hide = { schema: { hide: true } };
-  const passGate = createChangeGate(app);
+  const passGate = createChangeGate(app, parts.auth);
 
   app.get('/admin/console/clients', hide, async (request, reply) => {
     const me = await consoleAdmin(request, reply, admin.getUser);

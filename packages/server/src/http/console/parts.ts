@@ -1,5 +1,6 @@
 // What the console is built from (docs/console.md): the admin API's own use cases (core/admin), the
 // account flows that mail, the audit reader, and read-only views of a user; compose.ts gathers them.
+import type { AuthService } from '../../core/auth-service.js';
 import type { AdminService } from '../../core/admin/admin.js';
 import type { ClientRegistry } from '../../core/oidc/client-registry.js';
 import type { AccountExport } from '../../core/accounts/export-account.js';
@@ -10,6 +11,8 @@ import type { Clock } from '../../core/clock.js';
 
 export interface ConsoleParts {
   admin: AdminService;
+  /** The admin's own re-authentication before a change (change-gate.ts). */
+  auth: Pick<AuthService, 'requireRecentAuth' | 'reauthenticate' | 'authenticate' | 'listSessions' | 'mfa'>;
   /** The OpenID Connect provider's clients (the registry /admin/clients calls). */
   clients: ClientRegistry;
   /** The roles a user may be given (ROLES): the role form offers these. */

@@ -4,6 +4,7 @@
 // button, POST verifies, so a mail scanner fetching the link spends nothing). Each calls the same
 // use case as its JSON route; the reset is a remedy and keeps core's rule (every session ends).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { AuthService } from '../../core/auth-service.js';
 import type { AccountService } from '../../core/email/account-service.js';
 import { AuthError } from '../../core/errors.js';
 import { START_BROWSER_SESSION } from '../../core/login/outcomes.js';
@@ -37,7 +38,7 @@ function notice(reply: FastifyReply, lang: Lang, title: string, text: string, fa
   return sendPage(reply, { status: failure?.status, lang, title, body });
 }
 
-export function accountPageRoutes(app: FastifyInstance, accounts: AccountService | undefined): void {
+export function accountPageRoutes(app: FastifyInstance, auth: Pick<AuthService, 'registerFor'>, accounts: AccountService | undefined): void {
   const hide = { schema: { hide: true } };
   const form = { schema: { hide: true, consumes: ['application/x-www-form-urlencoded'] } };
 
@@ -70,7 +71,7 @@ ${hidden(request, reply, view.next)}
     const username = field(request, 'username', 254).trim();
     const email = field(request, 'email', 254).trim();
     try {
-      const registered = await app.auth.registerFor({ username, email, password: field(request, 'password') }, requestContext(request), START_BROWSER_SESSION);
+      const registered = await auth.registerFor({ username, email, password: field(request, 'password') }, requestContext(request), START_BROWSER_SESSION);
       if ('pending' in registered) return notice(reply.status(202), lang, t(lang, 'register.title'), t(lang, 'register.checkMail'));
       return await signedIn(request, reply, registered.result, next);
     } catch (error) {

@@ -6,6 +6,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { PageSettings } from '../../config/page-settings.js';
 import type { AccountService } from '../../core/email/account-service.js';
+import type { AuthService } from '../../core/auth-service.js';
 import type { FederationService } from '../../core/federation/federation-service.js';
 import type { BrowserSessions } from './browser-session.js';
 import type { PageKit } from './context.js';
@@ -25,6 +26,8 @@ export interface PageParts {
   csrfKey: Buffer;
   secure: boolean;
   browserSessions: BrowserSessions;
+  /** Sign-in, its second step and registration, each finishing in a browser session. */
+  auth: Pick<AuthService, 'signIn' | 'verifyMfaFor' | 'registerFor'>;
   /** The mail flows, when mail can go out: forgot / reset password and the verify-email page need them. */
   accounts: AccountService | undefined;
   passkeys: PasskeyService | undefined;
@@ -41,8 +44,8 @@ export function pageRoutes(app: FastifyInstance, parts: PageParts): void {
   app.get(STYLESHEET_PATH, hide, async (_request, reply) => reply
     .header('content-type', 'text/css; charset=utf-8').header('cache-control', 'no-cache').send(css));
 
-  signInRoutes(app, { passkeys: parts.passkeys !== undefined, forgot: parts.accounts !== undefined, providers: parts.federation.providers });
-  accountPageRoutes(app, parts.accounts);
+  signInRoutes(app, parts.auth, { passkeys: parts.passkeys !== undefined, forgot: parts.accounts !== undefined, providers: parts.federation.providers });
+  accountPageRoutes(app, parts.auth, parts.accounts);
   passkeyScriptRoute(app);
   passkeyPageRoutes(app, parts.passkeys);
   providerPageRoutes(app, parts.federation, parts.publicUrl);

@@ -5,6 +5,7 @@
 // session's cookie and goes on (303) to the stored authorize request named by `continue`, or to
 // /signed-in. Everything works without JavaScript.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { AuthService } from '../../core/auth-service.js';
 import type { FederationService } from '../../core/federation/federation-service.js';
 import { isMfaRequired } from '../../core/login/finish-login.js';
 import { START_BROWSER_SESSION, type BrowserSessionStart } from '../../core/login/outcomes.js';
@@ -74,7 +75,7 @@ ${offered.map((factor) => html`<option value="${factor}">${t(lang, factor === 't
   return sendPage(reply, { status: view.failure?.status, lang, title: t(lang, 'second.title'), body });
 }
 
-export function signInRoutes(app: FastifyInstance, options: SignInOptions): void {
+export function signInRoutes(app: FastifyInstance, auth: Pick<AuthService, 'signIn' | 'verifyMfaFor'>, options: SignInOptions): void {
   const hide = { schema: { hide: true } };
   const form = { schema: { hide: true, consumes: ['application/x-www-form-urlencoded'] } };
 
@@ -121,7 +122,7 @@ ${options.forgot ? html`<li><a href="/forgot${links}">${t(lang, 'signin.forgot')
     let result;
     try {
       // an empty field is refused as a wrong password would be, after the same limits
-      result = await app.auth.signIn({ login, password }, requestContext(request), START_BROWSER_SESSION);
+      result = await auth.signIn({ login, password }, requestContext(request), START_BROWSER_SESSION);
     } catch (error) {
       return signInPage(request, reply, { lang, next, login, failure: pageFailure(error, lang, reply) });
     }
@@ -143,7 +144,7 @@ ${options.forgot ? html`<li><a href="/forgot${links}">${t(lang, 'signin.forgot')
     const factor: SecondFactor = field(request, 'factor', 32);
     const factors = field(request, 'factors', 64).split(' ').filter(Boolean);
     try {
-      const started = await app.auth.verifyMfaFor({ mfaToken, factor, code: field(request, 'code', 64).trim() }, requestContext(request), START_BROWSER_SESSION);
+      const started = await auth.verifyMfaFor({ mfaToken, factor, code: field(request, 'code', 64).trim() }, requestContext(request), START_BROWSER_SESSION);
       return await signedIn(request, reply, started, next);
     } catch (error) {
       const failure = pageFailure(error, lang, reply);

@@ -252,9 +252,9 @@ test('a token answered from memory (no promise on the SQLite hot path) is refuse
   const [a, b, c] = [await registerUser(ctx.app), await registerUser(ctx.app), await registerUser(ctx.app)];
   const bearer = (user: typeof a) => ({ authorization: `Bearer ${user.tokens.access_token}` });
   for (const user of [a, b, c]) {
-    assert.equal(ctx.app.auth.authenticateNow(user.tokens.access_token), undefined, 'nothing in memory before the first request');
+    assert.equal(ctx.auth.authenticateNow(user.tokens.access_token), undefined, 'nothing in memory before the first request');
     for (let i = 0; i < 2; i++) assert.equal((await getMe(ctx.app, bearer(user))).statusCode, 200);
-    assert.equal(ctx.app.auth.authenticateNow(user.tokens.access_token)?.user.id, user.userId, 'the next request takes the hot path');
+    assert.equal(ctx.auth.authenticateNow(user.tokens.access_token)?.user.id, user.userId, 'the next request takes the hot path');
   }
   // twice each: the write empties the cache, the first refusal reads the rows back into it, the
   // second is refused from memory

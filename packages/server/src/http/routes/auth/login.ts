@@ -1,5 +1,6 @@
 // POST /auth/login: username or email, and password → a token pair.
 import type { FastifyInstance } from 'fastify';
+import type { AuthService } from '../../../core/auth-service.js';
 import { AuthError } from '../../../core/errors.js';
 import { noStore, requestContext } from '../../http.js';
 import { freeText, ref, responses } from '../../schemas.js';
@@ -10,7 +11,7 @@ interface LoginBody {
   password: string;
 }
 
-export function loginRoute(app: FastifyInstance): void {
+export function loginRoute(app: FastifyInstance, auth: Pick<AuthService, 'login'>): void {
   app.post<{ Body: LoginBody }>('/auth/login', {
     onRequest: noStore,
     schema: {
@@ -32,6 +33,6 @@ export function loginRoute(app: FastifyInstance): void {
     const { username, email, password } = request.body;
     const login = username ?? email;
     if (login === undefined) throw new AuthError('validation_failed', 'Send a username or an email with the password.');
-    return app.auth.login({ login, password }, requestContext(request));
+    return auth.login({ login, password }, requestContext(request));
   });
 }

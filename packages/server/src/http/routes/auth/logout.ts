@@ -1,6 +1,7 @@
 // POST /auth/logout: ends this session (scope=local, the default), the user's other sessions
 // (others) or all of them (global). Idempotent: logging out twice answers 204 twice.
 import type { FastifyInstance } from 'fastify';
+import type { AuthService } from '../../../core/auth-service.js';
 import type { LogoutScope } from '../../../core/sessions/logout.js';
 import { readBearerToken } from '../../auth-guard.js';
 import { requestContext } from '../../http.js';
@@ -11,7 +12,7 @@ interface LogoutBody {
   scope?: LogoutScope;
 }
 
-export function logoutRoute(app: FastifyInstance): void {
+export function logoutRoute(app: FastifyInstance, auth: Pick<AuthService, 'logout'>): void {
   app.post<{ Body: LogoutBody | undefined; Querystring: { scope?: LogoutScope } }>('/auth/logout', {
     schema: {
       tags: ['auth'],
@@ -30,7 +31,7 @@ export function logoutRoute(app: FastifyInstance): void {
     },
   }, async (request, reply) => {
     const scope = request.body?.scope ?? request.query.scope ?? 'local';
-    await app.auth.logout({ accessToken: readBearerToken(request), refreshToken: request.body?.refresh_token, scope }, requestContext(request));
+    await auth.logout({ accessToken: readBearerToken(request), refreshToken: request.body?.refresh_token, scope }, requestContext(request));
     return reply.status(204).send();
   });
 }

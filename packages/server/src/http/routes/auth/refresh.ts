@@ -1,6 +1,7 @@
 // POST /auth/refresh: the reissue (docs/architecture.md, "Refresh"), taking the (expired) access
 // token and the refresh token together.
 import type { FastifyInstance } from 'fastify';
+import type { AuthService } from '../../../core/auth-service.js';
 import { noStore, requestContext } from '../../http.js';
 import { ref, responses } from '../../schemas.js';
 
@@ -9,7 +10,7 @@ interface RefreshBody {
   refresh_token: string;
 }
 
-export function refreshRoute(app: FastifyInstance): void {
+export function refreshRoute(app: FastifyInstance, auth: Pick<AuthService, 'refresh'>): void {
   app.post<{ Body: RefreshBody }>('/auth/refresh', {
     onRequest: noStore,
     schema: {
@@ -27,5 +28,5 @@ export function refreshRoute(app: FastifyInstance): void {
       response: responses({ 200: ref('TokenPair') }, [400, 401, 403, 413, 415, 429, 503]),
     },
   }, async (request) =>
-    app.auth.refresh({ accessToken: request.body.access_token, refreshToken: request.body.refresh_token }, requestContext(request)));
+    auth.refresh({ accessToken: request.body.access_token, refreshToken: request.body.refresh_token }, requestContext(request)));
 }

@@ -1,5 +1,6 @@
 // POST /auth/register: create an account and start its first session.
 import type { FastifyInstance } from 'fastify';
+import type { AuthService } from '../../../core/auth-service.js';
 import { toPublicUser } from '../../../core/accounts/user-rules.js';
 import { noStore, requestContext } from '../../http.js';
 import { freeText, ref, responses, tokenPairSchema } from '../../schemas.js';
@@ -12,7 +13,7 @@ interface RegisterBody {
   full_name?: string | null;
 }
 
-export function registerRoute(app: FastifyInstance): void {
+export function registerRoute(app: FastifyInstance, auth: Pick<AuthService, 'register'>): void {
   app.post<{ Body: RegisterBody }>('/auth/register', {
     onRequest: noStore,
     schema: {
@@ -41,7 +42,7 @@ export function registerRoute(app: FastifyInstance): void {
     },
   }, async (request, reply) => {
     const { username, email, password, full_name } = request.body;
-    const result = await app.auth.register({ username, email, password, fullName: full_name }, requestContext(request));
+    const result = await auth.register({ username, email, password, fullName: full_name }, requestContext(request));
     if ('pending' in result) return reply.status(202).send({ message: 'Check your inbox: follow the link we sent to finish.' });
     return reply.status(201).send({ ...result.tokens, user: toPublicUser(result.user) });
   });

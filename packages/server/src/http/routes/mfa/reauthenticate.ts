@@ -2,6 +2,7 @@
 // sensitive action; the answer is the pair of a new session whose auth_time is now.
 import type { FastifyInstance } from 'fastify';
 import type { AuthenticationResponseJSON } from '@simplewebauthn/server';
+import type { AuthService } from '../../../core/auth-service.js';
 import { authenticationResponseSchema } from '../passkeys/schemas.js';
 import { currentAuth } from '../../auth-guard.js';
 import { noStore, requestContext } from '../../http.js';
@@ -14,7 +15,7 @@ interface ReauthBody {
   passkey?: AuthenticationResponseJSON;
 }
 
-export function reauthenticateRoute(app: FastifyInstance): void {
+export function reauthenticateRoute(app: FastifyInstance, auth: Pick<AuthService, 'reauthenticate'>): void {
   app.post<{ Body: ReauthBody }>('/auth/reauthenticate', {
     onRequest: [noStore, app.requireUser],
     schema: {
@@ -35,5 +36,5 @@ export function reauthenticateRoute(app: FastifyInstance): void {
       response: responses({ 200: ref('TokenPair') }, [400, 401, 403, 413, 415, 429, 503],
         { 200: 'The token pair of the caller\'s new session', 403: 'Wrong password (invalid_current_password) or code (invalid_mfa_code; a used TOTP code: totp_code_used)' }),
     },
-  }, async (request) => app.auth.reauthenticate(currentAuth(request), request.body, requestContext(request)));
+  }, async (request) => auth.reauthenticate(currentAuth(request), request.body, requestContext(request)));
 }

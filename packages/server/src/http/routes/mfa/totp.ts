@@ -2,6 +2,7 @@
 // recovery codes: changes of a way in, whose proof and aftermath the core applies (docs/hardening.md,
 // "Changing a way in"); each change answers the pair of the caller's new session.
 import type { FastifyInstance } from 'fastify';
+import type { AuthService } from '../../../core/auth-service.js';
 import { currentAuth } from '../../auth-guard.js';
 import { noStore, requestContext } from '../../http.js';
 import { bearerSecurity, ref, responses, withNewPair } from '../../schemas.js';
@@ -25,19 +26,19 @@ const enrolmentSchema = {
   required: ['secret', 'otpauth_uri', 'qr_svg'],
 } as const;
 
-export function totpRoutes(app: FastifyInstance): void {
+export function totpRoutes(app: FastifyInstance, mfa: AuthService['mfa']): void {
   const common = { tags: ['mfa'], security: bearerSecurity };
   const change = [noStore, app.requireUser];
 
   app.get('/users/me/mfa', {
     onRequest: [noStore, app.requireUser],
     schema: { ...common, summary: 'The caller\'s second factors', response: responses({ 200: factorSummarySchema }, [401, 403, 503]) },
-  }, async (request) => app.auth.mfa.factorSummary(currentAuth(request).user.id));
+  }, async (request) => mfa.factorSummary(currentAuth(request).user.id));
 
   app.post('/users/me/mfa/totp', {
     onRequest: change,
     schema: { ...common, summary: 'Start TOTP enrolment (a recent sign-in covering the account\'s factors): a secret, its otpauth URI and QR code', response: responses({ 200: enrolmentSchema }, [401, 403, 409, 503]) },
-  }, async (request) => app.auth.mfa.startTotpEnrolment(currentAuth(request), requestContext(request)));
+  }, async (request) => mfa.startTotpEnrolment(currentAuth(request), requestContext(request)));
 
   app.post<{ Body: { code: string } }>('/users/me/mfa/totp/confirm', {
     onRequest: change,
@@ -46,12 +47,12 @@ export function totpRoutes(app: FastifyInstance): void {
       body: { type: 'object', required: ['code'], additionalProperties: false, properties: { code: { type: 'string', maxLength: 16 } } },
       response: responses({ 200: recoveryCodesSchema }, [400, 401, 403, 404, 409, 413, 415, 503]),
     },
-  }, async (request) => app.auth.mfa.confirmTotpEnrolment(currentAuth(request), request.body.code, requestContext(request)));
+  }, async (request) => mfa.confirmTotpEnrolment(currentAuth(request), request.body.code, requestContext(request)));
 
   app.post('/users/me/mfa/recovery-codes', {
     onRequest: change,
     schema: { ...common, summary: 'New recovery codes (re-authentication); the old ones stop working, every other session ends', response: responses({ 200: recoveryCodesSchema }, [401, 403, 404, 503]) },
-  }, async (request) => app.auth.mfa.regenerateRecoveryCodes(currentAuth(request), requestContext(request)));
+  }, async (request) => mfa.regenerateRecoveryCodes(currentAuth(request), requestContext(request)));
 
   app.delete('/users/me/mfa/totp', {
     onRequest: change,
@@ -59,5 +60,5 @@ export function totpRoutes(app: FastifyInstance): void {
       ...common, summary: 'Remove TOTP and its recovery codes (re-authentication); every other session ends',
       response: responses({ 200: { ...ref('TokenPair'), description: 'Removed: the pair of the caller\'s new session' } }, [401, 403, 404, 503]),
     },
-  }, async (request) => app.auth.mfa.removeTotp(currentAuth(request), requestContext(request)));
+  }, async (request) => mfa.removeTotp(currentAuth(request), requestContext(request)));
 }

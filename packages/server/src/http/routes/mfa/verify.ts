@@ -1,5 +1,6 @@
 // POST /auth/mfa/verify: the second step of a login that answered 403 mfa_required.
 import type { FastifyInstance } from 'fastify';
+import type { AuthService } from '../../../core/auth-service.js';
 import { noStore, requestContext } from '../../http.js';
 import { ref, responses } from '../../schemas.js';
 
@@ -9,7 +10,7 @@ interface VerifyBody {
   code: string;
 }
 
-export function mfaVerifyRoute(app: FastifyInstance): void {
+export function mfaVerifyRoute(app: FastifyInstance, auth: Pick<AuthService, 'verifyMfa'>): void {
   app.post<{ Body: VerifyBody }>('/auth/mfa/verify', {
     onRequest: noStore,
     schema: {
@@ -32,6 +33,6 @@ export function mfaVerifyRoute(app: FastifyInstance): void {
     },
   }, async (request) => {
     const { mfa_token: mfaToken, factor, code } = request.body;
-    return app.auth.verifyMfa({ mfaToken, factor, code }, requestContext(request));
+    return auth.verifyMfa({ mfaToken, factor, code }, requestContext(request));
   });
 }

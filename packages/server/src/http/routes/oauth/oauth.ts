@@ -3,6 +3,7 @@
 // PUBLIC_URL is known; OpenID Connect discovery when the provider is on (docs/oidc.md).
 import type { FastifyInstance } from 'fastify';
 import type { OAuthSettings } from '../../../config/slices.js';
+import type { AuthService } from '../../../core/auth-service.js';
 import type { OAuthService } from '../../../core/oauth/oauth-service.js';
 import { introspectRoute } from './introspect.js';
 import { authorizationServerMetadata, metadataRoute, oidcProviderDocument } from './metadata.js';
@@ -18,7 +19,7 @@ export interface OidcDiscovery {
 }
 
 export function oauthRoutes(
-  app: FastifyInstance, oauth: OAuthService, settings: Readonly<OAuthSettings>, oidc?: OidcDiscovery, clients?: ClientRegistry,
+  app: FastifyInstance, auth: Pick<AuthService, 'authenticate'>, oauth: OAuthService, settings: Readonly<OAuthSettings>, oidc?: OidcDiscovery, clients?: ClientRegistry,
 ): void {
   const registered = oidc ? clients : undefined;
   revokeRoute(app, oauth.revoke, registered);
@@ -27,7 +28,7 @@ export function oauthRoutes(
     const document = oidcProviderDocument(oidc, { introspection: Boolean(oauth.introspection) });
     metadataRoute(app, document);
     discoveryRoute(app, document);
-    userinfoRoute(app);
+    userinfoRoute(app, auth);
   } else if (settings.publicUrl) {
     metadataRoute(app, authorizationServerMetadata({ ...settings, publicUrl: settings.publicUrl }, { introspection: Boolean(oauth.introspection) }));
   }

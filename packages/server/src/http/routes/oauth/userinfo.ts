@@ -3,6 +3,7 @@
 // §2.1, §2.2; never both, §2). Errors follow RFC 6750 §3: a WWW-Authenticate Bearer challenge with
 // invalid_request, invalid_token or insufficient_scope, and the same in the body.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { AuthService } from '../../../core/auth-service.js';
 import { AuthError } from '../../../core/errors.js';
 import { userinfoOf } from '../../../core/oidc/userinfo.js';
 import { SCOPED_CLAIM_NAMES } from '../../../core/oidc/user-claims.js';
@@ -21,10 +22,10 @@ const answerSchema = {
 };
 const bearerErrorSchema = { type: 'object', properties: { error: { type: 'string' }, error_description: { type: 'string' } }, required: ['error'] };
 
-export function userinfoRoute(app: FastifyInstance): void {
+export function userinfoRoute(app: FastifyInstance, auth: Pick<AuthService, 'authenticate'>): void {
   const handler = async (request: FastifyRequest) => {
     const token = tokenOf(request);
-    return userinfoOf(await app.auth.authenticate(token));
+    return userinfoOf(await auth.authenticate(token));
   };
   const schema = {
     tags: ['oidc'],

@@ -1,6 +1,7 @@
 // POST /token: the OAuth2 token endpoint (RFC 6749 §3.2), form-encoded, switching on grant_type.
 // Answers follow §5.1 and errors §5.2, so OAuth2 clients and the OpenAPI "Authorize" button work.
 import type { FastifyInstance } from 'fastify';
+import type { AuthService } from '../../../core/auth-service.js';
 import { AuthError } from '../../../core/errors.js';
 import { noStore } from '../../http.js';
 import { oauthErrorHandler, oauthErrorSchema, requireForm } from '../../oauth-errors.js';
@@ -33,9 +34,9 @@ export interface ProviderGrants {
 }
 
 /** The grants, one file each under grants/; client_credentials and authorization_code are there when the provider's parts are. */
-function grantsOf({ clientCredentials, authorizationCode, clients }: ProviderGrants) {
+function grantsOf(auth: Pick<AuthService, 'login' | 'refresh'>, { clientCredentials, authorizationCode, clients }: ProviderGrants) {
   return {
-    password: passwordGrant, refresh_token: refreshTokenGrant(clients),
+    password: passwordGrant(auth), refresh_token: refreshTokenGrant(auth, clients),
     ...(clientCredentials ? { client_credentials: clientCredentialsGrant(clientCredentials) } : {}),
     ...(authorizationCode ? { authorization_code: authorizationCodeGrant(authorizationCode) } : {}),
   } as const;
@@ -53,8 +54,8 @@ const tokenAnswerSchema = {
   required: ['access_token', 'token_type', 'expires_in'],
 } as const;
 
-export function tokenRoute(app: FastifyInstance, grants: ProviderGrants = {}): void {
-  const GRANTS = grantsOf(grants);
+export function tokenRoute(app: FastifyInstance, auth: Pick<AuthService, 'login' | 'refresh'>, grants: ProviderGrants = {}): void {
+  const GRANTS = grantsOf(auth, grants);
   const field = { type: 'string', maxLength: 4096 };
   // No length limit of their own (BODY_LIMIT_BYTES bounds them): an over-long token is an invalid
   // grant, which the verifier says, not a malformed request (RFC 6749 §5.2).

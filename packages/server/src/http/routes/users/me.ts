@@ -1,6 +1,7 @@
 // GET /users/me (who am I) and POST /users/me/password (change it: every session ends, and the
 // caller gets the pair of a new one).
 import type { FastifyInstance } from 'fastify';
+import type { AuthService } from '../../../core/auth-service.js';
 import { toPublicUser, type PublicUser } from '../../../core/accounts/user-rules.js';
 import type { UserRecord } from '../../../storage/types/stores.js';
 import { currentAuth } from '../../auth-guard.js';
@@ -25,7 +26,7 @@ function publicView(user: UserRecord): PublicUser {
   return view;
 }
 
-export function meRoutes(app: FastifyInstance): void {
+export function meRoutes(app: FastifyInstance, auth: Pick<AuthService, 'changePassword'>): void {
   app.get('/users/me', {
     onRequest: app.requireUser,
     schema: {
@@ -55,7 +56,7 @@ export function meRoutes(app: FastifyInstance): void {
         { 200: 'Changed: the token pair of the caller\'s new session' }),
     },
   }, async (request) =>
-    app.auth.changePassword(currentAuth(request), {
+    auth.changePassword(currentAuth(request), {
       currentPassword: request.body.current_password,
       newPassword: request.body.new_password,
     }, requestContext(request)));

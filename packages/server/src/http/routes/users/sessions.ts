@@ -1,11 +1,12 @@
 // GET /users/me/sessions and DELETE /users/me/sessions/:id: a user's own devices.
 import type { FastifyInstance } from 'fastify';
+import type { AuthService } from '../../../core/auth-service.js';
 import { listedTime } from '../../../core/sessions/session-list.js';
 import type { SessionRecord } from '../../../storage/types/stores.js';
 import { currentAuth } from '../../auth-guard.js';
 import { bearerSecurity, ID_PATTERN, ref, responses } from '../../schemas.js';
 
-export function sessionsRoutes(app: FastifyInstance): void {
+export function sessionsRoutes(app: FastifyInstance, auth: Pick<AuthService, 'listSessions' | 'revokeSession'>): void {
   app.get('/users/me/sessions', {
     onRequest: app.requireUser,
     schema: {
@@ -18,7 +19,7 @@ export function sessionsRoutes(app: FastifyInstance): void {
     },
   }, async (request) => {
     const { user, claims } = currentAuth(request);
-    const sessions = await app.auth.listSessions(user.id);
+    const sessions = await auth.listSessions(user.id);
     return { sessions: sessions.map((s) => toPublicSession(s, claims.sid)) };
   });
 
@@ -32,7 +33,7 @@ export function sessionsRoutes(app: FastifyInstance): void {
       response: responses({ 204: { type: 'null', description: 'Revoked' } }, [401, 403, 404, 503]),
     },
   }, async (request, reply) => {
-    await app.auth.revokeSession(currentAuth(request).user.id, request.params.id);
+    await auth.revokeSession(currentAuth(request).user.id, request.params.id);
     return reply.status(204).send();
   });
 }

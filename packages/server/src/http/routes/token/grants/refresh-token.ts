@@ -7,6 +7,7 @@
 // "OpenID Connect tokens and consent"), which that client alone may refresh; for Gatehouse's own sessions they are ignored,
 // as on the password grant.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { AuthService } from '../../../../core/auth-service.js';
 import { AuthError } from '../../../../core/errors.js';
 import { authenticateClient } from '../../../../core/oidc/authenticate-client.js';
 import type { ClientRegistry } from '../../../../core/oidc/client-registry.js';
@@ -16,7 +17,7 @@ import { readBearerToken } from '../../../auth-guard.js';
 import { requestContext } from '../../../http.js';
 import type { TokenForm } from '../token.js';
 
-export function refreshTokenGrant(clients: Pick<ClientRegistry, 'authenticate' | 'find'> | undefined) {
+export function refreshTokenGrant(auth: Pick<AuthService, 'refresh'>, clients: Pick<ClientRegistry, 'authenticate' | 'find'> | undefined) {
   return async (app: FastifyInstance, request: FastifyRequest, form: TokenForm): Promise<RefreshedPair> => {
     if (!form.refresh_token) throw new AuthError('validation_failed', 'The refresh_token grant needs refresh_token.');
     const accessToken = form.access_token || bearerToken(request);
@@ -26,7 +27,7 @@ export function refreshTokenGrant(clients: Pick<ClientRegistry, 'authenticate' |
     // read now (it may throw validation_failed), checked only if the session is a client's
     const presented = clients ? presentedClient(request, form) : { kind: 'none' as const };
     const authenticate = clients ? () => authenticateClient(clients, presented) : undefined;
-    return app.auth.refresh({ accessToken, refreshToken: form.refresh_token, authenticateClient: authenticate }, requestContext(request));
+    return auth.refresh({ accessToken, refreshToken: form.refresh_token, authenticateClient: authenticate }, requestContext(request));
   };
 }
 
