@@ -10,6 +10,7 @@ export type { IdentityProvider, LinkedIdentity } from './federation.js';
 export { memoryStorage, localStorageAdapter, customStorage, DEFAULT_STORAGE_KEY } from './storage.js';
 export type { TokenStorage, KeyValueStore } from './storage.js';
 export { AuthClientError, MfaRequiredError } from './errors.js';
+export { SECOND_FACTORS } from './mfa.js';
 export type { FactorSummary, Reauthentication, SecondFactor, TotpEnrolment } from './mfa.js';
 export type { Passkey } from './passkeys.js';
 export type { AuthEvents } from './events.js';

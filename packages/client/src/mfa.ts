@@ -24,7 +24,9 @@ export interface FactorSummary {
 /** One proof of who you are: the password, or a TOTP code. */
 export type Reauthentication = { password: string } | { code: string };
 
-export type SecondFactor = 'totp' | 'recovery_code';
+/** The second factors POST /auth/mfa/verify takes (the server's SECOND_FACTORS; a test holds them equal). */
+export const SECOND_FACTORS = ['totp', 'recovery_code'] as const;
+export type SecondFactor = (typeof SECOND_FACTORS)[number];
 
 const json = (method: string, body?: unknown): RequestInit => ({
   method, headers: body === undefined ? {} : { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body),

@@ -62,7 +62,7 @@ export function createAuthService(
   const checkPassword = createPasswordCheck(deps, throttle);
   const { authenticate, authenticateNow } = createAuthenticator(deps);
   const emailDeps: EmailDeps & Pick<CoreDeps, 'loginChallenges'> = { ...deps, ...email };
-  const secondFactors = createSecondFactors([createTotpCheck(mfa), createRecoveryCodeCheck(mfa)]);
+  const secondFactors = createSecondFactors({ totp: createTotpCheck(mfa), recovery_code: createRecoveryCodeCheck(mfa) });
   const machine = { ...deps, secondFactors };
   const openSession = createSessionOpener(deps, sessions);
   const issuers = createOutcomeIssuers(deps, openSession);

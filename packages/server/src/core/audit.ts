@@ -2,6 +2,7 @@
 // logger (and metrics). Events name who (user and session ids), from where (IP, user agent) and
 // the outcome; never a password, token, hash or secret (OWASP Logging Cheat Sheet, "Data to exclude").
 import { authErrorOf } from './errors.js';
+import type { SecondFactor } from './login/second-factors.js';
 
 /** Who acted and from where. `userId`/`sessionId` are the actor's when known. */
 export interface AuditActor {
@@ -29,15 +30,15 @@ export type AuditEvent = AuditActor & (
   /** `revokedSessions` counts the caller's own session too: the caller moved to a new one (session_renewed). */
   | { type: 'password_changed'; revokedSessions: number }
   /** A first factor passed and a second is due: a login challenge was stored (no session yet). */
-  | { type: 'mfa_challenge_issued'; firstFactor: string; factors: readonly string[] }
+  | { type: 'mfa_challenge_issued'; firstFactor: string; factors: readonly SecondFactor[] }
   /** A second factor was refused, at login or re-authentication; `reason` is the error code answered. */
   | { type: 'mfa_failed'; factor: string; reason: string }
-  /** A second factor passed at login (`factor`: totp, recovery_code, …). */
-  | { type: 'mfa_verified'; factor: string }
+  /** A second factor passed at login (`factor`: one of SECOND_FACTORS). */
+  | { type: 'mfa_verified'; factor: SecondFactor }
   /** POST /auth/reauthenticate refused; `method` is pwd or the factor. Success is `reauthenticated`, a new session. */
   | { type: 'reauthentication_failed'; method: string; reason: string }
   | { type: 'mfa_totp_enrolment_started' }
-  | { type: 'mfa_enrolled' | 'mfa_removed'; factor: string }
+  | { type: 'mfa_enrolled' | 'mfa_removed'; factor: SecondFactor }
   | { type: 'mfa_recovery_codes_regenerated' }
   /** An admin removed every factor of `targetUserId`; their sessions and pending logins ended. */
   | { type: 'admin_mfa_reset'; targetUserId: string; revokedSessions: number }

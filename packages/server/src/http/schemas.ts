@@ -2,6 +2,7 @@
 // drops any field not listed, so nothing leaks) and the OpenAPI document.
 import { STATUS_CODES } from 'node:http';
 import { CONTROL_CHARACTERS } from '../core/accounts/user-rules.js';
+import { SECOND_FACTORS } from '../core/login/second-factors.js';
 
 export const errorSchema = {
   $id: 'Error',
@@ -12,7 +13,7 @@ export const errorSchema = {
     error: { type: 'string' },
     message: { type: 'string' },
     mfa_token: { type: 'string', description: 'Only with code mfa_required: send it to POST /auth/mfa/verify within 5 minutes' },
-    factors: { type: 'array', items: { type: 'string' }, description: 'Only with code mfa_required: the second factors the account has' },
+    factors: { type: 'array', items: { type: 'string', enum: [...SECOND_FACTORS] }, description: 'Only with code mfa_required: the second factors the account has' },
     lines: {
       type: 'array', description: 'Only with code import_invalid: each bad line\'s number and the reason',
       items: { type: 'object', properties: { line: { type: 'integer' }, reason: { type: 'string' } }, required: ['line', 'reason'] },

@@ -3,7 +3,8 @@
 // new recovery codes and removal.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createAuthClient, memoryStorage, AuthClientError, MfaRequiredError } from '@gatehouse-auth/client';
+import { createAuthClient, memoryStorage, AuthClientError, MfaRequiredError, SECOND_FACTORS as CLIENT_SECOND_FACTORS } from '@gatehouse-auth/client';
+import { SECOND_FACTORS } from '../../src/core/login/second-factors.js';
 import { PASSWORD } from '../helpers.js';
 import { codeAt } from '../http/routes/mfa/mfa-helpers.js';
 import { startLiveApp } from './live-app.js';
@@ -42,4 +43,8 @@ test('enrol TOTP, then a login throws MfaRequiredError and verifyMfa stores the 
   await client.removeTotp();
   assert.deepEqual(await client.factors(), { totp: null, recovery_codes_remaining: 0 });
   assert.deepEqual(reasons, ['register', 'credential_changed', 'login', 'reauthenticated', 'credential_changed', 'credential_changed']);
+});
+
+test('the client names the second factors the server takes: its SECOND_FACTORS is the server\'s list', () => {
+  assert.deepEqual([...CLIENT_SECOND_FACTORS], [...SECOND_FACTORS]);
 });

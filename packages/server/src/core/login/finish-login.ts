@@ -10,9 +10,9 @@ import type { CoreDeps, RequestContext } from '../context.js';
 import type { TokenPair } from '../tokens/token-pair.js';
 import { hashToken } from '../tokens/secret-hash.js';
 import type { AuthMethod } from './amr.js';
-import { advance, LOGIN_RULES, type LoginRules, type SecondFactor } from './login-machine.js';
+import { advance, LOGIN_RULES, type LoginRules } from './login-machine.js';
 import type { LoginOutcome, OutcomeIssuers, OutcomeKind, OutcomeResults } from './outcomes.js';
-import type { SecondFactors } from './second-factors.js';
+import type { SecondFactor, SecondFactors } from './second-factors.js';
 import type { UserRecord } from '../../storage/types/stores.js';
 
 /** The first factors, by their RFC 8176 name: password, email link or code, federation, a passkey (hardware or software key). */

@@ -5,9 +5,6 @@
 import type { ErrorCode } from '../errors.js';
 import { combineAmr, type AuthMethod } from './amr.js';
 
-/** The second factors a login may ask for; passkeys add theirs. */
-export type SecondFactor = 'totp' | 'recovery_code' | (string & Record<never, never>);
-
 export interface LoginRules {
   /** Second-factor attempts one challenge allows (5). */
   maxAttempts: number;
@@ -27,10 +24,10 @@ export type LoginEnd =
   | { step: 'failed'; code: ErrorCode };
 
 export type LoginEvent =
-  /** A first factor passed; `enrolled` are the user's confirmed second factors. */
-  | { type: 'first_factor'; userId: string; amr: readonly AuthMethod[]; enrolled: readonly SecondFactor[]; nowMs: number }
-  /** A second factor was checked: `passed` says whether its code was right. */
-  | { type: 'second_factor'; factor: SecondFactor; enrolled: readonly SecondFactor[]; amr: readonly AuthMethod[]; passed: boolean; nowMs: number }
+  /** A first factor passed; `enrolled` names the user's confirmed second factors (core/login/second-factors.ts). */
+  | { type: 'first_factor'; userId: string; amr: readonly AuthMethod[]; enrolled: readonly string[]; nowMs: number }
+  /** A second factor was checked: `passed` says whether its code was right; `factor` is the name asked for, enrolled or not. */
+  | { type: 'second_factor'; factor: string; enrolled: readonly string[]; amr: readonly AuthMethod[]; passed: boolean; nowMs: number }
   /** The account was disabled, or deleted, between the steps. */
   | { type: 'user_gone'; code: 'user_disabled' | 'invalid_mfa_token' };
 

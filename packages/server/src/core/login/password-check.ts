@@ -33,20 +33,10 @@ export function createPasswordCheck(
     // Keyed by what was typed, known user or not: a key by user id would tell, through the
     // lockout, that a username and an email belong to one account. The key is the one the user
     // was looked up by, so every spelling that reaches the account shares its lockout.
-    const attempt = await throttle.begin(loginKey(login));
-    let outcome: { ok: boolean; needsRehash: boolean };
-    try {
-      outcome = await matches(user, password, source);
-    } catch (error) {
-      await throttle.release(attempt).catch(() => undefined); // shed by the queue: no password was checked
-      throw error;
-    }
-    if (user && outcome.ok) {
-      await throttle.succeeded(attempt);
-      if (outcome.needsRehash) await upgrade(user, password, source);
-      return user;
-    }
-    await throttle.failed(attempt).catch(() => undefined); // the answer stays invalid_credentials
-    throw new AuthError('invalid_credentials', 'Incorrect username, email or password.');
+    // a throw (shed by the hash queue) checked no password, and counts against nothing
+    const outcome = await throttle.check(loginKey(login), () => matches(user, password, source), (result) => result.ok);
+    if (!user || !outcome.ok) throw new AuthError('invalid_credentials', 'Incorrect username, email or password.');
+    if (outcome.needsRehash) await upgrade(user, password, source);
+    return user;
   };
 }

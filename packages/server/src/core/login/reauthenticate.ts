@@ -15,7 +15,7 @@ import type { TokenPair } from '../tokens/token-pair.js';
 import type { AuthMethod } from './amr.js';
 import { hasStrongFactor, type StrongFactors } from '../accounts/credential-proof.js';
 import type { PasswordCheck } from './password-check.js';
-import type { SecondFactors } from './second-factors.js';
+import type { ReauthenticationFactor, SecondFactors } from './second-factors.js';
 import type { LoginThrottle } from './throttle.js';
 import { mfaThrottleKey } from './verify-second-factor.js';
 
@@ -23,7 +23,7 @@ import { mfaThrottleKey } from './verify-second-factor.js';
 export interface ReauthenticationProof {
   password?: string;
   code?: string;
-  factor?: 'totp';
+  factor?: ReauthenticationFactor;
   passkey?: AuthenticationResponseJSON;
 }
 
@@ -51,15 +51,9 @@ function requireOlder(since: number | null | undefined, authTime: number): void 
 }
 
 export function createReauthentication({ sessions, users, tokens, clock, audit }: Pick<CoreDeps, 'sessions' | 'users' | 'tokens' | 'clock' | 'audit'>, steps: Steps) {
-  async function proveCode(userId: string, code: string, factor: 'totp'): Promise<readonly AuthMethod[]> {
-    const attempt = await steps.throttle.begin(mfaThrottleKey(userId));
-    const passed = await steps.secondFactors.verify(userId, factor, code, clock.now())
-      .catch(async (error: unknown) => { await steps.throttle.release(attempt); throw error; });
-    if (!passed) {
-      await steps.throttle.failed(attempt).catch(() => undefined);
-      throw new AuthError('invalid_mfa_code', 'The code is incorrect.');
-    }
-    await steps.throttle.succeeded(attempt);
+  async function proveCode(userId: string, code: string, factor: ReauthenticationFactor): Promise<readonly AuthMethod[]> {
+    const passed = await steps.throttle.check(mfaThrottleKey(userId), () => steps.secondFactors.verify(userId, factor, code, clock.now()), (ok) => ok);
+    if (!passed) throw new AuthError('invalid_mfa_code', 'The code is incorrect.');
     return steps.secondFactors.amrOf(factor);
   }
 

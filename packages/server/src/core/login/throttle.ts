@@ -41,7 +41,26 @@ export function createLoginThrottle(limits: RateLimits, settings: LoginDelaySett
     ]);
   }
 
-  return {
+  const throttle = {
+    /**
+     * One attempt under the account's limits: begin, then `attempt` (the check itself), then settle
+     * by `passed`: succeeded, or failed (its points stay spent). A throw checked nothing (the hash
+     * queue shed it, a store failed): every point goes back and the error goes on.
+     */
+    async check<T>(accountKey: string, attempt: () => Promise<T>, passed: (result: T) => boolean): Promise<T> {
+      const held = await throttle.begin(accountKey);
+      let result: T;
+      try {
+        result = await attempt();
+      } catch (error) {
+        await throttle.release(held).catch(() => undefined);
+        throw error;
+      }
+      if (passed(result)) await throttle.succeeded(held);
+      else await throttle.failed(held).catch(() => undefined); // the caller answers its own refusal
+      return result;
+    },
+
     /**
      * Before a password is checked, every point its failure would spend is reserved: the lock's,
      * the hourly cap's and a place in the streak. Concurrent guesses therefore meet the limits as
@@ -95,4 +114,5 @@ export function createLoginThrottle(limits: RateLimits, settings: LoginDelaySett
       await giveBack(attempt, { lock: true, hourly: true, streak: delayOn });
     },
   };
+  return throttle;
 }

@@ -13,6 +13,7 @@ import { isMfaRequired, tokensOrMfaRequired, type FinishLogin, type FinishLoginD
 import { START_SESSION, type LoginOutcome, type OutcomeKind, type OutcomeResults } from './outcomes.js';
 import { advance, LOGIN_RULES, type LoginRules, type LoginState } from './login-machine.js';
 import type { LoginThrottle } from './throttle.js';
+import { isSecondFactor } from './second-factors.js';
 import type { LoginChallengeRecord } from '../../storage/types/factors.js';
 import type { UserRecord } from '../../storage/types/stores.js';
 
@@ -81,27 +82,17 @@ export function createSecondFactorVerification(
     }, rules);
     const before = judge(false); // what the machine says without the code: expired, exhausted, no such factor
     if (before.step === 'failed') return abandon(challenge, before.code);
-    if (before.step === 'second_factor' && before.refused === 'factor_not_enrolled') throw fail('factor_not_enrolled');
+    const { factor } = input; // a name the user has enrolled is one of SECOND_FACTORS
+    if (!isSecondFactor(factor) || (before.step === 'second_factor' && before.refused === 'factor_not_enrolled')) throw fail('factor_not_enrolled');
     if (!(await loginChallenges.addAttempt(challenge.tokenHash, new Date(nowMs), rules.maxAttempts))) return whyNoAttempt(challenge.tokenHash);
 
-    const attempt = await steps.throttle.begin(mfaThrottleKey(user.id));
-    let passed: boolean;
-    try {
-      passed = await secondFactors.verify(user.id, input.factor, input.code, nowMs);
-    } catch (error) {
-      await steps.throttle.release(attempt).catch(() => undefined);
-      throw error;
-    }
-    const after = judge(passed);
-    if (after.step !== 'done') {
-      await steps.throttle.failed(attempt).catch(() => undefined);
-      throw fail('invalid_mfa_code');
-    }
-    await steps.throttle.succeeded(attempt);
+    const after = await steps.throttle.check(mfaThrottleKey(user.id),
+      async () => judge(await secondFactors.verify(user.id, input.factor, input.code, nowMs)), (next) => next.step === 'done');
+    if (after.step !== 'done') throw fail('invalid_mfa_code');
     if (!(await loginChallenges.finish(challenge.tokenHash, 'done', new Date(nowMs)))) throw fail('invalid_mfa_token');
-    audit({ type: 'mfa_verified', factor: input.factor, userId: user.id, ...auditOrigin(ctx) });
+    audit({ type: 'mfa_verified', factor, userId: user.id, ...auditOrigin(ctx) });
     const trusted = await provesOwner(user, after.amr);
-    const result = await steps.finishLogin(user, { secondFactor: input.factor, amr: after.amr, trusted }, ctx, outcome);
+    const result = await steps.finishLogin(user, { secondFactor: factor, amr: after.amr, trusted }, ctx, outcome);
     if (isMfaRequired(result)) tokensOrMfaRequired(result as never); // a second factor finishes the login: never here
     return result as OutcomeResults[K];
   }

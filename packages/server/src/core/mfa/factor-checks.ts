@@ -34,7 +34,6 @@ export async function spendTotpCode({ factors, secretBox }: Pick<MfaParts, 'fact
 
 export function createTotpCheck(parts: Pick<MfaParts, 'factors' | 'secretBox'>): SecondFactorCheck {
   return {
-    factor: 'totp',
     amr: ['otp'],
     enrolled: async (userId) => Boolean((await parts.factors.findTotp(userId))?.confirmedAt),
     verify: (userId, code, nowMs) => spendTotpCode(parts, userId, code, nowMs),
@@ -44,7 +43,6 @@ export function createTotpCheck(parts: Pick<MfaParts, 'factors' | 'secretBox'>):
 /** RFC 8176 has no value for recovery codes; they are one-time codes, so `otp`. */
 export function createRecoveryCodeCheck({ factors, hashRecoveryCode }: Pick<MfaParts, 'factors' | 'hashRecoveryCode'>): SecondFactorCheck {
   return {
-    factor: 'recovery_code',
     amr: ['otp'],
     enrolled: async (userId) => (await factors.countUnusedRecoveryCodes(userId)) > 0,
     verify: (userId, code, nowMs) => factors.useRecoveryCode(userId, hashRecoveryCode(code), new Date(nowMs)),

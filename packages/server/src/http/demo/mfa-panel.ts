@@ -1,7 +1,7 @@
 // The demo page's second-factor parts, run in the browser: TOTP enrolment (the QR code, then the
 // recovery codes, shown once) for a signed-in user, and the second step of a login that answered
 // mfa_required.
-import { MfaRequiredError, type AuthClient } from '@gatehouse-auth/client';
+import { MfaRequiredError, SECOND_FACTORS, type AuthClient } from '@gatehouse-auth/client';
 
 function element<T extends HTMLElement = HTMLElement>(id: string): T {
   return document.getElementById(id) as T;
@@ -41,7 +41,8 @@ export function setupMfa(client: AuthClient, say: (text: string) => void) {
   secondStep.addEventListener('submit', (event) => {
     event.preventDefault();
     const form = event.target as HTMLFormElement;
-    const factor = String(new FormData(form).get('factor')) === 'recovery_code' ? 'recovery_code' : 'totp';
+    const picked = String(new FormData(form).get('factor'));
+    const factor = SECOND_FACTORS.find((name) => name === picked) ?? 'totp';
     void client.verifyMfa(mfaToken, factor, codeOf(form)).then(() => {
       secondStep.hidden = true;
       form.reset();

@@ -9,14 +9,14 @@ import type { AuthService } from '../../core/auth-service.js';
 import type { FederationService } from '../../core/federation/federation-service.js';
 import { isMfaRequired } from '../../core/login/finish-login.js';
 import { START_BROWSER_SESSION, type BrowserSessionStart } from '../../core/login/outcomes.js';
-import type { SecondFactor } from '../../core/login/login-machine.js';
+import { SECOND_FACTORS, type SecondFactor } from '../../core/login/second-factors.js';
 import { requestContext } from '../http.js';
 import { pageKitOf } from './context.js';
 import { continueOf, continueTarget } from './continuation.js';
 import { issueCsrf } from './csrf.js';
 import { field, langOf, pageFailure, queryParam, refusedCsrf, uiLocalesOf, type PageFailure } from './form.js';
 import { html, type Html } from './html.js';
-import { t, type Lang } from './i18n.js';
+import { t, type Lang, type MessageKey } from './i18n.js';
 import { sendPage } from './layout.js';
 
 /** What the sign-in page offers besides the password. */
@@ -54,10 +54,13 @@ export async function signedIn(request: FastifyRequest, reply: FastifyReply, sta
   return reply.redirect(continueTarget(next), 303);
 }
 
+/** Each second factor's name in the factor list (a factor added to SECOND_FACTORS needs one). */
+const FACTOR_LABELS: Readonly<Record<SecondFactor, MessageKey>> = { totp: 'second.totp', recovery_code: 'second.recovery' };
+
 /** The second step's page: the challenge travels in the form (only its hash is stored). */
 export function secondStepPage(request: FastifyRequest, reply: FastifyReply, view: { lang: Lang; next?: string; mfaToken: string; factors: readonly string[]; failure?: PageFailure }) {
   const { lang } = view;
-  const offered = (['totp', 'recovery_code'] as const).filter((factor) => view.factors.includes(factor));
+  const offered = SECOND_FACTORS.filter((factor) => view.factors.includes(factor));
   const body = html`${view.failure ? html`<p class="error" role="alert" id="second-error">${view.failure.message}</p>` : ''}
 <p>${t(lang, 'second.intro')}</p>
 <form method="post" action="/signin/second-step">
@@ -66,7 +69,7 @@ ${carried(request, reply, view.next)}
 <input type="hidden" name="factors" value="${offered.join(' ')}">
 <label for="factor">${t(lang, 'second.factor')}</label>
 <select id="factor" name="factor">
-${offered.map((factor) => html`<option value="${factor}">${t(lang, factor === 'totp' ? 'second.totp' : 'second.recovery')}</option>`)}
+${offered.map((factor) => html`<option value="${factor}">${t(lang, FACTOR_LABELS[factor])}</option>`)}
 </select>
 <label for="code">${t(lang, 'second.code')}</label>
 <input id="code" name="code" autocomplete="one-time-code" required maxlength="64" autofocus${view.failure ? html` aria-describedby="second-error"` : ''}>
@@ -141,7 +144,7 @@ ${options.forgot ? html`<li><a href="/forgot${links}">${t(lang, 'signin.forgot')
     const lang = langOf(request);
     const next = continueOf(field(request, 'continue', 128));
     const mfaToken = field(request, 'mfa_token', 128);
-    const factor: SecondFactor = field(request, 'factor', 32);
+    const factor = field(request, 'factor', 32); // any name: one not enrolled is refused as such
     const factors = field(request, 'factors', 64).split(' ').filter(Boolean);
     try {
       const started = await auth.verifyMfaFor({ mfaToken, factor, code: field(request, 'code', 64).trim() }, requestContext(request), START_BROWSER_SESSION);

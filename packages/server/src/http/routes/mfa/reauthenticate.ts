@@ -1,22 +1,16 @@
 // POST /auth/reauthenticate: prove who you are again (password, TOTP code or passkey) before a
 // sensitive action; the answer is the pair of a new session whose auth_time is now.
 import type { FastifyInstance } from 'fastify';
-import type { AuthenticationResponseJSON } from '@simplewebauthn/server';
 import type { AuthService } from '../../../core/auth-service.js';
+import { REAUTHENTICATION_FACTORS } from '../../../core/login/second-factors.js';
+import type { ReauthenticationProof } from '../../../core/login/reauthenticate.js';
 import { authenticationResponseSchema } from '../passkeys/schemas.js';
 import { currentAuth } from '../../auth-guard.js';
 import { noStore, requestContext } from '../../http.js';
 import { bearerSecurity, ref, responses } from '../../schemas.js';
 
-interface ReauthBody {
-  password?: string;
-  code?: string;
-  factor?: 'totp';
-  passkey?: AuthenticationResponseJSON;
-}
-
 export function reauthenticateRoute(app: FastifyInstance, auth: Pick<AuthService, 'reauthenticate'>): void {
-  app.post<{ Body: ReauthBody }>('/auth/reauthenticate', {
+  app.post<{ Body: ReauthenticationProof }>('/auth/reauthenticate', {
     onRequest: [noStore, app.requireUser],
     schema: {
       tags: ['auth'],
@@ -29,7 +23,7 @@ export function reauthenticateRoute(app: FastifyInstance, auth: Pick<AuthService
         properties: {
           password: { type: 'string', maxLength: 1024 },
           code: { type: 'string', maxLength: 64, description: 'A 6-digit TOTP code (instead of the password)' },
-          factor: { type: 'string', enum: ['totp'], description: 'The factor of `code` (default totp)' },
+          factor: { type: 'string', enum: [...REAUTHENTICATION_FACTORS], description: 'The factor of `code` (default totp)' },
           passkey: { ...authenticationResponseSchema, description: 'A passkey\'s answer to POST /auth/reauthenticate/passkey/options' },
         },
       },

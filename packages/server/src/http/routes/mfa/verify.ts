@@ -1,12 +1,13 @@
 // POST /auth/mfa/verify: the second step of a login that answered 403 mfa_required.
 import type { FastifyInstance } from 'fastify';
 import type { AuthService } from '../../../core/auth-service.js';
+import { SECOND_FACTORS, type SecondFactor } from '../../../core/login/second-factors.js';
 import { noStore, requestContext } from '../../http.js';
 import { ref, responses } from '../../schemas.js';
 
 interface VerifyBody {
   mfa_token: string;
-  factor: 'totp' | 'recovery_code';
+  factor: SecondFactor;
   code: string;
 }
 
@@ -22,7 +23,7 @@ export function mfaVerifyRoute(app: FastifyInstance, auth: Pick<AuthService, 've
         additionalProperties: false,
         properties: {
           mfa_token: { type: 'string', maxLength: 128 },
-          factor: { type: 'string', enum: ['totp', 'recovery_code'], description: 'One of the factors the 403 answer listed' },
+          factor: { type: 'string', enum: [...SECOND_FACTORS], description: 'One of the factors the 403 answer listed' },
           code: { type: 'string', maxLength: 64, description: 'The 6-digit TOTP code, or a recovery code' },
         },
       },
