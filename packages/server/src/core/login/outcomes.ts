@@ -15,13 +15,17 @@ export interface OutcomeResults {
   browser: BrowserSessionStart;
 }
 
-/** A browser session just opened: the pages set its cookie (http/pages/browser-session.ts). */
-export interface BrowserSessionStart {
+/** Whose a session is and how they signed in: what a browser session tells the pages and the OpenID Connect flow. */
+export interface SignedIn {
   userId: string;
   sessionId: string;
   /** Epoch seconds. */
   authTime: number;
   amr: readonly string[];
+}
+
+/** A browser session just opened: the pages set its cookie (http/pages/browser-session.ts). */
+export interface BrowserSessionStart extends SignedIn {
   /** When the session's row expires (REFRESH_TOKEN_TTL capped by SESSION_MAX_AGE): the cookie's too. */
   expiresAt: Date;
 }

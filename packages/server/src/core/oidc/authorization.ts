@@ -3,19 +3,14 @@
 // a flow's return), ask for consent, or issue a code. Pending requests, consent requests and codes
 // are single-use tickets (core/federation/tickets.ts), hashed, expiring, swept by jobs/sweeper.ts.
 import type { Clock } from '../clock.js';
+import type { SignedIn } from '../login/outcomes.js';
 import type { Tickets } from '../federation/tickets.js';
 import { clientRedirect, type AuthorizeRequest } from './authorize-request.js';
 import type { RegisteredClient } from './client-registry.js';
 import { CODE_TTL_SECONDS, type CodeData } from './authorization-codes.js';
 
 /** The signed-in person of the browser (pages' BrowserSession). */
-export interface SignedIn {
-  userId: string;
-  sessionId: string;
-  /** Epoch seconds. */
-  authTime: number;
-  amr: readonly string[];
-}
+export type { SignedIn };
 
 /** What the flow asks of consent grants (oidc-tokens' ConsentGrants). */
 export interface ConsentLookup {

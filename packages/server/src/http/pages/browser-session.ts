@@ -9,18 +9,13 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { auditOrigin } from '../../core/audit.js';
 import type { CoreDeps } from '../../core/context.js';
-import type { BrowserSessionStart } from '../../core/login/outcomes.js';
+import type { BrowserSessionStart, SignedIn } from '../../core/login/outcomes.js';
 import { sessionAndUserReader } from '../../core/sessions/session-and-user.js';
 import { requestContext } from '../http.js';
 import { cookieName, readCookie, setCookie } from './cookies.js';
 
-export interface BrowserSession {
-  userId: string;
-  sessionId: string;
-  /** Epoch seconds. */
-  authTime: number;
-  amr: readonly string[];
-}
+/** The signed-in person behind the cookie. */
+export type BrowserSession = SignedIn;
 
 export interface BrowserSessions {
   /** The signed-in person of this request, or null: no/invalid cookie, session revoked or expired
