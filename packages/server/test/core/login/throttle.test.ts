@@ -74,6 +74,16 @@ function suite(make: Make) {
     assert.equal((await refusal(throttle.begin(key))).code, 'rate_limited');
   });
 
+  test('check settles by its result: failures count, a pass gives the hourly point back, a throw gives every point back', async () => {
+    const throttle = createLoginThrottle(await make({ RATE_LIMIT_FAILED_LOGINS_PER_ACCOUNT_HOURLY: '3/1h' }), NO_DELAY);
+    const key = `acct-${randomBytes(4).toString('hex')}`;
+    const shed = new Error('shed before the check');
+    for (let i = 0; i < 5; i++) await assert.rejects(throttle.check(key, () => Promise.reject(shed), () => false), shed);
+    for (let i = 0; i < 5; i++) assert.equal(await throttle.check(key, async () => 'right', (result) => result === 'right'), 'right');
+    for (let i = 0; i < 3; i++) assert.equal(await throttle.check(key, async () => false, (ok) => ok), false);
+    assert.equal((await refusal(throttle.check(key, async () => true, (ok) => ok))).code, 'rate_limited', 'the hour\'s three failures are spent');
+  });
+
   test('an attempt refused by the delay does not count against the hourly cap', async () => {
     const limits = await make({ RATE_LIMIT_FAILED_LOGINS_PER_ACCOUNT_HOURLY: '2/1h' });
     const throttle = createLoginThrottle(limits, SETTINGS);
