@@ -51,7 +51,7 @@ export function createFederationService(deps: FederationDeps, settings: Federati
     ...createCodeExchange({ tickets, users: deps.users, audit: deps.audit, finishLogin: deps.finishLogin }),
     ...createIdentityManagement({
       federation: deps.federation, providers, redirects, tickets, audit: deps.audit, publicUrl, loginMethods: deps.loginMethods,
-      credentials: deps.credentials,
+      credentials: deps.credentials, accounts,
     }),
     /** Whether the pending-login cookie must be Secure (PUBLIC_URL is https). */
     secureCookie: settings.secureCookie,
