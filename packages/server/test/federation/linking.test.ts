@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { assertError, bearer, me, refresh, registerUser, type Pair } from '../helpers.js';
 import { TestBrowser } from './browser.js';
+import { SmtpSink } from '../mail/smtp-sink.js';
 import { addPasskey, newAuthenticator, passkeySignIn, TEST_ORIGIN, TEST_RP_ID } from '../passkeys/passkey-flow.js';
 import { account, APP_URL, atCallback, CLIENT, exchange, pkce, signIn, startStand, type Stand } from './harness.js';
 
@@ -175,4 +176,27 @@ test('linking follows the rule for changing a way in: an old sign-in cannot star
   assert.deepEqual(linked(done), { linked: 'local', error: undefined });
   assertError(await refresh(app, other), 401, 'session_revoked');
   assert.equal((await me(app, done.access_token!)).statusCode, 200, 'the session that asked goes on with the new pair the completion answered');
+});
+
+test('an identity linked automatically by a verified address mails the owner a security notice (real SMTP) and is audited', async (t) => {
+  const sink = await SmtpSink.start();
+  t.after(() => sink.stop());
+  const verified = account();
+  const stand = await startStand(t, [verified], { SMTP_URL: sink.url, EMAIL_VERIFICATION: 'off' });
+  const owner = await registerUser(stand.gatehouse.app, { email: verified.email });
+  await stand.markEmailVerified(owner.userId);
+  const pair = await tokensOf(stand, await signIn(stand, new TestBrowser(), verified, { redirectTo: PAGE }));
+  assert.equal((await me(stand.gatehouse.app, pair.access_token)).json().id, owner.userId);
+  const notice = await sink.nextMail(verified.email);
+  assert.match(notice.text, /linked to this account automatically/);
+  assert.doesNotMatch(notice.text, /signed out, and pending links/, "nothing was ended: the notice must not say so");
+  assert.match(notice.text, /Local IdP/);
+  await stand.gatehouse.auditWriter?.flush();
+  const activity = await stand.gatehouse.app.inject({ url: '/users/me/activity?limit=50', headers: bearer(pair.access_token) });
+  const changes = (activity.json().events as Array<Record<string, unknown>>).filter((event) => event.type === 'credential_changed');
+  assert.equal(changes.length, 1, activity.body);
+  assert.match(JSON.stringify(changes[0]), /identity_linked_automatically/);
+  // the identity is known now: signing in again links nothing and mails nothing more
+  await tokensOf(stand, await signIn(stand, new TestBrowser(), verified, { redirectTo: PAGE }));
+  await assert.rejects(sink.nextMail(verified.email, 1_500), /no mail/);
 });

@@ -14,7 +14,9 @@ import type { UserRecord } from '../../storage/types/stores.js';
 
 export type CredentialChange =
   | 'totp_enrolled' | 'totp_removed' | 'recovery_codes_regenerated' | 'passkey_added' | 'passkey_removed'
-  | 'identity_linked' | 'identity_unlinked' | 'email_change_requested' | 'password_changed' | 'password_set';
+  | 'identity_linked' | 'identity_unlinked' | 'email_change_requested' | 'password_changed' | 'password_set'
+  /** Not asked for by a signed-in user: a provider's sign-in proved the account's address (notified only). */
+  | 'identity_linked_automatically';
 
 /** What the owner's notice says happened. */
 const NOTICE: Readonly<Record<CredentialChange, string>> = {
@@ -24,11 +26,16 @@ const NOTICE: Readonly<Record<CredentialChange, string>> = {
   passkey_added: 'A passkey was added.',
   passkey_removed: 'A passkey was removed.',
   identity_linked: 'A sign-in through another provider was linked.',
+  identity_linked_automatically: 'A sign-in through another provider was linked automatically, because the provider confirmed this address.',
   identity_unlinked: 'A sign-in through another provider was unlinked.',
   email_change_requested: 'A change of the email address was asked for.',
   password_changed: 'The password was changed.',
   password_set: 'A password was set.',
 };
+
+/** What the notice says followed: the aftermath's, or the notice alone's. */
+const ENDED = 'Every other session of the account was signed out, and pending links (a password reset, a sign-in link, an address change) no longer work.';
+const NOTHING_ENDED = 'Your sessions were not signed out: whoever signed in through the provider is signed in to this account now.';
 
 /** What a change cancels: a pending address change, reset links and magic links. */
 export const PENDING_PURPOSES: readonly OneTimePurpose[] = ['change_email', 'reset_password', 'magic_link'];
@@ -43,6 +50,23 @@ export type AfterCredentialChange = (
   user: UserRecord, change: CredentialChange, caller: CredentialCaller, ctx: RequestContext,
   options?: { notify?: boolean; spare?: OneTimePurpose },
 ) => Promise<{ pair?: TokenPair; revokedSessions: number }>;
+
+/**
+ * The owner's notice and the audit alone, for a way in that nobody signed in asked for (an identity
+ * linked by a provider's verified address): `detail` replaces the notice's standard sentence.
+ */
+export type NotifyOwner = (user: UserRecord, change: CredentialChange, ctx: RequestContext, detail?: string) => Promise<void>;
+
+export function createOwnerNotice(deps: Pick<EmailDeps, 'transaction' | 'mailer' | 'settings' | 'audit'>): NotifyOwner {
+  return async (user, change, ctx, detail) => {
+    if (deps.settings.mailEnabled) {
+      const notice = deps.mailer.message({ kind: 'security_change', to: user.email, values: { username: user.username, email: user.email, change: detail ?? NOTICE[change], consequence: NOTHING_ENDED } });
+      await deps.transaction(async (writes) => writes.outbox.enqueue(notice));
+      deps.mailer.wake();
+    }
+    deps.audit({ type: 'credential_changed', change, revokedSessions: 0, userId: user.id, ...auditOrigin(ctx) });
+  };
+}
 
 export function createCredentialAftermath(
   deps: Pick<CoreDeps, 'loginChallenges' | 'users'> & Pick<EmailDeps, 'sessions' | 'oneTimeTokens' | 'transaction' | 'mailer' | 'settings' | 'clock' | 'audit'>,
@@ -70,7 +94,7 @@ export function createCredentialAftermath(
     const bumped = await deps.users.findById(user.id);
     const revokedSessions = await deps.sessions.revokeAllForUser(user.id, now, keep);
     const notice = options.notify !== false && deps.settings.mailEnabled
-      ? deps.mailer.message({ kind: 'security_change', to: user.email, values: { username: user.username, email: user.email, change: NOTICE[change] } })
+      ? deps.mailer.message({ kind: 'security_change', to: user.email, values: { username: user.username, email: user.email, change: NOTICE[change], consequence: ENDED } })
       : undefined;
     await deps.transaction(async (writes) => {
       for (const purpose of PENDING_PURPOSES.filter((p) => p !== options.spare)) await writes.oneTimeTokens.deleteForUser(user.id, purpose);

@@ -15,7 +15,7 @@ import type { ExternalProfile } from './provider-client.js';
 import { DuplicateIdentityError } from '../../storage/errors.js';
 import type { FederationStore, IdentityRecord } from '../../storage/types/federation.js';
 import type { UserRecord, UserStore } from '../../storage/types/stores.js';
-import type { AfterCredentialChange, CredentialCaller } from '../accounts/credential-aftermath.js';
+import type { AfterCredentialChange, CredentialCaller, NotifyOwner } from '../accounts/credential-aftermath.js';
 import type { TokenPair } from '../tokens/token-pair.js';
 
 export interface AccountDeps {
@@ -26,6 +26,10 @@ export interface AccountDeps {
   /** FEDERATION_SIGNUP */
   signup: boolean;
   afterCredentialChange: AfterCredentialChange;
+  /** The owner learns of an identity linked by the address: a new way in nobody signed in asked for. */
+  notifyOwner: NotifyOwner;
+  /** A provider's display name, for the notice. */
+  providerName: (id: string) => string;
 }
 
 export type ResolveAccount = ReturnType<typeof createAccountResolver>;
@@ -67,6 +71,8 @@ export function createAccountResolver(deps: AccountDeps) {
         throw new AuthError('account_exists', 'An account with this email exists: log in to it, then link this provider from the account page.');
       }
       await attach(sameEmail, provider, profile, ctx, false);
+      const detail = `A sign-in through ${deps.providerName(provider)} was linked to this account automatically, because the provider confirmed this address. If it was not you, reset your password and unlink it from your account page.`;
+      await deps.notifyOwner(sameEmail, 'identity_linked_automatically', ctx, detail);
       return { user: sameEmail, trusted: false };
     }
     if (!deps.signup) throw new AuthError('signup_disabled', 'No account is linked to this identity, and sign-ups through providers are off.');

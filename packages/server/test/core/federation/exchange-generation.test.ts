@@ -33,7 +33,7 @@ test('a link asked for before a reset does not complete after it: credentials_ch
   const { user } = await registerThroughCore(kit);
   const accounts = createAccountResolver({
     users: kit.stores.users, federation: kit.stores.federation, clock: kit.clock, audit: kit.deps.audit, signup: false,
-    afterCredentialChange: kit.auth.credentials.after,
+    afterCredentialChange: kit.auth.credentials.after, notifyOwner: kit.auth.credentials.notify, providerName: (id) => id,
   });
   const asked = user.credentialGeneration; // what startLink kept in the link ticket
   await kit.accounts.forgotPassword(user.email, CTX);
