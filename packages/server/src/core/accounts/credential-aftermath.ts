@@ -76,10 +76,10 @@ export function createCredentialAftermath(
    * The caller's new session, then the user read again, as finishLogin does: a change that moved the
    * generation past this one's own bump (a racing reset) ends it (docs/architecture.md, "Login").
    */
-  async function renew(user: UserRecord, bumped: UserRecord | null, auth: SessionAuth, ctx: RequestContext): Promise<TokenPair> {
+  async function renew(user: UserRecord, bumped: number | null, auth: SessionAuth, ctx: RequestContext): Promise<TokenPair> {
     const { pair, sessionId } = await openSession(user, ctx, 'session_renewed', auth);
     const current = await deps.users.findById(user.id);
-    if (bumped && current && !current.disabled && current.credentialGeneration === bumped.credentialGeneration) return pair;
+    if (bumped !== null && current && !current.disabled && current.credentialGeneration === bumped) return pair;
     await deps.sessions.revoke(user.id, sessionId, new Date(deps.clock.now()));
     throw new AuthError('credentials_changed', 'The account\'s credentials changed again meanwhile: log in again.');
   }
@@ -89,9 +89,9 @@ export function createCredentialAftermath(
     const keep = 'keepSessionId' in caller ? caller.keepSessionId : undefined;
     // first the generation, then the sessions: a login still under way when the way in changed
     // cannot outlive the change (docs/architecture.md, "Login")
-    await deps.users.bumpCredentialGeneration(user.id, now);
+    // the generation this bump produced, not a later read: a reset landing in between must not pass as ours
+    const bumped = await deps.users.bumpCredentialGeneration(user.id, now);
     await deps.loginChallenges.abandonForUser(user.id, now);
-    const bumped = await deps.users.findById(user.id);
     const revokedSessions = await deps.sessions.revokeAllForUser(user.id, now, keep);
     const notice = options.notify !== false && deps.settings.mailEnabled
       ? deps.mailer.message({ kind: 'security_change', to: user.email, values: { username: user.username, email: user.email, change: NOTICE[change], consequence: ENDED } })
