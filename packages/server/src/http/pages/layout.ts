@@ -90,6 +90,7 @@ a { color: var(--gh-primary); }
 .links li { margin: .5rem 0; }
 .actions { display: flex; gap: .75rem; flex-wrap: wrap; }
 .wide .brand, .wide main { max-width: 72rem; }
+.wide nav > .links { display: flex; flex-wrap: wrap; gap: 0 1.25rem; }
 .wide form input, .wide form select, .wide form textarea, .wide .narrow { max-width: 28rem; }
 table { border-collapse: collapse; width: 100%; margin: 0 0 1rem; }
 caption { text-align: left; font-weight: 600; padding: .25rem 0; }

@@ -52,6 +52,8 @@ test('an admin adds an endpoint (secret shown once), reads its delivery log and 
   const list = await browser.get('/admin/console/webhooks');
   assert.equal(list.statusCode, 200, list.body);
   assert.match(list.body, /<input type="checkbox" name="events" value="user.created">/);
+  assert.match(list.body, /<body class="wide">/, 'the console\'s wide layout');
+  assert.match((await browser.get('/signin?prompt=login')).body, /<body>/, 'the other pages keep the narrow one');
 
   const bad = await browser.post('/admin/console/webhooks/changes/create', { csrf: csrfOf(list.body), url: 'ftp://example.com/x', events: 'user.created' });
   assert.equal(bad.statusCode, 400);
