@@ -164,7 +164,7 @@ export async function buildApp(parts: AppParts): Promise<FastifyInstance> {
   if (parts.oidc) (await import('./routes/users/grants.js')).grantsRoutes(app, parts.oidc.consentGrants, parts.admin);
   if (settings.adminConsole) {
     (await import('./console/console.js')).consoleRoutes(app, {
-      ...parts.console, auth, admin: parts.admin, auditReader: parts.auditReader, clients: parts.clients,
+      ...parts.console, auth, admin: parts.admin, auditReader: parts.auditReader, clients: parts.clients, webhooks: parts.webhooks,
       accounts: parts.accounts.settings.mailEnabled ? parts.accounts.service : undefined,
     });
   }

@@ -38,7 +38,7 @@ for (const { backend, variable } of sqlBackends) {
       } as never).execute();
       assert.deepEqual(await migrateToLatest(conn.db, schema),
         ['0002_session_rotation_fingerprint', '0003_exact_login_keys', '0004_email_and_outbox', '0005_factors', '0006_federated_identities',
-          '0007_passkeys', '0008_credential_generation', '0010_audit_events_and_job_channels', '0011_webhooks', '0014_oauth_clients', '0015_owner_proof_and_challenge_generation', '0016_webhook_deliveries', '0017_client_sessions_and_consent']);
+          '0007_passkeys', '0008_credential_generation', '0010_audit_events_and_job_channels', '0011_webhooks', '0014_oauth_clients', '0015_owner_proof_and_challenge_generation', '0016_webhook_deliveries', '0017_client_sessions_and_consent', '0020_user_search_indexes']);
       const after = createSqlUserStore(conn);
       const found = await after.findByLogin('zoe');
       // 0015 trusts the ways an account held before it: the owner counts as proven at the migration
@@ -60,7 +60,7 @@ for (const { backend, variable } of sqlBackends) {
         rotated_at: session.rotatedAt.getTime(), rotation_fingerprint: null, created_at: session.createdAt.getTime(),
         expires_at: session.expiresAt.getTime(), last_used_at: session.lastUsedAt.getTime(), revoked_at: null, ip: session.ip, user_agent: session.userAgent,
       } as never).execute();
-      assert.deepEqual(await migrateToLatest(conn.db, schema), ['0005_factors', '0006_federated_identities', '0007_passkeys', '0008_credential_generation', '0010_audit_events_and_job_channels', '0011_webhooks', '0014_oauth_clients', '0015_owner_proof_and_challenge_generation', '0016_webhook_deliveries', '0017_client_sessions_and_consent']);
+      assert.deepEqual(await migrateToLatest(conn.db, schema), ['0005_factors', '0006_federated_identities', '0007_passkeys', '0008_credential_generation', '0010_audit_events_and_job_channels', '0011_webhooks', '0014_oauth_clients', '0015_owner_proof_and_challenge_generation', '0016_webhook_deliveries', '0017_client_sessions_and_consent', '0020_user_search_indexes']);
       assert.deepEqual(await createSqlSessionStore(conn).findById(user.id, session.id), { ...session, amr: [], authTime: session.createdAt });
     });
 
@@ -71,7 +71,7 @@ for (const { backend, variable } of sqlBackends) {
         id: '019b76da-a800-7000-8000-000000000001', kind: 'verify_email', recipient: 'ann@example.com', payload: 'sealed',
         created_at: 1, attempts: 0, next_attempt_at: 1, last_error: null, given_up: 0,
       } as never).execute();
-      assert.deepEqual(await migrateToLatest(conn.db, schema), ['0008_credential_generation', '0010_audit_events_and_job_channels', '0011_webhooks', '0014_oauth_clients', '0015_owner_proof_and_challenge_generation', '0016_webhook_deliveries', '0017_client_sessions_and_consent']);
+      assert.deepEqual(await migrateToLatest(conn.db, schema), ['0008_credential_generation', '0010_audit_events_and_job_channels', '0011_webhooks', '0014_oauth_clients', '0015_owner_proof_and_challenge_generation', '0016_webhook_deliveries', '0017_client_sessions_and_consent', '0020_user_search_indexes']);
       const claimed = await createSqlOutboxStore(conn).claimDue(new Date(2), 10, 1000);
       assert.deepEqual(claimed.map((row) => [row.id, row.channel]), [['019b76da-a800-7000-8000-000000000001', 'mail']]);
     });

@@ -1,5 +1,5 @@
 // Who may use the admin console (docs/console.md, "Signing in"): the person of the browser session
-// (http/pages/browser-session.ts), holding the admin role by the admin API's own check
+// (http/pages/browser-session.ts; nobody signed in: to /signin and back to the page), holding the admin role by the admin API's own check
 // (http/role-guard.ts). The console runs on Gatehouse's own origin, so it reads the SSO session
 // directly instead of being an OAuth client of itself. The admin is put on the request as the
 // bearer guard would put them, so the admin API's actor (http/admin-request.ts) names them.
@@ -11,7 +11,7 @@ import type { UserRecord } from '../../storage/types/stores.js';
 import { adminActor } from '../admin-request.js';
 import { pageKitOf } from '../pages/context.js';
 import { langOf } from '../pages/form.js';
-import { renderError, sendPage, t, type Lang } from '../pages/index.js';
+import { isReturnPath, renderError, sendPage, t, type Lang } from '../pages/index.js';
 
 export interface ConsoleAdmin {
   user: UserRecord;
@@ -26,7 +26,9 @@ export async function consoleAdmin(request: FastifyRequest, reply: FastifyReply,
   const lang = langOf(request);
   const session = await pageKitOf(request.server).browserSessions.read(request);
   if (!session) {
-    reply.redirect('/signin', 303);
+    // a page asked for comes back after the sign-in (continuation.ts checks the path); a form post does not
+    const back = request.method === 'GET' && isReturnPath(request.url) ? `?continue=${encodeURIComponent(request.url)}` : '';
+    reply.redirect(`/signin${back}`, 303);
     return null;
   }
   const user = await findUser(session.userId);

@@ -27,6 +27,11 @@ const MESSAGES: Partial<Record<ErrorCode, MessageKey>> = {
   invalid_client_metadata: 'console.error.clientMetadata',
   client_declared_in_settings: 'console.error.clientDeclared',
   invalid_redirect_uri: 'console.error.clientMetadata',
+  invalid_webhook_url: 'console.error.webhookUrl',
+  unknown_webhook_event: 'console.error.webhookEvents',
+  webhook_delivery_pending: 'console.error.deliveryPending',
+  webhook_not_found: 'error.notFound',
+  webhook_delivery_not_found: 'error.notFound',
 };
 
 /** A core error as the console shows it: status, stable code (also in Gatehouse-Error) and a sentence. */

@@ -8,6 +8,7 @@ import { consoleClientRoutes } from './clients.js';
 import { consoleOverviewRoute } from './overview.js';
 import type { ConsoleParts } from './parts.js';
 import { consoleUserRoutes } from './users.js';
+import { consoleWebhookRoutes } from './webhooks.js';
 
 export type { ConsoleParts };
 
@@ -16,6 +17,7 @@ export function consoleRoutes(app: FastifyInstance, parts: ConsoleParts): void {
   consoleUserRoutes(app, parts);
   consoleActionRoutes(app, parts);
   consoleClientRoutes(app, parts);
-  const { auditReader } = parts;
+  const { auditReader, webhooks } = parts;
   if (auditReader) consoleAuditRoutes(app, { ...parts, auditReader });
+  if (webhooks) consoleWebhookRoutes(app, { ...parts, webhooks });
 }

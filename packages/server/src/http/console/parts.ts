@@ -8,6 +8,7 @@ import type { AuditReader } from '../../core/audit-query.js';
 import type { AccountService } from '../../core/email/account-service.js';
 import type { UserRecord } from '../../storage/types/stores.js';
 import type { Clock } from '../../core/clock.js';
+import type { ConsoleWebhooks } from './webhooks.js';
 
 export interface ConsoleParts {
   admin: AdminService;
@@ -26,6 +27,8 @@ export interface ConsoleParts {
   clock: Clock;
   /** Live sessions of all users; undefined when the session store cannot count them (Redis). */
   countSessions: ((now: Date) => Promise<number>) | undefined;
+  /** The webhook endpoints' use cases and delivery log (the ones /admin/webhooks calls); undefined when not served. */
+  webhooks: ConsoleWebhooks | undefined;
   /** Mail outbox rows still to deliver, and given up. */
   outboxCounts(): Promise<{ pending: number; failed: number }>;
 }

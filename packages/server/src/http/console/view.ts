@@ -1,15 +1,16 @@
 // The console's frame on the page kit (docs/console.md): the kit's layout with the console's
-// navigation (Overview, Users, Audit, Clients) above each page's body, and the small pieces its pages share.
+// navigation (Overview, Users, Audit, Clients, Webhooks) above each page's body, and the small pieces its pages share.
 import type { FastifyReply } from 'fastify';
 import { html, sendPage, t, type Html, type Lang, type MessageKey } from '../pages/index.js';
 
-export type Section = 'overview' | 'users' | 'audit' | 'clients';
+export type Section = 'overview' | 'users' | 'audit' | 'clients' | 'webhooks';
 
 const NAV: ReadonlyArray<{ section: Section; href: string; label: MessageKey }> = [
   { section: 'overview', href: '/admin', label: 'console.nav.overview' },
   { section: 'users', href: '/admin/console/users', label: 'console.nav.users' },
   { section: 'audit', href: '/admin/console/audit', label: 'console.nav.audit' },
   { section: 'clients', href: '/admin/console/clients', label: 'console.nav.clients' },
+  { section: 'webhooks', href: '/admin/console/webhooks', label: 'console.nav.webhooks' },
 ];
 
 export interface ConsolePage {
@@ -23,7 +24,7 @@ export interface ConsolePage {
 export function sendConsolePage(reply: FastifyReply, page: ConsolePage): FastifyReply {
   const nav = html`<nav aria-label="${t(page.lang, 'console.nav.label')}"><ul class="links">${NAV.map((item) => html`<li><a href="${item.href}"${
     item.section === page.section ? html` aria-current="page"` : ''}>${t(page.lang, item.label)}</a></li>`)}</ul></nav>`;
-  return sendPage(reply, { status: page.status, lang: page.lang, title: page.title, body: html`${nav}\n${page.body}` });
+  return sendPage(reply, { status: page.status, lang: page.lang, title: page.title, body: html`${nav}\n${page.body}`, wide: true });
 }
 
 /** A time as the console shows it: UTC, to the minute, in a <time> element. */

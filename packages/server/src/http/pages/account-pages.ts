@@ -9,7 +9,7 @@ import type { AccountService } from '../../core/email/account-service.js';
 import { AuthError } from '../../core/errors.js';
 import { START_BROWSER_SESSION } from '../../core/login/outcomes.js';
 import { requestContext } from '../http.js';
-import { continueOf } from './continuation.js';
+import { CONTINUE_MAX, continueOf } from './continuation.js';
 import { issueCsrf } from './csrf.js';
 import { field, langOf, pageFailure, queryParam, refusedCsrf, uiLocalesOf, type PageFailure } from './form.js';
 import { html, type Html } from './html.js';
@@ -62,12 +62,12 @@ ${hidden(request, reply, view.next)}
   }
 
   app.get('/register', hide, async (request, reply) =>
-    registerPage(request, reply, { lang: langOf(request), next: continueOf(queryParam(request, 'continue', 128)) }));
+    registerPage(request, reply, { lang: langOf(request), next: continueOf(queryParam(request, 'continue', CONTINUE_MAX)) }));
 
   app.post('/register', form, async (request, reply) => {
     if (refusedCsrf(request, reply)) return reply;
     const lang = langOf(request);
-    const next = continueOf(field(request, 'continue', 128));
+    const next = continueOf(field(request, 'continue', CONTINUE_MAX));
     const username = field(request, 'username', 254).trim();
     const email = field(request, 'email', 254).trim();
     try {

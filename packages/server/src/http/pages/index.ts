@@ -8,6 +8,6 @@ export { issueCsrf, checkCsrf } from './csrf.js';
 export { renderConsent, type ConsentView } from './consent.js';
 export { renderError } from './error-page.js';
 export { createBrowserSessions, type BrowserSession, type BrowserSessions } from './browser-session.js';
-export { CONTINUE_PATTERN, continueOf, continueTarget } from './continuation.js';
+export { CONTINUE_MAX, CONTINUE_PATTERN, continueOf, continueTarget, isReturnPath } from './continuation.js';
 /** The app's page kit (theme, CSRF key, the browser sessions): pageKitOf(app).browserSessions.read(request). */
 export { pageKitOf, type PageKit } from './context.js';

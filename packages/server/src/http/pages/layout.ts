@@ -14,6 +14,8 @@ export interface Page {
   lang: Lang;
   title: string;
   body: Html;
+  /** The wide layout (the console's tables): the header and main column take up to 72rem instead of 28rem. */
+  wide?: boolean;
 }
 
 /** Where the stylesheet and the passkey script are served (http/pages/pages.ts). */
@@ -43,7 +45,7 @@ export function sendPage(reply: FastifyReply, page: Page): FastifyReply {
 <title>${page.title} · ${theme.productName}</title>
 <link rel="stylesheet" href="${STYLESHEET_PATH}">
 </head>
-<body>
+<body${page.wide ? html` class="wide"` : ''}>
 <a class="skip" href="#main">${t(page.lang, 'layout.skip')}</a>
 <header class="brand">${theme.logoUrl ? html`<img src="${theme.logoUrl}" alt="" class="logo">` : ''}<span class="product">${theme.productName}</span></header>
 <main id="main">
@@ -87,5 +89,18 @@ a { color: var(--gh-primary); }
 .links { list-style: none; padding: 0; }
 .links li { margin: .5rem 0; }
 .actions { display: flex; gap: .75rem; flex-wrap: wrap; }
+.wide .brand, .wide main { max-width: 72rem; }
+.wide nav > .links { display: flex; flex-wrap: wrap; gap: 0 1.25rem; }
+.wide form input, .wide form select, .wide form textarea, .wide .narrow { max-width: 28rem; }
+table { border-collapse: collapse; width: 100%; margin: 0 0 1rem; }
+caption { text-align: left; font-weight: 600; padding: .25rem 0; }
+th, td { text-align: left; vertical-align: top; padding: .4rem .6rem; border-bottom: 1px solid var(--gh-border); overflow-wrap: anywhere; }
+td form, td button { margin: 0; }
+.table-scroll { overflow-x: auto; }
+fieldset { border: 1px solid var(--gh-border); border-radius: 4px; margin: .75rem 0 0; padding: .25rem .75rem .5rem; }
+legend { font-weight: 500; padding: 0 .25rem; }
+label.check { display: flex; gap: .5rem; align-items: center; margin: .25rem 0; font-weight: 400; }
+label.check input { display: inline-block; width: auto; }
+.visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 `;
 }

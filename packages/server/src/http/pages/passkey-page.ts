@@ -9,7 +9,7 @@ import { AuthError } from '../../core/errors.js';
 import { START_BROWSER_SESSION } from '../../core/login/outcomes.js';
 import type { PasskeyService } from '../../core/passkeys/passkey-service.js';
 import { requestContext } from '../http.js';
-import { continueOf } from './continuation.js';
+import { CONTINUE_MAX, continueOf } from './continuation.js';
 import { issueCsrf } from './csrf.js';
 import { field, langOf, pageFailure, queryParam, refusedCsrf, uiLocalesOf, type PageFailure } from './form.js';
 import { html } from './html.js';
@@ -127,12 +127,12 @@ ${uiLocales ? html`<input type="hidden" name="ui_locales" value="${uiLocales}">`
   }
 
   app.get('/signin/passkey', { schema: { hide: true } }, async (request, reply) =>
-    passkeyPage(request, reply, { lang: langOf(request), next: continueOf(queryParam(request, 'continue', 128)) }));
+    passkeyPage(request, reply, { lang: langOf(request), next: continueOf(queryParam(request, 'continue', CONTINUE_MAX)) }));
 
   app.post('/signin/passkey', { schema: { hide: true, consumes: ['application/x-www-form-urlencoded'] } }, async (request, reply) => {
     if (refusedCsrf(request, reply)) return reply;
     const lang = langOf(request);
-    const next = continueOf(field(request, 'continue', 128));
+    const next = continueOf(field(request, 'continue', CONTINUE_MAX));
     if (!passkeys) return passkeyPage(request, reply, { lang, next });
     try {
       const started = await passkeys.loginFor({ response: assertionOf(field(request, 'response', 16_384)) }, requestContext(request), START_BROWSER_SESSION);

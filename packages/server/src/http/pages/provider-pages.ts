@@ -13,7 +13,7 @@ import { START_BROWSER_SESSION } from '../../core/login/outcomes.js';
 import { challengeOf } from '../../core/federation/pkce.js';
 import { requestContext } from '../http.js';
 import { pageKitOf } from './context.js';
-import { continueOf } from './continuation.js';
+import { CONTINUE_MAX, continueOf } from './continuation.js';
 import { cookieName, readCookie, setCookie } from './cookies.js';
 import { langOf, pageFailure, queryParam, uiLocalesOf } from './form.js';
 import { renderError } from './error-page.js';
@@ -43,7 +43,7 @@ export function providerPageRoutes(app: FastifyInstance, federation: FederationS
     const { secure } = pageKitOf(app);
     setCookie(reply, cookieName(PROVIDER_COOKIE, secure), value, { secure, maxAgeSeconds: 600 });
     const back = new URL(`${publicUrl}/signin/provider/${provider}/done`);
-    const next = continueOf(queryParam(request, 'continue', 128));
+    const next = continueOf(queryParam(request, 'continue', CONTINUE_MAX));
     if (next) back.searchParams.set('continue', next);
     const uiLocales = uiLocalesOf(request);
     if (uiLocales) back.searchParams.set('ui_locales', uiLocales);
@@ -63,7 +63,7 @@ export function providerPageRoutes(app: FastifyInstance, federation: FederationS
     const code = queryParam(request, 'code', 128);
     if (!code) return failed(request, reply, 400, queryParam(request, 'error', 64).replace(/[^a-z_]/g, '') || 'validation_failed');
     const lang = langOf(request);
-    const next = continueOf(queryParam(request, 'continue', 128));
+    const next = continueOf(queryParam(request, 'continue', CONTINUE_MAX));
     try {
       const result = await federation.exchangeFor(code, verifierOf(value!), requestContext(request), START_BROWSER_SESSION);
       if (isMfaRequired(result)) return secondStepPage(request, reply, { lang, next, mfaToken: result.mfaRequired.mfa_token, factors: result.mfaRequired.factors });

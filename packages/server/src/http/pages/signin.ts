@@ -12,7 +12,7 @@ import { START_BROWSER_SESSION, type BrowserSessionStart } from '../../core/logi
 import { SECOND_FACTORS, type SecondFactor } from '../../core/login/second-factors.js';
 import { requestContext } from '../http.js';
 import { pageKitOf } from './context.js';
-import { continueOf, continueTarget } from './continuation.js';
+import { CONTINUE_MAX, continueOf, continueTarget } from './continuation.js';
 import { issueCsrf } from './csrf.js';
 import { field, langOf, pageFailure, queryParam, refusedCsrf, uiLocalesOf, type PageFailure } from './form.js';
 import { html, type Html } from './html.js';
@@ -108,7 +108,7 @@ ${options.forgot ? html`<li><a href="/forgot${links}">${t(lang, 'signin.forgot')
   }
 
   app.get('/signin', hide, async (request, reply) => {
-    const next = continueOf(queryParam(request, 'continue', 128));
+    const next = continueOf(queryParam(request, 'continue', CONTINUE_MAX));
     // prompt=login: credentials are asked for even when this browser is signed in
     if (queryParam(request, 'prompt', 64).split(' ').includes('login') === false && await pageKitOf(app).browserSessions.read(request)) {
       return reply.redirect(continueTarget(next), 303);
@@ -119,7 +119,7 @@ ${options.forgot ? html`<li><a href="/forgot${links}">${t(lang, 'signin.forgot')
   app.post('/signin', form, async (request, reply) => {
     if (refusedCsrf(request, reply)) return reply;
     const lang = langOf(request);
-    const next = continueOf(field(request, 'continue', 128));
+    const next = continueOf(field(request, 'continue', CONTINUE_MAX));
     const login = field(request, 'login', 254).trim();
     const password = field(request, 'password');
     let result;
@@ -137,12 +137,12 @@ ${options.forgot ? html`<li><a href="/forgot${links}">${t(lang, 'signin.forgot')
   });
 
   // the second step is reached from the sign-in form only: the challenge travels in the form
-  app.get('/signin/second-step', hide, async (request, reply) => reply.redirect(`/signin${carriedQuery(request, continueOf(queryParam(request, 'continue', 128)))}`, 303));
+  app.get('/signin/second-step', hide, async (request, reply) => reply.redirect(`/signin${carriedQuery(request, continueOf(queryParam(request, 'continue', CONTINUE_MAX)))}`, 303));
 
   app.post('/signin/second-step', form, async (request, reply) => {
     if (refusedCsrf(request, reply)) return reply;
     const lang = langOf(request);
-    const next = continueOf(field(request, 'continue', 128));
+    const next = continueOf(field(request, 'continue', CONTINUE_MAX));
     const mfaToken = field(request, 'mfa_token', 128);
     const factor = field(request, 'factor', 32); // any name: one not enrolled is refused as such
     const factors = field(request, 'factors', 64).split(' ').filter(Boolean);

@@ -5,6 +5,6 @@ import { createRequire } from 'node:module';
 
 const kysely = createRequire(import.meta.url)('kysely') as typeof import('kysely');
 
-export const { CompiledQuery, Kysely, Migrator, MysqlAdapter, MysqlDialect, PostgresDialect, SqliteDialect, sql } = kysely;
+export const { CompiledQuery, Kysely, Migrator, MysqlAdapter, MysqlDialect, PostgresAdapter, PostgresDialect, SqliteDialect, sql } = kysely;
 export type Kysely<DB> = import('kysely').Kysely<DB>;
 export type Migrator = import('kysely').Migrator;

@@ -15,6 +15,7 @@ import { oauthClientsMigration } from './migrations/0014-oauth-clients.js';
 import { ownerProofMigration } from './migrations/0015-owner-proof-and-challenge-generation.js';
 import { webhookDeliveriesMigration } from './migrations/0016-webhook-deliveries.js';
 import { clientSessionsAndConsentMigration } from './migrations/0017-client-sessions-and-consent.js';
+import { userSearchIndexesMigration } from './migrations/0020-user-search-indexes.js';
 
 const migrations: Record<string, Migration> = {
   '0001_users_and_sessions': {
@@ -103,6 +104,8 @@ const migrations: Record<string, Migration> = {
   '0016_webhook_deliveries': webhookDeliveriesMigration,
   // Sessions opened for a relying party, and the consent each user gave each client (docs/oidc.md).
   '0017_client_sessions_and_consent': clientSessionsAndConsentMigration,
+  // Indexes in bytewise order for the search by the start of a username or email (docs/console.md, "Users").
+  '0020_user_search_indexes': userSearchIndexesMigration,
 };
 
 /**

@@ -61,6 +61,8 @@ export function createSqlUserStore(conn: SqlConnection): UserStore {
 
     list: (query: UserListQuery) =>
       guard(async () => {
+        const found = query.query ? await searchByPrefix(conn, { ...query, query: query.query }) : undefined;
+        if (found) return found;
         let select = db.selectFrom('users').selectAll().orderBy('id').limit(query.limit);
         if (query.after) select = select.where('id', '>', query.after);
         if (query.query) {
@@ -171,6 +173,31 @@ function deleteUser(db: Kysely<Database>, id: string): Promise<boolean> {
     const result = await db.deleteFrom('users').where('id', '=', id).executeTakeFirst();
     return Number(result.numDeletedRows) === 1;
   });
+}
+
+/** Keys a search reads from each index before it walks the id order instead (a short, common prefix). */
+export const SEARCH_PROBE = 2_000;
+
+/**
+ * A search by the start of a username or email as two index range scans, so it stays fast at
+ * 1 M users (docs/console.md, "Users"): keys and emails are stored in lower case, and in bytewise
+ * order [prefix, prefix + U+10FFFF) holds exactly the keys that start with the prefix (SQLite's
+ * BINARY, MySQL's binary collations since 0003, PostgreSQL's "C" indexes of 0020). When a range
+ * holds more than SEARCH_PROBE keys, undefined: matches are then dense enough for the id-order scan.
+ */
+async function searchByPrefix({ db, dialect }: SqlConnection, query: UserListQuery & { query: string }): Promise<UserRecord[] | undefined> {
+  const prefix = query.query.toLowerCase();
+  const ids = new Set<string>();
+  for (const column of ['username_key', 'email'] as const) {
+    const key = dialect === 'postgres' ? sql<string>`${sql.ref(column)} collate "C"` : sql<string>`${sql.ref(column)}`;
+    const rows = await db.selectFrom('users').select('id').where(key, '>=', prefix).where(key, '<', `${prefix}\u{10FFFF}`)
+      .limit(SEARCH_PROBE + 1).execute();
+    if (rows.length > SEARCH_PROBE) return undefined;
+    for (const { id } of rows) if (query.after === undefined || id > query.after) ids.add(id);
+  }
+  const page = [...ids].sort().slice(0, query.limit);
+  if (page.length === 0) return [];
+  return (await db.selectFrom('users').selectAll().where('id', 'in', page).orderBy('id').execute()).map(toUserRecord);
 }
 
 /** Makes LIKE's wildcards (and the escape character itself) match literally. */

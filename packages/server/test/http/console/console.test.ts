@@ -14,11 +14,38 @@ after(async () => { await t.close(); });
 
 const login = (username: string, password: string) => t.app.inject({ method: 'POST', url: '/auth/login', payload: { username, password } });
 
-test('not signed in, every console page redirects to /signin', async () => {
-  for (const url of ['/admin', '/admin/console/users', '/admin/console/audit', '/admin/console/audit/export']) {
+test('not signed in, every console page redirects to /signin, asking to come back to it', async () => {
+  for (const url of ['/admin', '/admin/console/users', '/admin/console/audit', '/admin/console/audit/export', '/admin/console/users?q=ada%40example.com']) {
     const res = await t.app.inject({ method: 'GET', url });
     assert.equal(res.statusCode, 303, url);
-    assert.equal(res.headers.location, '/signin');
+    assert.equal(res.headers.location, `/signin?continue=${encodeURIComponent(url)}`);
+  }
+});
+
+test('after signing in, the browser goes back to the console page it asked for', async () => {
+  const user = await registerUser(t.app);
+  await t.stores.users.update(user.userId, { role: 'admin' }, new Date(t.clock.now()));
+  const browser = new PageBrowser(t.app);
+  const asked = await browser.get('/admin/console/audit?type=login_succeeded');
+  const signin = await browser.get(String(asked.headers.location));
+  assert.equal(signin.statusCode, 200);
+  assert.equal(inputValue(signin.body, 'continue'), '/admin/console/audit?type=login_succeeded'.replace(/&/g, '&amp;'));
+  const done = await browser.post('/signin', { csrf: csrfOf(signin.body), continue: '/admin/console/audit?type=login_succeeded', login: user.username, password: user.password });
+  assert.equal(done.statusCode, 303, done.body);
+  assert.equal(done.headers.location, '/admin/console/audit?type=login_succeeded');
+  assert.equal((await browser.get('/signin?continue=%2Fadmin%2Fconsole%2Fusers')).headers.location, '/admin/console/users', 'already signed in: straight back');
+});
+
+test('the return-to is a console path on this origin only: anything else signs in to /signed-in', async () => {
+  const user = await registerUser(t.app);
+  const browser = new PageBrowser(t.app);
+  const signin = await browser.get('/signin');
+  for (const next of ['//evil.example/admin', 'https://evil.example/admin', '/\\evil.example', '/admin\\@evil.example', '/admin//evil.example',
+    '/admin/../signed-in', '/administrator', '/signin', 'javascript:alert(1)', '/admin\r\nSet-Cookie: x=1', `/admin/${'x'.repeat(600)}`]) {
+    const res = await browser.post('/signin', { csrf: csrfOf(signin.body), continue: next, login: user.username, password: user.password });
+    assert.equal(res.statusCode, 303, next);
+    assert.equal(res.headers.location, '/signed-in', next);
+    assert.equal((await browser.get(`/signin?continue=${encodeURIComponent(next)}`)).headers.location, '/signed-in', next);
   }
 });
 
