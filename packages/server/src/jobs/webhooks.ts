@@ -50,14 +50,12 @@ const context = (id: string) => `webhook-endpoint:${id}`;
 export const webhookSecretSealer = (key: Buffer) => (id: string, secret: string) => seal(key, context(id), secret);
 
 export function createWebhooks(deps: WebhookDeps): Webhooks {
-  const worker = createOutboxWorker({
-    outbox: deps.outbox, clock: deps.clock, log: deps.logger,
-    deliverers: [createWebhookDeliverer({
-      outbox: deps.outbox, endpoints: deps.endpoints, clock: deps.clock, log: deps.logger, audit: deps.audit,
-      client: createWebhookClient(deps.allowPrivate), concurrency: WEBHOOK_CONCURRENCY,
-      secretsOf: (e: WebhookEndpoint) => signingSecrets(e, deps.clock.now(), (sealed) => unseal(deps.key, context(e.id), sealed)),
-    })],
+  const deliverer = createWebhookDeliverer({
+    outbox: deps.outbox, endpoints: deps.endpoints, clock: deps.clock, log: deps.logger, audit: deps.audit,
+    client: createWebhookClient(deps.allowPrivate), concurrency: WEBHOOK_CONCURRENCY,
+    secretsOf: (e: WebhookEndpoint) => signingSecrets(e, deps.clock.now(), (sealed) => unseal(deps.key, context(e.id), sealed)),
   });
+  const worker = createOutboxWorker({ outbox: deps.outbox, clock: deps.clock, log: deps.logger, deliverers: [deliverer] });
   let cached: { at: number; endpoints: Promise<WebhookEndpoint[]> } | undefined;
   const endpoints = () => {
     if (!cached || Date.now() - cached.at > ENDPOINTS_TTL_MS) cached = { at: Date.now(), endpoints: deps.endpoints.list() };
@@ -65,7 +63,10 @@ export function createWebhooks(deps: WebhookDeps): Webhooks {
   };
   const admin = createWebhookAdmin({
     store: deps.endpoints, clock: deps.clock, production: deps.production,
-    seal: webhookSecretSealer(deps.key), changed: () => { cached = undefined; },
+    seal: webhookSecretSealer(deps.key), changed: () => {
+      cached = undefined;
+      deliverer.forget();
+    },
   });
   /** One row per message and listening endpoint, from the endpoint list `all`. */
   const rowsFrom = (all: WebhookEndpoint[], event: Parameters<AuditSubscriber>[0]): OutboxMessage[] => {

@@ -8,6 +8,9 @@ import assert from 'node:assert/strict';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
+import { v7 as uuidv7 } from 'uuid';
+import type { OutboxResult } from '../../src/storage/types/outbox.js';
+import type { WebhookAttemptRecord } from '../../src/storage/types/webhooks.js';
 import { bearer, createTestApp, registerUser, type TestApp } from '../helpers.js';
 import { mysql, postgres, unavailable, type SqlBackend } from '../storage/backends.js';
 
@@ -29,6 +32,17 @@ async function receiver(t: TestContext, answer: (n: number) => number = () => 20
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   t.after(() => { server.closeAllConnections(); server.close(); });
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`, received };
+}
+
+/** One attempt's record for WebhookStore.recordAttempts. */
+function attempt(endpointId: string, result: OutboxResult, disable = false): WebhookAttemptRecord {
+  return {
+    delivery: {
+      id: uuidv7(), endpointId, messageId: result.id, eventType: 'user.created', attempt: 1, attemptedAt: new Date(),
+      statusCode: result.sent ? 204 : 500, durationMs: 3, errorClass: result.sent ? null : 'http_status', payload: '{}',
+    },
+    result, disable,
+  };
 }
 
 async function adminOf(ctx: TestApp) {
@@ -71,7 +85,7 @@ for (const [name, skip, backend] of backends) {
         id: created.id, url: 'https://example.com/b', description: 'billing', events: ['user.deleted'], disabled: false, failures: 0,
         created_at: created.created_at, previous_secret_expires_at: null,
       });
-      await ctx.stores.webhooks.recordOutcome(created.id, false, true);
+      await ctx.stores.webhooks.recordAttempts([attempt(created.id, { id: uuidv7(), sent: false, error: 'answered 500', retryAt: null }, true)]);
       assert.equal((await call('GET', `/admin/webhooks/${created.id}`)).json().disabled, true);
       const enabled = (await call('PATCH', `/admin/webhooks/${created.id}`, { enabled: true })).json();
       assert.deepEqual([enabled.disabled, enabled.failures], [false, 0]);
@@ -83,6 +97,30 @@ for (const [name, skip, backend] of backends) {
       }
       const missing = await call('PATCH', '/admin/webhooks/019b76da-a800-7000-8000-029f6a0d5393', { enabled: true });
       assert.deepEqual([missing.statusCode, missing.json().code], [404, 'webhook_not_found']);
+    });
+
+    test('recordAttempts writes a batch at once: log rows, outbox rows settled, failures as after the attempts in order, disabled once', async (t) => {
+      const { ctx } = await open(t);
+      const store = ctx.stores.webhooks;
+      const [a, b] = [(await ctx.webhooks.admin.create({ url: 'https://example.com/a', events: ['*'] })).endpoint, (await ctx.webhooks.admin.create({ url: 'https://example.com/b', events: ['*'] })).endpoint];
+      const rows = Array.from({ length: 5 }, () => ({ id: uuidv7(), channel: 'webhook', kind: 'user.created', recipient: a.id, payload: '{}', createdAt: new Date(ctx.clock.now()) }));
+      for (const row of rows) await ctx.stores.outbox.enqueue(row);
+      const pending = (await ctx.stores.outbox.counts()).pending;
+      const failed = (i: number, retryAt: Date | null) => ({ id: rows[i]!.id, sent: false as const, error: 'answered 500', retryAt });
+      // a: fails, succeeds, fails twice (2 after the last success); b: fails twice, the second giving up and disabling it
+      const disabled = await store.recordAttempts([
+        attempt(a.id, failed(0, new Date(ctx.clock.now() + 5000))), attempt(a.id, { id: rows[1]!.id, sent: true }),
+        attempt(b.id, failed(2, new Date(ctx.clock.now() + 5000))), attempt(a.id, failed(3, new Date(ctx.clock.now() + 5000))),
+        attempt(b.id, failed(4, null), true), attempt(a.id, { id: uuidv7(), sent: false, error: 'answered 500', retryAt: new Date(ctx.clock.now()) }),
+      ]);
+      assert.deepEqual(disabled, [{ endpointId: b.id, failures: 2 }]);
+      assert.deepEqual([(await store.findById(a.id))!.failures, (await store.findById(a.id))!.disabled], [2, false]);
+      assert.deepEqual([(await store.findById(b.id))!.failures, (await store.findById(b.id))!.disabled], [2, true]);
+      assert.deepEqual(await ctx.stores.outbox.counts(), { pending: pending - 2, failed: 1 });
+      assert.equal((await store.listDeliveries(a.id, { limit: 10 })).length, 4);
+      assert.equal((await store.listDeliveries(b.id, { limit: 10 })).length, 2);
+      assert.deepEqual(await store.recordAttempts([attempt(b.id, failed(2, null), true)]), [], 'already disabled: not told again');
+      assert.deepEqual(await store.recordAttempts([]), []);
     });
 
     test('after rotate-secret both secrets sign for 24 h; then only the new one', async (t) => {
