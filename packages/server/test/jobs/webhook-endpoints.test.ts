@@ -13,6 +13,7 @@ import type { OutboxResult } from '../../src/storage/types/outbox.js';
 import type { WebhookAttemptRecord } from '../../src/storage/types/webhooks.js';
 import { bearer, createTestApp, registerUser, type TestApp } from '../helpers.js';
 import { mysql, postgres, unavailable, type SqlBackend } from '../storage/backends.js';
+import { SmtpSink } from '../mail/smtp-sink.js';
 
 interface Received {
   headers: Record<string, string>;
@@ -248,3 +249,41 @@ test('user.deleted commits with the deletion: delivered though every write outsi
   assert.deepEqual(deleted.map((p) => [p.type, p.data.user_id]).sort(), [['user.deleted', ada.userId], ['user.deleted', bob.userId]].sort());
   assert.equal(outsideWrites, 0, 'no user.deleted row was left to the subscriber');
 });
+
+for (const [name, skip, backend] of backends) {
+  test(`on ${name}, user.email_verified, user.updated (an email change) and user.password_changed (a reset) commit with their change: delivered though every write outside a transaction fails`, { skip }, async (t) => {
+    const hook = await receiver(t);
+    const sink = await SmtpSink.start();
+    const db = await backend?.create();
+    let outsideWrites = 0;
+    const ctx = await createTestApp({ WEBHOOKS_ALLOW_PRIVATE_NETWORKS: 'true', ...(db ? { DATABASE_URL: db.url } : {}) }, {
+      smtp: { url: sink.url },
+      // the subscriber's own writes (after the commit) fail, as if the process died right after it
+      stores: (stores) => ({
+        ...stores,
+        outbox: { ...stores.outbox, enqueue: async (message) => { if (message.channel === 'webhook') { outsideWrites += 1; throw new Error('killed'); } return stores.outbox.enqueue(message); } },
+      }),
+    });
+    t.after(async () => { await ctx.close(); await sink.stop(); await db?.drop(); });
+    ctx.clock.set(Date.now());
+    await ctx.webhooks.admin.create({ url: hook.url, events: ['user.email_verified', 'user.updated', 'user.password_changed'] });
+    const user = await registerUser(ctx.app);
+    const verify = await ctx.app.inject({ method: 'POST', url: '/auth/email/verify', payload: { token: (await sink.nextMail(user.email)).token } });
+    assert.equal(verify.statusCode, 200, verify.body);
+    const newEmail = `moved-${user.email}`;
+    const change = await ctx.app.inject({ method: 'POST', url: '/users/me/email', headers: bearer(user.tokens.access_token), payload: { new_email: newEmail, current_password: user.password } });
+    assert.equal(change.statusCode, 202, change.body);
+    const confirm = await ctx.app.inject({ method: 'POST', url: '/auth/email/change/confirm', payload: { token: (await sink.nextMail(newEmail)).token } });
+    assert.equal(confirm.statusCode, 200, confirm.body);
+    assert.equal((await ctx.app.inject({ method: 'POST', url: '/auth/password/forgot', payload: { email: newEmail } })).statusCode, 202);
+    let resetMail = await sink.nextMail(newEmail);
+    while (!resetMail.link?.includes('reset-password')) resetMail = await sink.nextMail(newEmail);
+    const reset = await ctx.app.inject({ method: 'POST', url: '/auth/password/reset', payload: { token: resetMail.token, new_password: 'a fresh passphrase 2' } });
+    assert.equal(reset.statusCode, 204, reset.body);
+    await deliver(ctx, () => hook.received.length, 3);
+    const types = hook.received.map((r) => (JSON.parse(r.body) as { type: string; data: { user_id: string } }));
+    assert.deepEqual(types.map((p) => [p.type, p.data.user_id]).sort(),
+      [['user.email_verified', user.userId], ['user.password_changed', user.userId], ['user.updated', user.userId]]);
+    assert.equal(outsideWrites, 0, 'no row of these events was left to the subscriber');
+  });
+}
