@@ -100,6 +100,23 @@ for (const [name, skip, backend] of backends) {
       assert.deepEqual([missing.statusCode, missing.json().code], [404, 'webhook_not_found']);
     });
 
+    test('every change of an endpoint through the admin API is audited under the admin who made it, never with its url or secret', async (t) => {
+      const { ctx, call } = await open(t);
+      const created = (await call('POST', '/admin/webhooks', { url: 'https://example.com/a?token=sekrit', events: ['user.created'] })).json();
+      assert.equal((await call('PATCH', `/admin/webhooks/${created.id}`, { events: ['user.deleted'], enabled: false })).statusCode, 200);
+      const rotated = (await call('POST', `/admin/webhooks/${created.id}/rotate-secret`)).json();
+      assert.equal((await call('DELETE', `/admin/webhooks/${created.id}`)).statusCode, 204);
+      await ctx.auditWriter!.flush();
+      const records = (await ctx.stores.audit.find({ type: 'admin_webhook_changed', limit: 10 })).reverse();
+      assert.deepEqual(records.map((r) => [r.data.change, r.data.endpointId, r.data.fields ?? null]), [
+        ['created', created.id, null], ['updated', created.id, ['events', 'enabled']], ['secret_rotated', created.id, null], ['deleted', created.id, null],
+      ]);
+      for (const r of records) {
+        assert.ok(r.actorId !== null && r.ip !== 'unknown', 'the admin acted, from the request\'s address');
+        assert.ok(!JSON.stringify(r).includes('sekrit') && !JSON.stringify(r).includes(created.secret) && !JSON.stringify(r).includes(rotated.secret));
+      }
+    });
+
     test('recordAttempts writes a batch at once: log rows, outbox rows settled, failures as after the attempts in order, disabled once', async (t) => {
       const { ctx } = await open(t);
       const store = ctx.stores.webhooks;
