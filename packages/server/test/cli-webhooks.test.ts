@@ -63,3 +63,29 @@ test('webhook add prints the secret once and the server signs with it; update, r
   assert.equal(await ctx.stores.webhooks.findById(id), null);
   assert.equal(runCli(['webhook', 'show', '--id', id], env).status, 1);
 });
+
+test('user delete from the CLI queues user.deleted with the deletion, as the admin API does', async (t) => {
+  const received: Array<{ type: string; data: { user_id: string } }> = [];
+  const server = createServer((req: IncomingMessage, res) => {
+    let body = '';
+    req.on('data', (chunk) => { body += chunk; });
+    req.on('end', () => { received.push(JSON.parse(body)); res.writeHead(204).end(); });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  t.after(() => { server.closeAllConnections(); server.close(); });
+  const ctx = await createTestApp({ WEBHOOKS_ALLOW_PRIVATE_NETWORKS: 'true' }, { mailWorker: false });
+  t.after(() => ctx.close());
+  ctx.clock.set(Date.now());
+  const env = { DATA_DIR: ctx.dir, GATEHOUSE_SECRET: TEST_SECRET, LOG_LEVEL: 'silent' };
+  await ctx.webhooks.admin.create({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`, events: ['user.deleted'] });
+  const user = await registerUser(ctx.app);
+  const deleted = runCli(['user', 'delete', '--id', user.userId, '--yes'], env);
+  assert.equal(deleted.status, 0, deleted.stderr);
+  assert.equal(await ctx.stores.users.findById(user.userId), null);
+  ctx.clock.set(Date.now()); // the CLI's row is due from its own (real) time
+  for (let i = 0; i < 100 && received.length < 1; i += 1) {
+    await ctx.webhooks.worker.drain();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  assert.deepEqual(received.map((m) => [m.type, m.data.user_id]), [['user.deleted', user.userId]]);
+});

@@ -8,6 +8,7 @@ import { setAccountPassword } from '../core/accounts/set-password.js';
 import { createUnprovenWaysRemoval } from '../core/accounts/unproven-ways.js';
 import { loginKey } from '../core/accounts/user-rules.js';
 import { createAdminService, type AdminActor } from '../core/admin/admin.js';
+import { commandLineWebhooks } from '../jobs/webhooks.js';
 import { createPasswordHasher } from '../core/passwords/hasher.js';
 import type { Config } from '../config/config.js';
 import type { Stores, UserRecord } from '../storage/types/stores.js';
@@ -46,6 +47,8 @@ const adminService = ({ stores, config }: UserCommandContext) =>
   createAdminService({
     users: stores.users, sessions: stores.sessions, factors: stores.factors, loginChallenges: stores.loginChallenges,
     clock: systemClock, roles: config.roles, audit: noAudit,
+    // a deletion's user.deleted commits with it, as through the admin API (core/webhooks/webhook-rows.ts)
+    transaction: stores.transaction, webhooks: commandLineWebhooks(stores.webhooks, systemClock),
   });
 
 export async function createUser(flags: Flags, ctx: UserCommandContext): Promise<void> {

@@ -3,6 +3,7 @@
 // checks apply. A secret is printed once; the server picks changes up within 5 s.
 import { systemClock } from '../core/clock.js';
 import { deriveKey } from '../core/tokens/keys.js';
+import { noAudit } from '../core/audit.js';
 import { createWebhookAdmin, type EndpointChanges, type WebhookAdmin } from '../core/webhooks/webhook-admin.js';
 import { createWebhookDeliveryLog, type WebhookDeliveryLog } from '../core/webhooks/webhook-deliveries.js';
 import { resolveSecret } from '../config/secret.js';
@@ -22,7 +23,7 @@ export function cliWebhooks(stores: Stores, config: Readonly<Config>): CliWebhoo
   if (warning) console.error(warning);
   const admin = createWebhookAdmin({
     store: stores.webhooks, clock: systemClock, production: config.nodeEnv === 'production',
-    seal: webhookSecretSealer(deriveKey(secret, 'webhook-secrets')), changed: () => undefined,
+    seal: webhookSecretSealer(deriveKey(secret, 'webhook-secrets')), changed: () => undefined, audit: noAudit,
   });
   // a redelivery is not offered here: the server's worker would find it at its next poll
   const deliveries = createWebhookDeliveryLog({ store: stores.webhooks, outbox: stores.outbox, clock: systemClock, wake: () => undefined });

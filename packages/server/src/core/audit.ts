@@ -87,6 +87,8 @@ export type AuditEvent = AuditActor & (
   | { type: 'mail_given_up'; outboxId: string; kind: string; attempt: number; error: string }
   /** The webhook sender gave a message up: 3 days of failures, or a signing secret that does not open (jobs/webhook-delivery.ts). */
   | { type: 'webhook_given_up'; endpointId: string; messageId: string; eventType: string; attempt: number; error: string }
+  /** An admin registered, changed (`fields`: the names changed), deleted a webhook endpoint or rotated its secret; never its url or secret. */
+  | { type: 'admin_webhook_changed'; change: 'created' | 'updated' | 'secret_rotated' | 'deleted'; endpointId: string; fields?: string[] }
   /** A webhook endpoint was turned off by 3 days of failed deliveries; an admin re-enables it with PATCH. */
   | { type: 'webhook_endpoint_disabled'; endpointId: string; failures: number }
   | { type: 'passkey_registered'; passkeyId: string }

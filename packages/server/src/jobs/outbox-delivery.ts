@@ -1,13 +1,15 @@
 // One outbox row's delivery (docs/email.md, "Retries and giving up"): open the sealed payload,
 // render, send; on failure the row is due again after an exponential backoff, or given up after
 // MAIL_MAX_ATTEMPTS, and the failure is counted, logged (no payload, no password) and audited.
+// Outcomes are written a batch per transaction (result-batch.ts).
 import type { pino } from 'pino';
 import { auditOrigin, type AuditSink } from '../core/audit.js';
 import type { Clock } from '../core/clock.js';
 import type { MailRequest } from '../core/email/mail.js';
 import type { MailMessages } from '../core/email/outbox-message.js';
 import type { MailTemplates } from '../core/email/templates.js';
-import type { OutboxRow, OutboxStore } from '../storage/types/outbox.js';
+import type { OutboxResult, OutboxRow, OutboxStore } from '../storage/types/outbox.js';
+import { createResultBatch } from './result-batch.js';
 import type { MailTransport } from './mail-transport.js';
 
 export type MailOutcome = 'sent' | 'failed' | 'given_up';
@@ -34,7 +36,9 @@ function retryDelayMs(attempts: number): number {
 
 /** Delivers a claimed row: sent (the row is deleted), or marked failed for a retry or for good. */
 export function createDelivery(deps: DeliveryDeps): (row: OutboxRow) => Promise<void> {
-  const failed = failureRecorder(deps);
+  // the outcomes of the mails sent at once commit together (result-batch.ts): one transaction, not one per mail
+  const settle = createResultBatch<OutboxResult>((results) => deps.outbox.settle(results));
+  const failed = failureRecorder(deps, settle);
   return async (row) => {
     let request: MailRequest;
     try {
@@ -50,17 +54,17 @@ export function createDelivery(deps: DeliveryDeps): (row: OutboxRow) => Promise<
     } catch (error) {
       return failed(row, String((error as Error)?.message ?? error).split('\n')[0]!.slice(0, 200), false);
     }
-    await deps.outbox.markSent(row.id);
+    await settle({ id: row.id, sent: true });
     deps.observe(row.kind, 'sent');
   };
 }
 
 /** Due again after the backoff, or given up: counted, logged and audited. */
-function failureRecorder(deps: DeliveryDeps) {
+function failureRecorder(deps: DeliveryDeps, settle: (result: OutboxResult) => Promise<void>) {
   return async (row: OutboxRow, error: string, hopeless: boolean): Promise<void> => {
     const givenUp = hopeless || row.attempts >= deps.settings.maxAttempts;
     const retryAt = givenUp ? null : new Date(deps.clock.now() + retryDelayMs(row.attempts));
-    await deps.outbox.markFailed(row.id, error, retryAt);
+    await settle({ id: row.id, sent: false, error, retryAt });
     deps.observe(row.kind, givenUp ? 'given_up' : 'failed');
     const facts = { outboxId: row.id, kind: row.kind, attempt: row.attempts, error };
     deps.log.warn({ mail: { ...facts, retryAt: retryAt?.toISOString() ?? null } },

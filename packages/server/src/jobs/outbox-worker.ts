@@ -27,14 +27,19 @@ export interface OutboxWorker {
   drain(): Promise<number>;
 }
 
-/** One channel's slots: claims as many rows as it has free slots, again as each delivery ends. */
+/**
+ * One channel's slots: claims as many rows as it has free slots, once at least a quarter of them
+ * are free (or none is busy), so a busy channel claims in batches, one statement for many rows,
+ * rather than a row each time a delivery ends.
+ */
 function createLane(deps: OutboxWorkerDeps, deliverer: Deliverer, running: () => boolean) {
   const inFlight = new Set<Promise<void>>();
   const lane = { pumping: false, again: false, inFlight };
 
+  const batch = Math.max(1, Math.floor(deliverer.concurrency / 4));
   async function fill(): Promise<number> {
     const free = deliverer.concurrency - inFlight.size;
-    if (free <= 0) return 0;
+    if (free <= 0 || (inFlight.size > 0 && free < batch)) return 0;
     const rows = await deps.outbox.claimDue(new Date(deps.clock.now()), free, LEASE_MS, deliverer.channel);
     for (const row of rows) {
       const delivery: Promise<void> = deliverLeased(deps, deliverer, row)
@@ -58,7 +63,7 @@ function createLane(deps: OutboxWorkerDeps, deliverer: Deliverer, running: () =>
       do {
         lane.again = false;
         const claimed = await fill();
-        if (claimed > 0 && inFlight.size < deliverer.concurrency) lane.again = true; // more may be due
+        if (claimed > 0 && deliverer.concurrency - inFlight.size >= batch) lane.again = true; // more may be due
       } while (lane.again && running());
     } catch (error) {
       deps.log.warn({ err: error, channel: deliverer.channel }, 'job outbox: could not claim rows (store unavailable?); trying again');

@@ -26,7 +26,7 @@ export interface WebhookDeps {
   logger: pino.Logger;
   allowPrivate: boolean;
   production: boolean;
-  /** Where a given-up message and a disabled endpoint are told (the audit log). */
+  /** Where an admin's change, a given-up message and a disabled endpoint are told (the audit log). */
   audit: AuditSink;
 }
 
@@ -50,33 +50,25 @@ const context = (id: string) => `webhook-endpoint:${id}`;
 export const webhookSecretSealer = (key: Buffer) => (id: string, secret: string) => seal(key, context(id), secret);
 
 export function createWebhooks(deps: WebhookDeps): Webhooks {
-  const worker = createOutboxWorker({
-    outbox: deps.outbox, clock: deps.clock, log: deps.logger,
-    deliverers: [createWebhookDeliverer({
-      outbox: deps.outbox, endpoints: deps.endpoints, clock: deps.clock, log: deps.logger, audit: deps.audit,
-      client: createWebhookClient(deps.allowPrivate), concurrency: WEBHOOK_CONCURRENCY,
-      secretsOf: (e: WebhookEndpoint) => signingSecrets(e, deps.clock.now(), (sealed) => unseal(deps.key, context(e.id), sealed)),
-    })],
+  const deliverer = createWebhookDeliverer({
+    outbox: deps.outbox, endpoints: deps.endpoints, clock: deps.clock, log: deps.logger, audit: deps.audit,
+    client: createWebhookClient(deps.allowPrivate), concurrency: WEBHOOK_CONCURRENCY,
+    secretsOf: (e: WebhookEndpoint) => signingSecrets(e, deps.clock.now(), (sealed) => unseal(deps.key, context(e.id), sealed)),
   });
+  const worker = createOutboxWorker({ outbox: deps.outbox, clock: deps.clock, log: deps.logger, deliverers: [deliverer] });
   let cached: { at: number; endpoints: Promise<WebhookEndpoint[]> } | undefined;
   const endpoints = () => {
     if (!cached || Date.now() - cached.at > ENDPOINTS_TTL_MS) cached = { at: Date.now(), endpoints: deps.endpoints.list() };
     return cached.endpoints;
   };
   const admin = createWebhookAdmin({
-    store: deps.endpoints, clock: deps.clock, production: deps.production,
-    seal: webhookSecretSealer(deps.key), changed: () => { cached = undefined; },
+    store: deps.endpoints, clock: deps.clock, production: deps.production, audit: deps.audit,
+    seal: webhookSecretSealer(deps.key), changed: () => {
+      cached = undefined;
+      deliverer.forget();
+    },
   });
-  /** One row per message and listening endpoint, from the endpoint list `all`. */
-  const rowsFrom = (all: WebhookEndpoint[], event: Parameters<AuditSubscriber>[0]): OutboxMessage[] => {
-    const timestamp = new Date(deps.clock.now()).toISOString();
-    return webhookEventsOf(event).flatMap((message) => {
-      const payload = JSON.stringify({ type: message.type, timestamp, data: message.data });
-      return all.filter((e) => !e.disabled && (e.events.includes('*') || e.events.includes(message.type))).map((endpoint) => ({
-        id: uuidv7({ msecs: deps.clock.now() }), channel: 'webhook', kind: message.type, recipient: endpoint.id, payload, createdAt: new Date(deps.clock.now()),
-      }));
-    });
-  };
+  const rowsFrom = (all: WebhookEndpoint[], event: Parameters<AuditSubscriber>[0]) => webhookRows(deps.clock, all, event);
   const subscriber: AuditSubscriber = (event) => {
     if (WEBHOOKS_IN_TRANSACTION.has(event.type) || webhookEventsOf(event).length === 0) return;
     void endpoints().then(async (all) => {
@@ -99,6 +91,28 @@ export function createWebhooks(deps: WebhookDeps): Webhooks {
   };
   const deliveries = createWebhookDeliveryLog({ store: deps.endpoints, outbox: deps.outbox, clock: deps.clock, wake: () => worker.wake() });
   return { subscriber, admin, deliveries, worker, transactional };
+}
+
+/** One row per message of `event` and endpoint of `all` listening to it. */
+function webhookRows(clock: Clock, all: WebhookEndpoint[], event: Parameters<AuditSubscriber>[0]): OutboxMessage[] {
+  const timestamp = new Date(clock.now()).toISOString();
+  return webhookEventsOf(event).flatMap((message) => {
+    const payload = JSON.stringify({ type: message.type, timestamp, data: message.data });
+    return all.filter((e) => !e.disabled && (e.events.includes('*') || e.events.includes(message.type))).map((endpoint) => ({
+      id: uuidv7({ msecs: clock.now() }), channel: 'webhook', kind: message.type, recipient: endpoint.id, payload, createdAt: new Date(clock.now()),
+    }));
+  });
+}
+
+/**
+ * The transactional webhook rows for the command line (`gatehouse user delete`): the endpoints read
+ * afresh each time, and no worker to wake: the server's finds the rows at its next poll.
+ */
+export function commandLineWebhooks(endpoints: Pick<WebhookStore, 'list'>, clock: Clock): TransactionalWebhooks {
+  return {
+    rowsOf: async (event) => (webhookEventsOf(event).length === 0 ? [] : webhookRows(clock, await endpoints.list(), event)),
+    wake: () => undefined,
+  };
 }
 
 /** The current secret (it must open), and the previous one while its 24 h run (skipped should it not open). */

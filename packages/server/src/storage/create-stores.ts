@@ -56,7 +56,7 @@ export async function createStores(options: StoreOptions): Promise<Stores> {
     oneTimeTokens: createSqlOneTimeTokenStore(db),
     outbox: createSqlOutboxStore(conn),
     audit: createSqlAuditStore(db),
-    webhooks: createSqlWebhookStore(db),
+    webhooks: createSqlWebhookStore(conn),
     transaction: createSqlTransaction(conn),
     passkeys: createSqlPasskeyStore(conn),
     loginMethods: createSqlLoginMethodStore(conn),

@@ -37,10 +37,14 @@ async function fill(h: TestApp, userId: string) {
     }]);
   }
   for (const daysAgo of [31, 1]) { // the delivery log keeps 30 days
-    await h.stores.webhooks.recordDelivery({
-      id: uuidv7({ msecs: now - daysAgo * 86_400_000 }), endpointId: randomUUID(), messageId: randomUUID(), eventType: 'user.created', attempt: 1,
-      attemptedAt: when(-daysAgo * 86_400), statusCode: 204, durationMs: 3, errorClass: null, payload: '{}',
-    });
+    const messageId = randomUUID();
+    await h.stores.webhooks.recordAttempts([{
+      delivery: {
+        id: uuidv7({ msecs: now - daysAgo * 86_400_000 }), endpointId: randomUUID(), messageId, eventType: 'user.created', attempt: 1,
+        attemptedAt: when(-daysAgo * 86_400), statusCode: 204, durationMs: 3, errorClass: null, payload: '{}',
+      },
+      result: { id: messageId, sent: true }, disable: false,
+    }]);
   }
   return rows;
 }

@@ -8,8 +8,12 @@ import assert from 'node:assert/strict';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
+import { v7 as uuidv7 } from 'uuid';
+import type { OutboxResult } from '../../src/storage/types/outbox.js';
+import type { WebhookAttemptRecord } from '../../src/storage/types/webhooks.js';
 import { bearer, createTestApp, registerUser, type TestApp } from '../helpers.js';
 import { mysql, postgres, unavailable, type SqlBackend } from '../storage/backends.js';
+import { SmtpSink } from '../mail/smtp-sink.js';
 
 interface Received {
   headers: Record<string, string>;
@@ -29,6 +33,17 @@ async function receiver(t: TestContext, answer: (n: number) => number = () => 20
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   t.after(() => { server.closeAllConnections(); server.close(); });
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`, received };
+}
+
+/** One attempt's record for WebhookStore.recordAttempts. */
+function attempt(endpointId: string, result: OutboxResult, disable = false): WebhookAttemptRecord {
+  return {
+    delivery: {
+      id: uuidv7(), endpointId, messageId: result.id, eventType: 'user.created', attempt: 1, attemptedAt: new Date(),
+      statusCode: result.sent ? 204 : 500, durationMs: 3, errorClass: result.sent ? null : 'http_status', payload: '{}',
+    },
+    result, disable,
+  };
 }
 
 async function adminOf(ctx: TestApp) {
@@ -71,7 +86,7 @@ for (const [name, skip, backend] of backends) {
         id: created.id, url: 'https://example.com/b', description: 'billing', events: ['user.deleted'], disabled: false, failures: 0,
         created_at: created.created_at, previous_secret_expires_at: null,
       });
-      await ctx.stores.webhooks.recordOutcome(created.id, false, true);
+      await ctx.stores.webhooks.recordAttempts([attempt(created.id, { id: uuidv7(), sent: false, error: 'answered 500', retryAt: null }, true)]);
       assert.equal((await call('GET', `/admin/webhooks/${created.id}`)).json().disabled, true);
       const enabled = (await call('PATCH', `/admin/webhooks/${created.id}`, { enabled: true })).json();
       assert.deepEqual([enabled.disabled, enabled.failures], [false, 0]);
@@ -83,6 +98,47 @@ for (const [name, skip, backend] of backends) {
       }
       const missing = await call('PATCH', '/admin/webhooks/019b76da-a800-7000-8000-029f6a0d5393', { enabled: true });
       assert.deepEqual([missing.statusCode, missing.json().code], [404, 'webhook_not_found']);
+    });
+
+    test('every change of an endpoint through the admin API is audited under the admin who made it, never with its url or secret', async (t) => {
+      const { ctx, call } = await open(t);
+      const created = (await call('POST', '/admin/webhooks', { url: 'https://example.com/a?token=sekrit', events: ['user.created'] })).json();
+      assert.equal((await call('PATCH', `/admin/webhooks/${created.id}`, { events: ['user.deleted'], enabled: false })).statusCode, 200);
+      const rotated = (await call('POST', `/admin/webhooks/${created.id}/rotate-secret`)).json();
+      assert.equal((await call('DELETE', `/admin/webhooks/${created.id}`)).statusCode, 204);
+      await ctx.auditWriter!.flush();
+      const records = (await ctx.stores.audit.find({ type: 'admin_webhook_changed', limit: 10 })).reverse();
+      assert.deepEqual(records.map((r) => [r.data.change, r.data.endpointId, r.data.fields ?? null]), [
+        ['created', created.id, null], ['updated', created.id, ['events', 'enabled']], ['secret_rotated', created.id, null], ['deleted', created.id, null],
+      ]);
+      for (const r of records) {
+        assert.ok(r.actorId !== null && r.ip !== 'unknown', 'the admin acted, from the request\'s address');
+        assert.ok(!JSON.stringify(r).includes('sekrit') && !JSON.stringify(r).includes(created.secret) && !JSON.stringify(r).includes(rotated.secret));
+      }
+    });
+
+    test('recordAttempts writes a batch at once: log rows, outbox rows settled, failures as after the attempts in order, disabled once', async (t) => {
+      const { ctx } = await open(t);
+      const store = ctx.stores.webhooks;
+      const [a, b] = [(await ctx.webhooks.admin.create({ url: 'https://example.com/a', events: ['*'] })).endpoint, (await ctx.webhooks.admin.create({ url: 'https://example.com/b', events: ['*'] })).endpoint];
+      const rows = Array.from({ length: 5 }, () => ({ id: uuidv7(), channel: 'webhook', kind: 'user.created', recipient: a.id, payload: '{}', createdAt: new Date(ctx.clock.now()) }));
+      for (const row of rows) await ctx.stores.outbox.enqueue(row);
+      const pending = (await ctx.stores.outbox.counts()).pending;
+      const failed = (i: number, retryAt: Date | null) => ({ id: rows[i]!.id, sent: false as const, error: 'answered 500', retryAt });
+      // a: fails, succeeds, fails twice (2 after the last success); b: fails twice, the second giving up and disabling it
+      const disabled = await store.recordAttempts([
+        attempt(a.id, failed(0, new Date(ctx.clock.now() + 5000))), attempt(a.id, { id: rows[1]!.id, sent: true }),
+        attempt(b.id, failed(2, new Date(ctx.clock.now() + 5000))), attempt(a.id, failed(3, new Date(ctx.clock.now() + 5000))),
+        attempt(b.id, failed(4, null), true), attempt(a.id, { id: uuidv7(), sent: false, error: 'answered 500', retryAt: new Date(ctx.clock.now()) }),
+      ]);
+      assert.deepEqual(disabled, [{ endpointId: b.id, failures: 2 }]);
+      assert.deepEqual([(await store.findById(a.id))!.failures, (await store.findById(a.id))!.disabled], [2, false]);
+      assert.deepEqual([(await store.findById(b.id))!.failures, (await store.findById(b.id))!.disabled], [2, true]);
+      assert.deepEqual(await ctx.stores.outbox.counts(), { pending: pending - 2, failed: 1 });
+      assert.equal((await store.listDeliveries(a.id, { limit: 10 })).length, 4);
+      assert.equal((await store.listDeliveries(b.id, { limit: 10 })).length, 2);
+      assert.deepEqual(await store.recordAttempts([attempt(b.id, failed(2, null), true)]), [], 'already disabled: not told again');
+      assert.deepEqual(await store.recordAttempts([]), []);
     });
 
     test('after rotate-secret both secrets sign for 24 h; then only the new one', async (t) => {
@@ -210,3 +266,41 @@ test('user.deleted commits with the deletion: delivered though every write outsi
   assert.deepEqual(deleted.map((p) => [p.type, p.data.user_id]).sort(), [['user.deleted', ada.userId], ['user.deleted', bob.userId]].sort());
   assert.equal(outsideWrites, 0, 'no user.deleted row was left to the subscriber');
 });
+
+for (const [name, skip, backend] of backends) {
+  test(`on ${name}, user.email_verified, user.updated (an email change) and user.password_changed (a reset) commit with their change: delivered though every write outside a transaction fails`, { skip }, async (t) => {
+    const hook = await receiver(t);
+    const sink = await SmtpSink.start();
+    const db = await backend?.create();
+    let outsideWrites = 0;
+    const ctx = await createTestApp({ WEBHOOKS_ALLOW_PRIVATE_NETWORKS: 'true', ...(db ? { DATABASE_URL: db.url } : {}) }, {
+      smtp: { url: sink.url },
+      // the subscriber's own writes (after the commit) fail, as if the process died right after it
+      stores: (stores) => ({
+        ...stores,
+        outbox: { ...stores.outbox, enqueue: async (message) => { if (message.channel === 'webhook') { outsideWrites += 1; throw new Error('killed'); } return stores.outbox.enqueue(message); } },
+      }),
+    });
+    t.after(async () => { await ctx.close(); await sink.stop(); await db?.drop(); });
+    ctx.clock.set(Date.now());
+    await ctx.webhooks.admin.create({ url: hook.url, events: ['user.email_verified', 'user.updated', 'user.password_changed'] });
+    const user = await registerUser(ctx.app);
+    const verify = await ctx.app.inject({ method: 'POST', url: '/auth/email/verify', payload: { token: (await sink.nextMail(user.email)).token } });
+    assert.equal(verify.statusCode, 200, verify.body);
+    const newEmail = `moved-${user.email}`;
+    const change = await ctx.app.inject({ method: 'POST', url: '/users/me/email', headers: bearer(user.tokens.access_token), payload: { new_email: newEmail, current_password: user.password } });
+    assert.equal(change.statusCode, 202, change.body);
+    const confirm = await ctx.app.inject({ method: 'POST', url: '/auth/email/change/confirm', payload: { token: (await sink.nextMail(newEmail)).token } });
+    assert.equal(confirm.statusCode, 200, confirm.body);
+    assert.equal((await ctx.app.inject({ method: 'POST', url: '/auth/password/forgot', payload: { email: newEmail } })).statusCode, 202);
+    let resetMail = await sink.nextMail(newEmail);
+    while (!resetMail.link?.includes('reset-password')) resetMail = await sink.nextMail(newEmail);
+    const reset = await ctx.app.inject({ method: 'POST', url: '/auth/password/reset', payload: { token: resetMail.token, new_password: 'a fresh passphrase 2' } });
+    assert.equal(reset.statusCode, 204, reset.body);
+    await deliver(ctx, () => hook.received.length, 3);
+    const types = hook.received.map((r) => (JSON.parse(r.body) as { type: string; data: { user_id: string } }));
+    assert.deepEqual(types.map((p) => [p.type, p.data.user_id]).sort(),
+      [['user.email_verified', user.userId], ['user.password_changed', user.userId], ['user.updated', user.userId]]);
+    assert.equal(outsideWrites, 0, 'no row of these events was left to the subscriber');
+  });
+}

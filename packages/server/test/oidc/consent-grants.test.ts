@@ -3,8 +3,10 @@
 // (/admin/users/:id/grants); revoking ends that client's sessions of the user, and is audited.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { bearer, registerUser } from '../helpers.js';
-import { basic, clientSession, FORM, GRAFANA, providerApp, WIKI } from './provider-harness.js';
+import { basic, clientSession, CTX, FORM, GRAFANA, providerApp, WIKI } from './provider-harness.js';
 
 test('record keeps the union of the scopes granted; find and list answer it', async (t) => {
   const ctx = await providerApp(t);
@@ -70,4 +72,37 @@ test('an admin lists and revokes a user\'s consents; others may not; both revoca
   const events = await ctx.stores.audit.find({ type: 'consent_revoked', limit: 10 });
   const seen = events.map((e) => [e.actorId, e.subjectId, e.data.clientId, e.data.revokedSessions]).sort();
   assert.deepEqual(seen, [[admin.userId, user.id, WIKI.id, 1], [other.userId, other.userId, GRAFANA.id, 0]].sort());
+});
+
+test('a consent granted and revoked (by the user, then by an admin) reach a webhook endpoint as grant.created and grant.revoked', async (t) => {
+  const received: Array<{ type: string; data: Record<string, unknown> }> = [];
+  const receiver = createServer((req, res) => {
+    let body = '';
+    req.on('data', (chunk) => { body += chunk; });
+    req.on('end', () => { received.push(JSON.parse(body)); res.writeHead(204).end(); });
+  });
+  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+  t.after(() => { receiver.closeAllConnections(); receiver.close(); });
+  const ctx = await providerApp(t, { WEBHOOKS_ALLOW_PRIVATE_NETWORKS: 'true' });
+  ctx.clock.set(Date.now());
+  await ctx.webhooks.admin.create({ url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`, events: ['grant.created', 'grant.revoked'] });
+  const admin = await registerUser(ctx.app);
+  await ctx.stores.users.update(admin.userId, { role: 'admin' }, new Date(ctx.clock.now()));
+  const me = await registerUser(ctx.app);
+  await ctx.oidc.consentGrants.recordAs(me.userId, WIKI.id, ['openid', 'email'], CTX);
+  await ctx.oidc.consentGrants.record(me.userId, GRAFANA.id, ['openid']);
+  const own = await ctx.app.inject({ method: 'DELETE', url: `/users/me/grants/${WIKI.id}`, headers: bearer(me.tokens.access_token) });
+  assert.equal(own.statusCode, 204, own.body);
+  const byAdmin = await ctx.app.inject({ method: 'DELETE', url: `/admin/users/${me.userId}/grants/${GRAFANA.id}`, headers: bearer(admin.tokens.access_token) });
+  assert.equal(byAdmin.statusCode, 204, byAdmin.body);
+  for (let i = 0; i < 100 && received.length < 4; i += 1) {
+    await ctx.webhooks.worker.drain();
+    if (received.length < 4) await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  assert.deepEqual(received.map((m) => [m.type, m.data]).sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b))), [
+    ['grant.created', { user_id: me.userId, client_id: GRAFANA.id, scope: 'openid' }],
+    ['grant.created', { user_id: me.userId, client_id: WIKI.id, scope: 'openid email' }],
+    ['grant.revoked', { user_id: me.userId, client_id: GRAFANA.id, reason: 'admin' }],
+    ['grant.revoked', { user_id: me.userId, client_id: WIKI.id, reason: 'user' }],
+  ]);
 });

@@ -50,17 +50,21 @@ export function createEmailChange(deps: EmailDeps) {
   async function confirmEmailChange(token: string, ctx: RequestContext): Promise<UserRecord> {
     const record = await findLiveToken(deps, token, 'change_email');
     const now = new Date(clock.now());
+    // its user.updated commits with the change (core/webhooks/webhook-rows.ts)
+    const hooks = (await deps.webhooks?.rowsOf({ type: 'email_changed', userId: record.userId, ...auditOrigin(ctx) })) ?? [];
     const changed = await deps.transaction(async (writes) => {
       if (!(await writes.oneTimeTokens.consume(record.tokenHash, 'change_email', now))) throw linkInvalid();
       const user = await writes.users.update(record.userId, { email: record.subject!, emailVerified: true }, now);
       if (!user || user.disabled) throw linkInvalid();
       // the change happened: its "this wasn't me" link can no longer cancel it, so it dies rather than answer success
       for (const purpose of ['reset_password', 'magic_link', 'verify_email', 'email_change_cancel'] as const) await writes.oneTimeTokens.deleteForUser(user.id, purpose);
+      for (const row of hooks) await writes.outbox.enqueue(row);
       return user;
     }).catch((error: unknown) => {
       if (error instanceof DuplicateUserError) throw new AuthError('email_taken', 'This email is already registered.');
       throw error;
     });
+    if (hooks.length > 0) deps.webhooks?.wake();
     audit({ type: 'email_changed', userId: changed.id, ...auditOrigin(ctx) });
     return changed;
   }

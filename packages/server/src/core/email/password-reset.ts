@@ -52,6 +52,8 @@ export function createPasswordReset(deps: EmailDeps, removeUnproven: RemoveUnpro
     await deps.breachedPasswords?.refuseIfBreached(input.newPassword);
     const passwordHash = await deps.hasher.hash(input.newPassword, ctx.ip);
     const now = new Date(clock.now());
+    // its user.password_changed commits with the change (core/webhooks/webhook-rows.ts)
+    const hooks = (await deps.webhooks?.rowsOf({ type: 'password_reset', revokedSessions: 0, userId: user.id, ...auditOrigin(ctx) })) ?? [];
     await deps.transaction(async (writes) => {
       if (!(await writes.oneTimeTokens.consume(record.tokenHash, 'reset_password', now))) throw linkInvalid();
       const current = await writes.users.findById(user.id);
@@ -61,8 +63,10 @@ export function createPasswordReset(deps: EmailDeps, removeUnproven: RemoveUnpro
       // a remedy leaves nothing pending behind (docs/architecture.md, "Changing a way in"): an address change, sign-in links
       for (const purpose of ['change_email', 'magic_link'] as const) await writes.oneTimeTokens.deleteForUser(user.id, purpose);
       await writes.outbox.enqueue(mailer.message({ kind: 'password_reset_notice', to: current.email, values: { username: current.username, email: current.email } }));
+      for (const row of hooks) await writes.outbox.enqueue(row);
     });
     mailer.wake();
+    if (hooks.length > 0) deps.webhooks?.wake();
     // the new password moved the credential generation; now what the old one started ends (docs/architecture.md, "Login")
     await deps.loginChallenges.abandonForUser(user.id, now);
     const revokedSessions = await deps.sessions.revokeAllForUser(user.id, now);

@@ -24,14 +24,19 @@ export function createEmailVerification(deps: EmailDeps) {
     requireFeature(settings.verification !== 'off', 'Email verification');
     const record = await findLiveToken(deps, token, 'verify_email');
     const now = new Date(clock.now());
+    // its user.email_verified commits with the change (core/webhooks/webhook-rows.ts)
+    const hooks = (await deps.webhooks?.rowsOf({ type: 'email_verified', userId: record.userId, ...auditOrigin(ctx) })) ?? [];
     const verified = await deps.transaction(async (writes) => {
       const user = await writes.users.findById(record.userId);
       // the address changed since the link was sent: it proves nothing about the new one
       if (!user || user.email !== record.subject) throw linkInvalid();
       if (!(await writes.oneTimeTokens.consume(record.tokenHash, 'verify_email', now))) throw linkInvalid();
-      return writes.users.update(user.id, { emailVerified: true }, now);
+      const updated = await writes.users.update(user.id, { emailVerified: true }, now);
+      if (updated) for (const row of hooks) await writes.outbox.enqueue(row);
+      return updated;
     });
     if (!verified) throw linkInvalid();
+    if (hooks.length > 0) deps.webhooks?.wake();
     audit({ type: 'email_verified', userId: verified.id, ...auditOrigin(ctx) });
     return verified;
   }

@@ -3,6 +3,8 @@
 // secret is answered once and kept sealed; after a rotation the old one signs too for 24 h.
 // Whether an address is private is checked at delivery time.
 import { v7 as uuidv7 } from 'uuid';
+import type { AdminActor } from '../admin/admin.js';
+import { auditOrigin, type AuditSink } from '../audit.js';
 import type { Clock } from '../clock.js';
 import { AuthError } from '../errors.js';
 import type { WebhookEndpoint, WebhookEndpointChanges, WebhookStore } from '../../storage/types/webhooks.js';
@@ -16,7 +18,11 @@ export interface WebhookAdminDeps {
   production: boolean;
   /** Called after every change, so the subscriber re-reads the endpoints. */
   changed(): void;
+  /** Where each change is told (admin_webhook_changed), under the admin who made it. */
+  audit: AuditSink;
 }
+
+type Change = 'created' | 'updated' | 'secret_rotated' | 'deleted';
 
 export interface NewEndpoint {
   url: string;
@@ -38,8 +44,17 @@ export const PREVIOUS_SECRET_TTL_MS = 24 * 3_600_000;
 const notFound = () => new AuthError('webhook_not_found', 'No webhook endpoint with this id.');
 
 export function createWebhookAdmin(deps: WebhookAdminDeps) {
+  /** The subscriber re-reads, and the change is audited: ids and field names, never the url (it may hold a token) nor a secret. */
+  const changed = (change: Change, endpointId: string, actor: AdminActor | undefined, fields?: string[]) => {
+    deps.changed();
+    deps.audit({
+      type: 'admin_webhook_changed', change, endpointId, ...(fields ? { fields } : {}),
+      userId: actor?.userId, sessionId: actor?.sessionId, ...auditOrigin(actor),
+    });
+  };
   return {
-    async create(input: NewEndpoint): Promise<{ endpoint: WebhookEndpoint; secret: string }> {
+    /** `actor`: the admin (the API); absent from the command line. */
+    async create(input: NewEndpoint, actor?: AdminActor): Promise<{ endpoint: WebhookEndpoint; secret: string }> {
       checkUrl(input.url, deps.production);
       checkEvents(input.events);
       const id = uuidv7({ msecs: deps.clock.now() });
@@ -49,7 +64,7 @@ export function createWebhookAdmin(deps: WebhookAdminDeps) {
         disabled: false, failures: 0, createdAt: new Date(deps.clock.now()), previousSealedSecret: null, previousSecretUntil: null,
       };
       await deps.store.create(endpoint);
-      deps.changed();
+      changed('created', id, actor);
       return { endpoint, secret };
     },
     list: () => deps.store.list(),
@@ -58,7 +73,7 @@ export function createWebhookAdmin(deps: WebhookAdminDeps) {
       if (!endpoint) throw notFound();
       return endpoint;
     },
-    async update(id: string, input: EndpointChanges): Promise<WebhookEndpoint> {
+    async update(id: string, input: EndpointChanges, actor?: AdminActor): Promise<WebhookEndpoint> {
       if (input.url !== undefined) checkUrl(input.url, deps.production);
       if (input.events !== undefined) checkEvents(input.events);
       const changes: WebhookEndpointChanges = {
@@ -67,11 +82,11 @@ export function createWebhookAdmin(deps: WebhookAdminDeps) {
       };
       const endpoint = await deps.store.update(id, changes);
       if (!endpoint) throw notFound();
-      deps.changed();
+      changed('updated', id, actor, (['url', 'events', 'description', 'enabled'] as const).filter((field) => input[field] !== undefined));
       return endpoint;
     },
     /** A new secret, answered once; the current one keeps signing beside it for 24 h. */
-    async rotateSecret(id: string): Promise<{ endpoint: WebhookEndpoint; secret: string }> {
+    async rotateSecret(id: string, actor?: AdminActor): Promise<{ endpoint: WebhookEndpoint; secret: string }> {
       const current = await deps.store.findById(id);
       if (!current) throw notFound();
       const secret = newWebhookSecret();
@@ -80,12 +95,12 @@ export function createWebhookAdmin(deps: WebhookAdminDeps) {
         previousSecretUntil: new Date(deps.clock.now() + PREVIOUS_SECRET_TTL_MS),
       });
       if (!endpoint) throw notFound();
-      deps.changed();
+      changed('secret_rotated', id, actor);
       return { endpoint, secret };
     },
-    async remove(id: string): Promise<void> {
+    async remove(id: string, actor?: AdminActor): Promise<void> {
       if (!(await deps.store.delete(id))) throw notFound();
-      deps.changed();
+      changed('deleted', id, actor);
     },
   };
 }

@@ -6,6 +6,7 @@ import type { AuditEvent } from '../audit.js';
 export const WEBHOOK_EVENT_TYPES = [
   'user.created', 'user.updated', 'user.deleted', 'user.email_verified', 'user.password_changed', 'user.disabled', 'user.enabled',
   'session.created', 'session.revoked', 'mfa.enrolled', 'mfa.removed', 'identity.linked', 'identity.unlinked',
+  'grant.created', 'grant.revoked',
 ] as const;
 
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
@@ -50,6 +51,12 @@ export function webhookEventsOf(event: AuditEvent): WebhookEvent[] {
     case 'identity_linked':
     case 'identity_unlinked':
       return on(event.type === 'identity_linked' ? 'identity.linked' : 'identity.unlinked', { user_id: user, provider: event.provider, identity_id: event.identityId });
+    case 'consent_granted':
+      return on('grant.created', { user_id: user, client_id: event.clientId, scope: event.scope });
+    case 'consent_revoked':
+      return event.targetUserId === undefined
+        ? on('grant.revoked', { user_id: user, client_id: event.clientId, reason: 'user' })
+        : on('grant.revoked', { user_id: event.targetUserId, client_id: event.clientId, reason: 'admin' });
     default:
       return [];
   }

@@ -6,7 +6,9 @@ import type { AuditEvent, AuditEventType } from '../audit.js';
 import type { OutboxMessage } from '../../storage/types/outbox.js';
 
 /** Audit events whose flows write their webhook rows themselves, in their transaction: the subscriber skips them. */
-export const WEBHOOKS_IN_TRANSACTION: ReadonlySet<AuditEventType> = new Set<AuditEventType>(['account_deleted', 'admin_user_deleted']);
+export const WEBHOOKS_IN_TRANSACTION: ReadonlySet<AuditEventType> = new Set<AuditEventType>([
+  'account_deleted', 'admin_user_deleted', 'email_verified', 'email_changed', 'password_reset',
+]);
 
 export interface TransactionalWebhooks {
   /** The outbox rows of `event` for the endpoints that listen now; call it before the transaction opens. */

@@ -1,12 +1,15 @@
 // WebhookStore on the SQL query layer (storage/types/webhooks.ts): the endpoints and their
 // delivery log (docs/events.md, "Delivery log").
-import type { Kysely, Selectable } from 'kysely';
+import type { Insertable, Selectable } from 'kysely';
 import { sql } from './kysely.js';
-import type { Database, WebhookDeliveriesTable, WebhookEndpointsTable } from './schema.js';
+import type { WebhookDeliveriesTable, WebhookEndpointsTable } from './schema.js';
 import { guard, toDate, toNullableDate } from './errors.js';
-import type { WebhookDelivery, WebhookEndpoint, WebhookEndpointChanges, WebhookErrorClass, WebhookStore } from '../types/webhooks.js';
+import { settleOutbox } from './outbox-store.js';
+import { inTransaction, type TransactionConnection } from './transaction.js';
+import type { WebhookAttemptRecord, WebhookDelivery, WebhookEndpoint, WebhookEndpointChanges, WebhookErrorClass, WebhookStore } from '../types/webhooks.js';
 
-export function createSqlWebhookStore(db: Kysely<Database>): WebhookStore {
+export function createSqlWebhookStore(conn: TransactionConnection): WebhookStore {
+  const { db } = conn;
   const findById = (id: string) => guard(async () => {
     const row = await db.selectFrom('webhook_endpoints').selectAll().where('id', '=', id).executeTakeFirst();
     return row ? toEndpoint(row) : null;
@@ -30,18 +33,24 @@ export function createSqlWebhookStore(db: Kysely<Database>): WebhookStore {
       if (Object.keys(set).length > 0) await db.updateTable('webhook_endpoints').set(set).where('id', '=', id).execute();
       return findById(id);
     }),
-    recordOutcome: (id, ok, disable) => guard(async () => {
-      await db.updateTable('webhook_endpoints').set(ok ? { failures: 0 } : { failures: sql<number>`failures + 1` }).where('id', '=', id).execute();
-      if (ok || !disable) return false;
-      // only the attempt that turns it off answers true: one audit event however many messages gave up
-      const result = await db.updateTable('webhook_endpoints').set({ disabled: 1 }).where('id', '=', id).where('disabled', '=', 0).executeTakeFirst();
-      return Number(result.numUpdatedRows) === 1;
-    }),
-    recordDelivery: (d) => guard(async () => {
-      await db.insertInto('webhook_deliveries').values({
-        id: d.id, endpoint_id: d.endpointId, message_id: d.messageId, event_type: d.eventType, attempt: d.attempt,
-        attempted_at: d.attemptedAt.getTime(), status_code: d.statusCode, duration_ms: d.durationMs, error_class: d.errorClass, payload: d.payload,
-      }).execute();
+    recordAttempts: (attempts) => guard(async () => {
+      if (attempts.length === 0) return [];
+      return inTransaction(conn, async (trx) => {
+        await trx.insertInto('webhook_deliveries').values(attempts.map(({ delivery: d }) => deliveryColumns(d))).execute();
+        await settleOutbox(trx, attempts.map((a) => a.result));
+        const disabled: Array<{ endpointId: string; failures: number }> = [];
+        // one update per endpoint, in id order so concurrent batches lock endpoints alike
+        for (const [id, moves] of [...endpointMoves(attempts)].sort(([a], [b]) => (a < b ? -1 : 1))) {
+          const failures = moves.reset ? sql<number>`${moves.after}` : sql<number>`failures + ${moves.after}`;
+          await trx.updateTable('webhook_endpoints').set({ failures }).where('id', '=', id).execute();
+          if (!moves.disable) continue;
+          const result = await trx.updateTable('webhook_endpoints').set({ disabled: 1 }).where('id', '=', id).where('disabled', '=', 0).executeTakeFirst();
+          if (Number(result.numUpdatedRows) !== 1) continue;
+          const row = await trx.selectFrom('webhook_endpoints').select('failures').where('id', '=', id).executeTakeFirst();
+          disabled.push({ endpointId: id, failures: Number(row?.failures ?? 0) });
+        }
+        return disabled;
+      });
     }),
     listDeliveries: (endpointId, page) => guard(async () => {
       let select = db.selectFrom('webhook_deliveries').selectAll().where('endpoint_id', '=', endpointId);
@@ -59,6 +68,28 @@ export function createSqlWebhookStore(db: Kysely<Database>): WebhookStore {
       return old.length;
     }),
   };
+}
+
+function deliveryColumns(d: WebhookDelivery): Insertable<WebhookDeliveriesTable> {
+  return {
+    id: d.id, endpoint_id: d.endpointId, message_id: d.messageId, event_type: d.eventType, attempt: d.attempt,
+    attempted_at: d.attemptedAt.getTime(), status_code: d.statusCode, duration_ms: d.durationMs, error_class: d.errorClass, payload: d.payload,
+  };
+}
+
+/**
+ * Per endpoint, what a batch's attempts do to it, in order: a success resets failures to 0, a
+ * failure adds one; so `after` failures follow the last success (`reset`), or add to the count.
+ */
+function endpointMoves(attempts: readonly WebhookAttemptRecord[]): Map<string, { reset: boolean; after: number; disable: boolean }> {
+  const moves = new Map<string, { reset: boolean; after: number; disable: boolean }>();
+  for (const { delivery, result, disable } of attempts) {
+    const move = moves.get(delivery.endpointId) ?? { reset: false, after: 0, disable: false };
+    if (result.sent) Object.assign(move, { reset: true, after: 0 });
+    else Object.assign(move, { after: move.after + 1, disable: move.disable || disable });
+    moves.set(delivery.endpointId, move);
+  }
+  return moves;
 }
 
 function toColumns(c: WebhookEndpointChanges): Partial<WebhookEndpointsTable> {

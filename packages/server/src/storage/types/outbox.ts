@@ -31,6 +31,9 @@ export interface OutboxRow extends OutboxMessage {
   lastError: string | null;
 }
 
+/** One delivery's outcome, as OutboxStore.settle records it with others. */
+export type OutboxResult = { id: string; sent: true } | { id: string; sent: false; error: string; retryAt: Date | null };
+
 export interface OutboxStore {
   /** Writes one row, due at once (outside a transaction; the flows use AccountWrites.outbox). */
   enqueue(message: OutboxMessage): Promise<void>;
@@ -52,6 +55,11 @@ export interface OutboxStore {
    * error, its payload emptied, and is never claimed again).
    */
   markFailed(id: string, error: string, retryAt: Date | null): Promise<void>;
+  /**
+   * The outcomes of a batch of deliveries in one transaction: each `sent` row as markSent, each
+   * other as markFailed. A failure leaves every row of the batch as it was (still leased).
+   */
+  settle(results: readonly OutboxResult[]): Promise<void>;
   /**
    * Queues `message` again under its id (a manual webhook redelivery): a given-up row with that id
    * starts over with this payload, a missing one is written; false, and nothing changes, when a row

@@ -1,3 +1,5 @@
+import type { OutboxResult } from './outbox.js';
+
 // Webhook endpoints (docs/events.md, "Webhooks"): where an admin asked events to be sent, which
 // events, and the signing secret, sealed. Each message to an endpoint is a job outbox row.
 
@@ -51,6 +53,16 @@ export interface WebhookDelivery {
   payload: string;
 }
 
+/** One attempt's outcome, as WebhookStore.recordAttempts records it with the others of its batch. */
+export interface WebhookAttemptRecord {
+  /** Its delivery-log row; `endpointId` names the endpoint whose failure count it moves. */
+  delivery: WebhookDelivery;
+  /** The message's outbox row: deleted when sent, else due again at `retryAt` or given up. */
+  result: OutboxResult;
+  /** Given up for good after 3 days: the endpoint is turned off too. */
+  disable: boolean;
+}
+
 export interface WebhookStore {
   create(endpoint: WebhookEndpoint): Promise<void>;
   list(): Promise<WebhookEndpoint[]>;
@@ -60,11 +72,12 @@ export interface WebhookStore {
   /** The endpoint after the change; null when there is none. */
   update(id: string, changes: WebhookEndpointChanges): Promise<WebhookEndpoint | null>;
   /**
-   * A delivery's outcome: a success clears `failures`; a failure counts one, and `disable` turns the
-   * endpoint off. True when this call disabled an endpoint that was enabled.
+   * A batch of attempts in one transaction: the delivery-log rows, the outbox rows settled
+   * (OutboxStore.settle), and each endpoint's failures after the attempts in order (a success
+   * clears them, a failure counts one; `disable` turns the endpoint off). Answers the endpoints
+   * this batch disabled (enabled before it), with their failure count.
    */
-  recordOutcome(id: string, ok: boolean, disable: boolean): Promise<boolean>;
-  recordDelivery(delivery: WebhookDelivery): Promise<void>;
+  recordAttempts(attempts: readonly WebhookAttemptRecord[]): Promise<Array<{ endpointId: string; failures: number }>>;
   /** One endpoint's delivery log, newest first, after the id `after` when given. */
   listDeliveries(endpointId: string, page: { limit: number; after?: string }): Promise<WebhookDelivery[]>;
   findDelivery(endpointId: string, deliveryId: string): Promise<WebhookDelivery | null>;

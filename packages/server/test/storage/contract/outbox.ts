@@ -71,6 +71,24 @@ export function describeOutboxStore(name: string, skip: string | false, open: ()
       assert.deepEqual(await h.outbox.counts(), { pending: 0, failed: 1 });
     });
 
+    test('settle records a batch of outcomes at once: sent rows deleted, failed ones due again or given up', async () => {
+      const [sent1, sent2, retried, gone] = Array.from({ length: 4 }, (_, i) => newMessage({ recipient: `batch${i}@example.com` }));
+      const before = await h.outbox.counts();
+      for (const message of [sent1!, sent2!, retried!, gone!]) await h.outbox.enqueue(message);
+      assert.equal((await h.outbox.claimDue(at(1), 10, 60_000)).length, 4);
+      await h.outbox.settle([
+        { id: sent2!.id, sent: true }, { id: retried!.id, sent: false, error: '451 try later', retryAt: at(31) },
+        { id: sent1!.id, sent: true }, { id: gone!.id, sent: false, error: 'answered 500', retryAt: null },
+      ]);
+      assert.deepEqual(await h.outbox.counts(), { pending: before.pending + 1, failed: before.failed + 1 });
+      const [again] = await h.outbox.claimDue(at(31), 10, 60_000);
+      assert.deepEqual([again!.id, again!.attempts, again!.lastError], [retried!.id, 2, '451 try later']);
+      await h.outbox.settle([]);
+      await h.outbox.settle([{ id: retried!.id, sent: true }]);
+      assert.deepEqual(await h.outbox.counts(), { pending: before.pending, failed: before.failed + 1 });
+      await h.outbox.markSent(gone!.id);
+    });
+
     test('a claim takes only the rows of its channel; a row written without one is mail', async () => {
       const mail = newMessage();
       const { channel: _none, ...unnamed } = newMessage();

@@ -7,7 +7,7 @@ import type { EndpointChanges, WebhookAdmin } from '../../../core/webhooks/webho
 import type { WebhookDeliveryLog } from '../../../core/webhooks/webhook-deliveries.js';
 import { WEBHOOK_EVENT_TYPES } from '../../../core/webhooks/webhook-events.js';
 import type { WebhookEndpoint } from '../../../storage/types/webhooks.js';
-import { adminGuard, userIdParams } from '../../admin-request.js';
+import { adminActor, adminGuard, userIdParams } from '../../admin-request.js';
 import { bearerSecurity, freeText, responses } from '../../schemas.js';
 import { webhookDeliveryRoutes } from './webhook-deliveries.js';
 
@@ -55,7 +55,7 @@ export function adminWebhookRoutes(app: FastifyInstance, admin: WebhookAdmin, de
       response: responses({ 201: withSecret }, [400, 401, 403, 413, 415, 503]),
     },
   }, async (request, reply) => {
-    const { endpoint, secret } = await admin.create(request.body);
+    const { endpoint, secret } = await admin.create(request.body, adminActor(request));
     return reply.code(201).send({ ...toView(endpoint), secret });
   });
 
@@ -74,14 +74,14 @@ export function adminWebhookRoutes(app: FastifyInstance, admin: WebhookAdmin, de
     onRequest: adminGuard(app),
     schema: { ...common, params: userIdParams, body: patchBody, summary: 'Change a webhook endpoint: url, events, description, or turn it off or on again',
       response: responses({ 200: endpointSchema }, [400, 401, 403, 404, 413, 415, 503]) },
-  }, async (request) => toView(await admin.update(request.params.id, request.body)));
+  }, async (request) => toView(await admin.update(request.params.id, request.body, adminActor(request))));
 
   app.post<{ Params: { id: string } }>('/admin/webhooks/:id/rotate-secret', {
     onRequest: [noStore, ...adminGuard(app)], // the answer holds the new secret
     schema: { ...common, params: userIdParams, summary: 'A new signing secret, shown once; the old one signs too for 24 h',
       response: responses({ 200: withSecret }, [400, 401, 403, 404, 503]) },
   }, async (request) => {
-    const { endpoint, secret } = await admin.rotateSecret(request.params.id);
+    const { endpoint, secret } = await admin.rotateSecret(request.params.id, adminActor(request));
     return { ...toView(endpoint), secret };
   });
 
@@ -89,7 +89,7 @@ export function adminWebhookRoutes(app: FastifyInstance, admin: WebhookAdmin, de
     onRequest: adminGuard(app),
     schema: { ...common, params: userIdParams, summary: 'Remove a webhook endpoint; its pending messages are dropped', response: responses({ 204: { type: 'null', description: 'Removed' } }, [401, 403, 404, 503]) },
   }, async (request, reply) => {
-    await admin.remove(request.params.id);
+    await admin.remove(request.params.id, adminActor(request));
     return reply.code(204).send();
   });
 
