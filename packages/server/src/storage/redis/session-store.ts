@@ -5,7 +5,7 @@ import { guard } from '../sql/errors.js';
 import { SessionUserGoneError } from '../errors.js';
 import type { SessionRecord, SessionRotation, SessionStore } from '../types/stores.js';
 import type { RedisClient } from './client.js';
-import { CLIENT_INDEX, CREATE, DELETE_ALL, LIST_ACTIVE, REVOKE, REVOKE_ALL, ROTATE } from './scripts.js';
+import { CLIENT_INDEX, CLIENT_INDEX_SLACK_MS, CREATE, DELETE_ALL, LIST_ACTIVE, REVOKE, REVOKE_ALL, ROTATE } from './scripts.js';
 
 type ScriptArg = string | number;
 
@@ -38,7 +38,7 @@ export function createRedisSessionStore(client: RedisClient, prefix: string): Se
   /** The sessions opened for a client, of every user (scripts.ts, CLIENT_INDEX): revokeAllForClient reads it. */
   const clientIndexKey = (clientId: string) => `${prefix}c:{${clientId}}:sessions`;
   const indexClientSession = (clientId: string, userId: string, id: string, expiresAtMs: number, mode: 'add' | 'extend') =>
-    redis.ghClientIndex(clientIndexKey(clientId), Date.now(), expiresAtMs, `${userId} ${id}`, mode);
+    redis.ghClientIndex(clientIndexKey(clientId), Date.now(), expiresAtMs + CLIENT_INDEX_SLACK_MS, `${userId} ${id}`, mode);
 
   return {
     create: (s) =>
@@ -107,6 +107,7 @@ function toFields(s: SessionRecord): ScriptArg[] {
     'revokedAt', s.revokedAt?.getTime() ?? '', 'ip', s.ip ?? '', 'userAgent', s.userAgent ?? '',
     'amr', s.amr.join(' '), 'authTime', s.authTime.getTime(),
     'clientId', s.client?.clientId ?? '', 'scope', s.client ? s.client.scopes.join(' ') : '',
+    'clientIndexedUntil', s.client ? s.expiresAt.getTime() + CLIENT_INDEX_SLACK_MS : '',
     ...rotationFields(s),
   ];
 }
