@@ -202,7 +202,7 @@ async function assemble(config: Readonly<Config>, parts: GatehouseParts, opened:
 function clientRegistry(config: Readonly<Config>, stores: Stores, secret: string, { clock, audit }: CoreDeps) {
   const secrets = createClientSecrets(deriveKey(secret, 'oauth-client-secret'));
   const declared = declaredClientRecords(config.oidcClients, secrets, new Date(clock.now()));
-  return createClientRegistry({ store: stores.oauthClients, declared, secrets, clock, audit });
+  return createClientRegistry({ store: stores.oauthClients, declared, secrets, sessions: stores.sessions, clock, audit });
 }
 
 /** The pages' theme, their CSRF key and the browser sessions, each key derived under its own label (docs/architecture.md, "Pages"). */

@@ -20,7 +20,7 @@ export function cliClientRegistry(stores: Stores, config: Readonly<Config>): Cli
   if (warning) console.error(warning);
   const secrets = createClientSecrets(deriveKey(secret, 'oauth-client-secret'));
   const declared = declaredClientRecords(config.oidcClients, secrets, new Date(systemClock.now()));
-  return createClientRegistry({ store: stores.oauthClients, declared, secrets, clock: systemClock, audit: noAudit });
+  return createClientRegistry({ store: stores.oauthClients, declared, secrets, sessions: stores.sessions, clock: systemClock, audit: noAudit });
 }
 
 const list = (value: Flags[string]) => (typeof value === 'string' ? value.split(',').map((item) => item.trim()).filter(Boolean) : undefined);

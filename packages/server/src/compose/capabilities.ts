@@ -82,7 +82,7 @@ export function createOAuthService(
 ): OAuthService {
   const clients = settings.introspectionClients;
   return {
-    revoke: createTokenRevocation({ logout: auth.logout }),
+    revoke: createTokenRevocation({ ...deps, logout: auth.logout }),
     introspection: clients.length === 0 && !registeredClients ? undefined : {
       checkClient: createClientCredentialsCheck(clients),
       introspect: createIntrospection({ ...deps, authenticate: auth.authenticate }, settings),

@@ -56,11 +56,14 @@ const LINK_PAGES: Readonly<Record<OneTimePurpose, [variable: string, path: strin
 
 /**
  * The links Gatehouse's own pages open (http/pages/account-pages.ts): in production without
- * APP_URL, these links point to PUBLIC_URL's pages; the others still need the app's.
+ * APP_URL, every mailed link points to PUBLIC_URL's pages (never the /demo page's).
  */
 const GATEHOUSE_PAGES: Readonly<Partial<Record<OneTimePurpose, string>>> = {
   verify_email: '/verify-email',
   reset_password: '/reset',
+  magic_link: '/magic-link',
+  change_email: '/confirm-email-change',
+  email_change_cancel: '/cancel-email-change',
 };
 
 const TTLS: Readonly<Record<OneTimePurpose, [variable: string, fallback: string]>> = {
@@ -118,11 +121,11 @@ export function assertMailDeliverable(settings: EmailSettings, nodeEnv: string):
     throw new ConfigError('SMTP_URL', `is required when NODE_ENV=production and ${features.map(([name]) => name).join(', ')} `
       + `(they send mail, and are off without SMTP_URL); set SMTP_URL to smtp://user:password@host:587 or smtps://…:465, or turn them off with ${features.map(([, off]) => off).join(' ')}`);
   }
-  // without APP_URL the verification and reset links open Gatehouse's own pages (PUBLIC_URL); the others need a page of the app's
+  // without APP_URL the links open Gatehouse's own pages (PUBLIC_URL); without PUBLIC_URL either, each needs a page of the app's
   const missing = (Object.keys(LINK_PAGES) as OneTimePurpose[]).filter((purpose) => settings.links[purpose] === undefined);
   if (missing.length > 0) {
     throw new ConfigError('APP_URL', 'is required when NODE_ENV=production and SMTP_URL is set: mailed links point to the app\'s pages, e.g. https://app.example.com'
-      + ` (or set ${missing.map((purpose) => LINK_PAGES[purpose][0]).join(', ')}; with PUBLIC_URL set, the verification and reset links open Gatehouse's own pages)`);
+      + ` (or set ${missing.map((purpose) => LINK_PAGES[purpose][0]).join(', ')}; or set PUBLIC_URL, and the links open Gatehouse's own pages)`);
   }
 }
 

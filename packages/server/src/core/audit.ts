@@ -53,7 +53,7 @@ export type AuditEvent = AuditActor & (
   | { type: 'client_token_issued'; clientId: string; scope: string }
   /** An authorization code presented a second time: the session its first use opened was revoked (core/oidc/authorization-codes.ts). */
   | { type: 'authorization_code_reused'; clientId: string }
-  | { type: 'admin_client_changed'; change: 'created' | 'updated' | 'secret_rotated' | 'deleted'; clientId: string }
+  | { type: 'admin_client_changed'; change: 'created' | 'updated' | 'secret_rotated' | 'deleted'; clientId: string; revokedSessions?: number }
   /** A user consented to a relying party's scopes (docs/architecture.md, "OpenID Connect tokens and consent"); `scope` is all it now holds. */
   | { type: 'consent_granted'; clientId: string; scope: string }
   /** A consent was revoked, by the user or (`targetUserId` set) by an admin; that client's sessions of the user ended. */

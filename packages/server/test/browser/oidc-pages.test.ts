@@ -1,5 +1,5 @@
 // The OpenID Connect flow's pages in Chromium (docs/oidc.md, "The authorization code flow"): the
-// consent page, the end-session confirmation and the flow's error page, in English and in Korean
+// consent page (and what it shows once answered), the end-session confirmation and the flow's error page, in English and in Korean
 // (ui_locales), with no serious or critical WCAG 2.1 A/AA violation found by axe-core, and consent
 // given with the keyboard alone.
 import assert from 'node:assert/strict';
@@ -33,11 +33,19 @@ browserTest('consent, the end-session question and the error page pass axe in En
     await page.waitForURL(/\/oauth\/authorize\/consent\?/);
     assert.equal(await page.getAttribute('html', 'lang'), lang);
     found.push(...await violations(page));
+    const consentUrl = page.url();
     const landed = rp.next();
     await page.focus('button[value=allow]');
     await page.keyboard.press('Enter');
     assert.ok((await landed).searchParams.get('code'), 'Enter on Allow gave a code');
     await page.waitForURL(/\/cb\?code=/);
+
+    const over = await page.goto(consentUrl); // answered: opened again, it says so
+    assert.equal(over?.status(), 410);
+    assert.equal(await page.getAttribute('html', 'lang'), lang);
+    assert.equal(await page.getAttribute(`a[href="${rp.origin}/"]`, 'href'), `${rp.origin}/`, 'a way back to the app');
+    assert.ok(await page.isVisible('a[href="/signed-in"]'), 'and to the account');
+    found.push(...await violations(page));
 
     await page.goto(`${provider.baseUrl}/oauth/end-session?ui_locales=${lang}`);
     assert.equal(await page.getAttribute('html', 'lang'), lang);

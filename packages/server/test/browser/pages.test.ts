@@ -142,3 +142,25 @@ browserTest('a passkey added on the demo page signs in on /signin/passkey (its o
   assert.equal(new URL(page.url()).pathname, '/signed-in');
   assert.deepEqual(violations, []);
 });
+
+for (const [locale, lang] of [['en-US', 'en'], ['ko-KR', 'ko']] as const) {
+browserTest(`the mailed links' landing pages (magic link, email change, its cancel) pass axe, and a dead link says so, in ${locale}`, async (t) => {
+  const live = await server(t);
+  const browser = await launchBrowser(t);
+  const page = await newPage(browser, locale);
+  const found: string[] = [];
+  for (const path of ['/magic-link?token=abc', '/confirm-email-change?token=abc', '/cancel-email-change?token=abc']) {
+    await page.goto(`${live.baseUrl}${path}`);
+    assert.equal(await page.getAttribute('html', 'lang'), lang, path);
+    found.push(...await violations(page));
+  }
+  await page.goto(`${live.baseUrl}/magic-link?token=not-a-live-token`);
+  await page.focus('button[type="submit"]');
+  await page.keyboard.press('Enter'); // by keyboard alone
+  await page.waitForSelector('[role="alert"]');
+  assert.equal(await page.getAttribute('html', 'lang'), lang);
+  found.push(...await violations(page));
+  await page.context().close();
+  assert.deepEqual(found, []);
+});
+}

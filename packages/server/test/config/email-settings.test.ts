@@ -107,14 +107,19 @@ test('a mailed link is the pattern with the token as its `token` query parameter
   assert.equal(buildMailLink('https://app.example.com/verify?lang=en&token=old', 'T0k'), 'https://app.example.com/verify?lang=en&token=T0k');
 });
 
-test('production without APP_URL: the verification and reset links open Gatehouse\'s own pages; the app\'s links are then asked for by name', () => {
+test('production without APP_URL: every mailed link opens Gatehouse\'s own pages (PUBLIC_URL), never /demo; without PUBLIC_URL they are asked for by name', () => {
   const env = { NODE_ENV: 'production', SMTP_URL: 'smtps://mailer:s3cret-pass@smtp.example.com', MAIL_FROM: 'no-reply@example.com', PUBLIC_URL: 'https://auth.example.com' };
   const config = loadConfig(env);
-  assert.equal(config.email.links.verify_email, 'https://auth.example.com/verify-email');
-  assert.equal(config.email.links.reset_password, 'https://auth.example.com/reset');
-  assert.throws(() => assertMailDeliverable(config.email, config.nodeEnv), (error: unknown) =>
-    error instanceof ConfigError && error.message.startsWith('APP_URL: ') && error.message.includes('LINK_MAGIC_LINK, LINK_CHANGE_EMAIL, LINK_CANCEL_EMAIL_CHANGE')
-    && !error.message.includes('LINK_VERIFY_EMAIL'));
+  assert.deepEqual({ ...config.email.links }, {
+    verify_email: 'https://auth.example.com/verify-email', reset_password: 'https://auth.example.com/reset',
+    magic_link: 'https://auth.example.com/magic-link', change_email: 'https://auth.example.com/confirm-email-change',
+    email_change_cancel: 'https://auth.example.com/cancel-email-change',
+  });
+  assert.doesNotThrow(() => assertMailDeliverable(config.email, config.nodeEnv));
+  const { PUBLIC_URL: _, ...noPublicUrl } = env;
+  const bare = loadConfig(noPublicUrl);
+  assert.throws(() => assertMailDeliverable(bare.email, bare.nodeEnv), (error: unknown) =>
+    error instanceof ConfigError && error.message.startsWith('APP_URL: ') && error.message.includes('LINK_VERIFY_EMAIL, LINK_RESET_PASSWORD, LINK_MAGIC_LINK, LINK_CHANGE_EMAIL, LINK_CANCEL_EMAIL_CHANGE'));
   const linked = loadConfig({
     ...env, LINK_MAGIC_LINK: 'https://app.example.com/m', LINK_CHANGE_EMAIL: 'https://app.example.com/c', LINK_CANCEL_EMAIL_CHANGE: 'https://app.example.com/x',
   });

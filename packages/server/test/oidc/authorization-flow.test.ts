@@ -160,6 +160,36 @@ test('prompt=none: login_required without a session, consent_required without co
   assert.deepEqual([denied.searchParams.get('error'), denied.searchParams.get('state')], ['access_denied', 'st']);
 });
 
+test('the consent page opened again after it was answered, or its form sent twice, says so (en, ko) with a way back to the app and to the account', async (t) => {
+  const ctx = await setup(t);
+  const user = await registerUser(ctx.app);
+  const browser = new PageBrowser(ctx.app);
+  const consentPage = locationOf(await browser.get(await signIn(browser, locationOf(await browser.get(authorizeUrl({}))), user)));
+  const page = await browser.get(consentPage);
+  const form = { csrf: csrfOf(page.body), request: inputValue(page.body, 'request')!, decision: 'allow' };
+  for (const key of ['client_id', 'ui_locales'] as const) { const v = inputValue(page.body, key); if (v !== undefined) Object.assign(form, { [key]: v }); }
+  assert.ok(new URL(locationOf(await browser.post('/oauth/authorize/consent', form)), CB).searchParams.get('code'));
+  const answered = [
+    ['opened again', await browser.get(consentPage)],
+    ['sent twice', await browser.post('/oauth/authorize/consent', form)],
+  ] as const;
+  for (const [how, res] of answered) {
+    assert.equal(res.statusCode, 410, `${how}: ${res.body.slice(0, 500)}`);
+    assert.match(res.body, /already answered, or it has expired/, how);
+    assert.match(res.body, /<a href="https:\/\/app\.example\.com\/">Back to The App<\/a>/, how);
+    assert.match(res.body, /<a href="\/signed-in">/, how);
+    assert.doesNotMatch(res.body, /This did not work/, `${how}: not the generic error`);
+  }
+  const ko = await browser.get(consentPage, { 'accept-language': 'ko' });
+  assert.equal(ko.statusCode, 410);
+  assert.match(ko.body, /<html lang="ko">/);
+  assert.match(ko.body, /이미 응답되었거나 만료되었습니다/);
+  const unknown = await browser.get('/oauth/authorize/consent?request=' + 'x'.repeat(43) + '&client_id=nobody');
+  assert.equal(unknown.statusCode, 410);
+  assert.doesNotMatch(unknown.body, /Back to/, 'no app link for a client that is not registered');
+  assert.match(unknown.body, /<a href="\/signed-in">/);
+});
+
 test('an unregistered redirect_uri or an unknown client gets the error page, not a redirect; a bad request to a good URI goes back', async (t) => {
   const ctx = await setup(t);
   const browser = new PageBrowser(ctx.app);

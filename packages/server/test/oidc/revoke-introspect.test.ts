@@ -3,7 +3,8 @@
 // client_id and scope; a revoked client session ends.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { basic, clientSession, FORM, GRAFANA, providerApp, SPA, WIKI } from './provider-harness.js';
+import { basic, claimsOf, clientSession, FORM, GRAFANA, providerApp, SPA, WIKI } from './provider-harness.js';
+import { registerUser } from '../helpers.js';
 
 const post = (url: string, body: Record<string, string>, authorization?: string) => ({
   method: 'POST' as const, url, headers: { 'content-type': FORM, ...(authorization ? { authorization } : {}) }, payload: new URLSearchParams(body).toString(),
@@ -49,4 +50,36 @@ test('revocation checks a registered client\'s credentials; its refresh token re
   const spa = await clientSession(ctx, SPA.id, ['openid', 'offline_access']);
   assert.equal((await ctx.app.inject(post('/oauth/revoke', { token: spa.tokens.refresh_token!, client_id: SPA.id }))).statusCode, 200);
   assert.ok((await ctx.stores.sessions.findById(spa.user.id, spa.sessionId))?.revokedAt);
+});
+
+test('a client may not revoke a token issued to another client, nor a first-party token: 400 invalid_grant (RFC 7009 §2.1), and nothing ends', async (t) => {
+  const ctx = await providerApp(t);
+  const grafana = await clientSession(ctx, GRAFANA.id, ['openid', 'offline_access']);
+  const firstParty = await registerUser(ctx.app);
+  for (const [token, hint] of [
+    [grafana.tokens.refresh_token!, 'refresh_token'], [grafana.tokens.access_token, 'access_token'], [grafana.tokens.access_token, undefined],
+    [firstParty.tokens.refresh_token, 'refresh_token'], [firstParty.tokens.access_token, undefined],
+  ] as const) {
+    const res = await ctx.app.inject(post('/oauth/revoke', { token, ...(hint ? { token_type_hint: hint } : {}) }, basic(WIKI.id, WIKI.secret)));
+    assert.deepEqual([res.statusCode, res.json().error], [400, 'invalid_grant'], res.body);
+    const spa = await ctx.app.inject(post('/oauth/revoke', { token, client_id: SPA.id }));
+    assert.deepEqual([spa.statusCode, spa.json().error], [400, 'invalid_grant'], spa.body);
+  }
+  assert.equal((await ctx.stores.sessions.findById(grafana.user.id, grafana.sessionId))?.revokedAt ?? null, null, 'grafana\'s session lives on');
+  const own = await ctx.stores.sessions.findById(firstParty.userId, claimsOf(firstParty.tokens.access_token).sid as string);
+  assert.equal(own?.revokedAt ?? null, null, 'the first-party session lives on');
+  const byGrafana = await ctx.app.inject(post('/oauth/revoke', { token: grafana.tokens.access_token, client_id: GRAFANA.id, client_secret: GRAFANA.secret }));
+  assert.equal(byGrafana.statusCode, 200, byGrafana.body);
+  assert.ok((await ctx.stores.sessions.findById(grafana.user.id, grafana.sessionId))?.revokedAt, 'its own client revokes it');
+});
+
+test('introspection by a client of another client\'s refresh token or of a first-party token is {active: false}, nothing more', async (t) => {
+  const ctx = await providerApp(t);
+  const grafana = await clientSession(ctx, GRAFANA.id, ['openid', 'offline_access']);
+  const firstParty = await registerUser(ctx.app);
+  for (const [token, hint] of [[grafana.tokens.refresh_token!, 'refresh_token'], [firstParty.tokens.access_token, 'access_token'], [firstParty.tokens.refresh_token, 'refresh_token']] as const) {
+    const res = await ctx.app.inject(post('/oauth/introspect', { token, token_type_hint: hint }, basic(WIKI.id, WIKI.secret)));
+    assert.equal(res.statusCode, 200, res.body);
+    assert.deepEqual(res.json(), { active: false });
+  }
 });

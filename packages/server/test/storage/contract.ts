@@ -290,6 +290,23 @@ export function describeSessionStore(name: string, skip: string | false, open: (
       assert.equal((await h.sessions.listActiveForUser(other, at(80))).length, 1);
     });
 
+    test('revokes every live session opened for a client, of every user, and only those (its client_id byte for byte)', async () => {
+      const [u1, u2] = [await h.newUserId(), await h.newUserId()];
+      const notes = { clientId: 'notes', scopes: ['openid'] };
+      const [a, b, rotated, ended] = [newSession(u1, { client: notes }), newSession(u2, { client: notes }), newSession(u2, { client: notes }), newSession(u1, { client: notes })];
+      const others = [newSession(u1), newSession(u2, { client: { clientId: 'Notes', scopes: ['openid'] } }), newSession(u1, { client: { clientId: 'notes2', scopes: ['openid'] } })];
+      for (const s of [a, b, rotated, ended, ...others]) await h.sessions.create(s);
+      await h.sessions.revoke(u1, ended.id, at(10));
+      // two days on: the session now outlives what its creation indexed (Redis extends the client's index)
+      assert.ok(await h.sessions.rotate(u2, rotated.id, 'a'.repeat(64), rotation('d'.repeat(64), 'a'.repeat(64), 1, 2 * 86_400)));
+      assert.equal(await h.sessions.revokeAllForClient('notes', at(50)), 3);
+      for (const s of [a, b, rotated]) assert.equal((await h.sessions.findById(s.userId, s.id))?.revokedAt?.getTime(), at(50).getTime(), s.id);
+      assert.equal((await h.sessions.findById(u1, ended.id))?.revokedAt?.getTime(), at(10).getTime(), 'an ended session keeps its time');
+      for (const s of others) assert.equal((await h.sessions.findById(s.userId, s.id))?.revokedAt, null, s.client?.clientId ?? 'first-party');
+      assert.equal(await h.sessions.revokeAllForClient('notes', at(60)), 0);
+      assert.equal(await h.sessions.revokeAllForClient('nobody', at(60)), 0);
+    });
+
     test('deletes all of a user\'s sessions, revoked ones too, counts the unrevoked, and leaves other users\' alone', async () => {
       const userId = await h.newUserId();
       const other = await h.newUserId();

@@ -13,7 +13,8 @@ import { createAccountExport, type AccountExport, type ExportDeps } from '../acc
 import { createProfileUpdate, type ProfileChange } from '../accounts/update-profile.js';
 import type { EmailDeps } from './email-deps.js';
 import { createEmailChange } from './email-change.js';
-import type { FinishLogin } from '../login/finish-login.js';
+import type { FinishLogin, LoginResult } from '../login/finish-login.js';
+import type { LoginOutcome, OutcomeKind } from '../login/outcomes.js';
 import { createMagicLink, type MagicLinkProof } from './magic-link.js';
 import { createPasswordReset, type PasswordReset } from './password-reset.js';
 import { createEmailVerification } from './verification.js';
@@ -30,6 +31,8 @@ export interface AccountService {
   resetPassword(input: PasswordReset, ctx: RequestContext): Promise<void>;
   requestMagicLink(email: string, ctx: RequestContext): Promise<void>;
   magicLinkLogin(proof: MagicLinkProof, ctx: RequestContext): Promise<TokenPair>;
+  /** The magic link for any outcome (the magic-link page asks for a browser session): its result, or {mfaRequired}. */
+  magicLinkSignIn<K extends OutcomeKind>(proof: MagicLinkProof, ctx: RequestContext, outcome: LoginOutcome<K>): Promise<LoginResult<K>>;
   /** Answers the pair of the caller's new session: every other session has ended. */
   requestEmailChange(auth: Authenticated, input: { newEmail: string; currentPassword?: string }, ctx: RequestContext): Promise<TokenPair>;
   confirmEmailChange(token: string, ctx: RequestContext): Promise<UserRecord>;
@@ -60,6 +63,7 @@ export function createAccountService(
     ...reset,
     requestMagicLink: magicLink.requestMagicLink,
     magicLinkLogin: magicLink.logIn,
+    magicLinkSignIn: magicLink.logInFor,
     async requestEmailChange(auth, input, ctx) {
       await steps.credentials.proof.requireOrPassword(auth, input.currentPassword, ctx);
       await emailChange.requestEmailChange(auth.user, input.newEmail, ctx);

@@ -11,7 +11,7 @@ import type { RequestContext } from '../context.js';
 import { loginKey, normalizeEmail } from '../accounts/user-rules.js';
 import type { TokenPair } from '../tokens/token-pair.js';
 import { tokensOrMfaRequired, type FinishLogin, type LoginResult } from '../login/finish-login.js';
-import { START_SESSION } from '../login/outcomes.js';
+import { START_SESSION, type LoginOutcome, type OutcomeKind } from '../login/outcomes.js';
 import type { EmailDeps } from './email-deps.js';
 import { PENDING_PURPOSES } from '../accounts/credential-aftermath.js';
 import type { RemoveUnprovenWays } from '../accounts/unproven-ways.js';
@@ -60,7 +60,7 @@ export function createMagicLink(deps: EmailDeps, finishLogin: FinishLogin, remov
     throw invalidCode();
   }
 
-  async function logIn(proof: MagicLinkProof, ctx: RequestContext): Promise<LoginResult<'session'>> {
+  async function logIn<K extends OutcomeKind>(proof: MagicLinkProof, ctx: RequestContext, outcome: LoginOutcome<K>): Promise<LoginResult<K>> {
     requireFeature(settings.magicLink, 'Magic-link login');
     const record = 'token' in proof ? await findLiveToken(deps, proof.token, 'magic_link') : await findByCode(proof.email, proof.code, ctx);
     let user = await users.findById(record.userId);
@@ -70,7 +70,7 @@ export function createMagicLink(deps: EmailDeps, finishLogin: FinishLogin, remov
     if (!(await oneTimeTokens.consume(record.tokenHash, 'magic_link', now))) throw 'token' in proof ? linkInvalid() : invalidCode();
     // the mail reached the account's address: the same proof a verification link gives
     if (!user.emailVerified && user.email === record.subject) user = await proveAddress(user, now, ctx);
-    return finishLogin(user, { firstFactor: 'email' }, ctx, START_SESSION);
+    return finishLogin(user, { firstFactor: 'email' }, ctx, outcome);
   }
 
   /**
@@ -92,16 +92,20 @@ export function createMagicLink(deps: EmailDeps, finishLogin: FinishLogin, remov
   }
 
   /** Success is audited by the session's start, a due second factor by its challenge; each failure here, with its reason. */
-  async function auditedLogIn(proof: MagicLinkProof, ctx: RequestContext): Promise<TokenPair> {
-    let result: LoginResult<'session'>;
+  /** For any outcome (the magic-link page asks for a browser session): its result, or {mfaRequired}. */
+  async function logInFor<K extends OutcomeKind>(proof: MagicLinkProof, ctx: RequestContext, outcome: LoginOutcome<K>): Promise<LoginResult<K>> {
     try {
-      result = await logIn(proof, ctx);
+      return await logIn(proof, ctx, outcome);
     } catch (error) {
       audit({ type: 'login_failed', reason: failureReason(error), method: 'email', ...auditOrigin(ctx) });
       throw error;
     }
-    return tokensOrMfaRequired(result); // 403 mfa_required: the link was good, a second factor is due
   }
 
-  return { requestMagicLink, logIn: auditedLogIn };
+  async function auditedLogIn(proof: MagicLinkProof, ctx: RequestContext): Promise<TokenPair> {
+    // 403 mfa_required: the link was good, a second factor is due
+    return tokensOrMfaRequired(await logInFor(proof, ctx, START_SESSION));
+  }
+
+  return { requestMagicLink, logIn: auditedLogIn, logInFor };
 }

@@ -21,7 +21,8 @@ export interface ConsentLookup {
 /** The next step for the browser. */
 export type AuthorizeStep =
   | { kind: 'signin'; request: string; loginHint?: string; uiLocales?: string; forceLogin: boolean }
-  | { kind: 'consent'; request: string }
+  /** The client and ui_locales travel beside the request id: once it is spent, the page still says whose it was, in its language. */
+  | { kind: 'consent'; request: string; clientId: string; uiLocales?: string }
   | { kind: 'redirect'; location: string }
   | { kind: 'expired' };
 
@@ -76,7 +77,8 @@ export function createAuthorization({ tickets, clients, consents, clock, issuer 
     if (!client.skipConsent && (request.prompt.includes('consent') || !covers(await consents.find(who.userId, client.clientId), request.scopes))) {
       if (request.prompt.includes('none')) return refuse(request, 'consent_required', 'The person has not consented to this client and scope.');
       const data: ConsentPending = { request, sessionId: who.sessionId };
-      return { kind: 'consent', request: await tickets.issue('oidc_consent', { userId: who.userId, data }, CONSENT_TTL_SECONDS) };
+      const id = await tickets.issue('oidc_consent', { userId: who.userId, data }, CONSENT_TTL_SECONDS);
+      return { kind: 'consent', request: id, clientId: client.clientId, uiLocales: request.uiLocales };
     }
     return issueCode(request, who);
   }
@@ -105,7 +107,7 @@ export function createAuthorization({ tickets, clients, consents, clock, issuer 
       const client = await clients.find(taken.request.clientId).catch(() => null);
       if (!client) return null;
       const request = await tickets.issue('oidc_consent', { userId: who!.userId, data: taken }, CONSENT_TTL_SECONDS);
-      return { clientName: client.clientName || client.clientId, scopes: taken.request.scopes, request, uiLocales: taken.request.uiLocales };
+      return { clientName: client.clientName || client.clientId, clientId: client.clientId, scopes: taken.request.scopes, request, uiLocales: taken.request.uiLocales };
     },
 
     /** The person's answer: allow records the grant and issues a code; deny tells the client access_denied. */

@@ -11,6 +11,7 @@ import { CLIENT_ID_PATTERN, checkClientMetadata, MetadataProblem, type ClientMet
 import type { ClientSecrets } from './client-secrets.js';
 import { DuplicateClientError } from '../../storage/errors.js';
 import type { OAuthClientRecord, OAuthClientStore } from '../../storage/types/oauth-clients.js';
+import type { SessionStore } from '../../storage/types/stores.js';
 
 /** A client as the registry answers it: where it comes from, never its secret or digest. */
 export type RegisteredClient = Omit<OAuthClientRecord, 'secretDigest'> & { source: 'settings' | 'database'; confidential: boolean };
@@ -20,13 +21,15 @@ export interface ClientRegistryDeps {
   /** OIDC_CLIENTS, checked at start, with digests of their secrets. */
   declared: readonly OAuthClientRecord[];
   secrets: ClientSecrets;
+  /** A deleted client's sessions end with it (docs/oidc.md, "Consent"). */
+  sessions: Pick<SessionStore, 'revokeAllForClient'>;
   clock: Clock;
   audit: AuditSink;
 }
 
 export type ClientRegistry = ReturnType<typeof createClientRegistry>;
 
-export function createClientRegistry({ store, declared, secrets, clock, audit }: ClientRegistryDeps) {
+export function createClientRegistry({ store, declared, secrets, sessions, clock, audit }: ClientRegistryDeps) {
   const fromSettings = new Map(declared.map((client) => [client.clientId, client]));
 
   async function findRecord(clientId: string): Promise<OAuthClientRecord | null> {
@@ -107,7 +110,9 @@ export function createClientRegistry({ store, declared, secrets, clock, audit }:
     async remove(clientId: string, actor: AdminActor): Promise<void> {
       await storedOrThrow(clientId);
       if (!(await store.delete(clientId))) throw new AuthError('client_not_found', 'No client has this client_id.');
-      audit({ type: 'admin_client_changed', change: 'deleted', clientId, ...actorOf(actor) });
+      // its consents went with it; the sessions opened for it end now, not when their tokens run out
+      const revokedSessions = await sessions.revokeAllForClient(clientId, new Date(clock.now()));
+      audit({ type: 'admin_client_changed', change: 'deleted', clientId, revokedSessions, ...actorOf(actor) });
     },
   };
 }

@@ -1,8 +1,10 @@
 // The account pages (docs/architecture.md, "Pages"): create an account (GET|POST /register, signed
 // in at once as POST /auth/register would, unless EMAIL_VERIFICATION=required), forgot and reset
-// password (GET|POST /forgot, GET|POST /reset) and the verify-email landing page (GET shows a
-// button, POST verifies, so a mail scanner fetching the link spends nothing). Each calls the same
-// use case as its JSON route; the reset is a remedy and keeps core's rule (every session ends).
+// password (GET|POST /forgot, GET|POST /reset) and the landing pages of the other mailed links:
+// verify email, sign in with a magic link (a browser session, or the second step when the account
+// has one), confirm an email change, cancel one from the old address (GET shows a button, POST
+// acts, so a mail scanner fetching the link spends nothing). Each calls the same use case as its
+// JSON route; the reset and the cancel are remedies and keep core's rule (every session ends).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthService } from '../../core/auth-service.js';
 import type { AccountService } from '../../core/email/account-service.js';
@@ -15,7 +17,8 @@ import { field, langOf, pageFailure, queryParam, refusedCsrf, uiLocalesOf, type 
 import { html, type Html } from './html.js';
 import { t, type Lang } from './i18n.js';
 import { sendPage } from './layout.js';
-import { carriedQuery, signedIn } from './signin.js';
+import { carriedQuery, secondStepPage, signedIn } from './signin.js';
+import { isMfaRequired } from '../../core/login/finish-login.js';
 
 const LINK_TOKEN = /^[A-Za-z0-9_-]{16,128}$/;
 
@@ -165,5 +168,77 @@ ${hidden(request, reply)}
       return notice(reply, lang, t(lang, 'verify.title'), '', { ...failure, message: t(lang, 'verify.failed') });
     }
     return notice(reply, lang, t(lang, 'verify.title'), t(lang, 'verify.done'));
+  });
+
+  /** A mailed link's landing page: the link's purpose in a sentence and one button that POSTs the token back. */
+  function linkPage(request: FastifyRequest, reply: FastifyReply, path: string, view: { title: string; intro: string; submit: string }) {
+    const lang = langOf(request);
+    const body = html`<p>${view.intro}</p>
+<form method="post" action="${path}">
+${hidden(request, reply)}
+<input type="hidden" name="token" value="${queryParam(request, 'token', 128)}">
+<button type="submit">${view.submit}</button>
+</form>`;
+    return sendPage(reply, { lang, title: view.title, body });
+  }
+
+  /** A link that did not work: invalid or expired (spent) is said as such; any other refusal in its own words. */
+  function linkFailed(reply: FastifyReply, lang: Lang, title: string, error: unknown) {
+    const failure = pageFailure(error, lang, reply);
+    const spent = failure.code === 'link_invalid' || failure.code === 'link_expired';
+    return notice(reply, lang, title, '', spent ? { ...failure, message: t(lang, 'verify.failed') } : failure);
+  }
+
+  app.get('/magic-link', hide, async (request, reply) => {
+    const lang = langOf(request);
+    return linkPage(request, reply, '/magic-link', { title: t(lang, 'magic.title'), intro: t(lang, 'magic.intro'), submit: t(lang, 'magic.submit') });
+  });
+
+  app.post('/magic-link', form, async (request, reply) => {
+    if (refusedCsrf(request, reply)) return reply;
+    const lang = langOf(request);
+    let result;
+    try {
+      result = await accounts.magicLinkSignIn({ token: field(request, 'token', 128) }, requestContext(request), START_BROWSER_SESSION);
+    } catch (error) {
+      return linkFailed(reply, lang, t(lang, 'magic.title'), error);
+    }
+    if (isMfaRequired(result)) {
+      const { mfa_token: mfaToken, factors } = result.mfaRequired;
+      return secondStepPage(request, reply, { lang, mfaToken, factors });
+    }
+    return signedIn(request, reply, result, undefined);
+  });
+
+  app.get('/confirm-email-change', hide, async (request, reply) => {
+    const lang = langOf(request);
+    return linkPage(request, reply, '/confirm-email-change', { title: t(lang, 'emailChange.title'), intro: t(lang, 'emailChange.intro'), submit: t(lang, 'emailChange.submit') });
+  });
+
+  app.post('/confirm-email-change', form, async (request, reply) => {
+    if (refusedCsrf(request, reply)) return reply;
+    const lang = langOf(request);
+    try {
+      await accounts.confirmEmailChange(field(request, 'token', 128), requestContext(request));
+    } catch (error) {
+      return linkFailed(reply, lang, t(lang, 'emailChange.title'), error);
+    }
+    return notice(reply, lang, t(lang, 'emailChange.title'), t(lang, 'emailChange.done'));
+  });
+
+  app.get('/cancel-email-change', hide, async (request, reply) => {
+    const lang = langOf(request);
+    return linkPage(request, reply, '/cancel-email-change', { title: t(lang, 'emailCancel.title'), intro: t(lang, 'emailCancel.intro'), submit: t(lang, 'emailCancel.submit') });
+  });
+
+  app.post('/cancel-email-change', form, async (request, reply) => {
+    if (refusedCsrf(request, reply)) return reply;
+    const lang = langOf(request);
+    try {
+      await accounts.cancelEmailChange(field(request, 'token', 128), requestContext(request));
+    } catch (error) {
+      return linkFailed(reply, lang, t(lang, 'emailCancel.title'), error);
+    }
+    return notice(reply, lang, t(lang, 'emailCancel.title'), t(lang, 'emailCancel.done'));
   });
 }

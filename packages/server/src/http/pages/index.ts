@@ -5,7 +5,7 @@ export { html, raw, escapeHtml, Html, type HtmlValue } from './html.js';
 export { pickLang, t, LANGUAGES, type Lang, type MessageKey } from './i18n.js';
 export { sendPage, type Page } from './layout.js';
 export { issueCsrf, checkCsrf } from './csrf.js';
-export { renderConsent, type ConsentView } from './consent.js';
+export { renderConsent, renderConsentOver, type ConsentView } from './consent.js';
 export { renderError } from './error-page.js';
 export { createBrowserSessions, type BrowserSession, type BrowserSessions } from './browser-session.js';
 export { CONTINUE_MAX, CONTINUE_PATTERN, continueOf, continueTarget, isReturnPath } from './continuation.js';

@@ -12,13 +12,39 @@ redis.call('ZADD', KEYS[2], ARGV[2], ARGV[3])
 if redis.call('PEXPIRETIME', KEYS[2]) < tonumber(ARGV[1]) then redis.call('PEXPIREAT', KEYS[2], ARGV[1]) end
 return 1`;
 
-/** KEYS: session, index. ARGV: expectedHash, expiresAtMs, then field/value pairs. Returns 1 if swapped. */
+/**
+ * How far past a client session's expiry its entry in the client's index reaches: a rotation
+ * extends the entry (one more round trip) only once the session outlives it, about once a day.
+ */
+export const CLIENT_INDEX_SLACK_MS = 86_400_000;
+
+/**
+ * KEYS: session, index. ARGV: expectedHash, expiresAtMs, then field/value pairs. Returns 0 if not
+ * swapped, else 1, or the session's client id when its entry in the client's index must reach
+ * further (the session's `clientIndexedUntil` is moved CLIENT_INDEX_SLACK_MS past the new expiry).
+ */
 export const ROTATE = `
-local current = redis.call('HMGET', KEYS[1], 'currentHash', 'revokedAt')
+local current = redis.call('HMGET', KEYS[1], 'currentHash', 'revokedAt', 'clientId', 'clientIndexedUntil')
 if current[1] ~= ARGV[1] or (current[2] and current[2] ~= '') then return 0 end
 redis.call('HSET', KEYS[1], unpack(ARGV, 3))
 redis.call('PEXPIREAT', KEYS[1], ARGV[2])
 if redis.call('PEXPIRETIME', KEYS[2]) < tonumber(ARGV[2]) then redis.call('PEXPIREAT', KEYS[2], ARGV[2]) end
+if current[3] and current[3] ~= '' and tonumber(ARGV[2]) > (tonumber(current[4]) or 0) then
+  redis.call('HSET', KEYS[1], 'clientIndexedUntil', tonumber(ARGV[2]) + ${CLIENT_INDEX_SLACK_MS})
+  return current[3]
+end
+return 1`;
+
+/**
+ * A client's index of its sessions (a sorted set at `<prefix>c:{<clientId>}:sessions`, member
+ * "<userId> <sid>", score: past the session's expiry), in its own Cluster slot. KEYS: that index. ARGV:
+ * nowMs, expiresAtMs, member, 'add' or 'extend' (only a member already there). Expired members go.
+ */
+export const CLIENT_INDEX = `
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', '(' .. ARGV[1])
+if ARGV[4] == 'extend' then redis.call('ZADD', KEYS[1], 'XX', 'GT', ARGV[2], ARGV[3])
+else redis.call('ZADD', KEYS[1], 'GT', ARGV[2], ARGV[3]) end
+if redis.call('PEXPIRETIME', KEYS[1]) < tonumber(ARGV[2]) then redis.call('PEXPIREAT', KEYS[1], ARGV[2]) end
 return 1`;
 
 /** KEYS: session. ARGV: nowMs. */

@@ -5,7 +5,7 @@ import { guard } from '../sql/errors.js';
 import { SessionUserGoneError } from '../errors.js';
 import type { SessionRecord, SessionRotation, SessionStore } from '../types/stores.js';
 import type { RedisClient } from './client.js';
-import { CREATE, DELETE_ALL, LIST_ACTIVE, REVOKE, REVOKE_ALL, ROTATE } from './scripts.js';
+import { CLIENT_INDEX, CLIENT_INDEX_SLACK_MS, CREATE, DELETE_ALL, LIST_ACTIVE, REVOKE, REVOKE_ALL, ROTATE } from './scripts.js';
 
 type ScriptArg = string | number;
 
@@ -13,7 +13,8 @@ type ScriptArg = string | number;
 const GONE_MARK_MS = 60 * 60 * 1000;
 interface SessionCommands {
   ghCreate(session: string, index: string, ...args: ScriptArg[]): Promise<number>;
-  ghRotate(session: string, index: string, ...args: ScriptArg[]): Promise<number>;
+  ghRotate(session: string, index: string, ...args: ScriptArg[]): Promise<number | string>;
+  ghClientIndex(index: string, ...args: ScriptArg[]): Promise<number>;
   ghRevoke(session: string, ...args: ScriptArg[]): Promise<number>;
   ghRevokeAll(index: string, ...args: ScriptArg[]): Promise<number>;
   ghDeleteAll(index: string, ...args: ScriptArg[]): Promise<number>;
@@ -23,6 +24,7 @@ interface SessionCommands {
 export function createRedisSessionStore(client: RedisClient, prefix: string): SessionStore {
   client.defineCommand('ghCreate', { numberOfKeys: 3, lua: CREATE });
   client.defineCommand('ghRotate', { numberOfKeys: 2, lua: ROTATE });
+  client.defineCommand('ghClientIndex', { numberOfKeys: 1, lua: CLIENT_INDEX });
   client.defineCommand('ghRevoke', { numberOfKeys: 1, lua: REVOKE });
   client.defineCommand('ghRevokeAll', { numberOfKeys: 1, lua: REVOKE_ALL });
   client.defineCommand('ghDeleteAll', { numberOfKeys: 2, lua: DELETE_ALL });
@@ -33,10 +35,16 @@ export function createRedisSessionStore(client: RedisClient, prefix: string): Se
   const indexKey = (userId: string) => `${prefix}{${userId}}:sessions`;
   /** Set by deleteAllForUser: the account is gone, and a login in flight must not store a session for it. */
   const goneKey = (userId: string) => `${prefix}{${userId}}:gone`;
+  /** The sessions opened for a client, of every user (scripts.ts, CLIENT_INDEX): revokeAllForClient reads it. */
+  const clientIndexKey = (clientId: string) => `${prefix}c:{${clientId}}:sessions`;
+  const indexClientSession = (clientId: string, userId: string, id: string, expiresAtMs: number, mode: 'add' | 'extend') =>
+    redis.ghClientIndex(clientIndexKey(clientId), Date.now(), expiresAtMs + CLIENT_INDEX_SLACK_MS, `${userId} ${id}`, mode);
 
   return {
     create: (s) =>
       guard(async () => {
+        // indexed first: a session the index missed would outlive its client's deletion
+        if (s.client) await indexClientSession(s.client.clientId, s.userId, s.id, s.expiresAt.getTime(), 'add');
         const created = await redis.ghCreate(sessionKey(s.userId, s.id), indexKey(s.userId), goneKey(s.userId), s.expiresAt.getTime(),
           s.createdAt.getTime(), s.id, ...toFields(s));
         if (created === 0) throw new SessionUserGoneError();
@@ -52,7 +60,8 @@ export function createRedisSessionStore(client: RedisClient, prefix: string): Se
       guard(async () => {
         const swapped = await redis.ghRotate(sessionKey(userId, id), indexKey(userId), expectedHash, next.expiresAt.getTime(),
           ...rotationFields(next));
-        return swapped === 1;
+        if (typeof swapped === 'string') await indexClientSession(swapped, userId, id, next.expiresAt.getTime(), 'extend');
+        return swapped !== 0;
       }),
 
     listActiveForUser: (userId, now) =>
@@ -72,6 +81,19 @@ export function createRedisSessionStore(client: RedisClient, prefix: string): Se
     revokeAllForUser: (userId, now, exceptId) =>
       guard(() => redis.ghRevokeAll(indexKey(userId), now.getTime(), sessionPrefix(userId), exceptId ?? '')),
 
+    revokeAllForClient: (clientId, now) =>
+      guard(async () => {
+        const index = clientIndexKey(clientId);
+        let revoked = 0;
+        for (const member of await redis.zrange(index, 0, -1)) {
+          const [userId, id] = member.split(' ') as [string, string];
+          const key = sessionKey(userId, id);
+          // the session's own client, checked: the index only points at it
+          if ((await redis.hget(key, 'clientId')) === clientId) revoked += await redis.ghRevoke(key, now.getTime());
+        }
+        return revoked; // the index stays until its members expire: a racing sign-in's entry is not lost
+      }),
+
     deleteAllForUser: (userId) => guard(() => redis.ghDeleteAll(indexKey(userId), goneKey(userId), sessionPrefix(userId), GONE_MARK_MS)),
 
     // Keys expire with their sessions (PEXPIREAT), so Redis cleans up by itself.
@@ -85,6 +107,7 @@ function toFields(s: SessionRecord): ScriptArg[] {
     'revokedAt', s.revokedAt?.getTime() ?? '', 'ip', s.ip ?? '', 'userAgent', s.userAgent ?? '',
     'amr', s.amr.join(' '), 'authTime', s.authTime.getTime(),
     'clientId', s.client?.clientId ?? '', 'scope', s.client ? s.client.scopes.join(' ') : '',
+    'clientIndexedUntil', s.client ? s.expiresAt.getTime() + CLIENT_INDEX_SLACK_MS : '',
     ...rotationFields(s),
   ];
 }

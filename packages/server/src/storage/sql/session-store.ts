@@ -116,6 +116,13 @@ export function createSqlSessionStore(conn: SqlConnection): SessionStore {
         return Number(result.numUpdatedRows);
       }),
 
+    revokeAllForClient: (clientId, now) =>
+      guard(async () => {
+        const result = await db.updateTable('sessions').set({ revoked_at: now.getTime() })
+          .where('client_id', '=', clientId).where('revoked_at', 'is', null).executeTakeFirst();
+        return Number(result.numUpdatedRows);
+      }),
+
     deleteAllForUser: (userId) =>
       guard(async () => {
         // the count is for the audit event only: a login racing the deletion may go uncounted

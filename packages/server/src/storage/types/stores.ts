@@ -169,6 +169,13 @@ export interface SessionStore {
   /** Revokes every session of the user except `exceptId`; returns how many. */
   revokeAllForUser(userId: string, now: Date, exceptId?: string): Promise<number>;
   /**
+   * Revokes every session opened for the client (`client.clientId`, compared byte for byte), of
+   * every user: the client was deleted. Returns how many were live. A rare admin act: SQL scans
+   * the sessions table rather than keep an index that every sign-in would pay for; Redis keeps one
+   * sorted set per client.
+   */
+  revokeAllForClient(clientId: string, now: Date): Promise<number>;
+  /**
    * Deletes every session of the user, revoked or not, with its address and user agent: the
    * account is being deleted. Returns how many were not revoked, as revokeAllForUser would. A login
    * racing the deletion cannot leave one behind: create refuses the user afterwards (SQL: the

@@ -100,3 +100,64 @@ test('the verify-email page spends nothing on GET and verifies on the POST', asy
   const again = await browser.post('/verify-email', { csrf: csrfOf(shown.body), token });
   assert.equal(again.statusCode, 400);
 });
+
+test('the magic-link page spends nothing on GET; its POST signs the browser in (a browser session, no token in the page); a spent link says so', async () => {
+  const user = await registerUser(t.app);
+  const asked = await t.app.inject({ method: 'POST', url: '/auth/magic-link', payload: { email: user.email } });
+  assert.ok(asked.statusCode < 300, asked.body);
+  await drainMail();
+  const link = [...mailed].reverse().find((url) => url.includes('magic-link'));
+  assert.ok(link, `a magic link was mailed: ${mailed.join(', ')}`);
+  const token = new URL(link).searchParams.get('token')!;
+  const browser = new PageBrowser(t.app);
+  const shown = await browser.get(`/magic-link?token=${token}`);
+  assert.equal(shown.statusCode, 200, shown.body);
+  assert.equal(inputValue(shown.body, 'token'), token);
+  assert.equal((await browser.get(`/magic-link?token=${token}`)).statusCode, 200, 'a GET (a mail scanner) spent nothing');
+  const done = await browser.post('/magic-link', { csrf: csrfOf(shown.body), token });
+  assert.equal(done.statusCode, 303, done.body);
+  assert.equal(done.headers.location, '/signed-in');
+  assert.equal((await browser.get('/signed-in')).statusCode, 200, 'the browser is signed in');
+  const spent = await browser.post('/magic-link', { csrf: csrfOf((await browser.get(`/magic-link?token=${token}`)).body), token });
+  assert.equal(spent.statusCode, 400);
+  assert.match(spent.body, /invalid or has expired/);
+  const ko = await browser.get(`/magic-link?token=${token}`, { 'accept-language': 'ko' });
+  assert.match(ko.body, /<html lang="ko">/);
+});
+
+test('the email-change pages: confirm on the new address\'s link (POST only) changes it; the old address\'s link cancels and ends every session', async () => {
+  const user = await registerUser(t.app);
+  const change = (newEmail: string, token: string) => t.app.inject({
+    method: 'POST', url: '/users/me/email', headers: bearer(token), payload: { new_email: newEmail, current_password: user.password },
+  });
+  const asked = await change(`new-${user.email}`, user.tokens.access_token);
+  assert.equal(asked.statusCode < 300, true, asked.body);
+  await drainMail();
+  const confirmLink = [...mailed].reverse().find((url) => url.includes('confirm-email-change'));
+  assert.ok(confirmLink, `a confirmation link was mailed: ${mailed.join(', ')}`);
+  const token = new URL(confirmLink).searchParams.get('token')!;
+  const browser = new PageBrowser(t.app);
+  const shown = await browser.get(`/confirm-email-change?token=${token}`);
+  assert.equal(shown.statusCode, 200, shown.body);
+  assert.equal((await t.stores.users.findById(user.userId))?.email, user.email, 'a GET changes nothing');
+  const done = await browser.post('/confirm-email-change', { csrf: csrfOf(shown.body), token });
+  assert.equal(done.statusCode, 200, done.body);
+  assert.match(done.body, /role="status"/);
+  assert.equal((await t.stores.users.findById(user.userId))?.email, `new-${user.email}`);
+  assert.equal((await browser.post('/confirm-email-change', { csrf: csrfOf(shown.body), token })).statusCode, 400, 'spent');
+
+  const other = await registerUser(t.app);
+  const pair = (await t.app.inject({ method: 'POST', url: '/auth/login', payload: { username: other.username, password: other.password } })).json();
+  await t.app.inject({ method: 'POST', url: '/users/me/email', headers: bearer(pair.access_token), payload: { new_email: `moved-${other.email}`, current_password: other.password } });
+  await drainMail();
+  const cancelLink = [...mailed].reverse().find((url) => url.includes('cancel-email-change'));
+  assert.ok(cancelLink, `a cancel link was mailed: ${mailed.join(', ')}`);
+  const cancelToken = new URL(cancelLink).searchParams.get('token')!;
+  const cancelPage = await browser.get(`/cancel-email-change?token=${cancelToken}`, { 'accept-language': 'ko' });
+  assert.equal(cancelPage.statusCode, 200);
+  assert.match(cancelPage.body, /<html lang="ko">/);
+  const cancelled = await browser.post('/cancel-email-change', { csrf: csrfOf(cancelPage.body), token: cancelToken });
+  assert.equal(cancelled.statusCode, 200, cancelled.body);
+  assert.equal((await t.stores.users.findById(other.userId))?.email, other.email);
+  assert.equal((await t.app.inject({ method: 'GET', url: '/users/me', headers: bearer(other.tokens.access_token) })).statusCode, 401, 'every session ended');
+});

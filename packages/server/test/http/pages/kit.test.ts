@@ -15,7 +15,7 @@ test('html escapes text, attributes and arrays, and keeps Html as it is', () => 
 });
 
 test('the consent form posts request, csrf and decision=allow|deny to /oauth/authorize/consent, the client\'s name escaped', () => {
-  const page = renderConsent({ lang: 'en', clientName: 'Wiki <img src=x>', scopes: ['openid', 'email', 'custom:<x>'], request: 'R'.repeat(22), csrf: 'token-1' }).text;
+  const page = renderConsent({ lang: 'en', clientName: 'Wiki <img src=x>', scopes: ['openid', 'email', 'custom:<x>'], clientId: 'wiki', request: 'R'.repeat(22), csrf: 'token-1' }).text;
   assert.match(page, /<form method="post" action="\/oauth\/authorize\/consent">/);
   assert.match(page, /<input type="hidden" name="request" value="RRRRRRRRRRRRRRRRRRRRRR">/);
   assert.match(page, /<input type="hidden" name="csrf" value="token-1">/);
@@ -24,7 +24,7 @@ test('the consent form posts request, csrf and decision=allow|deny to /oauth/aut
   assert.match(page, /Wiki &lt;img src=x&gt; asks to:/);
   assert.match(page, /<li>See your email address<\/li>/);
   assert.match(page, /<li>custom:&lt;x&gt;<\/li>/);
-  assert.match(renderConsent({ lang: 'ko', clientName: 'Wiki', scopes: ['openid'], request: 'R'.repeat(22), csrf: 'x' }).text, /허용/);
+  assert.match(renderConsent({ lang: 'ko', clientName: 'Wiki', scopes: ['openid'], clientId: 'wiki', request: 'R'.repeat(22), csrf: 'x' }).text, /허용/);
 });
 
 test('the error page shows the message as text, and the stable code when given', () => {

@@ -4,6 +4,7 @@
 // the OpenID Connect provider is on, credentials naming one of its registered clients (Basic,
 // client_secret_post, or a public client's client_id) are checked by its registered method, and
 // wrong ones are 401 invalid_client (§2.1); any other client_id or Basic credentials are ignored.
+// A registered client revokes only its own tokens: any other is 400 invalid_grant (core/oauth/revoke.ts).
 import type { FastifyInstance } from 'fastify';
 import { AuthError } from '../../../core/errors.js';
 import type { TokenRevocation } from '../../../core/oauth/revoke.js';
@@ -20,12 +21,13 @@ interface RevokeForm {
   client_secret?: string;
 }
 
-/** Checks presented credentials only when they name a registered client; others are ignored as before. */
-async function checkRegisteredClient(clients: Pick<ClientRegistry, 'authenticate' | 'find'>, presented: PresentedClient): Promise<void> {
-  if (presented.kind === 'none') return;
+/** Checks presented credentials only when they name a registered client (whose id it answers); others are ignored as before. */
+async function registeredClient(clients: Pick<ClientRegistry, 'authenticate' | 'find'>, presented: PresentedClient): Promise<string | undefined> {
+  if (presented.kind === 'none') return undefined;
   const ids = presented.kind === 'public' ? [presented.clientId] : presented.candidates.map((c) => c.clientId);
   const known = await Promise.all(ids.map((id) => clients.find(id).then(() => true, () => false)));
-  if (known.some(Boolean)) await authenticateClient(clients, presented);
+  if (!known.some(Boolean)) return undefined;
+  return (await authenticateClient(clients, presented))?.clientId;
 }
 
 export function revokeRoute(app: FastifyInstance, revoke: TokenRevocation, clients?: Pick<ClientRegistry, 'authenticate' | 'find'>): void {
@@ -48,15 +50,15 @@ export function revokeRoute(app: FastifyInstance, revoke: TokenRevocation, clien
       },
       response: {
         200: { type: 'null', description: 'Revoked, or nothing to revoke (an invalid or unknown token)' },
-        '4xx': { ...oauthErrorSchema, description: 'OAuth2 error (RFC 6749 §5.2): invalid_request (no token, not a form)' },
+        '4xx': { ...oauthErrorSchema, description: 'OAuth2 error (RFC 6749 §5.2): invalid_request (no token, not a form); invalid_grant (a registered client\'s revoking a token not issued to it); invalid_client' },
         '5xx': { ...oauthErrorSchema, description: 'temporarily_unavailable: the session store is down, try again' },
       },
     },
   }, async (request, reply) => {
     const body = request.body ?? {};
     if (!body.token) throw new AuthError('validation_failed', 'token is required (RFC 7009 §2.1).');
-    if (clients) await checkRegisteredClient(clients, presentedClient(request, body));
-    await revoke({ token: body.token, hint: body.token_type_hint }, requestContext(request));
+    const clientId = clients ? await registeredClient(clients, presentedClient(request, body)) : undefined;
+    await revoke({ token: body.token, hint: body.token_type_hint, clientId }, requestContext(request));
     return reply.status(200).send();
   });
 }

@@ -45,8 +45,11 @@ export function sendStep(request: FastifyRequest, reply: FastifyReply, step: Aut
   switch (step.kind) {
     case 'redirect':
       return reply.redirect(step.location, 303);
-    case 'consent':
-      return reply.redirect(`/oauth/authorize/consent?request=${step.request}`, 303);
+    case 'consent': {
+      const query = new URLSearchParams({ request: step.request, client_id: step.clientId });
+      if (step.uiLocales !== undefined) query.set('ui_locales', step.uiLocales);
+      return reply.redirect(`/oauth/authorize/consent?${query}`, 303);
+    }
     case 'signin': {
       const query = new URLSearchParams({ continue: step.request });
       if (step.loginHint !== undefined) query.set('login_hint', step.loginHint);
