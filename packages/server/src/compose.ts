@@ -160,7 +160,7 @@ async function assemble(config: Readonly<Config>, parts: GatehouseParts, opened:
     clients,
     clientCredentials: createClientCredentialsGrant({ ...deps, clients }, config.accessTokenTtlSeconds),
     oidc,
-    oidcFlow: createOidcFlow(oidc, clients, stores, deps),
+    oidcFlow: createOidcFlow(oidc, clients, stores, deps, deriveKey(secret, 'oidc-code')),
     oauth: { service: createOAuthService(deps, auth, oauth, oidc !== undefined), settings: oauth },
     passkeys: passkeyDeps && ceremonies && createPasskeyService(passkeyDeps, ceremonies, auth.finishLogin, auth.credentials),
     federation: createFederation({ ...deps, federation: stores.federation, loginMethods: stores.loginMethods }, auth, config, secret, logger),
