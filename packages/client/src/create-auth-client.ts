@@ -16,7 +16,7 @@ import { createRefresher } from './refresher.js';
 import {
   deletePasskey, listPasskeys, loginWithPasskey, reauthenticateWithPasskey, registerPasskey, renamePasskey, type Passkey,
 } from './passkeys.js';
-import { memoryStorage, type TokenStorage } from './storage.js';
+import { memoryStorage, type KeyValueStore, type TokenStorage } from './storage.js';
 import { followOtherTabs } from './tab-sync.js';
 import { sessionInfo, type SessionInfo } from './tokens.js';
 
@@ -33,6 +33,11 @@ export interface AuthClientOptions {
   now?: () => number;
   /** Other origins that may receive the bearer token (APIs that verify it). baseUrl's origin always may. */
   bearerOrigins?: string[];
+  /**
+   * Where a sign-in or link through a provider keeps its PKCE code_verifier while the browser is away
+   * (it must outlive the page). Default: sessionStorage in browsers (this tab only), memory elsewhere.
+   */
+  flowStorage?: KeyValueStore;
 }
 
 export interface User {
@@ -138,12 +143,18 @@ export interface AuthClient {
 export interface FederationMethods {
   /** The providers the server offers (GET /auth/federated/providers). */
   providers(): Promise<federation.IdentityProvider[]>;
-  /** The URL to send the browser to, to sign in with `provider` and come back to `redirectTo`. */
-  signInUrl(provider: string, redirectTo?: string): string;
-  /** On the page it came back to: exchanges the `code` for a stored session; throws on `error`; null when neither. */
+  /**
+   * The URL to send the browser to, to sign in with `provider` and come back to `redirectTo`; it makes
+   * the PKCE code_verifier (kept in `flowStorage`) whose challenge the URL carries.
+   */
+  signInUrl(provider: string, redirectTo?: string): Promise<string>;
+  /**
+   * On the page it came back to: exchanges the `code` for a stored session (or completes a link's
+   * `link_code` and stores the new pair), with the kept verifier; throws on `error`; null when neither.
+   */
   finishSignIn(url?: string | URL): Promise<SessionInfo | null>;
   identities(): Promise<federation.LinkedIdentity[]>;
-  /** The URL for the browser to link `provider` to the logged-in user. */
+  /** The URL for the browser to link `provider` to the logged-in user; finishSignIn completes it on return. */
   linkUrl(provider: string, redirectTo?: string): Promise<string>;
   unlink(identityId: string): Promise<void>;
 }
@@ -188,7 +199,7 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
     federation: {
       providers: () => federation.providers(ctx),
       signInUrl: (provider, redirectTo) => federation.signInUrl(ctx, provider, redirectTo),
-      finishSignIn: (url) => federation.finishSignIn(ctx, url),
+      finishSignIn: (url) => federation.finishSignIn(ctx, authFetch, url),
       identities: () => federation.identities(ctx, authFetch),
       linkUrl: (provider, redirectTo) => federation.linkUrl(ctx, authFetch, provider, redirectTo),
       unlink: (id) => federation.unlink(ctx, authFetch, id),
@@ -224,8 +235,23 @@ function createContext(options: AuthClientOptions) {
     now: options.now ?? (() => Date.now()),
     endpoint: (path: string) => `${baseUrl}${path}`,
     sync: storage.syncKey ? followOtherTabs(storage, storage.syncKey, events) : undefined,
+    flowStorage: options.flowStorage ?? tabStorage() ?? memoryStore(),
   };
   return ctx;
+}
+
+/** sessionStorage when there is one (reading it throws where storage is blocked). */
+function tabStorage(): KeyValueStore | undefined {
+  try {
+    return (globalThis as { sessionStorage?: KeyValueStore }).sessionStorage ?? undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function memoryStore(): KeyValueStore {
+  const values = new Map<string, string>();
+  return { getItem: (key) => values.get(key) ?? null, setItem: (key, value) => void values.set(key, value), removeItem: (key) => void values.delete(key) };
 }
 
 function isUrl(text: string): boolean {

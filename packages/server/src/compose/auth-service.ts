@@ -5,7 +5,7 @@ import type { MfaSettings } from '../config/mfa-settings.js';
 import type { PasswordSettings, SessionSettings } from '../config/slices.js';
 import type { ExportDeps } from '../core/accounts/export-account.js';
 import { createRegistration } from '../core/accounts/register.js';
-import { createCredentialAftermath } from '../core/accounts/credential-aftermath.js';
+import { createCredentialAftermath, createOwnerNotice } from '../core/accounts/credential-aftermath.js';
 import { createCredentialProof } from '../core/accounts/credential-proof.js';
 import type { CredentialRule } from '../core/accounts/credential-rule.js';
 import { createUnprovenWaysRemoval, type WaysInStores } from '../core/accounts/unproven-ways.js';
@@ -71,6 +71,7 @@ export function createAuthService(
   const credentials: CredentialRule = {
     proof: createCredentialProof({ ...deps, passkeys: exportFrom.passkeys, checkPassword }, mfa.settings.reauthMaxAgeSeconds),
     after: createCredentialAftermath(emailDeps, openSession),
+    notify: createOwnerNotice(emailDeps),
     removeUnproven: createUnprovenWaysRemoval({ ...deps, ...waysIn }),
   };
   const { factorSummary, regenerateRecoveryCodes, removeTotp } = createFactorManagement({ ...deps, ...mfa }, credentials);

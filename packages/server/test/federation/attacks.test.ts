@@ -7,14 +7,14 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { assertError, freePort } from '../helpers.js';
 import { TestBrowser } from './browser.js';
-import { account, APP_URL, atCallback, CLIENT, exchange, signIn, startStand, type Stand } from './harness.js';
+import { account, APP_URL, atCallback, CLIENT, exchange, signIn, startQuery, startStand, type Stand } from './harness.js';
 
 const errorOf = (url: URL) => ({ page: url.origin + url.pathname, error: url.searchParams.get('error'), code: url.searchParams.get('code') });
 const PAGE = `${APP_URL}/back`;
 
 /** A login up to the callback URL, without opening it. */
 async function callbackOf(stand: Stand, browser: TestBrowser, who = account()) {
-  const start = await browser.get(`${stand.baseUrl}/auth/federated/local/start?redirect_to=${encodeURIComponent(PAGE)}`);
+  const start = await browser.get(`${stand.baseUrl}/auth/federated/local/start${startQuery(PAGE)}`);
   return atCallback(stand, browser, new URL(start.headers.get('location')!), who);
 }
 
@@ -49,7 +49,7 @@ test('without APP_URL outside production, errors and the default redirect_to go 
   const lost = await stand.gatehouse.app.inject({ url: '/auth/federated/local/callback?state=nope&code=x' });
   assert.equal(lost.headers.location, `${stand.baseUrl}/demo?error=invalid_state`);
   assert.equal(lost.headers['referrer-policy'], 'no-referrer');
-  assert.equal((await stand.gatehouse.app.inject({ url: '/auth/federated/local/start' })).statusCode, 302);
+  assert.equal((await stand.gatehouse.app.inject({ url: `/auth/federated/local/start${startQuery(undefined)}` })).statusCode, 302);
 });
 
 test('an ID token with another nonce is refused (federation_failed) and creates no account', async (t) => {
@@ -131,11 +131,11 @@ test('redirect_to must be on an allowed origin: every open-redirect spelling ans
   const refused = ['https://evil.example/', '//evil.example/x', 'http://app.example.test@evil.example/', 'http://app.example.test.evil.example/',
     'javascript:alert(1)', '/relative', 'https://app.example.test/', 'http://user:pw@app.example.test/', 'https://other-app.example.evil/'];
   for (const target of refused) {
-    const res = await stand.gatehouse.app.inject({ url: `/auth/federated/local/start?redirect_to=${encodeURIComponent(target)}` });
+    const res = await stand.gatehouse.app.inject({ url: `/auth/federated/local/start${startQuery(target)}` });
     assertError(res, 400, 'invalid_redirect');
   }
   for (const target of [`${APP_URL}/a?b=c`, 'https://other-app.example/x', `${stand.baseUrl}/demo`]) {
-    const res = await stand.gatehouse.app.inject({ url: `/auth/federated/local/start?redirect_to=${encodeURIComponent(target)}` });
+    const res = await stand.gatehouse.app.inject({ url: `/auth/federated/local/start${startQuery(target)}` });
     assert.equal(res.statusCode, 302, `${target}: ${res.body}`);
   }
   assertError(await stand.gatehouse.app.inject({ url: '/auth/federated/nope/start' }), 404, 'unknown_provider');
@@ -145,7 +145,7 @@ test('a person who declines at the provider lands on the app page with access_de
   const who = account();
   const stand = await startStand(t, [who]);
   const browser = new TestBrowser();
-  const start = await browser.get(`${stand.baseUrl}/auth/federated/local/start?redirect_to=${encodeURIComponent(PAGE)}`);
+  const start = await browser.get(`${stand.baseUrl}/auth/federated/local/start${startQuery(PAGE)}`);
   const form = await browser.follow(start.headers.get('location')!, () => false);
   const back = await browser.follow(new URL(`${form.url.pathname}/abort`, form.url), (url) => url.href.startsWith(stand.baseUrl));
   const landed = await browser.get(back.url);
@@ -157,7 +157,7 @@ test('a provider that cannot be reached: the server starts, the login lands on t
   const stand = await startStand(t, [], {}, () => [{ id: 'local', issuer: dead, ...CLIENT }]);
   const list = await stand.gatehouse.app.inject({ url: '/auth/federated/providers' });
   assert.deepEqual(list.json(), { providers: [{ id: 'local', name: 'local', type: 'oidc' }] });
-  const res = await stand.gatehouse.app.inject({ url: `/auth/federated/local/start?redirect_to=${encodeURIComponent(PAGE)}` });
+  const res = await stand.gatehouse.app.inject({ url: `/auth/federated/local/start${startQuery(PAGE)}` });
   assert.equal(res.statusCode, 302);
   assert.deepEqual(errorOf(new URL(res.headers.location as string)), { page: PAGE, error: 'provider_unavailable', code: null });
   assert.equal(res.headers['set-cookie'], undefined);
@@ -166,7 +166,7 @@ test('a provider that cannot be reached: the server starts, the login lands on t
 
 test('each start stores a pending sign-in, so starts count toward the per-IP login limit (429 rate_limited)', async (t) => {
   const stand = await startStand(t, [], { RATE_LIMIT_LOGIN_PER_IP: '2/1m' });
-  const start = () => stand.gatehouse.app.inject({ url: `/auth/federated/local/start?redirect_to=${encodeURIComponent(PAGE)}` });
+  const start = () => stand.gatehouse.app.inject({ url: `/auth/federated/local/start${startQuery(PAGE)}` });
   assert.equal((await start()).statusCode, 302);
   assert.equal((await start()).statusCode, 302);
   const limited = await start();

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { createTestApp, freePort, me, registerUser } from '../helpers.js';
 import { TestBrowser } from './browser.js';
 import { startGitHubStandIn, type GitHubPerson } from './github-stand-in.js';
+import { APP_PKCE, startQuery } from './harness.js';
 
 const APP_URL = 'http://app.example.test';
 const CLIENT = { id: 'Iv1.test-client', secret: 'github-test-secret-0123456789abcdef' };
@@ -26,7 +27,7 @@ async function stand(t: TestContext) {
   async function signIn(person: GitHubPerson, tamper: { authorize?: (url: URL) => URL; callback?: (url: URL) => URL } = {}): Promise<URL> {
     github.signInAs(person);
     const browser = new TestBrowser();
-    const start = await browser.get(`${baseUrl}/auth/federated/github/start?redirect_to=${encodeURIComponent(`${APP_URL}/back`)}`);
+    const start = await browser.get(`${baseUrl}/auth/federated/github/start${startQuery(`${APP_URL}/back`)}`);
     const authorize = new URL(start.headers.get('location')!);
     assert.equal(authorize.origin + authorize.pathname, `${github.url}/login/oauth/authorize`);
     assert.deepEqual([authorize.searchParams.get('scope'), authorize.searchParams.get('code_challenge_method'), authorize.searchParams.get('client_id')],
@@ -47,7 +48,7 @@ test('GitHub: a first login creates the account from /user and the primary verif
   const { gatehouse, github, signIn } = await stand(t);
   const landed = await signIn(octocat());
   const code = landed.searchParams.get('code')!;
-  const pair = await gatehouse.app.inject({ method: 'POST', url: '/auth/federated/exchange', payload: { code } });
+  const pair = await gatehouse.app.inject({ method: 'POST', url: '/auth/federated/exchange', payload: { code, code_verifier: APP_PKCE.verifier } });
   assert.equal(pair.statusCode, 200, pair.body);
   const user = (await me(gatehouse.app, pair.json().access_token)).json();
   assert.deepEqual([user.username, user.email, user.full_name], ['octocat', 'octocat@github.example', 'The Octocat']);
@@ -56,7 +57,7 @@ test('GitHub: a first login creates the account from /user and the primary verif
   assert.match(String(github.apiRequests[0]!.authorization), /^Bearer gho_/);
 
   const again = await signIn(octocat({ login: 'renamed' }));
-  const pair2 = await gatehouse.app.inject({ method: 'POST', url: '/auth/federated/exchange', payload: { code: again.searchParams.get('code') } });
+  const pair2 = await gatehouse.app.inject({ method: 'POST', url: '/auth/federated/exchange', payload: { code: again.searchParams.get('code'), code_verifier: APP_PKCE.verifier } });
   assert.equal((await me(gatehouse.app, pair2.json().access_token)).json().id, user.id, 'the numeric id is the subject, not the login');
 });
 
@@ -66,7 +67,7 @@ test('GitHub: an unverified primary address never links to an existing account; 
   const unverified = await signIn(octocat({ id: 1, login: 'mona', emails: [{ email: 'mona@github.example', primary: true, verified: false }] }));
   assert.equal(unverified.searchParams.get('error'), 'account_exists');
   const other = await signIn(octocat({ id: 2, login: 'mona', emails: [{ email: 'mona2@github.example', primary: true, verified: true }] }));
-  const pair = await gatehouse.app.inject({ method: 'POST', url: '/auth/federated/exchange', payload: { code: other.searchParams.get('code') } });
+  const pair = await gatehouse.app.inject({ method: 'POST', url: '/auth/federated/exchange', payload: { code: other.searchParams.get('code'), code_verifier: APP_PKCE.verifier } });
   assert.match((await me(gatehouse.app, pair.json().access_token)).json().username, /^mona-[0-9a-f]{4}$/);
 });
 

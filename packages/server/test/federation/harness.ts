@@ -3,6 +3,7 @@
 // callback, the app's page with its code, the exchange.
 import type { TestContext } from 'node:test';
 import assert from 'node:assert/strict';
+import { createHash, randomBytes } from 'node:crypto';
 import { createTestApp, freePort, type TestApp } from '../helpers.js';
 import { TestBrowser } from './browser.js';
 import { startTestProvider, type TestAccount, type TestProvider } from './test-provider.js';
@@ -46,9 +47,31 @@ export async function startStand(t: TestContext, accounts: TestAccount[], env: R
   return { gatehouse, baseUrl, provider, lastFailure: () => logged.at(-1) ?? '', markEmailVerified };
 }
 
+/** An app's RFC 7636 pair: the verifier it keeps, the S256 challenge it sends at the start. */
+export function pkce(verifier = randomBytes(32).toString('base64url')): { verifier: string; challenge: string } {
+  return { verifier, challenge: createHash('sha256').update(verifier).digest('base64url') };
+}
+
+/** The pair signIn and exchange use unless told otherwise. */
+export const APP_PKCE = pkce();
+
+/** The start URL's query: redirect_to (when given) and the S256 challenge. */
+export function startQuery(redirectTo: string | undefined, challenge: string | null = APP_PKCE.challenge): string {
+  const query = new URLSearchParams();
+  if (redirectTo !== undefined) query.set('redirect_to', redirectTo);
+  if (challenge !== null) {
+    query.set('code_challenge', challenge);
+    query.set('code_challenge_method', 'S256');
+  }
+  const text = query.toString();
+  return text ? `?${text}` : '';
+}
+
 export interface SignInOptions {
   provider?: string;
   redirectTo?: string;
+  /** The S256 challenge the app sends (APP_PKCE's by default; null: none). */
+  codeChallenge?: string | null;
   /** Changes the provider URL Gatehouse redirected to (a tampered nonce or PKCE challenge). */
   authorize?: (url: URL) => URL;
   /** Changes the callback URL before the browser opens it (a tampered state, a dropped iss). */
@@ -58,7 +81,7 @@ export interface SignInOptions {
 /** A whole login in `browser` as `who`; answers the URL Gatehouse finally sent the browser to. */
 export async function signIn(stand: Stand, browser: TestBrowser, who: TestAccount, options: SignInOptions = {}): Promise<URL> {
   const provider = options.provider ?? 'local';
-  const query = options.redirectTo === undefined ? '' : `?redirect_to=${encodeURIComponent(options.redirectTo)}`;
+  const query = startQuery(options.redirectTo, options.codeChallenge);
   const start = await browser.get(`${stand.baseUrl}/auth/federated/${provider}/start${query}`);
   assert.equal(start.status, 302, await start.text());
   let authorize = new URL(start.headers.get('location')!);
@@ -84,7 +107,7 @@ export async function atCallback(stand: Stand, browser: TestBrowser, authorize: 
   return step.url;
 }
 
-/** POST /auth/federated/exchange. */
-export function exchange(stand: Stand, code: string) {
-  return stand.gatehouse.app.inject({ method: 'POST', url: '/auth/federated/exchange', payload: { code } });
+/** POST /auth/federated/exchange with the app's verifier (APP_PKCE's by default; null: none). */
+export function exchange(stand: Stand, code: string, verifier: string | null = APP_PKCE.verifier) {
+  return stand.gatehouse.app.inject({ method: 'POST', url: '/auth/federated/exchange', payload: verifier === null ? { code } : { code, code_verifier: verifier } });
 }

@@ -141,9 +141,11 @@ export function describeUserStore(name: string, skip: string | false, open: () =
       assert.equal(await h.users.replacePasswordHash(user.id, user.passwordHash, '$argon2id$rehashed', at(11)), true);
       assert.equal(await generation(), 0);
       assert.equal((await h.users.update(user.id, { passwordHash: '$argon2id$new' }, at(12)))?.credentialGeneration, 1);
-      await h.users.bumpCredentialGeneration(user.id, at(13));
-      await Promise.all([h.users.bumpCredentialGeneration(user.id, at(14)), h.users.bumpCredentialGeneration(user.id, at(14))]);
+      assert.equal(await h.users.bumpCredentialGeneration(user.id, at(13)), 2, 'a bump answers the generation it produced');
+      const both = await Promise.all([h.users.bumpCredentialGeneration(user.id, at(14)), h.users.bumpCredentialGeneration(user.id, at(14))]);
+      assert.deepEqual(both.sort(), [3, 4], 'concurrent bumps each answer their own generation');
       assert.equal(await generation(), 4, 'concurrent bumps each count');
+      assert.equal(await h.users.bumpCredentialGeneration('00000000-0000-7000-8000-000000000000', at(15)), null);
     });
 
     test('marks the owner proven at a later time only: a sign-in finishing out of order never moves it back', async () => {

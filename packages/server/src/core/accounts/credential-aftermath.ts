@@ -14,7 +14,9 @@ import type { UserRecord } from '../../storage/types/stores.js';
 
 export type CredentialChange =
   | 'totp_enrolled' | 'totp_removed' | 'recovery_codes_regenerated' | 'passkey_added' | 'passkey_removed'
-  | 'identity_linked' | 'identity_unlinked' | 'email_change_requested' | 'password_changed' | 'password_set';
+  | 'identity_linked' | 'identity_unlinked' | 'email_change_requested' | 'password_changed' | 'password_set'
+  /** Not asked for by a signed-in user: a provider's sign-in proved the account's address (notified only). */
+  | 'identity_linked_automatically';
 
 /** What the owner's notice says happened. */
 const NOTICE: Readonly<Record<CredentialChange, string>> = {
@@ -24,11 +26,16 @@ const NOTICE: Readonly<Record<CredentialChange, string>> = {
   passkey_added: 'A passkey was added.',
   passkey_removed: 'A passkey was removed.',
   identity_linked: 'A sign-in through another provider was linked.',
+  identity_linked_automatically: 'A sign-in through another provider was linked automatically, because the provider confirmed this address.',
   identity_unlinked: 'A sign-in through another provider was unlinked.',
   email_change_requested: 'A change of the email address was asked for.',
   password_changed: 'The password was changed.',
   password_set: 'A password was set.',
 };
+
+/** What the notice says followed: the aftermath's, or the notice alone's. */
+const ENDED = 'Every other session of the account was signed out, and pending links (a password reset, a sign-in link, an address change) no longer work.';
+const NOTHING_ENDED = 'Your sessions were not signed out: whoever signed in through the provider is signed in to this account now.';
 
 /** What a change cancels: a pending address change, reset links and magic links. */
 export const PENDING_PURPOSES: readonly OneTimePurpose[] = ['change_email', 'reset_password', 'magic_link'];
@@ -44,6 +51,23 @@ export type AfterCredentialChange = (
   options?: { notify?: boolean; spare?: OneTimePurpose },
 ) => Promise<{ pair?: TokenPair; revokedSessions: number }>;
 
+/**
+ * The owner's notice and the audit alone, for a way in that nobody signed in asked for (an identity
+ * linked by a provider's verified address): `detail` replaces the notice's standard sentence.
+ */
+export type NotifyOwner = (user: UserRecord, change: CredentialChange, ctx: RequestContext, detail?: string) => Promise<void>;
+
+export function createOwnerNotice(deps: Pick<EmailDeps, 'transaction' | 'mailer' | 'settings' | 'audit'>): NotifyOwner {
+  return async (user, change, ctx, detail) => {
+    if (deps.settings.mailEnabled) {
+      const notice = deps.mailer.message({ kind: 'security_change', to: user.email, values: { username: user.username, email: user.email, change: detail ?? NOTICE[change], consequence: NOTHING_ENDED } });
+      await deps.transaction(async (writes) => writes.outbox.enqueue(notice));
+      deps.mailer.wake();
+    }
+    deps.audit({ type: 'credential_changed', change, revokedSessions: 0, userId: user.id, ...auditOrigin(ctx) });
+  };
+}
+
 export function createCredentialAftermath(
   deps: Pick<CoreDeps, 'loginChallenges' | 'users'> & Pick<EmailDeps, 'sessions' | 'oneTimeTokens' | 'transaction' | 'mailer' | 'settings' | 'clock' | 'audit'>,
   openSession: OpenSession,
@@ -52,10 +76,10 @@ export function createCredentialAftermath(
    * The caller's new session, then the user read again, as finishLogin does: a change that moved the
    * generation past this one's own bump (a racing reset) ends it (docs/architecture.md, "Login").
    */
-  async function renew(user: UserRecord, bumped: UserRecord | null, auth: SessionAuth, ctx: RequestContext): Promise<TokenPair> {
+  async function renew(user: UserRecord, bumped: number | null, auth: SessionAuth, ctx: RequestContext): Promise<TokenPair> {
     const { pair, sessionId } = await openSession(user, ctx, 'session_renewed', auth);
     const current = await deps.users.findById(user.id);
-    if (bumped && current && !current.disabled && current.credentialGeneration === bumped.credentialGeneration) return pair;
+    if (bumped !== null && current && !current.disabled && current.credentialGeneration === bumped) return pair;
     await deps.sessions.revoke(user.id, sessionId, new Date(deps.clock.now()));
     throw new AuthError('credentials_changed', 'The account\'s credentials changed again meanwhile: log in again.');
   }
@@ -65,12 +89,12 @@ export function createCredentialAftermath(
     const keep = 'keepSessionId' in caller ? caller.keepSessionId : undefined;
     // first the generation, then the sessions: a login still under way when the way in changed
     // cannot outlive the change (docs/architecture.md, "Login")
-    await deps.users.bumpCredentialGeneration(user.id, now);
+    // the generation this bump produced, not a later read: a reset landing in between must not pass as ours
+    const bumped = await deps.users.bumpCredentialGeneration(user.id, now);
     await deps.loginChallenges.abandonForUser(user.id, now);
-    const bumped = await deps.users.findById(user.id);
     const revokedSessions = await deps.sessions.revokeAllForUser(user.id, now, keep);
     const notice = options.notify !== false && deps.settings.mailEnabled
-      ? deps.mailer.message({ kind: 'security_change', to: user.email, values: { username: user.username, email: user.email, change: NOTICE[change] } })
+      ? deps.mailer.message({ kind: 'security_change', to: user.email, values: { username: user.username, email: user.email, change: NOTICE[change], consequence: ENDED } })
       : undefined;
     await deps.transaction(async (writes) => {
       for (const purpose of PENDING_PURPOSES.filter((p) => p !== options.spare)) await writes.oneTimeTokens.deleteForUser(user.id, purpose);

@@ -17,7 +17,7 @@ export const KIND_VALUES: Readonly<Record<MailKind, readonly string[]>> = {
   magic_link: ['username', 'email', 'link', 'code', 'expires_in'],
   change_email_confirm: ['username', 'new_email', 'link', 'expires_in'],
   change_email_notice: ['username', 'email', 'new_email', 'link', 'expires_in'],
-  security_change: ['username', 'email', 'change'],
+  security_change: ['username', 'email', 'change', 'consequence'],
   registration_attempt: ['username', 'email'],
   account_deleted: ['username', 'email'],
 };

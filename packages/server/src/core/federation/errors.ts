@@ -24,8 +24,12 @@ export const FEDERATION_ERRORS = {
   email_required: 400,
   /** The identity is linked to another account. */
   identity_taken: 409,
-  /** The exchange code is unknown, expired or used. */
+  /** The exchange code is unknown, expired or used, or was issued for another app's code_challenge; a link code another session's. */
   invalid_code: 400,
+  /** A start (or a link's start) without an S256 `code_challenge` of 43 base64url characters (RFC 7636). */
+  invalid_code_challenge: 400,
+  /** An exchange or a link's completion without a well-formed `code_verifier`, or (a link) with one that does not match. */
+  invalid_code_verifier: 400,
   identity_not_found: 404,
   /** Unlinking would leave the account without a way to log in. */
   last_login_method: 409,

@@ -43,7 +43,10 @@ export function createFederationService(deps: FederationDeps, settings: Federati
   const providers = createProviders(settings);
   const redirects = createRedirects(settings);
   const tickets = createTickets({ store: deps.federation, clock: deps.clock, key: deps.key });
-  const accounts = createAccountResolver({ ...deps, signup: settings.signup, afterCredentialChange: deps.credentials.after });
+  const providerName = (id: string) => providers.list().find((provider) => provider.id === id)?.name ?? id;
+  const accounts = createAccountResolver({
+    ...deps, signup: settings.signup, afterCredentialChange: deps.credentials.after, notifyOwner: deps.credentials.notify, providerName,
+  });
   return {
     providers: providers.list,
     start: createLoginStart({ providers, redirects, tickets, limits: deps.limits }),
@@ -51,7 +54,7 @@ export function createFederationService(deps: FederationDeps, settings: Federati
     ...createCodeExchange({ tickets, users: deps.users, audit: deps.audit, finishLogin: deps.finishLogin }),
     ...createIdentityManagement({
       federation: deps.federation, providers, redirects, tickets, audit: deps.audit, publicUrl, loginMethods: deps.loginMethods,
-      credentials: deps.credentials,
+      credentials: deps.credentials, accounts,
     }),
     /** Whether the pending-login cookie must be Secure (PUBLIC_URL is https). */
     secureCookie: settings.secureCookie,

@@ -15,7 +15,8 @@ import type { ExternalProfile } from './provider-client.js';
 import { DuplicateIdentityError } from '../../storage/errors.js';
 import type { FederationStore, IdentityRecord } from '../../storage/types/federation.js';
 import type { UserRecord, UserStore } from '../../storage/types/stores.js';
-import type { AfterCredentialChange } from '../accounts/credential-aftermath.js';
+import type { AfterCredentialChange, CredentialCaller, NotifyOwner } from '../accounts/credential-aftermath.js';
+import type { TokenPair } from '../tokens/token-pair.js';
 
 export interface AccountDeps {
   users: UserStore;
@@ -25,6 +26,10 @@ export interface AccountDeps {
   /** FEDERATION_SIGNUP */
   signup: boolean;
   afterCredentialChange: AfterCredentialChange;
+  /** The owner learns of an identity linked by the address: a new way in nobody signed in asked for. */
+  notifyOwner: NotifyOwner;
+  /** A provider's display name, for the notice. */
+  providerName: (id: string) => string;
 }
 
 export type ResolveAccount = ReturnType<typeof createAccountResolver>;
@@ -66,6 +71,8 @@ export function createAccountResolver(deps: AccountDeps) {
         throw new AuthError('account_exists', 'An account with this email exists: log in to it, then link this provider from the account page.');
       }
       await attach(sameEmail, provider, profile, ctx, false);
+      const detail = `A sign-in through ${deps.providerName(provider)} was linked to this account automatically, because the provider confirmed this address. If it was not you, reset your password and unlink it from your account page.`;
+      await deps.notifyOwner(sameEmail, 'identity_linked_automatically', ctx, detail);
       return { user: sameEmail, trusted: false };
     }
     if (!deps.signup) throw new AuthError('signup_disabled', 'No account is linked to this identity, and sign-ups through providers are off.');
@@ -81,8 +88,13 @@ export function createAccountResolver(deps: AccountDeps) {
     return { user, trusted: true };
   }
 
-  /** Links the identity to the logged-in user `userId`; identity_taken when another account holds it. */
-  async function link(userId: string, provider: string, profile: ExternalProfile, ctx: RequestContext, sessionId = '', generation?: number): Promise<UserRecord> {
+  /**
+   * Links the identity to the logged-in user `userId` (identity_taken when another account holds it);
+   * the aftermath ends the account's other sessions and answers `caller`'s new pair when it rotates.
+   */
+  async function link(
+    userId: string, provider: string, profile: ExternalProfile, ctx: RequestContext, caller: CredentialCaller, generation?: number,
+  ): Promise<{ user: UserRecord; pair?: TokenPair }> {
     const user = await users.findById(userId);
     if (!user) throw new AuthError('user_not_found', 'The account that started the link no longer exists.');
     // a remedy (a reset, a password change) since the link was asked for cancels it (docs/architecture.md, "Changing a way in")
@@ -95,9 +107,9 @@ export function createAccountResolver(deps: AccountDeps) {
       await attach(user, provider, profile, ctx, false).catch((error: unknown) => {
         throw error instanceof DuplicateIdentityError ? new AuthError('identity_taken', 'This identity is linked to another account.') : error;
       });
-      await deps.afterCredentialChange(user, 'identity_linked', { keepSessionId: sessionId }, ctx);
+      return { user, pair: (await deps.afterCredentialChange(user, 'identity_linked', caller, ctx)).pair };
     }
-    return user;
+    return { user };
   }
 
   return { signIn, link };

@@ -19,18 +19,18 @@ export type Tickets = ReturnType<typeof createTickets>;
 export const randomValue = (): string => randomBytes(32).toString('base64url');
 
 /**
- * The stored hash of a ticket's value, bound to a browser's cookie when `browser` is given: the
- * same value from another browser (no cookie, or another) names nothing, so it spends nothing.
+ * The stored hash of a ticket's value, bound to a browser's cookie or an app's PKCE challenge when
+ * `binding` is given: the same value without it (another browser, another app) names nothing, so it spends nothing.
  */
-const keyOf = (value: string, browser?: string): string => hashToken(browser === undefined ? value : `${value}\0${browser}`);
+const keyOf = (value: string, binding?: string): string => hashToken(binding === undefined ? value : `${value}\0${binding}`);
 
 export function createTickets({ store, clock, key }: { store: FederationStore; clock: Clock; key: Buffer }) {
   const derive = (label: string, state: string) => createHmac('sha256', key).update(`${label}\0${state}`).digest('base64url');
   return {
-    /** Stores a new ticket of `kind` for `ttlSeconds`, bound to `browser` when given; answers its value (the only copy). */
-    async issue<T>(kind: TicketKind, ticket: Ticket<T>, ttlSeconds: number, value = randomValue(), browser?: string): Promise<string> {
+    /** Stores a new ticket of `kind` for `ttlSeconds`, bound to `binding` when given; answers its value (the only copy). */
+    async issue<T>(kind: TicketKind, ticket: Ticket<T>, ttlSeconds: number, value = randomValue(), binding?: string): Promise<string> {
       await store.putTicket({
-        hash: keyOf(value, browser), kind, userId: ticket.userId, data: JSON.stringify(ticket.data),
+        hash: keyOf(value, binding), kind, userId: ticket.userId, data: JSON.stringify(ticket.data),
         expiresAt: new Date(clock.now() + ttlSeconds * 1000),
       });
       return value;
@@ -52,11 +52,11 @@ export function createTickets({ store, clock, key }: { store: FederationStore; c
 
     /**
      * The ticket a value names, once: null when unknown, of another kind, expired or taken already.
-     * A ticket issued for a browser is found only with that browser's cookie (`bound`); without it nothing is taken.
+     * A ticket issued with a binding (a browser's cookie, an app's challenge) is found only with it (`bound`); without it nothing is taken.
      */
-    async take<T>(value: string | null | undefined, kind: TicketKind, bound?: { browser: string | undefined }): Promise<Ticket<T> | null> {
-      if (!value || value.length > 128 || (bound && (!bound.browser || bound.browser.length > 128))) return null;
-      const ticket = await store.takeTicket(keyOf(value, bound?.browser), kind, new Date(clock.now()));
+    async take<T>(value: string | null | undefined, kind: TicketKind, bound?: { to: string | undefined }): Promise<Ticket<T> | null> {
+      if (!value || value.length > 128 || (bound && (!bound.to || bound.to.length > 128))) return null;
+      const ticket = await store.takeTicket(keyOf(value, bound?.to), kind, new Date(clock.now()));
       return ticket && { userId: ticket.userId, data: JSON.parse(ticket.data) as T };
     },
 

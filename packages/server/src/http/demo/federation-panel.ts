@@ -25,7 +25,7 @@ export async function startFederation(client: AuthClient, say: Say): Promise<Ide
   const providers = await client.federation.providers().catch(() => []);
   const list = document.getElementById('providers')!;
   list.replaceChildren(...providers.map((provider) =>
-    button(`Sign in with ${provider.name}`, async () => location.assign(client.federation.signInUrl(provider.id, back())), say)));
+    button(`Sign in with ${provider.name}`, async () => location.assign(await client.federation.signInUrl(provider.id, back())), say)));
   return providers;
 }
 

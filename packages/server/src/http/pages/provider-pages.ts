@@ -3,12 +3,14 @@
 // come back to GET /signin/provider/:id/done, which exchanges the one-time code (the same use case
 // as POST /auth/federated/exchange) for a browser session, or shows the second step. The return is
 // bound to the browser that left: a random value in a cookie, its HMAC in the return URL, so a
-// code from somebody else's sign-in cannot sign this browser in (login CSRF).
+// code from somebody else's sign-in cannot sign this browser in (login CSRF). The start's PKCE
+// code_verifier (core/federation/pkce.ts) is another HMAC of the cookie's value, kept nowhere.
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { FederationService } from '../../core/federation/federation-service.js';
 import { isMfaRequired } from '../../core/login/finish-login.js';
 import { START_BROWSER_SESSION } from '../../core/login/outcomes.js';
+import { challengeOf } from '../../core/federation/pkce.js';
 import { requestContext } from '../http.js';
 import { pageKitOf } from './context.js';
 import { continueOf } from './continuation.js';
@@ -25,6 +27,7 @@ const PROVIDER_ID = /^[A-Za-z0-9_-]{1,64}$/;
 export function providerPageRoutes(app: FastifyInstance, federation: FederationService, publicUrl: string | undefined): void {
   const hide = { schema: { hide: true } };
   const bindOf = (value: string) => createHmac('sha256', pageKitOf(app).csrfKey).update(`provider-return:${value}`).digest('base64url');
+  const verifierOf = (value: string) => createHmac('sha256', pageKitOf(app).csrfKey).update(`provider-verifier:${value}`).digest('base64url');
 
   function failed(request: FastifyRequest, reply: FastifyReply, status: number, code: string) {
     const lang = langOf(request);
@@ -45,7 +48,8 @@ export function providerPageRoutes(app: FastifyInstance, federation: FederationS
     const uiLocales = uiLocalesOf(request);
     if (uiLocales) back.searchParams.set('ui_locales', uiLocales);
     back.searchParams.set('bind', bindOf(value));
-    return reply.redirect(`/auth/federated/${provider}/start?redirect_to=${encodeURIComponent(back.href)}`, 303);
+    const start = new URLSearchParams({ redirect_to: back.href, code_challenge: challengeOf(verifierOf(value)), code_challenge_method: 'S256' });
+    return reply.redirect(`/auth/federated/${provider}/start?${start}`, 303);
   });
 
   app.get<{ Params: { provider: string } }>('/signin/provider/:provider/done', hide, async (request, reply) => {
@@ -61,7 +65,7 @@ export function providerPageRoutes(app: FastifyInstance, federation: FederationS
     const lang = langOf(request);
     const next = continueOf(queryParam(request, 'continue', 128));
     try {
-      const result = await federation.exchangeFor(code, requestContext(request), START_BROWSER_SESSION);
+      const result = await federation.exchangeFor(code, verifierOf(value!), requestContext(request), START_BROWSER_SESSION);
       if (isMfaRequired(result)) return secondStepPage(request, reply, { lang, next, mfaToken: result.mfaRequired.mfa_token, factors: result.mfaRequired.factors });
       return await signedIn(request, reply, result, next);
     } catch (error) {

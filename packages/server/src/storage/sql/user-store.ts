@@ -5,6 +5,7 @@ import type { Database, UsersTable } from './schema.js';
 import type { SqlConnection } from './connect.js';
 import { peekMapped, prepareFirst } from './prepared.js';
 import { guard, isUniqueViolation, toDate } from './errors.js';
+import { inTransaction } from './transaction.js';
 import { DuplicateUserError } from '../errors.js';
 import type { AccountWrites, NewUser, UserListQuery, UserPatch, UserRecord, UserStore } from '../types/stores.js';
 
@@ -35,10 +36,14 @@ export function createSqlUserStore(conn: SqlConnection): UserStore {
     update: (id, patch, now) => updateUser(db, id, patch, now),
 
     bumpCredentialGeneration: (id, now) =>
-      guard(async () => {
-        await db.updateTable('users').set({ credential_generation: sql<number>`credential_generation + 1`, updated_at: now.getTime() })
+      // the read in the same transaction as the write: the row stays locked by it (SQLite: BEGIN
+      // IMMEDIATE), so the value read is this bump's, never a concurrent one's
+      guard(() => inTransaction(conn, async (trx) => {
+        await trx.updateTable('users').set({ credential_generation: sql<number>`credential_generation + 1`, updated_at: now.getTime() })
           .where('id', '=', id).execute();
-      }),
+        const row = await trx.selectFrom('users').select('credential_generation').where('id', '=', id).executeTakeFirst();
+        return row ? Number(row.credential_generation) : null;
+      })),
 
     markOwnerProven: (id, at) =>
       guard(async () => {

@@ -21,7 +21,7 @@ export interface IdentityRecord {
  * The OpenID Connect provider's own (core/oidc/authorization.ts): `oidc_request` a pending authorization request,
  * `oidc_consent` a consent asked, `oidc_code` an authorization code, `oidc_code_used` a spent code remembered.
  */
-export type TicketKind = 'login' | 'code' | 'link' | 'oidc_request' | 'oidc_consent' | 'oidc_code' | 'oidc_code_used';
+export type TicketKind = 'login' | 'code' | 'link' | 'link_code' | 'oidc_request' | 'oidc_consent' | 'oidc_code' | 'oidc_code_used';
 
 export interface FederationTicket {
   /** SHA-256 (hex) of the ticket's random value; the value itself is never stored. */

@@ -77,8 +77,10 @@ export interface UserStore {
    * Moves the user's credential generation: call it for any change of a way into the account
    * (a factor, a passkey, a linked identity, an address) BEFORE ending the user's sessions, so a
    * login in flight either sees the move or has its session ended (docs/architecture.md, "Login").
+   * Answers the generation this bump produced (null: no such user), read with the write, so a
+   * caller compares against its own move and not a later one that landed in between.
    */
-  bumpCredentialGeneration(id: string, now: Date): Promise<void>;
+  bumpCredentialGeneration(id: string, now: Date): Promise<number | null>;
   /** Records a sign-in proven with a trusted way at `at`: ownerProvenAt moves to it (never back), and its old value to ownerProvenBefore. */
   markOwnerProven(id: string, at: Date): Promise<void>;
   /**

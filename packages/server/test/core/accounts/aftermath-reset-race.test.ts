@@ -25,3 +25,29 @@ test('a credential change whose new session started after a racing reset answers
     { code: 'credentials_changed' });
   assert.deepEqual(await kit.stores.sessions.listActiveForUser(user.id, new Date(kit.clock.now())), []);
 });
+
+test('a reset whose bump lands between the aftermath\'s own bump and its read of the generation still ends the caller\'s new session', async (t) => {
+  const kit = await createCoreKit();
+  t.after(() => kit.close());
+  const { user, tokens } = await registerThroughCore(kit);
+  const caller = await kit.auth.authenticate(tokens.access_token);
+  const open = createSessionOpener(kit.deps, sessionSettings(kit.config));
+  const email = {
+    oneTimeTokens: kit.stores.oneTimeTokens, transaction: kit.stores.transaction, settings: { ...kit.config.email, mailEnabled: false } as never,
+    mailer: { message: () => { throw new Error('no mail'); }, wake: () => undefined } as never,
+  };
+  const real = kit.stores.users.bumpCredentialGeneration;
+  // the seam: right after the aftermath's own bump, and before anything else it does, a reset bumps too
+  const users = {
+    ...kit.stores.users,
+    bumpCredentialGeneration: async (id: string, now: Date) => {
+      const mine = await real(id, now);
+      await real(id, now); // the reset's bump
+      return mine;
+    },
+  };
+  const after = createCredentialAftermath({ ...kit.deps, users, ...email }, open);
+  await assert.rejects(after(caller.user, 'identity_linked', { rotate: { amr: ['pwd'], authTime: new Date(kit.clock.now()) }, sessionId: caller.claims.sid }, CTX),
+    { code: 'credentials_changed' });
+  assert.deepEqual(await kit.stores.sessions.listActiveForUser(user.id, new Date(kit.clock.now())), []);
+});

@@ -43,19 +43,25 @@ function providersRoute(app: FastifyInstance, federation: FederationService): vo
 }
 
 function startRoute(app: FastifyInstance, federation: FederationService): void {
-  app.get<{ Params: { provider: string }; Querystring: { redirect_to?: string; link?: string } }>('/auth/federated/:provider/start', {
+  app.get<{ Params: { provider: string }; Querystring: { redirect_to?: string; link?: string; code_challenge?: string; code_challenge_method?: string } }>('/auth/federated/:provider/start', {
     schema: {
       tags: ['federation'],
-      summary: 'Start signing in with a provider: a redirect to it (state, nonce, PKCE S256)',
+      summary: 'Start signing in with a provider: a redirect to it (state, nonce, PKCE S256); the app\'s own S256 code_challenge is required',
       params: providerParam,
       querystring: {
         type: 'object', additionalProperties: false,
-        properties: { redirect_to: freeText(2048, { description: 'The app page to return to; APP_URL by default' }), link: { type: 'string', maxLength: 128 } },
+        properties: {
+          redirect_to: freeText(2048, { description: 'The app page to return to; APP_URL by default' }),
+          link: { type: 'string', maxLength: 128, description: 'A link ticket (the URL POST /users/me/identities/:provider/start answers)' },
+          code_challenge: { type: 'string', maxLength: 128, description: 'RFC 7636 S256 challenge of a code_verifier the app keeps for the exchange (required for a sign-in)' },
+          code_challenge_method: { type: 'string', maxLength: 16, description: '`S256` (the only method; also when absent)' },
+        },
       },
       response: responses(redirect, [400, 404, 429, 503]),
     },
   }, async (request, reply) => {
-    const input = { redirectTo: request.query.redirect_to, link: request.query.link };
+    const { query } = request;
+    const input = { redirectTo: query.redirect_to, link: query.link, codeChallenge: query.code_challenge, codeChallengeMethod: query.code_challenge_method };
     const { location, browserKey } = await federation.start(request.params.provider, input, requestContext(request));
     if (browserKey) setBrowserCookie(reply, browserKey, federation.secureCookie);
     return sendTo(reply, location);
@@ -66,7 +72,7 @@ function callbackRoute(app: FastifyInstance, federation: FederationService): voi
   app.get<{ Params: { provider: string } }>('/auth/federated/:provider/callback', {
     schema: {
       tags: ['federation'],
-      summary: 'Where the provider sends the browser back; redirects to the app with a one-time code or an error',
+      summary: 'Where the provider sends the browser back; redirects to the app with a one-time code (a link: link_code) or an error',
       params: providerParam,
       response: responses(redirect, [400, 404]),
     },
