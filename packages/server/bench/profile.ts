@@ -1,6 +1,6 @@
 // `node dist/bench/profile.js`: Gatehouse under `node --cpu-prof` while one case is loaded as in
-// the bench (BENCH_PROFILE_CASE: me, the default, refresh, login, or verify: then the profiled
-// process is the gatehouse/verify resource server, not Gatehouse), then the self time of the
+// the bench (BENCH_PROFILE_CASE: me, the default, refresh, login, sso (the SSO code flow, each
+// flow two requests), or verify: then the profiled process is the gatehouse/verify resource server, not Gatehouse), then the self time of the
 // measured window summed by area and by function. BENCH_PROFILE_INTERVAL sets the sampling
 // interval in µs (V8's default is 1000; login's short bursts of loop work want ~50).
 // BENCH_PROFILE_STORE=postgres|redis runs Gatehouse on a store variant of the bench (POSTGRES_URL,
@@ -18,6 +18,7 @@ import { measure, timing, type LoadOptions } from './lib/load.js';
 import { RefreshChains } from './lib/refresh-chains.js';
 import { summariseProfile, type SelfTime } from './lib/cpu-profile.js';
 import { storeVariants, type StoreVariant } from './lib/store-variants.js';
+import { startSsoGatehouse } from './lib/sso-case.js';
 
 const PROFILE_DIR = process.env.BENCH_PROFILE_DIR ?? '/tmp/gatehouse-prof';
 const CASE = process.env.BENCH_PROFILE_CASE ?? 'me';
@@ -41,7 +42,7 @@ async function loadFor(gatehouse: Child): Promise<{ path: string; options: LoadO
     const body = JSON.stringify({ username: 'bench_user', password: BENCH_PASSWORD });
     return { path: '/auth/login', options: { connections: LOGIN_CONNECTIONS, method: 'POST', headers: { 'content-type': 'application/json' }, body } };
   }
-  if (CASE !== 'refresh') throw new TypeError(`BENCH_PROFILE_CASE must be me, refresh, login or verify; got "${CASE}"`);
+  if (CASE !== 'refresh') throw new TypeError(`BENCH_PROFILE_CASE must be me, refresh, login, sso or verify; got "${CASE}"`);
   const chains = new RefreshChains(await loginMany(gatehouse.url, 'bench_user', CONNECTIONS * 4));
   return { path: '/auth/refresh', options: { connections: CONNECTIONS, requests: chains.requests() } };
 }
@@ -55,8 +56,9 @@ async function profileCase(): Promise<ProfiledRun> {
   const variant = STORE ? await storeVariant(STORE) : undefined;
   try {
     const profiling = ['--cpu-prof', '--cpu-prof-dir', runDir, ...(INTERVAL ? ['--cpu-prof-interval', INTERVAL] : [])];
-    const gatehouse = await startGatehouse(dataDir, { nodeArgs: CASE === 'verify' ? [] : profiling, env: variant?.env });
-    const { path, options } = await loadFor(gatehouse);
+    const sso = CASE === 'sso' ? await startSsoGatehouse(dataDir, profiling) : undefined;
+    const gatehouse = sso?.child ?? await startGatehouse(dataDir, { nodeArgs: CASE === 'verify' ? [] : profiling, env: variant?.env });
+    const { path, options } = sso ? { path: '', options: sso.side({ withoutIdToken: 0 }).options } : await loadFor(gatehouse);
     if (CASE === 'verify') spawnedAt = performance.now();
     const target = CASE === 'verify' ? await startResource(gatehouse, options, profiling) : gatehouse;
     await measure(`${target.url}${path}`, { ...options, duration: timing.warmupSeconds });

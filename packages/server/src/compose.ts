@@ -9,12 +9,12 @@ import { assertMailDeliverable } from './config/email-settings.js';
 import { loadMailTemplates } from './config/mail-templates.js';
 import { resolveSecret } from './config/secret.js';
 import { loadAccessKeyRing } from './config/signing-keys.js';
-import { httpSettings, oauthSettings, passwordSettings, sessionSettings, tokenSettings } from './config/slices.js';
+import { httpSettings, oauthSettings, oidcIssuer, passwordSettings, sessionSettings, tokenSettings } from './config/slices.js';
 import { createAdminService } from './core/admin/admin.js';
 import { createAccountExport } from './core/accounts/export-account.js';
 import { createUserImport } from './core/import/import-users.js';
 import { createAuditReader } from './core/audit-query.js';
-import { createClientRegistry } from './core/oidc/client-registry.js';
+import { createClientRegistry, type ClientRegistry } from './core/oidc/client-registry.js';
 import { createClientSecrets } from './core/oidc/client-secrets.js';
 import { createClientCredentialsGrant } from './core/oidc/client-credentials-grant.js';
 import { declaredClientRecords } from './core/oidc/declared-clients.js';
@@ -38,8 +38,8 @@ import type { RateLimits } from './storage/types/rate-limits.js';
 import type { Stores } from './storage/types/stores.js';
 import { createSweeper, sweepTargets, type Sweeper } from './jobs/sweeper.js';
 import { createAuditParts } from './compose/audit.js';
-import { createOidcProvider, type OidcProvider } from './compose/oidc.js';
-import { createOidcFlow } from './compose/oidc-flow.js';
+import type { OidcProvider } from './compose/oidc.js';
+import type { OidcFlow } from './compose/oidc-flow.js';
 import type { AuthService } from './core/auth-service.js';
 import { createAuthService, keyedHasher, mfaParts, type EmailParts } from './compose/auth-service.js';
 import {
@@ -152,7 +152,7 @@ async function assemble(config: Readonly<Config>, parts: GatehouseParts, opened:
   });
   const oauth = oauthSettings(config);
   const clients = clientRegistry(config, stores, secret, deps);
-  const oidc = createOidcProvider(config, stores, secret, deps);
+  const { oidc, oidcFlow } = await oidcParts(config, clients, stores, secret, deps);
   const app = await buildApp({
     settings: httpSettings(config),
     logger,
@@ -163,7 +163,7 @@ async function assemble(config: Readonly<Config>, parts: GatehouseParts, opened:
     clients,
     clientCredentials: createClientCredentialsGrant({ ...deps, clients }, config.accessTokenTtlSeconds),
     oidc,
-    oidcFlow: createOidcFlow(oidc, clients, stores, deps),
+    oidcFlow,
     oauth: { service: createOAuthService(deps, auth, oauth, oidc !== undefined), settings: oauth },
     passkeys: passkeyDeps && ceremonies && createPasskeyService(passkeyDeps, ceremonies, auth.finishLogin, auth.credentials),
     federation: createFederation({ ...deps, federation: stores.federation, loginMethods: stores.loginMethods }, auth, config, secret, logger),
@@ -196,6 +196,19 @@ async function assemble(config: Readonly<Config>, parts: GatehouseParts, opened:
     app, auth, stores, warnings: warnings.filter((text): text is string => text !== undefined), mail, sweeper, auditWriter: auditParts.writer, webhooks,
     oidc,
   };
+}
+
+/**
+ * The OpenID Connect provider and its flow when it is on (compose/oidc.ts, compose/oidc-flow.ts);
+ * their modules (ID tokens, consent, the authorization flow) are imported only then (idle memory).
+ */
+async function oidcParts(config: Readonly<Config>, clients: ClientRegistry, stores: Stores, secret: string, deps: CoreDeps): Promise<{
+  oidc: OidcProvider | undefined; oidcFlow: OidcFlow | undefined;
+}> {
+  if (oidcIssuer(config) === undefined) return { oidc: undefined, oidcFlow: undefined };
+  const [{ createOidcProvider }, { createOidcFlow }] = await Promise.all([import('./compose/oidc.js'), import('./compose/oidc-flow.js')]);
+  const oidc = createOidcProvider(config, stores, secret, deps);
+  return { oidc, oidcFlow: createOidcFlow(oidc, clients, stores, deps, deriveKey(secret, 'oidc-code')) };
 }
 
 /** The OpenID Connect provider's clients: those of OIDC_CLIENTS and the stored ones. */

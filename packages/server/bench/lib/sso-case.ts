@@ -145,8 +145,10 @@ function flowsOnly(m: Measurement): Measurement {
   return { ...m, failures: m.failures - (m.statusCounts['303'] ?? 0) };
 }
 
-export async function measureSso(dataDir: string): Promise<SsoResults> {
-  const gatehouse: Child = await startGatehouse(join(dataDir, 'sso'), {
+/** Gatehouse with the bench's SSO client, the bench user signed in through /signin: the child and its flow as load (also for bench/profile.ts). */
+export async function startSsoGatehouse(dataDir: string, nodeArgs: string[] = []): Promise<{ child: Child; side: (counters: { withoutIdToken: number }) => Side }> {
+  const child: Child = await startGatehouse(dataDir, {
+    nodeArgs,
     env: {
       PUBLIC_URL: ISSUER,
       OIDC_CLIENTS: JSON.stringify([{
@@ -155,22 +157,32 @@ export async function measureSso(dataDir: string): Promise<SsoResults> {
       }]),
     },
   });
-  const reference = await startChild('oidc-provider', OIDC_PROVIDER, {
-    nodeArgs: startNodeOptions(),
-    env: { BENCH_SSO_CLIENT_ID: CLIENT.id, BENCH_SSO_CLIENT_SECRET: CLIENT.secret, BENCH_SSO_REDIRECT_URI: CLIENT.redirectUri },
-  });
   try {
-    await registerUser(gatehouse.url, USERNAME);
-    const gatehouseJar = await signInGatehouse(gatehouse.url);
+    await registerUser(child.url, USERNAME);
+    const jar = await signInGatehouse(child.url);
+    await checkFlow('Gatehouse', jar, '/oauth/authorize');
+    return { child, side: (counters) => flowSide(child.url, jar, '/oauth/authorize', counters) };
+  } catch (error) {
+    await stopChild(child);
+    throw error;
+  }
+}
+
+export async function measureSso(dataDir: string): Promise<SsoResults> {
+  const [gatehouse, reference] = await Promise.all([
+    startSsoGatehouse(join(dataDir, 'sso')),
+    startChild('oidc-provider', OIDC_PROVIDER, {
+      nodeArgs: startNodeOptions(),
+      env: { BENCH_SSO_CLIENT_ID: CLIENT.id, BENCH_SSO_CLIENT_SECRET: CLIENT.secret, BENCH_SSO_REDIRECT_URI: CLIENT.redirectUri },
+    }),
+  ]);
+  try {
     const referenceJar = await signInOidcProvider(reference.url);
-    await checkFlow('Gatehouse', gatehouseJar, '/oauth/authorize');
     await checkFlow('node-oidc-provider', referenceJar, '/auth');
     const counters = { withoutIdToken: 0 };
-    const paired = await measurePaired(
-      flowSide(gatehouse.url, gatehouseJar, '/oauth/authorize', counters), flowSide(reference.url, referenceJar, '/auth', counters),
-    );
+    const paired = await measurePaired(gatehouse.side(counters), flowSide(reference.url, referenceJar, '/auth', counters));
     return { gatehouse: flowsOnly(paired.subject), oidcProvider: flowsOnly(paired.reference), withoutIdToken: counters.withoutIdToken };
   } finally {
-    await Promise.all([stopChild(gatehouse), stopChild(reference)]);
+    await Promise.all([stopChild(gatehouse.child), stopChild(reference)]);
   }
 }

@@ -2,7 +2,7 @@
 // sessions opened for a client. On when PUBLIC_URL is known and is the issuer (JWT_ISSUER unset or
 // equal to it), so `iss` of every token is PUBLIC_URL; off otherwise, and discovery answers 404.
 import type { Config } from '../config/config.js';
-import { sessionSettings } from '../config/slices.js';
+import { oidcIssuer, sessionSettings } from '../config/slices.js';
 import type { CoreDeps } from '../core/context.js';
 import { createClientSessionOpener, type OpenClientSession } from '../core/oidc/client-session.js';
 import { createConsentGrants, type ConsentGrantService } from '../core/oidc/consent-grants.js';
@@ -25,10 +25,7 @@ export interface OidcProvider {
   openClientSession: OpenClientSession;
 }
 
-/** The issuer when the provider is on: PUBLIC_URL, and the tokens' issuer is that too. */
-export function oidcIssuer(config: Pick<Config, 'publicUrl' | 'issuer'>): string | undefined {
-  return config.publicUrl !== undefined && config.issuer === config.publicUrl ? config.publicUrl : undefined;
-}
+export { oidcIssuer };
 
 export function createOidcProvider(config: Readonly<Config>, stores: Stores, secret: string, deps: CoreDeps): OidcProvider | undefined {
   const issuer = oidcIssuer(config);

@@ -31,3 +31,8 @@ export const tokenSettings = (config: Readonly<Config>): Readonly<TokenSettings>
 export const sessionSettings = (config: Readonly<Config>): Readonly<SessionSettings> => pick(config, SESSIONS);
 export const passwordSettings = (config: Readonly<Config>): Readonly<PasswordSettings> => pick(config, PASSWORDS);
 export const oauthSettings = (config: Readonly<Config>): Readonly<OAuthSettings> => pick(config, OAUTH);
+
+/** The OpenID Connect provider's issuer when it is on: PUBLIC_URL, and the tokens' issuer is that too (docs/oidc.md). */
+export function oidcIssuer(config: Pick<Config, 'publicUrl' | 'issuer'>): string | undefined {
+  return config.publicUrl !== undefined && config.issuer === config.publicUrl ? config.publicUrl : undefined;
+}

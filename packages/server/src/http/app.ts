@@ -48,7 +48,6 @@ import { oauthRoutes } from './routes/oauth/oauth.js';
 import { federationRoutes } from './routes/federation/federation.js';
 import type { FederationService } from '../core/federation/federation-service.js';
 import { pageRoutes, type PageParts } from './pages/pages.js';
-import { oidcFlowRoutes } from './routes/oidc/oidc.js';
 import type { ConsoleParts } from './console/parts.js';
 
 declare module 'fastify' {
@@ -157,7 +156,7 @@ export async function buildApp(parts: AppParts): Promise<FastifyInstance> {
     (await import('./routes/users/activity.js')).activityRoute(app, parts.auditReader);
   }
   adminClientsRoutes(app, parts.clients);
-  if (parts.oidcFlow) oidcFlowRoutes(app, { ...parts.oidcFlow, browserSessions: parts.pages.browserSessions });
+  if (parts.oidcFlow) (await import('./routes/oidc/oidc.js')).oidcFlowRoutes(app, { ...parts.oidcFlow, browserSessions: parts.pages.browserSessions });
   pageRoutes(app, {
     ...parts.pages, auth, accounts: parts.accounts.settings.mailEnabled ? parts.accounts.service : undefined, passkeys: parts.passkeys, federation: parts.federation,
   });

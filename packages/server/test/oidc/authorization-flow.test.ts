@@ -118,6 +118,21 @@ test('a code is single use: presenting it again fails and revokes the session it
   assert.equal(second.statusCode, 400);
   assert.equal(second.json().error, 'invalid_grant');
   assert.equal((await userinfo(ctx, first.json().access_token)).statusCode, 401, 'the reuse revoked the session of the first use');
+  const third = await redeem(ctx, { code });
+  assert.equal(third.statusCode, 400, 'the code is refused every time it comes back, not only the second');
+  assert.equal(third.json().error, 'invalid_grant');
+});
+
+test('a code redeemed twice at once gives one answer; an altered code is refused', async (t) => {
+  const ctx = await setup(t);
+  const user = await registerUser(ctx.app);
+  const code = (await authorize(new PageBrowser(ctx.app), user, {})).searchParams.get('code')!;
+  const flipped = `${code.slice(0, 20)}${code[20] === 'A' ? 'B' : 'A'}${code.slice(21)}`;
+  const altered = await redeem(ctx, { code: flipped });
+  assert.equal(altered.statusCode, 400, altered.body);
+  assert.equal(altered.json().error, 'invalid_grant');
+  const answers = await Promise.all([redeem(ctx, { code }), redeem(ctx, { code })]);
+  assert.deepEqual(answers.map((a) => a.statusCode).sort(), [200, 400], answers.map((a) => a.body).join('\n'));
 });
 
 test('the code is bound to its client, redirect_uri and PKCE verifier; it expires after 60 s', async (t) => {
@@ -253,7 +268,7 @@ test('a code made on one instance is redeemed on another (PostgreSQL + Redis)', 
   assert.equal((await redeem(one, { code, code_verifier: v })).json().error, 'invalid_grant');
 });
 
-test('pending requests and unredeemed codes expire and the sweeper deletes them', async (t) => {
+test('pending requests expire and the sweeper deletes them; a code is sealed, never stored', async (t) => {
   const ctx = await setup(t);
   const user = await registerUser(ctx.app);
   const browser = new PageBrowser(ctx.app);
@@ -261,5 +276,5 @@ test('pending requests and unredeemed codes expire and the sweeper deletes them'
   locationOf(await browser.get(authorizeUrl({ prompt: 'login' }))); // one pending request left behind
   assert.equal((await ctx.sweeper.sweepOnce()).federationTickets, 0, 'nothing expired yet');
   ctx.clock.advance(31 * 60 * 1000);
-  assert.equal((await ctx.sweeper.sweepOnce()).federationTickets, 2, 'the code (60 s) and the pending request (30 min)');
+  assert.equal((await ctx.sweeper.sweepOnce()).federationTickets, 1, 'the pending request (30 min); the unredeemed code left no row');
 });

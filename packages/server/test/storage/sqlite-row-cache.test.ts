@@ -2,6 +2,7 @@
 // hold it to its promise: a write through this connection is seen by the next read, a write by
 // another connection once OTHERS_CHECK_MS have passed.
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { connectSql, type SqlConnection } from '../../src/storage/sql/connect.js';
 import { migrateToLatest } from '../../src/storage/sql/migrations.js';
@@ -111,6 +112,22 @@ describe('SQLite hot-read cache', () => {
     assert.equal((await server.users.findById(user.id))?.role, 'user', 'the user row stayed cached');
     assert.equal((await server.sessions.findById(user.id, session.id))?.revokedAt, null);
     server.conn.rowCache!.written();
+  });
+
+  test('an insert into a table no cached read holds (the audit log, single-use tickets) leaves the cache alone', async () => {
+    // the audit log's batched writer and the code flow's spent tickets write on every login, refresh
+    // and token: emptying the cache each time sent the next reads of users and sessions to SQLite
+    const { user, session } = await cachedUserAndSession();
+    server.conn.sqlite!.prepare('UPDATE users SET role = ? WHERE id = ?').run('admin', user.id); // raw, unannounced
+    await server.conn.db.insertInto('federation_tickets')
+      .values({ hash: randomBytes(32).toString('hex'), kind: 'login', user_id: null, data: '{}', expires_at: 1 }).execute();
+    await server.conn.db.insertInto('audit_events').values({
+      id: '0190e4b2-0000-7000-8000-000000000001', time: 1, type: 'logout', actor_id: user.id, subject_id: user.id,
+      ip: null, user_agent: null, session_id: session.id, data: '{}',
+    }).execute();
+    assert.equal((await server.users.findById(user.id))?.role, 'user', 'the user row stayed cached');
+    await server.conn.db.updateTable('sessions').set({ ip: '10.0.0.1' }).where('id', '=', session.id).execute();
+    assert.equal((await server.users.findById(user.id))?.role, 'admin', 'a write to a cached table still empties it');
   });
 
   test('cachedById answers from memory: one frozen record per cached row, a new one once the row changes', async () => {

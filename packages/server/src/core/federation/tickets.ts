@@ -36,6 +36,20 @@ export function createTickets({ store, clock, key }: { store: FederationStore; c
       return value;
     },
 
+    /** Like issue with the value given, but stores nothing and answers false when a ticket of that value exists already (of concurrent callers one stores). */
+    async issueOnce<T>(kind: TicketKind, ticket: Ticket<T>, ttlSeconds: number, value: string): Promise<boolean> {
+      return store.putTicketOnce({
+        hash: keyOf(value), kind, userId: ticket.userId, data: JSON.stringify(ticket.data), expiresAt: new Date(clock.now() + ttlSeconds * 1000),
+      });
+    },
+
+    /** The live ticket of `kind` a value names, left in place (taking nothing); null when there is none. */
+    async peek<T>(value: string, kind: TicketKind): Promise<Ticket<T> | null> {
+      if (!value || value.length > 128) return null;
+      const ticket = await store.findTicket(keyOf(value), kind, new Date(clock.now()));
+      return ticket && { userId: ticket.userId, data: JSON.parse(ticket.data) as T };
+    },
+
     /**
      * The ticket a value names, once: null when unknown, of another kind, expired or taken already.
      * A ticket issued with a binding (a browser's cookie, an app's challenge) is found only with it (`bound`); without it nothing is taken.

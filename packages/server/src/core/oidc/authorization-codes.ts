@@ -2,11 +2,15 @@
 // lives 60 s and is bound to its client, redirect_uri, PKCE challenge, nonce and the browser session
 // that made it (docs/architecture.md, "OpenID Connect provider"). A code presented again revokes the
 // session its first use opened (RFC 6749 §4.1.2, RFC 9700 §4.5.3).
-import { createHash } from 'node:crypto';
+// The code is sealed, not stored: AES-256-GCM under a key of its own holds what it names, so making
+// one writes nothing and any instance with the master secret opens it. Its single use is the
+// "spent" ticket its redemption stores once (a take-once insert in the SQL database, which every
+// instance shares): one write per code instead of three.
+import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
 import { AuthError } from '../errors.js';
 import { auditOrigin } from '../audit.js';
 import type { CoreDeps, RequestContext } from '../context.js';
-import type { Tickets } from '../federation/tickets.js';
+import type { Ticket, Tickets } from '../federation/tickets.js';
 import type { SessionAuth } from '../login/amr.js';
 import { parseAmr } from '../login/amr.js';
 import type { AuthorizeRequest } from './authorize-request.js';
@@ -19,9 +23,12 @@ export const CODE_TTL_SECONDS = 60;
 /** How long a spent code is remembered, so that presenting it again revokes what it issued. */
 const SPENT_TTL_SECONDS = 60 * 60;
 
-/** What a code names (stored in its ticket; no secret). */
+/** What a redemption needs of the authorization request. */
+export type CodeRequest = Pick<AuthorizeRequest, 'clientId' | 'redirectUri' | 'scopes' | 'nonce' | 'codeChallenge'>;
+
+/** What a code names (sealed in it; no secret). */
 export interface CodeData {
-  request: AuthorizeRequest;
+  request: CodeRequest;
   /** The browser session the person was signed in with: the ID token's `sid`. */
   sessionId: string;
   authTime: number;
@@ -57,8 +64,59 @@ export interface CodeTokenAnswer {
   scope: string;
 }
 
+/** The spent ticket of a redeemed code: the session its redemption opened. */
+interface Spent {
+  sessionId: string;
+  clientId: string;
+}
+
+/** A code as it is sealed: who, what, and until when (epoch ms). */
+interface SealedCode {
+  userId: string;
+  data: CodeData;
+  expiresAt: number;
+}
+
+/** Longer than any code this seals (a nonce of 512, a redirect URI of 2000 characters and the scopes, in base64url). */
+const MAX_CODE_LENGTH = 8192;
+const CODE_AAD = Buffer.from('gatehouse authorization code v1');
+
+export interface CodeSeal {
+  /** A code for `userId` naming `data`, good for CODE_TTL_SECONDS from `nowMs`. */
+  seal(userId: string, data: CodeData, nowMs: number): string;
+  /** What a code names, when this key sealed it and nobody altered it (expiry not checked: a spent code is still recognised). */
+  open(code: string): SealedCode | null;
+}
+
+/** Codes sealed with AES-256-GCM under `key` (core/tokens/keys.ts, "oidc-code"): iv ‖ ciphertext ‖ tag, base64url. */
+export function createCodeSeal(key: Buffer): CodeSeal {
+  if (key.length !== 32) throw new TypeError('createCodeSeal needs a 32-byte key');
+  return {
+    seal(userId, data, nowMs) {
+      const iv = randomBytes(12);
+      const cipher = createCipheriv('aes-256-gcm', key, iv).setAAD(CODE_AAD);
+      const plain = JSON.stringify({ userId, data, expiresAt: nowMs + CODE_TTL_SECONDS * 1000 } satisfies SealedCode);
+      return Buffer.concat([iv, cipher.update(plain, 'utf8'), cipher.final(), cipher.getAuthTag()]).toString('base64url');
+    },
+    open(code) {
+      if (code.length > MAX_CODE_LENGTH || !/^[A-Za-z0-9_-]+$/.test(code)) return null;
+      const bytes = Buffer.from(code, 'base64url');
+      if (bytes.length < 12 + 16 + 2) return null;
+      try {
+        const decipher = createDecipheriv('aes-256-gcm', key, bytes.subarray(0, 12)).setAAD(CODE_AAD);
+        decipher.setAuthTag(bytes.subarray(bytes.length - 16));
+        const plain = Buffer.concat([decipher.update(bytes.subarray(12, bytes.length - 16)), decipher.final()]).toString('utf8');
+        return JSON.parse(plain) as SealedCode;
+      } catch {
+        return null;
+      }
+    },
+  };
+}
+
 type Deps = Pick<CoreDeps, 'users' | 'sessions' | 'clock' | 'audit'> & {
   tickets: Tickets;
+  codes: CodeSeal;
   clients: Pick<ClientRegistry, 'authenticate' | 'find'>;
   openSession: OpenClientSession;
   signIdToken: SignIdTokenPort;
@@ -67,7 +125,7 @@ type Deps = Pick<CoreDeps, 'users' | 'sessions' | 'clock' | 'audit'> & {
 const invalidGrant = (message: string) => new AuthError('invalid_grant', message);
 
 export function createCodeGrant(deps: Deps) {
-  const { tickets, clients, users, sessions, clock, audit } = deps;
+  const { tickets, codes, clients, users, sessions, clock, audit } = deps;
 
   /** The client by the method it registered (RFC 6749 §2.3): a secret for a confidential one, client_id alone for a public one. */
   async function clientOf(input: CodeRedemption): Promise<Pick<OAuthClientRecord, 'clientId' | 'grantTypes'>> {
@@ -82,9 +140,11 @@ export function createCodeGrant(deps: Deps) {
     throw new AuthError('invalid_client', 'Client authentication failed: unknown client, wrong secret, or not the method it registered.');
   }
 
-  /** A code seen again: the session its first use opened ends (the code may have leaked). */
-  async function spentAgain(code: string, ctx: RequestContext): Promise<never> {
-    const spent = await tickets.take<{ sessionId: string; clientId: string }>(spentKey(code), 'oidc_code_used');
+  /**
+   * A code seen again: the session its first use opened ends (the code may have leaked). The spent
+   * ticket stays until it expires: the code is refused every time it comes back.
+   */
+  async function spentAgain(spent: Ticket<Spent> | null, ctx: RequestContext): Promise<never> {
     if (spent?.userId) {
       await sessions.revoke(spent.userId, spent.data.sessionId, new Date(clock.now()));
       audit({ type: 'authorization_code_reused', userId: spent.userId, sessionId: spent.data.sessionId, clientId: spent.data.clientId, ...auditOrigin(ctx) });
@@ -96,19 +156,28 @@ export function createCodeGrant(deps: Deps) {
     const client = await clientOf(input);
     if (!client.grantTypes.includes('authorization_code')) throw new AuthError('unauthorized_client', 'This client is not registered for the authorization_code grant.');
     if (!input.code) throw new AuthError('validation_failed', 'The authorization_code grant needs code.');
-    const ticket = await tickets.take<CodeData>(input.code, 'oidc_code');
-    if (!ticket || !ticket.userId) return spentAgain(input.code, ctx);
-    const { request, sessionId: browserSessionId, authTime, amr } = ticket.data;
+    const sealed = codes.open(input.code);
+    if (!sealed) throw invalidGrant('The authorization code is invalid, expired or used already.');
+    const spent = spentKey(input.code);
+    const earlier = await tickets.peek<Spent>(spent, spentKeyTicket);
+    if (earlier) return spentAgain(earlier, ctx);
+    if (sealed.expiresAt <= clock.now()) throw invalidGrant('The authorization code is invalid, expired or used already.');
+    const { request, sessionId: browserSessionId, authTime, amr } = sealed.data;
     if (request.clientId !== client.clientId) throw invalidGrant('The authorization code was issued to another client.');
     if (input.redirectUri !== request.redirectUri) throw invalidGrant('redirect_uri is not the one of the authorization request.');
     checkVerifier(request.codeChallenge, input.codeVerifier);
-    const user = await users.findById(ticket.userId);
+    const user = await users.findById(sealed.userId);
     const browser = user && await sessions.findById(user.id, browserSessionId);
     if (!user || user.disabled || !browser || browser.revokedAt) throw invalidGrant('The person signed out, or the account is disabled, since the code was issued.');
 
     const auth = { amr: parseAmr(amr.join(' ')), authTime: new Date(authTime * 1000) };
     const { tokens, sessionId } = await deps.openSession(user, auth, { clientId: client.clientId, scopes: request.scopes }, ctx);
-    await tickets.issue(spentKeyTicket, { userId: user.id, data: { sessionId, clientId: client.clientId } }, SPENT_TTL_SECONDS, spentKey(input.code));
+    // the code's one use: of two redemptions racing past the check above, the second finds this
+    // stored and ends its own session as well as the first's
+    if (!await tickets.issueOnce(spentKeyTicket, { userId: user.id, data: { sessionId, clientId: client.clientId } }, SPENT_TTL_SECONDS, spent)) {
+      await sessions.revoke(user.id, sessionId, new Date(clock.now()));
+      return spentAgain(await tickets.peek<Spent>(spent, spentKeyTicket), ctx);
+    }
     const idToken = request.scopes.includes('openid')
       ? await deps.signIdToken({
         user, clientId: client.clientId, nonce: request.nonce, authTime, amr, sid: browserSessionId, scopes: request.scopes, accessToken: tokens.access_token,
@@ -122,7 +191,8 @@ export function createCodeGrant(deps: Deps) {
 }
 
 const spentKeyTicket = 'oidc_code_used' as const;
-const spentKey = (code: string) => `spent.${code.slice(0, 100)}`;
+/** The spent ticket's value: a digest of the whole code (a ticket's value is at most 128 characters). */
+const spentKey = (code: string) => `spent.${createHash('sha256').update(code).digest('base64url')}`;
 
 /** RFC 7636 §4.6: BASE64URL(SHA256(verifier)) equals the challenge; a verifier without a challenge is refused (RFC 9700 §2.1.1). */
 function checkVerifier(challenge: string | undefined, verifier: string | undefined): void {

@@ -1,13 +1,14 @@
 // The authorization flow after its request is checked (docs/architecture.md, "OpenID Connect
 // provider"): sign in (the request is stored and the sign-in page continues it, as Ory Kratos keeps
-// a flow's return), ask for consent, or issue a code. Pending requests, consent requests and codes
-// are single-use tickets (core/federation/tickets.ts), hashed, expiring, swept by jobs/sweeper.ts.
+// a flow's return), ask for consent, or issue a code. Pending requests and consent requests are
+// single-use tickets (core/federation/tickets.ts), hashed, expiring, swept by jobs/sweeper.ts; a code
+// is sealed, not stored (authorization-codes.ts).
 import type { Clock } from '../clock.js';
 import type { SignedIn } from '../login/outcomes.js';
 import type { Tickets } from '../federation/tickets.js';
 import { clientRedirect, type AuthorizeRequest } from './authorize-request.js';
 import type { RegisteredClient } from './client-registry.js';
-import { CODE_TTL_SECONDS, type CodeData } from './authorization-codes.js';
+import type { CodeData, CodeSeal } from './authorization-codes.js';
 
 /** The signed-in person of the browser (pages' BrowserSession). */
 export type { SignedIn };
@@ -43,6 +44,8 @@ const CONSENT_TTL_SECONDS = 10 * 60;
 
 export interface AuthorizationDeps {
   tickets: Tickets;
+  /** Seals the codes (authorization-codes.ts): a code is not stored. */
+  codes: Pick<CodeSeal, 'seal'>;
   clients: { find(clientId: string): Promise<RegisteredClient> };
   consents: ConsentLookup;
   clock: Clock;
@@ -52,16 +55,18 @@ export interface AuthorizationDeps {
 
 export type Authorization = ReturnType<typeof createAuthorization>;
 
-export function createAuthorization({ tickets, clients, consents, clock, issuer }: AuthorizationDeps) {
+export function createAuthorization({ tickets, codes, clients, consents, clock, issuer }: AuthorizationDeps) {
   const nowSeconds = () => Math.floor(clock.now() / 1000);
   const answer = (request: AuthorizeRequest, fields: Record<string, string | undefined>): AuthorizeStep =>
     ({ kind: 'redirect', location: clientRedirect(request.redirectUri, { ...fields, state: request.state, iss: issuer }) });
   const refuse = (request: AuthorizeRequest, error: string, description: string) => answer(request, { error, error_description: description });
 
   async function issueCode(request: AuthorizeRequest, who: SignedIn): Promise<AuthorizeStep> {
-    const data: CodeData = { request, sessionId: who.sessionId, authTime: who.authTime, amr: [...who.amr] };
-    const code = await tickets.issue('oidc_code', { userId: who.userId, data }, CODE_TTL_SECONDS);
-    return answer(request, { code });
+    const { clientId, redirectUri, scopes, nonce, codeChallenge } = request;
+    const data: CodeData = {
+      request: { clientId, redirectUri, scopes, nonce, codeChallenge }, sessionId: who.sessionId, authTime: who.authTime, amr: [...who.amr],
+    };
+    return answer(request, { code: codes.seal(who.userId, data, clock.now()) });
   }
 
   async function step(pending: Pending, client: RegisteredClient, who: SignedIn | null, stored: boolean): Promise<AuthorizeStep> {

@@ -24,12 +24,14 @@ export interface SigningKeys {
  * clients' secrets (core/oidc/client-secrets.ts); `webhook-secrets` seals the webhook endpoints'
  * signing secrets (jobs/webhooks.ts); `page-csrf` keys the pages' CSRF tokens (http/pages/csrf.ts);
  * `browser-session` keys the MAC of the browser session's cookie (http/pages/browser-session.ts);
- * `oidc-signing-keys` seals the ID-token private keys in the database (core/oidc/id-token-keys.ts).
+ * `oidc-signing-keys` seals the ID-token private keys in the database (core/oidc/id-token-keys.ts);
+ * `oidc-code` seals the authorization codes (core/oidc/authorization-codes.ts).
  */
 export function deriveKey(
   secret: string,
   purpose: 'access' | 'refresh' | 'fingerprint' | 'mail-outbox' | 'one-time-codes' | 'totp-secret' | 'recovery-code' | 'passkey-decoy'
-    | 'federation' | 'oauth-client-secret' | 'webhook-secrets' | 'page-csrf' | 'browser-session' | 'oidc-signing-keys',
+    | 'federation' | 'oauth-client-secret' | 'webhook-secrets' | 'page-csrf' | 'browser-session' | 'oidc-signing-keys'
+    | 'oidc-code',
 ): Buffer {
   return createHmac('sha256', Buffer.from(secret, 'utf8')).update(purpose).digest();
 }

@@ -87,10 +87,19 @@ function createOwnerOnly(path: string): void {
 }
 
 /**
+ * An INSERT into a table other than those the row cache holds (users, sessions) changes no cached
+ * row: the schema has no trigger and no cascade starts from an insert. The audit log's batched
+ * writer and the code flow's spent tickets write on every login, refresh and token; emptying the
+ * cache each time sent the next reads to SQLite.
+ */
+const LEAVES_CACHE = /^\s*insert\s+into\s+"(?!users"|sessions")[a-z_]+"\s/i;
+
+/**
  * The query layer prepares every statement it runs; better-sqlite3 statements are reusable, so
  * keep each one by its SQL text and the hot paths skip SQLite's parser after the first call.
  * Statements that may write empty the row cache once they have run: anything but a SELECT (BEGIN
- * and COMMIT included), whether SQLite counts it a reader (`… RETURNING`) or not.
+ * and COMMIT included), whether SQLite counts it a reader (`… RETURNING`) or not, and but an INSERT
+ * elsewhere than users and sessions (LEAVES_CACHE).
  */
 function withStatementCache(sqlite: SqliteDatabase.Database, rowCache: SqliteRowCache): KyselySqliteDatabase {
   const statements = new Map<string, ReturnType<KyselySqliteDatabase['prepare']>>();
@@ -107,7 +116,7 @@ function withStatementCache(sqlite: SqliteDatabase.Database, rowCache: SqliteRow
             rowCache.written();
           }
         };
-        statement = /^\s*select\b/i.test(sql) ? prepared : {
+        statement = /^\s*select\b/i.test(sql) || LEAVES_CACHE.test(sql) ? prepared : {
           reader: prepared.reader,
           all: (parameters) => afterwards(() => prepared.all(parameters)),
           iterate: () => {

@@ -1,15 +1,32 @@
 // FederationStore on the SQL query layer: linked identities and single-use tickets (both tables
 // from migration 0006). A ticket is taken by deleting it: of concurrent callers one deletes the row.
 import type { Selectable } from 'kysely';
-import type { FederatedIdentitiesTable } from './schema.js';
+import type { FederatedIdentitiesTable, FederationTicketsTable } from './schema.js';
 import type { SqlConnection } from './connect.js';
 import { guard, isUniqueViolation, toDate } from './errors.js';
 import { DuplicateIdentityError } from '../errors.js';
 import type { FederationStore, IdentityRecord } from '../types/federation.js';
 import { deleteExpired } from './single-use.js';
+import { prepareFirst, prepareWrite } from './prepared.js';
+
+/**
+ * The take-once insert and the plain read of the authorization-code flow (core/oidc/authorization-codes.ts),
+ * prepared once: on SQLite the insert commits with the other writes of its turn (group-commit.ts)
+ * and leaves the row cache alone (no ticket is cached there), so a flow's write costs the reads of
+ * the next flows nothing.
+ */
+function prepareOnceQueries(conn: SqlConnection) {
+  const { db } = conn;
+  const insert = db.insertInto('federation_tickets').values({ hash: '?', kind: '?', user_id: '?', data: '?', expires_at: 0 });
+  const putOnce = prepareWrite(conn, conn.dialect === 'mysql' ? insert.ignore() : insert.onConflict((oc) => oc.column('hash').doNothing()),
+    { grouped: true, changesOnly: { name: 'federation_tickets', keyParams: [] } });
+  const find = prepareFirst<Selectable<FederationTicketsTable>>(conn, db.selectFrom('federation_tickets').selectAll().where('hash', '=', '?'));
+  return { putOnce, find };
+}
 
 export function createSqlFederationStore(conn: SqlConnection): FederationStore {
   const { db } = conn;
+  const once = prepareOnceQueries(conn);
   return {
     async createIdentity(identity) {
       try {
@@ -53,6 +70,15 @@ export function createSqlFederationStore(conn: SqlConnection): FederationStore {
       if (!row || row.kind !== kind) return null;
       const deleted = await db.deleteFrom('federation_tickets').where('hash', '=', hash).executeTakeFirst();
       if (Number(deleted.numDeletedRows) !== 1 || Number(row.expires_at) <= now.getTime()) return null;
+      return { hash: row.hash, kind, userId: row.user_id, data: row.data, expiresAt: toDate(row.expires_at) };
+    }),
+
+    putTicketOnce: (ticket) => guard(async () =>
+      (await once.putOnce(ticket.hash, ticket.kind, ticket.userId, ticket.data, ticket.expiresAt.getTime())) === 1),
+
+    findTicket: (hash, kind, now) => guard(async () => {
+      const row = await once.find(hash);
+      if (!row || row.kind !== kind || Number(row.expires_at) <= now.getTime()) return null;
       return { hash: row.hash, kind, userId: row.user_id, data: row.data, expiresAt: toDate(row.expires_at) };
     }),
 

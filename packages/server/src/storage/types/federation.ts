@@ -44,5 +44,9 @@ export interface FederationStore {
   putTicket(ticket: FederationTicket): Promise<void>;
   /** Single use: answers the ticket and deletes it, when it exists, is of `kind` and is unexpired; of concurrent callers one wins. */
   takeTicket(hash: string, kind: TicketKind, now: Date): Promise<FederationTicket | null>;
+  /** Stores the ticket unless one has its hash already (live or not yet swept): true when this call stored it; of concurrent callers one does. */
+  putTicketOnce(ticket: FederationTicket): Promise<boolean>;
+  /** The live ticket of `kind` under `hash`, left in place; null when there is none. */
+  findTicket(hash: string, kind: TicketKind, now: Date): Promise<FederationTicket | null>;
   deleteExpiredTickets(now: Date): Promise<number>;
 }

@@ -101,6 +101,20 @@ export function describeFederationStore(name: string, skip: string | false, open
       assert.equal(await h.federation.takeTicket(stale.hash, 'login', at(600)), null, 'expired at expiresAt');
     });
 
+    test('putTicketOnce stores a hash once (of concurrent callers one); findTicket reads it without taking it, only as its kind and before it expires', async () => {
+      const userId = await h.newUserId();
+      const ticket = newTicket({ kind: 'oidc_code_used', userId, expiresAt: at(600) });
+      const stored = await Promise.all([1, 2, 3, 4].map((i) => h.federation.putTicketOnce({ ...ticket, data: `{"n":${i}}` })));
+      assert.equal(stored.filter(Boolean).length, 1, 'one of four stored it');
+      const found = await h.federation.findTicket(ticket.hash, 'oidc_code_used', at(1));
+      assert.ok(found && found.userId === userId && found.kind === 'oidc_code_used');
+      assert.equal(found.data, `{"n":${stored.indexOf(true) + 1}}`, 'the winner\'s data');
+      assert.deepEqual(await h.federation.findTicket(ticket.hash, 'oidc_code_used', at(1)), found, 'still there: finding takes nothing');
+      assert.equal(await h.federation.findTicket(ticket.hash, 'code', at(1)), null, 'another kind');
+      assert.equal(await h.federation.findTicket(ticket.hash, 'oidc_code_used', at(600)), null, 'expired at expiresAt');
+      assert.equal(await h.federation.putTicketOnce(ticket), false, 'an expired row not yet swept still holds its hash');
+    });
+
     test('deleteExpiredTickets removes only expired tickets', async () => {
       const live = newTicket({ expiresAt: at(10_000) });
       const dead = newTicket({ expiresAt: at(20) });
