@@ -3,14 +3,14 @@
 // (http/role-guard.ts). The console runs on Gatehouse's own origin, so it reads the SSO session
 // directly instead of being an OAuth client of itself. The admin is put on the request as the
 // bearer guard would put them, so the admin API's actor (http/admin-request.ts) names them.
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ADMIN_ROLE, type AdminActor } from '../../core/admin/admin.js';
 import { authErrorOf } from '../../core/errors.js';
 import type { Authenticated } from '../../core/sessions/authenticate.js';
 import type { UserRecord } from '../../storage/types/stores.js';
 import { adminActor } from '../admin-request.js';
 import { pageKitOf } from '../pages/context.js';
-import { langOf } from '../pages/form.js';
+import { langOf, refusedCsrf } from '../pages/form.js';
 import { isReturnPath, renderError, sendPage, t, type Lang } from '../pages/index.js';
 
 export interface ConsoleAdmin {
@@ -51,4 +51,20 @@ export async function consoleAdmin(request: FastifyRequest, reply: FastifyReply,
     return null;
   }
   return { user, auth, actor: adminActor(request), lang };
+}
+
+/**
+ * A console change: a form post that passes the CSRF check and comes from an admin (anyone else is
+ * answered by consoleAdmin) before `handle` runs. Every change then goes through the change gate.
+ */
+export function consoleChangeRoute<Params>(
+  app: FastifyInstance, path: string, findUser: (id: string) => Promise<UserRecord>,
+  handle: (request: FastifyRequest<{ Params: Params }>, reply: FastifyReply, signedIn: ConsoleAdmin) => Promise<unknown>,
+): void {
+  app.post<{ Params: Params }>(path, { schema: { hide: true, consumes: ['application/x-www-form-urlencoded'] } }, async (request, reply) => {
+    if (refusedCsrf(request, reply)) return reply;
+    const signedIn = await consoleAdmin(request, reply, findUser);
+    if (!signedIn) return reply;
+    return handle(request, reply, signedIn);
+  });
 }

@@ -8,14 +8,14 @@ import type { UserRecord } from '../../storage/types/stores.js';
 import { USER_ID_PATTERN } from '../admin-request.js';
 import { requestContext } from '../http.js';
 import { ID_PATTERN } from '../schemas.js';
-import { field, refusedCsrf } from '../pages/form.js';
+import { field } from '../pages/form.js';
 import { html, t } from '../pages/index.js';
-import { consoleAdmin, type ConsoleAdmin } from './access.js';
+import { consoleChangeRoute, type ConsoleAdmin } from './access.js';
 import { ACTIONS, actionPath, isAction, type ActionName } from './action-forms.js';
 import { consoleFailure, createChangeGate } from './change-gate.js';
 import type { ConsoleParts } from './parts.js';
 import { userPath } from './users.js';
-import { sendConsolePage } from './view.js';
+import { sendConsoleNotFound, sendConsolePage } from './view.js';
 
 const USER_ID = new RegExp(USER_ID_PATTERN);
 const SESSION_ID = new RegExp(ID_PATTERN);
@@ -59,18 +59,13 @@ export function consoleActionRoutes(app: FastifyInstance, parts: ConsoleParts): 
   const run = runners(parts);
   const passGate = createChangeGate(app, parts.auth);
 
-  app.post<{ Params: { id: string; action: string } }>('/admin/console/users/:id/actions/:action', {
-    schema: { hide: true, consumes: ['application/x-www-form-urlencoded'] },
-  }, async (request, reply) => {
-    if (refusedCsrf(request, reply)) return reply;
-    const signedIn = await consoleAdmin(request, reply, admin.getUser);
-    if (!signedIn) return reply;
+  consoleChangeRoute<{ id: string; action: string }>(app, '/admin/console/users/:id/actions/:action', admin.getUser, async (request, reply, signedIn) => {
     const { lang } = signedIn;
     const { id, action } = request.params;
     const runner = isAction(action) ? run[action] : undefined;
     const target = runner && USER_ID.test(id) ? await admin.getUser(id).catch(() => null) : null;
     if (!runner || !target || !isAction(action)) {
-      return sendConsolePage(reply, { status: 404, lang, section: 'users', title: t(lang, 'error.title'), body: html`<p class="error" role="alert">${t(lang, 'error.notFound')}</p>` });
+      return sendConsoleNotFound(reply, lang, 'users');
     }
     const me = await passGate(request, reply, signedIn, {
       section: 'users', path: actionPath(target.id, action), cancelHref: userPath(target.id),

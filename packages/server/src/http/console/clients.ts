@@ -6,12 +6,12 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { authErrorOf, type AuthError } from '../../core/errors.js';
 import { CLIENT_ID_PATTERN } from '../../core/oidc/client-metadata.js';
 import type { ClientRegistry, RegisteredClient } from '../../core/oidc/client-registry.js';
-import { field, queryParam, refusedCsrf } from '../pages/form.js';
+import { field, queryParam } from '../pages/form.js';
 import { html, issueCsrf, t, type Html, type Lang, type MessageKey } from '../pages/index.js';
-import { consoleAdmin, type ConsoleAdmin } from './access.js';
+import { consoleAdmin, consoleChangeRoute, type ConsoleAdmin } from './access.js';
 import { consoleFailure, createChangeGate } from './change-gate.js';
 import type { ConsoleParts } from './parts.js';
-import { sendConsolePage, when } from './view.js';
+import { sendConsoleNotFound, sendConsolePage, when } from './view.js';
 
 const CLIENT_ID = new RegExp(CLIENT_ID_PATTERN);
 const CHANGES = { register: false, redirects: false, rotate: true, delete: true } as const;
@@ -73,7 +73,7 @@ ${all.length === 0 ? html`<p>${t(lang, 'console.none')}</p>` : html`<table><capt
     if (!me) return reply;
     const { lang } = me;
     const client = CLIENT_ID.test(request.params.client_id) ? await clients.find(request.params.client_id).catch(() => null) : null;
-    if (!client) return sendConsolePage(reply, { status: 404, lang, section: 'clients', title: t(lang, 'error.title'), body: html`<p class="error" role="alert">${t(lang, 'error.notFound')}</p>` });
+    if (!client) return sendConsoleNotFound(reply, lang, 'clients');
     const csrf = issueCsrf(request, reply);
     const done = queryParam(request, 'done', 16);
     const stored = client.source === 'database';
@@ -95,18 +95,13 @@ ${stored ? html`${changeForm(lang, csrf, 'redirects', client.clientId, html`<lab
     : html`<p>${t(lang, 'console.error.clientDeclared')}</p>`}` });
   });
 
-  app.post<{ Params: { change: string } }>('/admin/console/clients/changes/:change', {
-    schema: { hide: true, consumes: ['application/x-www-form-urlencoded'] },
-  }, async (request, reply) => {
-    if (refusedCsrf(request, reply)) return reply;
-    const signedIn = await consoleAdmin(request, reply, admin.getUser);
-    if (!signedIn) return reply;
+  consoleChangeRoute<{ change: string }>(app, '/admin/console/clients/changes/:change', admin.getUser, async (request, reply, signedIn) => {
     const { lang } = signedIn;
     const { change } = request.params;
     const clientId = field(request, 'client', 128);
     const client = isChange(change) && change !== 'register' && CLIENT_ID.test(clientId) ? await clients.find(clientId).catch(() => null) : null;
     if (!isChange(change) || (change !== 'register' && !client)) {
-      return sendConsolePage(reply, { status: 404, lang, section: 'clients', title: t(lang, 'error.title'), body: html`<p class="error" role="alert">${t(lang, 'error.notFound')}</p>` });
+      return sendConsoleNotFound(reply, lang, 'clients');
     }
     const carried: Record<string, string> = change === 'register'
       ? { client_name: field(request, 'client_name', 255), redirect_uris: field(request, 'redirect_uris', 20_000), token_endpoint_auth_method: field(request, 'token_endpoint_auth_method', 32) }

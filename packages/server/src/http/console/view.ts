@@ -27,6 +27,11 @@ export function sendConsolePage(reply: FastifyReply, page: ConsolePage): Fastify
   return sendPage(reply, { status: page.status, lang: page.lang, title: page.title, body: html`${nav}\n${page.body}`, wide: true });
 }
 
+/** The console's "not found" page, in the section the missing thing belongs to. */
+export function sendConsoleNotFound(reply: FastifyReply, lang: Lang, section: Section): FastifyReply {
+  return sendConsolePage(reply, { status: 404, lang, section, title: t(lang, 'error.title'), body: html`<p class="error" role="alert">${t(lang, 'error.notFound')}</p>` });
+}
+
 /** A time as the console shows it: UTC, to the minute, in a <time> element. */
 export function when(date: Date | string | null): Html {
   if (date === null) return html`–`;

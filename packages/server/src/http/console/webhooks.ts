@@ -11,12 +11,12 @@ import { WEBHOOK_EVENT_TYPES } from '../../core/webhooks/webhook-events.js';
 import type { WebhookDelivery, WebhookEndpoint } from '../../storage/types/webhooks.js';
 import { USER_ID_PATTERN } from '../admin-request.js';
 import { ID_PATTERN } from '../schemas.js';
-import { field, queryParam, refusedCsrf } from '../pages/form.js';
+import { field, queryParam } from '../pages/form.js';
 import { html, issueCsrf, t, type Html, type Lang, type MessageKey } from '../pages/index.js';
-import { consoleAdmin, type ConsoleAdmin } from './access.js';
+import { consoleAdmin, consoleChangeRoute, type ConsoleAdmin } from './access.js';
 import { consoleFailure, createChangeGate } from './change-gate.js';
 import type { ConsoleParts } from './parts.js';
-import { sendConsolePage, when } from './view.js';
+import { sendConsoleNotFound, sendConsolePage, when } from './view.js';
 
 const PAGE_SIZE = 25;
 const ENDPOINT_ID = new RegExp(USER_ID_PATTERN);
@@ -79,8 +79,6 @@ export function consoleWebhookRoutes(app: FastifyInstance, parts: ConsoleParts &
   const { admin, webhooks } = parts;
   const hide = { schema: { hide: true } };
   const passGate = createChangeGate(app, parts.auth);
-  const notFound = (reply: FastifyReply, lang: Lang) =>
-    sendConsolePage(reply, { status: 404, lang, section: 'webhooks', title: t(lang, 'error.title'), body: html`<p class="error" role="alert">${t(lang, 'error.notFound')}</p>` });
 
   app.get('/admin/console/webhooks', hide, async (request, reply) => {
     const me = await consoleAdmin(request, reply, admin.getUser);
@@ -110,7 +108,7 @@ ${WEBHOOK_EVENT_TYPES.map((type) => html`<label class="check"><input type="check
     if (!me) return reply;
     const { lang } = me;
     const endpoint = ENDPOINT_ID.test(request.params.id) ? await webhooks.admin.get(request.params.id).catch(() => null) : null;
-    if (!endpoint) return notFound(reply, lang);
+    if (!endpoint) return sendConsoleNotFound(reply, lang, 'webhooks');
     const afterText = queryParam(request, 'after', 64);
     const page = await webhooks.deliveries.list(endpoint.id, { limit: PAGE_SIZE, after: DELIVERY_ID.test(afterText) ? afterText : undefined });
     const csrf = issueCsrf(request, reply);
@@ -136,17 +134,12 @@ ${deliveryTable(lang, csrf, endpoint, page.deliveries)}
 ${page.nextCursor ? html`<p><a href="${`${webhookPath(endpoint.id)}?${new URLSearchParams({ after: page.nextCursor })}`}">${t(lang, 'console.webhooks.older')}</a></p>` : ''}` });
   });
 
-  app.post<{ Params: { change: string } }>('/admin/console/webhooks/changes/:change', {
-    schema: { hide: true, consumes: ['application/x-www-form-urlencoded'] },
-  }, async (request, reply) => {
-    if (refusedCsrf(request, reply)) return reply;
-    const signedIn = await consoleAdmin(request, reply, admin.getUser);
-    if (!signedIn) return reply;
+  consoleChangeRoute<{ change: string }>(app, '/admin/console/webhooks/changes/:change', admin.getUser, async (request, reply, signedIn) => {
     const { lang } = signedIn;
     const { change } = request.params;
     const endpointId = field(request, 'endpoint', 64);
     const endpoint = isChange(change) && change !== 'create' && ENDPOINT_ID.test(endpointId) ? await webhooks.admin.get(endpointId).catch(() => null) : null;
-    if (!isChange(change) || (change !== 'create' && !endpoint)) return notFound(reply, lang);
+    if (!isChange(change) || (change !== 'create' && !endpoint)) return sendConsoleNotFound(reply, lang, 'webhooks');
     const carried: Record<string, string> = change === 'create'
       ? { url: field(request, 'url', 2048), description: field(request, 'description', 255), events: eventsOf(request).join(',') }
       : { endpoint: endpointId, ...(change === 'redeliver' ? { delivery: field(request, 'delivery', 64) } : {}) };
