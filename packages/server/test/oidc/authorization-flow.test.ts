@@ -123,6 +123,23 @@ test('a code is single use: presenting it again fails and revokes the session it
   assert.equal(third.json().error, 'invalid_grant');
 });
 
+test('a code spelled another way (base64url bits that decode to the same bytes) is refused, not a fresh code', async (t) => {
+  const ctx = await setup(t);
+  const user = await registerUser(ctx.app);
+  const code = (await authorize(new PageBrowser(ctx.app), user, {})).searchParams.get('code')!;
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+  // a lone trailing character, or the unused low bit of the last one: the same bytes once decoded
+  const variant = code.length % 4 === 0
+    ? `${code}A`
+    : `${code.slice(0, -1)}${alphabet[alphabet.indexOf(code.at(-1)!) ^ 1]}`;
+  assert.deepEqual(Buffer.from(variant, 'base64url'), Buffer.from(code, 'base64url'), 'the variant names the same bytes');
+  const first = await redeem(ctx, { code });
+  assert.equal(first.statusCode, 200, first.body);
+  const again = await redeem(ctx, { code: variant });
+  assert.equal(again.statusCode, 400, again.body);
+  assert.equal(again.json().error, 'invalid_grant');
+});
+
 test('a code redeemed twice at once gives one answer; an altered code is refused', async (t) => {
   const ctx = await setup(t);
   const user = await registerUser(ctx.app);

@@ -101,7 +101,9 @@ export function createCodeSeal(key: Buffer): CodeSeal {
     open(code) {
       if (code.length > MAX_CODE_LENGTH || !/^[A-Za-z0-9_-]+$/.test(code)) return null;
       const bytes = Buffer.from(code, 'base64url');
-      if (bytes.length < 12 + 16 + 2) return null;
+      // one spelling per code: the decoder ignores a lone last character and unused low bits, and the
+      // spent ticket is keyed by the code as sent, so another spelling would pass as a fresh code
+      if (bytes.length < 12 + 16 + 2 || bytes.toString('base64url') !== code) return null;
       try {
         const decipher = createDecipheriv('aes-256-gcm', key, bytes.subarray(0, 12)).setAAD(CODE_AAD);
         decipher.setAuthTag(bytes.subarray(bytes.length - 16));
