@@ -166,16 +166,16 @@ async function runChange(reply: FastifyReply, me: ConsoleAdmin, change: WebhookC
   switch (change) {
     case 'create': {
       const events = (carried.events ?? '').split(',').filter(Boolean);
-      const { endpoint, secret } = await webhooks.admin.create({ url: carried.url ?? '', events, description: carried.description || undefined });
+      const { endpoint, secret } = await webhooks.admin.create({ url: carried.url ?? '', events, description: carried.description || undefined }, me.actor);
       return secretPage(reply, lang, endpoint, secret);
     }
     case 'rotate': {
-      const { endpoint, secret } = await webhooks.admin.rotateSecret(id);
+      const { endpoint, secret } = await webhooks.admin.rotateSecret(id, me.actor);
       return secretPage(reply, lang, endpoint, secret);
     }
     case 'disable':
     case 'enable':
-      await webhooks.admin.update(id, { enabled: change === 'enable' });
+      await webhooks.admin.update(id, { enabled: change === 'enable' }, me.actor);
       return back();
     case 'redeliver': {
       const delivery = carried.delivery ?? '';
@@ -184,7 +184,7 @@ async function runChange(reply: FastifyReply, me: ConsoleAdmin, change: WebhookC
       return back();
     }
     case 'delete':
-      await webhooks.admin.remove(id);
+      await webhooks.admin.remove(id, me.actor);
       return reply.redirect('/admin/console/webhooks', 303);
   }
 }

@@ -99,7 +99,8 @@ test('an admin adds an endpoint (secret shown once), reads its delivery log and 
 });
 
 test('turning an endpoint off, a new secret and deletion are confirmed first; a new secret is shown once', async () => {
-  const { browser } = await signedIn(t);
+  const { browser, user: admin } = await signedIn(t);
+  const user = { id: admin.userId };
   const list = await browser.get('/admin/console/webhooks');
   const created = await browser.post('/admin/console/webhooks/changes/create', { csrf: csrfOf(list.body), url: 'https://hooks.example.com/a', events: '*' });
   const id = /href="\/admin\/console\/webhooks\/([0-9a-f-]{36})"/.exec(created.body)![1]!;
@@ -129,6 +130,12 @@ test('turning an endpoint off, a new secret and deletion are confirmed first; a 
   assert.equal(wrong.headers['gatehouse-error'], 'validation_failed');
   assert.equal((await post('delete', { confirmed: '1', typed: 'https://hooks.example.com/a' })).statusCode, 303);
   assert.equal((await browser.get(`/admin/console/webhooks/${id}`)).statusCode, 404);
+
+  // each change is audited under the admin who made it in the console, as through the admin API
+  await t.auditWriter!.flush();
+  const records = (await t.stores.audit.find({ type: 'admin_webhook_changed', limit: 20 })).filter((r) => r.data.endpointId === id).reverse();
+  assert.deepEqual(records.map((r) => r.data.change), ['created', 'updated', 'updated', 'secret_rotated', 'deleted']);
+  for (const r of records) assert.equal(r.actorId, user.id, `${String(r.data.change)} names the admin`);
 });
 
 test('a change to a webhook after REAUTH_MAX_AGE asks for the password in place', async () => {
