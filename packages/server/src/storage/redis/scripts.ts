@@ -38,12 +38,12 @@ return 1`;
 /**
  * A client's index of its sessions (a sorted set at `<prefix>c:{<clientId>}:sessions`, member
  * "<userId> <sid>", score: past the session's expiry), in its own Cluster slot. KEYS: that index. ARGV:
- * nowMs, expiresAtMs, member, 'add' or 'extend' (only a member already there). Expired members go.
+ * nowMs, expiresAtMs, member. Expired members go. A rotation adds the member too when it is missing
+ * (a session stored before the index existed); a revoked session never rotates, so none comes back.
  */
 export const CLIENT_INDEX = `
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', '(' .. ARGV[1])
-if ARGV[4] == 'extend' then redis.call('ZADD', KEYS[1], 'XX', 'GT', ARGV[2], ARGV[3])
-else redis.call('ZADD', KEYS[1], 'GT', ARGV[2], ARGV[3]) end
+redis.call('ZADD', KEYS[1], 'GT', ARGV[2], ARGV[3])
 if redis.call('PEXPIRETIME', KEYS[1]) < tonumber(ARGV[2]) then redis.call('PEXPIREAT', KEYS[1], ARGV[2]) end
 return 1`;
 

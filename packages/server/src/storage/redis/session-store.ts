@@ -37,14 +37,14 @@ export function createRedisSessionStore(client: RedisClient, prefix: string): Se
   const goneKey = (userId: string) => `${prefix}{${userId}}:gone`;
   /** The sessions opened for a client, of every user (scripts.ts, CLIENT_INDEX): revokeAllForClient reads it. */
   const clientIndexKey = (clientId: string) => `${prefix}c:{${clientId}}:sessions`;
-  const indexClientSession = (clientId: string, userId: string, id: string, expiresAtMs: number, mode: 'add' | 'extend') =>
-    redis.ghClientIndex(clientIndexKey(clientId), Date.now(), expiresAtMs + CLIENT_INDEX_SLACK_MS, `${userId} ${id}`, mode);
+  const indexClientSession = (clientId: string, userId: string, id: string, expiresAtMs: number) =>
+    redis.ghClientIndex(clientIndexKey(clientId), Date.now(), expiresAtMs + CLIENT_INDEX_SLACK_MS, `${userId} ${id}`);
 
   return {
     create: (s) =>
       guard(async () => {
         // indexed first: a session the index missed would outlive its client's deletion
-        if (s.client) await indexClientSession(s.client.clientId, s.userId, s.id, s.expiresAt.getTime(), 'add');
+        if (s.client) await indexClientSession(s.client.clientId, s.userId, s.id, s.expiresAt.getTime());
         const created = await redis.ghCreate(sessionKey(s.userId, s.id), indexKey(s.userId), goneKey(s.userId), s.expiresAt.getTime(),
           s.createdAt.getTime(), s.id, ...toFields(s));
         if (created === 0) throw new SessionUserGoneError();
@@ -60,7 +60,7 @@ export function createRedisSessionStore(client: RedisClient, prefix: string): Se
       guard(async () => {
         const swapped = await redis.ghRotate(sessionKey(userId, id), indexKey(userId), expectedHash, next.expiresAt.getTime(),
           ...rotationFields(next));
-        if (typeof swapped === 'string') await indexClientSession(swapped, userId, id, next.expiresAt.getTime(), 'extend');
+        if (typeof swapped === 'string') await indexClientSession(swapped, userId, id, next.expiresAt.getTime());
         return swapped !== 0;
       }),
 
