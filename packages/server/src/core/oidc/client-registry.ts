@@ -109,9 +109,12 @@ export function createClientRegistry({ store, declared, secrets, sessions, clock
 
     async remove(clientId: string, actor: AdminActor): Promise<void> {
       await storedOrThrow(clientId);
+      // the sessions opened for it end now, not when their tokens run out: before the row goes, so a
+      // store that fails here leaves the client to delete again, and after, for a sign-in that raced it
+      const before = await sessions.revokeAllForClient(clientId, new Date(clock.now()));
       if (!(await store.delete(clientId))) throw new AuthError('client_not_found', 'No client has this client_id.');
-      // its consents went with it; the sessions opened for it end now, not when their tokens run out
-      const revokedSessions = await sessions.revokeAllForClient(clientId, new Date(clock.now()));
+      // its consents went with it
+      const revokedSessions = before + await sessions.revokeAllForClient(clientId, new Date(clock.now()));
       audit({ type: 'admin_client_changed', change: 'deleted', clientId, revokedSessions, ...actorOf(actor) });
     },
   };
