@@ -53,7 +53,11 @@ export async function providers(ctx: ClientContext): Promise<IdentityProvider[]>
   return ((await response.json()) as { providers: IdentityProvider[] }).providers;
 }
 
-/** Where to send the browser to sign in with `provider`, coming back to `redirectTo`; keeps a new verifier. */
+/**
+ * Where to send the browser to sign in with `provider`, coming back to `redirectTo`; keeps a new verifier.
+ * One flow at a time: each call (and linkUrl) replaces the kept verifier, so only the URL made last
+ * can finish. Make it when the person clicks, not one per provider in advance.
+ */
 export async function signInUrl(ctx: ClientContext, provider: string, redirectTo?: string): Promise<string> {
   const query = new URLSearchParams();
   if (redirectTo !== undefined) query.set('redirect_to', redirectTo);
@@ -104,7 +108,7 @@ export async function identities(ctx: ClientContext, authFetch: AuthFetch): Prom
   return ((await response.json()) as { identities: LinkedIdentity[] }).identities;
 }
 
-/** The URL the browser opens to link `provider` to the logged-in user (one use, 60 s). */
+/** The URL the browser opens to link `provider` to the logged-in user (one use, 60 s); like signInUrl, the last one made is the one that finishes. */
 export async function linkUrl(ctx: ClientContext, authFetch: AuthFetch, provider: string, redirectTo?: string): Promise<string> {
   const response = await authFetch(ctx.endpoint(`/users/me/identities/${encodeURIComponent(provider)}/start`), {
     method: 'POST', headers: { 'content-type': 'application/json' },
