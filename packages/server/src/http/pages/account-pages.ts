@@ -20,6 +20,9 @@ import { sendPage } from './layout.js';
 import { carriedQuery, secondStepPage, signedIn } from './signin.js';
 import { isMfaRequired } from '../../core/login/finish-login.js';
 
+/** The mailed links with a landing page of their own (their messages share the name). */
+type LinkPageName = 'magic' | 'emailChange' | 'emailCancel';
+
 const LINK_TOKEN = /^[A-Za-z0-9_-]{16,128}$/;
 
 function alert(failure: PageFailure | undefined, id: string): Html {
@@ -170,16 +173,19 @@ ${hidden(request, reply)}
     return notice(reply, lang, t(lang, 'verify.title'), t(lang, 'verify.done'));
   });
 
-  /** A mailed link's landing page: the link's purpose in a sentence and one button that POSTs the token back. */
-  function linkPage(request: FastifyRequest, reply: FastifyReply, path: string, view: { title: string; intro: string; submit: string }) {
+  /**
+   * A mailed link's landing page: the link's purpose in a sentence and one button that POSTs the
+   * token back (GET spends nothing); its words are the messages `<page>.title`, `.intro` and `.submit`.
+   */
+  function linkPage(request: FastifyRequest, reply: FastifyReply, path: string, page: LinkPageName) {
     const lang = langOf(request);
-    const body = html`<p>${view.intro}</p>
+    const body = html`<p>${t(lang, `${page}.intro`)}</p>
 <form method="post" action="${path}">
 ${hidden(request, reply)}
 <input type="hidden" name="token" value="${queryParam(request, 'token', 128)}">
-<button type="submit">${view.submit}</button>
+<button type="submit">${t(lang, `${page}.submit`)}</button>
 </form>`;
-    return sendPage(reply, { lang, title: view.title, body });
+    return sendPage(reply, { lang, title: t(lang, `${page}.title`), body });
   }
 
   /** A link that did not work: invalid or expired (spent) is said as such; any other refusal in its own words. */
@@ -190,8 +196,7 @@ ${hidden(request, reply)}
   }
 
   app.get('/magic-link', hide, async (request, reply) => {
-    const lang = langOf(request);
-    return linkPage(request, reply, '/magic-link', { title: t(lang, 'magic.title'), intro: t(lang, 'magic.intro'), submit: t(lang, 'magic.submit') });
+    return linkPage(request, reply, '/magic-link', 'magic');
   });
 
   app.post('/magic-link', form, async (request, reply) => {
@@ -210,35 +215,21 @@ ${hidden(request, reply)}
     return signedIn(request, reply, result, undefined);
   });
 
-  app.get('/confirm-email-change', hide, async (request, reply) => {
-    const lang = langOf(request);
-    return linkPage(request, reply, '/confirm-email-change', { title: t(lang, 'emailChange.title'), intro: t(lang, 'emailChange.intro'), submit: t(lang, 'emailChange.submit') });
-  });
+  /** A mailed link that acts on its token and says so (`<page>.done`): its landing page and its form. */
+  function tokenAction(path: string, page: 'emailChange' | 'emailCancel', act: (token: string, request: FastifyRequest) => Promise<unknown>) {
+    app.get(path, hide, async (request, reply) => linkPage(request, reply, path, page));
+    app.post(path, form, async (request, reply) => {
+      if (refusedCsrf(request, reply)) return reply;
+      const lang = langOf(request);
+      try {
+        await act(field(request, 'token', 128), request);
+      } catch (error) {
+        return linkFailed(reply, lang, t(lang, `${page}.title`), error);
+      }
+      return notice(reply, lang, t(lang, `${page}.title`), t(lang, `${page}.done`));
+    });
+  }
 
-  app.post('/confirm-email-change', form, async (request, reply) => {
-    if (refusedCsrf(request, reply)) return reply;
-    const lang = langOf(request);
-    try {
-      await accounts.confirmEmailChange(field(request, 'token', 128), requestContext(request));
-    } catch (error) {
-      return linkFailed(reply, lang, t(lang, 'emailChange.title'), error);
-    }
-    return notice(reply, lang, t(lang, 'emailChange.title'), t(lang, 'emailChange.done'));
-  });
-
-  app.get('/cancel-email-change', hide, async (request, reply) => {
-    const lang = langOf(request);
-    return linkPage(request, reply, '/cancel-email-change', { title: t(lang, 'emailCancel.title'), intro: t(lang, 'emailCancel.intro'), submit: t(lang, 'emailCancel.submit') });
-  });
-
-  app.post('/cancel-email-change', form, async (request, reply) => {
-    if (refusedCsrf(request, reply)) return reply;
-    const lang = langOf(request);
-    try {
-      await accounts.cancelEmailChange(field(request, 'token', 128), requestContext(request));
-    } catch (error) {
-      return linkFailed(reply, lang, t(lang, 'emailCancel.title'), error);
-    }
-    return notice(reply, lang, t(lang, 'emailCancel.title'), t(lang, 'emailCancel.done'));
-  });
+  tokenAction('/confirm-email-change', 'emailChange', (token, request) => accounts.confirmEmailChange(token, requestContext(request)));
+  tokenAction('/cancel-email-change', 'emailCancel', (token, request) => accounts.cancelEmailChange(token, requestContext(request)));
 }
