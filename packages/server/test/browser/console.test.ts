@@ -23,6 +23,14 @@ async function violations(page: Page): Promise<string[]> {
     .map((violation) => `${page.url()}: ${violation.id} (${violation.impact}) ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`);
 }
 
+/** A check of the page as it stands: in `lang`, and its axe violations added to `found`. */
+function checker(page: Page, lang: string, found: string[]) {
+  return async () => {
+    assert.equal(await page.getAttribute('html', 'lang'), lang, page.url());
+    found.push(...await violations(page));
+  };
+}
+
 async function makeAdmin(live: LiveServer): Promise<string> {
   const username = await live.registerUser();
   const [user] = await live.stores.users.list({ query: username, limit: 1 });
@@ -115,10 +123,7 @@ for (const [locale, lang] of [['en-US', 'en'], ['ko-KR', 'ko']] as const) {
     const browser = await launchBrowser(t);
     const found: string[] = [];
     const page = await signIn(browser, live, admin, locale);
-    const check = async () => {
-      assert.equal(await page.getAttribute('html', 'lang'), lang, page.url());
-      found.push(...await violations(page));
-    };
+    const check = checker(page, lang, found);
     await check(); // the overview
     await page.goto(`${live.baseUrl}/admin/console/users?q=${encodeURIComponent(target)}`);
     await check();
@@ -143,10 +148,7 @@ for (const [locale, lang] of [['en-US', 'en'], ['ko-KR', 'ko']] as const) {
     const browser = await launchBrowser(t);
     const found: string[] = [];
     const page = await signIn(browser, live, admin, locale, '/admin/console/audit?type=login_succeeded');
-    const check = async () => {
-      assert.equal(await page.getAttribute('html', 'lang'), lang, page.url());
-      found.push(...await violations(page));
-    };
+    const check = checker(page, lang, found);
     await check(); // the audit log, filtered
     await page.goto(`${live.baseUrl}/admin/console/clients`);
     await check();
@@ -242,10 +244,7 @@ for (const [locale, lang] of [['en-US', 'en'], ['ko-KR', 'ko']] as const) {
     const browser = await launchBrowser(t);
     const found: string[] = [];
     const page = await signIn(browser, live, admin, locale);
-    const check = async () => {
-      assert.equal(await page.getAttribute('html', 'lang'), lang, page.url());
-      found.push(...await violations(page));
-    };
+    const check = checker(page, lang, found);
     await page.goto(`${live.baseUrl}/admin/console/webhooks`);
     await check(); // the list and the form
     await page.fill('#url', hook.url);
